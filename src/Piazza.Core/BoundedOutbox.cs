@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+
+namespace Piazza.Core;
+
+/// <summary>Limits of one connection's outbound queue.</summary>
+public sealed record OutboxLimits
+{
+    /// <summary>Most frames queued for one connection. Default 4,096: several seconds of a busy room.</summary>
+    public int MaxFrames { get; init; } = 4096;
+
+    /// <summary>
+    /// Most bytes queued for one connection (by <see cref="ChatEvent.EstimatedBytes"/>). Default 4 MiB:
+    /// bounds what a client that stops reading can make the server hold.
+    /// </summary>
+    public long MaxBytes { get; init; } = 4L * 1024 * 1024;
+}
+
+/// <summary>
+/// A connection's bounded outbound queue: many producers (fan-out, replies), one consumer (the door's writer loop).
+/// Slow-consumer policy: when an enqueue would exceed either limit it fails instead of waiting or dropping
+/// silently, and the hub disconnects that client with reason <c>slow_consumer</c>. Nobody else ever waits.
+/// </summary>
+public sealed class BoundedOutbox<T>(OutboxLimits limits)
+{
+    private readonly Channel<(T Item, int Bytes)> _channel = Channel.CreateUnbounded<(T, int)>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly OutboxLimits _limits = limits;
+    private long _bytes;
+    private int _frames;
+
+    public int QueuedFrames => Volatile.Read(ref _frames);
+
+    public long QueuedBytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Queues an item unless a limit would be exceeded or the outbox is completed.</summary>
+    public bool TryEnqueue(T item, int estimatedBytes)
+    {
+        if (Interlocked.Increment(ref _frames) > _limits.MaxFrames)
+        {
+            Interlocked.Decrement(ref _frames);
+            return false;
+        }
+
+        if (Interlocked.Add(ref _bytes, estimatedBytes) > _limits.MaxBytes)
+        {
+            Interlocked.Add(ref _bytes, -estimatedBytes);
+            Interlocked.Decrement(ref _frames);
+            return false;
+        }
+
+        if (!_channel.Writer.TryWrite((item, estimatedBytes)))
+        {
+            Interlocked.Add(ref _bytes, -estimatedBytes);
+            Interlocked.Decrement(ref _frames);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes the next item if one is queued.</summary>
+    public bool TryDequeue(out T item)
+    {
+        if (_channel.Reader.TryRead(out var entry))
+        {
+            Interlocked.Add(ref _bytes, -entry.Bytes);
+            Interlocked.Decrement(ref _frames);
+            item = entry.Item;
+            return true;
+        }
+
+        item = default!;
+        return false;
+    }
+
+    /// <summary>Waits until an item is queued; false once the outbox is completed and empty.</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+        => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>No more items will be accepted; the consumer drains what is queued, then stops.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+}

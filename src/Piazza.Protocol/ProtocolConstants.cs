@@ -1,0 +1,69 @@
+namespace Piazza.Protocol;
+
+/// <summary>Fixed facts of protocol v1 shared by servers and clients.</summary>
+public static class ProtocolConstants
+{
+    /// <summary>The protocol version this assembly speaks.</summary>
+    public const int Version = 1;
+
+    /// <summary>The native TCP door's default port.</summary>
+    public const int DefaultPort = 7070;
+
+    /// <summary>Default maximum line length in bytes (64 KiB), excluding the line terminator.</summary>
+    public const int DefaultMaxLineBytes = 64 * 1024;
+
+    /// <summary>
+    /// Maximum JSON nesting depth. Frames are flat objects with at most one level of nesting
+    /// (e.g. <c>resume</c>), so 16 leaves room for extensions while refusing stack-eating input.
+    /// </summary>
+    public const int MaxJsonDepth = 16;
+
+    /// <summary>The room everybody is in.</summary>
+    public const string Lobby = "lobby";
+}
+
+/// <summary>The <c>type</c> values of protocol v1 frames.</summary>
+public static class FrameTypes
+{
+    public const string Hello = "hello";
+    public const string Send = "send";
+    public const string Who = "who";
+    public const string Ping = "ping";
+    public const string Pong = "pong";
+    public const string Bye = "bye";
+    public const string Welcome = "welcome";
+    public const string Message = "message";
+    public const string Joined = "joined";
+    public const string Left = "left";
+    public const string Ok = "ok";
+    public const string Error = "error";
+    public const string Shutdown = "shutdown";
+}
+
+/// <summary>The <c>code</c> values of <c>error</c> frames; docs/protocol.md explains each.</summary>
+public static class ErrorCodes
+{
+    public const string BadFrame = "bad_frame";
+    public const string TooLarge = "too_large";
+    public const string BadRequest = "bad_request";
+    public const string UnknownType = "unknown_type";
+    public const string NotWelcomed = "not_welcomed";
+    public const string AlreadyWelcomed = "already_welcomed";
+    public const string BadName = "bad_name";
+    public const string NameTaken = "name_taken";
+    public const string ProtocolVersion = "protocol_version";
+    public const string NoSuchRoom = "no_such_room";
+    public const string HelloTimeout = "hello_timeout";
+    public const string ServerError = "server_error";
+}
+
+/// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>
+public static class LeaveReasons
+{
+    public const string Quit = "quit";
+    public const string Lost = "lost";
+    public const string Timeout = "timeout";
+    public const string Kicked = "kicked";
+    public const string Shutdown = "shutdown";
+    public const string SlowConsumer = "slow_consumer";
+}

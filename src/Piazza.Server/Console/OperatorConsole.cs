@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Piazza.Core;
+using Piazza.Server.Tcp;
+
+namespace Piazza.Server.Console;
+
+/// <summary>
+/// The operator's commands on stdin (users, stats, say, kick, help, quit). Runs only when stdin is a terminal
+/// (or when forced with --console); otherwise the server just logs.
+/// </summary>
+public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IHostApplicationLifetime lifetime, TextReader input, TextWriter output) : BackgroundService
+{
+    public const string Help = """
+        Operator commands:
+          users               who is connected: name, address, door, since, messages sent
+          stats               connection and message counts
+          say TEXT            announce TEXT to everyone, from 'server'
+          kick NAME [REASON]  disconnect a user
+          help                this list
+          quit                shut the server down
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Console.In blocks a thread on read; run it off the thread pool's hot path.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string? line;
+            try
+            {
+                line = await input.ReadLineAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (line is null)
+            {
+                return; // stdin closed: keep serving, just without the console
+            }
+
+            var reply = Execute(line);
+            if (reply == QuitSignal)
+            {
+                lifetime.StopApplication();
+                return;
+            }
+
+            if (reply.Length > 0)
+            {
+                await output.WriteLineAsync(reply).ConfigureAwait(false);
+                await output.FlushAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const string QuitSignal = "\0quit";
+
+    /// <summary>Runs one command line and returns what to print.</summary>
+    public string Execute(string line)
+    {
+        var trimmed = line.Trim();
+        if (trimmed.Length == 0)
+        {
+            return "";
+        }
+
+        var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
+        var command = (space < 0 ? trimmed : trimmed[..space]).ToLowerInvariant();
+        var rest = space < 0 ? "" : trimmed[(space + 1)..].Trim();
+        switch (command)
+        {
+            case "users":
+                return Users();
+            case "stats":
+                return $"{hub.Sessions.Count} users, {registry.Count} connections";
+            case "say" when rest.Length > 0:
+                var message = hub.Announce(rest);
+                return $"announced as seq {message.Seq}";
+            case "kick" when rest.Length > 0:
+                var parts = rest.Split(' ', 2, StringSplitOptions.TrimEntries);
+                return hub.Kick(parts[0], parts.Length > 1 ? parts[1] : null) ? $"kicked {parts[0]}" : $"no user '{parts[0]}'";
+            case "help":
+            case "?":
+                return Help;
+            case "quit":
+            case "exit":
+                return QuitSignal;
+            default:
+                return $"unknown command '{trimmed}'; type help";
+        }
+    }
+
+    private string Users()
+    {
+        var sessions = hub.Sessions.OrderBy(s => s.ConnectedAt).ToList();
+        if (sessions.Count == 0)
+        {
+            return "nobody is connected";
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"NAME",-20} {"ADDRESS",-24} {"DOOR",-5} {"SINCE",-8} {"SENT",6}");
+        foreach (var s in sessions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{s.Name,-20} {s.Connection.RemoteEndPoint,-24} {s.Connection.Door,-5} {s.ConnectedAt.ToLocalTime():HH:mm:ss} {s.MessagesSent,6}");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"{sessions.Count} connected");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+using Piazza.Core;
+
+namespace Piazza.Server;
+
+/// <summary>Turns hub activity (joins, leaves, slow consumers) into operator log lines.</summary>
+public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger) : IHubObserver
+{
+    public void SessionJoined(ChatSession session) => Joined(logger, session.Name, session.Connection.RemoteEndPoint, session.Connection.Door);
+
+    public void SessionLeft(ChatSession session, string reason) => Left(logger, session.Name, session.Connection.RemoteEndPoint, reason);
+
+    public void SlowConsumerDropped(ChatSession session) => SlowConsumer(logger, session.Name, session.Connection.RemoteEndPoint);
+
+    [LoggerMessage(100, LogLevel.Information, "{User} joined lobby from {RemoteEndPoint} ({Door})")]
+    private static partial void Joined(ILogger logger, string user, string remoteEndPoint, string door);
+
+    [LoggerMessage(101, LogLevel.Information, "{User} left ({Reason}) from {RemoteEndPoint}")]
+    private static partial void Left(ILogger logger, string user, string remoteEndPoint, string reason);
+
+    [LoggerMessage(102, LogLevel.Warning, "{User} ({RemoteEndPoint}) fell too far behind; disconnected as slow_consumer")]
+    private static partial void SlowConsumer(ILogger logger, string user, string remoteEndPoint);
+}

@@ -1,0 +1,53 @@
+using Piazza.Core;
+using Piazza.Protocol;
+
+namespace Piazza.Server;
+
+/// <summary>
+/// Everything the server can be told, from flags (<c>--port</c>), environment (<c>PIAZZA__PORT</c>) or
+/// appsettings.json (section <c>Piazza</c>), in that order of precedence. Immutable once the host starts.
+/// </summary>
+public sealed record ServerOptions
+{
+    public const string SectionName = "Piazza";
+
+    /// <summary>Address the native TCP door binds to. Default 0.0.0.0 (all IPv4 interfaces).</summary>
+    public string Bind { get; init; } = "0.0.0.0";
+
+    /// <summary>Port of the native TCP door. Default 7070; 0 picks a free port (tests).</summary>
+    public int Port { get; init; } = ProtocolConstants.DefaultPort;
+
+    /// <summary>Data folder (database, files). Default ./piazza-data, created on start.</summary>
+    public string Data { get; init; } = "piazza-data";
+
+    /// <summary>Longest accepted line in bytes. Default 64 KiB.</summary>
+    public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes;
+
+    /// <summary>
+    /// Silence after which a client is pinged. Default 60 s. A client that then stays silent for half
+    /// this long again is closed with reason <c>timeout</c>.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time a new connection has to say hello. Default 10 s.</summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most frames queued for one client before it is dropped as a slow consumer. Default 4,096.</summary>
+    public int OutboxMaxFrames { get; init; } = new OutboxLimits().MaxFrames;
+
+    /// <summary>Most bytes queued for one client before it is dropped as a slow consumer. Default 4 MiB.</summary>
+    public long OutboxMaxBytes { get; init; } = new OutboxLimits().MaxBytes;
+
+    /// <summary>Longest message text in characters. Default 4,000.</summary>
+    public int MaxMessageChars { get; init; } = new ChatHubOptions().MaxMessageChars;
+
+    /// <summary>Message of the day, sent in <c>welcome</c>.</summary>
+    public string? Motd { get; init; } = new ChatHubOptions().Motd;
+
+    /// <summary>Operator console on stdin: null means "when stdin is a terminal".</summary>
+    public bool? Console { get; init; }
+
+    internal OutboxLimits OutboxLimits => new() { MaxFrames = OutboxMaxFrames, MaxBytes = OutboxMaxBytes };
+
+    internal ChatHubOptions HubOptions => new() { Motd = Motd, MaxMessageChars = MaxMessageChars };
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Piazza.Core;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Tcp;
+
+/// <summary>Encodes hub events as protocol v1 JSON lines; one instance serves every native connection.</summary>
+public sealed class JsonLinesEventEncoder(string serverName) : IEventEncoder
+{
+    public int Slot => EventEncoderSlots.JsonLines;
+
+    public byte[] Encode(ChatEvent chatEvent) => FrameCodec.EncodeLine(ToFrame(chatEvent));
+
+    /// <summary>Maps a hub event to its wire frame; the WebSocket door reuses this mapping.</summary>
+    public ServerFrame ToFrame(ChatEvent chatEvent) => chatEvent switch
+    {
+        MessageEvent m => new ServerFrame { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, Text = m.Text, Ts = FormatTimestamp(m.Timestamp) },
+        JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = FormatTimestamp(j.Timestamp) },
+        LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, Ts = FormatTimestamp(l.Timestamp) },
+        WelcomeEvent w => new ServerFrame
+        {
+            Type = FrameTypes.Welcome,
+            User = w.User,
+            Server = serverName,
+            Protocol = ProtocolConstants.Version,
+            Room = w.Room,
+            Users = ToUserInfos(w.Users),
+            Motd = w.Motd,
+        },
+        ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
+        _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
+    };
+
+    public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
+    {
+        var list = new List<UserInfo>(users.Count);
+        foreach (var entry in users)
+        {
+            list.Add(new UserInfo { User = entry.User, Since = FormatTimestamp(entry.Since) });
+        }
+
+        return list;
+    }
+
+    /// <summary>UTC with milliseconds, e.g. 2026-11-24T10:00:00.123Z.</summary>
+    public static string FormatTimestamp(DateTimeOffset timestamp)
+        => timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

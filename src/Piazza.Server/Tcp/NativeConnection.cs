@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Piazza.Core;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Tcp;
+
+/// <summary>
+/// One client of a JSON-lines door: a read loop that decodes frames and calls the hub, and a write loop that
+/// drains the bounded outbox into the pipe. It sees an <see cref="IDuplexPipe"/>, never a socket, so the same
+/// code runs over Kestrel's TCP transport, TLS, or an in-memory pipe in tests.
+/// </summary>
+public sealed partial class NativeConnection : IChatConnection, IWatchedConnection
+{
+    private readonly IDuplexPipe _transport;
+    private readonly Action _abort;
+    private readonly ChatHub _hub;
+    private readonly ServerOptions _options;
+    private readonly JsonLinesEventEncoder _encoder;
+    private readonly ILogger _logger;
+    private readonly BoundedOutbox<Outbound> _outbox;
+    private readonly long _openedAt = Environment.TickCount64;
+    private ChatSession? _session;
+    private long _lastHeardAt = Environment.TickCount64;
+    private long _pingedAt;
+    private string? _closeReason;
+    private int _closing;
+
+    public NativeConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+        : this(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", () => connection.Abort(), door, hub, options, encoder, logger)
+    {
+    }
+
+    public NativeConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+    {
+        _transport = transport;
+        _abort = abort;
+        RemoteEndPoint = remoteEndPoint;
+        Door = door;
+        _hub = hub;
+        _options = options;
+        _encoder = encoder;
+        _logger = logger;
+        _outbox = new BoundedOutbox<Outbound>(options.OutboxLimits);
+    }
+
+    public string Door { get; }
+
+    public string RemoteEndPoint { get; }
+
+    private string Who => _session?.Name is { } name ? $"{name} ({RemoteEndPoint})" : RemoteEndPoint;
+
+    /// <summary>Runs the connection until the client leaves or is closed; never throws.</summary>
+    public async Task RunAsync()
+    {
+        Log.Connected(_logger, Door, RemoteEndPoint);
+        var writing = WriteLoopAsync();
+        var reason = LeaveReasons.Lost;
+        try
+        {
+            reason = await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDisconnect(ex))
+        {
+            reason = Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+        }
+        catch (Exception ex)
+        {
+            Log.ConnectionFailed(_logger, ex, Who);
+            EnqueueError(null, ErrorCodes.ServerError, "internal error; closing");
+        }
+        finally
+        {
+            if (_session is { } session)
+            {
+                _hub.Leave(session, reason);
+            }
+
+            _outbox.Complete();
+            await writing.ConfigureAwait(false);
+            await _transport.Input.CompleteAsync().ConfigureAwait(false);
+            Log.Disconnected(_logger, Who, reason);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryEnqueue(ChatEvent chatEvent) => _outbox.TryEnqueue(new Outbound(chatEvent, null), chatEvent.EstimatedBytes);
+
+    /// <inheritdoc/>
+    public void Close(bool flush)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0 && flush)
+        {
+            return;
+        }
+
+        _outbox.Complete();
+        if (flush)
+        {
+            // The read loop wakes up, sees the close reason and ends; the write loop drains what is queued.
+            _transport.Input.CancelPendingRead();
+        }
+        else
+        {
+            _abort();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void CheckLiveness(long nowMilliseconds)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return;
+        }
+
+        if (_session is null)
+        {
+            if (nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
+            {
+                Log.HelloTimeout(_logger, RemoteEndPoint);
+                EnqueueError(null, ErrorCodes.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
+                CloseWith(LeaveReasons.Timeout);
+            }
+
+            return;
+        }
+
+        var silentFor = nowMilliseconds - Volatile.Read(ref _lastHeardAt);
+        var pingedAt = Volatile.Read(ref _pingedAt);
+        if (pingedAt == 0)
+        {
+            if (silentFor > (long)_options.IdleTimeout.TotalMilliseconds)
+            {
+                Volatile.Write(ref _pingedAt, nowMilliseconds);
+                Enqueue(new ServerFrame { Type = FrameTypes.Ping });
+            }
+        }
+        else if (nowMilliseconds - pingedAt > (long)(_options.IdleTimeout.TotalMilliseconds / 2))
+        {
+            Log.IdleTimeout(_logger, Who);
+            CloseWith(LeaveReasons.Timeout);
+        }
+    }
+
+    private void CloseWith(string reason)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        Close(flush: true);
+    }
+
+    private async Task<string> ReadLoopAsync()
+    {
+        var input = _transport.Input;
+        var framer = new LineFramer(_options.MaxLineBytes);
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCanceled && Volatile.Read(ref _closing) != 0)
+            {
+                return Volatile.Read(ref _closeReason) ?? LeaveReasons.Quit;
+            }
+
+            if (!buffer.IsEmpty)
+            {
+                Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
+                Volatile.Write(ref _pingedAt, 0);
+            }
+
+            try
+            {
+                while (true)
+                {
+                    var status = framer.TryReadLine(ref buffer, out var line);
+                    if (status == LineStatus.NeedMoreData)
+                    {
+                        break;
+                    }
+
+                    if (status == LineStatus.TooLong)
+                    {
+                        ReportProtocolError(null, ErrorCodes.TooLarge, $"line longer than {_options.MaxLineBytes} bytes; discarded");
+                        continue;
+                    }
+
+                    if (!HandleLine(line))
+                    {
+                        return LeaveReasons.Quit;
+                    }
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, result.Buffer.End);
+            }
+
+            if (result.IsCompleted)
+            {
+                return Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        try
+        {
+            while (await _outbox.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (_outbox.TryDequeue(out var item))
+                {
+                    var bytes = item.Event?.GetEncoded(_encoder) ?? item.Frame!;
+                    output.Write(bytes);
+
+                    // Flush in batches: one syscall for many small frames, but never an unbounded buffer.
+                    if (output.UnflushedBytes >= 64 * 1024)
+                    {
+                        if ((await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                if ((await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (IsDisconnect(ex))
+        {
+            // the peer went away; the read loop reports it
+        }
+        finally
+        {
+            await output.CompleteAsync().ConfigureAwait(false);
+            _transport.Input.CancelPendingRead();
+        }
+    }
+
+    private static bool IsDisconnect(Exception ex)
+        => ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
+
+    private readonly record struct Outbound(ChatEvent? Event, byte[]? Frame);
+}
