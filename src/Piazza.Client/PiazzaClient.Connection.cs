@@ -1,0 +1,278 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Piazza.Protocol;
+
+namespace Piazza.Client;
+
+/// <summary>The socket side: opening a link, reading frames, watching liveness and reconnecting.</summary>
+public sealed partial class PiazzaClient
+{
+    private const string HelloId = "hello";
+
+    /// <summary>One TCP connection and its read loop; a reconnect makes a new one.</summary>
+    private sealed class Link(Socket socket, NetworkStream stream) : IDisposable
+    {
+        public Socket Socket { get; } = socket;
+
+        public PipeReader Input { get; } = PipeReader.Create(stream);
+
+        public PipeWriter Output { get; } = PipeWriter.Create(stream);
+
+        public TaskCompletionSource<ServerFrame> Hello { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> Reading { get; set; } = Task.FromResult("");
+
+        public long LastHeardAt { get; set; } = Environment.TickCount64;
+
+        /// <summary>Set when the server told us not to come back (kicked), so reconnecting would be wrong.</summary>
+        public bool Final { get; set; }
+
+        public void Dispose()
+        {
+            try
+            {
+                Socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // already gone
+            }
+
+            stream.Dispose();
+        }
+    }
+
+    private async Task<Link> OpenLinkAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        timeout.CancelAfter(Options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(Options.Host, Options.Port, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            var why = ex is SocketException se ? se.Message : "timed out";
+            throw new PiazzaException(PiazzaException.Unreachable, $"cannot connect to {Options.Host}:{Options.Port}: {why}");
+        }
+
+        var link = new Link(socket, new NetworkStream(socket, ownsSocket: true));
+        link.Reading = ReadLoopAsync(link);
+        ServerFrame answer;
+        try
+        {
+            await WriteAsync(link, new ClientFrame
+            {
+                Type = FrameTypes.Hello,
+                Id = HelloId,
+                User = Options.User,
+                Protocol = ProtocolConstants.Version,
+                Client = Options.ClientName,
+            }, timeout.Token).ConfigureAwait(false);
+            answer = await link.Hello.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+        {
+            link.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new PiazzaException(PiazzaException.Unreachable, $"no welcome from {Options.Host}:{Options.Port}");
+        }
+
+        if (answer.Type != FrameTypes.Welcome)
+        {
+            link.Dispose();
+            throw new PiazzaException(answer.Code ?? "error", answer.Message ?? "hello refused");
+        }
+
+        Welcome = answer;
+        _link = link;
+        SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {answer.User}");
+        _events.Writer.TryWrite(answer);
+        return link;
+    }
+
+    private async Task<string> ReadLoopAsync(Link link)
+    {
+        var framer = new LineFramer(Options.MaxLineBytes);
+        try
+        {
+            while (true)
+            {
+                var result = await link.Input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                link.LastHeardAt = Environment.TickCount64;
+                while (framer.TryReadLine(ref buffer, out var line) is var status && status != LineStatus.NeedMoreData)
+                {
+                    if (status == LineStatus.Line && FrameCodec.TryDecodeServer(line, out var frame, out _))
+                    {
+                        Dispatch(link, frame);
+                    }
+                }
+
+                link.Input.AdvanceTo(buffer.Start, result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return "the server closed the connection";
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            return ex is IOException { InnerException: SocketException inner } ? inner.Message : "connection lost";
+        }
+        finally
+        {
+            link.Hello.TrySetException(new IOException("connection closed before welcome"));
+            await link.Input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Dispatch(Link link, ServerFrame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameTypes.Welcome:
+                link.Hello.TrySetResult(frame);
+                return;
+            case FrameTypes.Error when frame.Re == HelloId:
+                link.Hello.TrySetResult(frame);
+                return;
+            case FrameTypes.Ping:
+                // The server's heartbeat: answer it. Fire-and-forget is safe: a failed write ends the link anyway.
+                _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Pong, Id = frame.Id });
+                return;
+            case FrameTypes.Left when frame.Reason == "kicked" && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
+                link.Final = true;
+                break;
+        }
+
+        if (frame.Re is { } re && frame.Type is FrameTypes.Ok or FrameTypes.Error or FrameTypes.Pong && _pending.TryGetValue(re, out var waiter))
+        {
+            waiter.TrySetResult(frame);
+            return;
+        }
+
+        if (frame.Type is FrameTypes.Pong or FrameTypes.Ok)
+        {
+            return; // answers to keep-alives or to requests nobody waits for any more
+        }
+
+        _events.Writer.TryWrite(frame);
+    }
+
+    private async Task WriteQuietlyAsync(Link link, ClientFrame frame)
+    {
+        try
+        {
+            await WriteAsync(link, frame, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the read loop notices the broken link
+        }
+    }
+
+    /// <summary>Watches the current link and replaces it when it is lost, until closed.</summary>
+    private async Task SuperviseAsync(Link link)
+    {
+        while (true)
+        {
+            var reason = await WatchAsync(link).ConfigureAwait(false);
+            _link = null;
+            link.Dispose();
+            foreach (var waiter in _pending.Values)
+            {
+                waiter.TrySetException(new PiazzaException(PiazzaException.ConnectionLost, reason));
+            }
+
+            if (State == ConnectionState.Closed)
+            {
+                return;
+            }
+
+            if (!Options.Reconnect || link.Final)
+            {
+                SetState(ConnectionState.Disconnected, reason);
+                _events.Writer.TryComplete();
+                return;
+            }
+
+            SetState(ConnectionState.Reconnecting, reason);
+            var next = await ReconnectAsync().ConfigureAwait(false);
+            if (next is null)
+            {
+                return;
+            }
+
+            link = next;
+        }
+    }
+
+    private async Task<Link?> ReconnectAsync()
+    {
+        var delay = Options.InitialBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            // Jitter spreads a crowd of clients reconnecting after a server restart.
+            var jittered = delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+            try
+            {
+                await Task.Delay(jittered, _lifetime.Token).ConfigureAwait(false);
+                return await OpenLinkAsync(_lifetime.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (PiazzaException ex) when (ex.Code is "bad_name" or "protocol_version")
+            {
+                SetState(ConnectionState.Disconnected, ex.Message);
+                _events.Writer.TryComplete();
+                return null;
+            }
+            catch (PiazzaException ex)
+            {
+                SetState(ConnectionState.Reconnecting, $"attempt {attempt} failed: {ex.Message}");
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Waits for the link to end, pinging when it is quiet and giving up on a server that stays silent.</summary>
+    private async Task<string> WatchAsync(Link link)
+    {
+        var interval = (long)Options.PingInterval.TotalMilliseconds;
+        var check = TimeSpan.FromMilliseconds(Math.Max(interval / 4, 10));
+        var pinged = false;
+        while (true)
+        {
+            var finished = await Task.WhenAny(link.Reading, Task.Delay(check, CancellationToken.None)).ConfigureAwait(false);
+            if (finished == link.Reading)
+            {
+                return await link.Reading.ConfigureAwait(false);
+            }
+
+            var silent = Environment.TickCount64 - link.LastHeardAt;
+            if (silent < interval)
+            {
+                pinged = false;
+            }
+            else if (!pinged)
+            {
+                pinged = true;
+                _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Ping, Id = "keepalive" });
+            }
+            else if (silent > 2 * interval)
+            {
+                link.Dispose();
+                await link.Reading.ConfigureAwait(false);
+                return "the server stopped answering";
+            }
+        }
+    }
+}

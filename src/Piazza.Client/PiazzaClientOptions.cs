@@ -1,0 +1,62 @@
+using Piazza.Protocol;
+
+namespace Piazza.Client;
+
+/// <summary>How a <see cref="PiazzaClient"/> connects. Immutable; every default is stated.</summary>
+public sealed record PiazzaClientOptions
+{
+    /// <summary>Server host name or address. Default 127.0.0.1.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Server port. Default 7070.</summary>
+    public int Port { get; init; } = ProtocolConstants.DefaultPort;
+
+    /// <summary>The user name to say hello with. Required.</summary>
+    public string User { get; init; } = "";
+
+    /// <summary>Sent in hello as <c>client</c>, for the operator's logs.</summary>
+    public string ClientName { get; init; } = "piazza-client/0.1";
+
+    /// <summary>Reconnect after a lost connection. Default true.</summary>
+    public bool Reconnect { get; init; } = true;
+
+    /// <summary>First reconnect delay; doubles per failed attempt up to <see cref="MaxBackoff"/>. Default 0.5 s.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest reconnect delay. Default 15 s.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Silence after which the client pings the server; no answer within the same time again means the
+    /// connection is dead (catches half-open TCP). Default 20 s, below the server's 60 s idle timeout.
+    /// </summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Time allowed for TCP connect plus hello/welcome. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest line accepted from the server. Default: four times the protocol default.</summary>
+    public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes * 4;
+}
+
+/// <summary>Where the client stands.</summary>
+public enum ConnectionState
+{
+    Disconnected,
+    Connecting,
+    Connected,
+    Reconnecting,
+    Closed,
+}
+
+/// <summary>A request the server answered with an <c>error</c> frame; <see cref="Code"/> is the protocol code.</summary>
+public sealed class PiazzaException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    /// <summary>Code used when the server cannot be reached at all.</summary>
+    public const string Unreachable = "unreachable";
+
+    /// <summary>Code used when the connection was lost before an answer came.</summary>
+    public const string ConnectionLost = "connection_lost";
+}

@@ -1,1 +1,0 @@
-namespace Piazza.IntegrationTests; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
