@@ -54,9 +54,10 @@ internal sealed class ChatRoom(string name)
             Array.Copy(members, index + 1, updated, index, members.Length - index - 1);
             Volatile.Write(ref _members, updated);
 
-            if (tellLeaver)
+            // The leaver has already ended, so it is told directly rather than through Deliver's liveness check.
+            if (tellLeaver && !session.Connection.TryEnqueue(left))
             {
-                Deliver(session, left, overflowed);
+                overflowed.Add(session);
             }
 
             foreach (var member in updated)

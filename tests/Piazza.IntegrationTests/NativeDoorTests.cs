@@ -1,0 +1,362 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Piazza.IntegrationTests.Infrastructure;
+
+namespace Piazza.IntegrationTests;
+
+/// <summary>Protocol v1 over the native TCP door, against a real server on 127.0.0.1 port 0.</summary>
+public class NativeDoorTests
+{
+    [Fact]
+    public async Task Hello_is_welcomed_with_the_user_list_and_others_hear_joined()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (alice, aliceWelcome) = await RawClient.JoinAsync(server.Port, "alice");
+        await using var _ = alice;
+        Assert.Equal("alice", aliceWelcome.Str("user"));
+        Assert.Equal(1, aliceWelcome["protocol"]!.GetValue<int>());
+        Assert.StartsWith("piazza/", aliceWelcome.Str("server"), StringComparison.Ordinal);
+        Assert.Equal("lobby", aliceWelcome.Str("room"));
+
+        var (bob, bobWelcome) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var __ = bob;
+        var users = bobWelcome["users"]!.AsArray().Select(u => u!["user"]!.GetValue<string>()).ToList();
+        Assert.Equal(["alice", "bob"], users);
+        var joined = await alice.ReadUntilAsync(f => f.Type() == "joined");
+        Assert.Equal(("lobby", "bob"), (joined.Str("room"), joined.Str("user")));
+        Assert.NotNull(joined.Str("ts"));
+    }
+
+    [Fact]
+    public async Task A_message_reaches_everyone_including_the_sender_with_ok_and_seq()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var a = alice;
+        await using var b = bob;
+
+        await alice.SendAsync(new { type = "send", room = "lobby", text = "hi ☕ 😀", id = "c1" });
+        var echo = await alice.ReadUntilAsync(f => f.Type() == "message");
+        var ok = await alice.ReadUntilAsync(f => f.Type() == "ok");
+        var received = await bob.ReadUntilAsync(f => f.Type() == "message");
+
+        Assert.Equal("c1", ok.Str("re"));
+        Assert.Equal(1, ok["seq"]!.GetValue<long>());
+        Assert.Equal(echo.Str("id"), ok.Str("msg"));
+        Assert.Equal(("alice", "hi ☕ 😀", "lobby", 1L), (received.Str("from"), received.Str("text"), received.Str("room"), received["seq"]!.GetValue<long>()));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", received.Str("ts"));
+
+        await bob.SendAsync(new { type = "send", text = "second", id = "c2" });
+        var next = await alice.ReadUntilAsync(f => f.Type() == "message");
+        Assert.Equal(2, next["seq"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Who_ping_and_bye_behave_as_documented()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var a = alice;
+        await using var b = bob;
+
+        await alice.SendAsync(new { type = "who", room = "lobby", id = "c2" });
+        var who = await alice.ReadUntilAsync(f => f.Type() == "ok");
+        Assert.Equal("c2", who.Str("re"));
+        Assert.Equal(["alice", "bob"], who["users"]!.AsArray().Select(u => u!["user"]!.GetValue<string>()));
+        Assert.All(who["users"]!.AsArray(), u => Assert.NotNull(u!["since"]));
+
+        await alice.SendAsync(new { type = "ping", id = "c3" });
+        var pong = await alice.ReadUntilAsync(f => f.Type() == "pong");
+        Assert.Equal("c3", pong.Str("re"));
+
+        await bob.SendAsync(new { type = "bye" });
+        Assert.True(await bob.WaitForCloseAsync());
+        var left = await alice.ReadUntilAsync(f => f.Type() == "left");
+        Assert.Equal(("bob", "quit"), (left.Str("user"), left.Str("reason")));
+    }
+
+    [Fact]
+    public async Task Abrupt_close_is_reported_as_lost()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var a = alice;
+        bob.Abort();
+        var left = await alice.ReadUntilAsync(f => f.Type() == "left");
+        Assert.Equal(("bob", "lost"), (left.Str("user"), left.Str("reason")));
+    }
+
+    [Fact]
+    public async Task A_silent_client_is_pinged_then_closed_as_timeout()
+    {
+        await using var server = await TestServer.StartAsync(("IdleTimeout", "00:00:00.400"));
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (silent, _) = await RawClient.JoinAsync(server.Port, "silent");
+        await using var s = silent;
+        await using var a = alice;
+
+        // alice answers pings (any frame counts), silent never does.
+        var keepAlive = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var frame = await alice.ReadAsync();
+                if (frame.Type() == "ping")
+                {
+                    await alice.SendAsync(new { type = "pong" });
+                }
+                else if (frame.Type() == "left")
+                {
+                    return frame;
+                }
+            }
+        });
+
+        var ping = await silent.ReadUntilAsync(f => f.Type() == "ping");
+        Assert.NotNull(ping);
+        Assert.True(await silent.WaitForCloseAsync());
+        var left = await keepAlive.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("silent", "timeout"), (left.Str("user"), left.Str("reason")));
+        Assert.Contains(server.Hub.Sessions, x => x.Name == "alice");
+    }
+
+    [Fact]
+    public async Task A_client_that_never_says_hello_is_closed()
+    {
+        await using var server = await TestServer.StartAsync(("HelloTimeout", "00:00:00.300"));
+        await using var mute = await RawClient.ConnectAsync(server.Port);
+        var error = await mute.ReadAsync();
+        Assert.Equal(("error", "hello_timeout"), (error.Type(), error.Str("code")));
+        Assert.True(await mute.WaitForCloseAsync());
+    }
+
+    [Fact]
+    public async Task Kicked_user_and_everyone_else_hear_kicked_then_it_is_closed()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var a = alice;
+        await using var b = bob;
+        Assert.True(server.Hub.Kick("bob", "too loud"));
+        var toBob = await bob.ReadUntilAsync(f => f.Type() == "left");
+        Assert.Equal(("bob", "kicked", "too loud"), (toBob.Str("user"), toBob.Str("reason"), toBob.Str("message")));
+        Assert.True(await bob.WaitForCloseAsync());
+        var toAlice = await alice.ReadUntilAsync(f => f.Type() == "left");
+        Assert.Equal(("bob", "kicked"), (toAlice.Str("user"), toAlice.Str("reason")));
+    }
+
+    [Theory]
+    [InlineData("alice", "ALICE")]
+    [InlineData("Zoë", "zoË")]
+    public async Task Names_are_taken_case_insensitively(string first, string second)
+    {
+        await using var server = await TestServer.StartAsync();
+        var (holder, _) = await RawClient.JoinAsync(server.Port, first);
+        await using var h = holder;
+        await using var late = await RawClient.ConnectAsync(server.Port);
+        await late.SendAsync(new { type = "hello", user = second, id = "h1" });
+        var error = await late.ReadAsync();
+        Assert.Equal(("error", "name_taken", "h1"), (error.Type(), error.Str("code"), error.Str("re")));
+
+        // The connection stays open so the user can pick another name.
+        await late.SendAsync(new { type = "hello", user = "someone-else" });
+        Assert.Equal("welcome", (await late.ReadAsync()).Type());
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"hello\",\"user\":\"a b\"}", "bad_name")]
+    [InlineData("{\"type\":\"hello\",\"user\":\"system\"}", "bad_name")]
+    [InlineData("{\"type\":\"hello\"}", "bad_name")]
+    [InlineData("{\"type\":\"hello\",\"user\":\"ok\",\"protocol\":2}", "protocol_version")]
+    [InlineData("{\"type\":\"send\",\"text\":\"early\"}", "not_welcomed")]
+    [InlineData("{\"type\":\"who\"}", "not_welcomed")]
+    [InlineData("{\"type\":\"dance\"}", "unknown_type")]
+    [InlineData("{\"user\":\"x\"}", "bad_frame")]
+    [InlineData("[]", "bad_frame")]
+    [InlineData("hello", "bad_frame")]
+    public async Task Handshake_errors_get_their_code_and_the_connection_stays_usable(string line, string code)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendRawAsync(line + "\n");
+        var error = await client.ReadAsync();
+        Assert.Equal(("error", code), (error.Type(), error.Str("code")));
+        Assert.False(string.IsNullOrWhiteSpace(error.Str("message")));
+
+        await client.SendAsync(new { type = "hello", user = "fine" });
+        Assert.Equal("welcome", (await client.ReadAsync()).Type());
+    }
+
+    [Fact]
+    public async Task Bad_input_after_hello_gets_errors_and_never_disturbs_others()
+    {
+        await using var server = await TestServer.StartAsync(("MaxLineBytes", "1024"));
+        var (bad, _) = await RawClient.JoinAsync(server.Port, "mallory");
+        var (good, _) = await RawClient.JoinAsync(server.Port, "alice");
+        await using var b = bad;
+        await using var g = good;
+
+        var invalidUtf8 = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"X\"}\n");
+        invalidUtf8[Array.IndexOf(invalidUtf8, (byte)'X')] = 0xFF;
+        await bad.SendRawAsync(new string('x', 5000) + "\n");
+        await bad.SendRawAsync(invalidUtf8);
+        await bad.SendRawAsync("{\"type\":\"send\",\"text\":{\"nested\":1},\"id\":\"q\"}\n");
+        await bad.SendRawAsync("{\"type\":\"send\",\"text\":\"\",\"id\":\"e\"}\n");
+        await bad.SendRawAsync("{\"type\":\"hello\",\"user\":\"again\"}\n");
+        await bad.SendRawAsync("{\"type\":\"send\",\"text\":\"still here\",\"id\":\"s\"}\n");
+
+        var codes = new List<string?>();
+        var skipped = new List<JsonObject>();
+        var ok = await bad.ReadUntilAsync(f => f.Type() == "ok" && f.Str("re") == "s", skipped: skipped);
+        codes.AddRange(skipped.Where(f => f.Type() == "error").Select(f => f.Str("code")));
+        Assert.Equal(["too_large", "bad_frame", "bad_request", "bad_request", "already_welcomed"], codes);
+        Assert.Equal("q", skipped.Where(f => f.Type() == "error").ElementAt(2).Str("re"));
+        Assert.Equal(1, ok["seq"]!.GetValue<long>());
+
+        var message = await good.ReadUntilAsync(f => f.Type() == "message");
+        Assert.Equal("still here", message.Str("text"));
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_sends_shutdown_and_closes_within_five_seconds()
+    {
+        var server = await TestServer.StartAsync();
+        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        await using var a = alice;
+        var watch = Stopwatch.StartNew();
+        var stopping = server.DisposeAsync().AsTask();
+        var frame = await alice.ReadUntilAsync(f => f.Type() == "shutdown");
+        Assert.False(string.IsNullOrWhiteSpace(frame.Str("message")));
+        Assert.True(await alice.WaitForCloseAsync());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"shutdown took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Two_hundred_clients_sending_twenty_each_all_receive_all_4000_in_order()
+    {
+        const int Clients = 200;
+        const int PerClient = 20;
+        await using var server = await TestServer.StartAsync();
+        var clients = new List<RawClient>();
+        for (var i = 0; i < Clients; i++)
+        {
+            clients.Add((await RawClient.JoinAsync(server.Port, $"user{i}")).Client);
+        }
+
+        try
+        {
+            var receiving = clients.Select((c, i) => Task.Run(async () =>
+            {
+                var seqs = new List<long>(Clients * PerClient);
+                var lastFromSender = new Dictionary<string, int>();
+                while (seqs.Count < Clients * PerClient)
+                {
+                    var frame = await c.ReadAsync(TimeSpan.FromSeconds(60));
+                    if (frame.Type() != "message")
+                    {
+                        continue;
+                    }
+
+                    seqs.Add(frame["seq"]!.GetValue<long>());
+                    var parts = frame.Str("text")!.Split(':');
+                    var n = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.Equal(lastFromSender.GetValueOrDefault(parts[0], -1) + 1, n); // each sender's order holds
+                    lastFromSender[parts[0]] = n;
+                }
+
+                return seqs;
+            })).ToList();
+
+            await Task.WhenAll(clients.Select((c, i) => Task.Run(async () =>
+            {
+                for (var n = 0; n < PerClient; n++)
+                {
+                    await c.SendAsync(new { type = "send", room = "lobby", text = $"user{i}:{n}", id = $"m{n}" });
+                }
+            })));
+
+            foreach (var seqs in await Task.WhenAll(receiving).WaitAsync(TimeSpan.FromSeconds(120)))
+            {
+                Assert.Equal(Enumerable.Range(1, Clients * PerClient).Select(x => (long)x), seqs);
+            }
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_stalled_reader_is_dropped_as_slow_consumer_while_others_receive_everything()
+    {
+        const int Messages = 1500;
+        const int MaxLag = 50;
+        await using var server = await TestServer.StartAsync(("OutboxMaxBytes", "524288"));
+
+        // A client that says hello, then never reads, with a tiny receive window so kernel buffers fill fast.
+        var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stalled.ConnectAsync("127.0.0.1", server.Port);
+        await stalled.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"user\":\"stalled\"}\n"));
+
+        var (sender, _) = await RawClient.JoinAsync(server.Port, "sender");
+        var (reader, _) = await RawClient.JoinAsync(server.Port, "reader");
+        await using var s = sender;
+        await using var r = reader;
+        var text = new string('z', 3000);
+
+        // Credits keep the well-behaved reader at most MaxLag messages behind, far inside its own queue bound,
+        // so only the stalled client can overflow.
+        using var credits = new SemaphoreSlim(MaxLag);
+        var reading = Task.Run(async () =>
+        {
+            var seqs = new List<long>();
+            JsonObject? drop = null;
+            while (seqs.Count < Messages || drop is null)
+            {
+                var frame = await reader.ReadAsync(TimeSpan.FromSeconds(30));
+                if (frame.Type() == "message")
+                {
+                    seqs.Add(frame["seq"]!.GetValue<long>());
+                    credits.Release();
+                }
+                else if (frame.Type() == "left" && frame.Str("user") == "stalled")
+                {
+                    drop = frame;
+                }
+            }
+
+            return (seqs, drop);
+        });
+
+        var senderDrain = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await sender.ReadAsync(TimeSpan.FromSeconds(30));
+            }
+        });
+
+        for (var i = 0; i < Messages; i++)
+        {
+            Assert.True(await credits.WaitAsync(TimeSpan.FromSeconds(30)), "the reader stopped receiving");
+            await sender.SendAsync(new { type = "send", text, id = $"m{i}" });
+        }
+
+        var (received, left) = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("slow_consumer", left!.Str("reason"));
+        Assert.Equal(Enumerable.Range(1, Messages).Select(x => (long)x), received);
+        Assert.DoesNotContain(server.Hub.Sessions, x => x.Name == "stalled");
+        stalled.Dispose();
+        _ = senderDrain;
+    }
+}

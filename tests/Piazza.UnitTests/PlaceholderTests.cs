@@ -1,1 +1,0 @@
-namespace Piazza.UnitTests; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
