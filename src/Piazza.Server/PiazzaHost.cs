@@ -33,7 +33,7 @@ public static class PiazzaHost
     public static WebApplication Build(IDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? configureLogging = null, TextReader? consoleInput = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentVariables("PIAZZA_");
+        builder.Configuration.AddInMemoryCollection(FromEnvironment());
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -79,6 +79,22 @@ public static class PiazzaHost
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
         return app;
+    }
+
+    /// <summary>Maps <c>PIAZZA_PORT=7171</c> to the key <c>Piazza:PORT</c> (keys are case-insensitive).</summary>
+    private static Dictionary<string, string?> FromEnvironment()
+    {
+        const string Prefix = "PIAZZA_";
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
+            {
+                settings[$"{ServerOptions.SectionName}:{key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}"] = entry.Value as string;
+            }
+        }
+
+        return settings;
     }
 
     private static IPAddress ParseAddress(string bind) => bind switch

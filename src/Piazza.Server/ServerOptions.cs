@@ -4,7 +4,7 @@ using Piazza.Protocol;
 namespace Piazza.Server;
 
 /// <summary>
-/// Everything the server can be told, from flags (<c>--port</c>), environment (<c>PIAZZA__PORT</c>) or
+/// Everything the server can be told, from flags (<c>--port</c>), environment (<c>PIAZZA_PORT</c>) or
 /// appsettings.json (section <c>Piazza</c>), in that order of precedence. Immutable once the host starts.
 /// </summary>
 public sealed record ServerOptions
