@@ -10,7 +10,7 @@ public sealed partial class NativeConnection
         [LoggerMessage(1, LogLevel.Information, "Connection from {RemoteEndPoint} ({Door})")]
         public static partial void Connected(ILogger logger, string door, string remoteEndPoint);
 
-        [LoggerMessage(2, LogLevel.Information, "{User} said hello from {RemoteEndPoint} ({Door}, {Client})")]
+        [LoggerMessage(2, LogLevel.Debug, "{User} said hello from {RemoteEndPoint} ({Door}, {Client})")]
         public static partial void Welcomed(ILogger logger, string user, string remoteEndPoint, string door, string client);
 
         [LoggerMessage(3, LogLevel.Warning, "Rejected hello from {RemoteEndPoint} as '{User}': {Code} ({Problem})")]

@@ -161,7 +161,8 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
             var buffer = result.Buffer;
             if (result.IsCanceled && Volatile.Read(ref _closing) != 0)
             {
-                return Volatile.Read(ref _closeReason) ?? LeaveReasons.Quit;
+                // Closed by the server: a timeout names itself; kicks and shutdowns were announced by the hub already.
+                return Volatile.Read(ref _closeReason) ?? (_hub.IsShuttingDown ? LeaveReasons.Shutdown : LeaveReasons.Kicked);
             }
 
             if (!buffer.IsEmpty)
