@@ -65,14 +65,7 @@ public sealed partial class PiazzaClient
         ServerFrame answer;
         try
         {
-            await WriteAsync(link, new ClientFrame
-            {
-                Type = FrameTypes.Hello,
-                Id = HelloId,
-                User = Options.User,
-                Protocol = ProtocolConstants.Version,
-                Client = Options.ClientName,
-            }, timeout.Token).ConfigureAwait(false);
+            await WriteAsync(link, HelloFrame(), timeout.Token).ConfigureAwait(false);
             answer = await link.Hello.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
@@ -89,10 +82,50 @@ public sealed partial class PiazzaClient
         }
 
         Welcome = answer;
+        Token = answer.Token ?? Token;
         _link = link;
         SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {answer.User}");
         _events.Writer.TryWrite(answer);
         return link;
+    }
+
+    /// <summary>
+    /// The first frame: register once, then log in with the token if we have one (cheap: no password hashing on
+    /// every reconnect), else the password, else as a guest; always with the resume points seen so far.
+    /// </summary>
+    private ClientFrame HelloFrame()
+    {
+        var frame = new ClientFrame { Type = FrameTypes.Hello, Id = HelloId, Protocol = ProtocolConstants.Version, Client = Options.ClientName };
+        if (Token is not null)
+        {
+            frame.Token = Token;
+        }
+        else
+        {
+            frame.User = Options.User;
+            frame.Password = Options.Password;
+            frame.Type = Options.Register && Welcome is null ? FrameTypes.Register : FrameTypes.Hello;
+            frame.Token = Options.Token;
+            if (frame.Token is not null)
+            {
+                frame.User = frame.Password = null;
+            }
+        }
+
+        if (!_lastSeen.IsEmpty)
+        {
+            frame.Resume = new Dictionary<string, long>(_lastSeen, StringComparer.OrdinalIgnoreCase);
+        }
+
+        return frame;
+    }
+
+    private void Track(ServerFrame frame)
+    {
+        if (frame.Room is { } room && frame.Seq is { } seq)
+        {
+            _lastSeen.AddOrUpdate(room, seq, (_, old) => Math.Max(old, seq));
+        }
     }
 
     private async Task<string> ReadLoopAsync(Link link)
@@ -135,6 +168,17 @@ public sealed partial class PiazzaClient
     {
         switch (frame.Type)
         {
+            case FrameTypes.Message:
+                Track(frame);
+                break;
+            case FrameTypes.History when frame.Re is null:
+                // Join and resume history is part of the conversation stream; answers to requests are not.
+                foreach (var message in frame.Messages ?? [])
+                {
+                    Track(message);
+                }
+
+                break;
             case FrameTypes.Welcome:
                 link.Hello.TrySetResult(frame);
                 return;
@@ -228,7 +272,12 @@ public sealed partial class PiazzaClient
             {
                 return null;
             }
-            catch (PiazzaException ex) when (ex.Code is "bad_name" or "protocol_version")
+            catch (PiazzaException ex) when (ex.Code == "auth_failed" && Token is not null && Options.Password is not null)
+            {
+                Token = null; // revoked or expired: the password still works
+                continue;
+            }
+            catch (PiazzaException ex) when (ex.Code is "bad_name" or "protocol_version" or "auth_failed" or "name_reserved" or "auth_required")
             {
                 SetState(ConnectionState.Disconnected, ex.Message);
                 _events.Writer.TryComplete();

@@ -18,6 +18,10 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ServerFrame>> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.OrdinalIgnoreCase);
+
+    // Ids stay unique across reconnects and restarts, so a resent message is recognised by the server.
+    private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..8] + "-";
     private Link? _link;
     private long _nextId;
     private int _state = (int)ConnectionState.Disconnected;
@@ -38,6 +42,12 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
     /// <summary>The last welcome frame received.</summary>
     public ServerFrame? Welcome { get; private set; }
+
+    /// <summary>The session token from the last welcome (accounts only); reconnects use it instead of the password.</summary>
+    public string? Token { get; private set; }
+
+    /// <summary>The highest seq seen per conversation; sent as <c>resume</c> on every reconnect.</summary>
+    public IReadOnlyDictionary<string, long> LastSeen => _lastSeen;
 
     /// <summary>Raised on every state change with a human-readable detail (e.g. why the connection was lost).</summary>
     public event Action<ConnectionState, string?>? StateChanged;
@@ -64,9 +74,43 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         return Welcome!;
     }
 
-    /// <summary>Sends a message to a room; returns the server's <c>ok</c> (with <c>seq</c> and <c>msg</c>).</summary>
+    /// <summary>
+    /// Sends a message to a room; returns the server's <c>ok</c> (with <c>seq</c> and <c>msg</c>). If the connection
+    /// drops before the answer, the same frame (same id) is sent again after reconnecting: the server stores it once.
+    /// </summary>
     public Task<ServerFrame> SendAsync(string text, string room = ProtocolConstants.Lobby, CancellationToken cancellationToken = default)
-        => RequestAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text }, cancellationToken);
+        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text }, cancellationToken);
+
+    /// <summary>Sends a private message to a user; same guarantees as <see cref="SendAsync"/>.</summary>
+    public Task<ServerFrame> SendToAsync(string user, string text, CancellationToken cancellationToken = default)
+        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text }, cancellationToken);
+
+    public Task<ServerFrame> JoinAsync(string room, CancellationToken cancellationToken = default)
+        => RequestAsync(new ClientFrame { Type = FrameTypes.Join, Room = room }, cancellationToken);
+
+    public Task<ServerFrame> LeaveAsync(string room, CancellationToken cancellationToken = default)
+        => RequestAsync(new ClientFrame { Type = FrameTypes.Leave, Room = room }, cancellationToken);
+
+    public Task<ServerFrame> SetTopicAsync(string room, string? topic, CancellationToken cancellationToken = default)
+        => RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Topic = topic }, cancellationToken);
+
+    public async Task<IReadOnlyList<RoomInfo>> RoomsAsync(CancellationToken cancellationToken = default)
+        => (await RequestAsync(new ClientFrame { Type = FrameTypes.Rooms }, cancellationToken).ConfigureAwait(false)).Rooms ?? [];
+
+    /// <summary>Older (<paramref name="before"/>) or newer (<paramref name="after"/>) messages of a room or <c>@a,b</c> conversation.</summary>
+    public async Task<IReadOnlyList<ServerFrame>> HistoryAsync(string room, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        var frame = new ClientFrame { Type = FrameTypes.History, Room = room, Before = before, After = after, Limit = limit };
+        return (await RequestAsync(frame, cancellationToken).ConfigureAwait(false)).Messages ?? [];
+    }
+
+    /// <summary>Changes the account's password; the returned frame carries the new token.</summary>
+    public async Task<ServerFrame> ChangePasswordAsync(string current, string next, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(new ClientFrame { Type = FrameTypes.Password, Password = current, NewPassword = next }, cancellationToken).ConfigureAwait(false);
+        Token = reply.Token ?? Token;
+        return reply;
+    }
 
     /// <summary>Lists the users in a room.</summary>
     public async Task<IReadOnlyList<UserInfo>> WhoAsync(string room = ProtocolConstants.Lobby, CancellationToken cancellationToken = default)
@@ -84,7 +128,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         var link = _link ?? throw new PiazzaException(PiazzaException.ConnectionLost, "not connected");
-        frame.Id ??= "c" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        frame.Id ??= _idPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var reply = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[frame.Id] = reply;
         try
@@ -98,6 +142,54 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         finally
         {
             _pending.TryRemove(frame.Id, out _);
+        }
+    }
+
+    private async Task<ServerFrame> SendReliablyAsync(ClientFrame frame, CancellationToken cancellationToken)
+    {
+        frame.Id ??= _idPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            try
+            {
+                return await RequestAsync(frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiazzaException ex) when (ex.Code == PiazzaException.ConnectionLost && Options.Reconnect && State is not ConnectionState.Closed and not ConnectionState.Disconnected)
+            {
+                await WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits for the next successful (re)connection; fails if the client gives up or is closed.</summary>
+    private async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnState(ConnectionState state, string? detail)
+        {
+            if (state == ConnectionState.Connected)
+            {
+                connected.TrySetResult();
+            }
+            else if (state is ConnectionState.Closed or ConnectionState.Disconnected)
+            {
+                connected.TrySetException(new PiazzaException(PiazzaException.ConnectionLost, detail ?? "disconnected"));
+            }
+        }
+
+        StateChanged += OnState;
+        try
+        {
+            if (_link is not null && State == ConnectionState.Connected)
+            {
+                return;
+            }
+
+            await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StateChanged -= OnState;
         }
     }
 

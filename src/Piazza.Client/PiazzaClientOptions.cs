@@ -14,6 +14,15 @@ public sealed record PiazzaClientOptions
     /// <summary>The user name to say hello with. Required.</summary>
     public string User { get; init; } = "";
 
+    /// <summary>The account's password; null logs in as a guest (or with <see cref="Token"/>).</summary>
+    public string? Password { get; init; }
+
+    /// <summary>A session token from an earlier login; used instead of the password when set.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Create the account (<see cref="User"/>, <see cref="Password"/>) on connect instead of logging in.</summary>
+    public bool Register { get; init; }
+
     /// <summary>Sent in hello as <c>client</c>, for the operator's logs.</summary>
     public string ClientName { get; init; } = "piazza-client/0.1";
 

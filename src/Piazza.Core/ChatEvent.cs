@@ -64,17 +64,54 @@ public static class EventEncoderSlots
     public const int Count = 4;
 }
 
-/// <summary>A chat message in a room, with its room-wide sequence number.</summary>
-public sealed class MessageEvent(string id, long seq, string room, string from, string text, DateTimeOffset timestamp) : ChatEvent
+/// <summary>
+/// A message in a conversation, with the conversation's sequence number. <see cref="Room"/> is what clients see:
+/// the room's name, or the private conversation id (<c>@alice,bob</c>); <see cref="To"/> is set for private messages.
+/// </summary>
+public sealed class MessageEvent(string id, long seq, string conversation, string room, string from, string? to, string text, DateTimeOffset timestamp) : ChatEvent
 {
     public string Id { get; } = id;
     public long Seq { get; } = seq;
+    public string Conversation { get; } = conversation;
     public string Room { get; } = room;
     public string From { get; } = from;
+    public string? To { get; } = to;
     public string Text { get; } = text;
     public DateTimeOffset Timestamp { get; } = timestamp;
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room);
+    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To);
+}
+
+/// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>
+public sealed class HistoryEvent(string room, IReadOnlyList<MessageEvent> messages, string? requestId) : ChatEvent
+{
+    public string Room { get; } = room;
+    public IReadOnlyList<MessageEvent> Messages { get; } = messages;
+    public string? RequestId { get; } = requestId;
+
+    public override int EstimatedBytes => 64 + Messages.Sum(m => m.EstimatedBytes);
+}
+
+/// <summary>A room's state as a connection enters it: topic, owner and who is present.</summary>
+public sealed class RoomStateEvent(string room, string? topic, string? owner, IReadOnlyList<PresenceEntry> users) : ChatEvent
+{
+    public string Room { get; } = room;
+    public string? Topic { get; } = topic;
+    public string? Owner { get; } = owner;
+    public IReadOnlyList<PresenceEntry> Users { get; } = users;
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80);
+}
+
+/// <summary>A room's topic changed.</summary>
+public sealed class TopicEvent(string room, string? topic, string by, DateTimeOffset timestamp) : ChatEvent
+{
+    public string Room { get; } = room;
+    public string? Topic { get; } = topic;
+    public string By { get; } = by;
+    public DateTimeOffset Timestamp { get; } = timestamp;
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + Utf8Bound(By);
 }
 
 /// <summary>A user entered a room.</summary>
@@ -99,15 +136,20 @@ public sealed class LeftEvent(string room, string user, string reason, string? m
     public override int EstimatedBytes => 128 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Message);
 }
 
-/// <summary>The first event a new session receives: who it is and who else is there.</summary>
-public sealed class WelcomeEvent(string user, string room, IReadOnlyList<PresenceEntry> users, string? motd) : ChatEvent
+/// <summary>
+/// The first event a new session receives: who it is, its token (registered users), its rooms, and who is in the
+/// lobby. <see cref="RoomStateEvent"/>s and history follow for each room.
+/// </summary>
+public sealed class WelcomeEvent(string user, bool registered, string? token, IReadOnlyList<string> rooms, IReadOnlyList<PresenceEntry> lobbyUsers, string? motd) : ChatEvent
 {
     public string User { get; } = user;
-    public string Room { get; } = room;
-    public IReadOnlyList<PresenceEntry> Users { get; } = users;
+    public bool Registered { get; } = registered;
+    public string? Token { get; } = token;
+    public IReadOnlyList<string> Rooms { get; } = rooms;
+    public IReadOnlyList<PresenceEntry> LobbyUsers { get; } = lobbyUsers;
     public string? Motd { get; } = motd;
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Motd) + (Users.Count * 80);
+    public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80);
 }
 
 /// <summary>The server is going away; sent to everyone before connections close.</summary>

@@ -1,151 +1,72 @@
 using System.Collections.Concurrent;
+using Piazza.Core.Accounts;
+using Piazza.Core.Storage;
 
 namespace Piazza.Core;
 
-/// <summary>The outcome of a hello: a session, or the protocol error code and why.</summary>
-public readonly record struct JoinResult(ChatSession? Session, string? ErrorCode, string? Problem)
-{
-    public bool Succeeded => Session is not null;
-}
-
-/// <summary>The outcome of a send: the stored message, or the protocol error code and why.</summary>
-public readonly record struct SendResult(MessageEvent? Message, string? ErrorCode, string? Problem)
-{
-    public bool Succeeded => Message is not null;
-}
-
 /// <summary>
-/// The chat domain: who is connected, the rooms, and fan-out. Doors call it after decoding their wire format;
-/// it calls back only through <see cref="IChatConnection"/>, which never blocks, so no caller waits on a slow client.
+/// The chat domain: who is online, rooms, private conversations, history and fan-out. Doors call it after decoding
+/// their wire format; it talks back only through <see cref="IChatConnection"/>, which never blocks, so nobody waits
+/// on a slow client. Persistence goes through <see cref="IChatStore"/>.
 /// </summary>
-public sealed class ChatHub
+public sealed partial class ChatHub : IAsyncDisposable
 {
-    /// <summary>Error codes the hub returns; they match the protocol's.</summary>
-    public static class Errors
-    {
-        public const string BadName = "bad_name";
-        public const string NameTaken = "name_taken";
-        public const string BadRequest = "bad_request";
-        public const string TooLarge = "too_large";
-        public const string NoSuchRoom = "no_such_room";
-    }
-
-    /// <summary>The name messages from the operator are sent under.</summary>
+    /// <summary>The name the operator's announcements are sent under.</summary>
     public const string ServerName = "server";
 
     public const string LobbyName = "lobby";
 
-    private readonly ConcurrentDictionary<string, ChatSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ChatRoom _lobby = new(LobbyName);
+    /// <summary>Most messages a history request may ask for.</summary>
+    public const int MaxHistoryLimit = 500;
+
+    private readonly IChatStore _store;
     private readonly ChatHubOptions _options;
     private readonly TimeProvider _time;
     private readonly IHubObserver? _observer;
+    private readonly PasswordHasher _hasher;
+    private readonly LoginThrottle _throttle;
+    private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
+    private readonly Lock _usersGate = new();
+    private readonly Dictionary<string, ChatUser> _online = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Conversation?>>> _conversations = new(StringComparer.Ordinal);
+    private readonly MessageLog _log;
+    private readonly ConcurrentDictionary<(string Account, string ClientId), Task<MessageEvent>> _sendsInFlight = new();
+    private string _dummyHash = "";
     private volatile bool _shuttingDown;
 
-    public ChatHub(ChatHubOptions options, TimeProvider time, IHubObserver? observer = null)
+    public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null)
     {
+        _store = store;
         _options = options;
         _time = time;
         _observer = observer;
+        _hasher = new PasswordHasher(options.PasswordIterations);
+        _throttle = new LoginThrottle(time);
+        _log = new MessageLog(store, DeliverDurable, ex => observer?.StoreFailed(ex));
     }
-
-    /// <summary>Every live session, in no particular order.</summary>
-    public ICollection<ChatSession> Sessions => _sessions.Values;
 
     public bool IsShuttingDown => _shuttingDown;
 
-    /// <summary>Admits a connection under a user name and puts it in the lobby.</summary>
-    public JoinResult Join(IChatConnection connection, string? user)
+    /// <summary>Every live session, in no particular order.</summary>
+    public IReadOnlyList<ChatSession> Sessions
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (!UserNamePolicy.IsValid(user, out var problem))
+        get
         {
-            return new JoinResult(null, Errors.BadName, problem);
+            lock (_usersGate)
+            {
+                return [.. _online.Values.SelectMany(u => u.Sessions)];
+            }
         }
-
-        var session = new ChatSession(user!, connection, _time.GetUtcNow());
-        if (!_sessions.TryAdd(session.FoldedName, session))
-        {
-            return new JoinResult(null, Errors.NameTaken, $"'{user}' is already connected");
-        }
-
-        var overflowed = new List<ChatSession>();
-        var joined = new JoinedEvent(_lobby.Name, session.Name, session.ConnectedAt);
-        _lobby.Add(session, users => new WelcomeEvent(session.Name, _lobby.Name, users, _options.Motd), joined, overflowed);
-        _observer?.SessionJoined(session);
-        DropSlowConsumers(overflowed);
-        return new JoinResult(session, null, null);
     }
 
-    /// <summary>Publishes a message from a session to a room it is in.</summary>
-    public SendResult Send(ChatSession session, string? room, string? text)
+    /// <summary>Prepares the store (schema, the lobby). Call once before any connection.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return new SendResult(null, Errors.BadRequest, "\"text\" must be a non-empty string");
-        }
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
-        if (text.Length > _options.MaxMessageChars)
-        {
-            return new SendResult(null, Errors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
-        }
-
-        if (room is not null && !string.Equals(room, _lobby.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            return new SendResult(null, Errors.NoSuchRoom, $"there is no room '{room}'");
-        }
-
-        session.CountMessage();
-        return new SendResult(Publish(session.Name, text), null, null);
-    }
-
-    /// <summary>Sends an announcement from <see cref="ServerName"/> to the lobby.</summary>
-    public MessageEvent Announce(string text) => Publish(ServerName, text);
-
-    /// <summary>Who is in a room, in the order they joined; null when the room does not exist.</summary>
-    public IReadOnlyList<PresenceEntry>? Who(string? room)
-    {
-        if (room is not null && !string.Equals(room, _lobby.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return ChatRoom.Presence(_lobby.Members);
-    }
-
-    /// <summary>Retires a session; only the first call for a session has an effect. Safe from any thread.</summary>
-    public void Leave(ChatSession session, string reason, string? message = null)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        if (!session.TryEnd())
-        {
-            return;
-        }
-
-        _sessions.TryRemove(new KeyValuePair<string, ChatSession>(session.FoldedName, session));
-        var overflowed = new List<ChatSession>();
-        if (!_shuttingDown)
-        {
-            var tellLeaver = reason == "kicked";
-            _lobby.Remove(session, new LeftEvent(_lobby.Name, session.Name, reason, message, _time.GetUtcNow()), tellLeaver, overflowed);
-        }
-
-        _observer?.SessionLeft(session, reason);
-        DropSlowConsumers(overflowed);
-    }
-
-    /// <summary>Removes a user by name, telling everyone (the user included) why, then closes its connection.</summary>
-    public bool Kick(string user, string? reason)
-    {
-        if (!_sessions.TryGetValue(UserNamePolicy.Fold(user), out var session))
-        {
-            return false;
-        }
-
-        Leave(session, "kicked", reason);
-        session.Connection.Close(flush: true);
-        return true;
+        // Verifying against this when an account does not exist makes "no such user" cost what "wrong password" costs.
+        _dummyHash = _hasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
     }
 
     /// <summary>Tells every session the server is stopping and asks each connection to close after flushing.</summary>
@@ -153,20 +74,93 @@ public sealed class ChatHub
     {
         _shuttingDown = true;
         var notice = new ShutdownEvent(message);
-        foreach (var session in _sessions.Values)
+        foreach (var session in Sessions)
         {
             session.Connection.TryEnqueue(notice);
             session.Connection.Close(flush: true);
         }
     }
 
-    private MessageEvent Publish(string from, string text)
+    /// <summary>Writes and delivers everything accepted, then stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _shuttingDown = true;
+        await _log.DisposeAsync().ConfigureAwait(false);
+        _hashing.Dispose();
+    }
+
+    /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
+    public void Disconnect(ChatSession session, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!session.TryEnd())
+        {
+            return;
+        }
+
+        var user = session.User;
+        int remaining;
+        lock (_usersGate)
+        {
+            remaining = user.RemoveSession(session);
+            if (remaining == 0 && _online.TryGetValue(user.NameKey, out var current) && current == user)
+            {
+                _online.Remove(user.NameKey);
+            }
+        }
+
+        var overflowed = new List<ChatSession>();
+        if (!_shuttingDown)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var conversation in session.AttachedConversations())
+            {
+                conversation.Detach(session, reason, now, overflowed);
+            }
+        }
+
+        _observer?.SessionLeft(session, reason);
+        DropSlowConsumers(overflowed);
+    }
+
+    /// <summary>Removes a user (every device) from the server, telling each room why; the connections close after flushing.</summary>
+    public async Task<bool> KickAsync(string user, string? reason)
+    {
+        ChatUser? target;
+        lock (_usersGate)
+        {
+            _online.TryGetValue(UserNamePolicy.Fold(user), out target);
+        }
+
+        if (target is null)
+        {
+            return false;
+        }
+
+        var overflowed = new List<ChatSession>();
+        foreach (var key in target.Rooms)
+        {
+            if (await LoadAsync(key).ConfigureAwait(false) is ChatRoom room)
+            {
+                room.RemoveUser(target, "kicked", reason, _time.GetUtcNow(), overflowed);
+            }
+        }
+
+        foreach (var session in target.Sessions)
+        {
+            Disconnect(session, "kicked");
+            session.Connection.Close(flush: true);
+        }
+
+        DropSlowConsumers(overflowed);
+        return true;
+    }
+
+    private void DeliverDurable(Conversation conversation, MessageEvent message)
     {
         var overflowed = new List<ChatSession>();
-        var now = _time.GetUtcNow();
-        var message = _lobby.Publish(seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, _lobby.Name, from, text, now), overflowed);
+        conversation.Deliver(message, overflowed);
         DropSlowConsumers(overflowed);
-        return message;
     }
 
     private void DropSlowConsumers(List<ChatSession> overflowed)
@@ -180,7 +174,48 @@ public sealed class ChatHub
 
             _observer?.SlowConsumerDropped(session);
             session.Connection.Close(flush: false);
-            Leave(session, "slow_consumer");
+            Disconnect(session, "slow_consumer");
         }
+    }
+
+    /// <summary>Loads a conversation once (rooms from the store; private conversations always exist).</summary>
+    private Task<Conversation?> LoadAsync(string key)
+    {
+        var lazy = _conversations.GetOrAdd(key, k => new Lazy<Task<Conversation?>>(() => LoadFromStoreAsync(k)));
+        return UnlessMissingAsync(key, lazy);
+    }
+
+    private async Task<Conversation?> UnlessMissingAsync(string key, Lazy<Task<Conversation?>> lazy)
+    {
+        Conversation? conversation;
+        try
+        {
+            conversation = await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            _conversations.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+            throw;
+        }
+
+        if (conversation is null)
+        {
+            // Not cached, so a room created later is found.
+            _conversations.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+        }
+
+        return conversation;
+    }
+
+    private async Task<Conversation?> LoadFromStoreAsync(string key)
+    {
+        var lastSeq = await _store.LastSeqAsync(key).ConfigureAwait(false);
+        if (DirectConversationId.IsDirect(key))
+        {
+            return new DirectConversation(key, lastSeq);
+        }
+
+        var record = await _store.FindRoomAsync(key).ConfigureAwait(false);
+        return record is null ? null : new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, lastSeq, _time);
     }
 }

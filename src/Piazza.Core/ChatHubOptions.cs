@@ -8,6 +8,21 @@ public sealed record ChatHubOptions
 
     /// <summary>Longest message text in characters (UTF-16 units). Default 4,000.</summary>
     public int MaxMessageChars { get; init; } = 4000;
+
+    /// <summary>Whether users without an account may connect (under a name nobody has registered). Default true.</summary>
+    public bool AllowGuests { get; init; } = true;
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes. Default 600,000.</summary>
+    public int PasswordIterations { get; init; } = Accounts.PasswordHasher.DefaultIterations;
+
+    /// <summary>How long a session token stays valid. Default 30 days.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>Messages sent on joining a room (or logging in) when the client names no resume point. Default 50.</summary>
+    public int HistoryOnJoin { get; init; } = 50;
+
+    /// <summary>Private conversations attached at login (most recent first). Default 50.</summary>
+    public int ConversationsOnLogin { get; init; } = 50;
 }
 
 /// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>
@@ -18,4 +33,7 @@ public interface IHubObserver
     void SessionLeft(ChatSession session, string reason);
 
     void SlowConsumerDropped(ChatSession session);
+
+    /// <summary>The message store failed; the hub refuses sends from now on.</summary>
+    void StoreFailed(Exception exception);
 }

@@ -1,118 +1,105 @@
 namespace Piazza.Core;
 
 /// <summary>
-/// A room: its members and its message sequence. Every event of a room is published under the room's lock,
-/// so all members see the same order and <c>seq</c> has no gaps. The lock covers only in-memory queueing
-/// (<see cref="IChatConnection.TryEnqueue"/>), never socket I/O.
+/// A room: a conversation with a topic, an owner and the users present (at least one attached connection).
+/// <c>joined</c> is announced when a user's first connection attaches, <c>left</c> when their last detaches or
+/// they leave the room.
 /// </summary>
-internal sealed class ChatRoom(string name)
+internal sealed class ChatRoom(string key, string name, string? topic, string? owner, long lastSeq, TimeProvider time) : Conversation(key, name, lastSeq)
 {
-    private readonly Lock _gate = new();
-    private ChatSession[] _members = [];
-    private long _lastSeq;
+    private readonly Dictionary<string, (ChatUser User, DateTimeOffset Since)> _present = new(StringComparer.Ordinal);
 
-    public string Name { get; } = name;
+    public string? Topic { get; private set; } = topic;
 
-    /// <summary>A snapshot of the members; safe to read without the lock (copy-on-write).</summary>
-    public ChatSession[] Members => Volatile.Read(ref _members);
+    /// <summary>Identity key of the owner: an account key, or a guest's '~' key for the room's lifetime in memory.</summary>
+    public string? Owner { get; } = owner;
 
-    public long LastSeq => Interlocked.Read(ref _lastSeq);
-
-    /// <summary>Adds a member: it receives its welcome first, then everyone else hears that it joined.</summary>
-    public void Add(ChatSession session, Func<IReadOnlyList<PresenceEntry>, ChatEvent> welcome, ChatEvent joined, List<ChatSession> overflowed)
+    public int PresentCount
     {
-        lock (_gate)
+        get
         {
-            var members = _members;
-            var updated = new ChatSession[members.Length + 1];
-            members.CopyTo(updated, 0);
-            updated[^1] = session;
-            Volatile.Write(ref _members, updated);
-
-            Deliver(session, welcome(Presence(updated)), overflowed);
-            foreach (var member in members)
+            lock (Gate)
             {
-                Deliver(member, joined, overflowed);
+                return _present.Count;
             }
         }
     }
 
-    /// <summary>Removes a member and tells the remaining ones (and, if asked, the one leaving) with <paramref name="left"/>.</summary>
-    public bool Remove(ChatSession session, ChatEvent left, bool tellLeaver, List<ChatSession> overflowed)
+    public IReadOnlyList<PresenceEntry> Presence()
     {
-        lock (_gate)
+        lock (Gate)
         {
-            var members = _members;
-            var index = Array.IndexOf(members, session);
-            if (index < 0)
-            {
-                return false;
-            }
-
-            var updated = new ChatSession[members.Length - 1];
-            Array.Copy(members, 0, updated, 0, index);
-            Array.Copy(members, index + 1, updated, index, members.Length - index - 1);
-            Volatile.Write(ref _members, updated);
-
-            // The leaver has already ended, so it is told directly rather than through Deliver's liveness check.
-            if (tellLeaver && !session.Connection.TryEnqueue(left))
-            {
-                overflowed.Add(session);
-            }
-
-            foreach (var member in updated)
-            {
-                Deliver(member, left, overflowed);
-            }
-
-            return true;
+            return PresenceLocked();
         }
     }
 
-    /// <summary>Assigns the next seq and delivers the message built from it to every member.</summary>
-    public MessageEvent Publish(Func<long, MessageEvent> create, List<ChatSession> overflowed)
+    public bool IsPresent(ChatUser user)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            var message = create(_lastSeq + 1);
-            Interlocked.Increment(ref _lastSeq);
-            foreach (var member in _members)
+            return _present.ContainsKey(user.Key);
+        }
+    }
+
+    public void SetTopic(string? topic, string by, DateTimeOffset now, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            Topic = topic;
+            BroadcastLocked(new TopicEvent(Name, topic, by, now), overflowed, except: null);
+        }
+    }
+
+    /// <summary>The user leaves the room on every device: all hear <c>left</c>, the user's connections included.</summary>
+    public void RemoveUser(ChatUser user, string reason, string? message, DateTimeOffset now, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            if (!_present.Remove(user.Key))
             {
-                Deliver(member, message, overflowed);
+                return;
             }
 
-            return message;
+            var left = new LeftEvent(Name, user.Name, reason, message, now);
+            BroadcastLocked(left, overflowed, except: null);
+            RemoveSubscribersLocked(s => s.User == user);
         }
     }
 
-    /// <summary>Delivers an event that carries no sequence number to every member.</summary>
-    public void Broadcast(ChatEvent chatEvent, List<ChatSession> overflowed)
+    protected override ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed)
     {
-        lock (_gate)
+        var user = session.User;
+        if (!_present.ContainsKey(user.Key))
         {
-            foreach (var member in _members)
+            _present[user.Key] = (user, session.ConnectedAt);
+            BroadcastLocked(new JoinedEvent(Name, user.Name, time.GetUtcNow()), overflowed, except: user);
+        }
+
+        return new RoomStateEvent(Name, Topic, Owner, PresenceLocked());
+    }
+
+    protected override void OnDetached(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)
+    {
+        var user = session.User;
+        if (Subscribers.Any(s => s.User == user) || !_present.Remove(user.Key))
+        {
+            return; // another device of the same user is still here
+        }
+
+        BroadcastLocked(new LeftEvent(Name, user.Name, reason, null, now), overflowed, except: user);
+    }
+
+    private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, ChatUser? except)
+    {
+        foreach (var subscriber in Subscribers)
+        {
+            if (subscriber.User != except)
             {
-                Deliver(member, chatEvent, overflowed);
+                Enqueue(subscriber, chatEvent, overflowed);
             }
         }
     }
 
-    public static IReadOnlyList<PresenceEntry> Presence(ChatSession[] members)
-    {
-        var list = new PresenceEntry[members.Length];
-        for (var i = 0; i < members.Length; i++)
-        {
-            list[i] = new PresenceEntry(members[i].Name, members[i].ConnectedAt);
-        }
-
-        return list;
-    }
-
-    private static void Deliver(ChatSession member, ChatEvent chatEvent, List<ChatSession> overflowed)
-    {
-        if (!member.HasEnded && !member.Connection.TryEnqueue(chatEvent))
-        {
-            overflowed.Add(member);
-        }
-    }
+    private List<PresenceEntry> PresenceLocked()
+        => [.. _present.Values.OrderBy(p => p.Since).Select(p => new PresenceEntry(p.User.Name, p.Since))];
 }

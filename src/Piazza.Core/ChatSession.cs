@@ -1,32 +1,64 @@
 namespace Piazza.Core;
 
-/// <summary>A user who has said hello on one connection. Created and retired only by <see cref="ChatHub"/>.</summary>
+/// <summary>One welcomed connection of a <see cref="ChatUser"/>. Created and retired only by <see cref="ChatHub"/>.</summary>
 public sealed class ChatSession
 {
     private long _messagesSent;
     private int _ended;
 
-    internal ChatSession(string name, IChatConnection connection, DateTimeOffset connectedAt)
+    internal ChatSession(ChatUser user, IChatConnection connection, DateTimeOffset connectedAt, string? token)
     {
-        Name = name;
-        FoldedName = UserNamePolicy.Fold(name);
+        User = user;
         Connection = connection;
         ConnectedAt = connectedAt;
+        Token = token;
     }
 
-    public string Name { get; }
+    public ChatUser User { get; }
 
-    public string FoldedName { get; }
+    public string Name => User.Name;
 
     public IChatConnection Connection { get; }
 
     public DateTimeOffset ConnectedAt { get; }
 
+    /// <summary>The session token this connection holds (registered users only).</summary>
+    public string? Token { get; internal set; }
+
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
     public bool HasEnded => Volatile.Read(ref _ended) != 0;
 
+    /// <summary>True once login has attached it to its rooms and conversations; only then may others attach it.</summary>
+    internal bool IsReady { get; set; }
+
     internal void CountMessage() => Interlocked.Increment(ref _messagesSent);
+
+    private readonly HashSet<Conversation> _attached = [];
+
+    internal void Attached(Conversation conversation)
+    {
+        lock (_attached)
+        {
+            _attached.Add(conversation);
+        }
+    }
+
+    internal void Detached(Conversation conversation)
+    {
+        lock (_attached)
+        {
+            _attached.Remove(conversation);
+        }
+    }
+
+    internal Conversation[] AttachedConversations()
+    {
+        lock (_attached)
+        {
+            return [.. _attached];
+        }
+    }
 
     /// <summary>Marks the session ended; true only for the first caller, so a leave is announced once.</summary>
     internal bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;

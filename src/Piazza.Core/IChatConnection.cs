@@ -12,6 +12,9 @@ public interface IChatConnection
     /// <summary>The peer's address and port, for operators and logs.</summary>
     string RemoteEndPoint { get; }
 
+    /// <summary>The peer's address without the port, for per-address limits.</summary>
+    string RemoteAddress { get; }
+
     /// <summary>
     /// Queues an event for delivery without waiting. Returns false when the connection's bounded
     /// outbound queue is full; the hub then applies the slow-consumer policy.

@@ -15,6 +15,16 @@ public sealed class ClientFrame
     public string? Client { get; set; }
     public string? Room { get; set; }
     public string? Text { get; set; }
+    public string? Password { get; set; }
+    public string? NewPassword { get; set; }
+    public string? Token { get; set; }
+    public Dictionary<string, long>? Resume { get; set; }
+    public string? To { get; set; }
+    public string? With { get; set; }
+    public long? Before { get; set; }
+    public long? After { get; set; }
+    public int? Limit { get; set; }
+    public string? Topic { get; set; }
 }
 
 /// <summary>
@@ -39,6 +49,28 @@ public sealed class ServerFrame
     public string? Msg { get; set; }
     public string? Motd { get; set; }
     public IReadOnlyList<UserInfo>? Users { get; set; }
+    public string? To { get; set; }
+    public string? Token { get; set; }
+    public bool? Registered { get; set; }
+    public string? Topic { get; set; }
+    public string? Owner { get; set; }
+    public string? By { get; set; }
+    public bool? Duplicate { get; set; }
+
+    /// <summary>Seconds to wait before retrying (with <c>rate_limited</c>).</summary>
+    public double? RetryAfter { get; set; }
+
+    public IReadOnlyList<RoomInfo>? Rooms { get; set; }
+    public IReadOnlyList<ServerFrame>? Messages { get; set; }
+}
+
+/// <summary>One room in a listing (<c>rooms</c>) or in <c>welcome</c> (name only).</summary>
+public sealed class RoomInfo
+{
+    public string Room { get; set; } = "";
+    public string? Topic { get; set; }
+    public int? Members { get; set; }
+    public bool? Joined { get; set; }
 }
 
 /// <summary>One entry of a user list (<c>welcome</c>, <c>who</c>).</summary>

@@ -38,6 +38,15 @@ public static class FrameTypes
     public const string Ok = "ok";
     public const string Error = "error";
     public const string Shutdown = "shutdown";
+    public const string Register = "register";
+    public const string Password = "password";
+    public const string Logout = "logout";
+    public const string Join = "join";
+    public const string Leave = "leave";
+    public const string Rooms = "rooms";
+    public const string Topic = "topic";
+    public const string History = "history";
+    public const string Room = "room";
 }
 
 /// <summary>The <c>code</c> values of <c>error</c> frames; docs/protocol.md explains each.</summary>
@@ -55,6 +64,13 @@ public static class ErrorCodes
     public const string NoSuchRoom = "no_such_room";
     public const string HelloTimeout = "hello_timeout";
     public const string ServerError = "server_error";
+    public const string NameReserved = "name_reserved";
+    public const string AuthFailed = "auth_failed";
+    public const string AuthRequired = "auth_required";
+    public const string RateLimited = "rate_limited";
+    public const string NotInRoom = "not_in_room";
+    public const string NoSuchUser = "no_such_user";
+    public const string Forbidden = "forbidden";
 }
 
 /// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>
@@ -66,4 +82,7 @@ public static class LeaveReasons
     public const string Kicked = "kicked";
     public const string Shutdown = "shutdown";
     public const string SlowConsumer = "slow_consumer";
+
+    /// <summary>The user left the room on purpose (<c>leave</c>).</summary>
+    public const string Left = "left";
 }

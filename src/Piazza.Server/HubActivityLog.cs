@@ -12,7 +12,12 @@ public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger) : IHu
 
     public void SlowConsumerDropped(ChatSession session) => SlowConsumer(logger, session.Name, session.Connection.RemoteEndPoint);
 
-    [LoggerMessage(100, LogLevel.Information, "{User} joined lobby from {RemoteEndPoint} ({Door})")]
+    public void StoreFailed(Exception exception) => StoreFault(logger, exception);
+
+    [LoggerMessage(103, LogLevel.Critical, "The message store failed; sends are refused until the server is restarted")]
+    private static partial void StoreFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(100, LogLevel.Information, "{User} connected from {RemoteEndPoint} ({Door})")]
     private static partial void Joined(ILogger logger, string user, string remoteEndPoint, string door);
 
     [LoggerMessage(101, LogLevel.Information, "{User} left ({Reason}) from {RemoteEndPoint}")]

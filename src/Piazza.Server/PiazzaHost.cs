@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Piazza.Core;
+using Piazza.Core.Storage;
+using Piazza.Storage.Sqlite;
 using Piazza.Server.Console;
 using Piazza.Server.Tcp;
 
@@ -47,7 +49,9 @@ public static class PiazzaHost
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IHubObserver, HubActivityLog>();
-        builder.Services.AddSingleton(sp => new ChatHub(options.HubOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
+        builder.Services.AddSingleton<IChatStore>(_ => new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(options.Data, "piazza.db") }));
+        builder.Services.AddSingleton(sp => new ChatHub(
+            sp.GetRequiredService<IChatStore>(), options.HubOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name));
         builder.Services.AddHostedService<HeartbeatService>();
@@ -95,6 +99,15 @@ public static class PiazzaHost
         }
 
         return settings;
+    }
+
+    /// <summary>Prepares the data folder and the store, then starts every door.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        Directory.CreateDirectory(app.Services.GetRequiredService<ServerOptions>().Data);
+        await app.Services.GetRequiredService<ChatHub>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static IPAddress ParseAddress(string bind) => bind switch

@@ -13,11 +13,12 @@ var maxLine = new Option<int?>("--max-line-bytes") { Description = "longest acce
 var idle = new Option<double?>("--idle-timeout") { Description = "seconds of silence before a client is pinged, then closed (default 60)" };
 var helloTimeout = new Option<double?>("--hello-timeout") { Description = "seconds a new connection has to say hello (default 10)" };
 var motd = new Option<string?>("--motd") { Description = "message of the day sent on welcome" };
+var allowGuests = new Option<bool?>("--allow-guests") { Description = "let people without an account connect (default true)" };
 var console = new Option<bool?>("--console") { Description = "operator console on stdin (default: when stdin is a terminal)" };
 
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
-    port, bind, data, maxLine, idle, helloTimeout, motd, console,
+    port, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -38,6 +39,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Set(nameof(ServerOptions.IdleTimeout), parse.GetValue(idle) is { } i ? TimeSpan.FromSeconds(i) : null);
     Set(nameof(ServerOptions.HelloTimeout), parse.GetValue(helloTimeout) is { } h ? TimeSpan.FromSeconds(h) : null);
     Set(nameof(ServerOptions.Motd), parse.GetValue(motd));
+    Set(nameof(ServerOptions.AllowGuests), parse.GetValue(allowGuests));
     Set(nameof(ServerOptions.Console), parse.GetValue(console));
     return await ServerProgram.RunAsync(overrides, cancellationToken).ConfigureAwait(false);
 });
@@ -55,7 +57,6 @@ internal static class ServerProgram
         {
             app = PiazzaHost.Build(overrides);
             options = app.Services.GetRequiredService<ServerOptions>();
-            Directory.CreateDirectory(options.Data);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
         {
@@ -67,7 +68,7 @@ internal static class ServerProgram
         {
             try
             {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await PiazzaHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
@@ -81,6 +82,11 @@ internal static class ServerProgram
                 }
 
                 await Console.Error.WriteLineAsync($"piazza-server: cannot listen on {options.Bind}:{options.Port}: {reason}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or System.Data.Common.DbException)
+            {
+                await Console.Error.WriteLineAsync($"piazza-server: cannot open the data folder {Path.GetFullPath(options.Data)}: {ex.Message}").ConfigureAwait(false);
                 return 2;
             }
 

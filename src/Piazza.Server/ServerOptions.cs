@@ -44,10 +44,26 @@ public sealed record ServerOptions
     /// <summary>Message of the day, sent in <c>welcome</c>.</summary>
     public string? Motd { get; init; } = new ChatHubOptions().Motd;
 
+    /// <summary>Whether users without an account may connect. Default true.</summary>
+    public bool AllowGuests { get; init; } = true;
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes. Default 600,000 (lower it only for tests).</summary>
+    public int PasswordIterations { get; init; } = new ChatHubOptions().PasswordIterations;
+
+    /// <summary>Lifetime of session tokens. Default 30 days.</summary>
+    public TimeSpan TokenLifetime { get; init; } = new ChatHubOptions().TokenLifetime;
+
     /// <summary>Operator console on stdin: null means "when stdin is a terminal".</summary>
     public bool? Console { get; init; }
 
     internal OutboxLimits OutboxLimits => new() { MaxFrames = OutboxMaxFrames, MaxBytes = OutboxMaxBytes };
 
-    internal ChatHubOptions HubOptions => new() { Motd = Motd, MaxMessageChars = MaxMessageChars };
+    internal ChatHubOptions HubOptions => new()
+    {
+        Motd = Motd,
+        MaxMessageChars = MaxMessageChars,
+        AllowGuests = AllowGuests,
+        PasswordIterations = PasswordIterations,
+        TokenLifetime = TokenLifetime,
+    };
 }

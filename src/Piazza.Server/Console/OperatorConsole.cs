@@ -43,7 +43,7 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
                 return; // stdin closed: keep serving, just without the console
             }
 
-            var reply = Execute(line);
+            var reply = await ExecuteAsync(line).ConfigureAwait(false);
             if (reply == QuitSignal)
             {
                 lifetime.StopApplication();
@@ -61,7 +61,7 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
     private const string QuitSignal = "\0quit";
 
     /// <summary>Runs one command line and returns what to print.</summary>
-    public string Execute(string line)
+    public async Task<string> ExecuteAsync(string line)
     {
         var trimmed = line.Trim();
         if (trimmed.Length == 0)
@@ -77,13 +77,14 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
             case "users":
                 return Users();
             case "stats":
-                return $"{hub.Sessions.Count} users, {registry.Count} connections";
+                var online = hub.Sessions;
+                return $"{online.Select(s => s.User).Distinct().Count()} users online on {online.Count} sessions; {registry.Count} open connections";
             case "say" when rest.Length > 0:
-                var message = hub.Announce(rest);
-                return $"announced as seq {message.Seq}";
+                var message = await hub.AnnounceAsync(rest).ConfigureAwait(false);
+                return message is null ? "could not store the announcement" : $"announced in lobby as seq {message.Seq}";
             case "kick" when rest.Length > 0:
                 var parts = rest.Split(' ', 2, StringSplitOptions.TrimEntries);
-                return hub.Kick(parts[0], parts.Length > 1 ? parts[1] : null) ? $"kicked {parts[0]}" : $"no user '{parts[0]}'";
+                return await hub.KickAsync(parts[0], parts.Length > 1 ? parts[1] : null).ConfigureAwait(false) ? $"kicked {parts[0]}" : $"no user '{parts[0]}'";
             case "help":
             case "?":
                 return Help;
@@ -104,11 +105,11 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
         }
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"NAME",-20} {"ADDRESS",-24} {"DOOR",-5} {"SINCE",-8} {"SENT",6}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"NAME",-20} {"KIND",-7} {"ADDRESS",-24} {"DOOR",-5} {"SINCE",-8} {"SENT",6}  ROOMS");
         foreach (var s in sessions)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Name,-20} {s.Connection.RemoteEndPoint,-24} {s.Connection.Door,-5} {s.ConnectedAt.ToLocalTime():HH:mm:ss} {s.MessagesSent,6}");
+                $"{s.Name,-20} {(s.User.IsRegistered ? "account" : "guest"),-7} {s.Connection.RemoteEndPoint,-24} {s.Connection.Door,-5} {s.ConnectedAt.ToLocalTime():HH:mm:ss} {s.MessagesSent,6}  {string.Join(' ', s.User.Rooms)}");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"{sessions.Count} connected");

@@ -14,22 +14,31 @@ public sealed class JsonLinesEventEncoder(string serverName) : IEventEncoder
     /// <summary>Maps a hub event to its wire frame; the WebSocket door reuses this mapping.</summary>
     public ServerFrame ToFrame(ChatEvent chatEvent) => chatEvent switch
     {
-        MessageEvent m => new ServerFrame { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, Text = m.Text, Ts = FormatTimestamp(m.Timestamp) },
+        MessageEvent m => ToFrame(m),
+        HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(ToFrame)] },
         JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = FormatTimestamp(j.Timestamp) },
         LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, Ts = FormatTimestamp(l.Timestamp) },
+        RoomStateEvent r => new ServerFrame { Type = FrameTypes.Room, Room = r.Room, Topic = r.Topic, Owner = r.Owner?.TrimStart('~'), Users = ToUserInfos(r.Users) },
+        TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Ts = FormatTimestamp(t.Timestamp) },
         WelcomeEvent w => new ServerFrame
         {
             Type = FrameTypes.Welcome,
             User = w.User,
             Server = serverName,
             Protocol = ProtocolConstants.Version,
-            Room = w.Room,
-            Users = ToUserInfos(w.Users),
+            Registered = w.Registered,
+            Token = w.Token,
+            Room = ChatHub.LobbyName,
+            Rooms = [.. w.Rooms.Select(r => new RoomInfo { Room = r })],
+            Users = ToUserInfos(w.LobbyUsers),
             Motd = w.Motd,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
+
+    private static ServerFrame ToFrame(MessageEvent m)
+        => new() { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, To = m.To, Text = m.Text, Ts = FormatTimestamp(m.Timestamp) };
 
     public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Piazza.Core;
 using Piazza.Protocol;
 
@@ -7,20 +6,13 @@ namespace Piazza.Server.Tcp;
 /// <summary>Frame handling: what each client frame means, and the replies.</summary>
 public sealed partial class NativeConnection
 {
-    /// <summary>Handles one decoded line; false when the client said bye.</summary>
-    private bool HandleLine(in ReadOnlySequence<byte> line)
-    {
-        if (!FrameCodec.TryDecodeClient(line, out var frame, out var error))
-        {
-            ReportProtocolError(error.RequestId, error.Code, error.Message);
-            return true;
-        }
+    private Task _lastSend = Task.CompletedTask;
 
+    /// <summary>Handles one decoded frame; false when the client said bye.</summary>
+    private async ValueTask<bool> HandleFrameAsync(ClientFrame frame)
+    {
         switch (frame.Type)
         {
-            case FrameTypes.Hello:
-                HandleHello(frame);
-                return true;
             case FrameTypes.Ping:
                 Enqueue(new ServerFrame { Type = FrameTypes.Pong, Re = frame.Id });
                 return true;
@@ -28,22 +20,74 @@ public sealed partial class NativeConnection
                 return true; // an answer to our heartbeat ping; hearing it was the point
             case FrameTypes.Bye:
                 return false;
+            case FrameTypes.Hello:
+                await HandleHelloAsync(frame).ConfigureAwait(false);
+                return true;
+            case FrameTypes.Register when _session is null:
+                await HandleHelloAsync(frame).ConfigureAwait(false);
+                return true;
         }
 
         if (_session is not { } session)
         {
-            ReportProtocolError(frame.Id, IsKnownType(frame.Type) ? ErrorCodes.NotWelcomed : ErrorCodes.UnknownType,
-                IsKnownType(frame.Type) ? "say hello first" : $"unknown frame type '{frame.Type}'");
+            var known = IsSessionType(frame.Type);
+            ReportProtocolError(frame.Id, known ? ErrorCodes.NotWelcomed : ErrorCodes.UnknownType, known ? "say hello first" : $"unknown frame type '{frame.Type}'");
             return true;
         }
 
         switch (frame.Type)
         {
             case FrameTypes.Send:
-                HandleSend(session, frame);
+                await HandleSendAsync(session, frame).ConfigureAwait(false);
                 break;
             case FrameTypes.Who:
-                HandleWho(frame);
+                Reply(frame, await _hub.WhoAsync(frame.Room).ConfigureAwait(false), users => new ServerFrame
+                {
+                    Type = FrameTypes.Ok,
+                    Re = frame.Id,
+                    Room = frame.Room ?? ChatHub.LobbyName,
+                    Users = JsonLinesEventEncoder.ToUserInfos(users),
+                });
+                break;
+            case FrameTypes.Join:
+                Reply(frame, await _hub.JoinAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                break;
+            case FrameTypes.Leave:
+                Reply(frame, await _hub.LeaveAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                break;
+            case FrameTypes.Topic:
+                Reply(frame, await _hub.SetTopicAsync(session, frame.Room, frame.Topic).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                break;
+            case FrameTypes.Rooms:
+                var rooms = await _hub.RoomsAsync(session).ConfigureAwait(false);
+                Enqueue(new ServerFrame
+                {
+                    Type = FrameTypes.Ok,
+                    Re = frame.Id,
+                    Rooms = [.. rooms.Select(r => new RoomInfo { Room = r.Room, Topic = r.Topic, Members = r.Members, Joined = r.Joined })],
+                });
+                break;
+            case FrameTypes.History:
+                var history = await _hub.HistoryAsync(session, frame.Room, frame.With, frame.Before, frame.After, frame.Limit, frame.Id).ConfigureAwait(false);
+                if (history.Succeeded)
+                {
+                    EnqueueEvent(history.Value!);
+                }
+                else
+                {
+                    ReportError(frame.Id, history.Error!);
+                }
+
+                break;
+            case FrameTypes.Register:
+                Reply(frame, await _hub.RegisterGuestAsync(session, frame.User, frame.Password).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
+                break;
+            case FrameTypes.Password:
+                Reply(frame, await _hub.ChangePasswordAsync(session, frame.Password, frame.NewPassword).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
+                break;
+            case FrameTypes.Logout:
+                await _hub.RevokeTokenAsync(session).ConfigureAwait(false);
+                Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id });
                 break;
             default:
                 ReportProtocolError(frame.Id, ErrorCodes.UnknownType, $"unknown frame type '{frame.Type}'");
@@ -53,9 +97,10 @@ public sealed partial class NativeConnection
         return true;
     }
 
-    private static bool IsKnownType(string? type) => type is FrameTypes.Send or FrameTypes.Who;
+    private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
+        or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout;
 
-    private void HandleHello(ClientFrame frame)
+    private async Task HandleHelloAsync(ClientFrame frame)
     {
         if (_session is not null)
         {
@@ -65,79 +110,132 @@ public sealed partial class NativeConnection
 
         if (frame.Protocol is { } version && version != ProtocolConstants.Version)
         {
-            RejectHello(frame, ErrorCodes.ProtocolVersion, $"this server speaks protocol {ProtocolConstants.Version}, not {version}");
+            RejectHello(frame, new HubError(ErrorCodes.ProtocolVersion, $"this server speaks protocol {ProtocolConstants.Version}, not {version}"));
             return;
         }
 
         if (_hub.IsShuttingDown)
         {
-            RejectHello(frame, ErrorCodes.ServerError, "the server is shutting down");
+            RejectHello(frame, new HubError(ErrorCodes.ServerError, "the server is shutting down"));
             return;
         }
 
-        var result = _hub.Join(this, frame.User);
+        var result = frame.Type == FrameTypes.Register
+            ? await _hub.RegisterAsync(this, frame.User, frame.Password).ConfigureAwait(false)
+            : await _hub.HelloAsync(this, new HelloRequest(frame.User, frame.Password, frame.Token, frame.Resume, RemoteAddress)).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            RejectHello(frame, result.ErrorCode!, result.Problem!);
+            RejectHello(frame, result.Error!);
             return;
         }
 
-        _session = result.Session;
-        Log.Welcomed(_logger, result.Session!.Name, RemoteEndPoint, Door, frame.Client ?? "unknown client");
+        _session = result.Value;
+        Log.Welcomed(_logger, _session!.Name, RemoteEndPoint, Door, frame.Client ?? "unknown client");
     }
 
-    private void RejectHello(ClientFrame frame, string code, string problem)
+    private void RejectHello(ClientFrame frame, HubError error)
     {
-        Log.HelloRejected(_logger, RemoteEndPoint, frame.User ?? "(none)", code, problem);
-        EnqueueError(frame.Id, code, problem);
+        Log.HelloRejected(_logger, RemoteEndPoint, frame.User ?? "(none)", error.Code, error.Message);
+        EnqueueError(frame.Id, error);
     }
 
-    private void HandleSend(ChatSession session, ClientFrame frame)
+    private async Task HandleSendAsync(ChatSession session, ClientFrame frame)
     {
-        var result = _hub.Send(session, frame.Room, frame.Text);
-        if (!result.Succeeded)
+        var accepted = await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, frame.Id).ConfigureAwait(false);
+        if (!accepted.Succeeded)
         {
-            ReportProtocolError(frame.Id, result.ErrorCode!, result.Problem!);
+            ReportError(frame.Id, accepted.Error!);
             return;
         }
 
-        Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Msg = result.Message!.Id, Seq = result.Message.Seq });
+        // Do not wait for durability here: the next frame can be read while this one commits with others.
+        _lastSend = AcknowledgeAsync(frame.Id, accepted.Value!.Completion);
     }
 
-    private void HandleWho(ClientFrame frame)
+    private async Task AcknowledgeAsync(string? requestId, Task<HubResult<SendOutcome>> completion)
     {
-        var users = _hub.Who(frame.Room);
-        if (users is null)
+        var outcome = await completion.ConfigureAwait(false);
+        if (!outcome.Succeeded)
         {
-            ReportProtocolError(frame.Id, ErrorCodes.NoSuchRoom, $"there is no room '{frame.Room}'");
+            ReportError(requestId, outcome.Error!);
             return;
         }
 
-        Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = frame.Room ?? ChatHub.LobbyName, Users = JsonLinesEventEncoder.ToUserInfos(users) });
+        var message = outcome.Value!.Message;
+        Enqueue(new ServerFrame
+        {
+            Type = FrameTypes.Ok,
+            Re = requestId,
+            Msg = message.Id,
+            Seq = message.Seq,
+            Room = message.Room,
+            Duplicate = outcome.Value.Duplicate ? true : null,
+        });
+    }
+
+    private void Reply<T>(ClientFrame frame, HubResult<T> result, Func<T, ServerFrame> success)
+    {
+        if (result.Succeeded)
+        {
+            Enqueue(success(result.Value!));
+        }
+        else
+        {
+            ReportError(frame.Id, result.Error!);
+        }
+    }
+
+    private void ReportError(string? requestId, HubError error)
+    {
+        Log.ProtocolError(_logger, Who, error.Code, error.Message);
+        EnqueueError(requestId, error);
     }
 
     private void ReportProtocolError(string? requestId, string code, string message)
-    {
-        Log.ProtocolError(_logger, Who, code, message);
-        EnqueueError(requestId, code, message);
-    }
+        => ReportError(requestId, new HubError(code, message));
 
-    private void EnqueueError(string? requestId, string code, string message)
-        => Enqueue(new ServerFrame { Type = FrameTypes.Error, Re = requestId, Code = code, Message = message });
+    private void EnqueueError(string? requestId, HubError error) => Enqueue(new ServerFrame
+    {
+        Type = FrameTypes.Error,
+        Re = requestId,
+        Code = error.Code,
+        Message = error.Message,
+        RetryAfter = error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null,
+    });
+
+    private void EnqueueError(string? requestId, string code, string message) => EnqueueError(requestId, new HubError(code, message));
+
+    /// <summary>Queues a per-connection event (history answers); a client too far behind to take it is dropped.</summary>
+    private void EnqueueEvent(ChatEvent chatEvent)
+    {
+        if (!TryEnqueue(chatEvent))
+        {
+            DropAsSlowConsumer();
+        }
+    }
 
     /// <summary>Queues a reply for this connection only; a client too far behind to take it is dropped.</summary>
     private void Enqueue(ServerFrame frame)
     {
         var bytes = FrameCodec.EncodeLine(frame);
-        if (!_outbox.TryEnqueue(new Outbound(null, bytes), bytes.Length) && Volatile.Read(ref _closing) == 0)
+        if (!_outbox.TryEnqueue(new Outbound(null, bytes), bytes.Length))
         {
-            if (_session is { } session)
-            {
-                _hub.Leave(session, LeaveReasons.SlowConsumer);
-            }
+            DropAsSlowConsumer();
+        }
+    }
 
-            Log.SlowConsumer(_logger, Who);
-            Close(flush: false);
+    private void DropAsSlowConsumer()
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return;
+        }
+
+        Log.SlowConsumer(_logger, Who);
+        Close(flush: false);
+        if (_session is { } session)
+        {
+            _hub.Disconnect(session, LeaveReasons.SlowConsumer);
         }
     }
 }

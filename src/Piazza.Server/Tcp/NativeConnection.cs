@@ -44,11 +44,15 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
         _encoder = encoder;
         _logger = logger;
         _outbox = new BoundedOutbox<Outbound>(options.OutboxLimits);
+        var colon = remoteEndPoint.LastIndexOf(':');
+        RemoteAddress = colon > 0 ? remoteEndPoint[..colon].Trim('[', ']') : remoteEndPoint;
     }
 
     public string Door { get; }
 
     public string RemoteEndPoint { get; }
+
+    public string RemoteAddress { get; }
 
     private string Who => _session?.Name is { } name ? $"{name} ({RemoteEndPoint})" : RemoteEndPoint;
 
@@ -73,9 +77,15 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
         }
         finally
         {
+            if (reason == LeaveReasons.Quit)
+            {
+                // bye: acknowledge what was sent before it, then flush and close
+                await _lastSend.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             if (_session is { } session)
             {
-                _hub.Leave(session, reason);
+                _hub.Disconnect(session, reason);
             }
 
             _outbox.Complete();
@@ -187,7 +197,13 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
                         continue;
                     }
 
-                    if (!HandleLine(line))
+                    if (!FrameCodec.TryDecodeClient(line, out var frame, out var error))
+                    {
+                        ReportProtocolError(error.RequestId, error.Code, error.Message);
+                        continue;
+                    }
+
+                    if (!await HandleFrameAsync(frame).ConfigureAwait(false))
                     {
                         return LeaveReasons.Quit;
                     }

@@ -30,9 +30,12 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; <paramref name="settings"/> are extra <c>Piazza:*</c> keys, e.g. ("IdleTimeout", "00:00:01").</summary>
-    public static async Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+        => StartInAsync(Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N")), settings);
+
+    /// <summary>Starts a server on an existing data folder (a restart keeps its database).</summary>
+    public static async Task<TestServer> StartInAsync(string data, params (string Key, string Value)[] settings)
     {
-        var data = Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         var overrides = new Dictionary<string, string?>
         {
@@ -40,6 +43,9 @@ public sealed class TestServer : IAsyncDisposable
             ["Piazza:Port"] = "0",
             ["Piazza:Data"] = data,
             ["Piazza:Console"] = "false",
+
+            // Tests create many accounts; the production cost (600,000) is covered by its own test.
+            ["Piazza:PasswordIterations"] = "1000",
         };
         foreach (var (key, value) in settings)
         {
@@ -47,17 +53,38 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         var app = PiazzaHost.Build(overrides, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
+        await PiazzaHost.StartAsync(app);
         return new TestServer(app, data);
     }
 
     /// <summary>Stops the server gracefully (clients get <c>shutdown</c>).</summary>
     public async Task StopAsync() => await _app.StopAsync();
 
+    /// <summary>Stops the server but keeps its data folder, for a restart with <see cref="StartInAsync"/>.</summary>
+    public async Task StopKeepingDataAsync()
+    {
+        KeepData = true;
+        await DisposeAsync();
+    }
+
+    private bool KeepData { get; set; }
+
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (KeepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
