@@ -1,0 +1,270 @@
+using Microsoft.Data.Sqlite;
+using Piazza.Core.Storage;
+
+namespace Piazza.Storage.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    private const string MessageColumns =
+        "conversation, seq, message_id, sender, sender_account, recipient, text, ts, client_id";
+
+    // Internal so tests can check their query plans.
+    internal const string LastSeqSql =
+        "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
+
+    internal const string ReadAfterSql = $"""
+        SELECT {MessageColumns} FROM messages
+        WHERE conversation = $conversation AND seq > $seq
+        ORDER BY seq LIMIT $limit;
+        """;
+
+    internal const string ReadBeforeSql = $"""
+        SELECT {MessageColumns} FROM messages
+        WHERE conversation = $conversation AND seq < $seq
+        ORDER BY seq DESC LIMIT $limit;
+        """;
+
+    internal const string FindByClientIdSql = $"""
+        SELECT {MessageColumns} FROM messages
+        WHERE sender_account = $account AND client_id = $client_id
+        LIMIT 1;
+        """;
+
+    internal const string ConversationsOfSql = """
+        SELECT conversation FROM private_participants
+        WHERE account_key = $account
+        ORDER BY last_activity DESC, conversation
+        LIMIT $limit;
+        """;
+
+    // Prepared once on the writer connection and reused by every batch; touched only under _writeGate.
+    private SqliteCommand? _insertMessage;
+    private SqliteCommand? _touchParticipant;
+
+    public async Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        // Validated before the transaction so a bad private key fails the batch without touching the file.
+        var participants = LatestActivityByParticipant(batch);
+        await WriteAsync(
+            async (connection, ct) =>
+            {
+                var insert = _insertMessage ??= PrepareInsertMessage(connection);
+                var touch = _touchParticipant ??= PrepareTouchParticipant(connection);
+                using var transaction = connection.BeginTransaction(deferred: false);
+                insert.Transaction = transaction;
+                touch.Transaction = transaction;
+                var p = insert.Parameters;
+                foreach (var message in batch)
+                {
+                    p[0].Value = message.Conversation;
+                    p[1].Value = message.Seq;
+                    p[2].Value = message.MessageId;
+                    p[3].Value = message.From;
+                    p[4].Value = OrDbNull(message.FromAccount);
+                    p[5].Value = OrDbNull(message.To);
+                    p[6].Value = message.Text;
+                    p[7].Value = ToUnixMs(message.Timestamp);
+                    p[8].Value = OrDbNull(message.ClientId);
+                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                foreach (var ((account, conversation), lastActivity) in participants)
+                {
+                    touch.Parameters[0].Value = account;
+                    touch.Parameters[1].Value = conversation;
+                    touch.Parameters[2].Value = lastActivity;
+                    await touch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                // Disposing an uncommitted transaction rolls it back: a failed batch leaves nothing behind.
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> LastSeqAsync(string conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var rows = await ReadAsync(
+            LastSeqSql,
+            p => p.AddWithValue("$conversation", conversation),
+            r => r.GetInt64(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? 0 : rows[0];
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> ReadAfterAsync(
+        string conversation,
+        long afterSeq,
+        int limit,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return await ReadAsync(
+            ReadAfterSql,
+            p =>
+            {
+                p.AddWithValue("$conversation", conversation);
+                p.AddWithValue("$seq", afterSeq);
+                p.AddWithValue("$limit", limit);
+            },
+            ReadMessage,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(
+        string conversation,
+        long beforeSeq,
+        int limit,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        // Walk the primary key backwards from beforeSeq, then flip to ascending order for the caller.
+        var rows = await ReadAsync(
+            ReadBeforeSql,
+            p =>
+            {
+                p.AddWithValue("$conversation", conversation);
+                p.AddWithValue("$seq", beforeSeq);
+                p.AddWithValue("$limit", limit);
+            },
+            ReadMessage,
+            cancellationToken).ConfigureAwait(false);
+        rows.Reverse();
+        return rows;
+    }
+
+    public async Task<StoredMessage?> FindByClientIdAsync(
+        string accountKey,
+        string clientId,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountKey);
+        ArgumentNullException.ThrowIfNull(clientId);
+        var rows = await ReadAsync(
+            FindByClientIdSql,
+            p =>
+            {
+                p.AddWithValue("$account", accountKey);
+                p.AddWithValue("$client_id", clientId);
+            },
+            ReadMessage,
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<string>> ConversationsOfAsync(
+        string accountKey,
+        int limit,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return await ReadAsync(
+            ConversationsOfSql,
+            p =>
+            {
+                p.AddWithValue("$account", accountKey);
+                p.AddWithValue("$limit", limit);
+            },
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest timestamp per (participant, private conversation) in a batch: one upsert each, not per message.</summary>
+    private static Dictionary<(string Account, string Conversation), long> LatestActivityByParticipant(
+        IReadOnlyList<StoredMessage> batch)
+    {
+        var latest = new Dictionary<(string, string), long>();
+        foreach (var message in batch)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(batch));
+            var conversation = message.Conversation;
+            if (!conversation.StartsWith('@'))
+            {
+                continue;
+            }
+
+            // "@a,b": folded names cannot contain a comma, so the first comma after '@' separates them.
+            var comma = conversation.IndexOf(',', 1);
+            if (comma <= 1 || comma == conversation.Length - 1)
+            {
+                throw new ArgumentException($"'{conversation}' is not a private conversation id (@a,b).", nameof(batch));
+            }
+
+            var ts = ToUnixMs(message.Timestamp);
+            foreach (var account in (string[])[conversation[1..comma], conversation[(comma + 1)..]])
+            {
+                var key = (account, conversation);
+                latest[key] = latest.TryGetValue(key, out var seen) ? Math.Max(seen, ts) : ts;
+            }
+        }
+
+        return latest;
+    }
+
+    private static SqliteCommand PrepareInsertMessage(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO messages ({MessageColumns})
+            VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id);
+            """;
+        command.Parameters.Add("$conversation", SqliteType.Text);
+        command.Parameters.Add("$seq", SqliteType.Integer);
+        command.Parameters.Add("$message_id", SqliteType.Text);
+        command.Parameters.Add("$sender", SqliteType.Text);
+        command.Parameters.Add("$sender_account", SqliteType.Text);
+        command.Parameters.Add("$recipient", SqliteType.Text);
+        command.Parameters.Add("$text", SqliteType.Text);
+        command.Parameters.Add("$ts", SqliteType.Integer);
+        command.Parameters.Add("$client_id", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
+    private static SqliteCommand PrepareTouchParticipant(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO private_participants (account_key, conversation, last_activity)
+            VALUES ($account, $conversation, $last_activity)
+            ON CONFLICT (account_key, conversation)
+            DO UPDATE SET last_activity = max(last_activity, excluded.last_activity);
+            """;
+        command.Parameters.Add("$account", SqliteType.Text);
+        command.Parameters.Add("$conversation", SqliteType.Text);
+        command.Parameters.Add("$last_activity", SqliteType.Integer);
+        command.Prepare();
+        return command;
+    }
+
+    private void DisposeAppendCommands()
+    {
+        _insertMessage?.Dispose();
+        _insertMessage = null;
+        _touchParticipant?.Dispose();
+        _touchParticipant = null;
+    }
+
+    private static StoredMessage ReadMessage(SqliteDataReader r) =>
+        new(
+            r.GetString(0),
+            r.GetInt64(1),
+            r.GetString(2),
+            r.GetString(3),
+            GetNullableString(r, 4),
+            GetNullableString(r, 5),
+            r.GetString(6),
+            FromUnixMs(r.GetInt64(7)),
+            GetNullableString(r, 8));
+}
