@@ -143,7 +143,7 @@ public class NativeDoorTests
         var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
         await using var a = alice;
         await using var b = bob;
-        Assert.True(server.Hub.Kick("bob", "too loud"));
+        Assert.True(await server.Hub.KickAsync("bob", "too loud"));
         var toBob = await bob.ReadUntilAsync(f => f.Type() == "left");
         Assert.Equal(("bob", "kicked", "too loud"), (toBob.Str("user"), toBob.Str("reason"), toBob.Str("message")));
         Assert.True(await bob.WaitForCloseAsync());
