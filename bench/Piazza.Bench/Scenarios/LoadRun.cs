@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Piazza.Bench.Targets;
 
@@ -77,6 +78,7 @@ internal static class LoadRun
 
             using var stop = new CancellationTokenSource();
             var running = senders.Select((s, i) => s.RunAsync(publishers[i]!, stop.Token)).ToArray();
+            var timeline = SampleEverySecondAsync(() => SumDelivered(receiverCounters, senderCounters), stop.Token);
 
             await Task.Delay(TimeSpan.FromSeconds(settings.Warmup), cancellationToken).ConfigureAwait(false);
             var t0 = Stopwatch.GetTimestamp();
@@ -90,6 +92,9 @@ internal static class LoadRun
 
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
+            var perSecond = await timeline.ConfigureAwait(false);
+            await log.WriteLineAsync("  deliveries per second since start, in thousands (warm-up included): "
+                + string.Join(' ', perSecond.Select(d => (d / 1000).ToString(CultureInfo.InvariantCulture)))).ConfigureAwait(false);
             var totalSent = senders.Sum(s => s.Sent);
             var members = receiverCounters.Concat(senderCounters).ToArray();
             await DrainAsync(members, totalSent, cancellationToken).ConfigureAwait(false);
@@ -138,6 +143,29 @@ internal static class LoadRun
                 }
             }
         }
+    }
+
+    /// <summary>Deliveries in each whole second until stopped: shows warm-up and stalls that an average hides.</summary>
+    private static async Task<List<long>> SampleEverySecondAsync(Func<long> total, CancellationToken stop)
+    {
+        var samples = new List<long>();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var last = total();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var now = total();
+                samples.Add(now - last);
+                last = now;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+
+        return samples;
     }
 
     private static long SumDelivered(DeliveryCounter[] receivers, DeliveryCounter[] senders)
