@@ -2,11 +2,12 @@
 # Builds Release, then runs every benchmark scenario 3 times against a fresh Piazza server (one per run) and
 # a Redis started once, and prints the median of each number. Loopback only (127.0.0.1).
 #
-#   bench/run.sh                 # everything (~10 min on 2 cores)
+#   bench/run.sh                 # everything (~13 min on 2 cores; conns is ~1 min per run)
 #   DURATION=5 RUNS=1 bench/run.sh fanout
 #
 # Environment: PIAZZA_PORT (17070), REDIS_PORT (16379), DURATION seconds measured per run (10),
-# WARMUP seconds (4: a fresh server needs ~3 s of load before its JIT has tiered up), RUNS per case (3), CONNS idle connections for the conns scenario (5000).
+# WARMUP seconds (4: a fresh server needs ~3 s of load before its JIT has tiered up), RUNS per case (3),
+# CONNS idle connections for the conns scenario (5000).
 # Arguments: scenario groups to run (fanout latency conns); default all.
 set -euo pipefail
 
