@@ -1,1 +1,100 @@
-return 0;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Piazza.Bench.Scenarios;
+
+// Load generator for Piazza's native protocol (and Redis pub/sub for context). Loopback only: every
+// connection goes to 127.0.0.1; only the port is configurable. Each scenario prints a human summary
+// and one "RESULT key=value ..." line that bench/run.sh aggregates.
+var target = new Option<string>("--target") { Description = "piazza (native protocol) or redis (RESP pub/sub)", DefaultValueFactory = _ => "piazza" };
+target.AcceptOnlyFromAmong("piazza", "redis");
+var port = new Option<int?>("--port") { Description = "port on 127.0.0.1 (default 7070 for piazza, 6379 for redis)" };
+var receivers = new Option<int>("--receivers", "-r") { Description = "members that only listen", DefaultValueFactory = _ => 100 };
+var senders = new Option<int>("--senders", "-s") { Description = "members that send (they hear the room too)", DefaultValueFactory = _ => 1 };
+var window = new Option<int>("--window", "-w") { Description = "most un-acknowledged sends per sender", DefaultValueFactory = _ => 64 };
+var rate = new Option<double>("--rate") { Description = "total messages per second over all senders", DefaultValueFactory = _ => 2000 };
+var duration = new Option<double>("--duration", "-d") { Description = "seconds measured", DefaultValueFactory = _ => 10 };
+var warmup = new Option<double>("--warmup") { Description = "seconds of load before measuring", DefaultValueFactory = _ => 2 };
+var size = new Option<int>("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 64 };
+var connections = new Option<int>("--connections", "-c") { Description = "idle connections to open", DefaultValueFactory = _ => 5000 };
+var serverPid = new Option<int>("--server-pid") { Description = "pid of the server process whose VmRSS is read", Required = true };
+var settle = new Option<double>("--settle") { Description = "seconds to wait after the last welcome before reading RSS", DefaultValueFactory = _ => 3 };
+
+var fanout = new Command("fanout", "R receivers and S senders in one room, each sender keeping W sends in flight: deliveries/s and loss check")
+{
+    target, port, receivers, senders, window, duration, warmup, size,
+};
+fanout.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = LoadFrom(parse) with { Window = parse.GetValue(window) };
+    Console.WriteLine($"fanout target={settings.Target} R={settings.Receivers} S={settings.Senders} W={settings.Window} D={settings.Duration}s size={settings.MessageBytes}");
+    var result = await LoadRun.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
+    Console.WriteLine(Invariant($"  deliveries/s {result.DeliveriesPerSecond:N0}   sent/s {result.SentPerSecond:N0}   sent {result.TotalSent:N0}   delivered {result.TotalDelivered:N0}"));
+    Console.WriteLine($"  lost {result.Lost}   seq gaps {result.SeqGaps}   disconnected {result.Disconnected}   rejected {result.Rejected}");
+    Console.WriteLine(Invariant(
+        $"RESULT scenario=fanout target={settings.Target} receivers={settings.Receivers} senders={settings.Senders} window={settings.Window} deliveries_per_s={result.DeliveriesPerSecond:0} sent_per_s={result.SentPerSecond:0} lost={result.Lost} seq_gaps={result.SeqGaps} disconnected={result.Disconnected} rejected={result.Rejected}"));
+    return result.Lost == 0 && result.Disconnected == 0 ? 0 : 1;
+});
+
+var latency = new Command("latency", "a fixed total send rate into a room of R receivers: send→receive latency percentiles at receivers")
+{
+    target, port, receivers, senders, rate, duration, warmup, size,
+};
+latency.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = LoadFrom(parse) with { Rate = parse.GetValue(rate) };
+    Console.WriteLine($"latency target={settings.Target} R={settings.Receivers} S={settings.Senders} rate={settings.Rate}/s D={settings.Duration}s size={settings.MessageBytes}");
+    var result = await LoadRun.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
+    var samples = result.Latencies;
+    var p50 = Percentile(samples, 0.50);
+    var p99 = Percentile(samples, 0.99);
+    var p999 = Percentile(samples, 0.999);
+    var max = samples.Length == 0 ? double.NaN : ToMilliseconds(samples[^1]);
+    Console.WriteLine(Invariant($"  samples {samples.Length:N0}   p50 {p50:0.000} ms   p99 {p99:0.000} ms   p99.9 {p999:0.000} ms   max {max:0.000} ms"));
+    Console.WriteLine(Invariant($"  sent/s {result.SentPerSecond:N0}   deliveries/s {result.DeliveriesPerSecond:N0}   lost {result.Lost}   seq gaps {result.SeqGaps}   disconnected {result.Disconnected}"));
+    Console.WriteLine(Invariant(
+        $"RESULT scenario=latency target={settings.Target} receivers={settings.Receivers} senders={settings.Senders} rate={settings.Rate:0} p50_ms={p50:0.000} p99_ms={p99:0.000} p999_ms={p999:0.000} max_ms={max:0.000} samples={samples.Length} sent_per_s={result.SentPerSecond:0} lost={result.Lost} disconnected={result.Disconnected}"));
+    return result.Lost == 0 && result.Disconnected == 0 ? 0 : 1;
+});
+
+var conns = new Command("conns", "open C idle native connections (each says hello) and report the server's RSS per connection")
+{
+    port, connections, serverPid, settle,
+};
+conns.SetAction(async (parse, cancellationToken) =>
+{
+    var count = parse.GetValue(connections);
+    var pid = parse.GetValue(serverPid);
+    Console.WriteLine($"conns C={count} server pid {pid}");
+    var result = await ConnsScenario.RunAsync(parse.GetValue(port) ?? 7070, count, pid, parse.GetValue(settle), concurrency: 64, Console.Out, cancellationToken).ConfigureAwait(false);
+    Console.WriteLine(Invariant($"  VmRSS before {result.RssBeforeKiB / 1024.0:0.0} MiB   after {result.RssAfterKiB / 1024.0:0.0} MiB   per connection {result.KiBPerConnection:0.0} KiB"));
+    Console.WriteLine(Invariant(
+        $"RESULT scenario=conns target=piazza connections={count} rss_before_mib={result.RssBeforeKiB / 1024.0:0.0} rss_after_mib={result.RssAfterKiB / 1024.0:0.0} kib_per_conn={result.KiBPerConnection:0.0} setup_s={result.SetupSeconds:0.0}"));
+    return 0;
+});
+
+var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns.") { fanout, latency, conns };
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+
+LoadSettings LoadFrom(ParseResult parse)
+{
+    var name = parse.GetValue(target)!;
+    return new LoadSettings
+    {
+        Target = name,
+        Port = parse.GetValue(port) ?? (name == "redis" ? 6379 : 7070),
+        Receivers = parse.GetValue(receivers),
+        Senders = parse.GetValue(senders),
+        Duration = parse.GetValue(duration),
+        Warmup = parse.GetValue(warmup),
+        MessageBytes = parse.GetValue(size),
+    };
+}
+
+static double ToMilliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+// Nearest-rank percentile over sorted samples: the smallest value with at least p of the samples at or below it.
+static double Percentile(long[] sorted, double p)
+    => sorted.Length == 0 ? double.NaN : ToMilliseconds(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)]);
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
