@@ -317,6 +317,15 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancelled_append_stores_nothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.AppendAsync(Range("lobby", 1, 5), cancelled.Token));
+        Assert.Equal(0, await Store.LastSeqAsync("lobby"));
+    }
+
+    [Fact]
     public async Task Readers_see_whole_batches_while_appends_run()
     {
         const int Batches = 60;
