@@ -283,8 +283,18 @@ public sealed partial class ChatHub
                 user.AddRoom(room);
             }
 
-            var lobby = await LoadAsync(LobbyName).ConfigureAwait(false) as ChatRoom;
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, rooms, lobby?.Presence() ?? [], _options.Motd));
+            // The lobby's users as they will be once this user is in (the room frame that follows is authoritative).
+            var lobbyUsers = new List<PresenceEntry>();
+            if (user.IsInRoom(LobbyName) && await LoadAsync(LobbyName).ConfigureAwait(false) is ChatRoom lobby)
+            {
+                lobbyUsers.AddRange(lobby.Presence());
+                if (!lobby.IsPresent(user))
+                {
+                    lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt));
+                }
+            }
+
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, rooms, lobbyUsers, _options.Motd));
             foreach (var key in rooms)
             {
                 if (await LoadAsync(key).ConfigureAwait(false) is { } room)
