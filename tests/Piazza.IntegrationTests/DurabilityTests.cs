@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Piazza.IntegrationTests.Infrastructure;
+
+namespace Piazza.IntegrationTests;
+
+/// <summary>
+/// "Never loses a message": gapless resume across repeated abrupt disconnects, and acknowledged messages surviving
+/// a SIGKILL of the server process.
+/// </summary>
+public partial class DurabilityTests
+{
+    private static async Task<(RawClient Client, string Token)> RegisterAsync(int port, string user)
+    {
+        var client = await RawClient.ConnectAsync(port);
+        await client.SendAsync(new { type = "register", user, password = "password-" + user });
+        var welcome = await client.ReadUntilAsync(f => f.Type() is "welcome" or "error");
+        Assert.Equal("welcome", welcome.Type());
+        return (client, welcome.Str("token")!);
+    }
+
+    /// <summary>Sends messages with a window of unacknowledged sends; returns the acknowledged (seq, msg) pairs.</summary>
+    private static async Task<List<(long Seq, string Msg)>> SendBurstAsync(RawClient client, int count, Func<int, object> frame, int window = 64)
+    {
+        var acked = new List<(long, string)>();
+        var sent = 0;
+        while (acked.Count < count)
+        {
+            while (sent < count && sent - acked.Count < window)
+            {
+                await client.SendAsync(frame(sent++));
+            }
+
+            var reply = await client.ReadUntilAsync(f => f.Type() is "ok" or "error", TimeSpan.FromSeconds(30));
+            Assert.Equal("ok", reply.Type());
+            acked.Add((reply["seq"]!.GetValue<long>(), reply.Str("msg")!));
+        }
+
+        return acked;
+    }
+
+    [Fact]
+    public async Task A_client_cut_off_repeatedly_resumes_every_conversation_with_no_gap_and_no_duplicate()
+    {
+        const int LobbyMessages = 2000;
+        const int DevMessages = 2000;
+        const int DirectMessages = 1000;
+        await using var server = await TestServer.StartAsync();
+
+        var (victim, token) = await RegisterAsync(server.Port, "victim");
+        await victim.SendAsync(new { type = "join", room = "dev", id = "j" });
+        await victim.ReadUntilAsync(f => f.Type() == "ok" && f.Str("re") == "j");
+        await victim.DisposeAsync();
+
+        var (lobbySender, _) = await RegisterAsync(server.Port, "lobbysender");
+        var (devSender, _) = await RegisterAsync(server.Port, "devsender");
+        var (dmSender, _) = await RegisterAsync(server.Port, "dmsender");
+        await devSender.SendAsync(new { type = "join", room = "dev", id = "j" });
+        await devSender.ReadUntilAsync(f => f.Type() == "ok" && f.Str("re") == "j");
+        const string Direct = "@dmsender,victim";
+
+        // Every seq the victim receives, per conversation, in arrival order (duplicates would show up here).
+        var received = new Dictionary<string, List<long>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["lobby"] = [],
+            ["dev"] = [],
+            [Direct] = [],
+        };
+        long Last(string conversation) => received[conversation].Count == 0 ? 0 : received[conversation][^1];
+        void Record(JsonObject message)
+        {
+            var room = message.Str("room")!;
+            if (received.TryGetValue(room, out var list))
+            {
+                list.Add(message["seq"]!.GetValue<long>());
+            }
+        }
+
+        var sending = Task.WhenAll(
+            SendBurstAsync(lobbySender, LobbyMessages, i => new { type = "send", room = "lobby", text = $"l{i}", id = $"l{i}" }),
+            SendBurstAsync(devSender, DevMessages, i => new { type = "send", room = "dev", text = $"d{i}", id = $"d{i}" }),
+            SendBurstAsync(dmSender, DirectMessages, i => new { type = "send", to = "victim", text = $"p{i}", id = $"p{i}" }));
+
+        var random = new Random(1234);
+        var cuts = 0;
+        var goal = new Dictionary<string, long> { ["lobby"] = LobbyMessages, ["dev"] = DevMessages, [Direct] = DirectMessages };
+        while (received.Any(r => Last(r.Key) < goal[r.Key]))
+        {
+            var client = await RawClient.ConnectAsync(server.Port);
+            var resume = received.ToDictionary(r => r.Key, r => Last(r.Key));
+            await client.SendAsync(new { type = "hello", token, resume });
+            var budget = sending.IsCompleted ? int.MaxValue : random.Next(20, 400);
+            var frames = 0;
+            while (frames++ < budget && received.Any(r => Last(r.Key) < goal[r.Key]))
+            {
+                var frame = await client.ReadAsync(TimeSpan.FromSeconds(30));
+                if (frame.Type() == "message")
+                {
+                    Record(frame);
+                }
+                else if (frame.Type() == "history")
+                {
+                    foreach (var message in frame["messages"]!.AsArray())
+                    {
+                        Record(message!.AsObject());
+                    }
+                }
+                else
+                {
+                    Assert.NotEqual("error", frame.Type());
+                }
+            }
+
+            client.Abort();
+            await client.DisposeAsync();
+            cuts++;
+        }
+
+        await sending.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(cuts >= 5, $"only {cuts} cuts happened; the test did not exercise resume");
+        foreach (var (conversation, seqs) in received)
+        {
+            Assert.Equal(Enumerable.Range(1, (int)goal[conversation]).Select(x => (long)x), seqs);
+        }
+    }
+
+    [GeneratedRegex(@"listening on tcp://[^:]+:(\d+)")]
+    private static partial Regex ListeningLine();
+
+    private static async Task<(Process Process, int Port)> StartServerProcessAsync(string data)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
+        foreach (var arg in new[] { "--port", "0", "--bind", "127.0.0.1", "--data", data })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
+        var process = Process.Start(info)!;
+        _ = process.StandardError.ReadToEndAsync();
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+                ?? throw new InvalidOperationException("the server exited before listening");
+            var match = ListeningLine().Match(line);
+            if (match.Success)
+            {
+                // Keep draining stdout so the server never blocks on a full pipe.
+                _ = process.StandardOutput.ReadToEndAsync();
+                return (process, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_message_survives_a_SIGKILL_and_seqs_have_no_gaps()
+    {
+        const int Burst = 3000;
+        const int KillAfter = 800;
+        var data = Directory.CreateTempSubdirectory("piazza-crash-").FullName;
+        var (process, port) = await StartServerProcessAsync(data);
+        var acked = new List<(long Seq, string Msg)>();
+        try
+        {
+            var (sender, _) = await RegisterAsync(port, "sender");
+            var sent = 0;
+            try
+            {
+                while (acked.Count < Burst)
+                {
+                    while (sent < Burst && sent - acked.Count < 100)
+                    {
+                        await sender.SendAsync(new { type = "send", room = "lobby", text = $"m{sent}", id = $"m{sent}" });
+                        sent++;
+                    }
+
+                    var reply = await sender.ReadUntilAsync(f => f.Type() is "ok" or "error", TimeSpan.FromSeconds(30));
+                    acked.Add((reply["seq"]!.GetValue<long>(), reply.Str("msg")!));
+                    if (acked.Count == KillAfter)
+                    {
+                        process.Kill(); // SIGKILL: no shutdown code runs, sends are in flight
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or System.Net.Sockets.SocketException)
+            {
+                // the connection died with the server
+            }
+
+            Assert.InRange(acked.Count, KillAfter, Burst - 1);
+        }
+        finally
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            process.Dispose();
+        }
+
+        var (restarted, newPort) = await StartServerProcessAsync(data);
+        try
+        {
+            var reader = await RawClient.ConnectAsync(newPort);
+            await reader.SendAsync(new { type = "hello", user = "sender", password = "password-sender" });
+            Assert.Equal("welcome", (await reader.ReadUntilAsync(f => f.Type() is "welcome" or "error")).Type());
+            var stored = new List<JsonObject>();
+            while (true)
+            {
+                await reader.SendAsync(new { type = "history", room = "lobby", after = stored.Count, limit = 500, id = "h" + stored.Count });
+                var page = await reader.ReadUntilAsync(f => f.Type() == "history" && f.Str("re") is not null);
+                var messages = page["messages"]!.AsArray().Select(m => m!.AsObject()).ToList();
+                if (messages.Count == 0)
+                {
+                    break;
+                }
+
+                stored.AddRange(messages);
+            }
+
+            var seqs = stored.Select(m => m["seq"]!.GetValue<long>()).ToList();
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(x => (long)x), seqs);
+            var byId = stored.ToDictionary(m => m.Str("id")!, m => m["seq"]!.GetValue<long>());
+            foreach (var (seq, msg) in acked)
+            {
+                Assert.True(byId.TryGetValue(msg, out var storedSeq), $"acknowledged message {msg} (seq {seq}) was lost");
+                Assert.Equal(seq, storedSeq);
+            }
+
+            await reader.DisposeAsync();
+        }
+        finally
+        {
+            restarted.Kill();
+            await restarted.WaitForExitAsync();
+            restarted.Dispose();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
