@@ -28,6 +28,7 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     private readonly OutboxLimits _limits = limits;
     private long _bytes;
     private int _frames;
+    private TaskCompletionSource? _drained;
 
     public int QueuedFrames => Volatile.Read(ref _frames);
 
@@ -64,8 +65,13 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     {
         if (_channel.Reader.TryRead(out var entry))
         {
-            Interlocked.Add(ref _bytes, -entry.Bytes);
-            Interlocked.Decrement(ref _frames);
+            var bytes = Interlocked.Add(ref _bytes, -entry.Bytes);
+            var frames = Interlocked.Decrement(ref _frames);
+            if (Volatile.Read(ref _drained) is { } waiter && IsHalfEmpty(bytes, frames))
+            {
+                waiter.TrySetResult();
+            }
+
             item = entry.Item;
             return true;
         }
@@ -78,6 +84,35 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
         => _channel.Reader.WaitToReadAsync(cancellationToken);
 
+    /// <summary>
+    /// Completes when the outbox is at most half full, so a producer of a long stream for this one consumer
+    /// (a history catch-up) can pace itself instead of overflowing the bound.
+    /// </summary>
+    public Task WaitForHalfEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsHalfEmpty(QueuedBytes, QueuedFrames))
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, waiter);
+
+        // Re-check: the consumer may have drained everything before the waiter was visible.
+        if (IsHalfEmpty(QueuedBytes, QueuedFrames) || _channel.Reader.Completion.IsCompleted)
+        {
+            waiter.TrySetResult();
+        }
+
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    private bool IsHalfEmpty(long bytes, int frames) => bytes <= _limits.MaxBytes / 2 && frames <= _limits.MaxFrames / 2;
+
     /// <summary>No more items will be accepted; the consumer drains what is queued, then stops.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _channel.Writer.TryComplete();
+        Volatile.Read(ref _drained)?.TrySetResult(); // nobody will drain it any more; let waiters go
+    }
 }

@@ -213,11 +213,20 @@ public sealed partial class ChatHub
                     break;
                 }
 
-                if (!session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, [.. page.Select(m => ToEvent(m, conversation))], null)))
+                foreach (var chunk in Chunk(page.Select(m => ToEvent(m, conversation))))
                 {
-                    overflowed.Add(session);
-                    DropSlowConsumers(overflowed);
-                    return;
+                    await session.Connection.WaitForCapacityAsync(cancellationToken).ConfigureAwait(false);
+                    if (session.HasEnded)
+                    {
+                        return;
+                    }
+
+                    if (!session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, chunk, null)))
+                    {
+                        overflowed.Add(session);
+                        DropSlowConsumers(overflowed);
+                        return;
+                    }
                 }
 
                 from = page[^1].Seq;
@@ -226,6 +235,34 @@ public sealed partial class ChatHub
 
         session.Attached(conversation);
         DropSlowConsumers(overflowed);
+    }
+
+    /// <summary>
+    /// Splits a catch-up page into history frames of at most ~64 KiB, so that, paced by
+    /// <see cref="IChatConnection.WaitForCapacityAsync"/>, a frame always fits a half-empty outbox.
+    /// </summary>
+    private static IEnumerable<List<MessageEvent>> Chunk(IEnumerable<MessageEvent> messages)
+    {
+        const int ChunkBytes = 64 * 1024;
+        var chunk = new List<MessageEvent>();
+        var bytes = 0;
+        foreach (var message in messages)
+        {
+            if (chunk.Count > 0 && bytes + message.EstimatedBytes > ChunkBytes)
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+
+            chunk.Add(message);
+            bytes += message.EstimatedBytes;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
     }
 
     /// <summary>Attaches every ready connection of both participants that is not attached yet (a new conversation).</summary>

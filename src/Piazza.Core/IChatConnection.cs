@@ -22,6 +22,12 @@ public interface IChatConnection
     bool TryEnqueue(ChatEvent chatEvent);
 
     /// <summary>
+    /// Completes when the connection's outbound queue has room again (at most half full), or it is closing.
+    /// Used to pace long per-connection streams such as a resume of many thousand messages.
+    /// </summary>
+    Task WaitForCapacityAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Asks the door to close the connection. With <paramref name="flush"/> the frames already queued are written
     /// first; without it the connection is aborted at once (used for slow consumers).
     /// </summary>

@@ -244,3 +244,55 @@ public partial class DurabilityTests
         }
     }
 }
+
+/// <summary>A resume far larger than one connection's outbound queue is paced, not dropped as a slow consumer.</summary>
+public class LargeResumeTests
+{
+    [Fact]
+    public async Task A_backlog_many_times_the_outbox_bound_arrives_whole()
+    {
+        const int Backlog = 3000;
+        await using var server = await TestServer.StartAsync(("OutboxMaxBytes", "262144"), ("OutboxMaxFrames", "256"));
+        var reader = await RawClient.ConnectAsync(server.Port);
+        await reader.SendAsync(new { type = "register", user = "reader", password = "password-reader" });
+        var token = (await reader.ReadUntilAsync(f => f.Type() == "welcome")).Str("token");
+        await reader.DisposeAsync();
+
+        var (writer, _) = await RawClient.JoinAsync(server.Port, "writer");
+        await using var w = writer;
+        var text = new string('y', 1000);
+        var acked = 0;
+        for (var i = 0; i < Backlog; i++)
+        {
+            await writer.SendAsync(new { type = "send", text, id = $"b{i}" });
+            if (i - acked >= 16)
+            {
+                await writer.ReadUntilAsync(f => f.Type() == "ok");
+                acked++;
+            }
+        }
+
+        while (acked < Backlog)
+        {
+            await writer.ReadUntilAsync(f => f.Type() == "ok");
+            acked++;
+        }
+
+        // ~3 MB of backlog against a 256 KiB queue: it must be paced by the reader's pace.
+        await using var resumed = await RawClient.ConnectAsync(server.Port);
+        await resumed.SendAsync(new { type = "hello", token, resume = new Dictionary<string, long> { ["lobby"] = 0 } });
+        var seqs = new List<long>();
+        while (seqs.Count < Backlog)
+        {
+            var frame = await resumed.ReadAsync(TimeSpan.FromSeconds(30));
+            Assert.NotEqual("error", frame.Type());
+            if (frame.Type() == "history")
+            {
+                seqs.AddRange(frame["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, Backlog).Select(x => (long)x), seqs);
+        Assert.Contains(server.Hub.Sessions, s => s.Name == "reader");
+    }
+}

@@ -42,3 +42,39 @@ public class BoundedOutboxUnitTests
         Assert.False(await outbox.WaitToReadAsync());
     }
 }
+
+public class BoundedOutboxPacingUnitTests
+{
+    [Fact]
+    public async Task A_producer_waiting_for_half_empty_resumes_only_after_the_consumer_drains()
+    {
+        var outbox = new BoundedOutbox<int>(new OutboxLimits { MaxFrames = 10, MaxBytes = 1000 });
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(outbox.TryEnqueue(i, 10));
+        }
+
+        var waiting = outbox.WaitForHalfEmptyAsync();
+        Assert.False(waiting.IsCompleted);
+        for (var i = 0; i < 4; i++)
+        {
+            outbox.TryDequeue(out _);
+        }
+
+        Assert.False(waiting.IsCompleted); // 6 of 10 frames queued: still more than half
+        outbox.TryDequeue(out _);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(outbox.WaitForHalfEmptyAsync().IsCompleted);
+    }
+
+    [Fact]
+    public async Task Completing_the_outbox_releases_a_waiting_producer()
+    {
+        var outbox = new BoundedOutbox<int>(new OutboxLimits { MaxFrames = 2, MaxBytes = 1000 });
+        outbox.TryEnqueue(1, 1);
+        outbox.TryEnqueue(2, 1);
+        var waiting = outbox.WaitForHalfEmptyAsync();
+        outbox.Complete();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}

@@ -99,6 +99,9 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
     public bool TryEnqueue(ChatEvent chatEvent) => _outbox.TryEnqueue(new Outbound(chatEvent, null), chatEvent.EstimatedBytes);
 
     /// <inheritdoc/>
+    public Task WaitForCapacityAsync(CancellationToken cancellationToken) => _outbox.WaitForHalfEmptyAsync(cancellationToken);
+
+    /// <inheritdoc/>
     public void Close(bool flush)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0 && flush)

@@ -39,6 +39,8 @@ public sealed class ChatHubTests : IAsyncLifetime
             return true;
         }
 
+        public Task WaitForCapacityAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public void Close(bool flush)
         {
             Interlocked.Increment(ref Closes);
