@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Piazza.Core;
 using Piazza.Core.Storage;
-using Piazza.Storage.Sqlite;
 using Piazza.Server.Console;
 using Piazza.Server.Tcp;
+using Piazza.Storage.Sqlite;
 
 namespace Piazza.Server;
 
