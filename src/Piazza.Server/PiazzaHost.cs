@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -12,6 +13,8 @@ using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Server.Console;
 using Piazza.Server.Tcp;
+using Piazza.Server.Web;
+using Microsoft.AspNetCore.Http;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.Server;
@@ -20,6 +23,11 @@ namespace Piazza.Server;
 public sealed class DoorEndpoints
 {
     internal ListenOptions? NativeTcp { get; set; }
+
+    internal ListenOptions? Http { get; set; }
+
+    /// <summary>Where the HTTP door (page, WebSocket, API) listens; null when it is off.</summary>
+    public IPEndPoint? HttpEndPoint => Http?.EndPoint as IPEndPoint;
 
     /// <summary>Where the native TCP door listens.</summary>
     public IPEndPoint NativeTcpEndPoint => (IPEndPoint)(NativeTcp?.EndPoint ?? throw new InvalidOperationException("the native TCP door is not configured"));
@@ -75,10 +83,19 @@ public static class PiazzaHost
                 listen.UseConnectionHandler<NativeTcpConnectionHandler>();
                 endpoints.NativeTcp = listen;
             });
+            if (options.HttpPort >= 0)
+            {
+                kestrel.Listen(ParseAddress(options.Bind), options.HttpPort, listen => endpoints.Http = listen);
+            }
         });
 
         var app = builder.Build();
         var hub = app.Services.GetRequiredService<ChatHub>();
+        var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
+        WebSocketDoor.Map(app);
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
 
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));

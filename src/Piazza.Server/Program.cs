@@ -8,6 +8,7 @@ using Piazza.Server;
 // Flags become configuration keys, so flags, PIAZZA_* environment variables and appsettings.json share one options system.
 var port = new Option<int?>("--port") { Description = "TCP port of the native door (default 7070; 0 picks a free port)" };
 var bind = new Option<string?>("--bind") { Description = "address to listen on (default 0.0.0.0)" };
+var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for the web client, WebSocket and API (default 8080; -1 turns it off)" };
 var data = new Option<string?>("--data") { Description = "data folder (default ./piazza-data)" };
 var maxLine = new Option<int?>("--max-line-bytes") { Description = "longest accepted frame in bytes (default 65536)" };
 var idle = new Option<double?>("--idle-timeout") { Description = "seconds of silence before a client is pinged, then closed (default 60)" };
@@ -18,7 +19,7 @@ var console = new Option<bool?>("--console") { Description = "operator console o
 
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
-    port, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
+    port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -34,6 +35,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
     Set(nameof(ServerOptions.Port), parse.GetValue(port));
     Set(nameof(ServerOptions.Bind), parse.GetValue(bind));
+    Set(nameof(ServerOptions.HttpPort), parse.GetValue(httpPort));
     Set(nameof(ServerOptions.Data), parse.GetValue(data));
     Set(nameof(ServerOptions.MaxLineBytes), parse.GetValue(maxLine));
     Set(nameof(ServerOptions.IdleTimeout), parse.GetValue(idle) is { } i ? TimeSpan.FromSeconds(i) : null);
@@ -73,15 +75,22 @@ internal static class ServerProgram
             catch (Exception ex) when (ex is IOException or SocketException)
             {
                 var reason = ex.Message;
+                var address = $"{options.Bind}:{options.Port}";
                 for (var inner = (Exception?)ex; inner is not null; inner = inner.InnerException)
                 {
                     if (inner is SocketException socketError)
                     {
                         reason = socketError.Message.ToLowerInvariant();
                     }
+
+                    // Kestrel names the address that failed ("http://0.0.0.0:8080"): the TCP door's or the HTTP door's.
+                    if (System.Text.RegularExpressions.Regex.Match(inner.Message, @"://([^\s/]+?):?\s") is { Success: true } named)
+                    {
+                        address = named.Groups[1].Value.TrimEnd(':');
+                    }
                 }
 
-                await Console.Error.WriteLineAsync($"piazza-server: cannot listen on {options.Bind}:{options.Port}: {reason}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"piazza-server: cannot listen on {address}: {reason}").ConfigureAwait(false);
                 return 2;
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or System.Data.Common.DbException)
@@ -92,6 +101,10 @@ internal static class ServerProgram
 
             var endpoint = app.Services.GetRequiredService<DoorEndpoints>().NativeTcpEndPoint;
             Console.WriteLine($"Piazza {ServerInfo.Version} listening on tcp://{endpoint} (native protocol v1); data in {Path.GetFullPath(options.Data)}");
+            if (app.Services.GetRequiredService<DoorEndpoints>().HttpEndPoint is { } http)
+            {
+                Console.WriteLine($"Web client on http://{http}/ (WebSocket at /ws, API at /api)");
+            }
             Console.WriteLine(options.Console ?? !Console.IsInputRedirected ? "Operator console ready: type help" : "No terminal on stdin: logging only");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;

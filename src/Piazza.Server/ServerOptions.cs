@@ -17,6 +17,15 @@ public sealed record ServerOptions
     /// <summary>Port of the native TCP door. Default 7070; 0 picks a free port (tests).</summary>
     public int Port { get; init; } = ProtocolConstants.DefaultPort;
 
+    /// <summary>Port of the HTTP door (web client, WebSocket <c>/ws</c>, REST API). Default 8080; 0 picks a free port; -1 turns it off.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>
+    /// Origins (e.g. <c>https://chat.example.org</c>) allowed to open the WebSocket besides the server's own.
+    /// Default none.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
     /// <summary>Data folder (database, files). Default ./piazza-data, created on start.</summary>
     public string Data { get; init; } = "piazza-data";
 

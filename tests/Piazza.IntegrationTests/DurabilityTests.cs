@@ -139,6 +139,8 @@ public partial class DurabilityTests
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
+        info.ArgumentList.Add("--http-port");
+        info.ArgumentList.Add("0");
         foreach (var arg in new[] { "--port", "0", "--bind", "127.0.0.1", "--data", data })
         {
             info.ArgumentList.Add(arg);

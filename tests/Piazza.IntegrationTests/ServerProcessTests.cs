@@ -17,6 +17,8 @@ public class ServerProcessTests
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
+        info.ArgumentList.Add("--http-port");
+        info.ArgumentList.Add("0");
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -17,11 +17,17 @@ public sealed class TestServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         EndPoint = app.Services.GetRequiredService<DoorEndpoints>().NativeTcpEndPoint;
+        HttpEndPoint = app.Services.GetRequiredService<DoorEndpoints>().HttpEndPoint;
     }
 
     public IPEndPoint EndPoint { get; }
 
     public int Port => EndPoint.Port;
+
+    /// <summary>The HTTP door (web page, /ws, /api).</summary>
+    public IPEndPoint? HttpEndPoint { get; }
+
+    public Uri HttpBase => new($"http://127.0.0.1:{HttpEndPoint!.Port}/");
 
     public string DataDirectory { get; }
 
@@ -43,6 +49,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Piazza:Port"] = "0",
             ["Piazza:Data"] = data,
             ["Piazza:Console"] = "false",
+            ["Piazza:HttpPort"] = "0",
 
             // Tests create many accounts; the production cost (600,000) is covered by its own test.
             ["Piazza:PasswordIterations"] = "1000",

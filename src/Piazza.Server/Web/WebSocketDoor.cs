@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Piazza.Core;
+using Piazza.Server.Tcp;
+
+namespace Piazza.Server.Web;
+
+/// <summary>
+/// The WebSocket door at <c>/ws</c>: protocol v1 frames, one per text message, with the same limits, errors and
+/// behaviour as the TCP door (the same <see cref="NativeConnection"/> runs over a <see cref="WebSocketTransport"/>).
+/// </summary>
+public static partial class WebSocketDoor
+{
+    public const string Path = "/ws";
+
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map(Path, HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILogger<NativeConnection>>();
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("this endpoint speaks WebSocket (protocol v1 frames, one per text message)\n").ConfigureAwait(false);
+            return;
+        }
+
+        var options = services.GetRequiredService<ServerOptions>();
+        if (!OriginAllowed(context.Request, options))
+        {
+            OriginRefused(logger, context.Request.Headers.Origin.ToString(), context.Connection.RemoteIpAddress?.ToString() ?? "?");
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var transport = new WebSocketTransport(socket);
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        var connection = new NativeConnection(
+            transport, remote, socket.Abort, "ws",
+            services.GetRequiredService<ChatHub>(), options, services.GetRequiredService<JsonLinesEventEncoder>(), logger);
+        var registry = services.GetRequiredService<ConnectionRegistry>();
+        var id = registry.Add(connection);
+        try
+        {
+            var pumping = transport.RunAsync(context.RequestAborted);
+            await connection.RunAsync().ConfigureAwait(false);
+            await pumping.ConfigureAwait(false);
+        }
+        finally
+        {
+            registry.Remove(id);
+        }
+    }
+
+    /// <summary>
+    /// Browsers send Origin; a page from another site must not use a visitor's session. Allowed: no Origin (not a
+    /// browser), the server's own origin, or one listed in <see cref="ServerOptions.AllowedOrigins"/>.
+    /// </summary>
+    internal static bool OriginAllowed(HttpRequest request, ServerOptions options)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        if (string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [LoggerMessage(20, LogLevel.Warning, "Refused a WebSocket from {Remote}: origin {Origin} is not allowed")]
+    private static partial void OriginRefused(ILogger logger, string origin, string remote);
+}
