@@ -94,7 +94,16 @@ public sealed partial class ChatHub
             return created.Error!;
         }
 
+        var guestKey = session.User.Key;
         session.User.BecomeRegistered();
+        foreach (var room in session.User.Rooms)
+        {
+            if (await LoadAsync(room).ConfigureAwait(false) is ChatRoom chatRoom)
+            {
+                chatRoom.TransferOwnership(guestKey, session.User.Key);
+            }
+        }
+
         foreach (var room in session.User.Rooms)
         {
             await _store.AddMemberAsync(room, created.Value!.Key, cancellationToken).ConfigureAwait(false);

@@ -201,6 +201,7 @@ public sealed partial class ChatHub
     {
         var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - _options.HistoryOnJoin);
         var overflowed = new List<ChatSession>();
+        conversation.BeginAttach(session, overflowed);
         while (!conversation.TryAttach(session, from, overflowed))
         {
             var upTo = conversation.LastDelivered;
@@ -278,10 +279,13 @@ public sealed partial class ChatHub
         {
             foreach (var session in user.Sessions)
             {
-                if (session.IsReady && Array.IndexOf(conversation.Subscribers, session) < 0
-                    && conversation.TryAttach(session, conversation.LastDelivered, overflowed))
+                if (session.IsReady && Array.IndexOf(conversation.Subscribers, session) < 0)
                 {
-                    session.Attached(conversation);
+                    conversation.BeginAttach(session, overflowed);
+                    if (conversation.TryAttach(session, conversation.LastDelivered, overflowed))
+                    {
+                        session.Attached(conversation);
+                    }
                 }
             }
         }

@@ -7,12 +7,25 @@ namespace Piazza.Core;
 /// </summary>
 internal sealed class ChatRoom(string key, string name, string? topic, string? owner, long lastSeq, TimeProvider time) : Conversation(key, name, lastSeq)
 {
+    // Keyed by the folded name (unique among online users), which stays the same when a guest registers its name.
     private readonly Dictionary<string, (ChatUser User, DateTimeOffset Since)> _present = new(StringComparer.Ordinal);
 
     public string? Topic { get; private set; } = topic;
 
     /// <summary>Identity key of the owner: an account key, or a guest's '~' key for the room's lifetime in memory.</summary>
-    public string? Owner { get; } = owner;
+    public string? Owner { get; private set; } = owner;
+
+    /// <summary>A guest who owned the room registered its name: the account owns it now.</summary>
+    public void TransferOwnership(string from, string to)
+    {
+        lock (Gate)
+        {
+            if (Owner == from)
+            {
+                Owner = to;
+            }
+        }
+    }
 
     public int PresentCount
     {
@@ -37,7 +50,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     {
         lock (Gate)
         {
-            return _present.ContainsKey(user.Key);
+            return _present.ContainsKey(user.NameKey);
         }
     }
 
@@ -55,7 +68,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     {
         lock (Gate)
         {
-            if (!_present.Remove(user.Key))
+            if (!_present.Remove(user.NameKey))
             {
                 return;
             }
@@ -69,9 +82,9 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     protected override ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed)
     {
         var user = session.User;
-        if (!_present.ContainsKey(user.Key))
+        if (!_present.ContainsKey(user.NameKey))
         {
-            _present[user.Key] = (user, session.ConnectedAt);
+            _present[user.NameKey] = (user, session.ConnectedAt);
             BroadcastLocked(new JoinedEvent(Name, user.Name, time.GetUtcNow()), overflowed, except: user);
         }
 
@@ -81,7 +94,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     protected override void OnDetached(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)
     {
         var user = session.User;
-        if (Subscribers.Any(s => s.User == user) || !_present.Remove(user.Key))
+        if (Listeners.Any(s => s.User == user) || !_present.Remove(user.NameKey))
         {
             return; // another device of the same user is still here
         }
@@ -91,7 +104,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
 
     private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, ChatUser? except)
     {
-        foreach (var subscriber in Subscribers)
+        foreach (var subscriber in Listeners)
         {
             if (subscriber.User != except)
             {

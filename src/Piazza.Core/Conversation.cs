@@ -12,6 +12,10 @@ internal abstract class Conversation
 
     private readonly MessageEvent?[] _recent = new MessageEvent?[RecentCapacity];
     private ChatSession[] _subscribers = [];
+
+    // Connections that received the conversation's state and are catching up from the store: they get events
+    // without a seq (joined, left, topic) at once, and messages only once attached.
+    private ChatSession[] _entering = [];
     private long _lastAssigned;
     private long _lastDelivered;
 
@@ -61,15 +65,28 @@ internal abstract class Conversation
         }
     }
 
-    /// <summary>Delivers an event without a seq (joined, left, topic) to every subscriber.</summary>
-    public void Broadcast(ChatEvent chatEvent, List<ChatSession> overflowed)
+    /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
+    protected IEnumerable<ChatSession> Listeners => _entering.Length == 0 ? _subscribers : _subscribers.Concat(_entering);
+
+    /// <summary>
+    /// First step of entering: the connection receives the conversation's state (a room's topic and users) and from
+    /// now on its presence events; messages follow through <see cref="TryAttach"/>.
+    /// </summary>
+    public void BeginAttach(ChatSession session, List<ChatSession> overflowed)
     {
         lock (Gate)
         {
-            foreach (var subscriber in _subscribers)
+            if (Array.IndexOf(_subscribers, session) >= 0 || Array.IndexOf(_entering, session) >= 0)
             {
-                Enqueue(subscriber, chatEvent, overflowed);
+                return;
             }
+
+            if (OnAttaching(session, overflowed) is { } state)
+            {
+                Enqueue(session, state, overflowed);
+            }
+
+            _entering = [.. _entering, session];
         }
     }
 
@@ -90,11 +107,6 @@ internal abstract class Conversation
                 return false;
             }
 
-            if (OnAttaching(session, overflowed) is { } state)
-            {
-                Enqueue(session, state, overflowed);
-            }
-
             var gap = new MessageEvent[missing];
             for (var seq = from + 1; seq <= last; seq++)
             {
@@ -107,6 +119,7 @@ internal abstract class Conversation
                 _subscribers = [.. _subscribers, session];
             }
 
+            _entering = [.. _entering.Where(s => s != session)];
             return true;
         }
     }
@@ -117,6 +130,7 @@ internal abstract class Conversation
         lock (Gate)
         {
             _subscribers = [.. _subscribers.Where(s => s != session)];
+            _entering = [.. _entering.Where(s => s != session)];
             OnDetached(session, reason, now, overflowed);
         }
     }
@@ -131,7 +145,10 @@ internal abstract class Conversation
 
     /// <summary>Removes every connection matching <paramref name="match"/>; caller holds the lock.</summary>
     protected void RemoveSubscribersLocked(Func<ChatSession, bool> match)
-        => _subscribers = [.. _subscribers.Where(s => !match(s))];
+    {
+        _subscribers = [.. _subscribers.Where(s => !match(s))];
+        _entering = [.. _entering.Where(s => !match(s))];
+    }
 
     protected static void Enqueue(ChatSession session, ChatEvent chatEvent, List<ChatSession> overflowed)
     {
