@@ -6,6 +6,13 @@ internal abstract record ChatCommand
     public const string HelpText =
         "Commands: /who lists users, /help shows this, /quit leaves. Start a message with // to send a leading slash.";
 
+    /// <summary>The answer to /who as one line, sorted so it reads the same as the user list.</summary>
+    public static string FormatUsers(IEnumerable<string> users)
+    {
+        var sorted = users.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return $"users ({sorted.Count}): {string.Join(", ", sorted)}";
+    }
+
     /// <summary>Parses one input line. Blank input is <see cref="None"/>; <c>//x</c> sends <c>/x</c>.</summary>
     public static ChatCommand Parse(string? input)
     {

@@ -96,8 +96,14 @@ internal sealed class ChatWindow : Window
     /// <summary>The chat state shown, for tests.</summary>
     internal ChatState State => _state;
 
+    /// <summary>What is typed in the input line, for tests.</summary>
+    internal string InputText => _input.Text ?? "";
+
     /// <summary>Ends when the client's event stream ends.</summary>
     internal Task Pumping { get; }
+
+    /// <summary>Scrolls the message list as PgUp/PgDn would; scrolling up stops following new lines.</summary>
+    internal void ScrollMessages(int rows) => _messages.ScrollVertical(rows);
 
     protected override void Dispose(bool disposing)
     {
@@ -191,7 +197,7 @@ internal sealed class ChatWindow : Window
             Post(() =>
             {
                 _state.SetUsers(users.Select(u => u.User));
-                _state.AddSystem($"users ({users.Count}): {string.Join(", ", users.Select(u => u.User))}");
+                _state.AddSystem(ChatCommand.FormatUsers(users.Select(u => u.User)));
             });
         }
         catch (Exception ex) when (ex is PiazzaException or IOException or ObjectDisposedException or OperationCanceledException)

@@ -104,7 +104,7 @@ internal static class PlainMode
                         break;
                     case ChatCommand.Who:
                         var users = await client.WhoAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                        printer.AddSystem($"users ({users.Count}): {string.Join(", ", users.Select(u => u.User))}");
+                        printer.AddSystem(ChatCommand.FormatUsers(users.Select(u => u.User)));
                         break;
                     case ChatCommand.Help:
                         printer.AddSystem(ChatCommand.HelpText);

@@ -8,6 +8,21 @@ internal static class TuiApp
     /// <summary>Runs the UI on the calling thread until the user quits; Terminal.Gui wants one thread throughout.</summary>
     public static int Run(ConnectSettings settings)
     {
+        // Running a window installs Terminal.Gui's main-loop context on this thread; put the caller's back afterwards
+        // so awaits after the UI has closed do not wait for a loop that no longer turns.
+        var callerContext = SynchronizationContext.Current;
+        try
+        {
+            return RunWindows(settings);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(callerContext);
+        }
+    }
+
+    private static int RunWindows(ConnectSettings settings)
+    {
         using var app = Application.Create().Init();
         string? notice = null;
         var connectAtOnce = !string.IsNullOrWhiteSpace(settings.User);
