@@ -57,7 +57,7 @@ internal sealed class ChatState
                 var verb = _welcomed ? "reconnected" : "connected";
                 _welcomed = true;
                 AddLine(new ChatLine(_now(), ChatLineKind.System, null, $"{verb} as {Self} · {_users.Count} online · /help for commands"));
-                if (!string.IsNullOrWhiteSpace(frame.Motd))
+                if (verb == "connected" && !string.IsNullOrWhiteSpace(frame.Motd))
                 {
                     AddLine(new ChatLine(_now(), ChatLineKind.System, null, frame.Motd));
                 }
@@ -85,7 +85,7 @@ internal sealed class ChatState
                 AddLine(new ChatLine(TimeOf(frame), ChatLineKind.Left, left, $"{left} left{reason}"));
                 break;
             case FrameTypes.Shutdown:
-                AddLine(new ChatLine(_now(), ChatLineKind.System, null, "server is shutting down" + (frame.Message is { Length: > 0 } m ? ": " + m : "")));
+                AddLine(new ChatLine(_now(), ChatLineKind.System, null, frame.Message is { Length: > 0 } m ? "server: " + m : "the server is shutting down"));
                 break;
             case FrameTypes.Error:
                 AddError(frame.Message ?? frame.Code ?? "error");

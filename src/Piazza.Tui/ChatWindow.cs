@@ -57,7 +57,8 @@ internal sealed class ChatWindow : Window
         _usersFrame.Add(_userList);
 
         _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2) };
-        _input = new TextField { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
+        var prompt = new Label { Text = "›", X = 0, Y = Pos.AnchorEnd(2) };
+        _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
         _status = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
         // Enter in the input and the Send button both submit; Handled stops Enter from closing the window.
@@ -73,7 +74,7 @@ internal sealed class ChatWindow : Window
             _input.SetFocus();
         };
 
-        Add(_messagesFrame, _usersFrame, _input, _send, _status);
+        Add(_messagesFrame, _usersFrame, prompt, _input, _send, _status);
         _input.SetFocus();
 
         _state.LineAdded += OnLineAdded;

@@ -14,6 +14,7 @@ internal static class PlainMode
     public const int ExitUnreachable = 2;
     public const int ExitConnectionLost = 3;
     public const int ExitUsage = 64;
+    public const int ExitInterrupted = 130;
 
     /// <summary>Runs the plain client; the writers get complete lines only, and errors go to <paramref name="error"/> as one line.</summary>
     public static async Task<int> RunAsync(ConnectSettings settings, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -42,15 +43,28 @@ internal static class PlainMode
 
         // The event printer and the command loop both add lines; one lock keeps the state and the output whole.
         var printer = new LockedPrinter(output);
+        string? disconnectReason = null;
+        client.StateChanged += (state, detail) =>
+        {
+            if (state == ConnectionState.Disconnected)
+            {
+                disconnectReason = detail ?? "the server closed the connection";
+            }
+        };
         var printing = PrintEventsAsync(client, printer);
         try
         {
             var lost = await SendInputAsync(client, printer, input, printing, cancellationToken).ConfigureAwait(false);
+            lost ??= disconnectReason;
             if (lost is not null)
             {
                 await error.WriteLineAsync($"piazza: connection to {settings.Host}:{settings.Port} lost: {lost}").ConfigureAwait(false);
                 return ExitConnectionLost;
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitInterrupted;
         }
         finally
         {
@@ -80,11 +94,12 @@ internal static class PlainMode
     {
         while (true)
         {
-            // The event stream ends only if the connection is lost (no reconnect here), so stop waiting for input then.
-            var reading = input.ReadLineAsync(cancellationToken).AsTask();
+            // Console.In reads synchronously even through ReadLineAsync, so read on the pool: the event stream ends
+            // when the connection is lost (no reconnect here), and then we must stop waiting for input.
+            var reading = Task.Run(() => input.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
             if (await Task.WhenAny(reading, printing).ConfigureAwait(false) != reading)
             {
-                return client.State == ConnectionState.Closed ? null : "the server closed the connection";
+                return "the server closed the connection";
             }
 
             var line = await reading.ConfigureAwait(false);

@@ -73,6 +73,30 @@ public sealed partial class PlainModeTests
     }
 
     [Fact]
+    public async Task Server_going_away_while_waiting_for_input_exits_3_with_one_stderr_line()
+    {
+        var server = await TestServer.StartAsync();
+        var input = new BlockingReader();
+        var output = new LineSignallingWriter();
+        var error = new StringWriter();
+        try
+        {
+            var run = PlainMode.RunAsync(new ConnectSettings("127.0.0.1", server.Port, "carol"), input, output, error);
+            await output.WaitForAsync(l => l.Contains("connected as carol", StringComparison.Ordinal));
+            await server.StopAsync();
+
+            Assert.Equal(3, await run.WaitAsync(ProcessTimeout));
+            var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("piazza: connection to 127.0.0.1:", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            input.End();
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Unreachable_port_exits_2_with_one_stderr_line()
     {
         var error = new StringWriter();
