@@ -16,6 +16,9 @@ internal enum ChatLineKind
 /// <summary>One line of the message list, already resolved to local time.</summary>
 internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender, string Text)
 {
+    /// <summary>Where the text starts in <see cref="ToString"/> (after time and gutter); wrapped rows indent to it.</summary>
+    public const int TextColumn = 8;
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 

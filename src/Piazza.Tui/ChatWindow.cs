@@ -23,7 +23,7 @@ internal sealed class ChatWindow : Window
     private readonly PiazzaClient _client;
     private readonly ConnectSettings _settings;
     private readonly ChatState _state = new();
-    private readonly ObservableCollection<ChatLine> _lines = [];
+    private readonly ObservableCollection<ChatRow> _lines = [];
     private readonly ObservableCollection<string> _users = [];
     private readonly ListView _messages;
     private readonly FrameView _messagesFrame;
@@ -34,6 +34,7 @@ internal sealed class ChatWindow : Window
     private readonly Label _status;
     private string? _lastDetail;
     private bool _follow = true;
+    private int _wrapWidth;
     private volatile bool _stopped;
 
     public ChatWindow(IApplication app, PiazzaClient client, ConnectSettings settings)
@@ -48,7 +49,7 @@ internal sealed class ChatWindow : Window
         _messages.SetSource(_lines);
         _messages.RowRender += OnMessageRowRender;
         _messages.ViewportChanged += (_, _) => _follow = IsAtBottom();
-        _messages.FrameChanged += (_, _) => FollowIfNeeded();
+        _messages.FrameChanged += (_, _) => OnMessagesResized();
         _messagesFrame.Add(_messages);
 
         _usersFrame = new FrameView { Title = "Users", X = Pos.Right(_messagesFrame), Y = 0, Width = Dim.Fill(), Height = Dim.Fill(2) };
@@ -210,13 +211,46 @@ internal sealed class ChatWindow : Window
     private void OnLineAdded(ChatLine line, bool removedOldest)
     {
         var follow = _follow || IsAtBottom();
-        _lines.Add(line);
-        if (removedOldest)
+        AddRows(line);
+        if (removedOldest && _lines.Count > 0)
         {
-            _lines.RemoveAt(0);
+            var oldest = _lines[0].Line;
+            while (_lines.Count > 0 && ReferenceEquals(_lines[0].Line, oldest))
+            {
+                _lines.RemoveAt(0);
+            }
         }
 
         _follow = follow;
+        FollowIfNeeded();
+    }
+
+    /// <summary>Adds the rows of one line, wrapped to the list's width under the text column.</summary>
+    private void AddRows(ChatLine line)
+    {
+        foreach (var row in LineWrapper.Wrap(line.ToString(), _wrapWidth, ChatLine.TextColumn))
+        {
+            _lines.Add(new ChatRow(line, row));
+        }
+    }
+
+    /// <summary>Re-wraps every line when the width changes (terminal resized).</summary>
+    private void OnMessagesResized()
+    {
+        var width = _messages.Viewport.Width;
+        if (width > 0 && width != _wrapWidth)
+        {
+            var follow = _follow || IsAtBottom();
+            _wrapWidth = width;
+            _lines.Clear();
+            foreach (var line in _state.Lines)
+            {
+                AddRows(line);
+            }
+
+            _follow = follow;
+        }
+
         FollowIfNeeded();
     }
 
@@ -282,7 +316,7 @@ internal sealed class ChatWindow : Window
         }
 
         var background = _messages.GetAttributeForRole(VisualRole.Normal).Background;
-        ColorName16? foreground = _lines[e.Row].Kind switch
+        ColorName16? foreground = _lines[e.Row].Line.Kind switch
         {
             ChatLineKind.OwnMessage => ColorName16.BrightCyan,
             ChatLineKind.Error => ColorName16.BrightRed,
@@ -293,6 +327,12 @@ internal sealed class ChatWindow : Window
         {
             e.RowAttribute = new Attribute(new Color(color), background);
         }
+    }
+
+    /// <summary>One screen row of the message list: a whole line or a wrapped part of one.</summary>
+    private sealed record ChatRow(ChatLine Line, string Text)
+    {
+        public override string ToString() => Text;
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";

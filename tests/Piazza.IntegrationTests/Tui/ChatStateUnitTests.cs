@@ -71,4 +71,23 @@ public sealed class ChatStateUnitTests
         };
         Assert.Equal(expected, actual);
     }
+
+    [Fact]
+    public void Long_lines_wrap_at_spaces_under_the_text_column()
+    {
+        var rows = LineWrapper.Wrap("12:00   <bob> the quick brown fox jumps over the lazy dog", 30, ChatLine.TextColumn);
+
+        Assert.Equal(["12:00   <bob> the quick brown", "        fox jumps over the", "        lazy dog"], rows);
+        Assert.All(rows, r => Assert.True(r.Length <= 30));
+    }
+
+    [Fact]
+    public void Wide_characters_count_two_columns_and_long_words_break_hard()
+    {
+        var emoji = LineWrapper.Wrap("12:00   <bob> 🎉🎉🎉🎉🎉🎉🎉🎉", 20, ChatLine.TextColumn);
+        Assert.Equal(["12:00   <bob>", "        🎉🎉🎉🎉🎉🎉", "        🎉🎉"], emoji);
+
+        var word = LineWrapper.Wrap("12:00   <bob> " + new string('x', 30), 20, ChatLine.TextColumn);
+        Assert.Equal(["12:00   <bob>", "        xxxxxxxxxxxx", "        xxxxxxxxxxxx", "        xxxxxx"], word);
+    }
 }
