@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Piazza.Tui;
+
+/// <summary>What a chat line shows; the views colour lines by kind.</summary>
+internal enum ChatLineKind
+{
+    Message,
+    OwnMessage,
+    Joined,
+    Left,
+    System,
+    Error,
+}
+
+/// <summary>One line of the message list, already resolved to local time.</summary>
+internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender, string Text)
+{
+    /// <summary>Where the text starts in <see cref="ToString"/> (after time and gutter); wrapped rows indent to it.</summary>
+    public const int TextColumn = 8;
+
+    /// <summary>True for presence and system lines, which the UI dims.</summary>
+    public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
+
+    /// <summary>The UI form: <c>14:02   &lt;bob&gt; hi</c>, own lines marked <c>»</c>, notices <c>*</c>, errors <c>!</c>.</summary>
+    public override string ToString() => Format("HH:mm", Kind switch
+    {
+        ChatLineKind.OwnMessage => "» ",
+        ChatLineKind.Message => "  ",
+        ChatLineKind.Error => "! ",
+        _ => "* ",
+    });
+
+    /// <summary>The <c>--plain</c> form: <c>14:02:05 &lt;bob&gt; hi</c> or <c>14:02:05 * bob joined</c>.</summary>
+    public string ToPlainString() => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ");
+
+    private string Format(string timeFormat, string gutter)
+    {
+        var time = Time.ToString(timeFormat, CultureInfo.InvariantCulture);
+        return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
+            ? $"{time} {gutter}<{Sender}> {Text}"
+            : $"{time} {gutter}{Text}";
+    }
+}

@@ -1,0 +1,93 @@
+using Piazza.Protocol;
+using Piazza.Tui;
+
+namespace Piazza.IntegrationTests.Tui;
+
+/// <summary>The view-free chat logic: frames to lines and users, command parsing, line formats.</summary>
+public sealed class ChatStateUnitTests
+{
+    private static readonly DateTime Noon = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Local);
+
+    [Fact]
+    public void Welcome_joined_left_and_messages_update_lines_and_users()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Users = [new UserInfo { User = "bob" }, new UserInfo { User = "alice" }] });
+        state.Apply(new ServerFrame { Type = FrameTypes.Joined, User = "Carol" });
+        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Text = "hi 👋" });
+        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "alice", Text = "hello" });
+        state.Apply(new ServerFrame { Type = FrameTypes.Left, User = "bob", Reason = LeaveReasons.Lost });
+
+        Assert.Equal(["alice", "Carol"], state.Users);
+        Assert.Equal(
+            ["12:00 * connected as alice · 2 online · /help for commands", "12:00 * Carol joined", "12:00   <bob> hi 👋", "12:00 » <alice> hello", "12:00 * bob left (lost)"],
+            state.Lines.Select(l => l.ToString()));
+        Assert.Equal(ChatLineKind.OwnMessage, state.Lines[3].Kind);
+        Assert.True(state.Lines[4].IsNotice);
+    }
+
+    [Fact]
+    public void Server_timestamps_are_shown_in_local_time()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Text = "x", Ts = "2026-11-24T10:05:07.123Z" });
+
+        var expected = new DateTimeOffset(2026, 11, 24, 10, 5, 7, 123, TimeSpan.Zero).LocalDateTime;
+        Assert.Equal(expected, state.Lines[0].Time);
+        Assert.Equal(expected.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " <bob> x", state.Lines[0].ToPlainString());
+    }
+
+    [Fact]
+    public void Old_lines_are_dropped_beyond_the_limit()
+    {
+        var state = new ChatState(maxLines: 2, now: () => Noon);
+        var removed = new List<bool>();
+        state.LineAdded += (_, r) => removed.Add(r);
+        for (var i = 0; i < 3; i++)
+        {
+            state.AddSystem("n" + i);
+        }
+
+        Assert.Equal(["n1", "n2"], state.Lines.Select(l => l.Text));
+        Assert.Equal([false, false, true], removed);
+    }
+
+    [Theory]
+    [InlineData("hello", "Send:hello")]
+    [InlineData("  ", "None")]
+    [InlineData("/quit", "Quit")]
+    [InlineData("/QUIT now", "Quit")]
+    [InlineData("/who", "Who")]
+    [InlineData("/help", "Help")]
+    [InlineData("//who", "Send:/who")]
+    [InlineData("/nope x", "Unknown:/nope")]
+    public void Commands_are_parsed(string input, string expected)
+    {
+        var actual = ChatCommand.Parse(input) switch
+        {
+            ChatCommand.Send s => "Send:" + s.Text,
+            ChatCommand.Unknown u => "Unknown:" + u.Name,
+            var other => other.GetType().Name,
+        };
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Long_lines_wrap_at_spaces_under_the_text_column()
+    {
+        var rows = LineWrapper.Wrap("12:00   <bob> the quick brown fox jumps over the lazy dog", 30, ChatLine.TextColumn);
+
+        Assert.Equal(["12:00   <bob> the quick brown", "        fox jumps over the", "        lazy dog"], rows);
+        Assert.All(rows, r => Assert.True(r.Length <= 30));
+    }
+
+    [Fact]
+    public void Wide_characters_count_two_columns_and_long_words_break_hard()
+    {
+        var emoji = LineWrapper.Wrap("12:00   <bob> 🎉🎉🎉🎉🎉🎉🎉🎉", 20, ChatLine.TextColumn);
+        Assert.Equal(["12:00   <bob>", "        🎉🎉🎉🎉🎉🎉", "        🎉🎉"], emoji);
+
+        var word = LineWrapper.Wrap("12:00   <bob> " + new string('x', 30), 20, ChatLine.TextColumn);
+        Assert.Equal(["12:00   <bob>", "        xxxxxxxxxxxx", "        xxxxxxxxxxxx", "        xxxxxx"], word);
+    }
+}
