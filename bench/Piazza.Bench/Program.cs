@@ -73,7 +73,76 @@ conns.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns.") { fanout, latency, conns };
+var ownRooms = new Option<bool>("--own-rooms") { Description = "each sender sends into a room of its own (no fan-out) instead of all into the lobby" };
+var insert = new Command("insert", "S senders (no extra receivers) keep W sends each in flight into one room: acknowledged (durable) sends/s")
+{
+    port, senders, window, duration, warmup, size, ownRooms,
+};
+insert.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = LoadFrom(parse) with { Target = "piazza", Port = parse.GetValue(port) ?? 7070, Receivers = 0, Window = parse.GetValue(window), OwnRooms = parse.GetValue(ownRooms) };
+    var rooms = settings.OwnRooms ? "own" : "one";
+    Console.WriteLine($"insert target=piazza S={settings.Senders} W={settings.Window} rooms={rooms} D={settings.Duration}s size={settings.MessageBytes}");
+    var result = await LoadRun.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
+
+    // Little's law: every sender keeps W sends in flight, so the mean time from write to ok is S*W / rate.
+    var inFlightMs = result.SentPerSecond > 0 ? settings.Senders * settings.Window * 1000.0 / result.SentPerSecond : double.NaN;
+    Console.WriteLine(Invariant($"  acked sends/s {result.SentPerSecond:N0}   mean write→ok {inFlightMs:0.00} ms   deliveries/s {result.DeliveriesPerSecond:N0}   sent {result.TotalSent:N0}"));
+    Console.WriteLine($"  lost {result.Lost}   seq gaps {result.SeqGaps}   disconnected {result.Disconnected}   rejected {result.Rejected}");
+    Console.WriteLine(Invariant(
+        $"RESULT scenario=insert target=piazza senders={settings.Senders} window={settings.Window} rooms={rooms} acked_per_s={result.SentPerSecond:0} mean_ack_ms={inFlightMs:0.000} deliveries_per_s={result.DeliveriesPerSecond:0} lost={result.Lost} seq_gaps={result.SeqGaps} disconnected={result.Disconnected} rejected={result.Rejected}"));
+    return result.Lost == 0 && result.Disconnected == 0 && result.Rejected == 0 ? 0 : 1;
+});
+
+var data = new Option<string>("--data") { Description = "the server's data folder (the store is <data>/piazza.db)", Required = true };
+var user = new Option<string>("--user") { Description = "the registered account used by seed and history", DefaultValueFactory = _ => "historian" };
+var password = new Option<string>("--password") { Description = "its password", DefaultValueFactory = _ => "bench-password" };
+var messages = new Option<long>("--messages", "-n") { Description = "messages appended to the lobby", DefaultValueFactory = _ => 1_000_000 };
+var batch = new Option<int>("--batch") { Description = "messages per AppendAsync (one transaction each)", DefaultValueFactory = _ => 5000 };
+var seed = new Command("seed", "write lobby messages, the lobby and one account straight into <data>/piazza.db (no server running)")
+{
+    data, user, password, messages, batch, size,
+};
+seed.SetAction(async (parse, cancellationToken) =>
+{
+    var folder = parse.GetValue(data)!;
+    var count = parse.GetValue(messages);
+    Console.WriteLine(Invariant($"seed {folder}/piazza.db: {count:N0} lobby messages in batches of {parse.GetValue(batch):N0}, account {parse.GetValue(user)}"));
+    var result = await Seeder.RunAsync(folder, parse.GetValue(user)!, parse.GetValue(password)!, count, parse.GetValue(batch), parse.GetValue(size), Console.Out, cancellationToken).ConfigureAwait(false);
+    Console.WriteLine(Invariant($"  seq {result.FirstSeq:N0}..{result.LastSeq:N0} in {result.Seconds:0.0} s ({count / result.Seconds:N0} msg/s); database {result.DatabaseBytes / 1048576.0:0} MiB"));
+    Console.WriteLine(Invariant($"RESULT scenario=seed messages={count} last_seq={result.LastSeq} seconds={result.Seconds:0.0} per_s={count / result.Seconds:0} db_mib={result.DatabaseBytes / 1048576.0:0}"));
+    return 0;
+});
+
+var requests = new Option<int>("--requests", "-n") { Description = "measured requests of each kind (random before, latest)", DefaultValueFactory = _ => 1000 };
+var limit = new Option<int>("--limit") { Description = "messages per page", DefaultValueFactory = _ => 50 };
+var historyWarmup = new Option<int>("--warmup-requests") { Description = "requests of each kind before measuring", DefaultValueFactory = _ => 200 };
+var history = new Command("history", "a registered client fetches lobby history pages one at a time: round-trip percentiles")
+{
+    port, user, password, requests, limit, historyWarmup,
+};
+history.SetAction(async (parse, cancellationToken) =>
+{
+    var n = parse.GetValue(requests);
+    Console.WriteLine($"history target=piazza N={n} limit={parse.GetValue(limit)}");
+    var results = await HistoryScenario.RunAsync(parse.GetValue(port) ?? 7070, parse.GetValue(user)!, parse.GetValue(password)!, n, parse.GetValue(limit), parse.GetValue(historyWarmup), Console.Out, cancellationToken).ConfigureAwait(false);
+    foreach (var r in results)
+    {
+        var p50 = Percentile(r.Ticks, 0.50);
+        var p99 = Percentile(r.Ticks, 0.99);
+        var max = r.Ticks.Length == 0 ? double.NaN : ToMilliseconds(r.Ticks[^1]);
+        var mean = r.Ticks.Length == 0 ? double.NaN : ToMilliseconds((long)r.Ticks.Average());
+        Console.WriteLine(Invariant($"  {r.Kind,-6}  p50 {p50:0.000} ms   p99 {p99:0.000} ms   max {max:0.000} ms   mean {mean:0.000} ms   ({1000 / mean:N0} pages/s sequentially)"));
+        Console.WriteLine(Invariant($"RESULT scenario=history kind={r.Kind} requests={r.Ticks.Length} limit={parse.GetValue(limit)} p50_ms={p50:0.000} p99_ms={p99:0.000} max_ms={max:0.000} mean_ms={mean:0.000}"));
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns, insert, history; seed fills a data folder.")
+{
+    fanout, latency, conns, insert, seed, history,
+};
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 LoadSettings LoadFrom(ParseResult parse)

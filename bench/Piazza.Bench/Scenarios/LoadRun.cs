@@ -55,6 +55,15 @@ internal static class LoadRun
             {
                 senders[i] = new Sender(i, settings);
                 publishers[i] = await target.OpenPublisherAsync($"s{i}-{runId}", senderCounters[i], senders[i].OnAck, cancellationToken).ConfigureAwait(false);
+                if (settings.OwnRooms)
+                {
+                    if (publishers[i] is not PiazzaConnection piazza || settings.Receivers != 0)
+                    {
+                        throw new ArgumentException("own rooms need the piazza target and no receivers", nameof(settings));
+                    }
+
+                    await piazza.JoinAsync($"own{i}-{runId}", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await log.WriteLineAsync($"  setup: {settings.Receivers + settings.Senders} members on {target.Name} in {setup.Elapsed.TotalSeconds:0.0} s").ConfigureAwait(false);
@@ -97,14 +106,18 @@ internal static class LoadRun
                 + string.Join(' ', perSecond.Select(d => (d / 1000).ToString(CultureInfo.InvariantCulture)))).ConfigureAwait(false);
             var totalSent = senders.Sum(s => s.Sent);
             var members = receiverCounters.Concat(senderCounters).ToArray();
-            await DrainAsync(members, totalSent, cancellationToken).ConfigureAwait(false);
+
+            // Member m hears sender s when they share the room: always, unless every sender has a room of its own.
+            bool Hears(int m, int s) => !settings.OwnRooms || m == s;
+            var expected = members.Select((_, m) => senders.Where((_, s) => Hears(m, s)).Sum(s => s.Sent)).ToArray();
+            await DrainAsync(members, expected, cancellationToken).ConfigureAwait(false);
 
             var lost = 0L;
-            foreach (var member in members)
+            for (var m = 0; m < members.Length; m++)
             {
                 for (var s = 0; s < senders.Length; s++)
                 {
-                    lost += Math.Max(0, senders[s].Sent - member.ReceivedFrom(s));
+                    lost += Hears(m, s) ? Math.Max(0, senders[s].Sent - members[m].ReceivedFrom(s)) : 0;
                 }
             }
 
@@ -171,14 +184,14 @@ internal static class LoadRun
     private static long SumDelivered(DeliveryCounter[] receivers, DeliveryCounter[] senders)
         => receivers.Sum(c => c.Total) + senders.Sum(c => c.Total);
 
-    /// <summary>Waits until every live member heard all <paramref name="expected"/> messages, or progress stalls.</summary>
-    private static async Task DrainAsync(DeliveryCounter[] members, long expected, CancellationToken cancellationToken)
+    /// <summary>Waits until every live member heard all its <paramref name="expected"/> messages, or progress stalls.</summary>
+    private static async Task DrainAsync(DeliveryCounter[] members, long[] expected, CancellationToken cancellationToken)
     {
         var last = -1L;
         var stalledSince = Stopwatch.GetTimestamp();
         while (true)
         {
-            var pending = members.Where(m => !m.Disconnected).Sum(m => Math.Max(0, expected - m.Total));
+            var pending = members.Select((m, i) => m.Disconnected ? 0 : Math.Max(0, expected[i] - m.Total)).Sum();
             if (pending == 0)
             {
                 return;

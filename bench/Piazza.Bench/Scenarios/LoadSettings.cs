@@ -28,6 +28,12 @@ internal sealed record LoadSettings
     /// <summary>Size of each message text in bytes (a short chat line by default).</summary>
     public int MessageBytes { get; init; } = 64;
 
+    /// <summary>
+    /// Each sender joins a room of its own and sends there (Piazza only; needs no receivers): every message is then
+    /// delivered once (the sender's echo), so the run measures the store's writer without the room fan-out.
+    /// </summary>
+    public bool OwnRooms { get; init; }
+
     /// <summary>Connections opened at once while setting up.</summary>
     public int ConnectConcurrency { get; init; } = 32;
 }

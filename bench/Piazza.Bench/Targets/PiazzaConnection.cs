@@ -33,6 +33,9 @@ internal sealed class PiazzaConnection : IPublisher
     private readonly DeliveryCounter? _counter;
     private readonly Action? _onAck;
     private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[] _sendPrefix = "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\""u8.ToArray();
+    private volatile bool _joining;
     private Task _reading = Task.CompletedTask;
     private long _nextId;
     private long _acked;
@@ -53,8 +56,6 @@ internal sealed class PiazzaConnection : IPublisher
 
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    private static ReadOnlySpan<byte> SendPrefix => "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\""u8;
-
     private static ReadOnlySpan<byte> SendMiddle => "\",\"id\":\""u8;
 
     private static ReadOnlySpan<byte> SendSuffix => "\"}\n"u8;
@@ -72,6 +73,8 @@ internal sealed class PiazzaConnection : IPublisher
     private static ReadOnlySpan<byte> TextKey => "\"text\":\""u8;
 
     private static ReadOnlySpan<byte> ReKey => "\"re\":"u8;
+
+    private static ReadOnlySpan<byte> JoinReply => "\"re\":\"bench-join\""u8;
 
     /// <summary>Connects, says hello as <paramref name="user"/> and returns once welcomed.</summary>
     public static async Task<PiazzaConnection> ConnectAsync(IPEndPoint endPoint, string user, DeliveryCounter? counter, Action? onAck, CancellationToken cancellationToken)
@@ -104,13 +107,28 @@ internal sealed class PiazzaConnection : IPublisher
         }
     }
 
+    /// <summary>
+    /// Joins (creating) <paramref name="room"/> and sends there from now on instead of the lobby. Call before the
+    /// first <see cref="Append"/>; the connection still hears the lobby (only join/leave traffic, none of ours).
+    /// </summary>
+    public async Task JoinAsync(string room, CancellationToken cancellationToken)
+    {
+        _joining = true;
+        _output.Write(Encoding.UTF8.GetBytes($"{{\"type\":\"join\",\"room\":\"{room}\",\"id\":\"bench-join\"}}\n"));
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _joined.Task.WaitAsync(HelloTimeout, cancellationToken).ConfigureAwait(false);
+        _joining = false;
+        _sendPrefix = Encoding.UTF8.GetBytes($"{{\"type\":\"send\",\"room\":\"{room}\",\"text\":\"");
+    }
+
     public void Append(ReadOnlySpan<byte> text)
     {
+        ReadOnlySpan<byte> prefix = _sendPrefix;
         // 20 digits is the longest decimal long.
-        var span = _output.GetSpan(SendPrefix.Length + text.Length + SendMiddle.Length + 20 + SendSuffix.Length);
+        var span = _output.GetSpan(prefix.Length + text.Length + SendMiddle.Length + 20 + SendSuffix.Length);
         var length = 0;
-        SendPrefix.CopyTo(span);
-        length += SendPrefix.Length;
+        prefix.CopyTo(span);
+        length += prefix.Length;
         text.CopyTo(span[length..]);
         length += text.Length;
         SendMiddle.CopyTo(span[length..]);
@@ -190,6 +208,7 @@ internal sealed class PiazzaConnection : IPublisher
             }
 
             _welcomed.TrySetException(new IOException("connection closed before welcome"));
+            _joined.TrySetException(new IOException("connection closed before joining"));
         }
     }
 
@@ -219,6 +238,12 @@ internal sealed class PiazzaConnection : IPublisher
         }
         else if (line.StartsWith(OkPrefix))
         {
+            if (_joining && line.IndexOf(JoinReply) >= 0)
+            {
+                _joined.TrySetResult();
+                return;
+            }
+
             Interlocked.Increment(ref _acked);
             _onAck?.Invoke();
         }
@@ -234,6 +259,7 @@ internal sealed class PiazzaConnection : IPublisher
             else
             {
                 _welcomed.TrySetException(new IOException($"server error: {Encoding.UTF8.GetString(line)}"));
+                _joined.TrySetException(new IOException($"server error: {Encoding.UTF8.GetString(line)}"));
             }
         }
         else if (line.StartsWith(WelcomePrefix))
