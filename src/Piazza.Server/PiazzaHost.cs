@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,6 @@ using Piazza.Core.Storage;
 using Piazza.Server.Console;
 using Piazza.Server.Tcp;
 using Piazza.Server.Web;
-using Microsoft.AspNetCore.Http;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.Server;
