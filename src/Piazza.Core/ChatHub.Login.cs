@@ -142,6 +142,68 @@ public sealed partial class ChatHub
         return HubResult<string>.Ok(token);
     }
 
+    /// <summary>
+    /// For request/response doors (HTTP): checks a password and issues a token, without connecting anybody.
+    /// Same throttling and answers as a <c>hello</c> with a password.
+    /// </summary>
+    public async Task<HubResult<(string Token, string User)>> LoginForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default)
+    {
+        if (!UserNamePolicy.IsValid(user, out var problem))
+        {
+            return new HubError(HubErrors.BadName, problem);
+        }
+
+        var verified = await VerifyPasswordAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
+        if (!verified.Succeeded)
+        {
+            return verified.Error!;
+        }
+
+        var token = await IssueTokenAsync(verified.Value!.Key, cancellationToken).ConfigureAwait(false);
+        return HubResult<(string, string)>.Ok((token, verified.Value.Name));
+    }
+
+    /// <summary>For request/response doors (HTTP): creates an account and issues a token.</summary>
+    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, CancellationToken cancellationToken = default)
+    {
+        var created = await CreateAccountAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return created.Error!;
+        }
+
+        var token = await IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
+        return HubResult<(string, string)>.Ok((token, created.Value.Name));
+    }
+
+    /// <summary>
+    /// For request/response doors (HTTP): a session for one request, authenticated by a token. It is not online:
+    /// no presence, no live delivery (its connection is <paramref name="sink"/>), but it can send and read history
+    /// in the account's rooms and conversations.
+    /// </summary>
+    public async Task<HubResult<ChatSession>> OpenRequestSessionAsync(string? token, IChatConnection sink, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return new HubError(HubErrors.AuthFailed, "a bearer token is required");
+        }
+
+        var key = await _store.FindTokenAccountAsync(SessionTokens.HashOf(token), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var account = key is null ? null : await _store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return new HubError(HubErrors.AuthFailed, "the token is invalid, expired or revoked");
+        }
+
+        var user = new ChatUser(account.Name, registered: true);
+        foreach (var room in await _store.RoomsOfAsync(account.Key, cancellationToken).ConfigureAwait(false))
+        {
+            user.AddRoom(room);
+        }
+
+        return HubResult<ChatSession>.Ok(new ChatSession(user, sink, _time.GetUtcNow(), token));
+    }
+
     /// <summary>Revokes the session's token (logging out everywhere that token is used).</summary>
     public async Task RevokeTokenAsync(ChatSession session, CancellationToken cancellationToken = default)
     {

@@ -95,6 +95,7 @@ public static class PiazzaHost
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
+        HttpApi.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
 
         // Tell every client before Kestrel starts waiting for connections to end.

@@ -1,0 +1,265 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Piazza.Core;
+using Piazza.Server.Tcp;
+
+namespace Piazza.Server.Web;
+
+/// <summary>
+/// The REST door at <c>/api</c> for pages and bots: tokens from a password, then bearer-authenticated reads and
+/// sends. Each request uses a short-lived, offline session, so the domain rules are the hub's, as for every door.
+/// docs/http-api.md documents it.
+/// </summary>
+public static class HttpApi
+{
+    /// <summary>Largest accepted request body: a message of 4,000 characters fits many times over.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var api = app.MapGroup("/api");
+        api.MapPost("/register", RegisterAsync);
+        api.MapPost("/login", LoginAsync);
+        api.MapPost("/logout", LogoutAsync);
+        api.MapGet("/me", MeAsync);
+        api.MapGet("/rooms", RoomsAsync);
+        api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room, long? before, long? after, int? limit) => ReadAsync(c, hub, room, null, before, after, limit));
+        api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
+        api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user, long? before, long? after, int? limit) => ReadAsync(c, hub, null, user, before, after, limit));
+        api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
+        api.MapFallback(() => Error(StatusCodes.Status404NotFound, "not_found", "no such API endpoint; see docs/http-api.md"));
+    }
+
+    private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)
+    {
+        var body = await ReadBodyAsync(context, ApiJsonContext.Default.CredentialsRequest).ConfigureAwait(false);
+        if (body.Error is { } error)
+        {
+            return error;
+        }
+
+        var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, context.RequestAborted).ConfigureAwait(false);
+        return result.Succeeded
+            ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse, statusCode: StatusCodes.Status201Created)
+            : Error(result.Error!);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, ChatHub hub)
+    {
+        var body = await ReadBodyAsync(context, ApiJsonContext.Default.CredentialsRequest).ConfigureAwait(false);
+        if (body.Error is { } error)
+        {
+            return error;
+        }
+
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, address, context.RequestAborted).ConfigureAwait(false);
+        return result.Succeeded
+            ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse)
+            : Error(result.Error!);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, ChatHub hub)
+    {
+        var session = await OpenAsync(context, hub).ConfigureAwait(false);
+        if (!session.Succeeded)
+        {
+            return Error(session.Error!);
+        }
+
+        await hub.RevokeTokenAsync(session.Value!, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> MeAsync(HttpContext context, ChatHub hub)
+    {
+        var session = await OpenAsync(context, hub).ConfigureAwait(false);
+        return session.Succeeded
+            ? TypedResults.Json(new MeResponse(session.Value!.Name, true, session.Value.User.Rooms), ApiJsonContext.Default.MeResponse)
+            : Error(session.Error!);
+    }
+
+    private static async Task<IResult> RoomsAsync(HttpContext context, ChatHub hub)
+    {
+        var session = await OpenAsync(context, hub).ConfigureAwait(false);
+        if (!session.Succeeded)
+        {
+            return Error(session.Error!);
+        }
+
+        var rooms = await hub.RoomsAsync(session.Value!, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Json([.. rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined))], ApiJsonContext.Default.ListRoomResponse);
+    }
+
+    private static async Task<IResult> ReadAsync(HttpContext context, ChatHub hub, string? room, string? with, long? before, long? after, int? limit)
+    {
+        var session = await OpenAsync(context, hub).ConfigureAwait(false);
+        if (!session.Succeeded)
+        {
+            return Error(session.Error!);
+        }
+
+        var history = await hub.HistoryAsync(session.Value!, room, with, before, after, limit, null, context.RequestAborted).ConfigureAwait(false);
+        if (!history.Succeeded)
+        {
+            return Error(history.Error!);
+        }
+
+        var messages = history.Value!.Messages.Select(m => new MessageResponse(
+            m.Id, m.Seq, m.Room, m.From, m.To, m.Text, JsonLinesEventEncoder.FormatTimestamp(m.Timestamp))).ToList();
+        return TypedResults.Json(new MessagesResponse(history.Value.Room, messages), ApiJsonContext.Default.MessagesResponse);
+    }
+
+    private static async Task<IResult> SendAsync(HttpContext context, ChatHub hub, string? room, string? to)
+    {
+        var session = await OpenAsync(context, hub).ConfigureAwait(false);
+        if (!session.Succeeded)
+        {
+            return Error(session.Error!);
+        }
+
+        var body = await ReadBodyAsync(context, ApiJsonContext.Default.SendRequest).ConfigureAwait(false);
+        if (body.Error is { } error)
+        {
+            return error;
+        }
+
+        var accepted = await hub.SendAsync(session.Value!, room, to, body.Value!.Text, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
+        if (!accepted.Succeeded)
+        {
+            return Error(accepted.Error!);
+        }
+
+        var outcome = await accepted.Value!.Completion.ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            return Error(outcome.Error!);
+        }
+
+        var message = outcome.Value!.Message;
+        var response = new SendResponse(message.Id, message.Seq, message.Room, outcome.Value.Duplicate);
+        return TypedResults.Json(response, ApiJsonContext.Default.SendResponse, statusCode: outcome.Value.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+    }
+
+    private static Task<HubResult<ChatSession>> OpenAsync(HttpContext context, ChatHub hub)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), context.RequestAborted);
+    }
+
+    /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 413 when larger, 400 when not the expected JSON.</summary>
+    private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"request bodies are at most {MaxBodyBytes} bytes"));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
+            return value is null ? (null, Error(StatusCodes.Status400BadRequest, "bad_request", "a JSON object is required")) : (value, null);
+        }
+        catch (JsonException)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, "bad_request", "the body is not the expected JSON object"));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"request bodies are at most {MaxBodyBytes} bytes"));
+        }
+    }
+
+    private static IResult Error(HubError error)
+    {
+        var status = error.Code switch
+        {
+            HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
+            HubErrors.Forbidden or HubErrors.NotInRoom => StatusCodes.Status403Forbidden,
+            HubErrors.NoSuchRoom or HubErrors.NoSuchUser => StatusCodes.Status404NotFound,
+            HubErrors.NameTaken or HubErrors.NameReserved => StatusCodes.Status409Conflict,
+            HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            HubErrors.RateLimited => StatusCodes.Status429TooManyRequests,
+            HubErrors.ServerError => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        return new ErrorResult(status, new ErrorResponse(error.Code, error.Message, error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null));
+    }
+
+    private static IResult Error(int status, string code, string message) => new ErrorResult(status, new ErrorResponse(code, message, null));
+
+    /// <summary>A JSON error body with its status, and <c>Retry-After</c> when the client is throttled.</summary>
+    private sealed class ErrorResult(int status, ErrorResponse body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (body.RetryAfter is { } seconds)
+            {
+                httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return TypedResults.Json(body, ApiJsonContext.Default.ErrorResponse, statusCode: status).ExecuteAsync(httpContext);
+        }
+    }
+
+    /// <summary>The connection of a request session: it has no live stream, so events for it are dropped.</summary>
+    private sealed class RequestConnection(string remoteEndPoint, string remoteAddress) : IChatConnection
+    {
+        public string Door => "http";
+
+        public string RemoteEndPoint { get; } = remoteEndPoint;
+
+        public string RemoteAddress { get; } = remoteAddress;
+
+        public bool TryEnqueue(ChatEvent chatEvent) => true;
+
+        public Task WaitForCapacityAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Close(bool flush)
+        {
+        }
+    }
+}
+
+public sealed record CredentialsRequest(string? User, string? Password);
+
+public sealed record TokenResponse(string Token, string User);
+
+public sealed record MeResponse(string User, bool Registered, IReadOnlyList<string> Rooms);
+
+public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined);
+
+public sealed record MessageResponse(string Id, long Seq, string Room, string From, string? To, string Text, string Ts);
+
+public sealed record MessagesResponse(string Room, IReadOnlyList<MessageResponse> Messages);
+
+public sealed record SendRequest(string? Text, string? Id);
+
+public sealed record SendResponse(string Msg, long Seq, string Room, bool Duplicate);
+
+public sealed record ErrorResponse(string Code, string Message, double? RetryAfter);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CredentialsRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(List<RoomResponse>))]
+[JsonSerializable(typeof(MessagesResponse))]
+[JsonSerializable(typeof(SendRequest))]
+[JsonSerializable(typeof(SendResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
