@@ -172,9 +172,10 @@ public sealed partial class ChatHub : IAsyncDisposable
                 continue;
             }
 
+            // Retire the session before aborting: the door's own "lost" must not win the race for the reason.
             _observer?.SlowConsumerDropped(session);
-            session.Connection.Close(flush: false);
             Disconnect(session, "slow_consumer");
+            session.Connection.Close(flush: false);
         }
     }
 

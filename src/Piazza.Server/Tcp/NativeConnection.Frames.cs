@@ -232,10 +232,11 @@ public sealed partial class NativeConnection
         }
 
         Log.SlowConsumer(_logger, Who);
-        Close(flush: false);
         if (_session is { } session)
         {
             _hub.Disconnect(session, LeaveReasons.SlowConsumer);
         }
+
+        Close(flush: false);
     }
 }

@@ -24,15 +24,15 @@ public sealed class WebSocketTransport : IDuplexPipe
 
     public PipeWriter Output => _outbound.Writer;
 
-    /// <summary>Pumps both directions until either side ends; then closes the WebSocket.</summary>
+    /// <summary>
+    /// Pumps both directions until the protocol side has written its last frame (bye, kick, shutdown, timeout) or the
+    /// peer went away; then completes the close handshake. The socket is not aborted after a normal close: an abort
+    /// would drop frames still on their way out (the last error, the shutdown notice).
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var receiving = ReceiveAsync(cancellationToken);
-        var sending = SendAsync(cancellationToken);
-        await Task.WhenAny(receiving, sending).ConfigureAwait(false);
-
-        // The protocol side finished writing (bye, kick, shutdown) or the peer went away: end both directions.
-        await sending.ConfigureAwait(false);
+        await SendAsync(cancellationToken).ConfigureAwait(false);
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             try
@@ -46,7 +46,12 @@ public sealed class WebSocketTransport : IDuplexPipe
             }
         }
 
-        _socket.Abort();
+        // Give the peer a moment to answer the close; a peer that never does is cut off.
+        if (await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false) != receiving)
+        {
+            _socket.Abort();
+        }
+
         await receiving.ConfigureAwait(false);
     }
 

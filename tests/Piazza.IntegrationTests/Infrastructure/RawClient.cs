@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,16 +8,18 @@ using System.Text.Json.Nodes;
 namespace Piazza.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A deliberately dumb protocol client for tests: writes raw bytes or frames, reads lines as JSON objects,
-/// and waits for frames with timeouts (never fixed sleeps).
+/// A deliberately dumb protocol client for tests: writes raw bytes or frames, reads frames as JSON objects, and waits
+/// for frames with timeouts (never fixed sleeps). It speaks either door: JSON lines over TCP, or one frame per
+/// WebSocket text message over <c>/ws</c>, so one test suite can run against both.
 /// </summary>
 public sealed class RawClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
-    private readonly StreamReader _reader;
+    private readonly TcpClient? _tcp;
+    private readonly NetworkStream? _stream;
+    private readonly StreamReader? _reader;
+    private readonly ClientWebSocket? _webSocket;
 
     private RawClient(TcpClient tcp)
     {
@@ -24,7 +28,13 @@ public sealed class RawClient : IAsyncDisposable
         _reader = new StreamReader(_stream, new UTF8Encoding(false), false, 1 << 16);
     }
 
-    public Socket Socket => _tcp.Client;
+    private RawClient(ClientWebSocket webSocket)
+    {
+        _webSocket = webSocket;
+    }
+
+    /// <summary>The WebSocket close status once the server closed it (WebSocket clients only).</summary>
+    public WebSocketCloseStatus? CloseStatus => _webSocket?.CloseStatus;
 
     public static async Task<RawClient> ConnectAsync(int port)
     {
@@ -33,10 +43,27 @@ public sealed class RawClient : IAsyncDisposable
         return new RawClient(tcp);
     }
 
+    /// <summary>Opens the WebSocket door (<c>ws://…/ws</c>), optionally sending an Origin header.</summary>
+    public static async Task<RawClient> ConnectWebSocketAsync(Uri httpBase, string? origin = null)
+    {
+        var socket = new ClientWebSocket();
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        var uri = new UriBuilder(httpBase) { Scheme = "ws", Path = "/ws" }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        return new RawClient(socket);
+    }
+
     /// <summary>Connects and says hello; returns the welcome frame.</summary>
     public static async Task<(RawClient Client, JsonObject Welcome)> JoinAsync(int port, string user)
+        => await HelloAsync(await ConnectAsync(port), user);
+
+    /// <summary>Says hello on an open client; returns the welcome frame.</summary>
+    public static async Task<(RawClient Client, JsonObject Welcome)> HelloAsync(RawClient client, string user)
     {
-        var client = await ConnectAsync(port);
         await client.SendAsync(new { type = "hello", user, protocol = 1 });
         var welcome = await client.ReadUntilAsync(f => f.Type() is "welcome" or "error");
         Assert.Equal("welcome", welcome.Type());
@@ -47,14 +74,60 @@ public sealed class RawClient : IAsyncDisposable
 
     public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendRawAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
+    /// <summary>Writes bytes as they are; over WebSocket each line becomes one text message (bytes untouched).</summary>
+    public async Task SendRawAsync(byte[] bytes)
+    {
+        if (_stream is not null)
+        {
+            await _stream.WriteAsync(bytes);
+            return;
+        }
+
+        var start = 0;
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            if (i == bytes.Length || bytes[i] == (byte)'\n')
+            {
+                if (i > start)
+                {
+                    await _webSocket!.SendAsync(bytes.AsMemory(start, i - start), WebSocketMessageType.Text, true, CancellationToken.None);
+                }
+
+                start = i + 1;
+            }
+        }
+    }
 
     /// <summary>Reads the next frame; fails the test if none arrives in time.</summary>
     public async Task<JsonObject> ReadAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        var line = await _reader.ReadLineAsync(cts.Token) ?? throw new EndOfStreamException("server closed the connection");
+        var line = await ReadTextAsync(cts.Token) ?? throw new EndOfStreamException("server closed the connection");
         return JsonNode.Parse(line)!.AsObject();
+    }
+
+    private async Task<string?> ReadTextAsync(CancellationToken cancellationToken)
+    {
+        if (_reader is not null)
+        {
+            return await _reader.ReadLineAsync(cancellationToken);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var result = await _webSocket!.ReceiveAsync(buffer.GetMemory(8192), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            buffer.Advance(result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            }
+        }
     }
 
     /// <summary>Reads frames until one matches; the skipped ones are returned in <paramref name="skipped"/> if given.</summary>
@@ -79,19 +152,19 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>True once the server has closed the connection (reads to end of stream within the timeout).</summary>
+    /// <summary>True once the server has closed the connection (reads to the end within the timeout).</summary>
     public async Task<bool> WaitForCloseAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
-            while (await _reader.ReadLineAsync(cts.Token) is not null)
+            while (await ReadTextAsync(cts.Token) is not null)
             {
             }
 
             return true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or WebSocketException)
         {
             return true;
         }
@@ -101,17 +174,25 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the socket with a RST, as a crashed client or a pulled cable would.</summary>
+    /// <summary>Closes abruptly (TCP RST, or an aborted WebSocket), as a crashed client or a pulled cable would.</summary>
     public void Abort()
     {
-        _tcp.Client.LingerState = new LingerOption(true, 0);
-        _tcp.Client.Close();
+        if (_tcp is not null)
+        {
+            _tcp.Client.LingerState = new LingerOption(true, 0);
+            _tcp.Client.Close();
+        }
+        else
+        {
+            _webSocket!.Abort();
+        }
     }
 
     public ValueTask DisposeAsync()
     {
-        _reader.Dispose();
-        _tcp.Dispose();
+        _reader?.Dispose();
+        _tcp?.Dispose();
+        _webSocket?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -6,21 +6,30 @@ using Piazza.IntegrationTests.Infrastructure;
 
 namespace Piazza.IntegrationTests;
 
-/// <summary>Protocol v1 over the native TCP door, against a real server on 127.0.0.1 port 0.</summary>
-public class NativeDoorTests
+/// <summary>
+/// Protocol v1 conformance, one suite run against every door that carries the frames (the native TCP door and the
+/// WebSocket door), each against a real server on 127.0.0.1 port 0.
+/// </summary>
+public abstract class DoorConformanceTests
 {
+    /// <summary>Opens a connection through the door under test.</summary>
+    protected abstract Task<RawClient> ConnectAsync(TestServer server);
+
+    protected async Task<(RawClient Client, JsonObject Welcome)> JoinAsync(TestServer server, string user)
+        => await RawClient.HelloAsync(await ConnectAsync(server), user);
+
     [Fact]
     public async Task Hello_is_welcomed_with_the_user_list_and_others_hear_joined()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, aliceWelcome) = await RawClient.JoinAsync(server.Port, "alice");
+        var (alice, aliceWelcome) = await JoinAsync(server, "alice");
         await using var _ = alice;
         Assert.Equal("alice", aliceWelcome.Str("user"));
         Assert.Equal(1, aliceWelcome["protocol"]!.GetValue<int>());
         Assert.StartsWith("piazza/", aliceWelcome.Str("server"), StringComparison.Ordinal);
         Assert.Equal("lobby", aliceWelcome.Str("room"));
 
-        var (bob, bobWelcome) = await RawClient.JoinAsync(server.Port, "bob");
+        var (bob, bobWelcome) = await JoinAsync(server, "bob");
         await using var __ = bob;
         var users = bobWelcome["users"]!.AsArray().Select(u => u!["user"]!.GetValue<string>()).ToList();
         Assert.Equal(["alice", "bob"], users);
@@ -33,8 +42,8 @@ public class NativeDoorTests
     public async Task A_message_reaches_everyone_including_the_sender_with_ok_and_seq()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        var (alice, _) = await JoinAsync(server, "alice");
+        var (bob, _) = await JoinAsync(server, "bob");
         await using var a = alice;
         await using var b = bob;
 
@@ -58,8 +67,8 @@ public class NativeDoorTests
     public async Task Who_ping_and_bye_behave_as_documented()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        var (alice, _) = await JoinAsync(server, "alice");
+        var (bob, _) = await JoinAsync(server, "bob");
         await using var a = alice;
         await using var b = bob;
 
@@ -83,8 +92,8 @@ public class NativeDoorTests
     public async Task Abrupt_close_is_reported_as_lost()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        var (alice, _) = await JoinAsync(server, "alice");
+        var (bob, _) = await JoinAsync(server, "bob");
         await using var a = alice;
         bob.Abort();
         var left = await alice.ReadUntilAsync(f => f.Type() == "left");
@@ -94,42 +103,39 @@ public class NativeDoorTests
     [Fact]
     public async Task A_silent_client_is_pinged_then_closed_as_timeout()
     {
-        await using var server = await TestServer.StartAsync(("IdleTimeout", "00:00:00.400"));
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (silent, _) = await RawClient.JoinAsync(server.Port, "silent");
+        await using var server = await TestServer.StartAsync(("IdleTimeout", "00:00:01"));
+        var (alice, _) = await JoinAsync(server, "alice");
+        var (silent, _) = await JoinAsync(server, "silent");
         await using var s = silent;
         await using var a = alice;
 
-        // alice answers pings (any frame counts), silent never does.
-        var keepAlive = Task.Run(async () =>
+        // alice keeps talking (any frame counts as alive), silent never does.
+        using var stopTalking = new CancellationTokenSource();
+        var talking = Task.Run(async () =>
         {
-            while (true)
+            while (!stopTalking.IsCancellationRequested)
             {
-                var frame = await alice.ReadAsync();
-                if (frame.Type() == "ping")
-                {
-                    await alice.SendAsync(new { type = "pong" });
-                }
-                else if (frame.Type() == "left")
-                {
-                    return frame;
-                }
+                await alice.SendAsync(new { type = "pong" });
+                await Task.Delay(100, stopTalking.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         });
+        var keepAlive = alice.ReadUntilAsync(f => f.Type() == "left", TimeSpan.FromSeconds(20));
 
         var ping = await silent.ReadUntilAsync(f => f.Type() == "ping");
         Assert.NotNull(ping);
         Assert.True(await silent.WaitForCloseAsync());
-        var left = await keepAlive.WaitAsync(TimeSpan.FromSeconds(10));
+        var left = await keepAlive;
         Assert.Equal(("silent", "timeout"), (left.Str("user"), left.Str("reason")));
         Assert.Contains(server.Hub.Sessions, x => x.Name == "alice");
+        await stopTalking.CancelAsync();
+        await talking;
     }
 
     [Fact]
     public async Task A_client_that_never_says_hello_is_closed()
     {
         await using var server = await TestServer.StartAsync(("HelloTimeout", "00:00:00.300"));
-        await using var mute = await RawClient.ConnectAsync(server.Port);
+        await using var mute = await ConnectAsync(server);
         var error = await mute.ReadAsync();
         Assert.Equal(("error", "hello_timeout"), (error.Type(), error.Str("code")));
         Assert.True(await mute.WaitForCloseAsync());
@@ -139,8 +145,8 @@ public class NativeDoorTests
     public async Task Kicked_user_and_everyone_else_hear_kicked_then_it_is_closed()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        var (alice, _) = await JoinAsync(server, "alice");
+        var (bob, _) = await JoinAsync(server, "bob");
         await using var a = alice;
         await using var b = bob;
         Assert.True(await server.Hub.KickAsync("bob", "too loud"));
@@ -157,9 +163,9 @@ public class NativeDoorTests
     public async Task Names_are_taken_case_insensitively(string first, string second)
     {
         await using var server = await TestServer.StartAsync();
-        var (holder, _) = await RawClient.JoinAsync(server.Port, first);
+        var (holder, _) = await JoinAsync(server, first);
         await using var h = holder;
-        await using var late = await RawClient.ConnectAsync(server.Port);
+        await using var late = await ConnectAsync(server);
         await late.SendAsync(new { type = "hello", user = second, id = "h1" });
         var error = await late.ReadAsync();
         Assert.Equal(("error", "name_taken", "h1"), (error.Type(), error.Str("code"), error.Str("re")));
@@ -183,7 +189,7 @@ public class NativeDoorTests
     public async Task Handshake_errors_get_their_code_and_the_connection_stays_usable(string line, string code)
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port);
+        await using var client = await ConnectAsync(server);
         await client.SendRawAsync(line + "\n");
         var error = await client.ReadAsync();
         Assert.Equal(("error", code), (error.Type(), error.Str("code")));
@@ -197,15 +203,13 @@ public class NativeDoorTests
     public async Task Bad_input_after_hello_gets_errors_and_never_disturbs_others()
     {
         await using var server = await TestServer.StartAsync(("MaxLineBytes", "1024"));
-        var (bad, _) = await RawClient.JoinAsync(server.Port, "mallory");
-        var (good, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (bad, _) = await JoinAsync(server, "mallory");
+        var (good, _) = await JoinAsync(server, "alice");
         await using var b = bad;
         await using var g = good;
 
-        var invalidUtf8 = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"X\"}\n");
-        invalidUtf8[Array.IndexOf(invalidUtf8, (byte)'X')] = 0xFF;
         await bad.SendRawAsync(new string('x', 5000) + "\n");
-        await bad.SendRawAsync(invalidUtf8);
+        await bad.SendRawAsync("{\"type\":\"send\" \"text\":1}\n");
         await bad.SendRawAsync("{\"type\":\"send\",\"text\":{\"nested\":1},\"id\":\"q\"}\n");
         await bad.SendRawAsync("{\"type\":\"send\",\"text\":\"\",\"id\":\"e\"}\n");
         await bad.SendRawAsync("{\"type\":\"hello\",\"user\":\"again\"}\n");
@@ -227,7 +231,7 @@ public class NativeDoorTests
     public async Task Graceful_shutdown_sends_shutdown_and_closes_within_five_seconds()
     {
         var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
+        var (alice, _) = await JoinAsync(server, "alice");
         await using var a = alice;
         var watch = Stopwatch.StartNew();
         var stopping = server.DisposeAsync().AsTask();
@@ -247,7 +251,7 @@ public class NativeDoorTests
         var clients = new List<RawClient>();
         for (var i = 0; i < Clients; i++)
         {
-            clients.Add((await RawClient.JoinAsync(server.Port, $"user{i}")).Client);
+            clients.Add((await JoinAsync(server, $"user{i}")).Client);
         }
 
         try
@@ -295,6 +299,28 @@ public class NativeDoorTests
             }
         }
     }
+}
+
+/// <summary>The suite over the native TCP door, plus what only a raw TCP stream can do.</summary>
+public sealed class NativeTcpDoorTests : DoorConformanceTests
+{
+    protected override Task<RawClient> ConnectAsync(TestServer server) => RawClient.ConnectAsync(server.Port);
+
+    [Fact]
+    public async Task Invalid_utf8_gets_bad_frame_and_the_connection_stays_usable()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (client, _) = await JoinAsync(server, "mallory");
+        await using var c = client;
+        var invalidUtf8 = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"X\"}\n");
+        invalidUtf8[Array.IndexOf(invalidUtf8, (byte)'X')] = 0xFF;
+        await client.SendRawAsync(invalidUtf8);
+        var error = await client.ReadUntilAsync(f => f.Type() == "error");
+        Assert.Equal("bad_frame", error.Str("code"));
+        Assert.Contains("UTF-8", error.Str("message"), StringComparison.Ordinal);
+        await client.SendAsync(new { type = "ping", id = "p" });
+        Assert.Equal("p", (await client.ReadUntilAsync(f => f.Type() == "pong")).Str("re"));
+    }
 
     [Fact]
     public async Task A_stalled_reader_is_dropped_as_slow_consumer_while_others_receive_everything()
@@ -308,8 +334,8 @@ public class NativeDoorTests
         await stalled.ConnectAsync("127.0.0.1", server.Port);
         await stalled.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"user\":\"stalled\"}\n"));
 
-        var (sender, _) = await RawClient.JoinAsync(server.Port, "sender");
-        var (reader, _) = await RawClient.JoinAsync(server.Port, "reader");
+        var (sender, _) = await JoinAsync(server, "sender");
+        var (reader, _) = await JoinAsync(server, "reader");
         await using var s = sender;
         await using var r = reader;
         var text = new string('z', 3000);
@@ -358,5 +384,57 @@ public class NativeDoorTests
         Assert.DoesNotContain(server.Hub.Sessions, x => x.Name == "stalled");
         stalled.Dispose();
         _ = senderDrain;
+    }
+}
+
+/// <summary>The suite over the WebSocket door (<c>/ws</c>), plus what only WebSocket and HTTP can do.</summary>
+public sealed class WebSocketDoorTests : DoorConformanceTests
+{
+    protected override Task<RawClient> ConnectAsync(TestServer server) => RawClient.ConnectWebSocketAsync(server.HttpBase);
+
+    [Fact]
+    public async Task A_foreign_origin_is_refused_and_the_servers_own_origin_is_accepted()
+    {
+        await using var server = await TestServer.StartAsync();
+        var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(
+            () => RawClient.ConnectWebSocketAsync(server.HttpBase, origin: "https://evil.example"));
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+
+        await using var own = await RawClient.ConnectWebSocketAsync(server.HttpBase, origin: server.HttpBase.GetLeftPart(UriPartial.Authority));
+        await RawClient.HelloAsync(own, "alice");
+    }
+
+    [Fact]
+    public async Task Configured_origins_are_accepted()
+    {
+        await using var server = await TestServer.StartAsync(("AllowedOrigins:0", "https://chat.example.org"));
+        await using var allowed = await RawClient.ConnectWebSocketAsync(server.HttpBase, origin: "https://chat.example.org");
+        await RawClient.HelloAsync(allowed, "alice");
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_text_message_closes_with_1007_and_others_are_unaffected()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (good, _) = await JoinAsync(server, "alice");
+        var (bad, _) = await JoinAsync(server, "mallory");
+        await using var g = good;
+        await using var b = bad;
+        await bad.SendRawAsync([0x7B, 0xFF, 0xFE, 0x7D, (byte)'\n']);
+        Assert.True(await bad.WaitForCloseAsync());
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.InvalidPayloadData, bad.CloseStatus);
+        var left = await good.ReadUntilAsync(f => f.Type() == "left");
+        Assert.Equal("mallory", left.Str("user"));
+        await good.SendAsync(new { type = "send", text = "still fine", id = "s" });
+        Assert.Equal("ok", (await good.ReadUntilAsync(f => f.Type() is "ok" or "error")).Type());
+    }
+
+    [Fact]
+    public async Task A_plain_http_request_to_the_websocket_path_gets_400()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.HttpBase };
+        var response = await http.GetAsync(new Uri("/ws", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
     }
 }
