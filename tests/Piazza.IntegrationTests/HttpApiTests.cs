@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Piazza.IntegrationTests.Infrastructure;
+
+namespace Piazza.IntegrationTests;
+
+/// <summary>The REST API under /api against a real server: tokens, reads, sends, and every error status.</summary>
+public sealed class HttpApiTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        _http = new HttpClient { BaseAddress = _server.HttpBase };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<string> RegisterAsync(string user)
+    {
+        var response = await _http.PostAsJsonAsync("/api/register", new { user, password = "password-" + user });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(user, body["user"]!.GetValue<string>());
+        return body["token"]!.GetValue<string>();
+    }
+
+    private HttpRequestMessage Authorized(HttpMethod method, string path, string token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return request;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    [Fact]
+    public async Task Register_login_me_and_rooms()
+    {
+        var token = await RegisterAsync("alice");
+        var login = await ReadAsync(await _http.PostAsJsonAsync("/api/login", new { user = "ALICE", password = "password-alice" }));
+        Assert.Equal(HttpStatusCode.OK, login.Status);
+        Assert.NotEqual(token, login.Body!["token"]!.GetValue<string>());
+
+        var me = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", token)));
+        Assert.Equal("alice", me.Body!["user"]!.GetValue<string>());
+        Assert.Equal(["lobby"], me.Body["rooms"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        var rooms = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms", token)));
+        var lobby = rooms.Body!.AsArray().Single(r => r!["room"]!.GetValue<string>() == "lobby")!;
+        Assert.True(lobby["joined"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_message_posted_over_http_is_durable_live_for_protocol_clients_and_readable_back()
+    {
+        var token = await RegisterAsync("bot");
+        var (listener, _) = await RawClient.JoinAsync(_server.Port, "listener");
+        await using var l = listener;
+
+        var sent = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = "deploy done ✅", id = "d1" })));
+        Assert.Equal(HttpStatusCode.Created, sent.Status);
+        Assert.Equal(1, sent.Body!["seq"]!.GetValue<long>());
+        Assert.False(sent.Body["duplicate"]!.GetValue<bool>());
+
+        var live = await listener.ReadUntilAsync(f => f.Type() == "message");
+        Assert.Equal(("bot", "deploy done ✅", 1L), (live.Str("from"), live.Str("text"), live["seq"]!.GetValue<long>()));
+
+        var again = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = "deploy done ✅", id = "d1" })));
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.True(again.Body!["duplicate"]!.GetValue<bool>());
+        Assert.Equal(sent.Body["msg"]!.GetValue<string>(), again.Body["msg"]!.GetValue<string>());
+
+        for (var i = 0; i < 5; i++)
+        {
+            await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = $"n{i}" }));
+        }
+
+        var page = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages?before=5&limit=2", token)));
+        Assert.Equal([3L, 4L], page.Body!["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+        var after = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages?after=4", token)));
+        Assert.Equal([5L, 6L], after.Body!["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Private_messages_over_http_reach_the_recipient()
+    {
+        var token = await RegisterAsync("carol");
+        var (dave, _) = await RawClient.JoinAsync(_server.Port, "dave");
+        await using var d = dave;
+        var sent = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/conversations/dave/messages", token, new { text = "psst" })));
+        Assert.Equal(HttpStatusCode.Created, sent.Status);
+        var message = await dave.ReadUntilAsync(f => f.Type() == "message");
+        Assert.Equal(("carol", "dave", "psst"), (message.Str("from"), message.Str("to"), message.Str("text")));
+        var read = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/conversations/dave/messages", token)));
+        Assert.Equal("psst", read.Body!["messages"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Errors_have_the_right_status_and_code()
+    {
+        var token = await RegisterAsync("erin");
+
+        async Task Expect(HttpResponseMessage response, HttpStatusCode status, string code)
+        {
+            var (actual, body) = await ReadAsync(response);
+            Assert.Equal(status, actual);
+            Assert.Equal(code, body!["code"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(body["message"]!.GetValue<string>()));
+        }
+
+        await Expect(await _http.GetAsync(new Uri("/api/me", UriKind.Relative)), HttpStatusCode.Unauthorized, "auth_failed");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", "not-a-token")), HttpStatusCode.Unauthorized, "auth_failed");
+        await Expect(await _http.PostAsJsonAsync("/api/login", new { user = "erin", password = "wrong-password" }), HttpStatusCode.Unauthorized, "auth_failed");
+        await Expect(await _http.PostAsJsonAsync("/api/register", new { user = "Erin", password = "password-erin" }), HttpStatusCode.Conflict, "name_taken");
+        await Expect(await _http.PostAsJsonAsync("/api/register", new { user = "bad name", password = "password-x" }), HttpStatusCode.BadRequest, "bad_name");
+        await Expect(await _http.PostAsync(new Uri("/api/login", UriKind.Relative), new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "bad_request");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/nowhere/messages", token)), HttpStatusCode.NotFound, "no_such_room");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages?limit=501", token)), HttpStatusCode.BadRequest, "bad_request");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/conversations/nobody-at-all/messages", token, new { text = "x" })), HttpStatusCode.NotFound, "no_such_user");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = new string('x', 4001) })), HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = new string('x', 70_000) })), HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await Expect(await _http.GetAsync(new Uri("/api/nothing-here", UriKind.Relative)), HttpStatusCode.NotFound, "not_found");
+
+        // A room erin is not in: another account creates it over the protocol.
+        var (frank, _) = await RawClient.JoinAsync(_server.Port, "frank");
+        await using var f = frank;
+        await frank.SendAsync(new { type = "join", room = "private-club", id = "j" });
+        await frank.ReadUntilAsync(x => x.Type() == "ok" && x.Str("re") == "j");
+        await Expect(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/private-club/messages", token)), HttpStatusCode.Forbidden, "not_in_room");
+    }
+
+    [Fact]
+    public async Task Repeated_failed_logins_get_429_with_retry_after_and_logout_revokes_the_token()
+    {
+        var token = await RegisterAsync("gina");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await _http.PostAsJsonAsync("/api/login", new { user = "gina", password = "nope-nope" })).StatusCode);
+        }
+
+        var throttled = await _http.PostAsJsonAsync("/api/login", new { user = "gina", password = "password-gina" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(Authorized(HttpMethod.Post, "/api/logout", token))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", token))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Healthz_and_the_web_client_are_served()
+    {
+        Assert.Equal("ok\n", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        var page = await _http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Piazza", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
