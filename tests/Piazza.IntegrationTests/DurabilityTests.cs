@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Piazza.IntegrationTests.Infrastructure;
 
 namespace Piazza.IntegrationTests;
@@ -10,7 +8,7 @@ namespace Piazza.IntegrationTests;
 /// "Never loses a message": gapless resume across repeated abrupt disconnects, and acknowledged messages surviving
 /// a SIGKILL of the server process.
 /// </summary>
-public partial class DurabilityTests
+public class DurabilityTests
 {
     private static async Task<(RawClient Client, string Token)> RegisterAsync(int port, string user)
     {
@@ -126,50 +124,13 @@ public partial class DurabilityTests
         }
     }
 
-    [GeneratedRegex(@"listening on tcp://[^:]+:(\d+)")]
-    private static partial Regex ListeningLine();
-
-    private static async Task<(Process Process, int Port)> StartServerProcessAsync(string data)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
-        info.ArgumentList.Add("--http-port");
-        info.ArgumentList.Add("0");
-        foreach (var arg in new[] { "--port", "0", "--bind", "127.0.0.1", "--data", data })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
-        var process = Process.Start(info)!;
-        _ = process.StandardError.ReadToEndAsync();
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
-                ?? throw new InvalidOperationException("the server exited before listening");
-            var match = ListeningLine().Match(line);
-            if (match.Success)
-            {
-                // Keep draining stdout so the server never blocks on a full pipe.
-                _ = process.StandardOutput.ReadToEndAsync();
-                return (process, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-            }
-        }
-    }
-
     [Fact]
     public async Task Every_acknowledged_message_survives_a_SIGKILL_and_seqs_have_no_gaps()
     {
         const int Burst = 3000;
         const int KillAfter = 800;
         var data = Directory.CreateTempSubdirectory("piazza-crash-").FullName;
-        var (process, port) = await StartServerProcessAsync(data);
+        var (process, port) = await ServerProcess.StartListeningAsync(data);
         var acked = new List<(long Seq, string Msg)>();
         try
         {
@@ -206,7 +167,7 @@ public partial class DurabilityTests
             process.Dispose();
         }
 
-        var (restarted, newPort) = await StartServerProcessAsync(data);
+        var (restarted, newPort) = await ServerProcess.StartListeningAsync(data);
         try
         {
             var reader = await RawClient.ConnectAsync(newPort);

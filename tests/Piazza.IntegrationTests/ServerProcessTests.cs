@@ -1,32 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Piazza.IntegrationTests.Infrastructure;
 
 namespace Piazza.IntegrationTests;
 
 /// <summary>The server executable as an operator runs it: start-up failures and the listening line.</summary>
 public class ServerProcessTests
 {
-    private static ProcessStartInfo ServerProcess(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
-        info.ArgumentList.Add("--http-port");
-        info.ArgumentList.Add("0");
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return info;
-    }
-
     [Fact]
     public async Task A_port_in_use_gives_one_clear_line_and_a_nonzero_exit_code()
     {
@@ -35,7 +16,7 @@ public class ServerProcessTests
         var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
         var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
 
-        using var process = Process.Start(ServerProcess("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data", data))!;
+        using var process = Process.Start(ServerProcess.Describe("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data", data))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -51,11 +32,11 @@ public class ServerProcessTests
     [Fact]
     public async Task Help_lists_every_flag()
     {
-        using var process = Process.Start(ServerProcess("--help"))!;
+        using var process = Process.Start(ServerProcess.Describe("--help"))!;
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, process.ExitCode);
-        foreach (var flag in new[] { "--port", "--bind", "--data", "--max-line-bytes", "--idle-timeout", "--hello-timeout", "--motd", "--console" })
+        foreach (var flag in new[] { "--port", "--http-port", "--bind", "--data", "--max-line-bytes", "--idle-timeout", "--hello-timeout", "--motd", "--allow-guests", "--console" })
         {
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
         }
@@ -65,7 +46,7 @@ public class ServerProcessTests
     public async Task Sigterm_stops_the_server_gracefully_with_exit_code_zero()
     {
         var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
-        using var process = Process.Start(ServerProcess("--port", "0", "--bind", "127.0.0.1", "--data", data))!;
+        using var process = Process.Start(ServerProcess.Describe("--port", "0", "--bind", "127.0.0.1", "--data", data))!;
         var firstLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Matches(@"listening on tcp://127\.0\.0\.1:\d+", firstLine);
 

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Piazza.IntegrationTests.Infrastructure;
+
+/// <summary>The real server executable as a child process, for what only a process shows: exit codes, signals, SIGKILL.</summary>
+public static partial class ServerProcess
+{
+    /// <summary>A start description for <c>piazza-server</c> with the given arguments (HTTP door on a free port).</summary>
+    public static ProcessStartInfo Describe(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
+        info.ArgumentList.Add("--http-port");
+        info.ArgumentList.Add("0");
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+
+    /// <summary>Starts a server on 127.0.0.1, port 0, on <paramref name="data"/>; returns once it listens, with its port.</summary>
+    public static async Task<(Process Process, int Port)> StartListeningAsync(string data)
+    {
+        var info = Describe("--port", "0", "--bind", "127.0.0.1", "--data", data);
+        info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
+        var process = Process.Start(info)!;
+        _ = process.StandardError.ReadToEndAsync();
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+                ?? throw new InvalidOperationException("the server exited before listening");
+            var match = ListeningLine().Match(line);
+            if (match.Success)
+            {
+                // Keep draining stdout so the server never blocks on a full pipe.
+                _ = process.StandardOutput.ReadToEndAsync();
+                return (process, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"listening on tcp://[^:]+:(\d+)")]
+    private static partial Regex ListeningLine();
+}
