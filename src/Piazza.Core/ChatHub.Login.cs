@@ -320,7 +320,6 @@ public sealed partial class ChatHub
     {
         ChatUser user;
         ChatSession session;
-        bool firstSession;
         lock (_usersGate)
         {
             var nameKey = UserNamePolicy.Fold(name);
@@ -341,14 +340,13 @@ public sealed partial class ChatHub
 
             session = new ChatSession(user, connection, _time.GetUtcNow(), token);
             user.AddSession(session);
-            firstSession = user.Sessions.Length == 1;
         }
 
         try
         {
-            var rooms = !registered ? [LobbyName]
-                : firstSession ? await _store.RoomsOfAsync(user.Key, cancellationToken).ConfigureAwait(false)
-                : user.Rooms;
+            // Accounts' memberships are all stored, so the store is right even while another device logs in.
+            IReadOnlyList<string> rooms = !registered ? [LobbyName]
+                : await _store.RoomsOfAsync(user.Key, cancellationToken).ConfigureAwait(false);
             foreach (var room in rooms)
             {
                 user.AddRoom(room);

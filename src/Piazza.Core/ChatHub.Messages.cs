@@ -199,6 +199,11 @@ public sealed partial class ChatHub
     /// </summary>
     private async Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, CancellationToken cancellationToken)
     {
+        if (Array.IndexOf(conversation.Subscribers, session) >= 0)
+        {
+            return; // attached already (a join and a login of the same device crossed)
+        }
+
         var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - _options.HistoryOnJoin);
         var overflowed = new List<ChatSession>();
         conversation.BeginAttach(session, overflowed);

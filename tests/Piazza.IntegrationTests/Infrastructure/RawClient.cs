@@ -14,7 +14,8 @@ namespace Piazza.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class RawClient : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    // Generous: a timeout only bounds how long a failing test takes, and a loaded 2-core CI machine can be slow.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TcpClient? _tcp;
     private readonly NetworkStream? _stream;
