@@ -52,7 +52,7 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>A fresh browser profile (own localStorage) showing the server's page.</summary>
-    public async Task<ChatPage> OpenAsync(TestServer server, int width = 1280, int height = 800)
+    public async Task<ChatPage> OpenAsync(TestServer server, int width = 1280, int height = 800, Func<IPage, Task>? beforeLoad = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -63,6 +63,11 @@ public sealed class Chromium : IAsyncDisposable
         });
         var page = await context.NewPageAsync();
         var chat = new ChatPage(page);
+        if (beforeLoad is not null)
+        {
+            await beforeLoad(page);
+        }
+
         await page.GotoAsync(server.HttpBase.ToString());
         return chat;
     }
