@@ -22,7 +22,7 @@ public sealed class LayoutTests
         await using var _bob = bob;
         var (carol, _) = await ProtocolSteps.RegisterAsync(server.Port, "carol");
         await using var _carol = carol;
-        await ProtocolSteps.SendOkAsync(bob, "lobby", "Good morning, everyone ☀️", "l1");
+        await ProtocolSteps.SendOkAsync(bob, "lobby", "Good morning, everyone!", "l1");
         await ProtocolSteps.SendOkAsync(carol, "lobby", "Morning! Coffee machine on 3 is fixed, by the way.", "l2");
 
         await desktop.SendAsync("/join design");
@@ -36,7 +36,7 @@ public sealed class LayoutTests
         await ProtocolSteps.SendOkAsync(carol, "design", "One nit: can the primary button be full width on phones?", "d3");
         await desktop.SendAcknowledgedAsync("Good call, I'll make it full width below 400px.");
         await desktop.SendAcknowledgedAsync("And I'll shorten the welcome copy to two lines.");
-        await ProtocolSteps.SendOkAsync(bob, "design", "👍 Spec updated. Demo at 15:00?", "d4");
+        await ProtocolSteps.SendOkAsync(bob, "design", "+1, spec updated. Demo at 15:00?", "d4");
         await desktop.SendAcknowledgedAsync("Works for me — I'll bring the release notes.");
         await ProtocolSteps.SendOkAsync(bob, "lobby", "Lunch at 12:30? The new place on Via Roma.", "l3");
         ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(carol, new { type = "send", to = "alice", text = "Got a minute after the demo?", id = "p1" }, "p1"));
@@ -46,6 +46,7 @@ public sealed class LayoutTests
         await Expect(desktop.Page.Locator("#people-list .person")).ToHaveCountAsync(3);
         await Expect(desktop.Page.Locator("#sidebar")).ToBeInViewportAsync();
         await desktop.Page.Locator("#input").FillAsync("Sounds good!");
+        await desktop.Page.Mouse.MoveAsync(640, 20);
         await SaveScreenshotAsync(desktop.Page, "web-desktop.png");
 
         // Phone width: the conversations hide behind a button; the same account signs in on a second device.
