@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 # Debian packages the tests need, installed when missing (apt retried once: a cache hook can fail the first try).
 need_packages=()
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
+command -v chromium >/dev/null || need_packages+=(chromium)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

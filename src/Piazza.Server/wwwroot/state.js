@@ -1,0 +1,99 @@
+// What the client knows about its conversations: messages kept in seq order with no duplicates, system lines
+// (joined/left/topic) placed after the last message seen when they happened, unread counts and resume points.
+
+/** Conversation keys are case-insensitive on the server; private conversations start with '@'. */
+export const keyOf = (name) => String(name).toLowerCase();
+export const isDirect = (key) => key.startsWith('@');
+
+export class Conversation {
+  constructor(key, name) {
+    this.key = key;
+    this.name = name;
+    this.direct = isDirect(key);
+    this.peer = null;
+    this.topic = '';
+    this.owner = null;
+    this.users = [];
+    /** Timeline entries, sorted: messages by seq; a system line sorts right after the message it followed. */
+    this.items = [];
+    this.seqs = new Set();
+    this.maxSeq = 0;
+    this.unread = 0;
+    this.loaded = false;
+    this.loadingOlder = false;
+    this.systemCounter = 0;
+    this.joined = true;
+    /** Bumped whenever items are inserted anywhere but the end, so a view knows it must rebuild. */
+    this.version = 0;
+  }
+
+  get minSeq() {
+    for (const item of this.items) if (item.kind === 'msg') return item.seq;
+    return 0;
+  }
+
+  /** True when messages older than the first one we hold exist on the server (seqs start at 1, with no gaps). */
+  get hasOlder() {
+    const min = this.minSeq;
+    return min > 1;
+  }
+
+  /**
+   * Adds messages that are not here yet; returns the ones that were new, in seq order.
+   * Duplicates (same seq) are dropped: a resume, a repeated history answer or an ok can all bring one again.
+   */
+  addMessages(messages) {
+    const added = [];
+    for (const m of messages) {
+      if (typeof m.seq !== 'number' || this.seqs.has(m.seq)) continue;
+      this.seqs.add(m.seq);
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: m.text, ts: m.ts, sort: [m.seq, 0, 0] });
+    }
+    if (added.length === 0) return added;
+    const appendOnly = added.every((a) => a.seq > this.maxSeq);
+    for (const a of added) this.maxSeq = Math.max(this.maxSeq, a.seq);
+    this.items.push(...added);
+    if (!appendOnly) {
+      this.items.sort(compareItems);
+      this.version++;
+    } else {
+      added.sort(compareItems);
+    }
+    added.appendOnly = appendOnly;
+    return added;
+  }
+
+  /** Adds a joined/left/topic line after the latest message seen so far. */
+  addSystem(text, ts) {
+    const item = { kind: 'sys', text, ts, sort: [this.maxSeq, 1, ++this.systemCounter] };
+    this.items.push(item);
+    return item;
+  }
+
+  /** The seq after which the server should resume, or null when nothing was seen yet. */
+  get resumePoint() {
+    return this.maxSeq > 0 ? this.maxSeq : null;
+  }
+}
+
+function compareItems(a, b) {
+  for (let i = 0; i < 3; i++) {
+    if (a.sort[i] !== b.sort[i]) return a.sort[i] - b.sort[i];
+  }
+  return 0;
+}
+
+/** The other participant of a private conversation, from a message's from/to and our own name. */
+export function peerOf(message, me) {
+  if (!message) return null;
+  const from = message.from ?? '';
+  if (from.toLowerCase() !== me.toLowerCase()) return from;
+  return message.to ?? null;
+}
+
+/** The other participant's key, read from a conversation id like '@alice,~bob'. */
+export function peerFromKey(key, myKey) {
+  const parts = key.slice(1).split(',');
+  const other = parts.find((p) => p !== myKey) ?? parts[0];
+  return other.replace(/^~/, '');
+}
