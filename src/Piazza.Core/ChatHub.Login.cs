@@ -363,13 +363,20 @@ public sealed partial class ChatHub
                 }
             }
 
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, rooms, lobbyUsers, _options.Motd));
+            var loaded = new List<Conversation>(rooms.Count);
             foreach (var key in rooms)
             {
                 if (await LoadAsync(key).ConfigureAwait(false) is { } room)
                 {
-                    await AttachAsync(session, room, ResumePoint(resume, key), cancellationToken).ConfigureAwait(false);
+                    loaded.Add(room);
                 }
+            }
+
+            // Rooms by their display names (the case their creator gave them), not their keys.
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, _options.Motd));
+            foreach (var room in loaded)
+            {
+                await AttachAsync(session, room, ResumePoint(resume, room.Key), cancellationToken).ConfigureAwait(false);
             }
 
             await AttachDirectConversationsAsync(session, resume, cancellationToken).ConfigureAwait(false);
