@@ -21,7 +21,8 @@ if [ ${#need_packages[@]} -gt 0 ]; then
 fi
 
 results="$(pwd)/TestResults"
-rm -rf "$results"
+rm -rf "$results" "$results"-*.log
+mkdir -p "$results"
 
 if ! dotnet build Piazza.slnx -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"
@@ -29,11 +30,28 @@ if ! dotnet build Piazza.slnx -c Release -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
-dotnet test Piazza.slnx -c Release --no-build -nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
-status=$?
+# Each test project in its own results folder (in parallel): no two TRX files can collide, none can go uncounted.
+status=0
+pids=()
+projects=(tests/*/*.csproj)
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results/$name" > "$results-$name.log" 2>&1 &
+  pids+=($!)
+done
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then status=1; fi
+  name=$(basename "${projects[$i]}" .csproj)
+  grep -E "^\s*(Passed|Failed|Skipped|Error Message|error)|\[FAIL\]|Passed!|Failed!" "$results-$name.log" | tail -n 40
+  if [ ! -f "$results/$name/$name.trx" ]; then
+    echo "$name: no test results (see $results-$name.log)"
+    status=1
+  fi
+done
 
 passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
+for trx in "$results"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }

@@ -5,8 +5,9 @@ namespace Piazza.Core;
 
 /// <summary>
 /// The group-commit writer. Accepted messages queue here in seq order; one background loop writes whatever has
-/// queued as a single transaction, then delivers those messages and completes their senders' waits. So a sender's
-/// <c>ok</c> always means "durable", and under load one fsync covers many messages.
+/// queued as a single transaction and hands the committed batch to a second loop, which delivers those messages in
+/// order and completes their senders' waits. So a sender's <c>ok</c> always means "durable", under load one fsync
+/// covers many messages, and the next commit overlaps the previous batch's fan-out.
 /// If the store fails, the log stops accepting (every later send fails) rather than ever leaving a gap in a seq.
 /// </summary>
 internal sealed class MessageLog : IAsyncDisposable
@@ -18,7 +19,9 @@ internal sealed class MessageLog : IAsyncDisposable
     private readonly IMessageStore _store;
     private readonly Action<Conversation, MessageEvent> _deliver;
     private readonly Action<Exception> _onFailure;
+    private readonly Channel<(List<Pending> Batch, bool Durable)> _committed = Channel.CreateUnbounded<(List<Pending>, bool)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _writer;
+    private readonly Task _deliverer;
     private volatile Exception? _failure;
 
     public MessageLog(IMessageStore store, Action<Conversation, MessageEvent> deliver, Action<Exception> onFailure)
@@ -27,6 +30,7 @@ internal sealed class MessageLog : IAsyncDisposable
         _deliver = deliver;
         _onFailure = onFailure;
         _writer = Task.Run(WriteLoopAsync);
+        _deliverer = Task.Run(DeliverLoopAsync);
     }
 
     public bool HasFailed => _failure is not null;
@@ -45,11 +49,10 @@ internal sealed class MessageLog : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
         var records = new List<StoredMessage>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            var batch = new List<Pending>(Math.Min(_queue.Reader.Count, MaxBatch));
             records.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {
@@ -58,11 +61,13 @@ internal sealed class MessageLog : IAsyncDisposable
                 records.Add(new StoredMessage(m.Conversation, m.Seq, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId));
             }
 
+            var durable = false;
             if (_failure is null)
             {
                 try
                 {
                     await _store.AppendAsync(records).ConfigureAwait(false);
+                    durable = true;
                 }
 #pragma warning disable CA1031 // any store fault must stop the log, not kill the loop
                 catch (Exception ex)
@@ -73,16 +78,30 @@ internal sealed class MessageLog : IAsyncDisposable
                 }
             }
 
-            foreach (var pending in batch)
-            {
-                if (_failure is { } failure)
-                {
-                    pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", failure));
-                    continue;
-                }
+            _committed.Writer.TryWrite((batch, durable));
+        }
 
-                _deliver(pending.Conversation, pending.Message);
-                pending.Completion.TrySetResult(pending.Message);
+        _committed.Writer.TryComplete();
+    }
+
+    /// <summary>Delivers committed batches in commit order, which is seq order within every conversation.</summary>
+    private async Task DeliverLoopAsync()
+    {
+        while (await _committed.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_committed.Reader.TryRead(out var committed))
+            {
+                foreach (var pending in committed.Batch)
+                {
+                    if (!committed.Durable)
+                    {
+                        pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", _failure));
+                        continue;
+                    }
+
+                    _deliver(pending.Conversation, pending.Message);
+                    pending.Completion.TrySetResult(pending.Message);
+                }
             }
         }
     }
@@ -92,6 +111,7 @@ internal sealed class MessageLog : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await _deliverer.ConfigureAwait(false);
     }
 
     private sealed record Pending(Conversation Conversation, MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<MessageEvent> Completion);
