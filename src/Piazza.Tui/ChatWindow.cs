@@ -58,13 +58,14 @@ internal sealed class ChatWindow : Window
         _settings = settings;
         Title = $"Piazza · {settings.Host}:{settings.Port}";
 
-        _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = RoomListWidth, Height = Dim.Fill(2) };
+        // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
+        _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = RoomListWidth, Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
         _roomList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
         _roomList.SetSource(_rooms);
         _roomList.ValueChanged += (_, _) => OnRoomSelected();
         _roomsFrame.Add(_roomList);
 
-        _messagesFrame = new FrameView { Title = "#" + ProtocolConstants.Lobby, X = Pos.Right(_roomsFrame), Y = 0, Width = Dim.Fill(UserListWidth), Height = Dim.Fill(2) };
+        _messagesFrame = new FrameView { Title = "#" + ProtocolConstants.Lobby, X = Pos.Right(_roomsFrame), Y = 0, Width = Dim.Fill(UserListWidth), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
         _topic = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
         var rule = new Line { X = 0, Y = 1, Width = Dim.Fill(), Orientation = Orientation.Horizontal };
         _messages = new ListView { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
@@ -165,6 +166,9 @@ internal sealed class ChatWindow : Window
 
     /// <summary>The first message row in view, for tests.</summary>
     internal int MessagesTop => _messages.Viewport.Y;
+
+    /// <summary>Whether the room list has the keyboard focus, for tests.</summary>
+    internal bool RoomListHasFocus => _roomList.HasFocus;
 
     /// <summary>Selects a room list entry as a click would, for tests.</summary>
     internal void SelectRoomListEntry(int index) => _roomList.SelectedItem = index;
@@ -397,7 +401,7 @@ internal sealed class ChatWindow : Window
         _syncingRoomList = true;
         try
         {
-            var labels = _state.Conversations.Select(c => c.ListLabel).ToList();
+            var labels = _state.Conversations.Select(c => (ReferenceEquals(c, _state.Current) ? "▸" : " ") + c.ListLabel).ToList();
             if (!labels.SequenceEqual(_rooms))
             {
                 _rooms.Clear();

@@ -46,9 +46,19 @@ public sealed class ChatWindowRoomsTests
         window.SelectRoomListEntry(0);
         ui.PumpUntil(() => window.State.Current.Id == "lobby", "the lobby after selecting it in the list");
 
+        // Tab into the room list, move down, Enter: dev is shown and the input has the focus again.
+        for (var i = 0; i < 6 && !window.RoomListHasFocus; i++)
+        {
+            ui.App.InjectKey(Key.Tab);
+        }
+
+        Assert.True(window.RoomListHasFocus);
+        ui.App.InjectKey(Key.CursorDown);
+        ui.App.InjectKey(Key.Enter);
+        ui.PumpUntil(() => window.State.Current.Id == "dev" && !window.RoomListHasFocus, "dev again, chosen from the list");
+        Assert.Contains("▸dev", ui.Screen, StringComparison.Ordinal);
+
         // Typed text goes to the conversation shown.
-        ui.App.InjectKey(Key.N.WithCtrl);
-        ui.PumpUntil(() => window.State.Current.Id == "dev", "dev again");
         ui.Type("reply in dev");
         ui.App.InjectKey(Key.Enter);
         var reply = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "alice");
