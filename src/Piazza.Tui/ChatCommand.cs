@@ -4,13 +4,23 @@ namespace Piazza.Tui;
 internal abstract record ChatCommand
 {
     public const string HelpText =
-        "Commands: /who lists users, /help shows this, /quit leaves. Start a message with // to send a leading slash.";
+        "Commands: /join ROOM, /leave [ROOM], /rooms, /topic TEXT, /msg USER TEXT, /who, /password OLD NEW, /help, /quit. "
+        + "Start a message with // to send a leading slash.";
 
     /// <summary>The answer to /who as one line, sorted so it reads the same as the user list.</summary>
     public static string FormatUsers(IEnumerable<string> users)
     {
         var sorted = users.Order(StringComparer.OrdinalIgnoreCase).ToList();
         return $"users ({sorted.Count}): {string.Join(", ", sorted)}";
+    }
+
+    /// <summary>One room of the /rooms listing: <c>dev · 3 present · joined · topic: …</c>.</summary>
+    public static string FormatRoom(Piazza.Protocol.RoomInfo room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        var joined = room.Joined == true ? " · joined" : "";
+        var topic = string.IsNullOrEmpty(room.Topic) ? "" : $" · topic: {room.Topic}";
+        return $"  {room.Room} · {room.Members ?? 0} present{joined}{topic}";
     }
 
     /// <summary>Parses one input line. Blank input is <see cref="None"/>; <c>//x</c> sends <c>/x</c>.</summary>
@@ -32,13 +42,28 @@ internal abstract record ChatCommand
             return new Send(text[1..]);
         }
 
-        var name = text.Split(' ', 2)[0].ToUpperInvariant();
+        var parts = text.Split(' ', 2);
+        var name = parts[0].ToUpperInvariant();
+        var rest = parts.Length > 1 ? parts[1].Trim() : "";
+        var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return name switch
         {
             "/QUIT" or "/EXIT" => new Quit(),
             "/WHO" or "/USERS" => new Who(),
             "/HELP" or "/?" => new Help(),
-            _ => new Unknown(text.Split(' ', 2)[0]),
+            "/ROOMS" or "/LIST" => new Rooms(),
+            "/JOIN" when words.Length == 1 => new Join(words[0].TrimStart('#')),
+            "/JOIN" => new Usage("/join ROOM"),
+            "/LEAVE" or "/PART" when words.Length <= 1 => new Leave(words.Length == 0 ? null : words[0].TrimStart('#')),
+            "/LEAVE" or "/PART" => new Usage("/leave [ROOM]"),
+            "/TOPIC" => new Topic(rest),
+            "/MSG" or "/QUERY" when words.Length >= 1 && rest.Split(' ', 2) is [var user, var message] && message.Trim().Length > 0
+                => new Msg(user.TrimStart('@'), message.Trim()),
+            "/MSG" or "/QUERY" when words.Length == 1 => new Open(words[0].TrimStart('@')),
+            "/MSG" or "/QUERY" => new Usage("/msg USER TEXT"),
+            "/PASSWORD" when words.Length == 2 => new Password(words[0], words[1]),
+            "/PASSWORD" => new Usage("/password OLD NEW"),
+            _ => new Unknown(parts[0]),
         };
     }
 
@@ -51,6 +76,27 @@ internal abstract record ChatCommand
     public sealed record Help : ChatCommand;
 
     public sealed record Quit : ChatCommand;
+
+    public sealed record Rooms : ChatCommand;
+
+    public sealed record Join(string Room) : ChatCommand;
+
+    /// <summary>Leave a room; null means the current conversation.</summary>
+    public sealed record Leave(string? Room) : ChatCommand;
+
+    /// <summary>Set the current room's topic; empty clears it.</summary>
+    public sealed record Topic(string Text) : ChatCommand;
+
+    /// <summary>A private message, which also opens the conversation.</summary>
+    public sealed record Msg(string User, string Text) : ChatCommand;
+
+    /// <summary><c>/msg USER</c> with no text: open (switch to) the private conversation.</summary>
+    public sealed record Open(string User) : ChatCommand;
+
+    public sealed record Password(string Current, string Next) : ChatCommand;
+
+    /// <summary>A known command with the wrong arguments; <see cref="Syntax"/> shows the right form.</summary>
+    public sealed record Usage(string Syntax) : ChatCommand;
 
     public sealed record Unknown(string Name) : ChatCommand;
 }

@@ -19,6 +19,9 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>Where the text starts in <see cref="ToString"/> (after time and gutter); wrapped rows indent to it.</summary>
     public const int TextColumn = 8;
 
+    /// <summary>The message's seq in its conversation; null for notices and local lines.</summary>
+    public long? Seq { get; init; }
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 
@@ -31,12 +34,21 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         _ => "* ",
     });
 
-    /// <summary>The <c>--plain</c> form: <c>14:02:05 &lt;bob&gt; hi</c> or <c>14:02:05 * bob joined</c>.</summary>
-    public string ToPlainString() => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ");
+    /// <summary>
+    /// The <c>--plain</c> form: <c>14:02:05 &lt;bob&gt; hi</c> or <c>14:02:05 * bob joined</c>; with
+    /// <paramref name="conversation"/> (a conversation other than the current one) <c>14:02:05 [dev] &lt;bob&gt; hi</c>.
+    /// </summary>
+    public string ToPlainString(string? conversation = null)
+        => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ", conversation);
 
-    private string Format(string timeFormat, string gutter)
+    private string Format(string timeFormat, string gutter, string? conversation = null)
     {
         var time = Time.ToString(timeFormat, CultureInfo.InvariantCulture);
+        if (conversation is not null)
+        {
+            time += $" [{conversation}]";
+        }
+
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
             ? $"{time} {gutter}<{Sender}> {Text}"
             : $"{time} {gutter}{Text}";

@@ -3,6 +3,16 @@ using Piazza.Protocol;
 
 namespace Piazza.Tui;
 
+/// <summary>How to identify: log in to an account, create one, or be a guest (no password).</summary>
+internal enum LoginMode
+{
+    /// <summary>Log in when a password is given, else connect as a guest.</summary>
+    Auto,
+    Login,
+    Register,
+    Guest,
+}
+
 /// <summary>Where and as whom to connect; filled from the command line and, in the UI, the login dialog.</summary>
 internal sealed record ConnectSettings(string Host, int Port, string? User)
 {
@@ -12,13 +22,29 @@ internal sealed record ConnectSettings(string Host, int Port, string? User)
 
     public static ConnectSettings Default { get; } = new(DefaultHost, ProtocolConstants.DefaultPort, null);
 
+    /// <summary>The account's password; null or empty for a guest.</summary>
+    public string? Password { get; init; }
+
+    public LoginMode Mode { get; init; }
+
+    /// <summary><c>--plain</c> only: the room stdin lines go to (joined if needed); null for the lobby.</summary>
+    public string? Room { get; init; }
+
+    /// <summary>Whether this connects as a guest (no password is sent).</summary>
+    public bool IsGuest => Mode == LoginMode.Guest || (Mode == LoginMode.Auto && string.IsNullOrEmpty(Password));
+
     /// <summary>Client options for these settings; <paramref name="reconnect"/> is off for scripts, which should fail fast.</summary>
     public PiazzaClientOptions ToClientOptions(bool reconnect) => new()
     {
         Host = Host,
         Port = Port,
         User = User ?? "",
+        Password = IsGuest ? null : Password ?? "",
+        Register = Mode == LoginMode.Register,
         ClientName = ClientName,
         Reconnect = reconnect,
     };
+
+    /// <summary>The record without the password, so it is never printed by accident.</summary>
+    public override string ToString() => $"{User}@{Host}:{Port} ({Mode})";
 }

@@ -8,17 +8,22 @@ using Terminal.Gui.Views;
 namespace Piazza.Tui;
 
 /// <summary>
-/// Asks for name, host and port and connects. It stays open while connecting and after a failure, explaining what
-/// went wrong, so the user can correct the name (name_taken, bad_name) or simply retry (server unreachable).
+/// Asks for name, password, host and port and logs in, registers or connects as a guest. It stays open while
+/// connecting and after a failure, explaining what went wrong, so the user can correct the name or password
+/// (auth_failed, name_reserved, name_taken, bad_name), wait (rate_limited) or simply retry (server unreachable).
 /// </summary>
 internal sealed class LoginWindow : Window
 {
     private readonly IApplication _app;
     private readonly TextField _user;
+    private readonly TextField _password;
     private readonly TextField _host;
     private readonly TextField _port;
     private readonly Label _message;
-    private readonly Button _connect;
+    private readonly Button _login;
+    private readonly Button _register;
+    private readonly Button _guest;
+    private Button _lastButton;
     private bool _connecting;
     private volatile bool _stopped;
 
@@ -26,29 +31,51 @@ internal sealed class LoginWindow : Window
     {
         _app = app;
         Settings = settings;
-        Title = "Piazza · connect";
+        Title = "Piazza · log in";
         X = Pos.Center();
         Y = Pos.Center();
-        Width = 64;
-        Height = 14;
+        Width = 66;
+        Height = 16;
 
         var userLabel = new Label { Text = "_Name:", X = 1, Y = 1 };
-        _user = new TextField { Text = settings.User ?? "", X = 8, Y = 1, Width = Dim.Fill(1) };
-        var hostLabel = new Label { Text = "_Host:", X = 1, Y = 3 };
-        _host = new TextField { Text = settings.Host, X = 8, Y = 3, Width = Dim.Fill(1) };
-        var portLabel = new Label { Text = "_Port:", X = 1, Y = 5 };
-        _port = new TextField { Text = settings.Port.ToString(CultureInfo.InvariantCulture), X = 8, Y = 5, Width = 7 };
-        _message = new Label { Text = notice ?? "Enter connects; Tab moves between fields; Esc quits.", X = 1, Y = 7, Width = Dim.Fill(1), Height = 2 };
-        _connect = new Button { Text = "_Connect", IsDefault = true, X = Pos.Center() - 8, Y = Pos.AnchorEnd(1) };
-        var quit = new Button { Text = "_Quit", X = Pos.Right(_connect) + 2, Y = Pos.AnchorEnd(1) };
+        _user = new TextField { Text = settings.User ?? "", X = 12, Y = 1, Width = Dim.Fill(1) };
+        var passwordLabel = new Label { Text = "Pass_word:", X = 1, Y = 3 };
+        _password = new TextField { Text = settings.Password ?? "", Secret = true, X = 12, Y = 3, Width = Dim.Fill(1) };
+        var hostLabel = new Label { Text = "_Host:", X = 1, Y = 5 };
+        _host = new TextField { Text = settings.Host, X = 12, Y = 5, Width = Dim.Fill(1) };
+        var portLabel = new Label { Text = "_Port:", X = 1, Y = 7 };
+        _port = new TextField { Text = settings.Port.ToString(CultureInfo.InvariantCulture), X = 12, Y = 7, Width = 7 };
+        _message = new Label
+        {
+            Text = notice ?? "Enter logs in (as a guest when the password is empty); Tab moves; Esc quits.",
+            X = 1,
+            Y = 9,
+            Width = Dim.Fill(1),
+            Height = 2,
+        };
+        _login = new Button { Text = "_Log in", IsDefault = true, X = 1, Y = Pos.AnchorEnd(1) };
+        _register = new Button { Text = "_Register", X = Pos.Right(_login) + 1, Y = Pos.AnchorEnd(1) };
+        _guest = new Button { Text = "_Guest", X = Pos.Right(_register) + 1, Y = Pos.AnchorEnd(1) };
+        var quit = new Button { Text = "_Quit", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(1) };
+        _lastButton = _login;
 
-        // Enter in any field or on Connect starts connecting; Handled keeps the window open meanwhile.
-        foreach (var view in new View[] { _user, _host, _port, _connect })
+        // Enter in any field logs in (or connects as a guest without a password); Handled keeps the window open.
+        foreach (var view in new View[] { _user, _password, _host, _port })
         {
             view.Accepting += (_, e) =>
             {
                 e.Handled = true;
                 StartConnect();
+            };
+        }
+
+        foreach (var (button, mode) in new[] { (_login, LoginMode.Auto), (_register, LoginMode.Register), (_guest, LoginMode.Guest) })
+        {
+            button.Accepting += (_, e) =>
+            {
+                e.Handled = true;
+                _lastButton = button;
+                StartConnect(mode);
             };
         }
 
@@ -65,7 +92,7 @@ internal sealed class LoginWindow : Window
             }
         };
 
-        Add(userLabel, _user, hostLabel, _host, portLabel, _port, _message, _connect, quit);
+        Add(userLabel, _user, passwordLabel, _password, hostLabel, _host, portLabel, _port, _message, _login, _register, _guest, quit);
         _user.SetFocus();
     }
 
@@ -78,8 +105,8 @@ internal sealed class LoginWindow : Window
     /// <summary>The text currently explaining the state, for tests.</summary>
     internal string Message => _message.Text;
 
-    /// <summary>Validates the fields and starts connecting in the background.</summary>
-    public void StartConnect()
+    /// <summary>Validates the fields and starts connecting in the background; <paramref name="mode"/> says how to identify.</summary>
+    public void StartConnect(LoginMode mode = LoginMode.Auto)
     {
         if (_connecting)
         {
@@ -93,6 +120,13 @@ internal sealed class LoginWindow : Window
             return;
         }
 
+        var password = _password.Text ?? "";
+        if (mode == LoginMode.Register && password.Length == 0)
+        {
+            ShowError("Choose a password (8 characters or more) to register.", _password);
+            return;
+        }
+
         if (!int.TryParse(_port.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             ShowError("The port must be a number from 1 to 65535.", _port);
@@ -100,11 +134,24 @@ internal sealed class LoginWindow : Window
         }
 
         var host = (_host.Text ?? "").Trim();
-        Settings = new ConnectSettings(host.Length == 0 ? ConnectSettings.DefaultHost : host, port, user);
+        Settings = new ConnectSettings(host.Length == 0 ? ConnectSettings.DefaultHost : host, port, user)
+        {
+            Password = password.Length == 0 ? null : password,
+            Mode = mode,
+            Room = Settings.Room,
+        };
         _connecting = true;
-        _connect.Enabled = false;
-        _message.Text = $"Connecting to {Settings.Host}:{Settings.Port} as {user}…";
+        SetButtonsEnabled(false);
+        var how = Settings.Mode == LoginMode.Register ? "registering" : Settings.IsGuest ? "as a guest" : "logging in";
+        _message.Text = $"Connecting to {Settings.Host}:{Settings.Port} as {user} ({how})…";
         _ = ConnectAsync(Settings);
+    }
+
+    private void SetButtonsEnabled(bool enabled)
+    {
+        _login.Enabled = enabled;
+        _register.Enabled = enabled;
+        _guest.Enabled = enabled;
     }
 
     private async Task ConnectAsync(ConnectSettings settings)
@@ -137,7 +184,7 @@ internal sealed class LoginWindow : Window
     private void ShowFailure(ConnectSettings settings, PiazzaException ex)
     {
         _connecting = false;
-        _connect.Enabled = true;
+        SetButtonsEnabled(true);
         switch (ex.Code)
         {
             case ErrorCodes.NameTaken:
@@ -146,11 +193,23 @@ internal sealed class LoginWindow : Window
             case ErrorCodes.BadName:
                 ShowError($"The name '{settings.User}' is not allowed: {ex.Message}. Choose another name.", _user);
                 break;
+            case ErrorCodes.NameReserved:
+                ShowError($"'{settings.User}' is a registered name. Enter its password and choose Log in, or pick another name.", _password);
+                break;
+            case ErrorCodes.AuthFailed:
+                ShowError("Wrong name or password. Try again.", _password);
+                break;
+            case ErrorCodes.AuthRequired:
+                ShowError("This server does not allow guests: enter a password and Log in, or Register.", _password);
+                break;
+            case ErrorCodes.RateLimited:
+                ShowError($"Too many failed logins: {ex.Message}. Wait, then try again.", _password);
+                break;
             case PiazzaException.Unreachable:
-                ShowError($"Cannot connect: {ex.Message.Replace("cannot connect to ", "", StringComparison.Ordinal)}. Press Enter to retry.", _connect);
+                ShowError($"Cannot connect: {ex.Message.Replace("cannot connect to ", "", StringComparison.Ordinal)}. Press Enter to retry.", _lastButton);
                 break;
             default:
-                ShowError($"Refused ({ex.Code}): {ex.Message}. Press Enter to retry.", _connect);
+                ShowError($"Refused ({ex.Code}): {ex.Message}. Press Enter to retry.", _lastButton);
                 break;
         }
     }

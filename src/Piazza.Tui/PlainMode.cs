@@ -4,8 +4,10 @@ using Piazza.Protocol;
 namespace Piazza.Tui;
 
 /// <summary>
-/// <c>--plain</c>: a line-oriented client for scripts and pipes. Each input line is sent (or run as a command),
-/// each event is printed as one line; exits after the input ends and every send is acknowledged.
+/// <c>--plain</c>: a line-oriented client for scripts and pipes. Each input line is sent to the <c>--room</c> (or run
+/// as a command, e.g. <c>/msg USER TEXT</c>), each live event is printed as one line, with the conversation after the
+/// time when it is not the <c>--room</c>; stored history is not printed. Exits after the input ends and every send
+/// is acknowledged.
 /// </summary>
 internal static class PlainMode
 {
@@ -42,7 +44,8 @@ internal static class PlainMode
         }
 
         // The event printer and the command loop both add lines; one lock keeps the state and the output whole.
-        var printer = new LockedPrinter(output);
+        var printer = new LockedPrinter(output, ConnectedAt(client));
+        var room = settings.Room ?? ProtocolConstants.Lobby;
         string? disconnectReason = null;
         client.StateChanged += (state, detail) =>
         {
@@ -54,7 +57,12 @@ internal static class PlainMode
         var printing = PrintEventsAsync(client, printer);
         try
         {
-            var lost = await SendInputAsync(client, printer, input, printing, cancellationToken).ConfigureAwait(false);
+            if (!await EnterRoomAsync(client, printer, room, error, cancellationToken).ConfigureAwait(false))
+            {
+                return ExitUsage;
+            }
+
+            var lost = await SendInputAsync(client, printer, input, printing, room, cancellationToken).ConfigureAwait(false);
             lost ??= disconnectReason;
             if (lost is not null)
             {
@@ -85,12 +93,47 @@ internal static class PlainMode
             PiazzaException.Unreachable => $"piazza: {ex.Message}",
             ErrorCodes.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
             ErrorCodes.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
+            ErrorCodes.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
+            ErrorCodes.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
+            ErrorCodes.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",
+            ErrorCodes.RateLimited => $"piazza: too many failed logins: {ex.Message}",
             _ => $"piazza: {settings.Host}:{settings.Port} refused the connection ({ex.Code}): {ex.Message}",
         };
     }
 
+    /// <summary>When the server admitted us (our own entry in welcome's user list), in local time; now if it is missing.</summary>
+    private static DateTime ConnectedAt(PiazzaClient client)
+    {
+        var self = client.Welcome?.Users?.FirstOrDefault(u => string.Equals(u.User, client.Welcome.User, StringComparison.OrdinalIgnoreCase));
+        return DateTimeOffset.TryParse(self?.Since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var since)
+            ? since.LocalDateTime
+            : DateTime.Now;
+    }
+
+    /// <summary>Makes <paramref name="room"/> the current conversation, joining it unless welcome says we are in it.</summary>
+    private static async Task<bool> EnterRoomAsync(PiazzaClient client, LockedPrinter printer, string room, TextWriter error, CancellationToken cancellationToken)
+    {
+        var member = client.Welcome?.Rooms?.Any(r => string.Equals(r.Room, room, StringComparison.OrdinalIgnoreCase)) == true
+            || (client.Welcome?.Rooms is null && string.Equals(room, ProtocolConstants.Lobby, StringComparison.OrdinalIgnoreCase));
+        if (!member)
+        {
+            try
+            {
+                await client.JoinAsync(room, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiazzaException ex)
+            {
+                await error.WriteLineAsync($"piazza: cannot join '{room}': {ex.Message}").ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        printer.SwitchTo(room);
+        return true;
+    }
+
     /// <summary>Sends each input line and awaits its ok; returns why the connection was lost, or null when the input ended.</summary>
-    private static async Task<string?> SendInputAsync(PiazzaClient client, LockedPrinter printer, TextReader input, Task printing, CancellationToken cancellationToken)
+    private static async Task<string?> SendInputAsync(PiazzaClient client, LockedPrinter printer, TextReader input, Task printing, string room, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -115,14 +158,47 @@ internal static class PlainMode
                     case ChatCommand.Quit:
                         return null;
                     case ChatCommand.Send send:
-                        await client.SendAsync(send.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await client.SendAsync(send.Text, room, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ChatCommand.Msg msg:
+                        await client.SendToAsync(msg.User, msg.Text, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ChatCommand.Join join:
+                        var joined = await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
+                        room = joined.Room ?? join.Room;
+                        printer.SwitchTo(room);
+                        break;
+                    case ChatCommand.Leave leave:
+                        await client.LeaveAsync(leave.Room ?? room, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ChatCommand.Topic topic:
+                        await client.SetTopicAsync(room, topic.Text, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ChatCommand.Rooms:
+                        var rooms = await client.RoomsAsync(cancellationToken).ConfigureAwait(false);
+                        printer.AddSystem($"rooms ({rooms.Count}):");
+                        foreach (var info in rooms)
+                        {
+                            printer.AddSystem(ChatCommand.FormatRoom(info));
+                        }
+
+                        break;
+                    case ChatCommand.Password password:
+                        await client.ChangePasswordAsync(password.Current, password.Next, cancellationToken).ConfigureAwait(false);
+                        printer.AddSystem("password changed");
                         break;
                     case ChatCommand.Who:
-                        var users = await client.WhoAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var users = await client.WhoAsync(room, cancellationToken).ConfigureAwait(false);
                         printer.AddSystem(ChatCommand.FormatUsers(users.Select(u => u.User)));
                         break;
                     case ChatCommand.Help:
                         printer.AddSystem(ChatCommand.HelpText);
+                        break;
+                    case ChatCommand.Usage usage:
+                        printer.AddError($"usage: {usage.Syntax}");
+                        break;
+                    case ChatCommand.Open open:
+                        printer.AddError($"usage: /msg {open.User} TEXT");
                         break;
                     case ChatCommand.Unknown unknown:
                         printer.AddError($"unknown command {unknown.Name}; /help lists commands");
@@ -153,14 +229,33 @@ internal static class PlainMode
     private sealed class LockedPrinter
     {
         private readonly Lock _gate = new();
-        private readonly ChatState _state = new(maxLines: 1);
+        // A few lines per conversation are enough: lines are printed as they come; the rest only dedupes seqs.
+        private readonly ChatState _state = new(maxLines: 200);
 
-        public LockedPrinter(TextWriter output)
-            => _state.LineAdded += (line, _) =>
+        /// <summary>
+        /// Prints every live line, and stored ones sent since <paramref name="connectedAt"/>: a message posted while
+        /// we were entering a room comes in the room's history, not live, and must not be lost.
+        /// </summary>
+        public LockedPrinter(TextWriter output, DateTime connectedAt)
+            => _state.LineAdded += (conversation, line, history) =>
             {
-                output.WriteLine(line.ToPlainString());
+                if (history && line.Time < connectedAt)
+                {
+                    return;
+                }
+
+                var label = ReferenceEquals(conversation, _state.Current) ? null : conversation.DisplayName;
+                output.WriteLine(line.ToPlainString(label));
                 output.Flush();
             };
+
+        public void SwitchTo(string room)
+        {
+            lock (_gate)
+            {
+                _state.SwitchTo(_state.Ensure(room));
+            }
+        }
 
         public void Apply(ServerFrame frame)
         {

@@ -32,11 +32,29 @@ internal static class Program
         {
             Description = "User name; without it the UI asks for one (required with --plain)",
         };
+        var password = new Option<string?>("--password")
+        {
+            Description = "Account password (default: the PIAZZA_PASSWORD environment variable); without one you are a guest",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PIAZZA_PASSWORD") is { Length: > 0 } env ? env : null,
+        };
+        var register = new Option<bool>("--register")
+        {
+            Description = "Create the account --user with --password (8 characters or more), then log in",
+        };
+        var guest = new Option<bool>("--guest")
+        {
+            Description = "Connect as a guest (no password), even when PIAZZA_PASSWORD is set",
+        };
+        var room = new Option<string?>("--room", "-r")
+        {
+            Description = "With --plain: the room stdin lines are sent to, joined if needed (default lobby)",
+        };
         var plain = new Option<bool>("--plain")
         {
-            Description = "Line mode for scripts and pipes: sends each stdin line, prints each event to stdout as "
-                + "'HH:MM:SS <user> text' or 'HH:MM:SS * user joined|left (reason)' in local time; "
-                + "exit codes: 0 done, 1 name refused, 2 cannot connect, 3 connection lost, 64 usage",
+            Description = "Line mode for scripts and pipes: sends each stdin line (or runs /msg USER TEXT, /join, /who, …), "
+                + "prints each live event to stdout as 'HH:MM:SS <user> text' or 'HH:MM:SS * user joined|left (reason)' "
+                + "in local time, with '[room]' or '[@user]' after the time when it is not the --room; "
+                + "exit codes: 0 done, 1 name or password refused, 2 cannot connect, 3 connection lost, 64 usage",
         };
 
         var root = new RootCommand("Piazza terminal chat client")
@@ -44,6 +62,10 @@ internal static class Program
             host,
             port,
             user,
+            password,
+            register,
+            guest,
+            room,
             plain,
         };
 
@@ -58,7 +80,13 @@ internal static class Program
 
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new ConnectSettings(parse.GetValue(host) ?? ConnectSettings.DefaultHost, parse.GetValue(port), parse.GetValue(user));
+            var mode = parse.GetValue(guest) ? LoginMode.Guest : parse.GetValue(register) ? LoginMode.Register : LoginMode.Auto;
+            var settings = new ConnectSettings(parse.GetValue(host) ?? ConnectSettings.DefaultHost, parse.GetValue(port), parse.GetValue(user))
+            {
+                Password = mode == LoginMode.Guest ? null : parse.GetValue(password),
+                Mode = mode,
+                Room = parse.GetValue(room),
+            };
             return parse.GetValue(plain)
                 ? await PlainMode.RunAsync(settings, Console.In, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false)
                 : TuiApp.Run(settings);

@@ -31,10 +31,11 @@ internal static class TuiApp
             var login = new LoginWindow(app, settings, notice);
             if (connectAtOnce)
             {
-                // With --user there is nothing to ask: start connecting on the first loop iteration.
+                // With --user there is nothing to ask: start connecting on the first loop iteration (a wrong password or a
+                // registered name opens the dialog with the explanation).
                 app.AddTimeout(TimeSpan.Zero, () =>
                 {
-                    login.StartConnect();
+                    login.StartConnect(settings.Mode);
                     return false;
                 });
             }

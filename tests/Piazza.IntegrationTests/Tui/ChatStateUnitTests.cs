@@ -41,15 +41,15 @@ public sealed class ChatStateUnitTests
     public void Old_lines_are_dropped_beyond_the_limit()
     {
         var state = new ChatState(maxLines: 2, now: () => Noon);
-        var removed = new List<bool>();
-        state.LineAdded += (_, r) => removed.Add(r);
+        var added = new List<string>();
+        state.LineAdded += (_, line, _) => added.Add(line.Text);
         for (var i = 0; i < 3; i++)
         {
             state.AddSystem("n" + i);
         }
 
         Assert.Equal(["n1", "n2"], state.Lines.Select(l => l.Text));
-        Assert.Equal([false, false, true], removed);
+        Assert.Equal(["n0", "n1", "n2"], added);
     }
 
     [Theory]
@@ -61,12 +61,30 @@ public sealed class ChatStateUnitTests
     [InlineData("/help", "Help")]
     [InlineData("//who", "Send:/who")]
     [InlineData("/nope x", "Unknown:/nope")]
+    [InlineData("/join #dev", "Join:dev")]
+    [InlineData("/join", "Usage:/join ROOM")]
+    [InlineData("/leave", "Leave:")]
+    [InlineData("/leave dev", "Leave:dev")]
+    [InlineData("/rooms", "Rooms")]
+    [InlineData("/topic  Ship it  ", "Topic:Ship it")]
+    [InlineData("/msg bob hi there", "Msg:bob:hi there")]
+    [InlineData("/msg @bob", "Open:bob")]
+    [InlineData("/msg", "Usage:/msg USER TEXT")]
+    [InlineData("/password old newpassword", "Password:old:newpassword")]
+    [InlineData("/password old", "Usage:/password OLD NEW")]
     public void Commands_are_parsed(string input, string expected)
     {
         var actual = ChatCommand.Parse(input) switch
         {
             ChatCommand.Send s => "Send:" + s.Text,
             ChatCommand.Unknown u => "Unknown:" + u.Name,
+            ChatCommand.Join j => "Join:" + j.Room,
+            ChatCommand.Leave l => "Leave:" + l.Room,
+            ChatCommand.Topic t => "Topic:" + t.Text,
+            ChatCommand.Msg m => $"Msg:{m.User}:{m.Text}",
+            ChatCommand.Open o => "Open:" + o.User,
+            ChatCommand.Password p => $"Password:{p.Current}:{p.Next}",
+            ChatCommand.Usage u => "Usage:" + u.Syntax,
             var other => other.GetType().Name,
         };
         Assert.Equal(expected, actual);

@@ -67,7 +67,7 @@ public sealed partial class PlainModeTests
         input.End();
         Assert.Equal(0, await run.WaitAsync(ProcessTimeout));
         var text = output.ToString();
-        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d <bob> hello carol$", text);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, @"(?m)^\d\d:\d\d:\d\d <bob> hello carol$"), text);
         Assert.Matches(@"(?m)^\d\d:\d\d:\d\d \* dave joined$", text);
         Assert.Matches(@"(?m)^\d\d:\d\d:\d\d \* dave left \(quit\)$", text);
     }

@@ -1,0 +1,126 @@
+namespace Piazza.Tui;
+
+/// <summary>
+/// One conversation as the user sees it, without any view: a room or a private conversation, with its lines
+/// (messages kept in seq order and deduplicated by seq, notices where they happened), users, topic and unread count.
+/// Not thread-safe; the UI touches it only on its own thread.
+/// </summary>
+internal sealed class ConversationState
+{
+    private readonly List<ChatLine> _lines = [];
+    private readonly HashSet<long> _seqs = [];
+    private readonly SortedSet<string> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly int _maxLines;
+
+    public ConversationState(string id, string? peer = null, int maxLines = ChatState.DefaultMaxLines)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        Id = id;
+        Peer = peer;
+        _maxLines = maxLines;
+    }
+
+    /// <summary>The protocol id: a room name (<c>dev</c>) or a private conversation (<c>@alice,bob</c>).</summary>
+    public string Id { get; }
+
+    public bool IsPrivate => IsPrivateId(Id);
+
+    /// <summary>The other participant of a private conversation (as the server spells the name); null for rooms.</summary>
+    public string? Peer { get; set; }
+
+    /// <summary>What the room list shows: <c>dev</c>, or <c>@bob</c> for a private conversation with bob.</summary>
+    public string DisplayName => IsPrivate ? "@" + (Peer ?? Id[1..]) : Id;
+
+    public string? Topic { get; set; }
+
+    public string? Owner { get; set; }
+
+    /// <summary>Messages that arrived while another conversation was shown.</summary>
+    public int Unread { get; set; }
+
+    /// <summary>What the room list shows, with the unread count: <c>dev (3)</c>.</summary>
+    public string ListLabel => Unread > 0 ? $"{DisplayName} ({Unread})" : DisplayName;
+
+    public IReadOnlyList<ChatLine> Lines => _lines;
+
+    /// <summary>Users present (rooms only), sorted case-insensitively.</summary>
+    public SortedSet<string> Users => _users;
+
+    /// <summary>The lowest message seq held, or null when no message is held.</summary>
+    public long? OldestSeq { get; private set; }
+
+    /// <summary>The highest message seq held, or null when no message is held.</summary>
+    public long? NewestSeq { get; private set; }
+
+    /// <summary>Seqs start at 1 with no gaps, so older messages exist exactly when the oldest held is above 1.</summary>
+    public bool HasOlder => OldestSeq is > 1 && !ReachedStart;
+
+    /// <summary>Set when the server answered an older-history request with nothing.</summary>
+    public bool ReachedStart { get; set; }
+
+    /// <summary>True while an older-history request is on its way (so scrolling does not ask twice).</summary>
+    public bool LoadingOlder { get; set; }
+
+    public static bool IsPrivateId(string id) => id.StartsWith('@');
+
+    /// <summary>
+    /// Adds a message line at its seq position; returns false (and adds nothing) for a seq already held.
+    /// A line older than every held message goes before everything, notices included (scrollback).
+    /// </summary>
+    public bool AddMessage(ChatLine line, out bool prepended)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        prepended = false;
+        if (line.Seq is not { } seq)
+        {
+            AddLine(line);
+            return true;
+        }
+
+        if (!_seqs.Add(seq))
+        {
+            return false;
+        }
+
+        if (NewestSeq is null || seq > NewestSeq)
+        {
+            _lines.Add(line);
+        }
+        else
+        {
+            // Older than the newest (scrollback, or a gap filled late): right after the last message with a lower seq,
+            // or before everything when it is the oldest (notices shown so far are newer than stored history).
+            var after = _lines.FindLastIndex(l => l.Seq < seq);
+            _lines.Insert(after + 1, line);
+            prepended = true;
+        }
+
+        OldestSeq = OldestSeq is { } oldest ? Math.Min(oldest, seq) : seq;
+        NewestSeq = NewestSeq is { } newest ? Math.Max(newest, seq) : seq;
+        Trim();
+        return true;
+    }
+
+    /// <summary>Appends a notice or local line (no seq).</summary>
+    public void AddLine(ChatLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        _lines.Add(line);
+        Trim();
+    }
+
+    /// <summary>Drops the oldest lines beyond the limit, so a long session stays small.</summary>
+    private void Trim()
+    {
+        while (_lines.Count > _maxLines)
+        {
+            var dropped = _lines[0];
+            _lines.RemoveAt(0);
+            if (dropped.Seq is { } seq)
+            {
+                _seqs.Remove(seq);
+                OldestSeq = _lines.FirstOrDefault(l => l.Seq is not null)?.Seq;
+            }
+        }
+    }
+}
