@@ -78,14 +78,11 @@ public sealed partial class PiazzaClient
         if (answer.Type != FrameTypes.Welcome)
         {
             link.Dispose();
-            throw new PiazzaException(answer.Code ?? "error", answer.Message ?? "hello refused");
+            throw new PiazzaException(answer.Code ?? "error", answer.Message ?? "hello refused") { RetryAfter = Seconds(answer.RetryAfter) };
         }
 
-        Welcome = answer;
-        Token = answer.Token ?? Token;
         _link = link;
         SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {answer.User}");
-        _events.Writer.TryWrite(answer);
         return link;
     }
 
@@ -180,6 +177,10 @@ public sealed partial class PiazzaClient
 
                 break;
             case FrameTypes.Welcome:
+                // Published here, in arrival order, so it precedes the room and history frames that follow it.
+                Welcome = frame;
+                Token = frame.Token ?? Token;
+                _events.Writer.TryWrite(frame);
                 link.Hello.TrySetResult(frame);
                 return;
             case FrameTypes.Error when frame.Re == HelloId:
@@ -194,7 +195,7 @@ public sealed partial class PiazzaClient
                 break;
         }
 
-        if (frame.Re is { } re && frame.Type is FrameTypes.Ok or FrameTypes.Error or FrameTypes.Pong && _pending.TryGetValue(re, out var waiter))
+        if (frame.Re is { } re && frame.Type is FrameTypes.Ok or FrameTypes.Error or FrameTypes.Pong or FrameTypes.History && _pending.TryGetValue(re, out var waiter))
         {
             waiter.TrySetResult(frame);
             return;

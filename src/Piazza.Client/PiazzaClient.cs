@@ -136,7 +136,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
             var answer = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return answer.Type == FrameTypes.Error
-                ? throw new PiazzaException(answer.Code ?? "error", answer.Message ?? answer.Code ?? "error")
+                ? throw new PiazzaException(answer.Code ?? "error", answer.Message ?? answer.Code ?? "error") { RetryAfter = Seconds(answer.RetryAfter) }
                 : answer;
         }
         finally
@@ -144,6 +144,8 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             _pending.TryRemove(frame.Id, out _);
         }
     }
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
     private async Task<ServerFrame> SendReliablyAsync(ClientFrame frame, CancellationToken cancellationToken)
     {

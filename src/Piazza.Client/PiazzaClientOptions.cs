@@ -63,6 +63,9 @@ public sealed class PiazzaException(string code, string message) : Exception(mes
 {
     public string Code { get; } = code;
 
+    /// <summary>How long to wait before trying again (with <c>rate_limited</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Code used when the server cannot be reached at all.</summary>
     public const string Unreachable = "unreachable";
 

@@ -29,8 +29,8 @@ internal sealed class MessageLog : IAsyncDisposable
         _store = store;
         _deliver = deliver;
         _onFailure = onFailure;
-        _writer = Task.Run(WriteLoopAsync);
-        _deliverer = Task.Run(DeliverLoopAsync);
+        _writer = Task.Run(() => ReportFaultsAsync(WriteLoopAsync));
+        _deliverer = Task.Run(() => ReportFaultsAsync(DeliverLoopAsync));
     }
 
     public bool HasFailed => _failure is not null;
@@ -47,12 +47,33 @@ internal sealed class MessageLog : IAsyncDisposable
         return pending.Completion.Task;
     }
 
+    /// <summary>A loop that dies must be heard of: it stops the log (sends are refused) and is reported.</summary>
+    private async Task ReportFaultsAsync(Func<Task> loop)
+    {
+        try
+        {
+            await loop().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // reported, and the log refuses further sends
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _failure ??= ex;
+            _onFailure(ex);
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Completion.TrySetException(new InvalidOperationException("the message log stopped", ex));
+            }
+        }
+    }
+
     private async Task WriteLoopAsync()
     {
         var records = new List<StoredMessage>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var batch = new List<Pending>(Math.Min(_queue.Reader.Count, MaxBatch));
+            var batch = new List<Pending>();
             records.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {

@@ -463,7 +463,7 @@ internal sealed class ChatWindow : Window
         }
         catch (OperationCanceledException)
         {
-            // The answer may have come as an event instead (see the report on HistoryAsync); allow asking again.
+            // No answer in time: allow asking again.
             Post(() => conversation.LoadingOlder = false);
         }
         catch (Exception ex) when (ex is PiazzaException or IOException or ObjectDisposedException)

@@ -91,3 +91,27 @@ public class ClientLibraryTests
         Assert.Equal(1, (await client.SendAsync("back again")).Seq);
     }
 }
+
+/// <summary>Regressions in the client library found by the terminal client.</summary>
+public class ClientLibraryRegressionTests
+{
+    [Fact]
+    public async Task HistoryAsync_returns_the_answer_and_welcome_is_the_first_event()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var writer = new PiazzaClient(new PiazzaClientOptions { Port = server.Port, User = "writer" });
+        await writer.ConnectAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            await writer.SendAsync($"m{i}");
+        }
+
+        await using var reader = new PiazzaClient(new PiazzaClientOptions { Port = server.Port, User = "reader" });
+        await reader.ConnectAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        Assert.Equal(FrameTypes.Welcome, (await reader.Events.ReadAsync(cts.Token)).Type);
+
+        var older = await reader.HistoryAsync("lobby", before: 3, limit: 10, cancellationToken: cts.Token);
+        Assert.Equal(["m1", "m2"], older.Select(m => m.Text));
+    }
+}
