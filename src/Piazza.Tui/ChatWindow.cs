@@ -203,6 +203,18 @@ internal sealed class ChatWindow : Window
     }
 
     /// <summary>Runs <paramref name="action"/> on the UI thread unless the window is gone.</summary>
+    /// <summary>
+    /// Empties a list's source item by item: Terminal.Gui 2.5's ListWrapper mishandles the Reset that Clear raises
+    /// (its mark array stops growing), and a later draw then throws ArgumentOutOfRangeException.
+    /// </summary>
+    private static void Empty<T>(ObservableCollection<T> items)
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            items.RemoveAt(i);
+        }
+    }
+
     private void Post(Action action)
     {
         if (_stopped)
@@ -404,7 +416,7 @@ internal sealed class ChatWindow : Window
             var labels = _state.Conversations.Select(c => (ReferenceEquals(c, _state.Current) ? "▸" : " ") + c.ListLabel).ToList();
             if (!labels.SequenceEqual(_rooms))
             {
-                _rooms.Clear();
+                Empty(_rooms);
                 foreach (var label in labels)
                 {
                     _rooms.Add(label);
@@ -533,7 +545,7 @@ internal sealed class ChatWindow : Window
         _rebuilding = true;
         try
         {
-            _lines.Clear();
+            Empty(_lines);
             foreach (var line in _state.Current.Lines)
             {
                 AddRows(line);
@@ -587,7 +599,7 @@ internal sealed class ChatWindow : Window
 
     private void OnUsersChanged()
     {
-        _users.Clear();
+        Empty(_users);
         var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
         foreach (var user in users)
         {

@@ -59,7 +59,8 @@ public sealed class TestServer : IAsyncDisposable
             overrides["Piazza:" + key] = value;
         }
 
-        var app = PiazzaHost.Build(overrides, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // No console logging: dozens of in-process servers writing to one captured stdout only add contention.
+        var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
         await PiazzaHost.StartAsync(app);
         return new TestServer(app, data);
     }
