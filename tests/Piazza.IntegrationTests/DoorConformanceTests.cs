@@ -364,17 +364,24 @@ public sealed class NativeTcpDoorTests : DoorConformanceTests
             return (seqs, drop);
         });
 
+        // The sender hears its own echoes too; it is paced the same way so that it never overflows either.
+        using var echoCredits = new SemaphoreSlim(MaxLag);
+        using var stopDraining = new CancellationTokenSource();
         var senderDrain = Task.Run(async () =>
         {
-            while (true)
+            while (!stopDraining.IsCancellationRequested)
             {
-                await sender.ReadAsync(TimeSpan.FromSeconds(30));
+                if ((await sender.ReadAsync(TimeSpan.FromSeconds(30))).Type() == "message")
+                {
+                    echoCredits.Release();
+                }
             }
         });
 
         for (var i = 0; i < Messages; i++)
         {
             Assert.True(await credits.WaitAsync(TimeSpan.FromSeconds(30)), "the reader stopped receiving");
+            Assert.True(await echoCredits.WaitAsync(TimeSpan.FromSeconds(30)), "the sender stopped receiving its echoes");
             await sender.SendAsync(new { type = "send", text, id = $"m{i}" });
         }
 
@@ -383,7 +390,8 @@ public sealed class NativeTcpDoorTests : DoorConformanceTests
         Assert.Equal(Enumerable.Range(1, Messages).Select(x => (long)x), received);
         Assert.DoesNotContain(server.Hub.Sessions, x => x.Name == "stalled");
         stalled.Dispose();
-        _ = senderDrain;
+        await stopDraining.CancelAsync();
+        _ = senderDrain; // ends with the connection when the test disposes it
     }
 }
 
