@@ -15,7 +15,7 @@ namespace Piazza.IntegrationTests.Infrastructure;
 public sealed class RawClient : IAsyncDisposable
 {
     // Generous: a timeout only bounds how long a failing test takes, and a loaded 2-core CI machine can be slow.
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     private readonly TcpClient? _tcp;
     private readonly NetworkStream? _stream;
