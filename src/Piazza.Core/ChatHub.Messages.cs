@@ -207,8 +207,10 @@ public sealed partial class ChatHub
         var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - _options.HistoryOnJoin);
         var overflowed = new List<ChatSession>();
         conversation.BeginAttach(session, overflowed);
-        while (!conversation.TryAttach(session, from, overflowed))
+        var lastCount = afterSeq is null ? _options.HistoryOnJoin : (int?)null;
+        while (!conversation.TryAttach(session, from, overflowed, lastCount))
         {
+            lastCount = null; // from the store onwards, continue from what was sent
             var upTo = conversation.LastDelivered;
             while (from < upTo)
             {

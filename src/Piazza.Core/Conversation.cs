@@ -95,12 +95,14 @@ internal abstract class Conversation
     /// the conversation's state (rooms), then those messages as one history frame, then live messages.
     /// False when older messages must first be read from the store.
     /// </summary>
-    public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed)
+    public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed, int? lastCount = null)
     {
         lock (Gate)
         {
             var last = _lastDelivered;
-            var from = Math.Min(afterSeq, last);
+
+            // "The last N" is decided under the lock, so a join while messages flow gets exactly N, then live ones.
+            var from = lastCount is { } count ? Math.Max(0, last - count) : Math.Min(afterSeq, last);
             var missing = last - from;
             if (missing > RecentCapacity || (missing > 0 && _recent[(from + 1) % RecentCapacity]?.Seq != from + 1))
             {
