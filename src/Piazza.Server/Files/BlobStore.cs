@@ -1,3 +1,5 @@
+using Piazza.Protocol;
+
 namespace Piazza.Server.Files;
 
 /// <summary>

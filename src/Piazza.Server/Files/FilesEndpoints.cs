@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Piazza.Core;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 using Piazza.Server.Web;
 
 namespace Piazza.Server.Files;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Server.Files;
 

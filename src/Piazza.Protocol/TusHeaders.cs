@@ -1,10 +1,10 @@
 using System.Globalization;
 
-namespace Piazza.Server.Files;
+namespace Piazza.Protocol;
 
 /// <summary>
-/// The header grammar of tus 1.0.0 (core, creation, checksum) as pure functions, so every rule is unit-tested
-/// without a server. https://tus.io/protocols/resumable-upload
+/// The header grammar of tus 1.0.0 (core, creation, checksum) as pure functions shared by the server and clients,
+/// unit-tested without a server. https://tus.io/protocols/resumable-upload
 /// </summary>
 public static class TusHeaders
 {
