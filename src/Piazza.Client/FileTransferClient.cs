@@ -83,7 +83,7 @@ public sealed class FileTransferClient : IDisposable
         content.Position = 0;
         var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
         var reporter = new ProgressReporter(progress, length);
-        var (location, fileId) = await WithRetriesAsync(ct => CreateAsync(length, name, mime, sha256, ct), cancellationToken).ConfigureAwait(false);
+        var (location, fileId) = await WithRetriesAsync(ct => CreateAsync(length, name, mime, sha256, ct), reporter.Retrying, cancellationToken).ConfigureAwait(false);
         try
         {
             fileId ??= await SendChunksAsync(location, content, length, reporter, cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,8 @@ public sealed class FileTransferClient : IDisposable
         var intoFolder = Directory.Exists(destination);
         var partPath = intoFolder ? Path.Combine(destination, $".piazza-{SafeFileName(fileId)}.part") : destination + ".part";
         var download = new DownloadState(partPath);
-        await WithRetriesAsync(ct => DownloadOnceAsync(fileId, download, progress, ct), cancellationToken, () => download.Received).ConfigureAwait(false);
+        void Retrying(string why) => progress?.Invoke(new TransferProgress(download.Received, download.Total) { Retrying = why });
+        await WithRetriesAsync(ct => DownloadOnceAsync(fileId, download, progress, ct), Retrying, cancellationToken, () => download.Received).ConfigureAwait(false);
 
         if (expectedSha256 is not null)
         {
@@ -217,7 +218,7 @@ public sealed class FileTransferClient : IDisposable
                     throw GiveUp(ex);
                 }
 
-                await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
+                await WaitToRetryAsync(ex, delay, reporter.Retrying, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));
                 resync = true; // the server may have kept part of what we sent: ask where to continue
             }
@@ -311,7 +312,7 @@ public sealed class FileTransferClient : IDisposable
     }
 
     /// <summary>Runs a request until it succeeds, waiting with backoff after transient failures (network, 5xx).</summary>
-    private async Task<T> WithRetriesAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    private async Task<T> WithRetriesAsync<T>(Func<CancellationToken, Task<T>> attempt, Action<string> retrying, CancellationToken cancellationToken)
     {
         var delay = Options.InitialBackoff;
         for (var failures = 1; ; failures++)
@@ -327,14 +328,14 @@ public sealed class FileTransferClient : IDisposable
                     throw GiveUp(ex);
                 }
 
-                await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
+                await WaitToRetryAsync(ex, delay, retrying, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));
             }
         }
     }
 
     /// <summary>As above; <paramref name="progressMade"/> resets the failure count when bytes arrived since the last failure.</summary>
-    private async Task WithRetriesAsync(Func<CancellationToken, Task> attempt, CancellationToken cancellationToken, Func<long> progressMade)
+    private async Task WithRetriesAsync(Func<CancellationToken, Task> attempt, Action<string> retrying, CancellationToken cancellationToken, Func<long> progressMade)
     {
         var delay = Options.InitialBackoff;
         var failures = 0;
@@ -360,7 +361,7 @@ public sealed class FileTransferClient : IDisposable
                     throw GiveUp(ex);
                 }
 
-                await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
+                await WaitToRetryAsync(ex, delay, retrying, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));
             }
         }
@@ -379,7 +380,13 @@ public sealed class FileTransferClient : IDisposable
         ? known
         : new FileTransferException(0, PiazzaException.Unreachable, $"gave up after repeated failures: {last.Message}");
 
-    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    /// <summary>Tells the caller why and for how long, then waits (jittered, so clients cut off together do not return together).</summary>
+    private static async Task WaitToRetryAsync(Exception failure, TimeSpan delay, Action<string> retrying, CancellationToken cancellationToken)
+    {
+        var wait = delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        retrying(string.Create(CultureInfo.InvariantCulture, $"{failure.Message}; retrying in {wait.TotalSeconds:0.0} s"));
+        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+    }
 
     private CancellationTokenSource RequestTimeout(CancellationToken cancellationToken)
     {
@@ -499,6 +506,8 @@ public sealed class FileTransferClient : IDisposable
     {
         private readonly long _step = Math.Max(total / 200, 64 * 1024);
         private long _last = -1;
+
+        public void Retrying(string why) => progress?.Invoke(new TransferProgress(Math.Max(_last, 0), total) { Retrying = why });
 
         public void Report(long done, bool force = false)
         {

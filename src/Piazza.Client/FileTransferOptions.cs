@@ -25,6 +25,9 @@ public sealed record FileTransferOptions
 /// <summary>How far a transfer is: <see cref="Done"/> of <see cref="Total"/> bytes.</summary>
 public readonly record struct TransferProgress(long Done, long Total)
 {
+    /// <summary>Set while the transfer waits to retry after a failure: what went wrong and when it tries again.</summary>
+    public string? Retrying { get; init; }
+
     /// <summary>0 to 1; an empty file counts as done.</summary>
     public double Fraction => Total <= 0 ? 1 : Math.Clamp((double)Done / Total, 0, 1);
 }
