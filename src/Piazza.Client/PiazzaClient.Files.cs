@@ -30,9 +30,9 @@ public sealed partial class PiazzaClient
 
     /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync"/>.</summary>
     public Task<ServerFrame> SendFileAsync(string fileId, string room = ProtocolConstants.Lobby, string? text = null, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, File = new FileRef { Id = fileId } }, cancellationToken);
+        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, File = new SharedFileInfo { Id = fileId } }, cancellationToken);
 
     /// <summary>Shares an uploaded file in a private conversation with <paramref name="user"/>.</summary>
     public Task<ServerFrame> SendFileToAsync(string user, string fileId, string? text = null, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, File = new FileRef { Id = fileId } }, cancellationToken);
+        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, File = new SharedFileInfo { Id = fileId } }, cancellationToken);
 }

@@ -25,9 +25,6 @@ public sealed class ClientFrame
     public long? After { get; set; }
     public int? Limit { get; set; }
     public string? Topic { get; set; }
-
-    /// <summary>With <c>send</c>: an uploaded file to share (only <see cref="FileRef.Id"/> is read).</summary>
-    public FileRef? File { get; set; }
 }
 
 /// <summary>
@@ -65,24 +62,6 @@ public sealed class ServerFrame
 
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
-
-    /// <summary>With a message: the shared file (id, name, size, mime, sha256).</summary>
-    public FileRef? File { get; set; }
-
-    /// <summary>With <c>welcome</c>: the HTTP door's port on the same host (uploads, downloads); absent when it is off.</summary>
-    public int? HttpPort { get; set; }
-}
-
-/// <summary>A file shared in a message; a <c>send</c> names only the <see cref="Id"/> the upload returned.</summary>
-public sealed class FileRef
-{
-    public string Id { get; set; } = "";
-    public string? Name { get; set; }
-    public long? Size { get; set; }
-    public string? Mime { get; set; }
-
-    /// <summary>Lower-case hex SHA-256 of the content.</summary>
-    public string? Sha256 { get; set; }
 }
 
 /// <summary>One room in a listing (<c>rooms</c>) or in <c>welcome</c> (name only).</summary>

@@ -23,7 +23,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     public long? Seq { get; init; }
 
     /// <summary>The file a message shares (its summary is already part of <see cref="Text"/>); null otherwise.</summary>
-    public Piazza.Protocol.FileRef? File { get; init; }
+    public Piazza.Protocol.SharedFileInfo? File { get; init; }
 
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
@@ -45,7 +45,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ", conversation);
 
     /// <summary>A message's text with its file: <c>caption [file] report.pdf · 1.2 MB · /download ID</c>.</summary>
-    public static string MessageText(string? text, Piazza.Protocol.FileRef? file)
+    public static string MessageText(string? text, Piazza.Protocol.SharedFileInfo? file)
     {
         if (file is null)
         {

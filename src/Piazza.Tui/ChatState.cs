@@ -206,7 +206,7 @@ internal sealed class ChatState
     }
 
     /// <summary>A file shared in any conversation held, by id (for its name and checksum when downloading); null if unseen.</summary>
-    public Piazza.Protocol.FileRef? FindFile(string id)
+    public Piazza.Protocol.SharedFileInfo? FindFile(string id)
         => _conversations.SelectMany(c => c.Lines).Select(l => l.File).LastOrDefault(f => f is not null && string.Equals(f.Id, id, StringComparison.Ordinal));
 
     /// <summary>Adds a local notice (help text, who list, connection state) to the current conversation.</summary>
