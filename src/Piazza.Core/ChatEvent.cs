@@ -68,7 +68,7 @@ public static class EventEncoderSlots
 /// A message in a conversation, with the conversation's sequence number. <see cref="Room"/> is what clients see:
 /// the room's name, or the private conversation id (<c>@alice,bob</c>); <see cref="To"/> is set for private messages.
 /// </summary>
-public sealed class MessageEvent(string id, long seq, string conversation, string room, string from, string? to, string text, DateTimeOffset timestamp) : ChatEvent
+public sealed class MessageEvent(string id, long seq, string conversation, string room, string from, string? to, string text, DateTimeOffset timestamp, FileAttachment? file = null) : ChatEvent
 {
     public string Id { get; } = id;
     public long Seq { get; } = seq;
@@ -79,7 +79,10 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     public string Text { get; } = text;
     public DateTimeOffset Timestamp { get; } = timestamp;
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To);
+    /// <summary>The shared file this message carries, if any.</summary>
+    public FileAttachment? File { get; } = file;
+
+    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime));
 }
 
 /// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>

@@ -25,6 +25,9 @@ public sealed class ClientFrame
     public long? After { get; set; }
     public int? Limit { get; set; }
     public string? Topic { get; set; }
+
+    /// <summary>A file to share with a <c>send</c> (only <c>id</c> is read); <c>text</c> may then be empty or absent.</summary>
+    public SharedFileInfo? File { get; set; }
 }
 
 /// <summary>
@@ -62,6 +65,25 @@ public sealed class ServerFrame
 
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
+
+    /// <summary>The file a <c>message</c> carries.</summary>
+    public SharedFileInfo? File { get; set; }
+
+    /// <summary>In <c>welcome</c>: the port of the HTTP door (uploads, downloads) on the same host; absent when it is off.</summary>
+    public int? HttpPort { get; set; }
+}
+
+/// <summary>
+/// A file in a message: <c>id</c> (what <c>GET /api/files/{id}</c> takes), the sanitised <c>name</c>, <c>size</c> in
+/// bytes, <c>mime</c> type and <c>sha256</c> (lower-case hex). A <c>send</c> sets only <c>id</c>.
+/// </summary>
+public sealed class SharedFileInfo
+{
+    public string Id { get; set; } = "";
+    public string? Name { get; set; }
+    public long? Size { get; set; }
+    public string? Mime { get; set; }
+    public string? Sha256 { get; set; }
 }
 
 /// <summary>One room in a listing (<c>rooms</c>) or in <c>welcome</c> (name only).</summary>

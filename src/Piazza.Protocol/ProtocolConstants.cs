@@ -71,6 +71,9 @@ public static class ErrorCodes
     public const string NotInRoom = "not_in_room";
     public const string NoSuchUser = "no_such_user";
     public const string Forbidden = "forbidden";
+
+    /// <summary>A <c>send</c> names a file that does not exist (or was deleted).</summary>
+    public const string NoSuchFile = "no_such_file";
 }
 
 /// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>

@@ -61,7 +61,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(sp => new ChatHub(
             sp.GetRequiredService<IChatStore>(), options.HubOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
-        builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name));
+        builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 

@@ -4,8 +4,11 @@ using Piazza.Protocol;
 
 namespace Piazza.Server.Tcp;
 
-/// <summary>Encodes hub events as protocol v1 JSON lines; one instance serves every native connection.</summary>
-public sealed class JsonLinesEventEncoder(string serverName) : IEventEncoder
+/// <summary>
+/// Encodes hub events as protocol v1 JSON lines; one instance serves every native connection.
+/// <paramref name="httpPort"/> tells <c>welcome</c> where the HTTP door listens (known only once the host has started).
+/// </summary>
+public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPort = null) : IEventEncoder
 {
     public int Slot => EventEncoderSlots.JsonLines;
 
@@ -32,13 +35,18 @@ public sealed class JsonLinesEventEncoder(string serverName) : IEventEncoder
             Rooms = [.. w.Rooms.Select(r => new RoomInfo { Room = r })],
             Users = ToUserInfos(w.LobbyUsers),
             Motd = w.Motd,
+            HttpPort = httpPort?.Invoke(),
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
 
     private static ServerFrame ToFrame(MessageEvent m)
-        => new() { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, To = m.To, Text = m.Text, Ts = FormatTimestamp(m.Timestamp) };
+        => new() { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, To = m.To, Text = m.Text, Ts = FormatTimestamp(m.Timestamp), File = ToFileInfo(m.File) };
+
+    /// <summary>The wire form of a message's file; null when it carries none.</summary>
+    public static SharedFileInfo? ToFileInfo(FileAttachment? file)
+        => file is null ? null : new SharedFileInfo { Id = file.Id, Name = file.Name, Size = file.Size, Mime = file.Mime, Sha256 = file.Sha256 };
 
     public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
     {
