@@ -123,22 +123,23 @@ internal sealed partial class ChatWindow
         UpdateStatus(_client.State, _lastDetail);
     }
 
-    /// <summary>The newest transfer as <c>↑ photo.png ████████░░░░░░░░  52% 5.2 MB/10.0 MB</c>, and how many others run.</summary>
+    /// <summary>The newest transfer's progress line, or empty when none runs.</summary>
     private string TransferStatus()
-    {
-        if (_transfers.Count == 0)
-        {
-            return "";
-        }
+        => _transfers.Count == 0 ? "" : FormatTransfer(_transfers[^1].Arrow, _transfers[^1].Name, _transfers[^1].Progress, _transfers.Count - 1);
 
-        var transfer = _transfers[^1];
-        var p = transfer.Progress;
-        var filled = (int)Math.Round(p.Fraction * ProgressBarWidth);
+    /// <summary>
+    /// A transfer on the status line: <c>↑ photo.png ████████░░░░░░░░  52% 5.2 MB/10.0 MB · /cancel</c>, with how many
+    /// others run and, while waiting to retry, why.
+    /// </summary>
+    internal static string FormatTransfer(string arrow, string name, TransferProgress progress, int others)
+    {
+        var filled = (int)Math.Round(progress.Fraction * ProgressBarWidth);
         var bar = new string('█', filled) + new string('░', ProgressBarWidth - filled);
-        var amount = p.Total < 0 ? ChatLine.FormatSize(p.Done) : $"{ChatLine.FormatSize(p.Done)}/{ChatLine.FormatSize(p.Total)}";
-        var others = _transfers.Count > 1 ? $" (+{_transfers.Count - 1} more)" : "";
-        var state = p.Retrying is { } why ? $" · {why}" : "";
-        return $"{transfer.Arrow} {transfer.Name} {bar} {p.Fraction * 100,3:0}% {amount}{others}{state} · /cancel";
+        var amount = progress.Total < 0 ? ChatLine.FormatSize(progress.Done) : $"{ChatLine.FormatSize(progress.Done)}/{ChatLine.FormatSize(progress.Total)}";
+        var more = others > 0 ? $" (+{others} more)" : "";
+        var state = progress.Retrying is { } why ? $" · {why}" : "";
+        var percent = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Fraction * 100,3:0}%");
+        return $"{arrow} {name} {bar} {percent} {amount}{more}{state} · /cancel";
     }
 
     private void DisposeTransfers()
