@@ -22,6 +22,12 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.BadRequest, "\"text\" must be a non-empty string");
         }
 
+        return await SendCoreAsync(session, room, to, text, null, clientId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
+    private async Task<HubResult<PendingSend>> SendCoreAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken)
+    {
         if (text.Length > _options.MaxMessageChars)
         {
             return new HubError(HubErrors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
@@ -76,7 +82,7 @@ public sealed partial class ChatHub
         var now = _time.GetUtcNow();
         Task<MessageEvent> durable = null!;
         conversation.Assign(
-            seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now),
+            seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file),
             message => durable = _log.Append(conversation, message, user.IsRegistered ? user.Key : null, user.IsRegistered ? clientId : null));
         return HubResult<PendingSend>.Ok(new PendingSend(AwaitDurableAsync(durable, user, clientId, claim)));
     }
@@ -377,5 +383,5 @@ public sealed partial class ChatHub
     }
 
     private static MessageEvent ToEvent(StoredMessage m, Conversation conversation)
-        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp);
+        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp, m.File);
 }

@@ -79,7 +79,7 @@ internal sealed class MessageLog : IAsyncDisposable
             {
                 batch.Add(pending);
                 var m = pending.Message;
-                records.Add(new StoredMessage(m.Conversation, m.Seq, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId));
+                records.Add(new StoredMessage(m.Conversation, m.Seq, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId, m.File));
             }
 
             var durable = false;

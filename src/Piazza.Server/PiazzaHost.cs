@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging.Console;
 using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Server.Console;
+using Piazza.Server.Files;
 using Piazza.Server.Tcp;
 using Piazza.Server.Web;
 using Piazza.Storage.Sqlite;
@@ -61,6 +62,9 @@ public static class PiazzaHost
         builder.Services.AddSingleton(sp => new ChatHub(
             sp.GetRequiredService<IChatStore>(), options.HubOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
+        builder.Services.AddSingleton(_ => new BlobStore(options.Data));
+        builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
@@ -95,6 +99,7 @@ public static class PiazzaHost
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
+        FilesEndpoints.Map(app);
         HttpApi.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
 
@@ -125,6 +130,7 @@ public static class PiazzaHost
         ArgumentNullException.ThrowIfNull(app);
         Directory.CreateDirectory(app.Services.GetRequiredService<ServerOptions>().Data);
         await app.Services.GetRequiredService<ChatHub>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await app.Services.GetRequiredService<UploadService>().SweepAsync(cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

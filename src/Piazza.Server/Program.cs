@@ -16,10 +16,14 @@ var helloTimeout = new Option<double?>("--hello-timeout") { Description = "secon
 var motd = new Option<string?>("--motd") { Description = "message of the day sent on welcome" };
 var allowGuests = new Option<bool?>("--allow-guests") { Description = "let people without an account connect (default true)" };
 var console = new Option<bool?>("--console") { Description = "operator console on stdin (default: when stdin is a terminal)" };
+var maxFileBytes = new Option<long?>("--max-file-bytes") { Description = "largest file a user may upload, in bytes (default 104857600, 100 MiB)" };
+var userQuotaBytes = new Option<long?>("--user-quota-bytes") { Description = "bytes of files (stored plus unfinished uploads) per user (default 1073741824, 1 GiB)" };
+var maxConcurrentUploads = new Option<int?>("--max-concurrent-uploads") { Description = "unfinished uploads a user may have at once (default 4)" };
 
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
     port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
+    maxFileBytes, userQuotaBytes, maxConcurrentUploads,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +47,9 @@ root.SetAction(async (parse, cancellationToken) =>
     Set(nameof(ServerOptions.Motd), parse.GetValue(motd));
     Set(nameof(ServerOptions.AllowGuests), parse.GetValue(allowGuests));
     Set(nameof(ServerOptions.Console), parse.GetValue(console));
+    Set(nameof(ServerOptions.MaxFileBytes), parse.GetValue(maxFileBytes));
+    Set(nameof(ServerOptions.UserQuotaBytes), parse.GetValue(userQuotaBytes));
+    Set(nameof(ServerOptions.MaxConcurrentUploads), parse.GetValue(maxConcurrentUploads));
     return await ServerProgram.RunAsync(overrides, cancellationToken).ConfigureAwait(false);
 });
 

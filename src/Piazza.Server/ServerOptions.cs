@@ -65,6 +65,21 @@ public sealed record ServerOptions
     /// <summary>Operator console on stdin: null means "when stdin is a terminal".</summary>
     public bool? Console { get; init; }
 
+    /// <summary>Largest file a user may upload, in bytes. Default 100 MiB; refused with 413 when the upload is created.</summary>
+    public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes a user may hold: stored files plus the declared lengths of unfinished uploads. Default 1 GiB, a few dozen
+    /// large files per person on a small server.
+    /// </summary>
+    public long UserQuotaBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>Unfinished uploads one user may have at once (a browser uploading a few files in parallel). Default 4.</summary>
+    public int MaxConcurrentUploads { get; init; } = 4;
+
+    /// <summary>How long an unfinished upload is kept after its creation. Default 24 hours.</summary>
+    public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
+
     internal OutboxLimits OutboxLimits => new() { MaxFrames = OutboxMaxFrames, MaxBytes = OutboxMaxBytes };
 
     internal ChatHubOptions HubOptions => new()

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Piazza.Core;
 using Piazza.Core.Storage;
 
 namespace Piazza.Storage.Sqlite;
@@ -6,7 +7,8 @@ namespace Piazza.Storage.Sqlite;
 public sealed partial class SqliteChatStore
 {
     private const string MessageColumns =
-        "conversation, seq, message_id, sender, sender_account, recipient, text, ts, client_id";
+        "conversation, seq, message_id, sender, sender_account, recipient, text, ts, client_id, " +
+        "file_id, file_name, file_size, file_mime, file_sha256";
 
     // Internal so tests can check their query plans.
     internal const string LastSeqSql =
@@ -40,6 +42,7 @@ public sealed partial class SqliteChatStore
     // Prepared once on the writer connection and reused by every batch; touched only under _writeGate.
     private SqliteCommand? _insertMessage;
     private SqliteCommand? _touchParticipant;
+    private SqliteCommand? _insertShare;
 
     public async Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken = default)
     {
@@ -56,9 +59,11 @@ public sealed partial class SqliteChatStore
             {
                 var insert = _insertMessage ??= PrepareInsertMessage(connection);
                 var touch = _touchParticipant ??= PrepareTouchParticipant(connection);
+                var share = _insertShare ??= PrepareInsertShare(connection);
                 using var transaction = connection.BeginTransaction(deferred: false);
                 insert.Transaction = transaction;
                 touch.Transaction = transaction;
+                share.Transaction = transaction;
                 var p = insert.Parameters;
                 foreach (var message in batch)
                 {
@@ -71,7 +76,20 @@ public sealed partial class SqliteChatStore
                     p[6].Value = message.Text;
                     p[7].Value = ToUnixMs(message.Timestamp);
                     p[8].Value = OrDbNull(message.ClientId);
+                    var file = message.File;
+                    p[9].Value = OrDbNull(file?.Id);
+                    p[10].Value = OrDbNull(file?.Name);
+                    p[11].Value = file is null ? DBNull.Value : file.Size;
+                    p[12].Value = OrDbNull(file?.Mime);
+                    p[13].Value = OrDbNull(file?.Sha256);
                     await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    if (file is not null)
+                    {
+                        // The share lands with its message: a file is visible exactly where a message carries it.
+                        share.Parameters[0].Value = file.Id;
+                        share.Parameters[1].Value = message.Conversation;
+                        await share.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
                 }
 
                 foreach (var ((account, conversation), lastActivity) in participants)
@@ -217,7 +235,8 @@ public sealed partial class SqliteChatStore
         var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO messages ({MessageColumns})
-            VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id);
+            VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id,
+                    $file_id, $file_name, $file_size, $file_mime, $file_sha256);
             """;
         command.Parameters.Add("$conversation", SqliteType.Text);
         command.Parameters.Add("$seq", SqliteType.Integer);
@@ -228,6 +247,11 @@ public sealed partial class SqliteChatStore
         command.Parameters.Add("$text", SqliteType.Text);
         command.Parameters.Add("$ts", SqliteType.Integer);
         command.Parameters.Add("$client_id", SqliteType.Text);
+        command.Parameters.Add("$file_id", SqliteType.Text);
+        command.Parameters.Add("$file_name", SqliteType.Text);
+        command.Parameters.Add("$file_size", SqliteType.Integer);
+        command.Parameters.Add("$file_mime", SqliteType.Text);
+        command.Parameters.Add("$file_sha256", SqliteType.Text);
         command.Prepare();
         return command;
     }
@@ -248,8 +272,20 @@ public sealed partial class SqliteChatStore
         return command;
     }
 
+    private static SqliteCommand PrepareInsertShare(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO file_shares (file_id, conversation) VALUES ($file_id, $conversation);";
+        command.Parameters.Add("$file_id", SqliteType.Text);
+        command.Parameters.Add("$conversation", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
     private void DisposeAppendCommands()
     {
+        _insertShare?.Dispose();
+        _insertShare = null;
         _insertMessage?.Dispose();
         _insertMessage = null;
         _touchParticipant?.Dispose();
@@ -266,5 +302,6 @@ public sealed partial class SqliteChatStore
             GetNullableString(r, 5),
             r.GetString(6),
             FromUnixMs(r.GetInt64(7)),
-            GetNullableString(r, 8));
+            GetNullableString(r, 8),
+            r.IsDBNull(9) ? null : new FileAttachment(r.GetString(9), r.GetString(10), r.GetInt64(11), r.GetString(12), r.GetString(13)));
 }

@@ -65,5 +65,46 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX private_participants_by_activity ON private_participants (account_key, last_activity DESC);
             """),
+
+        // File sharing: a message may carry a file (copied into the message, so history needs no join); shares say
+        // where a file is visible; uploads hold tus state (the bytes are in the blob store's temp area).
+        new(2, """
+            ALTER TABLE messages ADD COLUMN file_id     TEXT    NULL;
+            ALTER TABLE messages ADD COLUMN file_name   TEXT    NULL;
+            ALTER TABLE messages ADD COLUMN file_size   INTEGER NULL;
+            ALTER TABLE messages ADD COLUMN file_mime   TEXT    NULL;
+            ALTER TABLE messages ADD COLUMN file_sha256 TEXT    NULL;
+
+            CREATE TABLE files (
+                id         TEXT    NOT NULL PRIMARY KEY,
+                owner      TEXT    NOT NULL,
+                name       TEXT    NOT NULL,
+                size       INTEGER NOT NULL,
+                mime       TEXT    NOT NULL,
+                sha256     TEXT    NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX files_by_owner ON files (owner);
+            CREATE INDEX files_by_sha256 ON files (sha256);
+
+            -- No foreign key: shares are appended with messages, and a file deleted meanwhile must not fail the batch.
+            CREATE TABLE file_shares (
+                file_id      TEXT NOT NULL,
+                conversation TEXT NOT NULL,
+                PRIMARY KEY (file_id, conversation)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE uploads (
+                id            TEXT    NOT NULL PRIMARY KEY,
+                owner         TEXT    NOT NULL,
+                length        INTEGER NOT NULL,
+                name          TEXT    NOT NULL,
+                declared_type TEXT    NULL,
+                sha256        TEXT    NOT NULL,
+                created_at    INTEGER NOT NULL,
+                file_id       TEXT    NULL REFERENCES files (id) ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            CREATE INDEX uploads_by_owner ON uploads (owner) WHERE file_id IS NULL;
+            """),
     ];
 }

@@ -13,7 +13,8 @@ public sealed record StoredMessage(
     string? To,
     string Text,
     DateTimeOffset Timestamp,
-    string? ClientId);
+    string? ClientId,
+    FileAttachment? File = null);
 
 /// <summary>A registered account. <see cref="Key"/> is the folded name used for uniqueness.</summary>
 public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt);
@@ -23,3 +24,15 @@ public sealed record RoomRecord(string Key, string Name, string? Topic, string? 
 
 /// <summary>A room with its stored member count, for listings.</summary>
 public sealed record RoomSummary(RoomRecord Room, int Members);
+
+/// <summary>
+/// A tus upload: its owner (account key), declared length, sanitised name, client-declared type and expected SHA-256
+/// (lower-case hex). <see cref="FileId"/> is set once it has completed. The bytes received so far are the blob store's.
+/// </summary>
+public sealed record UploadRecord(string Id, string Owner, long Length, string Name, string? DeclaredType, string Sha256, DateTimeOffset CreatedAt, string? FileId = null);
+
+/// <summary>A stored file: who uploaded it (account key), its sanitised name, size, MIME type and content hash.</summary>
+public sealed record FileRecord(string Id, string Owner, string Name, long Size, string Mime, string Sha256, DateTimeOffset CreatedAt)
+{
+    public FileAttachment ToAttachment() => new(Id, Name, Size, Mime, Sha256);
+}

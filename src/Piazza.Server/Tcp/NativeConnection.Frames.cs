@@ -141,7 +141,9 @@ public sealed partial class NativeConnection
 
     private async Task HandleSendAsync(ChatSession session, ClientFrame frame)
     {
-        var accepted = await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, frame.Id).ConfigureAwait(false);
+        var accepted = frame.File is { } file
+            ? await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, file.Id, frame.Id).ConfigureAwait(false)
+            : await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, frame.Id).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
             ReportError(frame.Id, accepted.Error!);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Piazza.Core;
+using Piazza.Protocol;
 using Piazza.Server.Tcp;
 
 namespace Piazza.Server.Web;
@@ -112,7 +113,7 @@ public static class HttpApi
         }
 
         var messages = history.Value!.Messages.Select(m => new MessageResponse(
-            m.Id, m.Seq, m.Room, m.From, m.To, m.Text, JsonLinesEventEncoder.FormatTimestamp(m.Timestamp))).ToList();
+            m.Id, m.Seq, m.Room, m.From, m.To, m.Text, JsonLinesEventEncoder.FormatTimestamp(m.Timestamp), JsonLinesEventEncoder.ToFileInfo(m.File))).ToList();
         return TypedResults.Json(new MessagesResponse(history.Value.Room, messages), ApiJsonContext.Default.MessagesResponse);
     }
 
@@ -130,7 +131,7 @@ public static class HttpApi
             return error;
         }
 
-        var accepted = await hub.SendAsync(session.Value!, room, to, body.Value!.Text, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
+        var accepted = await hub.SendAsync(session.Value!, room, to, body.Value!.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
             return Error(accepted.Error!);
@@ -147,7 +148,8 @@ public static class HttpApi
         return TypedResults.Json(response, ApiJsonContext.Default.SendResponse, statusCode: outcome.Value.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
 
-    private static Task<HubResult<ChatSession>> OpenAsync(HttpContext context, ChatHub hub)
+    /// <summary>Opens a request session from the bearer token (every authenticated HTTP endpoint, files included).</summary>
+    internal static Task<HubResult<ChatSession>> OpenAsync(HttpContext context, ChatHub hub)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
@@ -190,7 +192,7 @@ public static class HttpApi
         {
             HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
             HubErrors.Forbidden or HubErrors.NotInRoom => StatusCodes.Status403Forbidden,
-            HubErrors.NoSuchRoom or HubErrors.NoSuchUser => StatusCodes.Status404NotFound,
+            HubErrors.NoSuchRoom or HubErrors.NoSuchUser or HubErrors.NoSuchFile => StatusCodes.Status404NotFound,
             HubErrors.NameTaken or HubErrors.NameReserved => StatusCodes.Status409Conflict,
             HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,
             HubErrors.RateLimited => StatusCodes.Status429TooManyRequests,
@@ -243,11 +245,11 @@ public sealed record MeResponse(string User, bool Registered, IReadOnlyList<stri
 
 public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined);
 
-public sealed record MessageResponse(string Id, long Seq, string Room, string From, string? To, string Text, string Ts);
+public sealed record MessageResponse(string Id, long Seq, string Room, string From, string? To, string Text, string Ts, SharedFileInfo? File = null);
 
 public sealed record MessagesResponse(string Room, IReadOnlyList<MessageResponse> Messages);
 
-public sealed record SendRequest(string? Text, string? Id);
+public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null);
 
 public sealed record SendResponse(string Msg, long Seq, string Room, bool Duplicate);
 

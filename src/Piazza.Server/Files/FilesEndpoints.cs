@@ -1,0 +1,326 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+using Piazza.Core;
+using Piazza.Core.Storage;
+using Piazza.Protocol;
+using Piazza.Server.Web;
+
+namespace Piazza.Server.Files;
+
+/// <summary>
+/// The HTTP face of file sharing: tus 1.0.0 uploads at <c>/api/uploads</c> and downloads at <c>/api/files/{id}</c>,
+/// both with the session token. The wire rules are in <see cref="TusHeaders"/>, the upload logic in
+/// <see cref="UploadService"/>, who may see a file in <see cref="ChatHub"/>. docs/http-api.md documents it.
+/// </summary>
+public static class FilesEndpoints
+{
+    /// <summary>Images a browser may show inline; never SVG or HTML, which can carry script.</summary>
+    private static readonly HashSet<string> InlineTypes = new(StringComparer.Ordinal) { "image/png", "image/jpeg", "image/gif", "image/webp" };
+
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapMethods("/api/uploads", ["OPTIONS"], Options);
+        app.MapMethods("/api/uploads/{uploadId}", ["OPTIONS"], Options);
+        app.MapPost("/api/uploads", CreateAsync);
+        app.MapMethods("/api/uploads/{uploadId}", ["HEAD"], HeadAsync);
+        app.MapMethods("/api/uploads/{uploadId}", ["PATCH"], PatchAsync);
+        app.MapDelete("/api/uploads/{uploadId}", TerminateAsync);
+        app.MapMethods("/api/files/{fileId}", ["GET", "HEAD"], DownloadAsync);
+        app.MapDelete("/api/files/{fileId}", DeleteFileAsync);
+    }
+
+    private static Task Options(HttpContext context)
+    {
+        var uploads = context.RequestServices.GetRequiredService<UploadService>();
+        var headers = context.Response.Headers;
+        headers[TusHeaders.TusResumable] = TusHeaders.Version;
+        headers[TusHeaders.TusVersion] = TusHeaders.Version;
+        headers[TusHeaders.TusExtension] = TusHeaders.Extensions;
+        headers[TusHeaders.TusMaxSize] = uploads.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers[TusHeaders.TusChecksumAlgorithm] = TusHeaders.ChecksumAlgorithm;
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private static async Task CreateAsync(HttpContext context, ChatHub hub, UploadService uploads)
+    {
+        if (await BeginTusAsync(context, hub) is not { } session)
+        {
+            return;
+        }
+
+        var request = context.Request.Headers;
+        if (request.ContainsKey(TusHeaders.UploadDeferLength) || request.ContainsKey(TusHeaders.UploadConcat))
+        {
+            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Defer-Length and Upload-Concat are not supported"));
+            return;
+        }
+
+        if (!TusHeaders.TryParseLength(request[TusHeaders.UploadLength], out var length))
+        {
+            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Length must be a non-negative integer"));
+            return;
+        }
+
+        if (!TusHeaders.TryParseMetadata(request[TusHeaders.UploadMetadata], out var metadata, out var problem))
+        {
+            await FailAsync(context, new UploadOutcome(400, "bad_request", problem));
+            return;
+        }
+
+        var outcome = await uploads.CreateAsync(session.User.Key, length, metadata, context.RequestAborted);
+        if (outcome.Status != StatusCodes.Status201Created)
+        {
+            await FailAsync(context, outcome);
+            return;
+        }
+
+        context.Response.Headers.Location = $"/api/uploads/{outcome.UploadId}";
+        WriteUploadHeaders(context, outcome);
+        context.Response.StatusCode = StatusCodes.Status201Created;
+    }
+
+    private static async Task HeadAsync(HttpContext context, ChatHub hub, UploadService uploads, string uploadId)
+    {
+        if (await BeginTusAsync(context, hub) is not { } session)
+        {
+            return;
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
+        if (upload is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        context.Response.Headers[TusHeaders.UploadLength] = Format(upload.Length);
+        WriteUploadHeaders(context, new UploadOutcome(200) { Offset = uploads.OffsetOf(upload), FileId = upload.FileId });
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static async Task PatchAsync(HttpContext context, ChatHub hub, UploadService uploads, string uploadId)
+    {
+        if (await BeginTusAsync(context, hub) is not { } session)
+        {
+            return;
+        }
+
+        var request = context.Request;
+        if (!IsOffsetStream(request.ContentType))
+        {
+            await FailAsync(context, new UploadOutcome(415, "bad_content_type", $"PATCH bodies must be {TusHeaders.OffsetContentType}"));
+            return;
+        }
+
+        if (!TusHeaders.TryParseLength(request.Headers[TusHeaders.UploadOffset], out var offset))
+        {
+            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Offset must be a non-negative integer"));
+            return;
+        }
+
+        byte[]? digest = null;
+        if (request.Headers.ContainsKey(TusHeaders.UploadChecksum))
+        {
+            if (!TusHeaders.TryParseChecksum(request.Headers[TusHeaders.UploadChecksum], out var parsed, out var unsupported))
+            {
+                await FailAsync(context, new UploadOutcome(400, "bad_request", unsupported ? "only the sha256 checksum algorithm is supported" : "Upload-Checksum must be 'sha256 <base64 of 32 bytes>'"));
+                return;
+            }
+
+            digest = parsed;
+        }
+
+        var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
+        if (upload is null)
+        {
+            await FailAsync(context, new UploadOutcome(404, "not_found", "no such upload"));
+            return;
+        }
+
+        // Kestrel's default cap (30 MB) is for ordinary bodies; the upload's own length bounds this one.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var outcome = await uploads.AppendAsync(upload, offset, request.ContentLength, digest, request.BodyReader, context.RequestAborted);
+        if (outcome.Status != StatusCodes.Status204NoContent)
+        {
+            await FailAsync(context, outcome);
+            return;
+        }
+
+        WriteUploadHeaders(context, outcome);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task TerminateAsync(HttpContext context, ChatHub hub, UploadService uploads, string uploadId)
+    {
+        if (await BeginTusAsync(context, hub) is not { } session)
+        {
+            return;
+        }
+
+        var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
+        if (upload is null)
+        {
+            await FailAsync(context, new UploadOutcome(404, "not_found", "no such upload"));
+            return;
+        }
+
+        await uploads.TerminateAsync(upload, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task DownloadAsync(HttpContext context, ChatHub hub, BlobStore blobs, string fileId)
+    {
+        if (await FindFileAsync(context, hub, fileId) is not { } file)
+        {
+            return;
+        }
+
+        var stream = blobs.OpenBlob(file.Sha256);
+        if (stream is null)
+        {
+            await FailAsync(context, new UploadOutcome(404, "not_found", "the file's content is missing"));
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        var disposition = new ContentDispositionHeaderValue(InlineTypes.Contains(file.Mime) ? "inline" : "attachment");
+        disposition.SetHttpFileName(file.Name);
+        headers.ContentDisposition = disposition.ToString();
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        headers.CacheControl = "private, max-age=0, must-revalidate";
+        var result = TypedResults.Stream(stream, file.Mime, lastModified: file.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);
+        await result.ExecuteAsync(context);
+    }
+
+    private static async Task DeleteFileAsync(HttpContext context, ChatHub hub, UploadService uploads, string fileId)
+    {
+        var session = await HttpApi.OpenAsync(context, hub);
+        if (!session.Succeeded)
+        {
+            await FailAsync(context, Unauthorized(context, session.Error!));
+            return;
+        }
+
+        var visible = await hub.FindVisibleFileAsync(session.Value!.User, fileId, context.RequestAborted);
+        if (!visible.Succeeded)
+        {
+            await FailAsync(context, FromHub(visible.Error!));
+            return;
+        }
+
+        // Roles are not known here yet: moderation (issue 6) passes its answer as isModerator.
+        const bool IsModerator = false;
+        if (!ChatHub.MayDeleteFile(session.Value.User, visible.Value!, IsModerator))
+        {
+            await FailAsync(context, new UploadOutcome(403, "forbidden", "only the uploader or a moderator can delete a file"));
+            return;
+        }
+
+        await uploads.DeleteFileAsync(visible.Value!, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>The file if the token's user may see it; otherwise the error has been written.</summary>
+    private static async Task<FileRecord?> FindFileAsync(HttpContext context, ChatHub hub, string fileId)
+    {
+        var session = await HttpApi.OpenAsync(context, hub);
+        if (!session.Succeeded)
+        {
+            await FailAsync(context, Unauthorized(context, session.Error!));
+            return null;
+        }
+
+        var visible = await hub.FindVisibleFileAsync(session.Value!.User, fileId, context.RequestAborted);
+        if (!visible.Succeeded)
+        {
+            await FailAsync(context, FromHub(visible.Error!));
+            return null;
+        }
+
+        return visible.Value;
+    }
+
+    /// <summary>Every tus request: <c>Tus-Resumable</c> both ways, then the token. Null when refused (already answered).</summary>
+    private static async Task<ChatSession?> BeginTusAsync(HttpContext context, ChatHub hub)
+    {
+        context.Response.Headers[TusHeaders.TusResumable] = TusHeaders.Version;
+        if (context.Request.Headers[TusHeaders.TusResumable] != TusHeaders.Version)
+        {
+            context.Response.Headers[TusHeaders.TusVersion] = TusHeaders.Version;
+            await FailAsync(context, new UploadOutcome(412, "unsupported_version", $"this server speaks tus {TusHeaders.Version} (Tus-Resumable)"));
+            return null;
+        }
+
+        var session = await HttpApi.OpenAsync(context, hub);
+        if (!session.Succeeded)
+        {
+            await FailAsync(context, Unauthorized(context, session.Error!));
+            return null;
+        }
+
+        return session.Value;
+    }
+
+    private static UploadOutcome Unauthorized(HttpContext context, HubError error)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return new UploadOutcome(401, error.Code, error.Message);
+    }
+
+    private static UploadOutcome FromHub(HubError error) => error.Code switch
+    {
+        HubErrors.Forbidden => new UploadOutcome(403, error.Code, error.Message),
+        HubErrors.NoSuchFile => new UploadOutcome(404, "not_found", error.Message),
+        _ => new UploadOutcome(400, error.Code, error.Message),
+    };
+
+    private static void WriteUploadHeaders(HttpContext context, UploadOutcome outcome)
+    {
+        if (outcome.Offset is { } offset)
+        {
+            context.Response.Headers[TusHeaders.UploadOffset] = Format(offset);
+        }
+
+        if (outcome.FileId is { } fileId)
+        {
+            context.Response.Headers[TusHeaders.FileId] = fileId;
+        }
+    }
+
+    /// <summary>Answers with the status and a JSON error body (no body to HEAD).</summary>
+    private static async Task FailAsync(HttpContext context, UploadOutcome outcome)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        WriteUploadHeaders(context, outcome with { FileId = null });
+        context.Response.Headers.CacheControl = "no-store";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = outcome.Status;
+            return;
+        }
+
+        await TypedResults.Json(new ErrorResponse(outcome.Code ?? "error", outcome.Message ?? "", null), ApiJsonContext.Default.ErrorResponse, statusCode: outcome.Status).ExecuteAsync(context);
+    }
+
+    private static bool IsOffsetStream(string? contentType)
+        => contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && string.Equals(parsed.MediaType.Value, TusHeaders.OffsetContentType, StringComparison.OrdinalIgnoreCase);
+
+    private static string Format(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,459 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Logging;
+using Piazza.Core;
+using Piazza.Core.Storage;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Files;
+
+/// <summary>What a tus request ends in: a status, an error code for the JSON body, and the headers that go with it.</summary>
+public sealed record UploadOutcome(int Status, string? Code = null, string? Message = null)
+{
+    public long? Offset { get; init; }
+    public long? Length { get; init; }
+    public string? UploadId { get; init; }
+    public string? FileId { get; init; }
+}
+
+/// <summary>
+/// The server side of tus uploads: creation with limits checked from the headers alone, appending bytes at the
+/// durable offset (synced at the end of every request, also a broken one), per-request checksums, and completion:
+/// the whole file verified against its declared SHA-256, then committed to the <see cref="BlobStore"/> and recorded.
+/// One request at a time writes an upload; a newer one interrupts an older (a client resuming after a lost connection).
+/// </summary>
+public sealed partial class UploadService(IFileStore store, BlobStore blobs, ServerOptions options, TimeProvider time, ILogger<UploadService> logger)
+{
+    /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
+    private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+    private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _ownerGates = new(StringComparer.Ordinal);
+
+    public long MaxFileBytes => options.MaxFileBytes;
+
+    /// <summary>Creates an upload after checking size, quota and the number of unfinished uploads.</summary>
+    public async Task<UploadOutcome> CreateAsync(string owner, long length, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        if (length > options.MaxFileBytes)
+        {
+            return new UploadOutcome(413, "too_large", $"files are at most {options.MaxFileBytes} bytes");
+        }
+
+        if (!metadata.TryGetValue("sha256", out var declaredHash) || !TusHeaders.IsSha256Hex(declaredHash))
+        {
+            return new UploadOutcome(400, "bad_request", "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
+        }
+
+        var sha256 = declaredHash.ToLowerInvariant();
+        var name = FileNamePolicy.Sanitize(metadata.GetValueOrDefault("filename"));
+        var declaredType = metadata.GetValueOrDefault("filetype");
+
+        // One creation per user at a time, so two parallel POSTs cannot both pass the quota and the cap.
+        var gate = _ownerGates.GetOrAdd(owner, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        UploadRecord upload;
+        try
+        {
+            var unfinished = await ExpireAsync(await store.UnfinishedUploadsAsync(owner, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (unfinished.Count >= options.MaxConcurrentUploads)
+            {
+                return new UploadOutcome(429, "too_many_uploads", $"at most {options.MaxConcurrentUploads} unfinished uploads at once; finish or cancel one");
+            }
+
+            var used = await store.StoredBytesOfAsync(owner, cancellationToken).ConfigureAwait(false) + unfinished.Sum(u => u.Length);
+            if (used + length > options.UserQuotaBytes)
+            {
+                return new UploadOutcome(413, "quota_exceeded", $"this would exceed your storage quota of {options.UserQuotaBytes} bytes ({used} used)");
+            }
+
+            upload = new UploadRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), owner, length, name, declaredType, sha256, time.GetUtcNow());
+            await store.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+            blobs.CreatePartial(upload.Id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        Log.UploadCreated(logger, upload.Id, owner, length, name);
+        if (length > 0)
+        {
+            return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0 };
+        }
+
+        // Nothing will be PATCHed (tus clients skip it for empty files): complete at once.
+        if (sha256 != EmptySha256)
+        {
+            await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+            return new UploadOutcome(422, "hash_mismatch", "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
+        }
+
+        var fileId = await CommitAsync(upload, cancellationToken).ConfigureAwait(false);
+        return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0, FileId = fileId };
+    }
+
+    /// <summary>The upload if it exists, has not expired and belongs to <paramref name="owner"/>; otherwise null.</summary>
+    public async Task<UploadRecord?> FindAsync(string owner, string uploadId, CancellationToken cancellationToken)
+    {
+        if (!BlobStore.IsUploadId(uploadId))
+        {
+            return null;
+        }
+
+        var upload = await store.FindUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        return upload is null || upload.Owner != owner || (upload.FileId is null && IsExpired(upload)) ? null : upload;
+    }
+
+    /// <summary>The offset HEAD reports: the bytes on disk, or the whole length once completed.</summary>
+    public long OffsetOf(UploadRecord upload) => upload.FileId is not null ? upload.Length : blobs.PartialLength(upload.Id);
+
+    /// <summary>
+    /// Appends a request body at <paramref name="offset"/>. <paramref name="contentLength"/> (when known) is checked
+    /// before reading; <paramref name="requestDigest"/> is the request's <c>Upload-Checksum</c>, if any.
+    /// </summary>
+    public async Task<UploadOutcome> AppendAsync(UploadRecord upload, long offset, long? contentLength, byte[]? requestDigest, PipeReader body, CancellationToken requestAborted)
+    {
+        if (upload.FileId is not null)
+        {
+            return offset == upload.Length && contentLength is null or 0
+                ? new UploadOutcome(204) { Offset = upload.Length, FileId = upload.FileId }
+                : new UploadOutcome(409, "offset_mismatch", "this upload is complete") { Offset = upload.Length };
+        }
+
+        if (contentLength is { } declared && offset + declared > upload.Length)
+        {
+            return new UploadOutcome(413, "too_large", "the request is longer than what is left of the upload");
+        }
+
+        var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
+        using var interrupt = new CancellationTokenSource();
+        Interlocked.Exchange(ref state.Interrupt, interrupt)?.Cancel(); // a newer request wins over a stalled one
+        await state.Gate.WaitAsync(requestAborted).ConfigureAwait(false);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, interrupt.Token);
+            return await AppendLockedAsync(upload, state, offset, requestDigest, body, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref state.Interrupt, null, interrupt);
+            state.Gate.Release();
+        }
+    }
+
+    private async Task<UploadOutcome> AppendLockedAsync(UploadRecord upload, UploadState state, long offset, byte[]? requestDigest, PipeReader body, CancellationToken cancellationToken)
+    {
+        // A completing request may have finished while this one waited.
+        if (!_states.TryGetValue(upload.Id, out var current) || current != state)
+        {
+            return new UploadOutcome(404, "not_found", "no such upload");
+        }
+
+        var path = blobs.PartialPath(upload.Id);
+        var stored = blobs.PartialLength(upload.Id);
+        if (offset != stored)
+        {
+            return new UploadOutcome(409, "offset_mismatch", $"the upload is at offset {stored}, not {offset}") { Offset = stored };
+        }
+
+        await state.HashUpToAsync(path, offset, cancellationToken).ConfigureAwait(false);
+        using var requestHash = requestDigest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var remaining = upload.Length - offset;
+        long written = 0;
+        var broken = false;
+        var tooLong = false;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, 0, FileOptions.Asynchronous))
+        {
+            file.Position = offset;
+            try
+            {
+                while (true)
+                {
+                    ReadResult read;
+                    try
+                    {
+                        read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsBrokenRequest(ex))
+                    {
+                        broken = true;
+                        break;
+                    }
+
+                    foreach (var segment in read.Buffer)
+                    {
+                        if (segment.Length > remaining - written)
+                        {
+                            tooLong = true;
+                            break;
+                        }
+
+                        await file.WriteAsync(segment, CancellationToken.None).ConfigureAwait(false);
+                        state.Hash!.AppendData(segment.Span);
+                        requestHash?.AppendData(segment.Span);
+                        written += segment.Length;
+                    }
+
+                    body.AdvanceTo(read.Buffer.End);
+                    if (tooLong || read.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                // What is kept must be whole: a cut request with a checksum cannot be verified, a too long one is refused.
+                var keep = (broken && requestDigest is not null) || tooLong ? 0 : written;
+                var mismatch = !broken && !tooLong && requestHash is not null && !CryptographicOperations.FixedTimeEquals(requestHash.GetHashAndReset(), requestDigest);
+                if (mismatch)
+                {
+                    keep = 0;
+                }
+
+                if (keep != written)
+                {
+                    file.SetLength(offset + keep);
+                    state.Reset();
+                }
+
+                state.HashedLength = state.Hash is null ? -1 : offset + keep;
+                file.Flush(flushToDisk: true);
+                if (tooLong)
+                {
+                    return new UploadOutcome(413, "too_large", "the request is longer than what is left of the upload") { Offset = offset };
+                }
+
+                if (mismatch)
+                {
+                    return new UploadOutcome(460, "checksum_mismatch", "the Upload-Checksum does not match the request's bytes; they were discarded") { Offset = offset };
+                }
+
+                if (broken)
+                {
+                    Log.UploadInterrupted(logger, upload.Id, offset + keep);
+                    return new UploadOutcome(400, "interrupted", "the request body ended early") { Offset = offset + keep };
+                }
+            }
+            catch (IOException ex)
+            {
+                // Never leave bytes that were not fully written: back to the last good offset.
+                state.Reset();
+                TryTruncate(file, offset);
+                Log.UploadIoFailed(logger, upload.Id, ex.Message);
+                return IsDiskFull(ex)
+                    ? new UploadOutcome(507, "storage_full", "the server's disk is full; try again later") { Offset = offset }
+                    : new UploadOutcome(500, "storage_error", "the upload could not be written; try again") { Offset = offset };
+            }
+        }
+
+        var end = offset + written;
+        if (end < upload.Length)
+        {
+            return new UploadOutcome(204) { Offset = end };
+        }
+
+        var digest = Convert.ToHexStringLower(state.Hash!.GetHashAndReset());
+        _states.TryRemove(upload.Id, out _);
+        state.Reset();
+        if (digest != upload.Sha256)
+        {
+            await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
+            Log.UploadHashMismatch(logger, upload.Id, upload.Sha256, digest);
+            return new UploadOutcome(422, "hash_mismatch", "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
+        }
+
+        try
+        {
+            var fileId = await CommitAsync(upload, CancellationToken.None).ConfigureAwait(false);
+            return new UploadOutcome(204) { Offset = end, FileId = fileId };
+        }
+        catch (IOException ex)
+        {
+            Log.UploadIoFailed(logger, upload.Id, ex.Message);
+            await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
+            return new UploadOutcome(IsDiskFull(ex) ? 507 : 500, IsDiskFull(ex) ? "storage_full" : "storage_error", "the file could not be stored; upload it again");
+        }
+    }
+
+    /// <summary>Terminates an unfinished upload: its bytes and record are removed (a running PATCH is interrupted).</summary>
+    public async Task TerminateAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        if (upload.FileId is not null)
+        {
+            await store.DeleteUploadAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
+        Volatile.Read(ref state.Interrupt)?.Cancel();
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _states.TryRemove(upload.Id, out _);
+            state.Reset();
+            await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Deletes a stored file's record, and its blob when no other file has the same content.</summary>
+    public async Task DeleteFileAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var remaining = await blobs.ReleaseAsync(file.Sha256, () => store.DeleteFileAsync(file.Id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        Log.FileDeleted(logger, file.Id, remaining == 0);
+    }
+
+    /// <summary>At start-up: drops expired uploads, partial files without an upload, and blobs no file references.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var live = (await ExpireAsync(await store.UnfinishedUploadsAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
+            .Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in blobs.PartialIds().Where(id => !live.Contains(id)).ToList())
+        {
+            blobs.DeletePartial(id);
+        }
+
+        foreach (var sha256 in blobs.BlobHashes().ToList())
+        {
+            await blobs.RemoveIfUnreferencedAsync(sha256, () => store.IsContentReferencedAsync(sha256, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The MIME type a file is served with: by its extension, else a well-formed declared type, else binary.</summary>
+    public static string MimeTypeOf(string name, string? declaredType)
+    {
+        if (ContentTypes.TryGetContentType(name, out var byExtension))
+        {
+            return byExtension;
+        }
+
+        return declaredType is { Length: > 2 and <= 100 } && declaredType.Count(c => c == '/') == 1 && declaredType.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '+' or '-' or '_')
+            ? declaredType.ToLowerInvariant()
+            : "application/octet-stream";
+    }
+
+    private async Task<string> CommitAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        var file = new FileRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), upload.Owner, upload.Name, upload.Length, MimeTypeOf(upload.Name, upload.DeclaredType), upload.Sha256, time.GetUtcNow());
+        await blobs.CommitAsync(upload.Id, upload.Sha256, () => store.CompleteUploadAsync(upload.Id, file, cancellationToken), cancellationToken).ConfigureAwait(false);
+        Log.FileStored(logger, file.Id, upload.Id, file.Size, file.Sha256);
+        return file.Id;
+    }
+
+    private async Task DiscardAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        blobs.DeletePartial(uploadId);
+        await store.DeleteUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<UploadRecord>> ExpireAsync(IReadOnlyList<UploadRecord> uploads, CancellationToken cancellationToken)
+    {
+        var live = new List<UploadRecord>(uploads.Count);
+        foreach (var upload in uploads)
+        {
+            if (IsExpired(upload) && !_states.ContainsKey(upload.Id))
+            {
+                await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                live.Add(upload);
+            }
+        }
+
+        return live;
+    }
+
+    private bool IsExpired(UploadRecord upload) => time.GetUtcNow() - upload.CreatedAt > options.UploadExpiry;
+
+    private static bool IsBrokenRequest(Exception ex) => ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException
+        or Microsoft.AspNetCore.Connections.ConnectionResetException;
+
+    /// <summary>ENOSPC (28) on Unix, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 112 or 39;
+
+    private static void TryTruncate(FileStream file, long length)
+    {
+        try
+        {
+            file.SetLength(length);
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // the next request re-reads the length from disk and continues from there
+        }
+    }
+
+    /// <summary>In-memory state of an upload being written: the one-writer gate and the running whole-file hash.</summary>
+    private sealed class UploadState
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public CancellationTokenSource? Interrupt;
+        public IncrementalHash? Hash;
+        public long HashedLength = -1;
+
+        /// <summary>Makes <see cref="Hash"/> cover exactly the first <paramref name="offset"/> bytes (after a restart, re-reading them).</summary>
+        public async Task HashUpToAsync(string path, long offset, CancellationToken cancellationToken)
+        {
+            if (Hash is not null && HashedLength == offset)
+            {
+                return;
+            }
+
+            Reset();
+            Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[128 * 1024];
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var left = offset;
+            while (left > 0)
+            {
+                var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException("the partial file is shorter than its offset");
+                }
+
+                Hash.AppendData(buffer, 0, read);
+                left -= read;
+            }
+
+            HashedLength = offset;
+        }
+
+        public void Reset()
+        {
+            Hash?.Dispose();
+            Hash = null;
+            HashedLength = -1;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} deleted (content reclaimed: {Reclaimed})")]
+        public static partial void FileDeleted(ILogger logger, string fileId, bool reclaimed);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} created by {Owner}: {Length} bytes, '{Name}'")]
+        public static partial void UploadCreated(ILogger logger, string uploadId, string owner, long length, string name);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} interrupted at offset {Offset}")]
+        public static partial void UploadInterrupted(ILogger logger, string uploadId, long offset);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "upload {UploadId}: SHA-256 mismatch (declared {Declared}, received {Actual}); discarded")]
+        public static partial void UploadHashMismatch(ILogger logger, string uploadId, string declared, string actual);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "upload {UploadId}: storage error: {Problem}")]
+        public static partial void UploadIoFailed(ILogger logger, string uploadId, string problem);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} stored from upload {UploadId}: {Size} bytes, sha256 {Sha256}")]
+        public static partial void FileStored(ILogger logger, string fileId, string uploadId, long size, string sha256);
+    }
+}
