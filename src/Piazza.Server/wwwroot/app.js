@@ -414,7 +414,7 @@ const pendingHandlers = {
 // ---------------------------------------------------------------- commands and actions
 
 const HELP = '/join room · /leave [room] · /topic text · /msg name text · /help — start a line with // to send a slash. '
-  + 'Share files with 📎 or by dropping them here.';
+  + 'Share files with the paperclip button or by dropping them on the conversation.';
 
 function submitInput() {
   const raw = ui.input.value;

@@ -181,6 +181,31 @@ function thumbnailUrl(file) {
   return url;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+/** A document (or picture) outline drawn as SVG: emoji fonts are not everywhere (headless browsers, old phones). */
+function fileIcon(picture) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '18');
+  svg.setAttribute('height', '18');
+  svg.setAttribute('class', 'file-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const shapes = picture
+    ? ['M4 5h16v14H4z', 'M4 16l5-5 4 4 3-3 4 4', 'M15.5 9.5a1.5 1.5 0 1 0 0-.01']
+    : ['M6 2h8l5 5v15H6z', 'M14 2v5h5', 'M9 13h7M9 17h7'];
+  for (const d of shapes) {
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '1.8');
+    path.setAttribute('stroke-linejoin', 'round');
+    path.setAttribute('stroke-linecap', 'round');
+    svg.append(path);
+  }
+  return svg;
+}
+
 /** The file part of a message: an image thumbnail (click opens it) or a download card, both with name and size. */
 export function renderFile(file) {
   const box = el('div', 'msg-file');
@@ -202,8 +227,7 @@ export function renderFile(file) {
   const card = el('button', 'file-card');
   card.type = 'button';
   card.title = `Download ${name}`;
-  const icon = el('span', 'file-icon', isImage(file) ? '🖼' : '📄');
-  icon.setAttribute('aria-hidden', 'true');
+  const icon = fileIcon(isImage(file));
   const label = el('span', 'file-name', name);
   const size = el('span', 'file-size', formatSize(file.size));
   card.append(icon, label, size);

@@ -152,7 +152,7 @@ export function renderPending(pending, handlers) {
   li.append(header);
   const body = el('div', 'msg-text');
   appendLinkified(body, pending.text ?? '');
-  if (pending.file) body.append(el('span', 'pending-file', `📎 ${pending.file.name}`));
+  if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
   li.append(body);
   if (pending.state === 'failed') {
     const actions = el('div', 'msg-actions');
