@@ -133,10 +133,16 @@ internal sealed partial class ChatWindow
     /// </summary>
     internal static string FormatTransfer(string arrow, string name, TransferProgress progress, int others)
     {
+        var more = others > 0 ? $" (+{others} more)" : "";
+        if (progress.Total < 0 && progress.Retrying is null)
+        {
+            // Before the first report: an upload is hashing the file, a download waits for the server's answer.
+            return $"{arrow} {name} starting…{more} · /cancel";
+        }
+
         var filled = (int)Math.Round(progress.Fraction * ProgressBarWidth);
         var bar = new string('█', filled) + new string('░', ProgressBarWidth - filled);
         var amount = progress.Total < 0 ? ChatLine.FormatSize(progress.Done) : $"{ChatLine.FormatSize(progress.Done)}/{ChatLine.FormatSize(progress.Total)}";
-        var more = others > 0 ? $" (+{others} more)" : "";
         var state = progress.Retrying is { } why ? $" · {why}" : "";
         var percent = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Fraction * 100,3:0}%");
         return $"{arrow} {name} {bar} {percent} {amount}{more}{state} · /cancel";

@@ -59,5 +59,6 @@ public sealed class FileSharingUnitTests
             "↓ b.bin ░░░░░░░░░░░░░░░░   0% 0 B/2.0 KB (+1 more) · connection lost; retrying in 1.0 s · /cancel",
             ChatWindow.FormatTransfer("↓", "b.bin", new TransferProgress(0, 2048) { Retrying = "connection lost; retrying in 1.0 s" }, 1));
         Assert.StartsWith("↑ empty ████████████████ 100%", ChatWindow.FormatTransfer("↑", "empty", new TransferProgress(0, 0), 0), StringComparison.Ordinal);
+        Assert.Equal("↑ c.bin starting… · /cancel", ChatWindow.FormatTransfer("↑", "c.bin", new TransferProgress(0, -1), 0));
     }
 }
