@@ -71,4 +71,7 @@ public sealed class PiazzaException(string code, string message) : Exception(mes
 
     /// <summary>Code used when the connection was lost before an answer came.</summary>
     public const string ConnectionLost = "connection_lost";
+
+    /// <summary>Code used when file transfers are not possible for this session (a guest, or no HTTP door).</summary>
+    public const string FilesUnavailable = "files_unavailable";
 }

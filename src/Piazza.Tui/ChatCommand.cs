@@ -4,7 +4,8 @@ namespace Piazza.Tui;
 internal abstract record ChatCommand
 {
     public const string HelpText =
-        "Commands: /join ROOM, /leave [ROOM], /rooms, /topic TEXT, /msg USER TEXT, /who, /password OLD NEW, /help, /quit. "
+        "Commands: /join ROOM, /leave [ROOM], /rooms, /topic TEXT, /msg USER TEXT, /who, /upload PATH, /download ID [DEST], /cancel, "
+        + "/password OLD NEW, /help, /quit. "
         + "Start a message with // to send a leading slash.";
 
     /// <summary>The answer to /who as one line, sorted so it reads the same as the user list.</summary>
@@ -61,11 +62,21 @@ internal abstract record ChatCommand
                 => new Msg(user.TrimStart('@'), message.Trim()),
             "/MSG" or "/QUERY" when words.Length == 1 => new Open(words[0].TrimStart('@')),
             "/MSG" or "/QUERY" => new Usage("/msg USER TEXT"),
+            "/UPLOAD" when rest.Length > 0 => new Upload(Unquote(rest)),
+            "/UPLOAD" => new Usage("/upload PATH"),
+            "/DOWNLOAD" when rest.Split(' ', 2) is [var id, .. var dest] && id.Length > 0
+                => new Download(id, dest.Length == 0 || dest[0].Trim().Length == 0 ? null : Unquote(dest[0].Trim())),
+            "/DOWNLOAD" => new Usage("/download ID [DEST]"),
+            "/CANCEL" => new Cancel(),
             "/PASSWORD" when words.Length == 2 => new Password(words[0], words[1]),
             "/PASSWORD" => new Usage("/password OLD NEW"),
             _ => new Unknown(parts[0]),
         };
     }
+
+    /// <summary>A path typed with quotes around it (to keep spaces visible) means the same without them.</summary>
+    private static string Unquote(string path)
+        => path.Length >= 2 && (path[0] == '"' || path[0] == '\'') && path[^1] == path[0] ? path[1..^1] : path;
 
     public sealed record None : ChatCommand;
 
@@ -92,6 +103,15 @@ internal abstract record ChatCommand
 
     /// <summary><c>/msg USER</c> with no text: open (switch to) the private conversation.</summary>
     public sealed record Open(string User) : ChatCommand;
+
+    /// <summary>Upload a file and share it in the current conversation.</summary>
+    public sealed record Upload(string Path) : ChatCommand;
+
+    /// <summary>Download a shared file; <see cref="Destination"/> is a file or folder, null for the current folder.</summary>
+    public sealed record Download(string FileId, string? Destination) : ChatCommand;
+
+    /// <summary>Cancel the running transfers.</summary>
+    public sealed record Cancel : ChatCommand;
 
     public sealed record Password(string Current, string Next) : ChatCommand;
 

@@ -22,6 +22,9 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message's seq in its conversation; null for notices and local lines.</summary>
     public long? Seq { get; init; }
 
+    /// <summary>The file a message shares (its summary is already part of <see cref="Text"/>); null otherwise.</summary>
+    public Piazza.Protocol.SharedFileInfo? File { get; init; }
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 
@@ -40,6 +43,35 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// </summary>
     public string ToPlainString(string? conversation = null)
         => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ", conversation);
+
+    /// <summary>A message's text with its file: <c>caption [file] report.pdf · 1.2 MB · /download ID</c>.</summary>
+    public static string MessageText(string? text, Piazza.Protocol.SharedFileInfo? file)
+    {
+        if (file is null)
+        {
+            return text ?? "";
+        }
+
+        var summary = $"[file] {file.Name ?? file.Id} · {FormatSize(file.Size ?? 0)} · /download {file.Id}";
+        return string.IsNullOrEmpty(text) ? summary : $"{text} {summary}";
+    }
+
+    /// <summary>A byte count for people: <c>0 B</c>, <c>999 B</c>, <c>1.5 KB</c>, <c>12.3 MB</c>, <c>1.1 GB</c> (powers of 1024).</summary>
+    public static string FormatSize(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+    }
 
     private string Format(string timeFormat, string gutter, string? conversation = null)
     {

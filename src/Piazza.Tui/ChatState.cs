@@ -205,6 +205,10 @@ internal sealed class ChatState
         AddMessages(conversation, messages);
     }
 
+    /// <summary>A file shared in any conversation held, by id (for its name and checksum when downloading); null if unseen.</summary>
+    public Piazza.Protocol.SharedFileInfo? FindFile(string id)
+        => _conversations.SelectMany(c => c.Lines).Select(l => l.File).LastOrDefault(f => f is not null && string.Equals(f.Id, id, StringComparison.Ordinal));
+
     /// <summary>Adds a local notice (help text, who list, connection state) to the current conversation.</summary>
     public ChatLine AddSystem(string text) => AddLine(Current, new ChatLine(_now(), ChatLineKind.System, null, text));
 
@@ -297,7 +301,11 @@ internal sealed class ChatState
     private bool AddMessage(ConversationState conversation, ServerFrame frame, bool history, bool raiseReplaced = true)
     {
         var own = string.Equals(frame.From, Self, StringComparison.OrdinalIgnoreCase);
-        var line = new ChatLine(TimeOf(frame), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, frame.From, frame.Text ?? "") { Seq = frame.Seq };
+        var line = new ChatLine(TimeOf(frame), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, frame.From, ChatLine.MessageText(frame.Text, frame.File))
+        {
+            Seq = frame.Seq,
+            File = frame.File,
+        };
         if (!conversation.AddMessage(line, out var prepended))
         {
             return false;

@@ -16,7 +16,7 @@ namespace Piazza.Tui;
 /// are marshalled onto the UI thread with <see cref="IApplication.Invoke(Action)"/>; the chat logic lives in
 /// <see cref="ChatState"/>, <see cref="ConversationState"/> and <see cref="ChatCommand"/>.
 /// </summary>
-internal sealed class ChatWindow : Window
+internal sealed partial class ChatWindow : Window
 {
     private const int UserListWidth = 20;
     private const int RoomListWidth = 18;
@@ -179,6 +179,7 @@ internal sealed class ChatWindow : Window
         {
             _stopped = true;
             _client.StateChanged -= OnClientStateChanged;
+            DisposeTransfers();
         }
 
         base.Dispose(disposing);
@@ -250,6 +251,9 @@ internal sealed class ChatWindow : Window
                 _state.AddSystem(ChatCommand.HelpText);
                 _state.AddSystem("Keys: Enter sends; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Tab moves between "
                     + "input, rooms and messages (PgUp/PgDn scroll; PgUp at the top loads older messages); Esc quits.");
+                _state.AddSystem("Files: /upload PATH shares a file here (progress below; it resumes after a lost connection), "
+                    + "/download ID [DEST] saves one (ID is on the file's line; DEST a file or folder, default the current folder), "
+                    + "/cancel stops transfers. Guests cannot share files.");
                 break;
             case ChatCommand.Quit:
                 RequestStop();
@@ -311,6 +315,15 @@ internal sealed class ChatWindow : Window
                     await _client.ChangePasswordAsync(password.Current, password.Next).ConfigureAwait(false);
                     Post(() => _state.AddSystem("password changed; other sessions must log in again"));
                 });
+                break;
+            case ChatCommand.Upload upload:
+                Upload(conversation, upload.Path);
+                break;
+            case ChatCommand.Download download:
+                Download(download.FileId, download.Destination);
+                break;
+            case ChatCommand.Cancel:
+                CancelTransfers();
                 break;
             case ChatCommand.Usage usage:
                 _state.AddError($"usage: {usage.Syntax}");
@@ -623,7 +636,8 @@ internal sealed class ChatWindow : Window
     private void UpdateStatus(ConnectionState state, string? detail)
     {
         var where = $"{_settings.Host}:{_settings.Port}";
-        _status.Text = state switch
+        var transfers = TransferStatus();
+        _status.Text = transfers.Length > 0 ? transfers : state switch
         {
             ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {_users.Count} online · /help · Esc quits",
             ConnectionState.Reconnecting => $"◌ Reconnecting… ({detail ?? "connection lost"})",

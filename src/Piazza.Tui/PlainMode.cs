@@ -194,6 +194,26 @@ internal static class PlainMode
                     case ChatCommand.Help:
                         printer.AddSystem(ChatCommand.HelpText);
                         break;
+                    case ChatCommand.Upload upload:
+                        using (var files = client.CreateFileTransfer())
+                        {
+                            // One line per input line: no progress, the shared message is the confirmation.
+                            var uploaded = await files.UploadFileAsync(Path.GetFullPath(upload.Path), cancellationToken: cancellationToken).ConfigureAwait(false);
+                            await client.SendFileAsync(uploaded.FileId, room, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        }
+
+                        break;
+                    case ChatCommand.Download download:
+                        using (var files = client.CreateFileTransfer())
+                        {
+                            var saved = await files.DownloadAsync(download.FileId, download.Destination is { } d ? Path.GetFullPath(d) : Directory.GetCurrentDirectory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                            printer.AddSystem($"saved {saved.Name ?? download.FileId} ({ChatLine.FormatSize(saved.Size)}) to {saved.Path}");
+                        }
+
+                        break;
+                    case ChatCommand.Cancel:
+                        printer.AddError("transfers run one at a time here; nothing to cancel");
+                        break;
                     case ChatCommand.Usage usage:
                         printer.AddError($"usage: {usage.Syntax}");
                         break;
@@ -208,6 +228,10 @@ internal static class PlainMode
             catch (PiazzaException ex) when (ex.Code == PiazzaException.ConnectionLost)
             {
                 return ex.Message;
+            }
+            catch (FileTransferException ex)
+            {
+                printer.AddError(ex.Message);
             }
             catch (PiazzaException ex)
             {

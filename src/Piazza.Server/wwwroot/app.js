@@ -2,6 +2,7 @@
 import { Connection } from './connection.js';
 import { Conversation, keyOf, isDirect, peerOf, peerFromKey } from './state.js';
 import { el, avatar, renderItems, renderPending } from './render.js';
+import { startUpload, renderFile, useToken, forgetFiles, formatSize } from './files.js';
 
 const TOKEN_KEY = 'piazza.token';
 /** Scroll-back asks for this many older messages at a time. */
@@ -22,7 +23,8 @@ const ui = {
   editTopic: $('edit-topic'), leave: $('leave'), togglePeople: $('toggle-people'), peopleCount: $('people-count'),
   people: $('people'), peopleTotal: $('people-total'), peopleList: $('people-list'), scroller: $('scroller'),
   historyStatus: $('history-status'), messages: $('messages'), pending: $('pending'), newMessages: $('new-messages'),
-  composer: $('composer'), input: $('input'),
+  composer: $('composer'), input: $('input'), attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
+  conversation: $('conversation'),
 };
 
 const state = {
@@ -41,6 +43,8 @@ const state = {
   rendered: { key: null, count: 0, version: -1 },
   unseenBelow: 0,
   drafts: new Map(),
+  /** Uploads in progress (or failed, until dismissed), in start order. */
+  uploads: [],
 };
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -51,6 +55,7 @@ const connection = new Connection(wsUrl, {
   frame: onFrame,
   state: showStatus,
 });
+useToken(() => state.credentials?.token ?? null);
 window.piazza = { state, connection }; // for debugging from the console, and for the browser tests
 
 // ---------------------------------------------------------------- sign-in
@@ -143,6 +148,10 @@ function resetSession() {
   state.pending.clear();
   state.rendered = { key: null, count: 0, version: -1 };
   state.drafts.clear();
+  for (const upload of state.uploads) upload.handle.cancel();
+  state.uploads = [];
+  renderUploads();
+  forgetFiles();
   ui.messages.replaceChildren();
   ui.pending.replaceChildren();
 }
@@ -224,7 +233,7 @@ function onMessage(m) {
   // The echo of our own send may come before its ok: stop showing it as pending.
   if (isMine(m.from)) {
     for (const p of state.pending.values()) {
-      if (p.key === conv.key && p.text === m.text && p.state === 'pending' && !p.echoed) {
+      if (p.key === conv.key && (p.text ?? '') === (m.text ?? '') && p.file?.id === m.file?.id && p.state === 'pending' && !p.echoed) {
         p.echoed = true;
         break;
       }
@@ -346,8 +355,20 @@ function sendText(text) {
   scrollToBottom();
 }
 
+/** Shares an uploaded file in the conversation it was uploaded for (the user may have moved on since). */
+function sendFile(target, file) {
+  const pending = { id: nextSendId(), key: target.key, text: '', file, from: state.me, state: 'pending' };
+  if (target.to) pending.to = target.to;
+  else pending.room = target.room;
+  state.pending.set(pending.id, pending);
+  transmit(pending);
+  renderPendingList();
+}
+
 function transmit(pending) {
-  const frame = { type: 'send', id: pending.id, text: pending.text };
+  const frame = { type: 'send', id: pending.id };
+  if (pending.text) frame.text = pending.text;
+  if (pending.file) frame.file = { id: pending.file.id };
   if (pending.to) frame.to = pending.to;
   else frame.room = pending.room;
   connection.send(frame); // offline: it stays pending and goes out again after the next welcome
@@ -360,7 +381,7 @@ function onSendOk(ok) {
   let conv = state.convs.get(keyOf(ok.room ?? pending.key));
   if (!conv) conv = rekey(pending.key, keyOf(ok.room));
   if (conv && typeof ok.seq === 'number') {
-    const added = conv.addMessages([{ seq: ok.seq, id: ok.msg, from: state.me, to: pending.to, text: pending.text, ts: new Date().toISOString() }]);
+    const added = conv.addMessages([{ seq: ok.seq, id: ok.msg, from: state.me, to: pending.to, text: pending.text, file: pending.file, ts: new Date().toISOString() }]);
     changed(conv, added);
   }
   renderPendingList();
@@ -392,7 +413,8 @@ const pendingHandlers = {
 
 // ---------------------------------------------------------------- commands and actions
 
-const HELP = '/join room · /leave [room] · /topic text · /msg name text · /help — start a line with // to send a slash.';
+const HELP = '/join room · /leave [room] · /topic text · /msg name text · /help — start a line with // to send a slash. '
+  + 'Share files with the paperclip button or by dropping them on the conversation.';
 
 function submitInput() {
   const raw = ui.input.value;
@@ -712,9 +734,9 @@ function renderMessages({ added, keepAnchor }) {
   const oldHeight = ui.scroller.scrollHeight;
   const oldTop = ui.scroller.scrollTop;
   if (appendable) {
-    ui.messages.append(...renderItems(conv.items, r.count, state.me));
+    ui.messages.append(...renderItems(conv.items, r.count, state.me, renderFile));
   } else {
-    ui.messages.replaceChildren(...renderItems(conv.items, 0, state.me));
+    ui.messages.replaceChildren(...renderItems(conv.items, 0, state.me, renderFile));
   }
   state.rendered = { key: conv.key, count: conv.items.length, version: conv.version };
   updateHistoryStatus(conv);
@@ -770,6 +792,90 @@ function showStatus(kind, detail, message) {
   ui.statusText.textContent = statusDetail ? `${statusDetail} — ${text}` : text;
   ui.status.title = kind === 'offline' ? 'Click to retry now' : '';
   ui.composer.classList.toggle('offline', kind !== 'online');
+}
+
+// ---------------------------------------------------------------- files
+
+/** Uploads each file and shares it in the active conversation; guests are told why they cannot. */
+function uploadFiles(files) {
+  const conv = state.convs.get(state.active);
+  if (!conv || files.length === 0) return;
+  if (!state.registered || !state.credentials?.token) {
+    notice(conv.key, 'Guests cannot share files: log in or register an account.');
+    return;
+  }
+  const target = conv.direct ? { key: conv.key, to: conv.peer } : { key: conv.key, room: conv.name };
+  for (const file of files) {
+    const upload = { file, target, sent: 0, phase: 'hashing', note: '', error: null };
+    upload.handle = startUpload(file, {
+      onProgress(sent, total, phase) {
+        upload.sent = sent;
+        upload.phase = phase;
+        upload.note = '';
+        updateUpload(upload);
+      },
+      onRetry(text) {
+        upload.note = text;
+        updateUpload(upload);
+      },
+    });
+    state.uploads.push(upload);
+    upload.handle.done.then((fileId) => {
+      removeUpload(upload);
+      sendFile(target, { id: fileId, name: file.name, size: file.size, mime: file.type });
+    }, (error) => {
+      if (error.cancelled) {
+        removeUpload(upload);
+        notice(target.key, `Upload of ${file.name} cancelled.`);
+        return;
+      }
+      upload.error = error.message;
+      updateUpload(upload);
+    });
+  }
+  renderUploads();
+}
+
+function removeUpload(upload) {
+  state.uploads = state.uploads.filter((u) => u !== upload);
+  renderUploads();
+}
+
+/** The uploads above the composer, each with its progress bar and Cancel (or, after a failure, Dismiss). */
+function renderUploads() {
+  ui.uploads.replaceChildren(...state.uploads.map((upload) => {
+    const li = el('li', 'upload');
+    const name = el('span', 'upload-name', upload.file.name);
+    const size = el('span', 'upload-size', formatSize(upload.file.size));
+    const bar = el('progress', 'upload-bar');
+    bar.max = Math.max(upload.file.size, 1);
+    bar.setAttribute('aria-label', `Uploading ${upload.file.name}`);
+    const status = el('span', 'upload-status');
+    const button = el('button', 'btn small ghost', upload.error ? 'Dismiss' : 'Cancel');
+    button.type = 'button';
+    button.addEventListener('click', () => (upload.error ? removeUpload(upload) : upload.handle.cancel()));
+    li.append(name, size, bar, status, button);
+    upload.view = { li, bar, status };
+    paintUpload(upload);
+    return li;
+  }));
+  ui.uploads.hidden = state.uploads.length === 0;
+}
+
+function updateUpload(upload) {
+  if (upload.view) paintUpload(upload);
+}
+
+function paintUpload(upload) {
+  const { li, bar, status } = upload.view;
+  const total = Math.max(upload.file.size, 1);
+  const percent = Math.floor((Math.min(upload.sent, total) / total) * 100);
+  li.dataset.phase = upload.error ? 'failed' : upload.phase;
+  bar.value = upload.phase === 'sending' ? upload.sent : 0;
+  if (upload.phase === 'hashing' && !upload.error) bar.removeAttribute('value'); // indeterminate while reading
+  status.textContent = upload.error ? `Failed: ${upload.error}`
+    : upload.note ? upload.note
+      : upload.phase === 'hashing' ? `Preparing… ${percent}%` : `${percent}%`;
 }
 
 // ---------------------------------------------------------------- layout helpers
@@ -834,6 +940,28 @@ ui.input.addEventListener('keydown', (event) => {
   }
 });
 ui.input.addEventListener('input', autosize);
+ui.attach.addEventListener('click', () => ui.fileInput.click());
+ui.fileInput.addEventListener('change', () => {
+  uploadFiles([...ui.fileInput.files]);
+  ui.fileInput.value = '';
+});
+// Drag and drop onto the conversation: only drags that carry files are taken.
+const carriesFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+ui.conversation.addEventListener('dragover', (event) => {
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  ui.conversation.classList.add('drop-target');
+});
+ui.conversation.addEventListener('dragleave', (event) => {
+  if (!ui.conversation.contains(event.relatedTarget)) ui.conversation.classList.remove('drop-target');
+});
+ui.conversation.addEventListener('drop', (event) => {
+  ui.conversation.classList.remove('drop-target');
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  uploadFiles([...event.dataTransfer.files]);
+});
 ui.scroller.addEventListener('scroll', () => {
   const conv = state.convs.get(state.active);
   if (atBottom()) {

@@ -77,9 +77,10 @@ export function appendLinkified(parent, text) {
 
 /**
  * Builds list items for items[from..] of a conversation timeline, using the item before `from` for the grouping
- * and day separator decisions, so an append renders exactly what a full render would.
+ * and day separator decisions, so an append renders exactly what a full render would. `renderFile(file)` builds the
+ * view of a shared file (files.js).
  */
-export function renderItems(items, from, me) {
+export function renderItems(items, from, me, renderFile) {
   const nodes = [];
   const now = new Date();
   for (let i = from; i < items.length; i++) {
@@ -92,12 +93,12 @@ export function renderItems(items, from, me) {
       sep.append(el('span', null, dayLabel(date, now)));
       nodes.push(sep);
     }
-    nodes.push(item.kind === 'msg' ? renderMessage(item, prev, date, me) : renderSystem(item, date));
+    nodes.push(item.kind === 'msg' ? renderMessage(item, prev, date, me, renderFile) : renderSystem(item, date));
   }
   return nodes;
 }
 
-function renderMessage(item, prev, date, me) {
+function renderMessage(item, prev, date, me, renderFile) {
   const own = item.from.toLowerCase() === me.toLowerCase();
   const grouped = prev && prev.kind === 'msg' && prev.from === item.from
     && dayKey(parseTs(prev.ts)) === dayKey(date)
@@ -120,9 +121,15 @@ function renderMessage(item, prev, date, me) {
     header.append(time);
     li.append(header);
   }
-  const body = el('div', 'msg-text');
-  appendLinkified(body, item.text);
-  li.append(body);
+  if (item.text) {
+    const body = el('div', 'msg-text');
+    appendLinkified(body, item.text);
+    li.append(body);
+  }
+  if (item.file && renderFile) {
+    li.classList.add('has-file');
+    li.append(renderFile(item.file));
+  }
   return li;
 }
 
@@ -144,7 +151,8 @@ export function renderPending(pending, handlers) {
   header.append(el('span', 'msg-state', pending.state === 'failed' ? `not sent: ${pending.error}` : 'sending…'));
   li.append(header);
   const body = el('div', 'msg-text');
-  appendLinkified(body, pending.text);
+  appendLinkified(body, pending.text ?? '');
+  if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
   li.append(body);
   if (pending.state === 'failed') {
     const actions = el('div', 'msg-actions');

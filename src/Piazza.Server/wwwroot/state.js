@@ -47,7 +47,7 @@ export class Conversation {
     for (const m of messages) {
       if (typeof m.seq !== 'number' || this.seqs.has(m.seq)) continue;
       this.seqs.add(m.seq);
-      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: m.text, ts: m.ts, sort: [m.seq, 0, 0] });
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: m.text, file: m.file, ts: m.ts, sort: [m.seq, 0, 0] });
     }
     if (added.length === 0) return added;
     const appendOnly = added.every((a) => a.seq > this.maxSeq);
