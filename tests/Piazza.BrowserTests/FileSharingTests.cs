@@ -108,6 +108,44 @@ public sealed class FileSharingTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUploadWhoseConnectionIsResetMidwayAsksTheServerWhereItGotAndCompletes()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        var alice = await chromium.OpenAsync(server);
+        await alice.RegisterAsync("alice");
+        var bob = await chromium.OpenAsync(server);
+        await bob.RegisterAsync("bob");
+        var path = Path.Combine(_folder, "archive.bin");
+        await File.WriteAllBytesAsync(path, RandomNumberGenerator.GetBytes(9_000_000)); // three chunks
+        var methods = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var cut = 0;
+        await alice.Page.RouteAsync(new System.Text.RegularExpressions.Regex("/api/uploads"), async route =>
+        {
+            methods.Enqueue(route.Request.Method);
+            if (route.Request.Method == "PATCH" && route.Request.Headers["upload-offset"] != "0" && Interlocked.Exchange(ref cut, 1) == 0)
+            {
+                await route.AbortAsync("connectionreset"); // the second chunk's connection breaks
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await alice.Page.Locator("#file-input").SetInputFilesAsync(path);
+
+        var bobCard = bob.Page.Locator("#messages .msg .file-card");
+        await Expect(bobCard.Locator(".file-name")).ToHaveTextAsync("archive.bin", new() { Timeout = 30_000 });
+        Assert.Equal(1, cut);
+        Assert.Contains("HEAD", methods); // resumed from the server's offset, not from the start
+        Assert.Single(methods, m => m == "POST");
+        var download = await bob.Page.RunAndWaitForDownloadAsync(() => bobCard.ClickAsync());
+        var saved = Path.Combine(_folder, "bob-archive.bin");
+        await download.SaveAsAsync(saved);
+        Assert.Equal(Sha256Of(path), Sha256Of(saved));
+    }
+
+    [Fact]
     public async Task CancellingAnUploadRemovesItTerminatesItOnTheServerAndSendsNothing()
     {
         await using var server = await TestServer.StartAsync();
