@@ -41,4 +41,5 @@ public static class HubErrors
     public const string NoSuchUser = "no_such_user";
     public const string Forbidden = "forbidden";
     public const string ServerError = "server_error";
+    public const string TooManyRooms = "too_many_rooms";
 }
