@@ -106,7 +106,8 @@ public sealed class FloodControl : IAsyncDisposable
             return null;
         }
 
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        // Tokens arrive on the partitioned limiter's 100 ms tick, so the honest wait is the bucket's plus one tick.
+        var wait = (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100);
         return new HubError(HubErrors.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
     }
 }
