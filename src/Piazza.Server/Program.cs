@@ -22,6 +22,8 @@ var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port (pa
 var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate (chain) file; reloaded when it changes" };
 var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file for --tls-cert" };
 var devTls = new Option<bool?>("--dev-tls") { Description = "make (once) and use a self-signed certificate in the data folder; prints its fingerprint" };
+var tlsReload = new Option<double?>("--tls-reload-interval") { Description = "seconds between checks of the certificate files for a change, at a handshake (default 2)" };
+var tlsHandshake = new Option<double?>("--tls-handshake-timeout") { Description = "seconds a client has to finish the TLS handshake (default 10)" };
 var maxMessageChars = new Option<int?>("--max-message-chars") { Description = "longest message text in characters (default 4000)" };
 var maxRooms = new Option<int?>("--max-rooms-per-user") { Description = "rooms one user may be in at once (default 100; 0 no limit)" };
 var messagesPerSecond = new Option<double?>("--messages-per-second") { Description = "messages per connection per second (default 5; 0 no limit)" };
@@ -39,7 +41,7 @@ var connectionBurst = new Option<int?>("--connection-burst-per-address") { Descr
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
     port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
-    plainTcp, tlsPort, httpsPort, tlsCert, tlsKey, devTls,
+    plainTcp, tlsPort, httpsPort, tlsCert, tlsKey, devTls, tlsReload, tlsHandshake,
     maxMessageChars, maxRooms, messagesPerSecond, messageBurst, accountMessagesPerSecond, accountMessageBurst,
     framesPerSecond, frameBurst, floodRefusals, floodWindow, maxConnections, connectionRate, connectionBurst,
 };
@@ -71,6 +73,8 @@ root.SetAction(async (parse, cancellationToken) =>
     Set(nameof(ServerOptions.TlsCert), parse.GetValue(tlsCert));
     Set(nameof(ServerOptions.TlsKey), parse.GetValue(tlsKey));
     Set(nameof(ServerOptions.DevTls), parse.GetValue(devTls));
+    Set(nameof(ServerOptions.TlsReloadInterval), parse.GetValue(tlsReload) is { } r ? TimeSpan.FromSeconds(r) : null);
+    Set(nameof(ServerOptions.TlsHandshakeTimeout), parse.GetValue(tlsHandshake) is { } t ? TimeSpan.FromSeconds(t) : null);
     Set(nameof(ServerOptions.MaxMessageChars), parse.GetValue(maxMessageChars));
     Set(nameof(ServerOptions.MaxRoomsPerUser), parse.GetValue(maxRooms));
     Set(nameof(ServerOptions.MessagesPerSecond), parse.GetValue(messagesPerSecond));

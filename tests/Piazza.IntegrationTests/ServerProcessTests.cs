@@ -37,7 +37,7 @@ public class ServerProcessTests
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, process.ExitCode);
         foreach (var flag in new[] { "--port", "--http-port", "--bind", "--data", "--max-line-bytes", "--idle-timeout", "--hello-timeout", "--motd", "--allow-guests", "--console",
-            "--plain-tcp", "--tls-port", "--https-port", "--tls-cert", "--tls-key", "--dev-tls", "--max-message-chars", "--max-rooms-per-user",
+            "--plain-tcp", "--tls-port", "--https-port", "--tls-cert", "--tls-key", "--dev-tls", "--tls-reload-interval", "--tls-handshake-timeout", "--max-message-chars", "--max-rooms-per-user",
             "--messages-per-second", "--message-burst", "--account-messages-per-second", "--account-message-burst", "--frames-per-second",
             "--frame-burst", "--flood-refusals", "--flood-window", "--max-connections-per-address", "--connections-per-second-per-address",
             "--connection-burst-per-address" })
