@@ -51,6 +51,9 @@ trap cleanup EXIT
 start_server() { # dll [data folder]: a fresh process; a fresh data folder unless one is given
   local data=${2:-}
   [[ -n $data ]] || data=$(mktemp -d "$OUT/data.XXXXXX")
+  # Load comes from one address as fast as it can: the flood and per-address limits would measure themselves.
+  PIAZZA_MESSAGESPERSECOND=0 PIAZZA_ACCOUNTMESSAGESPERSECOND=0 PIAZZA_FRAMESPERSECOND=0 \
+    PIAZZA_MAXCONNECTIONSPERADDRESS=0 PIAZZA_CONNECTIONSPERSECONDPERADDRESS=0 \
   dotnet "$1" --port "$PIAZZA_PORT" --bind 127.0.0.1 --data "$data" </dev/null >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   wait_for_port "$PIAZZA_PORT"

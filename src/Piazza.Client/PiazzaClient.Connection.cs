@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Piazza.Protocol;
 
 namespace Piazza.Client;
@@ -11,7 +13,7 @@ public sealed partial class PiazzaClient
     private const string HelloId = "hello";
 
     /// <summary>One TCP connection and its read loop; a reconnect makes a new one.</summary>
-    private sealed class Link(Socket socket, NetworkStream stream) : IDisposable
+    private sealed class Link(Socket socket, Stream stream) : IDisposable
     {
         public Socket Socket { get; } = socket;
 
@@ -60,7 +62,13 @@ public sealed partial class PiazzaClient
             throw new PiazzaException(PiazzaException.Unreachable, $"cannot connect to {Options.Host}:{Options.Port}: {why}");
         }
 
-        var link = new Link(socket, new NetworkStream(socket, ownsSocket: true));
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (Options.Tls)
+        {
+            stream = await AuthenticateAsync(stream, timeout.Token).ConfigureAwait(false);
+        }
+
+        var link = new Link(socket, stream);
         link.Reading = ReadLoopAsync(link);
         ServerFrame answer;
         try
@@ -84,6 +92,24 @@ public sealed partial class PiazzaClient
         _link = link;
         SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {answer.User}");
         return link;
+    }
+
+    /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaException.TlsFailed"/> with the reason.</summary>
+    private async Task<Stream> AuthenticateAsync(Stream network, CancellationToken cancellationToken)
+    {
+        var verifier = new TlsVerifier(Options);
+        var tls = new SslStream(network, leaveInnerStreamOpen: false, verifier.Validate);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Options.Host }, cancellationToken).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            var why = verifier.Refusal ?? (ex is OperationCanceledException ? "timed out" : ex.Message);
+            throw new PiazzaException(PiazzaException.TlsFailed, $"TLS with {Options.Host}:{Options.Port} failed: {why}");
+        }
     }
 
     /// <summary>

@@ -46,6 +46,21 @@ public sealed record PiazzaClientOptions
 
     /// <summary>Longest line accepted from the server. Default: four times the protocol default.</summary>
     public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes * 4;
+
+    /// <summary>
+    /// Connect with TLS (the server's TLS port, default 7443). The certificate is verified against the system's trust
+    /// store and <see cref="Host"/>, unless <see cref="CaFile"/>, <see cref="Fingerprint"/> or <see cref="Insecure"/> say otherwise.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>A PEM file of certificates to trust as roots (a private CA, or a self-signed server certificate).</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>The server certificate's SHA-256 fingerprint (hex, colons allowed): trusted exactly, whoever signed it.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>Accept any certificate. For tests only: it gives up on knowing whom you talk to.</summary>
+    public bool Insecure { get; init; }
 }
 
 /// <summary>Where the client stands.</summary>
@@ -74,4 +89,6 @@ public sealed class PiazzaException(string code, string message) : Exception(mes
 
     /// <summary>Code used when file transfers are not possible for this session (a guest, or no HTTP door).</summary>
     public const string FilesUnavailable = "files_unavailable";
+    /// <summary>Code used when the TLS handshake failed, e.g. the server's certificate is not trusted.</summary>
+    public const string TlsFailed = "tls_failed";
 }

@@ -33,6 +33,11 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
         }
 
+        if (Flood.TryAcquireMessage(session) is { } throttled)
+        {
+            return throttled;
+        }
+
         var user = session.User;
         Conversation conversation;
         string? recipient = null;

@@ -38,9 +38,15 @@ public sealed partial class ChatHub
             }
         }
 
-        if (!user.AddRoom(key))
+        if (user.IsInRoom(key))
         {
             return HubResult<string>.Ok(chatRoom.Name);
+        }
+
+        if (!user.TryAddRoom(key, _options.MaxRoomsPerUser))
+        {
+            // A concurrent join of the same room from another device got there first: not an error.
+            return user.IsInRoom(key) ? HubResult<string>.Ok(chatRoom.Name) : new HubError(HubErrors.TooManyRooms, $"you are in {_options.MaxRoomsPerUser} rooms already; leave one first");
         }
 
         if (user.IsRegistered)

@@ -43,7 +43,11 @@ public sealed partial class ChatHub : IAsyncDisposable
         _hasher = new PasswordHasher(options.PasswordIterations);
         _throttle = new LoginThrottle(time);
         _log = new MessageLog(store, DeliverDurable, ex => observer?.StoreFailed(ex));
+        Flood = new Limits.FloodControl(options.Flood);
     }
+
+    /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync"/> applies (messages).</summary>
+    public Limits.FloodControl Flood { get; }
 
     public bool IsShuttingDown => _shuttingDown;
 
@@ -86,6 +90,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         _shuttingDown = true;
         await _log.DisposeAsync().ConfigureAwait(false);
+        await Flood.DisposeAsync().ConfigureAwait(false);
         _hashing.Dispose();
     }
 

@@ -23,6 +23,12 @@ public sealed record ChatHubOptions
 
     /// <summary>Private conversations attached at login (most recent first). Default 50.</summary>
     public int ConversationsOnLogin { get; init; } = 50;
+
+    /// <summary>Rooms one user may be in at once (the lobby included); a join beyond it is <c>too_many_rooms</c>. Default 100; 0 means no limit.</summary>
+    public int MaxRoomsPerUser { get; init; } = 100;
+
+    /// <summary>Message and frame rates and the flooding disconnect (docs/security.md).</summary>
+    public Limits.FloodLimits Flood { get; init; } = new();
 }
 
 /// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>

@@ -58,6 +58,15 @@ public sealed class ChatUser
         }
     }
 
+    /// <summary>Adds a room unless the user is in <paramref name="max"/> rooms already (0: no limit); false when full or already in it.</summary>
+    internal bool TryAddRoom(string roomKey, int max)
+    {
+        lock (_gate)
+        {
+            return (max <= 0 || _rooms.Count < max) && _rooms.Add(roomKey);
+        }
+    }
+
     internal bool RemoveRoom(string roomKey)
     {
         lock (_gate)

@@ -42,4 +42,5 @@ public static class HubErrors
     public const string Forbidden = "forbidden";
     public const string ServerError = "server_error";
     public const string NoSuchFile = "no_such_file";
+    public const string TooManyRooms = "too_many_rooms";
 }

@@ -9,6 +9,9 @@ public static class ProtocolConstants
     /// <summary>The native TCP door's default port.</summary>
     public const int DefaultPort = 7070;
 
+    /// <summary>The native door's default port over TLS.</summary>
+    public const int DefaultTlsPort = 7443;
+
     /// <summary>Default maximum line length in bytes (64 KiB), excluding the line terminator.</summary>
     public const int DefaultMaxLineBytes = 64 * 1024;
 
@@ -74,6 +77,14 @@ public static class ErrorCodes
 
     /// <summary>A <c>send</c> names a file that does not exist (or was deleted).</summary>
     public const string NoSuchFile = "no_such_file";
+    /// <summary>A join beyond the rooms-per-user limit.</summary>
+    public const string TooManyRooms = "too_many_rooms";
+
+    /// <summary>Sent just before the server closes a connection that kept sending after <c>rate_limited</c>.</summary>
+    public const string Flooding = "flooding";
+
+    /// <summary>Sent (native door) just before closing a connection over the per-address connection limits.</summary>
+    public const string TooManyConnections = "too_many_connections";
 }
 
 /// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>
@@ -85,6 +96,9 @@ public static class LeaveReasons
     public const string Kicked = "kicked";
     public const string Shutdown = "shutdown";
     public const string SlowConsumer = "slow_consumer";
+
+    /// <summary>Disconnected for flooding (kept sending after <c>rate_limited</c>).</summary>
+    public const string Flooding = "flooding";
 
     /// <summary>The user left the room on purpose (<c>leave</c>).</summary>
     public const string Left = "left";

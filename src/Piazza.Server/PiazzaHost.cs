@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -14,7 +15,9 @@ using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Server.Console;
 using Piazza.Server.Files;
+using Piazza.Server.Limits;
 using Piazza.Server.Tcp;
+using Piazza.Server.Tls;
 using Piazza.Server.Web;
 using Piazza.Storage.Sqlite;
 
@@ -27,11 +30,24 @@ public sealed class DoorEndpoints
 
     internal ListenOptions? Http { get; set; }
 
+    internal ListenOptions? NativeTls { get; set; }
+
+    internal ListenOptions? Https { get; set; }
+
     /// <summary>Where the HTTP door (page, WebSocket, API) listens; null when it is off.</summary>
     public IPEndPoint? HttpEndPoint => Http?.EndPoint as IPEndPoint;
 
-    /// <summary>Where the native TCP door listens.</summary>
-    public IPEndPoint NativeTcpEndPoint => (IPEndPoint)(NativeTcp?.EndPoint ?? throw new InvalidOperationException("the native TCP door is not configured"));
+    /// <summary>Where the HTTPS door (page, WSS, API) listens; null without a certificate or when it is off.</summary>
+    public IPEndPoint? HttpsEndPoint => Https?.EndPoint as IPEndPoint;
+
+    /// <summary>Where the plain native TCP door listens; null with <c>--plain-tcp false</c>.</summary>
+    public IPEndPoint? PlainTcpEndPoint => NativeTcp?.EndPoint as IPEndPoint;
+
+    /// <summary>Where the native door over TLS listens; null without a certificate.</summary>
+    public IPEndPoint? TlsEndPoint => NativeTls?.EndPoint as IPEndPoint;
+
+    /// <summary>Where the native TCP door listens (plain if on, else TLS).</summary>
+    public IPEndPoint NativeTcpEndPoint => PlainTcpEndPoint ?? TlsEndPoint ?? throw new InvalidOperationException("the native TCP door is not configured");
 }
 
 /// <summary>Builds the Piazza host: one Kestrel server carrying every door, the hub and the background services.</summary>
@@ -80,16 +96,59 @@ public static class PiazzaHost
                 System.Console.Out));
         }
 
+        if (options.TlsKey is not null && options.TlsCert is null)
+        {
+            throw new ArgumentException("--tls-key needs --tls-cert");
+        }
+
+        if (options.TlsCert is not null && options.TlsKey is null)
+        {
+            throw new ArgumentException("--tls-cert needs --tls-key (the PEM private key file)");
+        }
+
+        if (!options.PlainTcp && !options.TlsEnabled)
+        {
+            throw new ArgumentException("--plain-tcp false leaves no native door: give --tls-cert/--tls-key or --dev-tls");
+        }
+
+        builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseAddress(options.Bind), options.Port, listen =>
+            // Every listener, present or future, is guarded by the per-address limits before any protocol work.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
+                kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().OnConnectionAsync(connection, next)));
+            var address = ParseAddress(options.Bind);
+            if (options.PlainTcp)
             {
-                listen.UseConnectionHandler<NativeTcpConnectionHandler>();
-                endpoints.NativeTcp = listen;
-            });
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    listen.UseConnectionHandler<NativeTcpConnectionHandler>();
+                    endpoints.NativeTcp = listen;
+                });
+            }
+
             if (options.HttpPort >= 0)
             {
-                kestrel.Listen(ParseAddress(options.Bind), options.HttpPort, listen => endpoints.Http = listen);
+                kestrel.Listen(address, options.HttpPort, listen => endpoints.Http = listen);
+            }
+
+            if (options.TlsEnabled)
+            {
+                kestrel.Listen(address, options.TlsPort, listen =>
+                {
+                    UseTls(listen, kestrel, options, "tls");
+                    listen.UseConnectionHandler<NativeTcpConnectionHandler>();
+                    endpoints.NativeTls = listen;
+                });
+                if (options.HttpsPort >= 0)
+                {
+                    kestrel.Listen(address, options.HttpsPort, listen =>
+                    {
+                        UseTls(listen, kestrel, options, "https");
+                        endpoints.Https = listen;
+                    });
+                }
             }
         });
 
@@ -106,6 +165,55 @@ public static class PiazzaHost
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
         return app;
+    }
+
+    /// <summary>
+    /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up) and a log line for
+    /// a connection that never completed the handshake (a plaintext client, a scanner, an untrusting client).
+    /// </summary>
+    private static void UseTls(ListenOptions listen, KestrelServerOptions kestrel, ServerOptions options, string door)
+    {
+        listen.Use(next => async connection =>
+        {
+            await next(connection).ConfigureAwait(false);
+            if (!connection.Items.ContainsKey(TlsHandshakeLog.Completed))
+            {
+                TlsHandshakeLog.Failed(kestrel.ApplicationServices.GetRequiredService<ILogger<CertificateSource>>(), connection.RemoteEndPoint?.ToString() ?? "unknown", door);
+            }
+        });
+        listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<CertificateSource>().Current,
+            HandshakeTimeout = options.TlsHandshakeTimeout,
+        });
+        listen.Use(next => connection =>
+        {
+            connection.Items[TlsHandshakeLog.Completed] = true;
+            return next(connection);
+        });
+    }
+
+    private static CertificateSource CreateCertificateSource(ServerOptions options, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger<CertificateSource>();
+        string certificate, key;
+        if (options.TlsCert is not null)
+        {
+            (certificate, key) = (options.TlsCert, options.TlsKey!);
+        }
+        else
+        {
+            var made = DevCertificate.Ensure(options.Data);
+            (certificate, key) = (made.Certificate, made.Key);
+            if (made.Created)
+            {
+                TlsHandshakeLog.DevCertificateCreated(logger, Path.GetFullPath(certificate));
+            }
+        }
+
+        var source = new CertificateSource(certificate, key, options.TlsReloadInterval, logger);
+        TlsHandshakeLog.CertificateLoaded(logger, Path.GetFullPath(certificate), source.Current.Subject, source.Fingerprint);
+        return source;
     }
 
     /// <summary>Maps <c>PIAZZA_PORT=7171</c> to the key <c>Piazza:PORT</c> (keys are case-insensitive).</summary>
@@ -128,7 +236,14 @@ public static class PiazzaHost
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        Directory.CreateDirectory(app.Services.GetRequiredService<ServerOptions>().Data);
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        Directory.CreateDirectory(options.Data);
+        if (options.TlsEnabled)
+        {
+            // Load (or make) the certificate now, so a bad file fails the start with a clear line, not the first client.
+            app.Services.GetRequiredService<CertificateSource>();
+        }
+
         await app.Services.GetRequiredService<ChatHub>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         await app.Services.GetRequiredService<UploadService>().SweepAsync(cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

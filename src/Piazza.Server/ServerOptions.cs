@@ -79,6 +79,68 @@ public sealed record ServerOptions
 
     /// <summary>How long an unfinished upload is kept after its creation. Default 24 hours.</summary>
     public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>Whether the plain (unencrypted) native TCP door listens on <see cref="Port"/>. Default true; false for encryption-only deployments.</summary>
+    public bool PlainTcp { get; init; } = true;
+
+    /// <summary>Port of the native door over TLS, on when a certificate is configured or <see cref="DevTls"/> is set. Default 7443; 0 picks a free port.</summary>
+    public int TlsPort { get; init; } = ProtocolConstants.DefaultTlsPort;
+
+    /// <summary>Port of the HTTP door over TLS (page, WSS, API), on with a certificate. Default 8443; 0 picks a free port; -1 turns it off.</summary>
+    public int HttpsPort { get; init; } = 8443;
+
+    /// <summary>PEM certificate (chain) file for TLS; with <see cref="TlsKey"/>. Reloaded when it changes.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>PEM private key file for <see cref="TlsCert"/> (PKCS#8 or the algorithm's own PEM form, unencrypted).</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>Make (once) and use a self-signed certificate in the data folder, for local use. Default false.</summary>
+    public bool DevTls { get; init; }
+
+    /// <summary>How often at most the certificate files are checked for a change (at a TLS handshake). Default 2 s.</summary>
+    public TimeSpan TlsReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Time a client has to complete the TLS handshake. Default 10 s.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connections one address (an IPv6 /64) may hold open at once, over all doors. Default 100; 0 means no limit.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 100;
+
+    /// <summary>New connections one address may open per second, on average, over all doors. Default 10; 0 means no limit.</summary>
+    public double ConnectionsPerSecondPerAddress { get; init; } = 10;
+
+    /// <summary>New connections one address may open at once before the per-second rate applies. Default 30.</summary>
+    public int ConnectionBurstPerAddress { get; init; } = 30;
+
+    /// <summary>Rooms one user may be in at once. Default 100; 0 means no limit.</summary>
+    public int MaxRoomsPerUser { get; init; } = new ChatHubOptions().MaxRoomsPerUser;
+
+    /// <summary>Messages one connection may send per second. Default 5; 0 turns the limit off.</summary>
+    public double MessagesPerSecond { get; init; } = new Core.Limits.FloodLimits().MessagesPerSecond;
+
+    /// <summary>Messages one connection may send at once. Default 20.</summary>
+    public int MessageBurst { get; init; } = new Core.Limits.FloodLimits().MessageBurst;
+
+    /// <summary>Messages one account (all devices and API requests) may send per second. Default 10; 0 turns it off.</summary>
+    public double AccountMessagesPerSecond { get; init; } = new Core.Limits.FloodLimits().AccountMessagesPerSecond;
+
+    /// <summary>Messages one account may send at once. Default 40.</summary>
+    public int AccountMessageBurst { get; init; } = new Core.Limits.FloodLimits().AccountMessageBurst;
+
+    /// <summary>Frames of any type one connection may send per second. Default 20; 0 turns it off.</summary>
+    public double FramesPerSecond { get; init; } = new Core.Limits.FloodLimits().FramesPerSecond;
+
+    /// <summary>Frames one connection may send at once. Default 60.</summary>
+    public int FrameBurst { get; init; } = new Core.Limits.FloodLimits().FrameBurst;
+
+    /// <summary>Refusals within <see cref="FloodWindow"/> after which a connection is disconnected as flooding. Default 30; 0 never.</summary>
+    public int FloodRefusals { get; init; } = new Core.Limits.FloodLimits().RefusalsBeforeDisconnect;
+
+    /// <summary>The window <see cref="FloodRefusals"/> counts in. Default 10 s.</summary>
+    public TimeSpan FloodWindow { get; init; } = new Core.Limits.FloodLimits().RefusalWindow;
+
+    /// <summary>Whether a TLS listener is wanted: a certificate is configured or a development one requested.</summary>
+    internal bool TlsEnabled => DevTls || TlsCert is not null;
 
     internal OutboxLimits OutboxLimits => new() { MaxFrames = OutboxMaxFrames, MaxBytes = OutboxMaxBytes };
 
@@ -89,5 +151,17 @@ public sealed record ServerOptions
         AllowGuests = AllowGuests,
         PasswordIterations = PasswordIterations,
         TokenLifetime = TokenLifetime,
+        MaxRoomsPerUser = MaxRoomsPerUser,
+        Flood = new Core.Limits.FloodLimits
+        {
+            MessagesPerSecond = MessagesPerSecond,
+            MessageBurst = MessageBurst,
+            AccountMessagesPerSecond = AccountMessagesPerSecond,
+            AccountMessageBurst = AccountMessageBurst,
+            FramesPerSecond = FramesPerSecond,
+            FrameBurst = FrameBurst,
+            RefusalsBeforeDisconnect = FloodRefusals,
+            RefusalWindow = FloodWindow,
+        },
     };
 }

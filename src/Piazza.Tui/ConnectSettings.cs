@@ -13,6 +13,9 @@ internal enum LoginMode
     Guest,
 }
 
+/// <summary>Connecting with TLS: optionally a CA/self-signed PEM to trust, a pinned SHA-256 fingerprint, or no checks (tests).</summary>
+internal sealed record TlsSettings(string? CaFile, string? Fingerprint, bool Insecure);
+
 /// <summary>Where and as whom to connect; filled from the command line and, in the UI, the login dialog.</summary>
 internal sealed record ConnectSettings(string Host, int Port, string? User)
 {
@@ -30,6 +33,9 @@ internal sealed record ConnectSettings(string Host, int Port, string? User)
     /// <summary><c>--plain</c> only: the room stdin lines go to (joined if needed); null for the lobby.</summary>
     public string? Room { get; init; }
 
+    /// <summary>TLS and how the server's certificate is trusted (<c>--tls</c>, <c>--ca</c>, <c>--fingerprint</c>, <c>--insecure</c>); null for plain TCP.</summary>
+    public TlsSettings? Tls { get; init; }
+
     /// <summary>Whether this connects as a guest (no password is sent).</summary>
     public bool IsGuest => Mode == LoginMode.Guest || (Mode == LoginMode.Auto && string.IsNullOrEmpty(Password));
 
@@ -43,6 +49,10 @@ internal sealed record ConnectSettings(string Host, int Port, string? User)
         Register = Mode == LoginMode.Register,
         ClientName = ClientName,
         Reconnect = reconnect,
+        Tls = Tls is not null,
+        CaFile = Tls?.CaFile,
+        Fingerprint = Tls?.Fingerprint,
+        Insecure = Tls?.Insecure ?? false,
     };
 
     /// <summary>The record without the password, so it is never printed by accident.</summary>

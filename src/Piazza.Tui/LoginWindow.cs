@@ -139,6 +139,7 @@ internal sealed class LoginWindow : Window
             Password = password.Length == 0 ? null : password,
             Mode = mode,
             Room = Settings.Room,
+            Tls = Settings.Tls,
         };
         _connecting = true;
         SetButtonsEnabled(false);

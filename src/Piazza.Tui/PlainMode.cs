@@ -40,7 +40,7 @@ internal static class PlainMode
         catch (PiazzaException ex)
         {
             await error.WriteLineAsync(DescribeConnectFailure(settings, ex)).ConfigureAwait(false);
-            return ex.Code == PiazzaException.Unreachable ? ExitUnreachable : ExitNameRefused;
+            return ex.Code is PiazzaException.Unreachable or PiazzaException.TlsFailed ? ExitUnreachable : ExitNameRefused;
         }
 
         // The event printer and the command loop both add lines; one lock keeps the state and the output whole.
@@ -91,6 +91,7 @@ internal static class PlainMode
         return ex.Code switch
         {
             PiazzaException.Unreachable => $"piazza: {ex.Message}",
+            PiazzaException.TlsFailed => $"piazza: {ex.Message}",
             ErrorCodes.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
             ErrorCodes.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
             ErrorCodes.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",

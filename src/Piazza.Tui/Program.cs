@@ -18,7 +18,7 @@ internal static class Program
         };
         var port = new Option<int>("--port", "-p")
         {
-            Description = "Server port (native protocol door)",
+            Description = "Server port (native protocol door; default 7070, or 7443 with --tls)",
             DefaultValueFactory = _ => ProtocolConstants.DefaultPort,
         };
         port.Validators.Add(result =>
@@ -57,8 +57,29 @@ internal static class Program
                 + "exit codes: 0 done, 1 name or password refused, 2 cannot connect, 3 connection lost, 64 usage",
         };
 
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Connect with TLS; the certificate must be trusted by this system and name --host, unless --ca or --fingerprint says otherwise",
+        };
+        var ca = new Option<string?>("--ca")
+        {
+            Description = "With --tls: trust the certificates in this PEM file (a private CA or the server's self-signed certificate)",
+        };
+        var fingerprint = new Option<string?>("--fingerprint")
+        {
+            Description = "With --tls: trust exactly the certificate with this SHA-256 fingerprint (hex, as the server prints it)",
+        };
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "With --tls: accept any certificate (for tests; you cannot know whom you talk to)",
+        };
+
         var root = new RootCommand("Piazza terminal chat client")
         {
+            tls,
+            ca,
+            fingerprint,
+            insecure,
             host,
             port,
             user,
@@ -81,8 +102,11 @@ internal static class Program
         root.SetAction(async (parse, cancellationToken) =>
         {
             var mode = parse.GetValue(guest) ? LoginMode.Guest : parse.GetValue(register) ? LoginMode.Register : LoginMode.Auto;
-            var settings = new ConnectSettings(parse.GetValue(host) ?? ConnectSettings.DefaultHost, parse.GetValue(port), parse.GetValue(user))
+            var useTls = parse.GetValue(tls) || parse.GetValue(ca) is not null || parse.GetValue(fingerprint) is not null || parse.GetValue(insecure);
+            var portGiven = parse.GetResult(port) is { Implicit: false };
+            var settings = new ConnectSettings(parse.GetValue(host) ?? ConnectSettings.DefaultHost, useTls && !portGiven ? ProtocolConstants.DefaultTlsPort : parse.GetValue(port), parse.GetValue(user))
             {
+                Tls = useTls ? new TlsSettings(parse.GetValue(ca), parse.GetValue(fingerprint), parse.GetValue(insecure)) : null,
                 Password = mode == LoginMode.Guest ? null : parse.GetValue(password),
                 Mode = mode,
                 Room = parse.GetValue(room),

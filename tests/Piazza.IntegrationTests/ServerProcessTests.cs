@@ -36,9 +36,47 @@ public class ServerProcessTests
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, process.ExitCode);
-        foreach (var flag in new[] { "--port", "--http-port", "--bind", "--data", "--max-line-bytes", "--idle-timeout", "--hello-timeout", "--motd", "--allow-guests", "--console" })
+        foreach (var flag in new[] { "--port", "--http-port", "--bind", "--data", "--max-line-bytes", "--idle-timeout", "--hello-timeout", "--motd", "--allow-guests", "--console",
+            "--plain-tcp", "--tls-port", "--https-port", "--tls-cert", "--tls-key", "--dev-tls", "--tls-reload-interval", "--tls-handshake-timeout", "--max-message-chars", "--max-rooms-per-user",
+            "--messages-per-second", "--message-burst", "--account-messages-per-second", "--account-message-burst", "--frames-per-second",
+            "--frame-burst", "--flood-refusals", "--flood-window", "--max-connections-per-address", "--connections-per-second-per-address",
+            "--connection-burst-per-address" })
         {
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Dev_tls_makes_a_certificate_in_the_data_folder_and_prints_its_fingerprint()
+    {
+        var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
+        using var process = Process.Start(ServerProcess.Describe("--port", "0", "--bind", "127.0.0.1", "--data", data, "--dev-tls", "--tls-port", "0", "--https-port", "0"))!;
+        try
+        {
+            _ = process.StandardError.ReadToEndAsync();
+            string? printed = null;
+            var sawTls = false;
+            while (printed is null)
+            {
+                var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+                    ?? throw new InvalidOperationException("the server exited before printing a fingerprint");
+                sawTls |= line.Contains("listening on tls://127.0.0.1:", StringComparison.Ordinal);
+                if (line.StartsWith("TLS certificate SHA-256 fingerprint: ", StringComparison.Ordinal))
+                {
+                    printed = line["TLS certificate SHA-256 fingerprint: ".Length..];
+                }
+            }
+
+            Assert.True(sawTls);
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+                await File.ReadAllTextAsync(Path.Combine(data, "dev-cert.pem")));
+            Assert.Equal(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), printed);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Directory.Delete(data, recursive: true);
         }
     }
 

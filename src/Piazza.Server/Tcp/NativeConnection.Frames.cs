@@ -191,6 +191,24 @@ public sealed partial class NativeConnection
     {
         Log.ProtocolError(_logger, Who, error.Code, error.Message);
         EnqueueError(requestId, error);
+        if (error.Code == ErrorCodes.RateLimited && !_hub.Flood.TryRecordRefusal(this))
+        {
+            DisconnectForFlooding();
+        }
+    }
+
+    /// <summary>A client that keeps sending after <c>rate_limited</c> is told why and closed (after a flush).</summary>
+    private void DisconnectForFlooding()
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return;
+        }
+
+        var limits = _hub.Flood.Limits;
+        Log.Flooding(_logger, Who, limits.RefusalsBeforeDisconnect, limits.RefusalWindow.TotalSeconds);
+        EnqueueError(null, ErrorCodes.Flooding, $"disconnected: more than {limits.RefusalsBeforeDisconnect} requests refused as rate_limited within {limits.RefusalWindow.TotalSeconds:0.#} s");
+        CloseWith(LeaveReasons.Flooding);
     }
 
     private void ReportProtocolError(string? requestId, string code, string message)

@@ -31,6 +31,9 @@ public sealed partial class NativeConnection
         [LoggerMessage(8, LogLevel.Warning, "{Who} is not reading; dropped as a slow consumer")]
         public static partial void SlowConsumer(ILogger logger, string who);
 
+        [LoggerMessage(10, LogLevel.Warning, "{Who} kept flooding (over {Refusals} refusals in {Seconds} s); disconnected")]
+        public static partial void Flooding(ILogger logger, string who, int refusals, double seconds);
+
         [LoggerMessage(9, LogLevel.Error, "Connection {Who} failed")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, string who);
     }

@@ -188,10 +188,23 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
             {
                 while (true)
                 {
+                    if (Volatile.Read(ref _closing) != 0)
+                    {
+                        // Closed while lines were still buffered (flooding, a kick): the rest is not for us to act on.
+                        return Volatile.Read(ref _closeReason) ?? LeaveReasons.Kicked;
+                    }
+
                     var status = framer.TryReadLine(ref buffer, out var line);
                     if (status == LineStatus.NeedMoreData)
                     {
                         break;
+                    }
+
+                    // Every line counts against the frame rate, whatever it holds: garbage must not be free.
+                    if (_hub.Flood.TryAcquireFrame(this) is { } throttled)
+                    {
+                        ReportError(null, throttled);
+                        continue;
                     }
 
                     if (status == LineStatus.TooLong)

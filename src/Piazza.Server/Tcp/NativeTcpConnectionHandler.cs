@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 
@@ -14,7 +15,9 @@ public sealed class NativeTcpConnectionHandler(
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var native = new NativeConnection(connection, "tcp", hub, options, encoder, logger);
+        // The same handler serves the plain port and, behind Kestrel's TLS, the TLS port.
+        var door = connection.Features.Get<ITlsHandshakeFeature>() is null ? "tcp" : "tls";
+        var native = new NativeConnection(connection, door, hub, options, encoder, logger);
         var id = registry.Add(native);
         try
         {

@@ -45,7 +45,7 @@ public static partial class WebSocketDoor
         var transport = new WebSocketTransport(socket);
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         var connection = new NativeConnection(
-            transport, remote, socket.Abort, "ws",
+            transport, remote, socket.Abort, context.Request.IsHttps ? "wss" : "ws",
             services.GetRequiredService<ChatHub>(), options, services.GetRequiredService<JsonLinesEventEncoder>(), logger);
         var registry = services.GetRequiredService<ConnectionRegistry>();
         var id = registry.Add(connection);

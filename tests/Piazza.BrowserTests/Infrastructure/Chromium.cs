@@ -51,11 +51,16 @@ public sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh browser profile (own localStorage) showing the server's page.</summary>
-    public async Task<ChatPage> OpenAsync(TestServer server, int width = 1280, int height = 800, Func<IPage, Task>? beforeLoad = null)
+    /// <summary>
+    /// A fresh browser profile (own localStorage) showing the server's page, from <paramref name="address"/> when given
+    /// (an https address is trusted whatever its certificate: the tests use a self-signed one).
+    /// </summary>
+    public async Task<ChatPage> OpenAsync(TestServer server, int width = 1280, int height = 800, Func<IPage, Task>? beforeLoad = null, Uri? address = null)
     {
+        ArgumentNullException.ThrowIfNull(server);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            IgnoreHTTPSErrors = address?.Scheme == "https",
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
             TimezoneId = "Europe/Rome",
@@ -68,7 +73,7 @@ public sealed class Chromium : IAsyncDisposable
             await beforeLoad(page);
         }
 
-        await page.GotoAsync(server.HttpBase.ToString());
+        await page.GotoAsync((address ?? server.HttpBase).ToString());
         return chat;
     }
 

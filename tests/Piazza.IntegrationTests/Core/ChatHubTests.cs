@@ -64,7 +64,9 @@ public sealed class ChatHubTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "hub.db") });
-        _hub = new ChatHub(_store, new ChatHubOptions { PasswordIterations = 1000 }, TimeProvider.System);
+        // Flood limits off: these tests send as fast as they can on purpose (LimitsTests prove the limits).
+        var noFloodLimits = new Piazza.Core.Limits.FloodLimits { MessagesPerSecond = 0, AccountMessagesPerSecond = 0, FramesPerSecond = 0 };
+        _hub = new ChatHub(_store, new ChatHubOptions { PasswordIterations = 1000, Flood = noFloodLimits }, TimeProvider.System);
         await _hub.InitializeAsync();
     }
 

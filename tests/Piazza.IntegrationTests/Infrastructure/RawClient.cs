@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -18,14 +19,14 @@ public sealed class RawClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     private readonly TcpClient? _tcp;
-    private readonly NetworkStream? _stream;
+    private readonly Stream? _stream;
     private readonly StreamReader? _reader;
     private readonly ClientWebSocket? _webSocket;
 
-    private RawClient(TcpClient tcp)
+    private RawClient(TcpClient tcp, Stream? stream = null)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream ?? tcp.GetStream();
         _reader = new StreamReader(_stream, new UTF8Encoding(false), false, 1 << 16);
     }
 
@@ -44,16 +45,31 @@ public sealed class RawClient : IAsyncDisposable
         return new RawClient(tcp);
     }
 
-    /// <summary>Opens the WebSocket door (<c>ws://…/ws</c>), optionally sending an Origin header.</summary>
-    public static async Task<RawClient> ConnectWebSocketAsync(Uri httpBase, string? origin = null)
+    /// <summary>Connects to the native door over TLS, trusting the server's certificate as <paramref name="validate"/> decides.</summary>
+    public static async Task<RawClient> ConnectTlsAsync(int port, RemoteCertificateValidationCallback validate)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync("127.0.0.1", port);
+        var tls = new SslStream(tcp.GetStream(), false, validate);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "127.0.0.1" });
+        return new RawClient(tcp, tls);
+    }
+
+    /// <summary>Opens the WebSocket door (<c>ws://…/ws</c>, or <c>wss://</c> for an https base), optionally sending an Origin header.</summary>
+    public static async Task<RawClient> ConnectWebSocketAsync(Uri httpBase, string? origin = null, RemoteCertificateValidationCallback? validate = null)
     {
         var socket = new ClientWebSocket();
+        if (validate is not null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = validate;
+        }
+
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);
         }
 
-        var uri = new UriBuilder(httpBase) { Scheme = "ws", Path = "/ws" }.Uri;
+        var uri = new UriBuilder(httpBase) { Scheme = httpBase.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new RawClient(socket);
     }
@@ -192,6 +208,7 @@ public sealed class RawClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _reader?.Dispose();
+        _stream?.Dispose();
         _tcp?.Dispose();
         _webSocket?.Dispose();
         return ValueTask.CompletedTask;

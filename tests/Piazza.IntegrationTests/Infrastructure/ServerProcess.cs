@@ -33,6 +33,11 @@ public static partial class ServerProcess
     {
         var info = Describe("--port", "0", "--bind", "127.0.0.1", "--data", data);
         info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
+
+        // Bursts of sends measure durability here, not flood control.
+        info.Environment["PIAZZA_MESSAGESPERSECOND"] = "0";
+        info.Environment["PIAZZA_ACCOUNTMESSAGESPERSECOND"] = "0";
+        info.Environment["PIAZZA_FRAMESPERSECOND"] = "0";
         var process = Process.Start(info)!;
         _ = process.StandardError.ReadToEndAsync();
         while (true)

@@ -18,7 +18,15 @@ public sealed class TestServer : IAsyncDisposable
         DataDirectory = dataDirectory;
         EndPoint = app.Services.GetRequiredService<DoorEndpoints>().NativeTcpEndPoint;
         HttpEndPoint = app.Services.GetRequiredService<DoorEndpoints>().HttpEndPoint;
+        TlsEndPoint = app.Services.GetRequiredService<DoorEndpoints>().TlsEndPoint;
+        HttpsEndPoint = app.Services.GetRequiredService<DoorEndpoints>().HttpsEndPoint;
     }
+
+    /// <summary>The native door over TLS; null unless the server was started with a certificate.</summary>
+    public IPEndPoint? TlsEndPoint { get; }
+
+    /// <summary>The HTTPS door; null unless the server was started with a certificate.</summary>
+    public IPEndPoint? HttpsEndPoint { get; }
 
     public IPEndPoint EndPoint { get; }
 
@@ -39,8 +47,15 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
         => StartInAsync(Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N")), settings);
 
+    /// <summary>Starts a server whose log lines go to <paramref name="log"/> (for tests that check what is logged).</summary>
+    public static Task<TestServer> StartLoggingAsync(CapturedLog log, params (string Key, string Value)[] settings)
+        => StartInAsync(Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N")), log, settings);
+
     /// <summary>Starts a server on an existing data folder (a restart keeps its database).</summary>
-    public static async Task<TestServer> StartInAsync(string data, params (string Key, string Value)[] settings)
+    public static Task<TestServer> StartInAsync(string data, params (string Key, string Value)[] settings)
+        => StartInAsync(data, null, settings);
+
+    private static async Task<TestServer> StartInAsync(string data, CapturedLog? log, (string Key, string Value)[] settings)
     {
         Directory.CreateDirectory(data);
         var overrides = new Dictionary<string, string?>
@@ -57,6 +72,14 @@ public sealed class TestServer : IAsyncDisposable
             // A hello stalled for more than 10 s was seen under load (see the closing note); tests that are about
             // the hello deadline set their own short one.
             ["Piazza:HelloTimeout"] = "00:01:00",
+
+            // Tests send thousands of messages and open hundreds of connections from 127.0.0.1 as fast as they can;
+            // the production limits are proven by LimitsTests and BadInputTests, which set their own.
+            ["Piazza:MessagesPerSecond"] = "0",
+            ["Piazza:AccountMessagesPerSecond"] = "0",
+            ["Piazza:FramesPerSecond"] = "0",
+            ["Piazza:MaxConnectionsPerAddress"] = "0",
+            ["Piazza:ConnectionsPerSecondPerAddress"] = "0",
         };
         foreach (var (key, value) in settings)
         {
@@ -64,7 +87,14 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         // No console logging: dozens of in-process servers writing to one captured stdout only add contention.
-        var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
+        var app = PiazzaHost.Build(overrides, logging =>
+        {
+            logging.ClearProviders();
+            if (log is not null)
+            {
+                logging.AddProvider(log);
+            }
+        });
         await PiazzaHost.StartAsync(app);
         return new TestServer(app, data);
     }

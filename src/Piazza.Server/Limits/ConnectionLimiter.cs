@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Limits;
+
+/// <summary>
+/// Per-address connection limits, as Kestrel connection middleware on every listener (so every door, present and
+/// future, gets them): how many connections one address may hold open, and how fast it may open new ones. A refused
+/// connection is closed before any protocol or TLS work: the native door first gets an <c>error</c> line
+/// (<c>too_many_connections</c>), the HTTP door a 503; others are simply closed. IPv6 addresses count per /64.
+/// </summary>
+public sealed partial class ConnectionLimiter : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly DoorEndpoints _endpoints;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, int> _open = [];
+    private readonly Dictionary<IPAddress, (long LoggedAt, int Unlogged)> _refusals = [];
+    private readonly PartitionedRateLimiter<IPAddress>? _newConnections;
+
+    public ConnectionLimiter(ServerOptions options, DoorEndpoints endpoints, ILogger<ConnectionLimiter> logger)
+    {
+        _options = options;
+        _endpoints = endpoints;
+        _logger = logger;
+        if (options.ConnectionsPerSecondPerAddress > 0)
+        {
+            var perSecond = options.ConnectionsPerSecondPerAddress;
+            var tokens = Math.Max(1, (int)Math.Round(perSecond * 0.1));
+            var bucket = new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, options.ConnectionBurstPerAddress),
+                TokensPerPeriod = tokens,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / perSecond),
+                QueueLimit = 0,
+            };
+            _newConnections = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => bucket));
+        }
+    }
+
+    /// <summary>Connection middleware: admits the connection or refuses it with a clear line and a log line.</summary>
+    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(next);
+        if (connection.RemoteEndPoint is not IPEndPoint remote)
+        {
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
+        var address = Group(remote.Address);
+        var refusal = Admit(address);
+        if (refusal is not null)
+        {
+            LogRefusal(address, refusal);
+            await RefuseAsync(connection, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            Release(address);
+        }
+    }
+
+    /// <summary>Connections open now from the address (its /64 for IPv6).</summary>
+    public int OpenFrom(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        lock (_gate)
+        {
+            return _open.GetValueOrDefault(Group(address));
+        }
+    }
+
+    private string? Admit(IPAddress address)
+    {
+        if (_newConnections is not null)
+        {
+            using var lease = _newConnections.AttemptAcquire(address);
+            if (!lease.IsAcquired)
+            {
+                return $"too many new connections from your address (limit {_options.ConnectionsPerSecondPerAddress:0.##} per second); try again shortly";
+            }
+        }
+
+        lock (_gate)
+        {
+            var open = _open.GetValueOrDefault(address);
+            if (_options.MaxConnectionsPerAddress > 0 && open >= _options.MaxConnectionsPerAddress)
+            {
+                return $"too many connections from your address (limit {_options.MaxConnectionsPerAddress} at once)";
+            }
+
+            _open[address] = open + 1;
+            return null;
+        }
+    }
+
+    private void Release(IPAddress address)
+    {
+        lock (_gate)
+        {
+            var open = _open.GetValueOrDefault(address) - 1;
+            if (open <= 0)
+            {
+                _open.Remove(address);
+            }
+            else
+            {
+                _open[address] = open;
+            }
+        }
+    }
+
+    private async Task RefuseAsync(ConnectionContext connection, string reason)
+    {
+        var port = (connection.LocalEndPoint as IPEndPoint)?.Port;
+        byte[]? goodbye = null;
+        if (port is not null && port == _endpoints.PlainTcpEndPoint?.Port)
+        {
+            goodbye = FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCodes.TooManyConnections, Message = reason, RetryAfter = 1 });
+        }
+        else if (port is not null && port == _endpoints.HttpEndPoint?.Port)
+        {
+            var body = reason + "\n";
+            goodbye = Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+        }
+
+        try
+        {
+            if (goodbye is not null)
+            {
+                await connection.Transport.Output.WriteAsync(goodbye).ConfigureAwait(false);
+            }
+
+            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the peer is gone already: nothing to tell it
+        }
+    }
+
+    /// <summary>One warning per address per second at most, with the count of refusals not logged since: a flood must not flood the log.</summary>
+    private void LogRefusal(IPAddress address, string reason)
+    {
+        var now = Environment.TickCount64;
+        int unlogged;
+        lock (_gate)
+        {
+            if (_refusals.Count > 10_000)
+            {
+                _refusals.Clear();
+            }
+
+            var record = _refusals.GetValueOrDefault(address);
+            if (record.LoggedAt != 0 && now - record.LoggedAt < 1000)
+            {
+                _refusals[address] = (record.LoggedAt, record.Unlogged + 1);
+                return;
+            }
+
+            unlogged = record.Unlogged;
+            _refusals[address] = (now, 0);
+        }
+
+        Refused(_logger, address.ToString(), reason, unlogged);
+    }
+
+    private static IPAddress Group(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address;
+        }
+
+        // One host usually holds a whole /64; counting per address would let it open 2^64 "addresses".
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_newConnections is not null)
+        {
+            await _newConnections.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(30, LogLevel.Warning, "Refused a connection from {Address}: {Reason} ({Unlogged} more refused since the last line)")]
+    private static partial void Refused(ILogger logger, string address, string reason, int unlogged);
+}

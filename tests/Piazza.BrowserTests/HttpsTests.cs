@@ -1,0 +1,27 @@
+using Piazza.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Piazza.BrowserTests;
+
+/// <summary>The page served over HTTPS talks over WSS, with a protocol client on the plain door in the same room.</summary>
+public sealed class HttpsTests
+{
+    [Fact]
+    public async Task ThePageServedOverHttpsChatsOverWss()
+    {
+        await using var server = await TestServer.StartAsync(("DevTls", "true"), ("TlsPort", "0"), ("HttpsPort", "0"));
+        var (carol, _) = await ProtocolSteps.RegisterAsync(server.Port, "carol");
+        await using var _carol = carol;
+        await using var chromium = await Chromium.LaunchAsync();
+        var alice = await chromium.OpenAsync(server, address: new Uri($"https://127.0.0.1:{server.HttpsEndPoint!.Port}/"));
+        await alice.RegisterAsync("alice");
+        Assert.Equal("https:", await alice.Page.EvaluateAsync<string>("location.protocol"));
+        Assert.Contains(server.Hub.Sessions, s => s.Name == "alice" && s.Connection.Door == "wss");
+
+        await alice.SendAcknowledgedAsync("sent over wss");
+        var seen = await carol.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "alice");
+        Assert.Equal("sent over wss", seen.Str("text"));
+        ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(carol, new { type = "send", room = "lobby", text = "and back", id = "c1" }, "c1"));
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["sent over wss", "and back"]);
+    }
+}
