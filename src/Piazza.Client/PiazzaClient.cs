@@ -160,6 +160,12 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             {
                 await WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (PiazzaException ex) when (ex.Code == ErrorCodes.RateLimited && ex.RetryAfter is { } wait && wait <= Options.MaxRateLimitWait)
+            {
+                // The refused send had no effect; waiting as asked keeps a pasted or piped burst flowing at the server's rate
+                // instead of collecting refusals until the server disconnects us for flooding.
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

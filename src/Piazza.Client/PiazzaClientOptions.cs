@@ -48,6 +48,12 @@ public sealed record PiazzaClientOptions
     public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes * 4;
 
     /// <summary>
+    /// A message refused as <c>rate_limited</c> is sent again after the server's <c>retryAfter</c> when that is at most
+    /// this long; longer waits are reported to the caller. Default 30 s; zero reports every refusal.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Connect with TLS (the server's TLS port, default 7443). The certificate is verified against the system's trust
     /// store and <see cref="Host"/>, unless <see cref="CaFile"/>, <see cref="Fingerprint"/> or <see cref="Insecure"/> say otherwise.
     /// </summary>

@@ -52,6 +52,22 @@ public class LimitsTests
     }
 
     [Fact]
+    public async Task The_client_library_waits_as_told_so_a_burst_flows_at_the_servers_rate_without_a_disconnect()
+    {
+        await using var server = await TestServer.StartAsync(("MessagesPerSecond", "2"), ("MessageBurst", "2"), ("FloodRefusals", "5"));
+        await using var client = new Piazza.Client.PiazzaClient(new Piazza.Client.PiazzaClientOptions { Port = server.Port, User = "paster", Reconnect = false });
+        await client.ConnectAsync();
+        var seqs = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            seqs.Add((await client.SendAsync($"line {i}")).Seq!.Value);
+        }
+
+        Assert.Equal(Range(1, 8), seqs);
+        Assert.Equal(Piazza.Client.ConnectionState.Connected, client.State);
+    }
+
+    [Fact]
     public async Task The_account_rate_spans_devices_and_the_http_api()
     {
         await using var server = await TestServer.StartAsync(("AccountMessagesPerSecond", "0.05"), ("AccountMessageBurst", "4"), ("FloodRefusals", "0"));
