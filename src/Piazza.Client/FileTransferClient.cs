@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Piazza.Protocol;
 
 namespace Piazza.Client;
 
@@ -15,12 +15,8 @@ namespace Piazza.Client;
 /// </summary>
 public sealed class FileTransferClient : IDisposable
 {
-    private const string TusVersion = "1.0.0";
     private const string UploadsPath = "api/uploads";
     private const string FilesPath = "api/files/";
-
-    /// <summary>The header the server puts on the response that completes an upload.</summary>
-    public const string FileIdHeader = "Piazza-File-Id";
 
     /// <summary>tus's status for a chunk whose checksum did not match what arrived.</summary>
     private const int ChecksumMismatch = 460;
@@ -153,21 +149,19 @@ public sealed class FileTransferClient : IDisposable
     private async Task<(Uri Location, string? FileId)> CreateAsync(long length, string name, string? mime, string sha256, CancellationToken cancellationToken)
     {
         using var request = NewRequest(HttpMethod.Post, new Uri(UploadsPath, UriKind.Relative));
-        request.Headers.Add("Upload-Length", length.ToString(CultureInfo.InvariantCulture));
-        var metadata = new List<string> { Meta("filename", name), Meta("sha256", sha256) };
+        request.Headers.Add(TusHeaders.UploadLength, length.ToString(CultureInfo.InvariantCulture));
+        var metadata = new Dictionary<string, string> { ["filename"] = name, ["sha256"] = sha256 };
         if (!string.IsNullOrEmpty(mime))
         {
-            metadata.Add(Meta("filetype", mime));
+            metadata["filetype"] = mime;
         }
 
-        request.Headers.Add("Upload-Metadata", string.Join(',', metadata));
+        request.Headers.Add(TusHeaders.UploadMetadata, TusHeaders.FormatMetadata(metadata));
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "creating the upload", cancellationToken).ConfigureAwait(false);
         var location = response.Headers.Location ?? throw new FileTransferException((int)response.StatusCode, "bad_response", "the server created the upload but sent no Location");
         // tus allows a relative Location; ours resolve against the HTTP door.
         return (new Uri(_http.BaseAddress!, location), FileIdOf(response));
-
-        static string Meta(string key, string value) => key + " " + Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
     }
 
     private async Task<string> SendChunksAsync(Uri location, Stream content, long length, ProgressReporter reporter, CancellationToken cancellationToken)
@@ -238,10 +232,10 @@ public sealed class FileTransferClient : IDisposable
     {
         using var timeout = RequestTimeout(cancellationToken);
         using var request = NewRequest(HttpMethod.Patch, location);
-        request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(SHA256.HashData(buffer.AsSpan(0, count))));
+        request.Headers.Add(TusHeaders.UploadOffset, offset.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(TusHeaders.UploadChecksum, TusHeaders.ChecksumAlgorithm + " " + Convert.ToBase64String(SHA256.HashData(buffer.AsSpan(0, count))));
         request.Content = new ByteArrayContent(buffer, 0, count);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(TusHeaders.OffsetContentType);
         using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "uploading", cancellationToken).ConfigureAwait(false);
         return (OffsetOf(response), FileIdOf(response));
@@ -398,7 +392,7 @@ public sealed class FileTransferClient : IDisposable
     private HttpRequestMessage NewRequest(HttpMethod method, Uri uri)
     {
         var request = new HttpRequestMessage(method, uri);
-        request.Headers.Add("Tus-Resumable", TusVersion);
+        request.Headers.Add(TusHeaders.TusResumable, TusHeaders.Version);
         if (_token() is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -451,12 +445,12 @@ public sealed class FileTransferClient : IDisposable
     }
 
     private static long OffsetOf(HttpResponseMessage response)
-        => response.Headers.TryGetValues("Upload-Offset", out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+        => response.Headers.TryGetValues(TusHeaders.UploadOffset, out var values) && TusHeaders.TryParseLength(values.FirstOrDefault(), out var offset)
             ? offset
             : throw new FileTransferException((int)response.StatusCode, "bad_response", "the server sent no Upload-Offset");
 
     private static string? FileIdOf(HttpResponseMessage response)
-        => response.Headers.TryGetValues(FileIdHeader, out var values) && values.FirstOrDefault() is { Length: > 0 } id ? id : null;
+        => response.Headers.TryGetValues(TusHeaders.FileId, out var values) && values.FirstOrDefault() is { Length: > 0 } id ? id : null;
 
     private static string? NameOf(ContentDispositionHeaderValue? disposition)
     {

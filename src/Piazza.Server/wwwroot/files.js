@@ -133,8 +133,10 @@ function describeError(error) {
 
 /** Fetches a file with the token; `onProgress(received, total)` as the bytes arrive. Resolves with a Blob. */
 export async function fetchFile(file, onProgress = () => {}) {
+  const token = tokenSource();
+  if (!token) throw new Error('log in to open files (guests have no access)');
   const response = await fetch(`api/files/${encodeURIComponent(file.id)}`, {
-    headers: { Authorization: `Bearer ${tokenSource() ?? ''}` },
+    headers: { Authorization: `Bearer ${token}` },
   });
   if (!response.ok) {
     let message = `the server answered ${response.status}`;
