@@ -53,6 +53,11 @@ public sealed partial class ChatHub
             conversation = resolved.Value!;
         }
 
+        if (MuteError(user, conversation) is { } muted)
+        {
+            return muted;
+        }
+
         TaskCompletionSource<MessageEvent>? claim = null;
         if (clientId is not null && user.IsRegistered)
         {
@@ -377,5 +382,5 @@ public sealed partial class ChatHub
     }
 
     private static MessageEvent ToEvent(StoredMessage m, Conversation conversation)
-        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp);
+        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp) { DeletedBy = m.DeletedBy };
 }

@@ -23,6 +23,9 @@ public sealed record ChatHubOptions
 
     /// <summary>Private conversations attached at login (most recent first). Default 50.</summary>
     public int ConversationsOnLogin { get; init; } = 50;
+
+    /// <summary>The first account registered while the server has no admin becomes admin. Default false.</summary>
+    public bool FirstUserIsAdmin { get; init; }
 }
 
 /// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>

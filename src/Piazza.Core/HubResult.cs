@@ -41,4 +41,8 @@ public static class HubErrors
     public const string NoSuchUser = "no_such_user";
     public const string Forbidden = "forbidden";
     public const string ServerError = "server_error";
+    public const string Banned = "banned";
+    public const string Muted = "muted";
+    public const string NoSuchMessage = "no_such_message";
+    public const string NotBanned = "not_banned";
 }

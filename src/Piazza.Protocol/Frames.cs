@@ -25,6 +25,18 @@ public sealed class ClientFrame
     public long? After { get; set; }
     public int? Limit { get; set; }
     public string? Topic { get; set; }
+
+    // Moderation requests.
+    public string? Reason { get; set; }
+    public string? Msg { get; set; }
+    public string? Address { get; set; }
+
+    /// <summary>Ban or mute length in seconds (or <see cref="Until"/>, an ISO 8601 time).</summary>
+    public double? Duration { get; set; }
+    public string? Until { get; set; }
+
+    /// <summary>With <c>topic</c>: true locks the topic to moderators, false unlocks it.</summary>
+    public bool? Lock { get; set; }
 }
 
 /// <summary>
@@ -62,6 +74,14 @@ public sealed class ServerFrame
 
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
+
+    // Moderation.
+    public bool? Locked { get; set; }
+    public IReadOnlyList<string>? Moderators { get; set; }
+    public string? Until { get; set; }
+    public string? Role { get; set; }
+    public bool? Deleted { get; set; }
+    public string? Address { get; set; }
 }
 
 /// <summary>One room in a listing (<c>rooms</c>) or in <c>welcome</c> (name only).</summary>

@@ -16,11 +16,16 @@ var helloTimeout = new Option<double?>("--hello-timeout") { Description = "secon
 var motd = new Option<string?>("--motd") { Description = "message of the day sent on welcome" };
 var allowGuests = new Option<bool?>("--allow-guests") { Description = "let people without an account connect (default true)" };
 var console = new Option<bool?>("--console") { Description = "operator console on stdin (default: when stdin is a terminal)" };
+var firstUserAdmin = new Option<bool?>("--first-user-admin") { Description = "the first account registered while there is no admin becomes admin (default false)" };
+
+// `admin …` subcommands act on the data folder; --data applies to them too.
+data.Recursive = true;
 
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
-    port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
+    port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console, firstUserAdmin,
 };
+root.Subcommands.Add(AdminCommands.Create(data));
 
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -43,6 +48,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Set(nameof(ServerOptions.Motd), parse.GetValue(motd));
     Set(nameof(ServerOptions.AllowGuests), parse.GetValue(allowGuests));
     Set(nameof(ServerOptions.Console), parse.GetValue(console));
+    Set(nameof(ServerOptions.FirstUserIsAdmin), parse.GetValue(firstUserAdmin));
     return await ServerProgram.RunAsync(overrides, cancellationToken).ConfigureAwait(false);
 });
 

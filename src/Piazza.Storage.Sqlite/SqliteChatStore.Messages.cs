@@ -13,19 +13,19 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE sender_account = $account AND client_id = $client_id
         LIMIT 1;
         """;
@@ -266,5 +266,8 @@ public sealed partial class SqliteChatStore
             GetNullableString(r, 5),
             r.GetString(6),
             FromUnixMs(r.GetInt64(7)),
-            GetNullableString(r, 8));
+            GetNullableString(r, 8))
+        {
+            DeletedBy = r.FieldCount > 9 ? GetNullableString(r, 9) : null,
+        };
 }

@@ -13,7 +13,11 @@ public sealed record StoredMessage(
     string? To,
     string Text,
     DateTimeOffset Timestamp,
-    string? ClientId);
+    string? ClientId)
+{
+    /// <summary>Who deleted the message (its text is then empty); null while it stands.</summary>
+    public string? DeletedBy { get; init; }
+}
 
 /// <summary>A registered account. <see cref="Key"/> is the folded name used for uniqueness.</summary>
 public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt);
