@@ -167,6 +167,9 @@ public sealed class WelcomeEvent(string user, bool registered, string? token, IR
     public IReadOnlyList<PresenceEntry> LobbyUsers { get; } = lobbyUsers;
     public string? Motd { get; } = motd;
 
+    /// <summary>The user is a server admin (clients show moderation commands).</summary>
+    public bool Admin { get; init; }
+
     public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80);
 }
 

@@ -397,7 +397,7 @@ public sealed partial class ChatHub
             }
 
             // Rooms by their display names (the case their creator gave them), not their keys.
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, _options.Motd));
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, _options.Motd) { Admin = isAdmin });
             foreach (var room in loaded)
             {
                 await AttachAsync(session, room, ResumePoint(resume, room.Key), cancellationToken).ConfigureAwait(false);

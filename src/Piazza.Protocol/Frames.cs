@@ -82,6 +82,9 @@ public sealed class ServerFrame
     public string? Role { get; set; }
     public bool? Deleted { get; set; }
     public string? Address { get; set; }
+
+    /// <summary>In <c>welcome</c>: the user is a server admin.</summary>
+    public bool? Admin { get; set; }
 }
 
 /// <summary>One room in a listing (<c>rooms</c>) or in <c>welcome</c> (name only).</summary>

@@ -22,6 +22,12 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message's seq in its conversation; null for notices and local lines.</summary>
     public long? Seq { get; init; }
 
+    /// <summary>The message's server id (for /delete); null for notices and local lines.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
+    public bool Deleted { get; init; }
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 

@@ -101,6 +101,27 @@ internal sealed class ConversationState
         return true;
     }
 
+    /// <summary>Replaces a held message with its deleted form; false when the message is not held.</summary>
+    public bool MarkDeleted(long seq, string notice)
+    {
+        var index = _lines.FindIndex(l => l.Seq == seq);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _lines[index] = _lines[index] with { Text = notice, Deleted = true };
+        return true;
+    }
+
+    /// <summary>The newest message still standing, from <paramref name="sender"/> (any sender when null).</summary>
+    public ChatLine? LatestMessageFrom(string? sender)
+        => _lines.LastOrDefault(l => l.MessageId is not null && !l.Deleted
+            && (sender is null || string.Equals(l.Sender, sender, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Folded names of the room's moderators (from the room state and role events).</summary>
+    public SortedSet<string> Moderators { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Appends a notice or local line (no seq).</summary>
     public void AddLine(ChatLine line)
     {

@@ -53,6 +53,7 @@ public sealed class JsonLinesEventEncoder(string serverName) : IEventEncoder
             Rooms = [.. w.Rooms.Select(r => new RoomInfo { Room = r })],
             Users = ToUserInfos(w.LobbyUsers),
             Motd = w.Motd,
+            Admin = w.Admin ? true : null,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
