@@ -121,7 +121,12 @@ function renderMessage(item, prev, date, me) {
     li.append(header);
   }
   const body = el('div', 'msg-text');
-  appendLinkified(body, item.text);
+  if (item.deleted) {
+    li.classList.add('deleted');
+    body.append(el('em', 'msg-deleted', item.deletedBy ? `message deleted by ${item.deletedBy}` : 'message deleted'));
+  } else {
+    appendLinkified(body, item.text);
+  }
   li.append(body);
   return li;
 }
