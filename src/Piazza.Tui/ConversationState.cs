@@ -9,6 +9,7 @@ internal sealed class ConversationState
 {
     private readonly List<ChatLine> _lines = [];
     private readonly HashSet<long> _seqs = [];
+    private readonly Dictionary<long, string> _deleted = [];
     private readonly SortedSet<string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _maxLines;
 
@@ -82,6 +83,12 @@ internal sealed class ConversationState
             return false;
         }
 
+        // A deletion can overtake the message itself (a catch-up page read just before it): apply it on arrival.
+        if (_deleted.TryGetValue(seq, out var notice))
+        {
+            line = line with { Text = notice, Deleted = true };
+        }
+
         if (NewestSeq is null || seq > NewestSeq)
         {
             _lines.Add(line);
@@ -104,6 +111,7 @@ internal sealed class ConversationState
     /// <summary>Replaces a held message with its deleted form; false when the message is not held.</summary>
     public bool MarkDeleted(long seq, string notice)
     {
+        _deleted[seq] = notice;
         var index = _lines.FindIndex(l => l.Seq == seq);
         if (index < 0)
         {

@@ -63,6 +63,19 @@ public sealed class ModerationTuiTests
     }
 
     [Fact]
+    public void A_deletion_that_overtakes_its_message_still_applies()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
+        state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m7", Seq = 7, By = "bob" });
+        state.Apply(new ServerFrame { Type = FrameTypes.History, Room = "lobby", Messages = [
+            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m7", Seq = 7, From = "bob", Text = "regret" }] });
+
+        var line = state.Lines.Single(l => l.Seq == 7);
+        Assert.Equal(("(message deleted by bob)", true), (line.Text, line.Deleted));
+    }
+
+    [Fact]
     public async Task The_owner_deletes_and_kicks_from_the_window_and_sees_the_events()
     {
         await using var server = await TestServer.StartAsync();
