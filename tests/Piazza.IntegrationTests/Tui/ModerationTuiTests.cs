@@ -68,8 +68,13 @@ public sealed class ModerationTuiTests
         var state = new ChatState(now: () => Noon);
         state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
         state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m7", Seq = 7, By = "bob" });
-        state.Apply(new ServerFrame { Type = FrameTypes.History, Room = "lobby", Messages = [
-            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m7", Seq = 7, From = "bob", Text = "regret" }] });
+        state.Apply(new ServerFrame
+        {
+            Type = FrameTypes.History,
+            Room = "lobby",
+            Messages = [
+            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m7", Seq = 7, From = "bob", Text = "regret" }]
+        });
 
         var line = state.Lines.Single(l => l.Seq == 7);
         Assert.Equal(("(message deleted by bob)", true), (line.Text, line.Deleted));
