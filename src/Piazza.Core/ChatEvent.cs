@@ -82,7 +82,13 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>The shared file this message carries, if any.</summary>
     public FileAttachment? File { get; } = file;
 
+    /// <summary>Who deleted the message; its <see cref="Text"/> is then empty.</summary>
+    public string? DeletedBy { get; init; }
+
     public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime));
+
+    /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
+    public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
 }
 
 /// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>
@@ -103,7 +109,13 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     public string? Owner { get; } = owner;
     public IReadOnlyList<PresenceEntry> Users { get; } = users;
 
-    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80);
+    /// <summary>Folded names of the room's moderators.</summary>
+    public IReadOnlyList<string> Moderators { get; init; } = [];
+
+    /// <summary>Whether only moderators may change the topic.</summary>
+    public bool TopicLocked { get; init; }
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70);
 }
 
 /// <summary>A room's topic changed.</summary>
@@ -113,6 +125,9 @@ public sealed class TopicEvent(string room, string? topic, string by, DateTimeOf
     public string? Topic { get; } = topic;
     public string By { get; } = by;
     public DateTimeOffset Timestamp { get; } = timestamp;
+
+    /// <summary>Whether only moderators may change the topic now.</summary>
+    public bool? Locked { get; init; }
 
     public override int EstimatedBytes => 96 + Utf8Bound(Topic) + Utf8Bound(By);
 }
@@ -136,7 +151,10 @@ public sealed class LeftEvent(string room, string user, string reason, string? m
     public string? Message { get; } = message;
     public DateTimeOffset Timestamp { get; } = timestamp;
 
-    public override int EstimatedBytes => 128 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Message);
+    /// <summary>The moderator who removed the user (kicked, banned); null otherwise.</summary>
+    public string? By { get; init; }
+
+    public override int EstimatedBytes => 128 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Message) + Utf8Bound(By);
 }
 
 /// <summary>
@@ -152,6 +170,9 @@ public sealed class WelcomeEvent(string user, bool registered, string? token, IR
     public IReadOnlyList<PresenceEntry> LobbyUsers { get; } = lobbyUsers;
     public string? Motd { get; } = motd;
 
+    /// <summary>The user is a server admin (clients show moderation commands).</summary>
+    public bool Admin { get; init; }
+
     public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80);
 }
 
@@ -165,3 +186,41 @@ public sealed class ShutdownEvent(string message) : ChatEvent
 
 /// <summary>One user present in a room, and since when.</summary>
 public readonly record struct PresenceEntry(string User, DateTimeOffset Since);
+
+/// <summary>A message was deleted: clients drop its text. <see cref="Seq"/> stays taken (no gap).</summary>
+public sealed class DeletedEvent(string room, string messageId, long seq, string by, DateTimeOffset timestamp) : ChatEvent
+{
+    public string Room { get; } = room;
+    public string MessageId { get; } = messageId;
+    public long Seq { get; } = seq;
+    public string By { get; } = by;
+    public DateTimeOffset Timestamp { get; } = timestamp;
+
+    public override int EstimatedBytes => 160 + Utf8Bound(Room) + Utf8Bound(By);
+}
+
+/// <summary>
+/// A moderation action others should see: <c>kicked</c>/<c>banned</c> (told to the target), <c>muted</c>,
+/// <c>unmuted</c> and <c>role</c> (told to the room). <see cref="Kind"/> is the wire type.
+/// </summary>
+public sealed class ModerationEvent(string kind, string? room, string user, string by, string? reason, DateTimeOffset? until, DateTimeOffset timestamp) : ChatEvent
+{
+    public const string Kicked = "kicked";
+    public const string Banned = "banned";
+    public const string Muted = "muted";
+    public const string Unmuted = "unmuted";
+    public const string RoleChanged = "role";
+
+    public string Kind { get; } = kind;
+    public string? Room { get; } = room;
+    public string User { get; } = user;
+    public string By { get; } = by;
+    public string? Reason { get; } = reason;
+    public DateTimeOffset? Until { get; } = until;
+    public DateTimeOffset Timestamp { get; } = timestamp;
+
+    /// <summary>With <see cref="RoleChanged"/>: <c>moderator</c> or <c>member</c>; with a server ban of an address, the address.</summary>
+    public string? Detail { get; init; }
+
+    public override int EstimatedBytes => 192 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(By) + Utf8Bound(Reason) + Utf8Bound(Detail);
+}

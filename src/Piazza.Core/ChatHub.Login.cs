@@ -64,6 +64,11 @@ public sealed partial class ChatHub
     public async Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (UserNamePolicy.IsValid(user, out _) && ServerBanError(UserNamePolicy.Fold(user!), connection.RemoteAddress, isAdmin: false) is { } banned)
+        {
+            return banned;
+        }
+
         var created = await CreateAccountAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
         if (!created.Succeeded)
         {
@@ -195,7 +200,13 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.AuthFailed, "the token is invalid, expired or revoked");
         }
 
-        var user = new ChatUser(account.Name, registered: true);
+        var isAdmin = await _store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
+        if (ServerBanError(account.Key, sink.RemoteAddress, isAdmin) is { } banned)
+        {
+            return banned;
+        }
+
+        var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin };
         foreach (var room in await _store.RoomsOfAsync(account.Key, cancellationToken).ConfigureAwait(false))
         {
             user.AddRoom(room);
@@ -260,6 +271,11 @@ public sealed partial class ChatHub
             await _store.AddMemberAsync(LobbyName, key, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_options.FirstUserIsAdmin)
+        {
+            await MaybeFirstAdminAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+
         return HubResult<AccountRecord>.Ok(account);
     }
 
@@ -318,6 +334,13 @@ public sealed partial class ChatHub
     private async Task<HubResult<ChatSession>> AdmitAsync(
         IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, CancellationToken cancellationToken)
     {
+        // Admins are read at each login, so `piazza-server admin create` on a running server takes effect at the next one.
+        var isAdmin = registered && await _store.IsAdminAsync(UserNamePolicy.Fold(name), cancellationToken).ConfigureAwait(false);
+        if (ServerBanError(UserNamePolicy.Fold(name), connection.RemoteAddress, isAdmin) is { } banned)
+        {
+            return banned;
+        }
+
         ChatUser user;
         ChatSession session;
         lock (_usersGate)
@@ -338,6 +361,7 @@ public sealed partial class ChatHub
                 _online[nameKey] = user;
             }
 
+            user.IsAdmin = isAdmin;
             session = new ChatSession(user, connection, _time.GetUtcNow(), token);
             user.AddSession(session);
         }
@@ -373,7 +397,7 @@ public sealed partial class ChatHub
             }
 
             // Rooms by their display names (the case their creator gave them), not their keys.
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, _options.Motd));
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, _options.Motd) { Admin = isAdmin });
             foreach (var room in loaded)
             {
                 await AttachAsync(session, room, ResumePoint(resume, room.Key), cancellationToken).ConfigureAwait(false);

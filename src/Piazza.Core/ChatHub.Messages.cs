@@ -64,6 +64,11 @@ public sealed partial class ChatHub
             conversation = resolved.Value!;
         }
 
+        if (MuteError(user, conversation) is { } muted)
+        {
+            return muted;
+        }
+
         TaskCompletionSource<MessageEvent>? claim = null;
         if (clientId is not null && user.IsRegistered)
         {
@@ -388,5 +393,5 @@ public sealed partial class ChatHub
     }
 
     private static MessageEvent ToEvent(StoredMessage m, Conversation conversation)
-        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp, m.File);
+        => new(m.MessageId, m.Seq, conversation.Key, conversation.Name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy };
 }

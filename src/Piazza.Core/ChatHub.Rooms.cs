@@ -22,6 +22,11 @@ public sealed partial class ChatHub
 
         var key = RoomNamePolicy.Fold(room!);
         var user = session.User;
+        if (RoomBanError(user, key, room!) is { } banned)
+        {
+            return banned;
+        }
+
         var chatRoom = await LoadAsync(key).ConfigureAwait(false) as ChatRoom;
         if (chatRoom is null)
         {
@@ -108,7 +113,7 @@ public sealed partial class ChatHub
         return listings;
     }
 
-    /// <summary>Sets a room's topic (its owner only); everyone in the room hears <c>topic</c>.</summary>
+    /// <summary>Sets a room's topic (a locked topic: its owner and moderators only); everyone in the room hears <c>topic</c>.</summary>
     public async Task<HubResult<string>> SetTopicAsync(ChatSession session, string? room, string? topic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -119,9 +124,9 @@ public sealed partial class ChatHub
         }
 
         var chatRoom = (ChatRoom)resolved.Value!;
-        if (chatRoom.Owner != session.User.Key)
+        if (!ModerationPolicy.CanSetTopic(RankIn(chatRoom, session.User), chatRoom.TopicLocked))
         {
-            return new HubError(HubErrors.Forbidden, $"only the owner of '{chatRoom.Name}' can set its topic");
+            return new HubError(HubErrors.Forbidden, $"the topic of '{chatRoom.Name}' is locked: only its owner and moderators can set it");
         }
 
         var text = string.IsNullOrWhiteSpace(topic) ? null : topic.Trim();

@@ -68,6 +68,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        _bans.Load(await _store.ActiveBansAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
 
         // Verifying against this when an account does not exist makes "no such user" cost what "wrong password" costs.
         _dummyHash = _hasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
@@ -92,6 +93,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         await _log.DisposeAsync().ConfigureAwait(false);
         await Flood.DisposeAsync().ConfigureAwait(false);
         _hashing.Dispose();
+        _adminGate.Dispose();
     }
 
     /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
@@ -128,8 +130,11 @@ public sealed partial class ChatHub : IAsyncDisposable
         DropSlowConsumers(overflowed);
     }
 
-    /// <summary>Removes a user (every device) from the server, telling each room why; the connections close after flushing.</summary>
-    public async Task<bool> KickAsync(string user, string? reason)
+    /// <summary>
+    /// Removes a user (every device) from the server, telling each room why; the connections are told <c>kicked</c>
+    /// and close after flushing. For the operator console; recorded in the audit log as <paramref name="by"/>.
+    /// </summary>
+    public async Task<bool> KickAsync(string user, string? reason, string by = OperatorName)
     {
         ChatUser? target;
         lock (_usersGate)
@@ -142,22 +147,8 @@ public sealed partial class ChatHub : IAsyncDisposable
             return false;
         }
 
-        var overflowed = new List<ChatSession>();
-        foreach (var key in target.Rooms)
-        {
-            if (await LoadAsync(key).ConfigureAwait(false) is ChatRoom room)
-            {
-                room.RemoveUser(target, "kicked", reason, _time.GetUtcNow(), overflowed);
-            }
-        }
-
-        foreach (var session in target.Sessions)
-        {
-            Disconnect(session, "kicked");
-            session.Connection.Close(flush: true);
-        }
-
-        DropSlowConsumers(overflowed);
+        await RemoveFromServerAsync(target, "kicked", reason, by, ModerationEvent.Kicked, null, connections: null).ConfigureAwait(false);
+        await AuditAsync(by, "kick", target.Name, null, reason, null, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
@@ -222,6 +213,13 @@ public sealed partial class ChatHub : IAsyncDisposable
         }
 
         var record = await _store.FindRoomAsync(key).ConfigureAwait(false);
-        return record is null ? null : new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, lastSeq, _time);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var room = new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, lastSeq, _time);
+        room.Restore(await _store.RoomModerationAsync(key).ConfigureAwait(false));
+        return room;
     }
 }

@@ -29,6 +29,8 @@ public sealed record ChatHubOptions
 
     /// <summary>Message and frame rates and the flooding disconnect (docs/security.md).</summary>
     public Limits.FloodLimits Flood { get; init; } = new();
+    /// <summary>The first account registered while the server has no admin becomes admin. Default false.</summary>
+    public bool FirstUserIsAdmin { get; init; }
 }
 
 /// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>

@@ -12,6 +12,88 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
 
     public string? Topic { get; private set; } = topic;
 
+    // Moderation state (ChatHub.Moderation): account keys of moderators, mutes by folded name; both under Gate.
+    private readonly HashSet<string> _moderators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Storage.MuteRecord> _mutes = new(StringComparer.Ordinal);
+
+    /// <summary>Whether only moderators may change the topic. New rooms start locked.</summary>
+    public bool TopicLocked { get; private set; } = true;
+
+    /// <summary>Takes the stored moderation state; called before the room is shared.</summary>
+    public void Restore(Storage.RoomModerationRecord record)
+    {
+        lock (Gate)
+        {
+            _moderators.UnionWith(record.Moderators);
+            foreach (var mute in record.Mutes)
+            {
+                _mutes[mute.UserKey] = mute;
+            }
+
+            TopicLocked = record.TopicLocked;
+        }
+    }
+
+    public bool IsModerator(string accountKey)
+    {
+        lock (Gate)
+        {
+            return _moderators.Contains(accountKey);
+        }
+    }
+
+    /// <summary>Makes or revokes a moderator and tells the room; false when nothing changed.</summary>
+    public bool SetModerator(string accountKey, bool moderator, ChatEvent announcement, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            var changed = moderator ? _moderators.Add(accountKey) : _moderators.Remove(accountKey);
+            if (changed)
+            {
+                BroadcastLocked(announcement, overflowed, except: null);
+            }
+
+            return changed;
+        }
+    }
+
+    /// <summary>The mute in force for a user (folded name) at <paramref name="now"/>, if any.</summary>
+    public Storage.MuteRecord? MuteOf(string nameKey, DateTimeOffset now)
+    {
+        lock (Gate)
+        {
+            return _mutes.TryGetValue(nameKey, out var mute) && (mute.ExpiresAt is not { } until || until > now) ? mute : null;
+        }
+    }
+
+    /// <summary>Mutes (a mute record) or unmutes (null) a user and tells the room.</summary>
+    public void SetMute(string nameKey, Storage.MuteRecord? mute, ChatEvent announcement, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            if (mute is null)
+            {
+                _mutes.Remove(nameKey);
+            }
+            else
+            {
+                _mutes[nameKey] = mute;
+            }
+
+            BroadcastLocked(announcement, overflowed, except: null);
+        }
+    }
+
+    /// <summary>Locks or unlocks the topic; the room hears <c>topic</c> with <c>locked</c>.</summary>
+    public void SetTopicLock(bool locked, string by, DateTimeOffset now, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            TopicLocked = locked;
+            BroadcastLocked(new TopicEvent(Name, Topic, by, now) { Locked = locked }, overflowed, except: null);
+        }
+    }
+
     /// <summary>Identity key of the owner: an account key, or a guest's '~' key for the room's lifetime in memory.</summary>
     public string? Owner { get; private set; } = owner;
 
@@ -64,7 +146,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     }
 
     /// <summary>The user leaves the room on every device: all hear <c>left</c>, the user's connections included.</summary>
-    public void RemoveUser(ChatUser user, string reason, string? message, DateTimeOffset now, List<ChatSession> overflowed)
+    public void RemoveUser(ChatUser user, string reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null)
     {
         lock (Gate)
         {
@@ -73,7 +155,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
                 return;
             }
 
-            var left = new LeftEvent(Name, user.Name, reason, message, now);
+            var left = new LeftEvent(Name, user.Name, reason, message, now) { By = by };
             BroadcastLocked(left, overflowed, except: null);
             RemoveSubscribersLocked(s => s.User == user);
         }
@@ -88,7 +170,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             BroadcastLocked(new JoinedEvent(Name, user.Name, time.GetUtcNow()), overflowed, except: user);
         }
 
-        return new RoomStateEvent(Name, Topic, Owner, PresenceLocked());
+        return new RoomStateEvent(Name, Topic, Owner, PresenceLocked()) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked };
     }
 
     protected override void OnDetached(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)

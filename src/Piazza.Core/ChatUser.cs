@@ -28,6 +28,9 @@ public sealed class ChatUser
 
     public bool IsRegistered { get; private set; }
 
+    /// <summary>A server admin (read from the store at login).</summary>
+    public bool IsAdmin { get; internal set; }
+
     public ChatSession[] Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>Keys of the rooms the user is in.</summary>

@@ -43,4 +43,8 @@ public static class HubErrors
     public const string ServerError = "server_error";
     public const string NoSuchFile = "no_such_file";
     public const string TooManyRooms = "too_many_rooms";
+    public const string Banned = "banned";
+    public const string Muted = "muted";
+    public const string NoSuchMessage = "no_such_message";
+    public const string NotBanned = "not_banned";
 }

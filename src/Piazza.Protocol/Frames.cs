@@ -28,6 +28,17 @@ public sealed class ClientFrame
 
     /// <summary>A file to share with a <c>send</c> (only <c>id</c> is read); <c>text</c> may then be empty or absent.</summary>
     public SharedFileInfo? File { get; set; }
+    // Moderation requests.
+    public string? Reason { get; set; }
+    public string? Msg { get; set; }
+    public string? Address { get; set; }
+
+    /// <summary>Ban or mute length in seconds (or <see cref="Until"/>, an ISO 8601 time).</summary>
+    public double? Duration { get; set; }
+    public string? Until { get; set; }
+
+    /// <summary>With <c>topic</c>: true locks the topic to moderators, false unlocks it.</summary>
+    public bool? Lock { get; set; }
 }
 
 /// <summary>
@@ -66,6 +77,16 @@ public sealed class ServerFrame
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
 
+    // Moderation.
+    public bool? Locked { get; set; }
+    public IReadOnlyList<string>? Moderators { get; set; }
+    public string? Until { get; set; }
+    public string? Role { get; set; }
+    public bool? Deleted { get; set; }
+    public string? Address { get; set; }
+
+    /// <summary>In <c>welcome</c>: the user is a server admin.</summary>
+    public bool? Admin { get; set; }
     /// <summary>The file a <c>message</c> carries.</summary>
     public SharedFileInfo? File { get; set; }
 

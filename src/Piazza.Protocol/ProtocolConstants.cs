@@ -50,6 +50,24 @@ public static class FrameTypes
     public const string Topic = "topic";
     public const string History = "history";
     public const string Room = "room";
+
+    // Moderation (docs/protocol.md, "Moderation"): requests...
+    public const string Kick = "kick";
+    public const string Ban = "ban";
+    public const string Unban = "unban";
+    public const string Mute = "mute";
+    public const string Unmute = "unmute";
+    public const string Op = "op";
+    public const string Deop = "deop";
+    public const string Delete = "delete";
+
+    // ...and the events they cause.
+    public const string Deleted = "deleted";
+    public const string Kicked = "kicked";
+    public const string Banned = "banned";
+    public const string Muted = "muted";
+    public const string Unmuted = "unmuted";
+    public const string Role = "role";
 }
 
 /// <summary>The <c>code</c> values of <c>error</c> frames; docs/protocol.md explains each.</summary>
@@ -85,6 +103,10 @@ public static class ErrorCodes
 
     /// <summary>Sent (native door) just before closing a connection over the per-address connection limits.</summary>
     public const string TooManyConnections = "too_many_connections";
+    public const string Banned = "banned";
+    public const string Muted = "muted";
+    public const string NoSuchMessage = "no_such_message";
+    public const string NotBanned = "not_banned";
 }
 
 /// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>
@@ -99,6 +121,8 @@ public static class LeaveReasons
 
     /// <summary>Disconnected for flooding (kept sending after <c>rate_limited</c>).</summary>
     public const string Flooding = "flooding";
+    /// <summary>A moderator banned the user (from the room, or from the server).</summary>
+    public const string Banned = "banned";
 
     /// <summary>The user left the room on purpose (<c>leave</c>).</summary>
     public const string Left = "left";

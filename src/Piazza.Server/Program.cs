@@ -41,14 +41,20 @@ var maxConnections = new Option<int?>("--max-connections-per-address") { Descrip
 var connectionRate = new Option<double?>("--connections-per-second-per-address") { Description = "new connections per address per second (default 10; 0 no limit)" };
 var connectionBurst = new Option<int?>("--connection-burst-per-address") { Description = "new connections per address at once before the rate applies (default 30)" };
 
+var firstUserAdmin = new Option<bool?>("--first-user-admin") { Description = "the first account registered while there is no admin becomes admin (default false)" };
+
+// `admin …` subcommands act on the data folder; --data applies to them too.
+data.Recursive = true;
+
 var root = new RootCommand("Piazza chat server: the native TCP door (protocol v1) with an operator console.")
 {
-    port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console,
+    port, httpPort, bind, data, maxLine, idle, helloTimeout, motd, allowGuests, console, firstUserAdmin,
     maxFileBytes, userQuotaBytes, maxConcurrentUploads,
     plainTcp, tlsPort, httpsPort, tlsCert, tlsKey, devTls, tlsReload, tlsHandshake,
     maxMessageChars, maxRooms, messagesPerSecond, messageBurst, accountMessagesPerSecond, accountMessageBurst,
     framesPerSecond, frameBurst, floodRefusals, floodWindow, maxConnections, connectionRate, connectionBurst,
 };
+root.Subcommands.Add(AdminCommands.Create(data));
 
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -95,6 +101,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Set(nameof(ServerOptions.MaxConnectionsPerAddress), parse.GetValue(maxConnections));
     Set(nameof(ServerOptions.ConnectionsPerSecondPerAddress), parse.GetValue(connectionRate));
     Set(nameof(ServerOptions.ConnectionBurstPerAddress), parse.GetValue(connectionBurst));
+    Set(nameof(ServerOptions.FirstUserIsAdmin), parse.GetValue(firstUserAdmin));
     return await ServerProgram.RunAsync(overrides, cancellationToken).ConfigureAwait(false);
 });
 

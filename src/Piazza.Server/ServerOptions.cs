@@ -62,6 +62,9 @@ public sealed record ServerOptions
     /// <summary>Lifetime of session tokens. Default 30 days.</summary>
     public TimeSpan TokenLifetime { get; init; } = new ChatHubOptions().TokenLifetime;
 
+    /// <summary>The first account registered while there is no admin becomes server admin. Default false.</summary>
+    public bool FirstUserIsAdmin { get; init; }
+
     /// <summary>Operator console on stdin: null means "when stdin is a terminal".</summary>
     public bool? Console { get; init; }
 
@@ -163,5 +166,6 @@ public sealed record ServerOptions
             RefusalsBeforeDisconnect = FloodRefusals,
             RefusalWindow = FloodWindow,
         },
+        FirstUserIsAdmin = FirstUserIsAdmin,
     };
 }

@@ -15,19 +15,19 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns} FROM messages
+        SELECT {MessageColumns}, deleted_by FROM messages
         WHERE sender_account = $account AND client_id = $client_id
         LIMIT 1;
         """;
@@ -303,5 +303,8 @@ public sealed partial class SqliteChatStore
             r.GetString(6),
             FromUnixMs(r.GetInt64(7)),
             GetNullableString(r, 8),
-            r.IsDBNull(9) ? null : new FileAttachment(r.GetString(9), r.GetString(10), r.GetInt64(11), r.GetString(12), r.GetString(13)));
+            r.IsDBNull(9) ? null : new FileAttachment(r.GetString(9), r.GetString(10), r.GetInt64(11), r.GetString(12), r.GetString(13)))
+        {
+            DeletedBy = r.FieldCount > 14 ? GetNullableString(r, 14) : null,
+        };
 }

@@ -106,5 +106,59 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX uploads_by_owner ON uploads (owner) WHERE file_id IS NULL;
             """),
+
+        // Moderation: roles, bans, mutes, topic locks, deletions and the audit log.
+        new(3, """
+            CREATE TABLE server_admins (
+                account_key TEXT    NOT NULL PRIMARY KEY REFERENCES accounts (key) ON DELETE CASCADE,
+                granted_at  INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE room_moderators (
+                room_key    TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+                account_key TEXT NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                PRIMARY KEY (room_key, account_key)
+            ) WITHOUT ROWID;
+
+            -- Rooms start topic-locked (only moderators change the topic), as the owner-only rule was before.
+            ALTER TABLE rooms ADD COLUMN topic_locked INTEGER NOT NULL DEFAULT 1;
+
+            -- room_key NULL: a server-wide ban. kind 'user' targets a folded user name, 'address' an IP address.
+            CREATE TABLE bans (
+                id         INTEGER PRIMARY KEY,
+                room_key   TEXT    NULL,
+                kind       TEXT    NOT NULL CHECK (kind IN ('user', 'address')),
+                target     TEXT    NOT NULL,
+                reason     TEXT    NULL,
+                by_user    TEXT    NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NULL
+            );
+            CREATE INDEX bans_by_target ON bans (kind, target);
+
+            CREATE TABLE room_mutes (
+                room_key   TEXT    NOT NULL,
+                user_key   TEXT    NOT NULL,
+                reason     TEXT    NULL,
+                by_user    TEXT    NOT NULL,
+                expires_at INTEGER NULL,
+                PRIMARY KEY (room_key, user_key)
+            ) WITHOUT ROWID;
+
+            -- A deleted message keeps its seq (no gap) but loses its text.
+            ALTER TABLE messages ADD COLUMN deleted_by TEXT NULL;
+            CREATE INDEX messages_by_id ON messages (message_id);
+
+            CREATE TABLE audit_log (
+                id      INTEGER PRIMARY KEY,
+                at      INTEGER NOT NULL,
+                actor   TEXT    NOT NULL,
+                action  TEXT    NOT NULL,
+                target  TEXT    NULL,
+                room    TEXT    NULL,
+                reason  TEXT    NULL,
+                detail  TEXT    NULL
+            );
+            """),
     ];
 }

@@ -8,6 +8,12 @@ internal abstract record ChatCommand
         + "/password OLD NEW, /help, /quit. "
         + "Start a message with // to send a leading slash.";
 
+    /// <summary>Shown by /help to admins and to a room's owner and moderators.</summary>
+    public const string ModerationHelpText =
+        "Moderation: /kick USER [REASON], /ban USER [DURATION] [REASON], /unban USER, /mute USER [DURATION] [REASON], /unmute USER, "
+        + "/op USER, /deop USER, /lock, /unlock (the topic), /delete [USER] (the latest message; yours without USER). "
+        + "Admins: /gkick USER [REASON], /gban USER|ADDRESS [DURATION] [REASON], /gunban USER|ADDRESS. DURATION: 30s, 10m, 2h, 7d.";
+
     /// <summary>The answer to /who as one line, sorted so it reads the same as the user list.</summary>
     public static string FormatUsers(IEnumerable<string> users)
     {
@@ -70,6 +76,21 @@ internal abstract record ChatCommand
             "/CANCEL" => new Cancel(),
             "/PASSWORD" when words.Length == 2 => new Password(words[0], words[1]),
             "/PASSWORD" => new Usage("/password OLD NEW"),
+            "/KICK" => Moderation("kick", rest, serverWide: false, takesDuration: false, takesReason: true, "/kick USER [REASON]"),
+            "/GKICK" => Moderation("kick", rest, serverWide: true, takesDuration: false, takesReason: true, "/gkick USER [REASON]"),
+            "/BAN" => Moderation("ban", rest, serverWide: false, takesDuration: true, takesReason: true, "/ban USER [DURATION] [REASON]"),
+            "/GBAN" => Moderation("ban", rest, serverWide: true, takesDuration: true, takesReason: true, "/gban USER|ADDRESS [DURATION] [REASON]"),
+            "/UNBAN" => Moderation("unban", rest, serverWide: false, takesDuration: false, takesReason: false, "/unban USER"),
+            "/GUNBAN" => Moderation("unban", rest, serverWide: true, takesDuration: false, takesReason: false, "/gunban USER|ADDRESS"),
+            "/MUTE" => Moderation("mute", rest, serverWide: false, takesDuration: true, takesReason: true, "/mute USER [DURATION] [REASON]"),
+            "/UNMUTE" => Moderation("unmute", rest, serverWide: false, takesDuration: false, takesReason: false, "/unmute USER"),
+            "/OP" => Moderation("op", rest, serverWide: false, takesDuration: false, takesReason: false, "/op USER"),
+            "/DEOP" => Moderation("deop", rest, serverWide: false, takesDuration: false, takesReason: false, "/deop USER"),
+            "/LOCK" when words.Length == 0 => new Lock(true),
+            "/UNLOCK" when words.Length == 0 => new Lock(false),
+            "/LOCK" or "/UNLOCK" => new Usage(name.ToLowerInvariant()),
+            "/DELETE" or "/DEL" when words.Length <= 1 => new Delete(words.Length == 0 ? null : words[0].TrimStart('@')),
+            "/DELETE" or "/DEL" => new Usage("/delete [USER]"),
             _ => new Unknown(parts[0]),
         };
     }
@@ -77,6 +98,84 @@ internal abstract record ChatCommand
     /// <summary>A path typed with quotes around it (to keep spaces visible) means the same without them.</summary>
     private static string Unquote(string path)
         => path.Length >= 2 && (path[0] == '"' || path[0] == '\'') && path[^1] == path[0] ? path[1..^1] : path;
+    /// <summary><c>USER [DURATION] [REASON]</c> for a moderation command.</summary>
+    private static ChatCommand Moderation(string type, string rest, bool serverWide, bool takesDuration, bool takesReason, string syntax)
+    {
+        var parts = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            return new Usage(syntax);
+        }
+
+        var remainder = parts.Length > 1 ? parts[1] : "";
+        double? duration = null;
+        if (takesDuration && remainder.Split(' ', 2, StringSplitOptions.TrimEntries) is [var first, ..] && TryParseDuration(first, out var seconds))
+        {
+            duration = seconds;
+            remainder = remainder[first.Length..].Trim();
+        }
+
+        if (!takesReason && remainder.Length > 0)
+        {
+            return new Usage(syntax);
+        }
+
+        return new Moderate(type, parts[0].TrimStart('@'), serverWide, duration, remainder.Length == 0 ? null : remainder);
+    }
+
+    /// <summary>A duration like <c>90</c> (seconds), <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>7d</c> or <c>2w</c>, in seconds.</summary>
+    public static bool TryParseDuration(string text, out double seconds)
+    {
+        seconds = 0;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var unit = char.ToLowerInvariant(text[^1]);
+        var scale = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, 'w' => 604800, _ => 0 };
+        var digits = scale == 0 ? text : text[..^1];
+        if (scale == 0)
+        {
+            scale = 1;
+        }
+
+        if (digits.Length is 0 or > 9 || !digits.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        seconds = long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) * (double)scale;
+        return seconds > 0;
+    }
+
+    /// <summary>
+    /// A moderation request (<c>kick</c>, <c>ban</c>, <c>unban</c>, <c>mute</c>, <c>unmute</c>, <c>op</c>, <c>deop</c>) in the
+    /// current room, or server-wide (<paramref name="ServerWide"/>; the target may then be an address).
+    /// </summary>
+    public sealed record Moderate(string Type, string Target, bool ServerWide, double? Duration, string? Reason) : ChatCommand
+    {
+        /// <summary>The request frame, in <paramref name="room"/> unless server-wide (where an IP address means an address ban).</summary>
+        public Piazza.Protocol.ClientFrame ToFrame(string room)
+        {
+            var isAddress = ServerWide && System.Net.IPAddress.TryParse(Target, out _);
+            return new Piazza.Protocol.ClientFrame
+            {
+                Type = Type,
+                Room = ServerWide ? null : room,
+                User = isAddress ? null : Target,
+                Address = isAddress ? Target : null,
+                Duration = Duration,
+                Reason = Reason,
+            };
+        }
+    }
+
+    /// <summary>Delete the latest standing message of <paramref name="User"/> (null: one's own) in the current conversation.</summary>
+    public sealed record Delete(string? User) : ChatCommand;
+
+    /// <summary>Lock (true) or unlock the current room's topic.</summary>
+    public sealed record Lock(bool Locked) : ChatCommand;
 
     public sealed record None : ChatCommand;
 

@@ -24,6 +24,11 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
 
     /// <summary>The file a message shares (its summary is already part of <see cref="Text"/>); null otherwise.</summary>
     public Piazza.Protocol.SharedFileInfo? File { get; init; }
+    /// <summary>The message's server id (for /delete); null for notices and local lines.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
+    public bool Deleted { get; init; }
 
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;

@@ -149,6 +149,8 @@ internal sealed class ChatState
                 entered.Owner = frame.Owner;
                 entered.Users.Clear();
                 entered.Users.UnionWith((frame.Users ?? []).Select(u => u.User));
+                entered.Moderators.Clear();
+                entered.Moderators.UnionWith(frame.Moderators ?? []);
                 UsersChanged?.Invoke(entered);
                 TopicChanged?.Invoke(entered);
                 break;
@@ -182,6 +184,57 @@ internal sealed class ChatState
                 break;
             case FrameTypes.Error:
                 AddError(frame.Message ?? frame.Code ?? "error");
+                break;
+            case FrameTypes.Deleted or FrameTypes.Kicked or FrameTypes.Banned or FrameTypes.Muted or FrameTypes.Unmuted or FrameTypes.Role:
+                ApplyModeration(frame);
+                break;
+        }
+    }
+
+    /// <summary>The user is a server admin (from <c>welcome</c>).</summary>
+    public bool IsAdmin { get; private set; }
+
+    /// <summary>Whether moderation commands are worth offering in a conversation: admins, and a room's owner and moderators.</summary>
+    public bool CanModerate(ConversationState conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return IsAdmin || (!conversation.IsPrivate
+            && (string.Equals(conversation.Owner, Self, StringComparison.OrdinalIgnoreCase) || conversation.Moderators.Contains(Self)));
+    }
+
+    /// <summary>deleted, kicked, banned, muted, unmuted and role events: a line that says who did what, and state changes.</summary>
+    private void ApplyModeration(ServerFrame frame)
+    {
+        var reason = string.IsNullOrEmpty(frame.Reason) ? "" : $": {frame.Reason}";
+        var until = frame.Until is { } end && DateTimeOffset.TryParse(end, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? $" until {at.LocalDateTime:yyyy-MM-dd HH:mm}"
+            : "";
+        var self = string.Equals(frame.User, Self, StringComparison.OrdinalIgnoreCase);
+        switch (frame.Type)
+        {
+            case FrameTypes.Deleted when frame.Room is { } room && frame.Seq is { } seq:
+                if (Find(room) is { } holder && holder.MarkDeleted(seq, $"(message deleted by {frame.By})"))
+                {
+                    LinesReplaced?.Invoke(holder);
+                }
+
+                break;
+            case FrameTypes.Kicked:
+                AddLine(Current, new ChatLine(TimeOf(frame), ChatLineKind.Error, frame.By, $"you were disconnected from the server by {frame.By}{reason}"));
+                break;
+            case FrameTypes.Banned:
+                var where = frame.Room is { } bannedFrom ? $"from {bannedFrom}" : "from the server";
+                AddLine(frame.Room is { } r && Find(r) is { } c ? c : Current, new ChatLine(TimeOf(frame), ChatLineKind.Error, frame.By, $"you were banned {where} by {frame.By}{until}{reason}"));
+                break;
+            case FrameTypes.Muted or FrameTypes.Unmuted:
+                var verb = frame.Type == FrameTypes.Muted ? "muted" : "unmuted";
+                AddLine(Ensure(RoomOf(frame)), new ChatLine(TimeOf(frame), ChatLineKind.System, frame.By, $"{(self ? "you were" : frame.User + " was")} {verb} by {frame.By}{(verb == "muted" ? until : "")}{reason}"));
+                break;
+            case FrameTypes.Role when frame.User is { } user:
+                var roomState = Ensure(RoomOf(frame));
+                var moderator = frame.Role == "moderator";
+                _ = moderator ? roomState.Moderators.Add(user) : roomState.Moderators.Remove(user);
+                AddLine(roomState, new ChatLine(TimeOf(frame), ChatLineKind.System, frame.By, $"{frame.By} {(moderator ? "made" : "removed")} {user} {(moderator ? "a moderator" : "as moderator")}"));
                 break;
         }
     }
@@ -230,6 +283,7 @@ internal sealed class ChatState
     private void ApplyWelcome(ServerFrame frame)
     {
         Self = frame.User ?? Self;
+        IsAdmin = frame.Admin == true;
         var rooms = (frame.Rooms ?? []).Select(r => r.Room).ToList();
         if (rooms.Count == 0)
         {
@@ -301,10 +355,13 @@ internal sealed class ChatState
     private bool AddMessage(ConversationState conversation, ServerFrame frame, bool history, bool raiseReplaced = true)
     {
         var own = string.Equals(frame.From, Self, StringComparison.OrdinalIgnoreCase);
-        var line = new ChatLine(TimeOf(frame), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, frame.From, ChatLine.MessageText(frame.Text, frame.File))
+        var deleted = frame.Deleted == true;
+        var line = new ChatLine(TimeOf(frame), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, frame.From, deleted ? "(message deleted)" : ChatLine.MessageText(frame.Text, frame.File))
         {
             Seq = frame.Seq,
-            File = frame.File,
+            File = deleted ? null : frame.File,
+            MessageId = frame.Id,
+            Deleted = deleted,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {
@@ -354,6 +411,15 @@ internal sealed class ChatState
         }
 
         var reason = string.IsNullOrEmpty(frame.Reason) ? "" : $" ({frame.Reason})";
+        if (frame.By is { } by && frame.Reason is LeaveReasons.Kicked or LeaveReasons.Banned)
+        {
+            // A moderator removed them: say who and why, as clearly as the event allows.
+            var why = string.IsNullOrEmpty(frame.Message) ? "" : $": {frame.Message}";
+            var who = string.Equals(left, Self, StringComparison.OrdinalIgnoreCase) ? "you were" : $"{left} was";
+            AddLine(conversation, new ChatLine(TimeOf(frame), ChatLineKind.Left, left, $"{who} {frame.Reason} from {room} by {by}{why}"));
+            return;
+        }
+
         AddLine(conversation, new ChatLine(TimeOf(frame), ChatLineKind.Left, left, $"{left} left{reason}"));
     }
 

@@ -249,6 +249,11 @@ internal sealed partial class ChatWindow : Window
                 break;
             case ChatCommand.Help:
                 _state.AddSystem(ChatCommand.HelpText);
+                if (_state.CanModerate(conversation))
+                {
+                    _state.AddSystem(ChatCommand.ModerationHelpText);
+                }
+
                 _state.AddSystem("Keys: Enter sends; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Tab moves between "
                     + "input, rooms and messages (PgUp/PgDn scroll; PgUp at the top loads older messages); Esc quits.");
                 _state.AddSystem("Files: /upload PATH shares a file here (progress below; it resumes after a lost connection), "
@@ -324,6 +329,33 @@ internal sealed partial class ChatWindow : Window
                 break;
             case ChatCommand.Cancel:
                 CancelTransfers();
+                break;
+            case ChatCommand.Moderate moderate when conversation.IsPrivate && !moderate.ServerWide:
+                _state.AddError($"/{moderate.Type} works in rooms only");
+                break;
+            case ChatCommand.Moderate moderate:
+                _ = RunAsync($"/{moderate.Type} {moderate.Target} failed", async () =>
+                {
+                    await _client.RequestAsync(moderate.ToFrame(conversation.Id)).ConfigureAwait(false);
+                    Post(() => _state.AddSystem($"{moderate.Type} {moderate.Target}: done"));
+                });
+                break;
+            case ChatCommand.Lock lockTopic when conversation.IsPrivate:
+                _state.AddError("/lock works in rooms only");
+                break;
+            case ChatCommand.Lock lockTopic:
+                _ = RunAsync(lockTopic.Locked ? "/lock failed" : "/unlock failed", () => _client.RequestAsync(
+                    new ClientFrame { Type = FrameTypes.Topic, Room = conversation.Id, Lock = lockTopic.Locked }));
+                break;
+            case ChatCommand.Delete delete:
+                var target = conversation.LatestMessageFrom(delete.User ?? _state.Self);
+                if (target?.MessageId is not { } messageId)
+                {
+                    _state.AddError(delete.User is null ? "no message of yours to delete here" : $"no message from {delete.User} to delete here");
+                    break;
+                }
+
+                _ = RunAsync("/delete failed", () => _client.RequestAsync(new ClientFrame { Type = FrameTypes.Delete, Room = conversation.Id, Msg = messageId }));
                 break;
             case ChatCommand.Usage usage:
                 _state.AddError($"usage: {usage.Syntax}");

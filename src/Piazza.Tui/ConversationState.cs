@@ -9,6 +9,7 @@ internal sealed class ConversationState
 {
     private readonly List<ChatLine> _lines = [];
     private readonly HashSet<long> _seqs = [];
+    private readonly Dictionary<long, string> _deleted = [];
     private readonly SortedSet<string> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _maxLines;
 
@@ -82,6 +83,12 @@ internal sealed class ConversationState
             return false;
         }
 
+        // A deletion can overtake the message itself (a catch-up page read just before it): apply it on arrival.
+        if (_deleted.TryGetValue(seq, out var notice))
+        {
+            line = line with { Text = notice, Deleted = true };
+        }
+
         if (NewestSeq is null || seq > NewestSeq)
         {
             _lines.Add(line);
@@ -100,6 +107,28 @@ internal sealed class ConversationState
         Trim();
         return true;
     }
+
+    /// <summary>Replaces a held message with its deleted form; false when the message is not held.</summary>
+    public bool MarkDeleted(long seq, string notice)
+    {
+        _deleted[seq] = notice;
+        var index = _lines.FindIndex(l => l.Seq == seq);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _lines[index] = _lines[index] with { Text = notice, Deleted = true };
+        return true;
+    }
+
+    /// <summary>The newest message still standing, from <paramref name="sender"/> (any sender when null).</summary>
+    public ChatLine? LatestMessageFrom(string? sender)
+        => _lines.LastOrDefault(l => l.MessageId is not null && !l.Deleted
+            && (sender is null || string.Equals(l.Sender, sender, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Folded names of the room's moderators (from the room state and role events).</summary>
+    public SortedSet<string> Moderators { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Appends a notice or local line (no seq).</summary>
     public void AddLine(ChatLine line)

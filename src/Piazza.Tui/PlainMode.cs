@@ -215,6 +215,16 @@ internal static class PlainMode
                     case ChatCommand.Cancel:
                         printer.AddError("transfers run one at a time here; nothing to cancel");
                         break;
+                    case ChatCommand.Moderate moderate:
+                        await client.RequestAsync(moderate.ToFrame(room), cancellationToken).ConfigureAwait(false);
+                        printer.AddSystem($"{moderate.Type} {moderate.Target}: done");
+                        break;
+                    case ChatCommand.Lock lockTopic:
+                        await client.RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Lock = lockTopic.Locked }, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ChatCommand.Delete:
+                        printer.AddError("/delete needs the full-screen client (it picks the message from the screen)");
+                        break;
                     case ChatCommand.Usage usage:
                         printer.AddError($"usage: {usage.Syntax}");
                         break;

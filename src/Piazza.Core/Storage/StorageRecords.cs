@@ -14,7 +14,12 @@ public sealed record StoredMessage(
     string Text,
     DateTimeOffset Timestamp,
     string? ClientId,
-    FileAttachment? File = null);
+    FileAttachment? File = null)
+{
+    /// <summary>Who deleted the message (its text and file are then gone); null while it stands.</summary>
+    public string? DeletedBy { get; init; }
+}
+
 
 /// <summary>A registered account. <see cref="Key"/> is the folded name used for uniqueness.</summary>
 public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt);

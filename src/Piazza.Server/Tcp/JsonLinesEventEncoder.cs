@@ -20,9 +20,30 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         MessageEvent m => ToFrame(m),
         HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(ToFrame)] },
         JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = FormatTimestamp(j.Timestamp) },
-        LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, Ts = FormatTimestamp(l.Timestamp) },
-        RoomStateEvent r => new ServerFrame { Type = FrameTypes.Room, Room = r.Room, Topic = r.Topic, Owner = r.Owner?.TrimStart('~'), Users = ToUserInfos(r.Users) },
-        TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Ts = FormatTimestamp(t.Timestamp) },
+        LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, By = l.By, Ts = FormatTimestamp(l.Timestamp) },
+        RoomStateEvent r => new ServerFrame
+        {
+            Type = FrameTypes.Room,
+            Room = r.Room,
+            Topic = r.Topic,
+            Owner = r.Owner?.TrimStart('~'),
+            Users = ToUserInfos(r.Users),
+            Moderators = r.Moderators,
+            Locked = r.TopicLocked,
+        },
+        TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = FormatTimestamp(t.Timestamp) },
+        DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = FormatTimestamp(d.Timestamp) },
+        ModerationEvent e => new ServerFrame
+        {
+            Type = e.Kind,
+            Room = e.Room,
+            User = e.User,
+            By = e.By,
+            Reason = e.Reason,
+            Until = e.Until is { } until ? FormatTimestamp(until) : null,
+            Role = e.Kind == ModerationEvent.RoleChanged ? e.Detail : null,
+            Ts = FormatTimestamp(e.Timestamp),
+        },
         WelcomeEvent w => new ServerFrame
         {
             Type = FrameTypes.Welcome,
@@ -36,13 +57,26 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Users = ToUserInfos(w.LobbyUsers),
             Motd = w.Motd,
             HttpPort = httpPort?.Invoke(),
+            Admin = w.Admin ? true : null,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
 
     private static ServerFrame ToFrame(MessageEvent m)
-        => new() { Type = FrameTypes.Message, Id = m.Id, Seq = m.Seq, Room = m.Room, From = m.From, To = m.To, Text = m.Text, Ts = FormatTimestamp(m.Timestamp), File = ToFileInfo(m.File) };
+        => new()
+        {
+            Type = FrameTypes.Message,
+            Id = m.Id,
+            Seq = m.Seq,
+            Room = m.Room,
+            From = m.From,
+            To = m.To,
+            Text = m.Text,
+            Ts = FormatTimestamp(m.Timestamp),
+            Deleted = m.DeletedBy is null ? null : true,
+            File = ToFileInfo(m.File),
+        };
 
     /// <summary>The wire form of a message's file; null when it carries none.</summary>
     public static SharedFileInfo? ToFileInfo(FileAttachment? file)

@@ -55,8 +55,31 @@ public sealed partial class NativeConnection
             case FrameTypes.Leave:
                 Reply(frame, await _hub.LeaveAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
                 break;
+            case FrameTypes.Topic when frame.Lock is { } locked:
+                // "lock" alone locks or unlocks; with "topic" as well, the topic is set after the lock changes.
+                var lockResult = await _hub.SetTopicLockAsync(session, frame.Room, locked).ConfigureAwait(false);
+                if (lockResult.Succeeded && frame.Topic is not null)
+                {
+                    lockResult = await _hub.SetTopicAsync(session, frame.Room, frame.Topic).ConfigureAwait(false);
+                }
+
+                Reply(frame, lockResult, room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room, Locked = locked });
+                break;
             case FrameTypes.Topic:
                 Reply(frame, await _hub.SetTopicAsync(session, frame.Room, frame.Topic).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                break;
+            case FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop:
+                await HandleModerationAsync(session, frame).ConfigureAwait(false);
+                break;
+            case FrameTypes.Delete:
+                Reply(frame, await _hub.DeleteMessageAsync(session, frame.Room, frame.Msg).ConfigureAwait(false), deleted => new ServerFrame
+                {
+                    Type = FrameTypes.Ok,
+                    Re = frame.Id,
+                    Room = deleted.Room,
+                    Msg = deleted.MessageId,
+                    Seq = deleted.Seq,
+                });
                 break;
             case FrameTypes.Rooms:
                 var rooms = await _hub.RoomsAsync(session).ConfigureAwait(false);
@@ -98,7 +121,59 @@ public sealed partial class NativeConnection
     }
 
     private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
-        or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout;
+        or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
+        or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
+        or FrameTypes.Delete;
+
+    /// <summary>kick, ban, unban, mute, unmute, op, deop: the same fields, one reply shape.</summary>
+    private async Task HandleModerationAsync(ChatSession session, ClientFrame frame)
+    {
+        TimeSpan? duration = null;
+        DateTimeOffset? until = null;
+        if (frame.Duration is { } seconds)
+        {
+            // Bounded before TimeSpan sees it: NaN, infinities and huge values would throw there.
+            if (!double.IsFinite(seconds) || seconds <= 0 || seconds > ChatHub.MaxModerationDuration.TotalSeconds)
+            {
+                ReportProtocolError(frame.Id, ErrorCodes.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)");
+                return;
+            }
+
+            duration = TimeSpan.FromSeconds(seconds);
+        }
+
+        if (frame.Until is { } text)
+        {
+            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                ReportProtocolError(frame.Id, ErrorCodes.BadRequest, "\"until\" must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z");
+                return;
+            }
+
+            until = parsed;
+        }
+
+        var request = new ModerationRequest(frame.Room, frame.User, frame.Address, frame.Reason, duration, until);
+        var result = frame.Type switch
+        {
+            FrameTypes.Kick => await _hub.KickAsync(session, request).ConfigureAwait(false),
+            FrameTypes.Ban => await _hub.BanAsync(session, request).ConfigureAwait(false),
+            FrameTypes.Unban => await _hub.UnbanAsync(session, request).ConfigureAwait(false),
+            FrameTypes.Mute => await _hub.MuteAsync(session, request).ConfigureAwait(false),
+            FrameTypes.Unmute => await _hub.UnmuteAsync(session, request).ConfigureAwait(false),
+            FrameTypes.Op => await _hub.SetModeratorAsync(session, request, moderator: true).ConfigureAwait(false),
+            _ => await _hub.SetModeratorAsync(session, request, moderator: false).ConfigureAwait(false),
+        };
+        Reply(frame, result, done => new ServerFrame
+        {
+            Type = FrameTypes.Ok,
+            Re = frame.Id,
+            Room = done.Room,
+            User = done.User,
+            Address = frame.Type is FrameTypes.Ban or FrameTypes.Unban ? frame.Address : null,
+            Until = done.Until is { } end ? JsonLinesEventEncoder.FormatTimestamp(end) : null,
+        });
+    }
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {

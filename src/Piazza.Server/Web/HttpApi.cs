@@ -191,7 +191,7 @@ public static class HttpApi
         var status = error.Code switch
         {
             HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
-            HubErrors.Forbidden or HubErrors.NotInRoom => StatusCodes.Status403Forbidden,
+            HubErrors.Forbidden or HubErrors.NotInRoom or HubErrors.Banned or HubErrors.Muted => StatusCodes.Status403Forbidden,
             HubErrors.NoSuchRoom or HubErrors.NoSuchUser or HubErrors.NoSuchFile => StatusCodes.Status404NotFound,
             HubErrors.NameTaken or HubErrors.NameReserved => StatusCodes.Status409Conflict,
             HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,

@@ -169,6 +169,7 @@ async function logout() {
 function onWelcome(w) {
   const reconnect = state.me !== null;
   state.me = w.user;
+  state.admin = Boolean(w.admin);
   state.registered = Boolean(w.registered);
   state.myKey = state.registered ? keyOf(w.user) : `~${keyOf(w.user)}`;
   state.synced = false;
@@ -219,6 +220,7 @@ function onFrame(f) {
     case 'ok': onSendOk(f); break;
     case 'error': onError(f); break;
     case 'shutdown': showStatus('offline', null, f.message || 'The server is restarting'); break;
+    case 'deleted': case 'kicked': case 'banned': case 'muted': case 'unmuted': case 'role': onModeration(f); break;
     default: break;
   }
 }
@@ -263,8 +265,47 @@ function onRoom(r) {
   conv.topic = r.topic ?? '';
   conv.owner = r.owner ?? null;
   conv.users = Array.isArray(r.users) ? r.users : [];
+  conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
+  conv.locked = r.locked !== false;
   conv.joined = true;
   renderAll();
+}
+
+/** Moderation events: a deleted message, being removed from the server or a room, mutes and moderator changes. */
+function onModeration(f) {
+  const reason = f.reason ? `: ${f.reason}` : '';
+  const until = f.until ? ` until ${new Date(f.until).toLocaleString()}` : '';
+  const conv = f.room ? state.convs.get(keyOf(f.room)) : null;
+  switch (f.type) {
+    case 'deleted':
+      if (conv && conv.markDeleted(f.seq, f.by) && conv.key === state.active) renderMessages({ keepAnchor: true });
+      break;
+    case 'kicked': case 'banned':
+      if (!f.room) {
+        // Removed from the server: the connection ends and must not reconnect on its own.
+        state.removedFromServer = true;
+        connection.stop();
+        showStatus('stopped', null, `${f.type === 'kicked' ? 'Disconnected' : 'Banned'} by ${f.by}${until}${reason}`);
+      } else {
+        notice(state.active, `You were banned from ${f.room} by ${f.by}${until}${reason}`);
+      }
+      break;
+    case 'muted': case 'unmuted':
+      if (conv) {
+        const who = isMine(f.user) ? 'You were' : `${f.user} was`;
+        changed(conv, [conv.addSystem(`${who} ${f.type} by ${f.by}${f.type === 'muted' ? until : ''}${reason}`, f.ts)]);
+      }
+      break;
+    case 'role':
+      if (conv) {
+        const key = keyOf(f.user);
+        conv.moderators = conv.moderators.filter((m) => m !== key);
+        if (f.role === 'moderator') conv.moderators.push(key);
+        changed(conv, [conv.addSystem(`${f.by} ${f.role === 'moderator' ? 'made' : 'removed'} ${f.user} ${f.role === 'moderator' ? 'a moderator' : 'as moderator'}`, f.ts)]);
+      }
+      break;
+    default: break;
+  }
 }
 
 function onTopic(t) {
@@ -284,12 +325,20 @@ function onJoined(j) {
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
-  kicked: 'was removed', slow_consumer: 'fell behind and was disconnected',
+  kicked: 'was removed', slow_consumer: 'fell behind and was disconnected', banned: 'was banned',
 };
 
 function onLeft(l) {
   const key = keyOf(l.room);
   if (isMine(l.user)) {
+    if (state.removedFromServer) return;
+    if ((l.reason === 'kicked' || l.reason === 'banned') && l.by) {
+      // A room moderator removed us from this room only.
+      removeConv(key);
+      notice(state.active, `You were ${l.reason} from ${l.room} by ${l.by}${l.message ? `: ${l.message}` : ''}`);
+      renderAll();
+      return;
+    }
     if (l.reason === 'kicked') {
       connection.stop();
       showStatus('stopped', null, `Removed by the operator${l.message ? `: ${l.message}` : ''}`);
@@ -302,7 +351,7 @@ function onLeft(l) {
   const conv = state.convs.get(key);
   if (!conv) return;
   conv.users = conv.users.filter((u) => !sameName(u.user, l.user));
-  const why = LEAVE_TEXT[l.reason] ?? 'left';
+  const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.by ? ` by ${l.by}` : ''}`;
   changed(conv, [conv.addSystem(`${l.user} ${why}${l.message ? ` (${l.message})` : ''}`, l.ts)]);
 }
 
@@ -441,9 +490,82 @@ function submitInput() {
       openDirect(who).then(() => { if (text.trim()) sendText(text); });
       break;
     }
-    case 'help': notice(state.active, HELP); break;
+    case 'help': notice(state.active, canModerate(state.convs.get(state.active)) ? `${HELP} ${MOD_HELP}` : HELP); break;
+    case 'kick': case 'ban': case 'unban': case 'mute': case 'unmute': case 'op': case 'deop':
+    case 'gkick': case 'gban': case 'gunban':
+      moderate(command.toLowerCase(), rest.trim());
+      break;
+    case 'lock': case 'unlock': lockTopic(command.toLowerCase() === 'lock'); break;
+    case 'delete': case 'del': deleteLatest(rest.trim()); break;
     default: notice(state.active, `Unknown command /${command}. ${HELP}`);
   }
+}
+
+const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d] [reason] · /unban name · /mute name [duration] [reason] · '
+  + '/unmute name · /op name · /deop name · /lock · /unlock · /delete [name] (latest message; yours without a name). '
+  + 'Admins: /gkick name · /gban name|address [duration] [reason] · /gunban name|address.';
+
+/** Admins everywhere; a room's owner and moderators in that room. */
+function canModerate(conv) {
+  if (state.admin) return true;
+  if (!conv || conv.direct || !state.me) return false;
+  return sameName(conv.owner, state.me) || conv.moderators.includes(keyOf(state.me));
+}
+
+const DURATION = /^(\d{1,9})([smhdw]?)$/i;
+const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
+
+/** /kick, /ban, /mute … in the current room; /gkick, /gban, /gunban server-wide (an IP address means an address ban). */
+async function moderate(command, args) {
+  const serverWide = command.startsWith('g');
+  const type = serverWide ? command.slice(1) : command;
+  const [, target, more = ''] = args.match(/^@?(\S+)\s*([\s\S]*)$/) ?? [];
+  if (!target) {
+    notice(state.active, `Usage: /${command} name${type === 'ban' || type === 'mute' ? ' [duration] [reason]' : ''}`);
+    return;
+  }
+  const conv = state.convs.get(state.active);
+  if (!serverWide && (!conv || conv.direct)) {
+    notice(state.active, `/${command} works in a room.`);
+    return;
+  }
+  const frame = { type };
+  if (!serverWide) frame.room = conv.name;
+  if (serverWide && IP_ADDRESS.test(target)) frame.address = target; else frame.user = target;
+  let reason = more.trim();
+  const [first = '', after = ''] = reason.split(/\s+(.*)/s);
+  const duration = (type === 'ban' || type === 'mute') ? first.match(DURATION) : null;
+  if (duration) {
+    frame.duration = Number(duration[1]) * UNIT_SECONDS[duration[2].toLowerCase()];
+    reason = after.trim();
+  }
+  if (reason && ['kick', 'ban', 'mute'].includes(type)) frame.reason = reason;
+  const answer = await connection.request(frame);
+  notice(state.active, answer.type === 'ok' ? `${type} ${target}: done${answer.until ? ` (until ${new Date(answer.until).toLocaleString()})` : ''}`
+    : `Could not ${type} ${target}: ${answer.message ?? answer.code}`);
+}
+
+async function lockTopic(locked) {
+  const conv = state.convs.get(state.active);
+  if (!conv || conv.direct) {
+    notice(state.active, 'Private conversations have no topic.');
+    return;
+  }
+  const answer = await connection.request({ type: 'topic', room: conv.name, lock: locked });
+  if (answer.type !== 'ok') notice(conv.key, `Could not ${locked ? 'lock' : 'unlock'} the topic: ${answer.message ?? answer.code}`);
+}
+
+/** /delete: the latest standing message of yours (or of `name`) in the current conversation. */
+async function deleteLatest(name) {
+  const conv = state.convs.get(state.active);
+  const target = conv?.latestFrom(name ? name.replace(/^@/, '') : state.me);
+  if (!target) {
+    notice(state.active, name ? `No message from ${name} to delete here.` : 'No message of yours to delete here.');
+    return;
+  }
+  const answer = await connection.request({ type: 'delete', room: conv.direct ? undefined : conv.name, msg: target.id });
+  if (answer.type !== 'ok') notice(conv.key, `Could not delete: ${answer.message ?? answer.code}`);
 }
 
 async function joinRoom(name) {
@@ -494,7 +616,7 @@ async function setTopic(topic) {
   }
   const answer = await connection.request({ type: 'topic', room: conv.name, topic });
   if (answer.type !== 'ok') {
-    const text = answer.code === 'forbidden' ? `Only the room's owner${conv.owner ? ` (${conv.owner})` : ''} can set its topic.` : answer.message ?? answer.code;
+    const text = answer.code === 'forbidden' ? `The topic is locked: only the room's owner${conv.owner ? ` (${conv.owner})` : ''} and moderators can set it.` : answer.message ?? answer.code;
     notice(conv.key, text);
   }
 }

@@ -121,6 +121,13 @@ function renderMessage(item, prev, date, me, renderFile) {
     header.append(time);
     li.append(header);
   }
+  if (item.deleted) {
+    const body = el('div', 'msg-text');
+    li.classList.add('deleted');
+    body.append(el('em', 'msg-deleted', item.deletedBy ? `message deleted by ${item.deletedBy}` : 'message deleted'));
+    li.append(body);
+    return li;
+  }
   if (item.text) {
     const body = el('div', 'msg-text');
     appendLinkified(body, item.text);

@@ -14,6 +14,11 @@ export class Conversation {
     this.topic = '';
     this.owner = null;
     this.users = [];
+    /** Folded names of the room's moderators, and whether only they may change the topic. */
+    this.moderators = [];
+    this.locked = true;
+    /** Seqs of messages deleted while this client held them or not (see addMessages). */
+    this.deletedSeqs = new Set();
     /** Timeline entries, sorted: messages by seq; a system line sorts right after the message it followed. */
     this.items = [];
     this.seqs = new Set();
@@ -47,7 +52,9 @@ export class Conversation {
     for (const m of messages) {
       if (typeof m.seq !== 'number' || this.seqs.has(m.seq)) continue;
       this.seqs.add(m.seq);
-      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: m.text, file: m.file, ts: m.ts, sort: [m.seq, 0, 0] });
+      // A deletion can overtake the message itself (a catch-up page read just before it): remember and apply it.
+      const deleted = Boolean(m.deleted) || this.deletedSeqs.has(m.seq);
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, sort: [m.seq, 0, 0] });
     }
     if (added.length === 0) return added;
     const appendOnly = added.every((a) => a.seq > this.maxSeq);
@@ -61,6 +68,28 @@ export class Conversation {
     }
     added.appendOnly = appendOnly;
     return added;
+  }
+
+  /** Applies a `deleted` event: the message keeps its place but loses its text. False when it is not held. */
+  markDeleted(seq, by) {
+    this.deletedSeqs.add(seq);
+    const item = this.items.find((i) => i.kind === 'msg' && i.seq === seq);
+    if (!item || item.deleted) return false;
+    item.deleted = true;
+    item.deletedBy = by ?? null;
+    item.text = '';
+    this.version++;
+    return true;
+  }
+
+  /** The newest message still standing from `name` (compared case-insensitively). */
+  latestFrom(name) {
+    const wanted = String(name).toLowerCase();
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const item = this.items[i];
+      if (item.kind === 'msg' && !item.deleted && item.id && item.from.toLowerCase() === wanted) return item;
+    }
+    return null;
   }
 
   /** Adds a joined/left/topic line after the latest message seen so far. */

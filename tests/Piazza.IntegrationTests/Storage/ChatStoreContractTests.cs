@@ -7,7 +7,7 @@ namespace Piazza.IntegrationTests.Storage;
 /// The behaviour every <see cref="IChatStore"/> must have. A backend derives from this and supplies fresh, empty
 /// storage per test (xunit creates one instance per test).
 /// </summary>
-public abstract class ChatStoreContractTests : IAsyncLifetime
+public abstract partial class ChatStoreContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

@@ -112,7 +112,8 @@ public sealed class ChatWindowTests
             Assert.True(await server.Hub.KickAsync("alice", "testing"));
 
             ui.PumpUntil(() => chat.LostReason is not null, "the window to give up");
-            Assert.Contains("* alice left (kicked)", ui.Screen, StringComparison.Ordinal);
+            // The kick names who did it and why (moderation events); the operator console kicks as "operator".
+            Assert.Contains("* you were kicked from lobby by operator: testing", ui.Screen, StringComparison.Ordinal);
             Assert.Contains("Disconnected", ui.Screen, StringComparison.Ordinal);
         }
         finally

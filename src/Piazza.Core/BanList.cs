@@ -1,0 +1,57 @@
+using Piazza.Core.Storage;
+
+namespace Piazza.Core;
+
+/// <summary>
+/// The bans in force, in memory (loaded from the store at start, kept in step with it), so that hello, join and
+/// every check cost no store read. Expiry is judged against the hub's clock at check time; no timers.
+/// </summary>
+internal sealed class BanList
+{
+    private readonly Lock _gate = new();
+    private readonly List<BanRecord> _bans = [];
+
+    public void Load(IEnumerable<BanRecord> bans)
+    {
+        lock (_gate)
+        {
+            _bans.AddRange(bans);
+        }
+    }
+
+    public void Add(BanRecord ban)
+    {
+        lock (_gate)
+        {
+            _bans.Add(ban);
+        }
+    }
+
+    public void Remove(string? roomKey, BanKind kind, string target)
+    {
+        lock (_gate)
+        {
+            _bans.RemoveAll(b => b.RoomKey == roomKey && b.Kind == kind && b.Target == target);
+        }
+    }
+
+    /// <summary>The ban in force with the latest expiry (a permanent one first), or null; expired bans are dropped.</summary>
+    public BanRecord? Find(string? roomKey, BanKind kind, string target, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _bans.RemoveAll(b => !b.IsActive(now));
+            BanRecord? found = null;
+            foreach (var ban in _bans)
+            {
+                if (ban.RoomKey == roomKey && ban.Kind == kind && ban.Target == target
+                    && (found is null || ban.ExpiresAt is null || (found.ExpiresAt is { } f && ban.ExpiresAt > f)))
+                {
+                    found = ban;
+                }
+            }
+
+            return found;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Piazza.Core;
+
+namespace Piazza.Server;
+
+/// <summary>
+/// <c>piazza-server admin create|remove|list|audit</c>: server admins and the moderation audit log, acting on the
+/// data folder's database directly (no server needs to run; a running one sees admin changes at the user's next
+/// login). Works without a terminal: the password comes from --password, PIAZZA_ADMIN_PASSWORD or stdin.
+/// </summary>
+internal static class AdminCommands
+{
+    /// <summary>Where <c>admin create</c> reads a password when --password is not given.</summary>
+    public const string PasswordVariable = "PIAZZA_ADMIN_PASSWORD";
+
+    public static Command Create(Option<string?> data)
+    {
+        var name = new Argument<string>("NAME") { Description = "account name" };
+        var password = new Option<string?>("--password") { Description = $"password for a new account (else ${PasswordVariable}, else one line on stdin)" };
+        var create = new Command("create", "make NAME a server admin, creating the account if it does not exist") { name, password };
+        create.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        {
+            var user = parse.GetRequiredValue(name);
+            var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable(PasswordVariable);
+            if (secret is null && System.Console.IsInputRedirected)
+            {
+                secret = (await System.Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.TrimEnd('\r');
+            }
+
+            var result = await hub.GrantAdminAsync(user, string.IsNullOrEmpty(secret) ? null : secret, ct).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return Fail(result.Error!);
+            }
+
+            await output.WriteLineAsync(result.Value ? $"created account '{user}' as a server admin" : $"'{user}' is now a server admin").ConfigureAwait(false);
+            return 0;
+        }));
+
+        var removeName = new Argument<string>("NAME") { Description = "account name" };
+        var remove = new Command("remove", "take server admin away from NAME (the account stays)") { removeName };
+        remove.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        {
+            var user = parse.GetRequiredValue(removeName);
+            var result = await hub.RevokeAdminAsync(user, ct).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return Fail(result.Error!);
+            }
+
+            await output.WriteLineAsync($"'{user}' is no longer a server admin").ConfigureAwait(false);
+            return 0;
+        }));
+
+        var list = new Command("list", "list the server admins");
+        list.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        {
+            var admins = await hub.AdminsAsync(ct).ConfigureAwait(false);
+            await output.WriteLineAsync(admins.Count == 0 ? "no admins" : string.Join(Environment.NewLine, admins)).ConfigureAwait(false);
+            return 0;
+        }));
+
+        var limit = new Option<int>("--limit") { Description = "how many of the latest entries (default 100)", DefaultValueFactory = _ => 100 };
+        var audit = new Command("audit", "print the moderation audit log, oldest first") { limit };
+        audit.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        {
+            var entries = await hub.AuditLogAsync(Math.Clamp(parse.GetValue(limit), 1, 100_000), ct).ConfigureAwait(false);
+            if (entries.Count == 0)
+            {
+                await output.WriteLineAsync("the audit log is empty").ConfigureAwait(false);
+            }
+
+            foreach (var e in entries)
+            {
+                var line = string.Create(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {e.Actor,-16} {e.Action,-8} {e.Target ?? "-",-20} {(e.Room is null ? "server" : "#" + e.Room),-16}");
+                if (e.Detail is not null)
+                {
+                    line += "  " + e.Detail;
+                }
+
+                if (e.Reason is not null)
+                {
+                    line += "  reason: " + e.Reason;
+                }
+
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+
+        return new Command("admin", "server admins and the moderation audit log (acts on the data folder)") { create, remove, list, audit };
+    }
+
+    private static int Fail(HubError error)
+    {
+        System.Console.Error.WriteLine($"piazza-server: {error.Message}");
+        return 1;
+    }
+
+    private static async Task<int> RunAsync(string? data, Func<ChatHub, TextWriter, Task<int>> action)
+    {
+        var overrides = new Dictionary<string, string?> { ["Piazza:Console"] = "false" };
+        if (data is not null)
+        {
+            overrides["Piazza:Data"] = data;
+        }
+
+        try
+        {
+            var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
+            await using (app.ConfigureAwait(false))
+            {
+                Directory.CreateDirectory(app.Services.GetRequiredService<ServerOptions>().Data);
+                var hub = app.Services.GetRequiredService<ChatHub>();
+                await hub.InitializeAsync().ConfigureAwait(false);
+                return await action(hub, System.Console.Out).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            await System.Console.Error.WriteLineAsync($"piazza-server: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}

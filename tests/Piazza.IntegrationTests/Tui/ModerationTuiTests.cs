@@ -1,0 +1,134 @@
+using Piazza.Client;
+using Piazza.IntegrationTests.Infrastructure;
+using Piazza.Protocol;
+using Piazza.Tui;
+using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
+using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
+
+namespace Piazza.IntegrationTests.Tui;
+
+/// <summary>Moderation in the terminal client: commands parsed, sent and their events shown.</summary>
+[Collection(TuiCollection.Name)]
+public sealed class ModerationTuiTests
+{
+    private static readonly DateTime Noon = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Local);
+
+    [Theory]
+    [InlineData("/kick bob too loud", "kick", "bob", false, null, "too loud")]
+    [InlineData("/ban @bob 2h spam again", "ban", "bob", false, 7200d, "spam again")]
+    [InlineData("/ban bob spam", "ban", "bob", false, null, "spam")]
+    [InlineData("/gban 203.0.113.9 7d", "ban", "203.0.113.9", true, 604800d, null)]
+    [InlineData("/mute carol 30s", "mute", "carol", false, 30d, null)]
+    [InlineData("/op dave", "op", "dave", false, null, null)]
+    [InlineData("/gunban bob", "unban", "bob", true, null, null)]
+    public void Moderation_commands_parse_to_requests(string line, string type, string target, bool serverWide, double? duration, string? reason)
+        => Assert.Equal(new ChatCommand.Moderate(type, target, serverWide, duration, reason), ChatCommand.Parse(line));
+
+    [Fact]
+    public void Moderation_commands_without_a_target_show_their_usage_and_an_address_is_sent_as_one()
+    {
+        Assert.Equal(new ChatCommand.Usage("/kick USER [REASON]"), ChatCommand.Parse("/kick"));
+        Assert.Equal(new ChatCommand.Usage("/op USER"), ChatCommand.Parse("/op dave now"));
+        Assert.Equal(new ChatCommand.Delete(null), ChatCommand.Parse("/delete"));
+        Assert.Equal(new ChatCommand.Lock(false), ChatCommand.Parse("/unlock"));
+        var frame = new ChatCommand.Moderate("ban", "::1", true, null, null).ToFrame("dev");
+        Assert.Equal(("ban", null, null, "::1"), (frame.Type, frame.Room, frame.User, frame.Address));
+    }
+
+    [Fact]
+    public void Deleted_messages_kicks_and_roles_are_shown_clearly()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
+        state.Apply(new ServerFrame
+        {
+            Type = FrameTypes.History,
+            Room = "lobby",
+            Messages = [
+            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m1", Seq = 1, From = "bob", Text = "", Deleted = true },
+            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m2", Seq = 2, From = "bob", Text = "secret" }]
+        });
+        state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m2", Seq = 2, By = "carol" });
+        state.Apply(new ServerFrame { Type = FrameTypes.Role, Room = "lobby", User = "alice", Role = "moderator", By = "carol" });
+        state.Apply(new ServerFrame { Type = FrameTypes.Left, Room = "lobby", User = "bob", Reason = LeaveReasons.Kicked, Message = "spam", By = "alice" });
+
+        var texts = state.Lines.Select(l => l.Text).ToList();
+        Assert.Contains("(message deleted)", texts);
+        Assert.Contains("(message deleted by carol)", texts);
+        Assert.DoesNotContain("secret", texts);
+        Assert.Contains("carol made alice a moderator", texts);
+        Assert.Contains("bob was kicked from lobby by alice: spam", texts);
+        Assert.True(state.CanModerate(state.Current));
+    }
+
+    [Fact]
+    public void A_deletion_that_overtakes_its_message_still_applies()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
+        state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m7", Seq = 7, By = "bob" });
+        state.Apply(new ServerFrame
+        {
+            Type = FrameTypes.History,
+            Room = "lobby",
+            Messages = [
+            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m7", Seq = 7, From = "bob", Text = "regret" }]
+        });
+
+        var line = state.Lines.Single(l => l.Seq == 7);
+        Assert.Equal(("(message deleted by bob)", true), (line.Text, line.Deleted));
+    }
+
+    [Fact]
+    public async Task The_owner_deletes_and_kicks_from_the_window_and_sees_the_events()
+    {
+        await using var server = await TestServer.StartAsync();
+        var settings = new ConnectSettings("127.0.0.1", server.Port, "alice");
+        await using var client = new PiazzaClient(settings.ToClientOptions(reconnect: true));
+        await client.ConnectAsync();
+        var (bob, _) = await RegisterAsync(server.Port, "bob");
+        await using var bobClient = bob;
+
+        using var ui = new HeadlessUi();
+        using var chat = new ChatWindow(ui.App, client, settings);
+        var session = ui.Begin(chat);
+        try
+        {
+            ui.PumpUntil(() => ui.Screen.Contains("connected as alice", StringComparison.Ordinal), "the welcome line");
+            ui.Type("/join dev");
+            ui.App.InjectKey(Key.Enter);
+            ui.PumpUntil(() => ui.Screen.Contains("Users (1)", StringComparison.Ordinal), "alice in dev");
+            await JoinRoomAsync(bob, "dev");
+            await SendOkAsync(bob, "dev", "oops typo", "b1");
+            await SendOkAsync(bob, "dev", "buy cheap stuff", "b2");
+            ui.PumpUntil(() => ui.Screen.Contains("<bob> buy cheap stuff", StringComparison.Ordinal), "bob's messages");
+
+            // Bob deletes his own; the window applies the event.
+            var first = (await client.HistoryAsync("dev")).First(m => m.Text == "oops typo");
+            AssertOk(await RequestAsync(bob, new { type = "delete", msg = first.Id, id = "d" }, "d"));
+            ui.PumpUntil(() => ui.Screen.Contains("<bob> (message deleted by bob)", StringComparison.Ordinal) && !ui.Screen.Contains("oops typo", StringComparison.Ordinal), "bob's own deletion");
+
+            ui.Type("/help");
+            ui.App.InjectKey(Key.Enter);
+            ui.PumpUntil(() => ui.Screen.Contains("Moderation: /kick", StringComparison.Ordinal), "moderation help for the owner");
+
+            // The owner deletes bob's latest message, then kicks him.
+            ui.Type("/delete bob");
+            ui.App.InjectKey(Key.Enter);
+            var deleted = await bob.ReadUntilAsync(f => f.Type() == "deleted");
+            Assert.Equal("alice", deleted.Str("by"));
+            ui.PumpUntil(() => ui.Screen.Contains("(message deleted by alice)", StringComparison.Ordinal) && !ui.Screen.Contains("cheap stuff", StringComparison.Ordinal), "the owner's deletion");
+
+            ui.Type("/kick bob stop it");
+            ui.App.InjectKey(Key.Enter);
+            var left = await bob.ReadUntilAsync(f => f.Type() == "left" && f.Str("user") == "bob");
+            Assert.Equal(("kicked", "stop it", "alice"), (left.Str("reason"), left.Str("message"), left.Str("by")));
+            ui.PumpUntil(() => ui.Screen.Contains("bob was kicked from dev by alice: stop it", StringComparison.Ordinal), "the kick line");
+        }
+        finally
+        {
+            ui.App.End(session);
+        }
+    }
+}
