@@ -191,7 +191,7 @@ public sealed partial class SqliteChatStore
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(by);
         var changed = await WriteAsync(
-            "UPDATE messages SET text = '', deleted_by = $by WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;",
+            "UPDATE messages SET text = '', deleted_by = $by, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;",
             p =>
             {
                 p.AddWithValue("$conversation", conversation);

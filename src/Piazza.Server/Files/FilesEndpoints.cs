@@ -220,9 +220,9 @@ public static class FilesEndpoints
             return;
         }
 
-        // Roles are not known here yet: moderation (issue 6) passes its answer as isModerator.
-        const bool IsModerator = false;
-        if (!ChatHub.MayDeleteFile(session.Value.User, visible.Value!, IsModerator))
+        // A file can be shared in several rooms, so only server admins moderate files; room moderators delete the
+        // messages that carry them.
+        if (!ChatHub.MayDeleteFile(session.Value.User, visible.Value!, isModerator: session.Value.User.IsAdmin))
         {
             await FailAsync(context, new UploadOutcome(403, "forbidden", "only the uploader or a moderator can delete a file"));
             return;
