@@ -27,6 +27,11 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
         }
 
+        if (!UnicodeHygiene.CheckText(text, allowNewlines: true, out var textProblem))
+        {
+            return new HubError(HubErrors.BadText, textProblem);
+        }
+
         var user = session.User;
         Conversation conversation;
         string? recipient = null;

@@ -41,4 +41,6 @@ public static class HubErrors
     public const string NoSuchUser = "no_such_user";
     public const string Forbidden = "forbidden";
     public const string ServerError = "server_error";
+    public const string NameConfusable = "name_confusable";
+    public const string BadText = "bad_text";
 }

@@ -65,5 +65,17 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX private_participants_by_activity ON private_participants (account_key, last_activity DESC);
             """),
+
+        // Name skeletons (Piazza.Core.NameSkeleton) for the confusable-name check; piazza_skeleton is the same
+        // function, registered on the writer connection. Rerun such an UPDATE whenever the skeleton rules change.
+        new(2, """
+            ALTER TABLE accounts ADD COLUMN skeleton TEXT NULL;
+            UPDATE accounts SET skeleton = piazza_skeleton(name);
+            CREATE INDEX accounts_by_skeleton ON accounts (skeleton);
+
+            ALTER TABLE rooms ADD COLUMN skeleton TEXT NULL;
+            UPDATE rooms SET skeleton = piazza_skeleton(name);
+            CREATE INDEX rooms_by_skeleton ON rooms (skeleton);
+            """),
     ];
 }

@@ -191,7 +191,7 @@ public static class HttpApi
             HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
             HubErrors.Forbidden or HubErrors.NotInRoom => StatusCodes.Status403Forbidden,
             HubErrors.NoSuchRoom or HubErrors.NoSuchUser => StatusCodes.Status404NotFound,
-            HubErrors.NameTaken or HubErrors.NameReserved => StatusCodes.Status409Conflict,
+            HubErrors.NameTaken or HubErrors.NameReserved or HubErrors.NameConfusable => StatusCodes.Status409Conflict,
             HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,
             HubErrors.RateLimited => StatusCodes.Status429TooManyRequests,
             HubErrors.ServerError => StatusCodes.Status503ServiceUnavailable,

@@ -1,3 +1,4 @@
+using Piazza.Core;
 using Piazza.Core.Storage;
 
 namespace Piazza.IntegrationTests.Storage;
@@ -119,6 +120,22 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         await Store.RevokeAllTokensAsync("alice");
         Assert.Null(await Store.FindTokenAccountAsync(a2, T0));
         Assert.Equal("bob", await Store.FindTokenAccountAsync(b1, T0));
+    }
+
+    [Fact]
+    public async Task Look_alike_names_are_found_by_skeleton_except_the_name_itself()
+    {
+        Assert.True(await Store.TryCreateAccountAsync(new AccountRecord("paypal", "PayPal", "h", T0)));
+        Assert.True(await Store.TryCreateRoomAsync(new RoomRecord("général", "Général", null, null, T0)));
+
+        Assert.Equal("PayPal", await Store.FindConfusableAccountAsync(NameSkeleton.Of("pаypal"), "pаypal")); // Cyrillic а
+        Assert.Equal("PayPal", await Store.FindConfusableAccountAsync(NameSkeleton.Of("PAYPA1"), "paypa1"));
+        Assert.Null(await Store.FindConfusableAccountAsync(NameSkeleton.Of("PAYPAL"), "paypal")); // itself
+        Assert.Null(await Store.FindConfusableAccountAsync(NameSkeleton.Of("paypals"), "paypals"));
+
+        Assert.Equal("Général", await Store.FindConfusableRoomAsync(NameSkeleton.Of("GÉNÉRA1"), "généra1"));
+        Assert.Null(await Store.FindConfusableRoomAsync(NameSkeleton.Of("général"), "général"));
+        Assert.Null(await Store.FindConfusableRoomAsync(NameSkeleton.Of("general"), "general")); // no diacritics: distinct
     }
 
     [Fact]
