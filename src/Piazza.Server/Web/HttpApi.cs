@@ -253,7 +253,12 @@ public sealed record SendResponse(string Msg, long Seq, string Room, bool Duplic
 
 public sealed record ErrorResponse(string Code, string Message, double? RetryAfter);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Same JSON rules as the native protocol: a repeated field is refused, not "last one wins"; depth is bounded.
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowDuplicateProperties = false,
+    MaxDepth = Piazza.Protocol.ProtocolConstants.MaxJsonDepth)]
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(MeResponse))]
