@@ -58,7 +58,7 @@ public sealed partial class ChatHub
         }
 
         var guestName = UserNamePolicy.Normalize(request.User!);
-        if (await CheckNewUserNameAsync(guestName, nameKey, cancellationToken).ConfigureAwait(false) is { } refused)
+        if (await CheckNewUserNameAsync(guestName, nameKey, null, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -255,7 +255,7 @@ public sealed partial class ChatHub
             }
         }
 
-        if (await CheckNewUserNameAsync(user, key, cancellationToken, guest).ConfigureAwait(false) is { } refused)
+        if (await CheckNewUserNameAsync(user, key, guest, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -331,7 +331,7 @@ public sealed partial class ChatHub
     /// The rules a name must pass when it is taken now (guest hello, registration), beyond the syntax: a single
     /// look-alike script, and no account or online user with the same skeleton under another name.
     /// </summary>
-    private async Task<HubError?> CheckNewUserNameAsync(string name, string nameKey, CancellationToken cancellationToken, ChatUser? self = null)
+    private async Task<HubError?> CheckNewUserNameAsync(string name, string nameKey, ChatUser? self, CancellationToken cancellationToken)
     {
         if (!UserNamePolicy.IsAcceptableNew(name, out var problem))
         {

@@ -17,7 +17,8 @@ public static class UserNamePolicy
         "nobody", "everyone", "all", "here", "channel", "nickserv", "chanserv",
     };
 
-    private static readonly HashSet<string> ReservedSkeletons = new(Reserved.Select(NameSkeleton.Of), StringComparer.Ordinal);
+    // Look-alikes of the reserved names of 4 letters or more: "all" would otherwise refuse the common name "Ali".
+    private static readonly HashSet<string> ReservedSkeletons = new(Reserved.Where(r => r.Length >= 4).Select(NameSkeleton.Of), StringComparer.Ordinal);
 
     /// <summary>The form a name is used in (NFC): what the user typed, composed.</summary>
     public static string Normalize(string name) => UnicodeHygiene.Normalize(name, NormalizationForm.FormC);

@@ -91,6 +91,8 @@ public class NamePolicyUnitTests
     [InlineData("аdm1n", false)] // mixed, and like a reserved name
     [InlineData("adm1n", false)] // like the reserved "admin"
     [InlineData("r00t", false)] // like the reserved "root"
+    [InlineData("Ali", true)] // short reserved names ("all") are compared exactly, not by look
+    [InlineData("a11", true)]
     public void New_names_use_one_look_alike_script_and_are_not_like_reserved_ones(string name, bool acceptable)
     {
         Assert.True(UserNamePolicy.IsValid(name, out _)); // existing accounts with such names can still log in
