@@ -57,7 +57,13 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.NameReserved, $"'{request.User}' is a registered name; log in with its password");
         }
 
-        return await AdmitAsync(connection, request.User!, registered: false, token: null, request.Resume, cancellationToken).ConfigureAwait(false);
+        var guestName = UserNamePolicy.Normalize(request.User!);
+        if (await CheckNewUserNameAsync(guestName, nameKey, null, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        return await AdmitAsync(connection, guestName, registered: false, token: null, request.Resume, cancellationToken, refuseLookAlikes: true).ConfigureAwait(false);
     }
 
     /// <summary>Creates an account and logs the connection in as it (register as the first frame).</summary>
@@ -76,7 +82,7 @@ public sealed partial class ChatHub
         }
 
         var token = await IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
-        return await AdmitAsync(connection, created.Value.Name, registered: true, token, null, cancellationToken).ConfigureAwait(false);
+        return await AdmitAsync(connection, created.Value.Name, registered: true, token, null, cancellationToken, refuseLookAlikes: true).ConfigureAwait(false);
     }
 
     /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
@@ -250,13 +256,19 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.BadRequest, problem);
         }
 
-        var key = UserNamePolicy.Fold(user!);
+        user = UserNamePolicy.Normalize(user!);
+        var key = UserNamePolicy.Fold(user);
         lock (_usersGate)
         {
             if (_online.TryGetValue(key, out var holder) && holder != guest)
             {
                 return new HubError(HubErrors.NameTaken, $"'{user}' is in use right now");
             }
+        }
+
+        if (await CheckNewUserNameAsync(user, key, guest, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
         }
 
         var hash = await HashAsync(password!, cancellationToken).ConfigureAwait(false);
@@ -331,8 +343,52 @@ public sealed partial class ChatHub
         return token;
     }
 
+    /// <summary>
+    /// The rules a name must pass when it is taken now (guest hello, registration), beyond the syntax: a single
+    /// look-alike script, and no account or online user with the same skeleton under another name.
+    /// </summary>
+    private async Task<HubError?> CheckNewUserNameAsync(string name, string nameKey, ChatUser? self, CancellationToken cancellationToken)
+    {
+        if (!UserNamePolicy.IsAcceptableNew(name, out var problem))
+        {
+            return new HubError(HubErrors.BadName, problem);
+        }
+
+        var skeleton = NameSkeleton.Of(name);
+        if (await _store.FindConfusableAccountAsync(skeleton, nameKey, cancellationToken).ConfigureAwait(false) is { } account)
+        {
+            return Confusable(name, account);
+        }
+
+        lock (_usersGate)
+        {
+            return OnlineLookAlike(skeleton, nameKey, self) is { } online ? Confusable(name, online.Name) : null;
+        }
+    }
+
+    private static HubError Confusable(string name, string existing)
+        => new(HubErrors.NameConfusable, $"'{name}' looks too much like '{existing}', which is taken; choose a more distinct name");
+
+    /// <summary>An online user other than <paramref name="self"/> whose name has this skeleton but another key. Under <see cref="_usersGate"/>.</summary>
+    private ChatUser? OnlineLookAlike(string skeleton, string nameKey, ChatUser? self)
+    {
+        if (_onlineSkeletons.TryGetValue(skeleton, out var holders))
+        {
+            foreach (var holder in holders)
+            {
+                if (holder != self && holder.NameKey != nameKey)
+                {
+                    return holder;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private async Task<HubResult<ChatSession>> AdmitAsync(
-        IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, CancellationToken cancellationToken)
+        IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, CancellationToken cancellationToken,
+        bool refuseLookAlikes = false)
     {
         // Admins are read at each login, so `piazza-server admin create` on a running server takes effect at the next one.
         var isAdmin = registered && await _store.IsAdminAsync(UserNamePolicy.Fold(name), cancellationToken).ConfigureAwait(false);
@@ -357,8 +413,21 @@ public sealed partial class ChatHub
             }
             else
             {
+                // Checked again here, under the lock, so two look-alike guests arriving together cannot both get in.
+                var skeleton = NameSkeleton.Of(name);
+                if (refuseLookAlikes && OnlineLookAlike(skeleton, nameKey, null) is { } lookAlike)
+                {
+                    return Confusable(name, lookAlike.Name);
+                }
+
                 user = new ChatUser(name, registered);
                 _online[nameKey] = user;
+                if (!_onlineSkeletons.TryGetValue(skeleton, out var holders))
+                {
+                    _onlineSkeletons[skeleton] = holders = [];
+                }
+
+                holders.Add(user);
             }
 
             user.IsAdmin = isAdmin;

@@ -33,6 +33,11 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
         }
 
+        if (!UnicodeHygiene.CheckText(text, allowNewlines: true, out var textProblem))
+        {
+            return new HubError(HubErrors.BadText, textProblem);
+        }
+
         if (Flood.TryAcquireMessage(session) is { } throttled)
         {
             return throttled;

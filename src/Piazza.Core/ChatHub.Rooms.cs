@@ -20,7 +20,8 @@ public sealed partial class ChatHub
             return new HubError(HubErrors.BadRequest, problem);
         }
 
-        var key = RoomNamePolicy.Fold(room!);
+        room = RoomNamePolicy.Normalize(room!);
+        var key = RoomNamePolicy.Fold(room);
         var user = session.User;
         if (RoomBanError(user, key, room!) is { } banned)
         {
@@ -30,6 +31,16 @@ public sealed partial class ChatHub
         var chatRoom = await LoadAsync(key).ConfigureAwait(false) as ChatRoom;
         if (chatRoom is null)
         {
+            if (!RoomNamePolicy.IsAcceptableNew(room, out problem))
+            {
+                return new HubError(HubErrors.BadRequest, problem);
+            }
+
+            if (await _store.FindConfusableRoomAsync(NameSkeleton.Of(room), key, cancellationToken).ConfigureAwait(false) is { } lookAlike)
+            {
+                return new HubError(HubErrors.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
+            }
+
             var record = new RoomRecord(key, room!, null, user.IsRegistered ? user.Key : null, _time.GetUtcNow());
             await _store.TryCreateRoomAsync(record, cancellationToken).ConfigureAwait(false);
 
@@ -133,6 +144,11 @@ public sealed partial class ChatHub
         if (text?.Length > MaxTopicChars)
         {
             return new HubError(HubErrors.TooLarge, $"topics are at most {MaxTopicChars} characters");
+        }
+
+        if (text is not null && !UnicodeHygiene.CheckText(text, allowNewlines: false, out var textProblem))
+        {
+            return new HubError(HubErrors.BadText, textProblem);
         }
 
         await _store.SetTopicAsync(chatRoom.Key, text, cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,9 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
     private readonly Lock _usersGate = new();
     private readonly Dictionary<string, ChatUser> _online = new(StringComparer.Ordinal);
+
+    /// <summary>The online users by <see cref="NameSkeleton"/> of their names, for the look-alike check. Under <see cref="_usersGate"/>.</summary>
+    private readonly Dictionary<string, List<ChatUser>> _onlineSkeletons = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Conversation?>>> _conversations = new(StringComparer.Ordinal);
     private readonly MessageLog _log;
     private readonly ConcurrentDictionary<(string Account, string ClientId), Task<MessageEvent>> _sendsInFlight = new();
@@ -113,6 +116,11 @@ public sealed partial class ChatHub : IAsyncDisposable
             if (remaining == 0 && _online.TryGetValue(user.NameKey, out var current) && current == user)
             {
                 _online.Remove(user.NameKey);
+                var skeleton = NameSkeleton.Of(user.Name);
+                if (_onlineSkeletons.TryGetValue(skeleton, out var holders) && holders.Remove(user) && holders.Count == 0)
+                {
+                    _onlineSkeletons.Remove(skeleton);
+                }
             }
         }
 

@@ -47,4 +47,6 @@ public static class HubErrors
     public const string Muted = "muted";
     public const string NoSuchMessage = "no_such_message";
     public const string NotBanned = "not_banned";
+    public const string NameConfusable = "name_confusable";
+    public const string BadText = "bad_text";
 }

@@ -1,9 +1,15 @@
 namespace Piazza.Core;
 
-/// <summary>Room names: 1 to 64 characters, each a letter, a digit, '-', '_' or '.'; compared case-insensitively.</summary>
+/// <summary>
+/// Room names: taken in Unicode NFC; 1 to 64 characters, each a letter, a digit, '-', '_' or '.' (so no control,
+/// direction or invisible characters); compared case-insensitively. New rooms must also pass <see cref="IsAcceptableNew"/>.
+/// </summary>
 public static class RoomNamePolicy
 {
     public const int MaxLength = 64;
+
+    /// <summary>The form a room name is used in (NFC).</summary>
+    public static string Normalize(string name) => UnicodeHygiene.Normalize(name, System.Text.NormalizationForm.FormC);
 
     public static bool IsValid(string? name, out string problem)
     {
@@ -13,26 +19,28 @@ public static class RoomNamePolicy
             return false;
         }
 
+        if (UnicodeHygiene.HasUnpairedSurrogate(name))
+        {
+            problem = "the room name is not valid Unicode";
+            return false;
+        }
+
+        name = Normalize(name);
         if (name.Length > MaxLength)
         {
             problem = $"room names are at most {MaxLength} characters";
             return false;
         }
 
-        foreach (var rune in name.EnumerateRunes())
-        {
-            if (!(System.Text.Rune.IsLetterOrDigit(rune) || rune.Value is '_' or '-' or '.'))
-            {
-                problem = "room names may contain only letters, digits, '-', '_' and '.'";
-                return false;
-            }
-        }
-
-        problem = "";
-        return true;
+        return UnicodeHygiene.CheckNameCharacters(name, "room names", out problem);
     }
 
-    public static string Fold(string name) => name.ToLowerInvariant();
+    /// <summary>The stricter rules for creating a room: valid, and letters from at most one of Latin/Greek/Cyrillic.</summary>
+    public static bool IsAcceptableNew(string? name, out string problem)
+        => IsValid(name, out problem) && UnicodeHygiene.CheckSingleLookAlikeScript(Normalize(name!), "room names", out problem);
+
+    /// <summary>The key a room is stored and found under: NFC, invariant lower case.</summary>
+    public static string Fold(string name) => Normalize(name).ToLowerInvariant();
 }
 
 /// <summary>

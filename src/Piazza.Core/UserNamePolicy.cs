@@ -3,8 +3,9 @@ using System.Text;
 namespace Piazza.Core;
 
 /// <summary>
-/// Rules for user names: 1 to 32 characters, each a letter, a digit, '_', '-' or '.'; unique
-/// case-insensitively (compared by <see cref="Fold"/>); a few names are reserved for the system.
+/// Rules for user names: taken in Unicode NFC; 1 to 32 characters, each a letter, a digit, '_', '-' or '.' (so no
+/// control, direction or invisible characters); unique case-insensitively (compared by <see cref="Fold"/>); a few
+/// names are reserved for the system. New names must also pass <see cref="IsAcceptableNew"/>.
 /// </summary>
 public static class UserNamePolicy
 {
@@ -16,7 +17,16 @@ public static class UserNamePolicy
         "nobody", "everyone", "all", "here", "channel", "nickserv", "chanserv",
     };
 
-    /// <summary>Checks a requested name; on failure <paramref name="problem"/> says why in words a user understands.</summary>
+    // Look-alikes of the reserved names of 4 letters or more: "all" would otherwise refuse the common name "Ali".
+    private static readonly HashSet<string> ReservedSkeletons = new(Reserved.Where(r => r.Length >= 4).Select(NameSkeleton.Of), StringComparer.Ordinal);
+
+    /// <summary>The form a name is used in (NFC): what the user typed, composed.</summary>
+    public static string Normalize(string name) => UnicodeHygiene.Normalize(name, NormalizationForm.FormC);
+
+    /// <summary>
+    /// Checks a name (after <see cref="Normalize"/>) for use, including logging in to an existing account; on failure
+    /// <paramref name="problem"/> says why in words a user understands.
+    /// </summary>
     public static bool IsValid(string? name, out string problem)
     {
         if (string.IsNullOrEmpty(name))
@@ -25,24 +35,19 @@ public static class UserNamePolicy
             return false;
         }
 
-        if (!name.IsNormalized(NormalizationForm.FormC))
+        if (UnicodeHygiene.HasUnpairedSurrogate(name))
         {
-            problem = "the name must be in Unicode normal form C";
+            problem = "the name is not valid Unicode";
             return false;
         }
 
-        var length = 0;
-        foreach (var rune in name.EnumerateRunes())
+        name = Normalize(name);
+        if (!UnicodeHygiene.CheckNameCharacters(name, "names", out problem))
         {
-            length++;
-            if (!(Rune.IsLetterOrDigit(rune) || rune.Value is '_' or '-' or '.'))
-            {
-                problem = "names may contain only letters, digits, '_', '-' and '.'";
-                return false;
-            }
+            return false;
         }
 
-        if (length > MaxLength)
+        if (name.EnumerateRunes().Count() > MaxLength)
         {
             problem = $"names are at most {MaxLength} characters";
             return false;
@@ -58,6 +63,26 @@ public static class UserNamePolicy
         return true;
     }
 
-    /// <summary>The form under which names are compared for uniqueness.</summary>
-    public static string Fold(string name) => name.ToLowerInvariant();
+    /// <summary>
+    /// The stricter rules for a name being taken now (register, guest hello): valid, letters from at most one of
+    /// Latin/Greek/Cyrillic, and no look-alike of a reserved name. Existing accounts are not held to them.
+    /// </summary>
+    public static bool IsAcceptableNew(string? name, out string problem)
+    {
+        if (!IsValid(name, out problem) || !UnicodeHygiene.CheckSingleLookAlikeScript(Normalize(name!), "names", out problem))
+        {
+            return false;
+        }
+
+        if (ReservedSkeletons.Contains(NameSkeleton.Of(name!)))
+        {
+            problem = $"'{name}' looks like a reserved name";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The form under which names are compared for uniqueness: NFC, invariant lower case.</summary>
+    public static string Fold(string name) => Normalize(name).ToLowerInvariant();
 }

@@ -129,11 +129,25 @@ public static class FrameCodec
 
             while (reader.Read())
             {
+                // An escaped lone surrogate ("\ud800") is valid JSON syntax but no valid text: refuse it here, where
+                // every string is seen, instead of letting it surface as an exception or a U+FFFD later.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && !IsValidEscapedText(ref reader))
+                {
+                    error = new DecodeError(ErrorCodes.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
+                    return false;
+                }
+
                 if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
+                        if (reader.ValueIsEscaped && !IsValidEscapedText(ref reader))
+                        {
+                            error = new DecodeError(ErrorCodes.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
+                            return false;
+                        }
+
                         requestId = reader.GetString();
                     }
                 }
@@ -150,6 +164,19 @@ public static class FrameCodec
 
         error = default;
         return true;
+    }
+
+    private static bool IsValidEscapedText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsValidUtf8(in ReadOnlySequence<byte> line)

@@ -107,6 +107,12 @@ public static class ErrorCodes
     public const string Muted = "muted";
     public const string NoSuchMessage = "no_such_message";
     public const string NotBanned = "not_banned";
+
+    /// <summary>A new name (user or room) looks like one that is taken (same skeleton, docs/security.md).</summary>
+    public const string NameConfusable = "name_confusable";
+
+    /// <summary>Message text or a topic holds characters that are refused (controls other than newline and tab).</summary>
+    public const string BadText = "bad_text";
 }
 
 /// <summary>The <c>reason</c> values of <c>left</c> frames.</summary>

@@ -1,3 +1,4 @@
+using Piazza.Core;
 using Piazza.Core.Storage;
 
 namespace Piazza.Storage.Sqlite;
@@ -21,8 +22,8 @@ public sealed partial class SqliteChatStore
         // ON CONFLICT DO NOTHING turns a taken key into "0 rows" without an exception; other faults still throw.
         var inserted = await WriteAsync(
             """
-            INSERT INTO accounts (key, name, password_hash, created_at)
-            VALUES ($key, $name, $password_hash, $created_at)
+            INSERT INTO accounts (key, name, password_hash, created_at, skeleton)
+            VALUES ($key, $name, $password_hash, $created_at, $skeleton)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -31,9 +32,28 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$name", account.Name);
                 p.AddWithValue("$password_hash", account.PasswordHash);
                 p.AddWithValue("$created_at", ToUnixMs(account.CreatedAt));
+                p.AddWithValue("$skeleton", NameSkeleton.Of(account.Name));
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;
+    }
+
+    private const string FindConfusableAccountSql = "SELECT name FROM accounts WHERE skeleton = $skeleton AND key <> $key LIMIT 1;";
+
+    public async Task<string?> FindConfusableAccountAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(skeleton);
+        ArgumentNullException.ThrowIfNull(exceptKey);
+        var rows = await ReadAsync(
+            FindConfusableAccountSql,
+            p =>
+            {
+                p.AddWithValue("$skeleton", skeleton);
+                p.AddWithValue("$key", exceptKey);
+            },
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public Task UpdatePasswordAsync(string key, string passwordHash, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Piazza.Core;
 using Piazza.Core.Storage;
 
 namespace Piazza.Storage.Sqlite;
@@ -23,8 +24,8 @@ public sealed partial class SqliteChatStore
         ArgumentNullException.ThrowIfNull(room);
         var inserted = await WriteAsync(
             """
-            INSERT INTO rooms (key, name, topic, owner, created_at)
-            VALUES ($key, $name, $topic, $owner, $created_at)
+            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton)
+            VALUES ($key, $name, $topic, $owner, $created_at, $skeleton)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -34,9 +35,28 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$topic", OrDbNull(room.Topic));
                 p.AddWithValue("$owner", OrDbNull(room.Owner));
                 p.AddWithValue("$created_at", ToUnixMs(room.CreatedAt));
+                p.AddWithValue("$skeleton", NameSkeleton.Of(room.Name));
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;
+    }
+
+    private const string FindConfusableRoomSql = "SELECT name FROM rooms WHERE skeleton = $skeleton AND key <> $key LIMIT 1;";
+
+    public async Task<string?> FindConfusableRoomAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(skeleton);
+        ArgumentNullException.ThrowIfNull(exceptKey);
+        var rows = await ReadAsync(
+            FindConfusableRoomSql,
+            p =>
+            {
+                p.AddWithValue("$skeleton", skeleton);
+                p.AddWithValue("$key", exceptKey);
+            },
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public Task SetTopicAsync(string key, string? topic, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Piazza.Core;
 using Piazza.Core.Storage;
 
 namespace Piazza.Storage.Sqlite;
@@ -99,6 +100,7 @@ public sealed partial class SqliteChatStore : IChatStore
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection.CreateFunction("piazza_skeleton", (string name) => NameSkeleton.Of(name), isDeterministic: true);
             var synchronous = _options.SynchronousFull ? "FULL" : "NORMAL";
             var busyMs = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             // PRAGMA values cannot be bound as parameters; both come from code, never from input.

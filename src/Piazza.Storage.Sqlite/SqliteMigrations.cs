@@ -160,5 +160,17 @@ internal static class SqliteMigrations
                 detail  TEXT    NULL
             );
             """),
+
+        // Name skeletons (Piazza.Core.NameSkeleton) for the confusable-name check; piazza_skeleton is the same
+        // function, registered on the writer connection. Rerun such an UPDATE whenever the skeleton rules change.
+        new(4, """
+            ALTER TABLE accounts ADD COLUMN skeleton TEXT NULL;
+            UPDATE accounts SET skeleton = piazza_skeleton(name);
+            CREATE INDEX accounts_by_skeleton ON accounts (skeleton);
+
+            ALTER TABLE rooms ADD COLUMN skeleton TEXT NULL;
+            UPDATE rooms SET skeleton = piazza_skeleton(name);
+            CREATE INDEX rooms_by_skeleton ON rooms (skeleton);
+            """),
     ];
 }

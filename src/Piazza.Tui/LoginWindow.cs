@@ -191,6 +191,9 @@ internal sealed class LoginWindow : Window
             case ErrorCodes.NameTaken:
                 ShowError($"The name '{settings.User}' is taken. Choose another name.", _user);
                 break;
+            case ErrorCodes.NameConfusable:
+                ShowError($"The name '{settings.User}' looks too much like a name that is taken: {ex.Message}.", _user);
+                break;
             case ErrorCodes.BadName:
                 ShowError($"The name '{settings.User}' is not allowed: {ex.Message}. Choose another name.", _user);
                 break;

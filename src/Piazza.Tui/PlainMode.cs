@@ -94,6 +94,7 @@ internal static class PlainMode
             PiazzaException.TlsFailed => $"piazza: {ex.Message}",
             ErrorCodes.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
             ErrorCodes.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
+            ErrorCodes.NameConfusable => $"piazza: the name '{settings.User}' is refused: {ex.Message}",
             ErrorCodes.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
             ErrorCodes.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
             ErrorCodes.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",

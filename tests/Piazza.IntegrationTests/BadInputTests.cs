@@ -1,323 +1,186 @@
 using System.Net;
-using System.Net.Sockets;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Piazza.IntegrationTests.Infrastructure;
-using Piazza.Server.Limits;
 using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
 
 namespace Piazza.IntegrationTests;
 
 /// <summary>
-/// The bad-input suite, limits part: each attack meets its limit with the right answer, while a well-behaved pair of
-/// clients connected at the same time keeps exchanging messages and receives every one meant for it.
-/// (A client that never reads: DoorConformanceTests.A_stalled_reader_is_dropped_as_slow_consumer_while_others_receive_everything.)
+/// The bad-input suite's specific cases, each against a real server while a well-behaved client is connected: an
+/// oversize line, deep JSON, invalid UTF-8, look-alike and spoofing names, refused text, and the same through the
+/// HTTP API. Each meets its limit with its error code, and the well-behaved client is unaffected.
 /// </summary>
-public class BadInputTests
+public sealed class BadInputTests : IAsyncLifetime
 {
-    /// <summary>The production flood limits (the test servers turn them off by default).</summary>
-    private static readonly (string, string)[] ProductionLimits =
-    [
-        ("MessagesPerSecond", "5"), ("AccountMessagesPerSecond", "10"), ("FramesPerSecond", "20"),
-        ("MaxConnectionsPerAddress", "100"), ("ConnectionsPerSecondPerAddress", "10"),
-    ];
+    private TestServer _server = null!;
+    private RawClient _watcher = null!;
+    private RawClient _sender = null!;
+    private int _checks;
 
-    [Fact]
-    public async Task Slowloris_bytes_trickled_one_per_second_meet_the_hello_deadline()
+    public async Task InitializeAsync()
     {
-        var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, [.. ProductionLimits, ("HelloTimeout", "00:00:02")]);
-        await using var good = await GoodPair.StartAsync(server);
-        await using var slow = await RawClient.ConnectAsync(server.Port);
-        using var stop = new CancellationTokenSource();
-        var trickling = Task.Run(async () =>
-        {
-            foreach (var b in Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"user\":\"slowloris\"}\n"))
-            {
-                await slow.SendRawAsync([b]);
-                await Task.Delay(TimeSpan.FromSeconds(1), stop.Token); // the attacker's pace, not a wait for the server
-            }
-        });
+        _server = await TestServer.StartAsync();
+        (_watcher, _) = await RawClient.JoinAsync(_server.Port, "watcher");
+        (_sender, _) = await RawClient.JoinAsync(_server.Port, "sender");
+    }
 
-        await good.ExchangeAsync("during", 10);
-        var answer = await slow.ReadAsync();
-        AssertError(answer, "hello_timeout");
-        Assert.True(await slow.WaitForCloseAsync());
-        await stop.CancelAsync();
-        await trickling.ContinueWith(_ => { }, TaskScheduler.Default);
-        await log.WaitForAsync(l => l.StartsWith("No hello from", StringComparison.Ordinal));
-        Assert.DoesNotContain(server.Hub.Sessions, s => s.Name == "slowloris");
-        await good.ExchangeAsync("after", 5);
+    public async Task DisposeAsync()
+    {
+        await _watcher.DisposeAsync();
+        await _sender.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>The well-behaved pair still works: a message from the sender reaches the watcher, and nobody left.</summary>
+    private async Task AssertWellBehavedClientUnaffectedAsync()
+    {
+        var text = $"still here {++_checks}";
+        await SendOkAsync(_sender, "lobby", text, "w" + _checks);
+        var skipped = new List<JsonObject>();
+        var message = await _watcher.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "sender", skipped: skipped);
+        Assert.Equal(text, message.Str("text"));
+        Assert.DoesNotContain(skipped, f => f.Type() == "error" || (f.Type() == "left" && f.Str("user") is "watcher" or "sender"));
+    }
+
+    private async Task<JsonObject> ErrorForAsync(RawClient client, byte[] line)
+    {
+        await client.SendRawAsync(line);
+        return await client.ReadUntilAsync(f => f.Type() == "error");
     }
 
     [Fact]
-    public async Task Two_thousand_connections_from_one_address_meet_the_per_address_limit()
+    public async Task An_oversize_line_is_too_large_and_the_connection_stays_usable()
     {
-        const int Attempts = 2000;
-        const int Limit = 50;
-        await using var server = await TestServer.StartAsync(("MaxConnectionsPerAddress", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await using var good = await GoodPair.StartAsync(server);
-        var refusedAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var refused = 0;
-        var sockets = new List<Socket>(Attempts);
-        var reads = new List<Task<string>>(Attempts);
-        using var stop = new CancellationTokenSource();
-        try
-        {
-            // In batches, so the 2-core machine and the listen backlog are not swamped; each socket reads its first line.
-            for (var batch = 0; batch < Attempts; batch += 100)
-            {
-                var opened = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
-                {
-                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    await socket.ConnectAsync(IPAddress.Loopback, server.Port);
-                    return socket;
-                }));
-                foreach (var socket in opened)
-                {
-                    sockets.Add(socket);
-                    reads.Add(FirstLineAsync(socket, stop.Token).ContinueWith(
-                        t =>
-                        {
-                            var line = t.IsCompletedSuccessfully ? t.Result : "";
-                            if (line.Contains("too_many_connections", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == Attempts - (Limit - 2))
-                            {
-                                refusedAll.TrySetResult();
-                            }
+        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
+        await using var _ = hostile;
+        var huge = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"" + new string('x', 200_000) + "\"}\n");
+        var error = await ErrorForAsync(hostile, huge);
+        AssertError(error, "too_large");
 
-                            return line;
-                        },
-                        TaskScheduler.Default));
-                }
-            }
-
-            // The well-behaved pair holds 2 of the 50: exactly 48 attackers get in, every other one is told why.
-            await refusedAll.Task.WaitAsync(RawClient.DefaultTimeout);
-            Assert.Equal(Limit, server.Services.GetRequiredService<ConnectionLimiter>().OpenFrom(IPAddress.Loopback));
-            Assert.Equal(Limit - 2, reads.Count(r => !r.IsCompleted));
-            await good.ExchangeAsync("crowded", 10);
-
-            // An admitted attacker is a real connection.
-            var admitted = sockets[reads.FindIndex(r => !r.IsCompleted)];
-            await admitted.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"user\":\"crowd\"}\n"));
-            Assert.Contains("welcome", await reads[sockets.IndexOf(admitted)].WaitAsync(RawClient.DefaultTimeout), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-            }
-        }
-
-        await good.ExchangeAsync("after", 5);
+        AssertOk(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "after the big one", id = "a" }, "a"));
+        await AssertWellBehavedClientUnaffectedAsync();
     }
 
     [Fact]
-    public async Task A_flood_of_ten_thousand_messages_in_a_second_is_rate_limited_then_disconnected_and_nothing_is_lost()
+    public async Task Deeply_nested_json_is_bad_frame()
     {
-        const int Flood = 10_000;
-        var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, ProductionLimits);
-        await using var good = await GoodPair.StartAsync(server);
-        var (flooder, _) = await RawClient.JoinAsync(server.Port, "flooder");
-        await using var f = flooder;
-        var lines = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, Flood).Select(i => $"{{\"type\":\"send\",\"text\":\"flood {i}\",\"id\":\"f{i}\"}}\n")));
-        var flooding = Task.Run(async () =>
-        {
-            try
-            {
-                await flooder.SendRawAsync(lines);
-            }
-            catch (IOException)
-            {
-                // cut off mid-write: the point
-            }
-        });
-
-        // The good pair talks through the flood.
-        await good.ExchangeAsync("through the flood", 10);
-        var left = await good.WaitForAsync(x => x.Type() == "left" && x.Str("user") == "flooder");
-        Assert.Equal("flooding", left.Str("reason"));
-        await log.WaitForAsync(l => l.Contains("flooder", StringComparison.Ordinal) && l.Contains("kept flooding", StringComparison.Ordinal));
-        Assert.True(await flooder.WaitForCloseAsync());
-        await flooding;
-
-        // Nothing lost: every message the server stored reached the good reader, in order, with no gap.
-        await good.ExchangeAsync("after the flood", 5);
-        var stored = await RequestAsync(good.Alice, new { type = "history", room = "lobby", limit = 500, id = "h" }, "h");
-        var storedSeqs = Seqs(stored).Where(s => s >= good.FirstSeq).ToList();
-        Assert.Equal(storedSeqs, good.ReceivedSeqs());
-        Assert.Equal(Range(storedSeqs[0], storedSeqs[^1]), storedSeqs);
-        var accepted = Texts(stored).Count(t => t.StartsWith("flood ", StringComparison.Ordinal));
-        Assert.InRange(accepted, 1, 100); // the burst (20) and what the rate refilled: a sliver of 10,000
+        var hostile = await RawClient.ConnectAsync(_server.Port);
+        await using var _ = hostile;
+        var deep = "{\"type\":\"hello\",\"user\":" + new string('[', 5_000) + new string(']', 5_000) + "}\n";
+        var error = await ErrorForAsync(hostile, Encoding.UTF8.GetBytes(deep));
+        AssertError(error, "bad_frame");
+        Assert.Contains("deeper", error.Str("message"), StringComparison.Ordinal);
+        await AssertWellBehavedClientUnaffectedAsync();
     }
 
     [Fact]
-    public async Task An_oversize_line_is_discarded_with_too_large_and_the_connection_stays_usable()
+    public async Task Invalid_utf8_and_escaped_lone_surrogates_are_bad_frame_and_nothing_is_stored()
     {
-        await using var server = await TestServer.StartAsync(ProductionLimits);
-        await using var good = await GoodPair.StartAsync(server);
-        var (client, _) = await RawClient.JoinAsync(server.Port, "bigmouth");
-        await using var c = client;
-        var huge = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"" + new string('x', 1 << 20) + "\"}\n");
-        var sending = client.SendRawAsync(huge);
-        await good.ExchangeAsync("beside a megabyte", 10);
-        await sending;
-        AssertError(await client.ReadUntilAsync(x => x.Type() == "error"), "too_large");
-        await client.SendAsync(new { type = "ping", id = "p" });
-        Assert.Equal("pong", (await client.ReadUntilAsync(x => x.Str("re") == "p")).Type());
-        Assert.DoesNotContain(good.ReceivedTexts(), t => t.StartsWith("xxx", StringComparison.Ordinal));
+        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
+        await using var _ = hostile;
+        byte[] invalid = [.. "{\"type\":\"send\",\"text\":\"caf"u8, 0xC3, 0x28, .. "\",\"id\":\"u\"}\n"u8];
+        var error = await ErrorForAsync(hostile, invalid);
+        AssertError(error, "bad_frame");
+        Assert.Contains("UTF-8", error.Str("message"), StringComparison.Ordinal);
+
+        error = await ErrorForAsync(hostile, "{\"type\":\"send\",\"text\":\"x\\ud800y\",\"id\":\"s\"}\n"u8.ToArray());
+        AssertError(error, "bad_frame");
+
+        await AssertWellBehavedClientUnaffectedAsync();
+        var history = await RequestAsync(_watcher, new { type = "history", room = "lobby", id = "h" }, "h");
+        Assert.DoesNotContain(Texts(history), t => t.Contains('\uFFFD', StringComparison.Ordinal) || t.StartsWith("caf", StringComparison.Ordinal));
     }
 
-    private static async Task<string> FirstLineAsync(Socket socket, CancellationToken cancellationToken)
+    [Fact]
+    public async Task Look_alike_and_spoofing_names_are_refused_with_their_codes()
     {
-        var buffer = new byte[512];
-        var length = 0;
-        while (length < buffer.Length)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
+        (await RegisterAsync(_server.Port, "PayPal")).Client.Abort();
+        var (online, _) = await RawClient.JoinAsync(_server.Port, "scott");
+        await using var __ = online;
 
-            length += read;
-            if (Array.IndexOf(buffer, (byte)'\n', 0, length) >= 0)
-            {
-                break;
-            }
+        async Task<JsonObject> HelloAsync(object frame)
+        {
+            await using var client = await RawClient.ConnectAsync(_server.Port);
+            return await FirstAnswerAsync(client, frame);
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, length);
+        AssertError(await HelloAsync(new { type = "hello", user = "PAYPA1" }), "name_confusable"); // like an account
+        AssertError(await HelloAsync(new { type = "hello", user = "ѕсотт" }), "name_confusable"); // all Cyrillic, like an online guest
+        AssertError(await HelloAsync(new { type = "hello", user = "sc0tt" }), "name_confusable");
+        AssertError(await HelloAsync(new { type = "register", user = "paypa1", password = Password }), "name_confusable");
+        AssertError(await HelloAsync(new { type = "hello", user = "pаypal" }), "bad_name"); // Latin with a Cyrillic а
+        AssertError(await HelloAsync(new { type = "hello", user = "adm1n" }), "bad_name"); // like a reserved name
+        AssertError(await HelloAsync(new { type = "hello", user = "bob\u202Egnp" }), "bad_name");
+        AssertError(await HelloAsync(new { type = "hello", user = "b\u200Bob" }), "bad_name");
+        AssertError(await HelloAsync(new { type = "hello", user = "bob\u0007" }), "bad_name");
+
+        // The account itself still logs in (by any case), and a name in NFD is the same name.
+        var (login, welcome) = await LoginAsync(_server.Port, "paypal");
+        Assert.Equal("PayPal", welcome.Str("user"));
+        login.Abort();
+        var (zoe, zoeWelcome) = await RawClient.JoinAsync(_server.Port, "Zoe\u0308");
+        await using var ___ = zoe;
+        Assert.Equal("Zoë", zoeWelcome.Str("user"));
+
+        // Rooms: a look-alike of an existing room, a mixed-script name, and an NFD name that finds the NFC room.
+        AssertError(await RequestAsync(online, new { type = "join", room = "L0BBY", id = "j1" }, "j1"), "name_confusable");
+        AssertError(await RequestAsync(online, new { type = "join", room = "lоbby2", id = "j2" }, "j2"), "bad_request");
+        AssertOk(await RequestAsync(online, new { type = "join", room = "café", id = "j3" }, "j3"));
+        var again = await RequestAsync(zoe, new { type = "join", room = "cafe\u0301", id = "j4" }, "j4");
+        AssertOk(again);
+        Assert.Equal("café", again.Str("room"));
+
+        await AssertWellBehavedClientUnaffectedAsync();
     }
 
-    /// <summary>
-    /// Two well-behaved clients in the lobby: Alice sends, paced by her acknowledgements; Bob records every lobby
-    /// message and presence change in the background, so a test can check he got everything.
-    /// </summary>
-    private sealed class GoodPair : IAsyncDisposable
+    [Fact]
+    public async Task Control_characters_in_text_are_bad_text_while_rtl_and_emoji_text_is_delivered_intact()
     {
-        private readonly Lock _gate = new();
-        private readonly List<JsonObject> _frames = [];
-        private readonly List<(Func<JsonObject, bool> Match, TaskCompletionSource<JsonObject> Found)> _waiters = [];
-        private readonly Task _recording;
-        private int _sent;
+        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
+        await using var _ = hostile;
+        AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "ding\u0007", id = "c1" }, "c1"), "bad_text");
+        AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "\u001B[2Jcleared", id = "c2" }, "c2"), "bad_text");
+        AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "a\r\nb", id = "c3" }, "c3"), "bad_text");
 
-        private GoodPair(RawClient alice, RawClient bob, long firstSeq)
+        var rtl = "שלום \u2067مرحبا\u2069 👨\u200D👩\u200D👧\nsecond line\twith a tab";
+        await SendOkAsync(_sender, "lobby", rtl, "rtl");
+        var message = await _watcher.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "sender");
+        Assert.Equal(rtl, message.Str("text"));
+        await AssertWellBehavedClientUnaffectedAsync();
+    }
+
+    [Fact]
+    public async Task The_http_api_refuses_bad_bodies_and_bad_text_with_400_and_stores_nothing()
+    {
+        using var http = new HttpClient { BaseAddress = _server.HttpBase };
+        var registered = await http.PostAsJsonAsync("/api/register", new { user = "poster", password = Password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var token = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+
+        async Task<(HttpStatusCode Status, string? Code)> PostAsync(byte[] body)
         {
-            Alice = alice;
-            Bob = bob;
-            FirstSeq = firstSeq;
-            _recording = Task.Run(RecordAsync);
-        }
-
-        public RawClient Alice { get; }
-
-        public RawClient Bob { get; }
-
-        /// <summary>The first lobby seq Bob receives live.</summary>
-        public long FirstSeq { get; }
-
-        public static async Task<GoodPair> StartAsync(TestServer server)
-        {
-            var (alice, _) = await RawClient.JoinAsync(server.Port, "good-alice");
-            var (bob, _) = await RawClient.JoinAsync(server.Port, "good-bob");
-
-            // A marker tells where Bob's live stream starts, so later checks compare like with like.
-            var marker = await SendOkAsync(alice, "lobby", "marker", "marker");
-            await bob.ReadUntilAsync(x => x.Type() == "message" && x.Str("text") == "marker");
-            return new GoodPair(alice, bob, marker.Seq() + 1);
-        }
-
-        /// <summary>Alice sends <paramref name="count"/> messages (each acknowledged); Bob must receive them all, in order.</summary>
-        public async Task ExchangeAsync(string prefix, int count)
-        {
-            var texts = new List<string>();
-            for (var i = 0; i < count; i++)
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/lobby/messages")
             {
-                var text = $"{prefix} {i}";
-                texts.Add(text);
-                await SendOkAsync(Alice, "lobby", text, $"good{Interlocked.Increment(ref _sent)}");
-            }
-
-            await WaitForAsync(x => x.Type() == "message" && x.Str("text") == texts[^1]);
-            Assert.Equal(texts, ReceivedTexts().Where(t => t.StartsWith(prefix + " ", StringComparison.Ordinal)));
+                Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)?["code"]?.GetValue<string>());
         }
 
-        public Task<JsonObject> WaitForAsync(Func<JsonObject, bool> match)
-        {
-            var found = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_gate)
-            {
-                if (_frames.FirstOrDefault(match) is { } already)
-                {
-                    return Task.FromResult(already);
-                }
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_request"), await PostAsync([.. "{\"text\":\"caf"u8, 0xC3, 0x28, .. "\"}"u8]));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_request"), await PostAsync("{\"text\":\"x\\ud800\"}"u8.ToArray()));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_request"), await PostAsync("{\"text\":\"one\",\"text\":\"two\"}"u8.ToArray()));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_request"), await PostAsync(Encoding.UTF8.GetBytes("{\"text\":" + new string('[', 500) + new string(']', 500) + "}")));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_text"), await PostAsync("{\"text\":\"bell\\u0007\"}"u8.ToArray()));
+        Assert.Equal((HttpStatusCode.Created, null), await PostAsync("{\"text\":\"fine\"}"u8.ToArray()));
 
-                _waiters.Add((match, found));
-            }
-
-            return found.Task.WaitAsync(RawClient.DefaultTimeout);
-        }
-
-        public List<string> ReceivedTexts()
-        {
-            lock (_gate)
-            {
-                return [.. _frames.Where(x => x.Type() == "message").Select(x => x.Str("text")!)];
-            }
-        }
-
-        public List<long> ReceivedSeqs()
-        {
-            lock (_gate)
-            {
-                return [.. _frames.Where(x => x.Type() == "message").Select(x => x.Seq())];
-            }
-        }
-
-        private async Task RecordAsync()
-        {
-            while (true)
-            {
-                JsonObject frame;
-                try
-                {
-                    frame = await Bob.ReadAsync(TimeSpan.FromMinutes(10));
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                if (frame.Type() is not ("message" or "joined" or "left"))
-                {
-                    continue;
-                }
-
-                lock (_gate)
-                {
-                    _frames.Add(frame);
-                    for (var i = _waiters.Count - 1; i >= 0; i--)
-                    {
-                        if (_waiters[i].Match(frame))
-                        {
-                            _waiters[i].Found.TrySetResult(frame);
-                            _waiters.RemoveAt(i);
-                        }
-                    }
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Alice.DisposeAsync();
-            await Bob.DisposeAsync();
-            await _recording.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        var message = await _watcher.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "poster");
+        Assert.Equal("fine", message.Str("text"));
+        await AssertWellBehavedClientUnaffectedAsync();
     }
 }

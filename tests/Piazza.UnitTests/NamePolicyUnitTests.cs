@@ -48,10 +48,103 @@ public class NamePolicyUnitTests
         => Assert.Equal(valid, UserNamePolicy.IsValid(name, out _));
 
     [Fact]
-    public void User_names_not_in_normal_form_C_are_refused()
+    public void User_and_room_names_are_taken_in_normal_form_C()
     {
         var decomposed = "Zoe\u0308"; // e + combining diaeresis
-        Assert.False(UserNamePolicy.IsValid(decomposed, out var problem));
-        Assert.Contains("normal form", problem, StringComparison.Ordinal);
+        Assert.True(UserNamePolicy.IsValid(decomposed, out _));
+        Assert.Equal("Zoë", UserNamePolicy.Normalize(decomposed));
+        Assert.Equal(UserNamePolicy.Fold("zoë"), UserNamePolicy.Fold(decomposed));
+        Assert.True(RoomNamePolicy.IsValid("cafe\u0301", out _));
+        Assert.Equal(RoomNamePolicy.Fold("CAFÉ"), RoomNamePolicy.Fold("cafe\u0301"));
+    }
+
+    [Theory]
+    [InlineData("bob\u0007", "control characters")]
+    [InlineData("bob\u0085", "control characters")]
+    [InlineData("bob\u202Egpj", "direction controls")]
+    [InlineData("\u2066bob\u2069", "direction controls")]
+    [InlineData("bob\u200F", "direction controls")]
+    [InlineData("bo\u200Bb", "invisible characters")]
+    [InlineData("bo\u200Cb", "invisible characters")]
+    [InlineData("bo\u200Db", "invisible characters")]
+    [InlineData("\uFEFFbob", "invisible characters")]
+    [InlineData("bo\u00ADb", "invisible characters")]
+    [InlineData("bo\u2060b", "invisible characters")]
+    [InlineData("bob\u3164", "invisible characters")]
+    [InlineData("bob\uFE0F", "invisible characters")]
+    [InlineData("bo b", "only letters")]
+    public void Spoofing_characters_in_names_are_refused_with_the_reason(string name, string reason)
+    {
+        Assert.False(UserNamePolicy.IsValid(name, out var problem));
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+        Assert.False(RoomNamePolicy.IsValid(name, out problem));
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("alice", true)]
+    [InlineData("Алиса", true)] // Cyrillic only
+    [InlineData("Σωκράτης", true)] // Greek only
+    [InlineData("tanaka_田中", true)] // Latin with Han: not look-alike scripts
+    [InlineData("pаypal", false)] // Cyrillic а among Latin letters
+    [InlineData("Ωmega", false)] // Greek with Latin
+    [InlineData("аdm1n", false)] // mixed, and like a reserved name
+    [InlineData("adm1n", false)] // like the reserved "admin"
+    [InlineData("r00t", false)] // like the reserved "root"
+    [InlineData("Ali", true)] // short reserved names ("all") are compared exactly, not by look
+    [InlineData("a11", true)]
+    public void New_names_use_one_look_alike_script_and_are_not_like_reserved_ones(string name, bool acceptable)
+    {
+        Assert.True(UserNamePolicy.IsValid(name, out _)); // existing accounts with such names can still log in
+        Assert.Equal(acceptable, UserNamePolicy.IsAcceptableNew(name, out var problem));
+        Assert.Equal(acceptable, problem.Length == 0);
+    }
+
+    [Fact]
+    public void New_room_names_use_one_look_alike_script()
+    {
+        Assert.True(RoomNamePolicy.IsAcceptableNew("общий", out _));
+        Assert.False(RoomNamePolicy.IsAcceptableNew("lоbby", out var problem)); // Cyrillic о
+        Assert.Contains("Latin and Cyrillic", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("paypal", "pаypal")] // Cyrillic а
+    [InlineData("paypal", "PAYPAL")]
+    [InlineData("paypal", "paypa1")]
+    [InlineData("paypal", "ｐａｙｐａｌ")] // fullwidth
+    [InlineData("bill", "biII")] // capital I for l
+    [InlineData("modern", "modem")] // rn for m
+    [InlineData("wendy", "vvendy")]
+    [InlineData("hello", "ΗΕLLΟ")] // Greek capitals
+    [InlineData("nano", "ηano")] // Greek small eta looks like n
+    [InlineData("scott", "ѕсоtt")] // Cyrillic dze, es, o
+    [InlineData("σοφία", "ΣΟΦΊΑ")] // final sigma and capitals fold alike
+    [InlineData("strasse", "straße")]
+    [InlineData("bob", "bоb")]
+    [InlineData("office", "ｏﬃce")] // ligature
+    public void Look_alike_names_have_the_same_skeleton(string name, string lookAlike)
+        => Assert.Equal(NameSkeleton.Of(name), NameSkeleton.Of(lookAlike));
+
+    [Theory]
+    [InlineData("bob", "rob")]
+    [InlineData("anna", "anne")]
+    [InlineData("zoë", "zoe")] // a visible diacritic is a difference
+    [InlineData("john.doe", "john_doe")]
+    [InlineData("田中", "中田")]
+    public void Distinct_names_have_distinct_skeletons(string name, string other)
+        => Assert.NotEqual(NameSkeleton.Of(name), NameSkeleton.Of(other));
+
+    [Fact]
+    public void Names_with_unpaired_surrogates_are_refused_and_do_not_throw()
+    {
+        // Built from chars: xunit's theory data would turn a lone surrogate into U+FFFD.
+        var name = "bob" + (char)0xD800;
+        Assert.False(UserNamePolicy.IsValid(name, out var problem));
+        Assert.Contains("not valid Unicode", problem, StringComparison.Ordinal);
+        Assert.False(RoomNamePolicy.IsValid(name, out _));
+        Assert.Equal(name, UserNamePolicy.Normalize(name));
+        Assert.StartsWith("bob", NameSkeleton.Of(name), StringComparison.Ordinal);
+        Assert.False(UserNamePolicy.IsValid("bob\uFFFE", out _)); // a noncharacter that Normalize throws on
     }
 }

@@ -18,6 +18,12 @@ public interface IAccountStore
     /// <summary>Creates an account; false when the key is already taken.</summary>
     Task<bool> TryCreateAccountAsync(AccountRecord account, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The name of an account whose name has <paramref name="skeleton"/> (<see cref="NameSkeleton"/>) and whose key
+    /// is not <paramref name="exceptKey"/>; null when none. The store derives each account's skeleton from its name.
+    /// </summary>
+    Task<string?> FindConfusableAccountAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default);
+
     Task UpdatePasswordAsync(string key, string passwordHash, CancellationToken cancellationToken = default);
 
     Task AddTokenAsync(byte[] tokenHash, string accountKey, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
@@ -38,6 +44,9 @@ public interface IRoomStore
 
     /// <summary>Creates a room; false when the key exists.</summary>
     Task<bool> TryCreateRoomAsync(RoomRecord room, CancellationToken cancellationToken = default);
+
+    /// <summary>The name of a room whose name has <paramref name="skeleton"/> and whose key is not <paramref name="exceptKey"/>; null when none.</summary>
+    Task<string?> FindConfusableRoomAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default);
 
     Task SetTopicAsync(string key, string? topic, CancellationToken cancellationToken = default);
 

@@ -193,7 +193,7 @@ public static class HttpApi
             HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
             HubErrors.Forbidden or HubErrors.NotInRoom or HubErrors.Banned or HubErrors.Muted => StatusCodes.Status403Forbidden,
             HubErrors.NoSuchRoom or HubErrors.NoSuchUser or HubErrors.NoSuchFile => StatusCodes.Status404NotFound,
-            HubErrors.NameTaken or HubErrors.NameReserved => StatusCodes.Status409Conflict,
+            HubErrors.NameTaken or HubErrors.NameReserved or HubErrors.NameConfusable => StatusCodes.Status409Conflict,
             HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,
             HubErrors.RateLimited => StatusCodes.Status429TooManyRequests,
             HubErrors.ServerError => StatusCodes.Status503ServiceUnavailable,
@@ -255,7 +255,12 @@ public sealed record SendResponse(string Msg, long Seq, string Room, bool Duplic
 
 public sealed record ErrorResponse(string Code, string Message, double? RetryAfter);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Same JSON rules as the native protocol: a repeated field is refused, not "last one wins"; depth is bounded.
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowDuplicateProperties = false,
+    MaxDepth = Piazza.Protocol.ProtocolConstants.MaxJsonDepth)]
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(MeResponse))]

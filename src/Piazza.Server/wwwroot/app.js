@@ -105,6 +105,7 @@ const REFUSALS = {
   name_taken: 'Someone with that name is connected right now.',
   name_reserved: 'That name belongs to an account: log in with its password.',
   bad_name: 'That name is not allowed: use letters, digits, “_”, “-” or “.” (up to 32).',
+  name_confusable: 'That name looks too much like one that is taken: choose a more distinct name.',
   auth_required: 'This server does not allow guests: log in or register.',
 };
 
@@ -112,6 +113,8 @@ function onRefused(frame, retrying) {
   if (retrying) return;
   let text = REFUSALS[frame.code] ?? frame.message ?? 'The server refused the sign-in.';
   if (frame.code === 'rate_limited') text = `Too many failed tries: wait ${frame.retryAfter ?? 'a few'} seconds.`;
+  // The server says which rule the name broke (a character, mixed scripts, a reserved look-alike).
+  if (frame.code === 'bad_name' && frame.message) text = `That name is not allowed: ${frame.message}.`;
   if (state.credentials?.token) {
     // A remembered session that no longer works (expired, revoked by a password change or a logout elsewhere).
     localStorage.removeItem(TOKEN_KEY);

@@ -77,7 +77,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Piazza:TlsHandshakeTimeout"] = "00:01:00",
 
             // Tests send thousands of messages and open hundreds of connections from 127.0.0.1 as fast as they can;
-            // the production limits are proven by LimitsTests and BadInputTests, which set their own.
+            // the production limits are proven by LimitsTests and AbuseLimitTests, which set their own.
             ["Piazza:MessagesPerSecond"] = "0",
             ["Piazza:AccountMessagesPerSecond"] = "0",
             ["Piazza:FramesPerSecond"] = "0",

@@ -123,6 +123,22 @@ public abstract partial class ChatStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Look_alike_names_are_found_by_skeleton_except_the_name_itself()
+    {
+        Assert.True(await Store.TryCreateAccountAsync(new AccountRecord("paypal", "PayPal", "h", T0)));
+        Assert.True(await Store.TryCreateRoomAsync(new RoomRecord("général", "Général", null, null, T0)));
+
+        Assert.Equal("PayPal", await Store.FindConfusableAccountAsync(NameSkeleton.Of("pаypal"), "pаypal")); // Cyrillic а
+        Assert.Equal("PayPal", await Store.FindConfusableAccountAsync(NameSkeleton.Of("PAYPA1"), "paypa1"));
+        Assert.Null(await Store.FindConfusableAccountAsync(NameSkeleton.Of("PAYPAL"), "paypal")); // itself
+        Assert.Null(await Store.FindConfusableAccountAsync(NameSkeleton.Of("paypals"), "paypals"));
+
+        Assert.Equal("Général", await Store.FindConfusableRoomAsync(NameSkeleton.Of("GÉNÉRA1"), "généra1"));
+        Assert.Null(await Store.FindConfusableRoomAsync(NameSkeleton.Of("général"), "général"));
+        Assert.Null(await Store.FindConfusableRoomAsync(NameSkeleton.Of("general"), "general")); // no diacritics: distinct
+    }
+
+    [Fact]
     public async Task Rooms_create_duplicate_topic_and_list_with_member_counts()
     {
         await CreateAccountsAsync("alice", "bob");

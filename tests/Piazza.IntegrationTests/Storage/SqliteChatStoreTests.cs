@@ -100,6 +100,29 @@ public sealed class SqliteChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Upgrading_a_version_1_database_fills_in_the_skeletons_of_existing_names()
+    {
+        await Store.DisposeAsync();
+        var path = Path.Combine(_folder, "v1.db");
+        await using (var store = new SqliteChatStore(new SqliteStoreOptions { Path = path }, [.. SqliteMigrations.All.Take(1)]))
+        {
+            await store.InitializeAsync();
+        }
+
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            Scalar(raw, "INSERT INTO accounts VALUES ('paypal', 'PayPal', 'h', 0); INSERT INTO rooms VALUES ('lobby', 'lobby', NULL, NULL, 0);");
+        }
+
+        Store = new SqliteChatStore(new SqliteStoreOptions { Path = path });
+        await Store.InitializeAsync();
+        Assert.Equal("PayPal", await Store.FindConfusableAccountAsync(Piazza.Core.NameSkeleton.Of("pаypa1"), "pаypa1"));
+        Assert.Equal("lobby", await Store.FindConfusableRoomAsync(Piazza.Core.NameSkeleton.Of("L0BBY"), "l0bby"));
+        Assert.Null(await Store.FindConfusableAccountAsync(Piazza.Core.NameSkeleton.Of("PayPal"), "paypal"));
+    }
+
+    [Fact]
     public async Task A_failing_migration_changes_nothing()
     {
         await Store.DisposeAsync();
@@ -173,6 +196,8 @@ public sealed class SqliteChatStoreTests : ChatStoreContractTests
     [InlineData(nameof(SqliteChatStore.ReadBeforeSql), "USING PRIMARY KEY (conversation=? AND seq<?)")]
     [InlineData(nameof(SqliteChatStore.FindByClientIdSql), "USING INDEX messages_by_client_id")]
     [InlineData(nameof(SqliteChatStore.ConversationsOfSql), "INDEX private_participants_by_activity")]
+    [InlineData("FindConfusableAccountSql", "INDEX accounts_by_skeleton")]
+    [InlineData("FindConfusableRoomSql", "INDEX rooms_by_skeleton")]
     public void Queries_use_their_index_without_sorting(string query, string expected)
     {
         var sql = (string)typeof(SqliteChatStore)
