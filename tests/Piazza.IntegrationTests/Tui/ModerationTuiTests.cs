@@ -109,16 +109,16 @@ public sealed class ModerationTuiTests
             AssertOk(await RequestAsync(bob, new { type = "delete", msg = first.Id, id = "d" }, "d"));
             ui.PumpUntil(() => ui.Screen.Contains("<bob> (message deleted by bob)", StringComparison.Ordinal) && !ui.Screen.Contains("oops typo", StringComparison.Ordinal), "bob's own deletion");
 
-            ui.Type("/help");
-            ui.App.InjectKey(Key.Enter);
-            ui.PumpUntil(() => ui.Screen.Contains("Moderation: /kick", StringComparison.Ordinal), "moderation help for the owner");
-
-            // The owner deletes bob's latest message, then kicks him.
+            // The owner deletes bob's latest message (checked before /help, whose long text scrolls it away), then kicks him.
             ui.Type("/delete bob");
             ui.App.InjectKey(Key.Enter);
             var deleted = await bob.ReadUntilAsync(f => f.Type() == "deleted");
             Assert.Equal("alice", deleted.Str("by"));
             ui.PumpUntil(() => ui.Screen.Contains("(message deleted by alice)", StringComparison.Ordinal) && !ui.Screen.Contains("cheap stuff", StringComparison.Ordinal), "the owner's deletion");
+
+            ui.Type("/help");
+            ui.App.InjectKey(Key.Enter);
+            ui.PumpUntil(() => ui.Screen.Contains("Moderation: /kick", StringComparison.Ordinal), "moderation help for the owner");
 
             ui.Type("/kick bob stop it");
             ui.App.InjectKey(Key.Enter);
