@@ -26,14 +26,21 @@ public sealed class FileTransferClient : IDisposable
 
     /// <param name="baseAddress">The HTTP door, e.g. <c>http://127.0.0.1:8080/</c>.</param>
     /// <param name="token">Returns the current session token (it changes with a password change).</param>
-    public FileTransferClient(Uri baseAddress, Func<string?> token, FileTransferOptions? options = null)
+    /// <param name="validateCertificate">For an https address: how to trust the server's certificate; null means the system's trust.</param>
+    public FileTransferClient(Uri baseAddress, Func<string?> token, FileTransferOptions? options = null, System.Net.Security.RemoteCertificateValidationCallback? validateCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentNullException.ThrowIfNull(token);
         Options = options ?? new FileTransferOptions();
         _token = token;
         // Per-request timeouts come from Options; a whole transfer may take far longer than one request.
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+        var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) };
+        if (validateCertificate is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validateCertificate;
+        }
+
+        _http = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
             Timeout = Timeout.InfiniteTimeSpan,

@@ -6,11 +6,12 @@ namespace Piazza.Client;
 public sealed partial class PiazzaClient
 {
     /// <summary>
-    /// The HTTP door (<c>http://host:httpPort/</c>, the host we connected to and the port from <c>welcome</c>), or null
-    /// when the server has no HTTP door.
+    /// The HTTP door (<c>http://host:httpPort/</c>, the host we connected to and the port from <c>welcome</c>), or,
+    /// when this connection uses TLS, the HTTPS door (<c>httpsPort</c>): the token never travels unencrypted when the
+    /// chat itself is encrypted. Null when the server has no such door.
     /// </summary>
-    public Uri? HttpBaseAddress => Welcome?.HttpPort is int port and > 0
-        ? new UriBuilder(Uri.UriSchemeHttp, Options.Host, port, "/").Uri
+    public Uri? HttpBaseAddress => (Options.Tls ? Welcome?.HttpsPort : Welcome?.HttpPort) is int port and > 0
+        ? new UriBuilder(Options.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, Options.Host, port, "/").Uri
         : null;
 
     /// <summary>
@@ -24,8 +25,12 @@ public sealed partial class PiazzaClient
             throw new PiazzaException(PiazzaException.FilesUnavailable, "file sharing needs an account: guests have no session token (log in or register)");
         }
 
-        var address = HttpBaseAddress ?? throw new PiazzaException(PiazzaException.FilesUnavailable, "the server does not offer file transfers (no HTTP port in its welcome)");
-        return new FileTransferClient(address, () => Token, options);
+        var address = HttpBaseAddress ?? throw new PiazzaException(
+            PiazzaException.FilesUnavailable,
+            Options.Tls ? "the server offers no HTTPS door for file transfers (no httpsPort in its welcome)" : "the server does not offer file transfers (no HTTP port in its welcome)");
+        // Over TLS the HTTPS door is verified exactly like the chat connection (system trust, --ca, --fingerprint).
+        var validate = Options.Tls ? new TlsVerifier(Options).Validate : (System.Net.Security.RemoteCertificateValidationCallback?)null;
+        return new FileTransferClient(address, () => Token, options, validate);
     }
 
     /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync"/>.</summary>

@@ -92,6 +92,9 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the port of the HTTP door (uploads, downloads) on the same host; absent when it is off.</summary>
     public int? HttpPort { get; set; }
+
+    /// <summary>In <c>welcome</c>: the port of the HTTPS door on the same host; absent when it is off. TLS clients transfer files there only.</summary>
+    public int? HttpsPort { get; set; }
 }
 
 /// <summary>

@@ -81,7 +81,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
         builder.Services.AddSingleton(_ => new BlobStore(options.Data));
         builder.Services.AddSingleton<UploadService>();
-        builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port));
+        builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port, () => endpoints.HttpsEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 

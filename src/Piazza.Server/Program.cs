@@ -183,7 +183,7 @@ internal static class ServerProgram
 
             if (doors.HttpsEndPoint is { } https)
             {
-                Console.WriteLine($"Web client on https://{https}/ (WebSocket at wss:/ws, API at /api)");
+                Console.WriteLine($"Web client on https://{https}/ (WebSocket at /ws over wss, API at /api)");
             }
             Console.WriteLine(options.Console ?? !Console.IsInputRedirected ? "Operator console ready: type help" : "No terminal on stdin: logging only");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,31 @@ public class TlsTests
     }
 
     [Fact]
+    public async Task A_client_on_the_tls_door_transfers_files_over_https_with_the_same_certificate_check()
+    {
+        await using var server = await TestServer.StartAsync(DevTls);
+        await using var client = new PiazzaClient(new PiazzaClientOptions
+        {
+            Port = server.TlsEndPoint!.Port, User = "fay", Password = ProtocolSteps.Password, Register = true, Tls = true, Fingerprint = Fingerprint(server), Reconnect = false,
+        });
+        await client.ConnectAsync();
+
+        // The token must not leave over plain HTTP when the chat is encrypted: the HTTPS door is used, never the HTTP one.
+        Assert.Equal(new Uri($"https://127.0.0.1:{server.HttpsEndPoint!.Port}/"), client.HttpBaseAddress);
+        var bytes = RandomNumberGenerator.GetBytes(300_000);
+        using var files = client.CreateFileTransfer();
+        var uploaded = await files.UploadAsync(new MemoryStream(bytes), "over-tls.bin", "application/octet-stream");
+        var folder = Directory.CreateTempSubdirectory("piazza-tls-download-").FullName;
+        var saved = await files.DownloadAsync(uploaded.FileId, Path.Combine(folder, "copy.bin"));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(saved.Path));
+
+        // The same account on the plain door uses the plain HTTP door.
+        await using var plain = new PiazzaClient(new PiazzaClientOptions { Port = server.Port, User = "fay", Token = client.Token, Reconnect = false });
+        await plain.ConnectAsync();
+        Assert.Equal(new Uri($"http://127.0.0.1:{server.HttpEndPoint!.Port}/"), plain.HttpBaseAddress);
+    }
+
+    [Fact]
     public async Task Https_api_and_wss_work()
     {
         await using var server = await TestServer.StartAsync(DevTls);

@@ -8,7 +8,7 @@ namespace Piazza.Server.Tcp;
 /// Encodes hub events as protocol v1 JSON lines; one instance serves every native connection.
 /// <paramref name="httpPort"/> tells <c>welcome</c> where the HTTP door listens (known only once the host has started).
 /// </summary>
-public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPort = null) : IEventEncoder
+public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPort = null, Func<int?>? httpsPort = null) : IEventEncoder
 {
     public int Slot => EventEncoderSlots.JsonLines;
 
@@ -57,6 +57,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Users = ToUserInfos(w.LobbyUsers),
             Motd = w.Motd,
             HttpPort = httpPort?.Invoke(),
+            HttpsPort = httpsPort?.Invoke(),
             Admin = w.Admin ? true : null,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
