@@ -95,7 +95,13 @@ public class TlsTests
         await using var server = await TestServer.StartAsync(DevTls);
         await using var client = new PiazzaClient(new PiazzaClientOptions
         {
-            Port = server.TlsEndPoint!.Port, User = "fay", Password = ProtocolSteps.Password, Register = true, Tls = true, Fingerprint = Fingerprint(server), Reconnect = false,
+            Port = server.TlsEndPoint!.Port,
+            User = "fay",
+            Password = ProtocolSteps.Password,
+            Register = true,
+            Tls = true,
+            Fingerprint = Fingerprint(server),
+            Reconnect = false,
         });
         await client.ConnectAsync();
 
