@@ -409,8 +409,19 @@ public sealed partial class ChatHub
         }
 
         var isAuthor = user.IsRegistered && stored.FromAccount == user.Key;
-        var rank = conversation is ChatRoom chatRoom ? RankIn(chatRoom, user) : ModerationRank.Member;
-        if (!ModerationPolicy.CanDelete(rank, isAuthor))
+        var rank = ModerationRank.Member;
+        var authorRank = ModerationRank.Member;
+        if (conversation is ChatRoom chatRoom)
+        {
+            rank = RankIn(chatRoom, user);
+            if (!isAuthor && stored.FromAccount is { } authorKey)
+            {
+                var authorIsAdmin = await _store.IsAdminAsync(authorKey, cancellationToken).ConfigureAwait(false);
+                authorRank = ModerationPolicy.RankOf(authorIsAdmin, chatRoom.Owner == authorKey, chatRoom.IsModerator(authorKey));
+            }
+        }
+
+        if (!ModerationPolicy.CanDelete(rank, isAuthor, authorRank))
         {
             return Forbidden("you can delete only your own messages here");
         }

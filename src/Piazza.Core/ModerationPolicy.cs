@@ -28,8 +28,12 @@ public static class ModerationPolicy
     /// <summary>Make or revoke a moderator.</summary>
     public static bool CanChangeModerators(ModerationRank actor, ModerationRank target) => actor >= ModerationRank.Owner && actor > target;
 
-    /// <summary>Anyone may delete their own message; moderators may delete anyone's in their room.</summary>
-    public static bool CanDelete(ModerationRank actor, bool isAuthor) => isAuthor || actor >= ModerationRank.Moderator;
+    /// <summary>
+    /// Anyone may delete their own message; moderators may delete the messages of lower ranks in their room (the same
+    /// rule as every other action: an owner cannot erase an admin's words).
+    /// </summary>
+    public static bool CanDelete(ModerationRank actor, bool isAuthor, ModerationRank author)
+        => isAuthor || (actor >= ModerationRank.Moderator && actor > author);
 
     /// <summary>An unlocked topic is anyone's in the room; a locked one is for moderators.</summary>
     public static bool CanSetTopic(ModerationRank actor, bool topicLocked) => !topicLocked || actor >= ModerationRank.Moderator;

@@ -231,6 +231,28 @@ public class ModerationTests
     }
 
     [Fact]
+    public async Task A_room_owner_cannot_delete_an_admin_s_message_but_can_delete_a_member_s()
+    {
+        await using var server = await StartWithFirstAdminAsync();
+        var (boss, _) = await RegisterAsync(server.Port, "boss");
+        var (owner, _) = await RegisterAsync(server.Port, "owner");
+        var (member, _) = await RegisterAsync(server.Port, "member");
+        await using var bossClient = boss;
+        await using var ownerClient = owner;
+        await using var memberClient = member;
+        await JoinRoomAsync(owner, "den");
+        await JoinRoomAsync(boss, "den");
+        await JoinRoomAsync(member, "den");
+        var fromAdmin = await SendOkAsync(boss, "den", "house rules", "a1");
+        var fromMember = await SendOkAsync(member, "den", "spam", "m1");
+
+        AssertError(await RequestAsync(owner, new { type = "delete", room = "den", msg = fromAdmin.Str("msg"), id = "d1" }, "d1"), "forbidden");
+        AssertOk(await RequestAsync(owner, new { type = "delete", room = "den", msg = fromMember.Str("msg"), id = "d2" }, "d2"));
+        var deleted = await boss.ReadUntilAsync(f => f.Type() == "deleted");
+        Assert.Equal(fromMember.Str("msg"), deleted.Str("msg"));
+    }
+
+    [Fact]
     public async Task A_deleted_message_is_announced_and_history_shows_it_without_text_even_after_a_restart()
     {
         var server = await StartWithFirstAdminAsync();

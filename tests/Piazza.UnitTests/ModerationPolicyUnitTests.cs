@@ -35,11 +35,15 @@ public class ModerationPolicyUnitTests
         => Assert.Equal(allowed, ModerationPolicy.CanChangeModerators(actor, target));
 
     [Theory]
-    [InlineData(ModerationRank.Member, true, true)]
-    [InlineData(ModerationRank.Member, false, false)]
-    [InlineData(ModerationRank.Moderator, false, true)]
-    public void Authors_delete_their_own_and_moderators_anyone_s(ModerationRank actor, bool author, bool allowed)
-        => Assert.Equal(allowed, ModerationPolicy.CanDelete(actor, author));
+    [InlineData(ModerationRank.Member, true, ModerationRank.Member, true)]
+    [InlineData(ModerationRank.Member, false, ModerationRank.Member, false)]
+    [InlineData(ModerationRank.Moderator, false, ModerationRank.Member, true)]
+    [InlineData(ModerationRank.Moderator, false, ModerationRank.Moderator, false)]
+    [InlineData(ModerationRank.Owner, false, ModerationRank.Admin, false)]
+    [InlineData(ModerationRank.Admin, false, ModerationRank.Owner, true)]
+    [InlineData(ModerationRank.Moderator, true, ModerationRank.Moderator, true)]
+    public void Authors_delete_their_own_and_moderators_those_of_lower_ranks(ModerationRank actor, bool author, ModerationRank authorRank, bool allowed)
+        => Assert.Equal(allowed, ModerationPolicy.CanDelete(actor, author, authorRank));
 
     [Theory]
     [InlineData(ModerationRank.Member, false, true)]
