@@ -97,12 +97,7 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
-        if (CheckReason(request.Reason) is { } bad)
-        {
-            return bad;
-        }
-
-        var expiry = ExpiryOf(request, now);
+        var expiry = TermsOf(request, now);
         if (!expiry.Succeeded)
         {
             return expiry.Error!;
@@ -275,12 +270,7 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
-        if (CheckReason(request.Reason) is { } bad)
-        {
-            return bad;
-        }
-
-        var expiry = ExpiryOf(request, now);
+        var expiry = TermsOf(request, now);
         if (!expiry.Succeeded)
         {
             return expiry.Error!;
@@ -610,6 +600,10 @@ public sealed partial class ChatHub
 
         return HubResult<DateTimeOffset?>.Ok(null);
     }
+
+    /// <summary>A timed action's reason and expiry, checked together: the reason first, then the end time.</summary>
+    private static HubResult<DateTimeOffset?> TermsOf(ModerationRequest request, DateTimeOffset now)
+        => CheckReason(request.Reason) is { } bad ? bad : ExpiryOf(request, now);
 
     private static ModerationRank RankIn(ChatRoom room, ChatUser user)
         => ModerationPolicy.RankOf(user.IsAdmin, room.Owner == user.Key, user.IsRegistered && room.IsModerator(user.Key));

@@ -40,21 +40,8 @@ public sealed partial class SqliteChatStore
 
     private const string FindConfusableAccountSql = "SELECT name FROM accounts WHERE skeleton = $skeleton AND key <> $key LIMIT 1;";
 
-    public async Task<string?> FindConfusableAccountAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(skeleton);
-        ArgumentNullException.ThrowIfNull(exceptKey);
-        var rows = await ReadAsync(
-            FindConfusableAccountSql,
-            p =>
-            {
-                p.AddWithValue("$skeleton", skeleton);
-                p.AddWithValue("$key", exceptKey);
-            },
-            r => r.GetString(0),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public Task<string?> FindConfusableAccountAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
+        => FindBySkeletonAsync(FindConfusableAccountSql, skeleton, exceptKey, cancellationToken);
 
     public Task UpdatePasswordAsync(string key, string passwordHash, CancellationToken cancellationToken = default)
     {

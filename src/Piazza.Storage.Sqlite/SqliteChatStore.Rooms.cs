@@ -43,12 +43,16 @@ public sealed partial class SqliteChatStore
 
     private const string FindConfusableRoomSql = "SELECT name FROM rooms WHERE skeleton = $skeleton AND key <> $key LIMIT 1;";
 
-    public async Task<string?> FindConfusableRoomAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
+    public Task<string?> FindConfusableRoomAsync(string skeleton, string exceptKey, CancellationToken cancellationToken = default)
+        => FindBySkeletonAsync(FindConfusableRoomSql, skeleton, exceptKey, cancellationToken);
+
+    /// <summary>The name of another row (not <paramref name="exceptKey"/>) with this look-alike skeleton, or null.</summary>
+    private async Task<string?> FindBySkeletonAsync(string sql, string skeleton, string exceptKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(skeleton);
         ArgumentNullException.ThrowIfNull(exceptKey);
         var rows = await ReadAsync(
-            FindConfusableRoomSql,
+            sql,
             p =>
             {
                 p.AddWithValue("$skeleton", skeleton);
