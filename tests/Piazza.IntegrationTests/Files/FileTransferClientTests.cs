@@ -88,9 +88,10 @@ public sealed class FileTransferClientTests : IDisposable
 
         Assert.Equal(1, proxy.Cuts);
         Assert.Contains(progress, p => p.Retrying is not null);
-        // After the cut the download went on from what it had (a Range request), not from zero.
+        // After the cut the download went on from what it had (a Range request), not from zero. How much it had is not
+        // the 2 MiB the relay forwarded: bytes still in the kernel's socket buffers are lost with the reset.
         var resumedFrom = progress.SkipWhile(p => p.Retrying is null).Skip(1).First().Done;
-        Assert.True(resumedFrom > 1024 * 1024, $"resumed from byte {resumedFrom}");
+        Assert.True(resumedFrom > 0, $"resumed from byte {resumedFrom}");
         Assert.Equal(uploaded.Sha256, Sha256Of(saved.Path));
         Assert.False(File.Exists(saved.Path + ".part"));
     }
