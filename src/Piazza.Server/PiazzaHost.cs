@@ -13,12 +13,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Piazza.Core;
 using Piazza.Core.Storage;
+using Piazza.Server.Connections;
 using Piazza.Server.Console;
-using Piazza.Server.Files;
+using Piazza.Server.Doors.Files;
+using Piazza.Server.Doors.Http;
+using Piazza.Server.Doors.JsonLines;
 using Piazza.Server.Limits;
-using Piazza.Server.Tcp;
 using Piazza.Server.Tls;
-using Piazza.Server.Web;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.Server;
@@ -123,7 +124,7 @@ public static class PiazzaHost
             {
                 kestrel.Listen(address, options.Port, listen =>
                 {
-                    listen.UseConnectionHandler<NativeTcpConnectionHandler>();
+                    listen.UseConnectionHandler<JsonLinesConnectionHandler>();
                     endpoints.NativeTcp = listen;
                 });
             }
@@ -138,7 +139,7 @@ public static class PiazzaHost
                 kestrel.Listen(address, options.TlsPort, listen =>
                 {
                     UseTls(listen, kestrel, options, "tls");
-                    listen.UseConnectionHandler<NativeTcpConnectionHandler>();
+                    listen.UseConnectionHandler<JsonLinesConnectionHandler>();
                     endpoints.NativeTls = listen;
                 });
                 if (options.HttpsPort >= 0)

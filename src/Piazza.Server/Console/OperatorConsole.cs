@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Piazza.Core;
-using Piazza.Server.Tcp;
+using Piazza.Server.Connections;
 
 namespace Piazza.Server.Console;
 

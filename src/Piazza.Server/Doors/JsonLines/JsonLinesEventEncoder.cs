@@ -2,7 +2,7 @@ using System.Globalization;
 using Piazza.Core;
 using Piazza.Protocol;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// Encodes hub events as protocol v1 JSON lines; one instance serves every native connection.

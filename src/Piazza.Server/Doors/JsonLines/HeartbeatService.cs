@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using Piazza.Server.Connections;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// One timer for all connections (instead of one per connection): each tick asks every connection to check

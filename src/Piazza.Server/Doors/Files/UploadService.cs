@@ -7,7 +7,7 @@ using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 
-namespace Piazza.Server.Files;
+namespace Piazza.Server.Doors.Files;
 
 /// <summary>What a tus request ends in: a status, an error code for the JSON body, and the headers that go with it.</summary>
 public sealed record UploadOutcome(int Status, string? Code = null, string? Message = null)

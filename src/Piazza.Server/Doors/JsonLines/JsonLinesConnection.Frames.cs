@@ -1,10 +1,10 @@
 using Piazza.Core;
 using Piazza.Protocol;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>Frame handling: what each client frame means, and the replies.</summary>
-public sealed partial class NativeConnection
+public sealed partial class JsonLinesConnection
 {
     private Task _lastSend = Task.CompletedTask;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>Log lines of the native door, one source-generated method each (no boxing, no parsing at runtime).</summary>
-public sealed partial class NativeConnection
+public sealed partial class JsonLinesConnection
 {
     private static partial class Log
     {

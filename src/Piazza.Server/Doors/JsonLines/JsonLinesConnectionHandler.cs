@@ -2,22 +2,23 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Server.Connections;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
-/// <summary>Kestrel's entry point for the native TCP door: one <see cref="NativeConnection"/> per accepted socket.</summary>
-public sealed class NativeTcpConnectionHandler(
+/// <summary>Kestrel's entry point for the native TCP door: one <see cref="JsonLinesConnection"/> per accepted socket.</summary>
+public sealed class JsonLinesConnectionHandler(
     ChatHub hub,
     ServerOptions options,
     ConnectionRegistry registry,
     JsonLinesEventEncoder encoder,
-    ILogger<NativeConnection> logger) : ConnectionHandler
+    ILogger<JsonLinesConnection> logger) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         // The same handler serves the plain port and, behind Kestrel's TLS, the TLS port.
         var door = connection.Features.Get<ITlsHandshakeFeature>() is null ? "tcp" : "tls";
-        var native = new NativeConnection(connection, door, hub, options, encoder, logger);
+        var native = new JsonLinesConnection(connection, door, hub, options, encoder, logger);
         var id = registry.Add(native);
         try
         {

@@ -1,6 +1,6 @@
 using Piazza.Protocol;
 
-namespace Piazza.Server.Files;
+namespace Piazza.Server.Doors.Files;
 
 /// <summary>
 /// The bytes of shared files under <c>&lt;data&gt;/files</c>: unfinished uploads in <c>partial/&lt;uploadId&gt;</c>,

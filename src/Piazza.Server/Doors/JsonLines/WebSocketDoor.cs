@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
-using Piazza.Server.Tcp;
+using Piazza.Server.Connections;
 
-namespace Piazza.Server.Web;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// The WebSocket door at <c>/ws</c>: protocol v1 frames, one per text message, with the same limits, errors and
-/// behaviour as the TCP door (the same <see cref="NativeConnection"/> runs over a <see cref="WebSocketTransport"/>).
+/// behaviour as the TCP door (the same <see cref="JsonLinesConnection"/> runs over a <see cref="WebSocketTransport"/>).
 /// </summary>
 public static partial class WebSocketDoor
 {
@@ -25,7 +25,7 @@ public static partial class WebSocketDoor
     private static async Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var logger = services.GetRequiredService<ILogger<NativeConnection>>();
+        var logger = services.GetRequiredService<ILogger<JsonLinesConnection>>();
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -44,7 +44,7 @@ public static partial class WebSocketDoor
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var transport = new WebSocketTransport(socket);
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        var connection = new NativeConnection(
+        var connection = new JsonLinesConnection(
             transport, remote, socket.Abort, context.Request.IsHttps ? "wss" : "ws",
             services.GetRequiredService<ChatHub>(), options, services.GetRequiredService<JsonLinesEventEncoder>(), logger);
         var registry = services.GetRequiredService<ConnectionRegistry>();

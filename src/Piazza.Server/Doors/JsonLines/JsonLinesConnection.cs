@@ -4,15 +4,16 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Protocol;
+using Piazza.Server.Connections;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// One client of a JSON-lines door: a read loop that decodes frames and calls the hub, and a write loop that
 /// drains the bounded outbox into the pipe. It sees an <see cref="IDuplexPipe"/>, never a socket, so the same
 /// code runs over Kestrel's TCP transport, TLS, or an in-memory pipe in tests.
 /// </summary>
-public sealed partial class NativeConnection : IChatConnection, IWatchedConnection
+public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConnection
 {
     private readonly IDuplexPipe _transport;
     private readonly Action _abort;
@@ -28,12 +29,12 @@ public sealed partial class NativeConnection : IChatConnection, IWatchedConnecti
     private string? _closeReason;
     private int _closing;
 
-    public NativeConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+    public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
         : this(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", () => connection.Abort(), door, hub, options, encoder, logger)
     {
     }
 
-    public NativeConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+    public JsonLinesConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
     {
         _transport = transport;
         _abort = abort;

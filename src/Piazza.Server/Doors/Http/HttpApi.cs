@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Piazza.Core;
 using Piazza.Protocol;
-using Piazza.Server.Tcp;
+using Piazza.Server.Doors.JsonLines;
 
-namespace Piazza.Server.Web;
+namespace Piazza.Server.Doors.Http;
 
 /// <summary>
 /// The REST door at <c>/api</c> for pages and bots: tokens from a password, then bearer-authenticated reads and

@@ -7,9 +7,9 @@ using Microsoft.Net.Http.Headers;
 using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
-using Piazza.Server.Web;
+using Piazza.Server.Doors.Http;
 
-namespace Piazza.Server.Files;
+namespace Piazza.Server.Doors.Files;
 
 /// <summary>
 /// The HTTP face of file sharing: tus 1.0.0 uploads at <c>/api/uploads</c> and downloads at <c>/api/files/{id}</c>,

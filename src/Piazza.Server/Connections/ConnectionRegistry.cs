@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Piazza.Server.Tcp;
+namespace Piazza.Server.Connections;
 
 /// <summary>A connection the heartbeat watches: it can be asked to check its own liveness.</summary>
 public interface IWatchedConnection

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 
-namespace Piazza.Server.Web;
+namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// Presents a WebSocket as the duplex pipe of a JSON-lines connection, so the WebSocket door runs the very same
