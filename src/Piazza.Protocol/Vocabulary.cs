@@ -1,0 +1,106 @@
+using System.Collections.Frozen;
+
+namespace Piazza.Protocol;
+
+/// <summary>
+/// Why a request was refused: the <c>code</c> of an <c>error</c> frame, an HTTP error body, a client exception.
+/// docs/protocol.md explains each; <see cref="WireNames"/> holds the one spelling on the wire.
+/// </summary>
+public enum ErrorCode
+{
+    BadFrame,
+    TooLarge,
+    BadRequest,
+    UnknownType,
+    NotWelcomed,
+    AlreadyWelcomed,
+    BadName,
+    NameTaken,
+    ProtocolVersion,
+    NoSuchRoom,
+    HelloTimeout,
+    ServerError,
+    NameReserved,
+    AuthFailed,
+    AuthRequired,
+    RateLimited,
+    NotInRoom,
+    NoSuchUser,
+    Forbidden,
+
+    /// <summary>A <c>send</c> names a file that does not exist (or was deleted).</summary>
+    NoSuchFile,
+
+    /// <summary>A join beyond the rooms-per-user limit.</summary>
+    TooManyRooms,
+
+    /// <summary>Sent just before the server closes a connection that kept sending after <c>rate_limited</c>.</summary>
+    Flooding,
+
+    /// <summary>Sent (native door) just before closing a connection over the per-address connection limits.</summary>
+    TooManyConnections,
+    Banned,
+    Muted,
+    NoSuchMessage,
+    NotBanned,
+
+    /// <summary>A new name (user or room) looks like one that is taken (same skeleton, docs/security.md).</summary>
+    NameConfusable,
+
+    /// <summary>Message text or a topic holds characters that are refused (controls other than newline and tab).</summary>
+    BadText,
+}
+
+/// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>
+public enum LeaveReason
+{
+    Quit,
+    Lost,
+    Timeout,
+    Kicked,
+    Shutdown,
+    SlowConsumer,
+
+    /// <summary>Disconnected for flooding (kept sending after <c>rate_limited</c>).</summary>
+    Flooding,
+
+    /// <summary>A moderator banned the user (from the room, or from the server).</summary>
+    Banned,
+
+    /// <summary>The user left the room on purpose (<c>leave</c>).</summary>
+    Left,
+}
+
+/// <summary>
+/// The one place the vocabulary is spelled for the wire: each member's name in snake_case
+/// (<see cref="ErrorCode.NoSuchRoom"/> is <c>no_such_room</c>). Tables are built once, so a lookup allocates nothing.
+/// </summary>
+public static class WireNames
+{
+    private static readonly string[] ErrorNames = NamesOf<ErrorCode>();
+    private static readonly string[] ReasonNames = NamesOf<LeaveReason>();
+    private static readonly FrozenDictionary<string, ErrorCode> ErrorsByName = IndexOf<ErrorCode>(ErrorNames);
+    private static readonly FrozenDictionary<string, LeaveReason> ReasonsByName = IndexOf<LeaveReason>(ReasonNames);
+
+    /// <summary>Every error code as it appears on the wire.</summary>
+    public static IReadOnlyList<string> AllErrorCodes => ErrorNames;
+
+    /// <summary>Every leave reason as it appears on the wire.</summary>
+    public static IReadOnlyList<string> AllLeaveReasons => ReasonNames;
+
+    public static string ToWire(this ErrorCode code) => ErrorNames[(int)code];
+
+    public static string ToWire(this LeaveReason reason) => ReasonNames[(int)reason];
+
+    public static bool TryParse(string? wire, out ErrorCode code) => ErrorsByName.TryGetValue(wire ?? "", out code);
+
+    public static bool TryParse(string? wire, out LeaveReason reason) => ReasonsByName.TryGetValue(wire ?? "", out reason);
+
+    private static string[] NamesOf<T>()
+        where T : struct, Enum
+        => [.. Enum.GetValues<T>().Select(value => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()))];
+
+    private static FrozenDictionary<string, T> IndexOf<T>(string[] names)
+        where T : struct, Enum
+        => Enum.GetValues<T>().ToFrozenDictionary(value => names[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)], StringComparer.Ordinal);
+}
