@@ -1,4 +1,5 @@
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -38,13 +39,13 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(user);
         if (string.IsNullOrEmpty(fileId) || fileId.Length > MaxFileIdLength)
         {
-            return new HubError(HubErrors.NoSuchFile, "there is no such file");
+            return new HubError(ErrorCode.NoSuchFile, "there is no such file");
         }
 
         var file = await _store.FindFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         if (file is null)
         {
-            return new HubError(HubErrors.NoSuchFile, "there is no such file (it may have been deleted)");
+            return new HubError(ErrorCode.NoSuchFile, "there is no such file (it may have been deleted)");
         }
 
         if (user.IsRegistered && file.Owner == user.Key)
@@ -63,7 +64,7 @@ public sealed partial class ChatHub
             }
         }
 
-        return new HubError(HubErrors.Forbidden, "you cannot see that file");
+        return new HubError(ErrorCode.Forbidden, "you cannot see that file");
     }
 
     /// <summary>

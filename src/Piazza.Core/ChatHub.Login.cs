@@ -1,5 +1,6 @@
 using Piazza.Core.Accounts;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -23,7 +24,7 @@ public sealed partial class ChatHub
             var account = key is null ? null : await _store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
             if (account is null)
             {
-                return new HubError(HubErrors.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
+                return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
             }
 
             return await AdmitAsync(connection, account.Name, registered: true, request.Token, request.Resume, cancellationToken).ConfigureAwait(false);
@@ -31,7 +32,7 @@ public sealed partial class ChatHub
 
         if (!UserNamePolicy.IsValid(request.User, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         var nameKey = UserNamePolicy.Fold(request.User!);
@@ -49,12 +50,12 @@ public sealed partial class ChatHub
 
         if (!_options.AllowGuests)
         {
-            return new HubError(HubErrors.AuthRequired, "this server needs an account: log in with a password or register");
+            return new HubError(ErrorCode.AuthRequired, "this server needs an account: log in with a password or register");
         }
 
         if (await _store.FindAccountAsync(nameKey, cancellationToken).ConfigureAwait(false) is not null)
         {
-            return new HubError(HubErrors.NameReserved, $"'{request.User}' is a registered name; log in with its password");
+            return new HubError(ErrorCode.NameReserved, $"'{request.User}' is a registered name; log in with its password");
         }
 
         var guestName = UserNamePolicy.Normalize(request.User!);
@@ -91,12 +92,12 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         if (session.User.IsRegistered)
         {
-            return new HubError(HubErrors.BadRequest, "already logged in to an account");
+            return new HubError(ErrorCode.BadRequest, "already logged in to an account");
         }
 
         if (user is null || UserNamePolicy.Fold(user) != session.User.NameKey)
         {
-            return new HubError(HubErrors.BadRequest, $"a guest can register only its own name ('{session.User.Name}'); reconnect to register another");
+            return new HubError(ErrorCode.BadRequest, $"a guest can register only its own name ('{session.User.Name}'); reconnect to register another");
         }
 
         var created = await CreateAccountAsync(session.User.Name, password, session.User, cancellationToken).ConfigureAwait(false);
@@ -131,12 +132,12 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         if (!session.User.IsRegistered)
         {
-            return new HubError(HubErrors.Forbidden, "guests have no password; register first");
+            return new HubError(ErrorCode.Forbidden, "guests have no password; register first");
         }
 
         if (!IsAcceptablePassword(next, out var problem))
         {
-            return new HubError(HubErrors.BadRequest, problem);
+            return new HubError(ErrorCode.BadRequest, problem);
         }
 
         var verified = await VerifyPasswordAsync(session.User.Key, current ?? "", session.Connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
@@ -161,7 +162,7 @@ public sealed partial class ChatHub
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         var verified = await VerifyPasswordAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
@@ -196,14 +197,14 @@ public sealed partial class ChatHub
     {
         if (string.IsNullOrEmpty(token))
         {
-            return new HubError(HubErrors.AuthFailed, "a bearer token is required");
+            return new HubError(ErrorCode.AuthFailed, "a bearer token is required");
         }
 
         var key = await _store.FindTokenAccountAsync(SessionTokens.HashOf(token), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var account = key is null ? null : await _store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
         if (account is null)
         {
-            return new HubError(HubErrors.AuthFailed, "the token is invalid, expired or revoked");
+            return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked");
         }
 
         var isAdmin = await _store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
@@ -248,12 +249,12 @@ public sealed partial class ChatHub
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         if (!IsAcceptablePassword(password, out problem))
         {
-            return new HubError(HubErrors.BadRequest, problem);
+            return new HubError(ErrorCode.BadRequest, problem);
         }
 
         user = UserNamePolicy.Normalize(user!);
@@ -262,7 +263,7 @@ public sealed partial class ChatHub
         {
             if (_online.TryGetValue(key, out var holder) && holder != guest)
             {
-                return new HubError(HubErrors.NameTaken, $"'{user}' is in use right now");
+                return new HubError(ErrorCode.NameTaken, $"'{user}' is in use right now");
             }
         }
 
@@ -275,7 +276,7 @@ public sealed partial class ChatHub
         var account = new AccountRecord(key, user!, hash, _time.GetUtcNow());
         if (!await _store.TryCreateAccountAsync(account, cancellationToken).ConfigureAwait(false))
         {
-            return new HubError(HubErrors.NameTaken, $"'{user}' is already registered");
+            return new HubError(ErrorCode.NameTaken, $"'{user}' is already registered");
         }
 
         if (guest is null)
@@ -296,7 +297,7 @@ public sealed partial class ChatHub
         var wait = _throttle.RetryAfter(key, address);
         if (wait > TimeSpan.Zero)
         {
-            return new HubError(HubErrors.RateLimited, $"too many failed logins; retry in {Math.Ceiling(wait.TotalSeconds)} s", wait);
+            return new HubError(ErrorCode.RateLimited, $"too many failed logins; retry in {Math.Ceiling(wait.TotalSeconds)} s", wait);
         }
 
         var account = await _store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
@@ -307,7 +308,7 @@ public sealed partial class ChatHub
         if (!ok || account is null)
         {
             _throttle.Failed(key, address);
-            return new HubError(HubErrors.AuthFailed, "wrong user name or password");
+            return new HubError(ErrorCode.AuthFailed, "wrong user name or password");
         }
 
         _throttle.Succeeded(key);
@@ -351,7 +352,7 @@ public sealed partial class ChatHub
     {
         if (!UserNamePolicy.IsAcceptableNew(name, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         var skeleton = NameSkeleton.Of(name);
@@ -367,7 +368,7 @@ public sealed partial class ChatHub
     }
 
     private static HubError Confusable(string name, string existing)
-        => new(HubErrors.NameConfusable, $"'{name}' looks too much like '{existing}', which is taken; choose a more distinct name");
+        => new(ErrorCode.NameConfusable, $"'{name}' looks too much like '{existing}', which is taken; choose a more distinct name");
 
     /// <summary>An online user other than <paramref name="self"/> whose name has this skeleton but another key. Under <see cref="_usersGate"/>.</summary>
     private ChatUser? OnlineLookAlike(string skeleton, string nameKey, ChatUser? self)
@@ -406,7 +407,7 @@ public sealed partial class ChatHub
             {
                 if (!registered || !existing.IsRegistered)
                 {
-                    return new HubError(HubErrors.NameTaken, $"'{name}' is already connected");
+                    return new HubError(ErrorCode.NameTaken, $"'{name}' is already connected");
                 }
 
                 user = existing;

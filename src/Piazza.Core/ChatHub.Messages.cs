@@ -1,4 +1,5 @@
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -19,7 +20,7 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return new HubError(HubErrors.BadRequest, "\"text\" must be a non-empty string");
+            return new HubError(ErrorCode.BadRequest, "\"text\" must be a non-empty string");
         }
 
         return await SendCoreAsync(session, room, to, text, null, clientId, cancellationToken).ConfigureAwait(false);
@@ -30,12 +31,12 @@ public sealed partial class ChatHub
     {
         if (text.Length > _options.MaxMessageChars)
         {
-            return new HubError(HubErrors.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
+            return new HubError(ErrorCode.TooLarge, $"messages are at most {_options.MaxMessageChars} characters");
         }
 
         if (!UnicodeHygiene.CheckText(text, allowNewlines: true, out var textProblem))
         {
-            return new HubError(HubErrors.BadText, textProblem);
+            return new HubError(ErrorCode.BadText, textProblem);
         }
 
         if (Flood.TryAcquireMessage(session) is { } throttled)
@@ -51,7 +52,7 @@ public sealed partial class ChatHub
             var target = await ResolveRecipientAsync(to, cancellationToken).ConfigureAwait(false);
             if (target is null)
             {
-                return new HubError(HubErrors.NoSuchUser, $"there is no user '{to}'");
+                return new HubError(ErrorCode.NoSuchUser, $"there is no user '{to}'");
             }
 
             recipient = target.Value.Name;
@@ -88,7 +89,7 @@ public sealed partial class ChatHub
 
         if (_log.HasFailed || _shuttingDown)
         {
-            var error = new HubError(HubErrors.ServerError, _shuttingDown ? "the server is shutting down" : "messages cannot be stored right now");
+            var error = new HubError(ErrorCode.ServerError, _shuttingDown ? "the server is shutting down" : "messages cannot be stored right now");
             ReleaseClaim(user, clientId, claim, null);
             return error;
         }
@@ -113,7 +114,7 @@ public sealed partial class ChatHub
         catch (InvalidOperationException)
         {
             ReleaseClaim(user, clientId, claim, null);
-            return new HubError(HubErrors.ServerError, "the message could not be stored; it was not sent");
+            return new HubError(ErrorCode.ServerError, "the message could not be stored; it was not sent");
         }
     }
 
@@ -125,7 +126,7 @@ public sealed partial class ChatHub
         }
         catch (InvalidOperationException)
         {
-            return new HubError(HubErrors.ServerError, "the earlier send with this id failed; send again with a new id");
+            return new HubError(ErrorCode.ServerError, "the earlier send with this id failed; send again with a new id");
         }
     }
 
@@ -162,12 +163,12 @@ public sealed partial class ChatHub
         var count = limit ?? _options.HistoryOnJoin;
         if (count is < 1 or > MaxHistoryLimit)
         {
-            return new HubError(HubErrors.BadRequest, $"\"limit\" must be 1 to {MaxHistoryLimit}");
+            return new HubError(ErrorCode.BadRequest, $"\"limit\" must be 1 to {MaxHistoryLimit}");
         }
 
         if (before is not null && after is not null)
         {
-            return new HubError(HubErrors.BadRequest, "give \"before\" or \"after\", not both");
+            return new HubError(ErrorCode.BadRequest, "give \"before\" or \"after\", not both");
         }
 
         Conversation conversation;
@@ -179,7 +180,7 @@ public sealed partial class ChatHub
                 var target = await ResolveRecipientAsync(with, cancellationToken).ConfigureAwait(false);
                 if (target is null)
                 {
-                    return new HubError(HubErrors.NoSuchUser, $"there is no user '{with}'");
+                    return new HubError(ErrorCode.NoSuchUser, $"there is no user '{with}'");
                 }
 
                 key = DirectConversationId.For(session.User.Key, target.Value.Key);
@@ -187,7 +188,7 @@ public sealed partial class ChatHub
 
             if (!DirectConversationId.TryParse(key!, out var a, out var b) || (a != session.User.Key && b != session.User.Key))
             {
-                return new HubError(HubErrors.Forbidden, "that conversation is not yours");
+                return new HubError(ErrorCode.Forbidden, "that conversation is not yours");
             }
 
             conversation = (await LoadAsync(key!).ConfigureAwait(false))!;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -58,7 +59,7 @@ public sealed partial class ChatHub
 
             if (who.Online is not { } online)
             {
-                return new HubError(HubErrors.NoSuchUser, $"'{who.Name}' is not online");
+                return new HubError(ErrorCode.NoSuchUser, $"'{who.Name}' is not online");
             }
 
             await RemoveFromServerAsync(online, "kicked", request.Reason, actor.Name, ModerationEvent.Kicked, null, connections: null).ConfigureAwait(false);
@@ -80,7 +81,7 @@ public sealed partial class ChatHub
 
         if (who.Online is not { } user || !user.IsInRoom(room.Key))
         {
-            return new HubError(HubErrors.NotInRoom, $"'{who.Name}' is not in '{room.Name}'");
+            return new HubError(ErrorCode.NotInRoom, $"'{who.Name}' is not in '{room.Name}'");
         }
 
         await RemoveFromRoomAsync(user, room, "kicked", request.Reason, actor.Name, cancellationToken).ConfigureAwait(false);
@@ -109,7 +110,7 @@ public sealed partial class ChatHub
         {
             if (request.Room is not null || request.User is not null)
             {
-                return new HubError(HubErrors.BadRequest, "an address ban is server-wide and names no user: give only \"address\"");
+                return new HubError(ErrorCode.BadRequest, "an address ban is server-wide and names no user: give only \"address\"");
             }
 
             if (!actor.IsAdmin)
@@ -119,7 +120,7 @@ public sealed partial class ChatHub
 
             if (NormalizeAddress(request.Address) is not { } address)
             {
-                return new HubError(HubErrors.BadRequest, $"'{request.Address}' is not an IP address");
+                return new HubError(ErrorCode.BadRequest, $"'{request.Address}' is not an IP address");
             }
 
             var ban = await _store.AddBanAsync(new BanRecord(0, null, BanKind.Address, address, request.Reason, actor.Name, now, until), cancellationToken).ConfigureAwait(false);
@@ -217,7 +218,7 @@ public sealed partial class ChatHub
         {
             if (!UserNamePolicy.IsValid(request.User, out var problem))
             {
-                return new HubError(HubErrors.BadRequest, $"\"user\" or \"address\" is required: {problem}");
+                return new HubError(ErrorCode.BadRequest, $"\"user\" or \"address\" is required: {problem}");
             }
 
             kind = BanKind.User;
@@ -251,7 +252,7 @@ public sealed partial class ChatHub
         _bans.Remove(roomKey, kind, target);
         if (removed == 0)
         {
-            return new HubError(HubErrors.NotBanned, $"'{request.Address ?? request.User}' is not banned{(roomName is null ? "" : $" from '{roomName}'")}");
+            return new HubError(ErrorCode.NotBanned, $"'{request.Address ?? request.User}' is not banned{(roomName is null ? "" : $" from '{roomName}'")}");
         }
 
         await AuditAsync(actor.Name, "unban", request.Address ?? request.User, roomName, request.Reason, null, cancellationToken).ConfigureAwait(false);
@@ -300,7 +301,7 @@ public sealed partial class ChatHub
         {
             if (room.MuteOf(who.NameKey, now) is null)
             {
-                return new HubError(HubErrors.BadRequest, $"'{who.Name}' is not muted in '{room.Name}'");
+                return new HubError(ErrorCode.BadRequest, $"'{who.Name}' is not muted in '{room.Name}'");
             }
 
             await _store.RemoveMuteAsync(room.Key, who.NameKey, cancellationToken).ConfigureAwait(false);
@@ -332,7 +333,7 @@ public sealed partial class ChatHub
 
         if (!who.Registered)
         {
-            return new HubError(HubErrors.BadRequest, $"'{who.Name}' is a guest; only accounts can be moderators");
+            return new HubError(ErrorCode.BadRequest, $"'{who.Name}' is a guest; only accounts can be moderators");
         }
 
         await _store.SetModeratorAsync(room.Key, who.Key, moderator, cancellationToken).ConfigureAwait(false);
@@ -380,7 +381,7 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         if (string.IsNullOrEmpty(messageId) || messageId.Length > 64)
         {
-            return new HubError(HubErrors.BadRequest, "\"msg\" must be a message id");
+            return new HubError(ErrorCode.BadRequest, "\"msg\" must be a message id");
         }
 
         var stored = await _store.FindMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
@@ -395,7 +396,7 @@ public sealed partial class ChatHub
         if (stored is null || conversation is null || !visible
             || (room is not null && !string.Equals(room, conversation.Name, StringComparison.OrdinalIgnoreCase) && !string.Equals(room, conversation.Key, StringComparison.OrdinalIgnoreCase)))
         {
-            return new HubError(HubErrors.NoSuchMessage, $"there is no message '{messageId}' you can see{(room is null ? "" : $" in '{room}'")}");
+            return new HubError(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see{(room is null ? "" : $" in '{room}'")}");
         }
 
         var isAuthor = user.IsRegistered && stored.FromAccount == user.Key;
@@ -443,7 +444,7 @@ public sealed partial class ChatHub
     {
         if (!UserNamePolicy.IsValid(name, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         var key = UserNamePolicy.Fold(name);
@@ -452,7 +453,7 @@ public sealed partial class ChatHub
         {
             if (password is null)
             {
-                return new HubError(HubErrors.NoSuchUser, $"there is no account '{name}'; give a password to create it");
+                return new HubError(ErrorCode.NoSuchUser, $"there is no account '{name}'; give a password to create it");
             }
 
             var account = await CreateAccountAsync(name, password, guest: null, cancellationToken).ConfigureAwait(false);
@@ -476,7 +477,7 @@ public sealed partial class ChatHub
         var key = UserNamePolicy.Fold(name ?? "");
         if (!await _store.IsAdminAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            return new HubError(HubErrors.NoSuchUser, $"'{name}' is not an admin");
+            return new HubError(ErrorCode.NoSuchUser, $"'{name}' is not an admin");
         }
 
         await _store.SetAdminAsync(key, admin: false, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -546,14 +547,14 @@ public sealed partial class ChatHub
         }
 
         return new HubError(
-            HubErrors.Muted,
+            ErrorCode.Muted,
             $"you are muted in '{room.Name}'{(mute.ExpiresAt is { } until ? $" until {FormatUntil(until)}" : "")}{(mute.Reason is null ? "" : $": {mute.Reason}")}",
             mute.ExpiresAt - now);
     }
 
     private static HubError BannedError(BanRecord ban, string where, DateTimeOffset now)
         => new(
-            HubErrors.Banned,
+            ErrorCode.Banned,
             $"you are banned from {where}{(ban.ExpiresAt is { } until ? $" until {FormatUntil(until)}" : "")}{(ban.Reason is null ? "" : $": {ban.Reason}")}",
             ban.ExpiresAt - now);
 
@@ -572,29 +573,29 @@ public sealed partial class ChatHub
         return (parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed).ToString();
     }
 
-    private static HubError Forbidden(string message) => new(HubErrors.Forbidden, message);
+    private static HubError Forbidden(string message) => new(ErrorCode.Forbidden, message);
 
     private static HubError? CheckReason(string? reason)
-        => reason?.Length > MaxReasonChars ? new HubError(HubErrors.TooLarge, $"reasons are at most {MaxReasonChars} characters") : null;
+        => reason?.Length > MaxReasonChars ? new HubError(ErrorCode.TooLarge, $"reasons are at most {MaxReasonChars} characters") : null;
 
     private static HubResult<DateTimeOffset?> ExpiryOf(ModerationRequest request, DateTimeOffset now)
     {
         if (request.Duration is not null && request.Until is not null)
         {
-            return new HubError(HubErrors.BadRequest, "give \"duration\" or \"until\", not both");
+            return new HubError(ErrorCode.BadRequest, "give \"duration\" or \"until\", not both");
         }
 
         if (request.Duration is { } duration)
         {
             return duration <= TimeSpan.Zero || duration > MaxModerationDuration
-                ? new HubError(HubErrors.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)")
+                ? new HubError(ErrorCode.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)")
                 : HubResult<DateTimeOffset?>.Ok(now + duration);
         }
 
         if (request.Until is { } until)
         {
             return until <= now || until - now > MaxModerationDuration
-                ? new HubError(HubErrors.BadRequest, "\"until\" must be in the future (at most 100 years)")
+                ? new HubError(ErrorCode.BadRequest, "\"until\" must be in the future (at most 100 years)")
                 : HubResult<DateTimeOffset?>.Ok(until);
         }
 
@@ -616,18 +617,18 @@ public sealed partial class ChatHub
     {
         if (!RoomNamePolicy.IsValid(room, out var problem))
         {
-            return new HubError(HubErrors.BadRequest, problem);
+            return new HubError(ErrorCode.BadRequest, problem);
         }
 
         var key = RoomNamePolicy.Fold(room!);
         if (await LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom)
         {
-            return new HubError(HubErrors.NoSuchRoom, $"there is no room '{room}'");
+            return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }
 
         if (!session.User.IsInRoom(key) && !session.User.IsAdmin)
         {
-            return new HubError(HubErrors.NotInRoom, $"you are not in '{chatRoom.Name}'");
+            return new HubError(ErrorCode.NotInRoom, $"you are not in '{chatRoom.Name}'");
         }
 
         return HubResult<ChatRoom>.Ok(chatRoom);
@@ -637,7 +638,7 @@ public sealed partial class ChatHub
     {
         if (request.Room is null)
         {
-            return new HubError(HubErrors.BadRequest, $"\"{action}\" needs \"room\"");
+            return new HubError(ErrorCode.BadRequest, $"\"{action}\" needs \"room\"");
         }
 
         var resolved = await ModeratedRoomAsync(session, request.Room).ConfigureAwait(false);
@@ -659,12 +660,12 @@ public sealed partial class ChatHub
     {
         if (name is null)
         {
-            return new HubError(HubErrors.BadRequest, "\"user\" is required");
+            return new HubError(ErrorCode.BadRequest, "\"user\" is required");
         }
 
         if (!UserNamePolicy.IsValid(name, out var problem))
         {
-            return new HubError(HubErrors.BadName, problem);
+            return new HubError(ErrorCode.BadName, problem);
         }
 
         var nameKey = UserNamePolicy.Fold(name);
@@ -684,7 +685,7 @@ public sealed partial class ChatHub
 
         return allowUnknown
             ? HubResult<Target>.Ok(new Target(name, "~" + nameKey, nameKey, false, false, null))
-            : new HubError(HubErrors.NoSuchUser, $"there is no user '{name}'");
+            : new HubError(ErrorCode.NoSuchUser, $"there is no user '{name}'");
     }
 
     /// <summary>Takes a user out of a room on every device, as a leave with a moderation reason.</summary>

@@ -1,4 +1,5 @@
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -17,7 +18,7 @@ public sealed partial class ChatHub
         ArgumentNullException.ThrowIfNull(session);
         if (!RoomNamePolicy.IsValid(room, out var problem))
         {
-            return new HubError(HubErrors.BadRequest, problem);
+            return new HubError(ErrorCode.BadRequest, problem);
         }
 
         room = RoomNamePolicy.Normalize(room!);
@@ -33,12 +34,12 @@ public sealed partial class ChatHub
         {
             if (!RoomNamePolicy.IsAcceptableNew(room, out problem))
             {
-                return new HubError(HubErrors.BadRequest, problem);
+                return new HubError(ErrorCode.BadRequest, problem);
             }
 
             if (await _store.FindConfusableRoomAsync(NameSkeleton.Of(room), key, cancellationToken).ConfigureAwait(false) is { } lookAlike)
             {
-                return new HubError(HubErrors.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
+                return new HubError(ErrorCode.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
             }
 
             var record = new RoomRecord(key, room!, null, user.IsRegistered ? user.Key : null, _time.GetUtcNow());
@@ -50,7 +51,7 @@ public sealed partial class ChatHub
             chatRoom = await lazy.Value.ConfigureAwait(false) as ChatRoom;
             if (chatRoom is null)
             {
-                return new HubError(HubErrors.ServerError, $"room '{room}' could not be created");
+                return new HubError(ErrorCode.ServerError, $"room '{room}' could not be created");
             }
         }
 
@@ -62,7 +63,7 @@ public sealed partial class ChatHub
         if (!user.TryAddRoom(key, _options.MaxRoomsPerUser))
         {
             // A concurrent join of the same room from another device got there first: not an error.
-            return user.IsInRoom(key) ? HubResult<string>.Ok(chatRoom.Name) : new HubError(HubErrors.TooManyRooms, $"you are in {_options.MaxRoomsPerUser} rooms already; leave one first");
+            return user.IsInRoom(key) ? HubResult<string>.Ok(chatRoom.Name) : new HubError(ErrorCode.TooManyRooms, $"you are in {_options.MaxRoomsPerUser} rooms already; leave one first");
         }
 
         if (user.IsRegistered)
@@ -137,18 +138,18 @@ public sealed partial class ChatHub
         var chatRoom = (ChatRoom)resolved.Value!;
         if (!ModerationPolicy.CanSetTopic(RankIn(chatRoom, session.User), chatRoom.TopicLocked))
         {
-            return new HubError(HubErrors.Forbidden, $"the topic of '{chatRoom.Name}' is locked: only its owner and moderators can set it");
+            return new HubError(ErrorCode.Forbidden, $"the topic of '{chatRoom.Name}' is locked: only its owner and moderators can set it");
         }
 
         var text = string.IsNullOrWhiteSpace(topic) ? null : topic.Trim();
         if (text?.Length > MaxTopicChars)
         {
-            return new HubError(HubErrors.TooLarge, $"topics are at most {MaxTopicChars} characters");
+            return new HubError(ErrorCode.TooLarge, $"topics are at most {MaxTopicChars} characters");
         }
 
         if (text is not null && !UnicodeHygiene.CheckText(text, allowNewlines: false, out var textProblem))
         {
-            return new HubError(HubErrors.BadText, textProblem);
+            return new HubError(ErrorCode.BadText, textProblem);
         }
 
         await _store.SetTopicAsync(chatRoom.Key, text, cancellationToken).ConfigureAwait(false);
@@ -164,7 +165,7 @@ public sealed partial class ChatHub
         var key = RoomNamePolicy.Fold(room ?? LobbyName);
         if (!RoomNamePolicy.IsValid(room ?? LobbyName, out _) || await LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom)
         {
-            return new HubError(HubErrors.NoSuchRoom, $"there is no room '{room}'");
+            return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }
 
         return HubResult<IReadOnlyList<PresenceEntry>>.Ok(chatRoom.Presence());
@@ -175,18 +176,18 @@ public sealed partial class ChatHub
     {
         if (!RoomNamePolicy.IsValid(room, out var problem))
         {
-            return new HubError(HubErrors.BadRequest, problem);
+            return new HubError(ErrorCode.BadRequest, problem);
         }
 
         var key = RoomNamePolicy.Fold(room!);
         if (await LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom)
         {
-            return new HubError(HubErrors.NoSuchRoom, $"there is no room '{room}'");
+            return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }
 
         if (!session.User.IsInRoom(key))
         {
-            return new HubError(HubErrors.NotInRoom, $"you are not in '{chatRoom.Name}'; join it first");
+            return new HubError(ErrorCode.NotInRoom, $"you are not in '{chatRoom.Name}'; join it first");
         }
 
         return HubResult<Conversation>.Ok(chatRoom);

@@ -6,7 +6,7 @@ using System.Text.Unicode;
 namespace Piazza.Protocol;
 
 /// <summary>A frame that could not be decoded, with the protocol error code to answer it with.</summary>
-public readonly record struct DecodeError(string Code, string Message, string? RequestId);
+public readonly record struct DecodeError(ErrorCode Code, string Message, string? RequestId);
 
 /// <summary>
 /// Encodes and decodes protocol v1 frames (one JSON object per line). Pure functions over bytes:
@@ -83,7 +83,7 @@ public static class FrameCodec
         frame = null!;
         if (!IsValidUtf8(line))
         {
-            error = new DecodeError(ErrorCodes.BadFrame, "frame is not valid UTF-8", null);
+            error = new DecodeError(ErrorCode.BadFrame, "frame is not valid UTF-8", null);
             return false;
         }
 
@@ -101,13 +101,13 @@ public static class FrameCodec
         }
         catch (JsonException ex)
         {
-            error = new DecodeError(ErrorCodes.BadRequest, $"invalid field {ex.Path ?? "$"}", requestId);
+            error = new DecodeError(ErrorCode.BadRequest, $"invalid field {ex.Path ?? "$"}", requestId);
             return false;
         }
 
         if (string.IsNullOrEmpty(type(frame)))
         {
-            error = new DecodeError(ErrorCodes.BadFrame, "frame has no \"type\" string", id(frame));
+            error = new DecodeError(ErrorCode.BadFrame, "frame has no \"type\" string", id(frame));
             return false;
         }
 
@@ -123,7 +123,7 @@ public static class FrameCodec
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                error = new DecodeError(ErrorCodes.BadFrame, "frame is not a JSON object", null);
+                error = new DecodeError(ErrorCode.BadFrame, "frame is not a JSON object", null);
                 return false;
             }
 
@@ -133,7 +133,7 @@ public static class FrameCodec
                 // every string is seen, instead of letting it surface as an exception or a U+FFFD later.
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && !IsValidEscapedText(ref reader))
                 {
-                    error = new DecodeError(ErrorCodes.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
+                    error = new DecodeError(ErrorCode.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
                     return false;
                 }
 
@@ -144,7 +144,7 @@ public static class FrameCodec
                     {
                         if (reader.ValueIsEscaped && !IsValidEscapedText(ref reader))
                         {
-                            error = new DecodeError(ErrorCodes.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
+                            error = new DecodeError(ErrorCode.BadFrame, "frame contains a \\u escape that is not valid UTF-16 (an unpaired surrogate)", null);
                             return false;
                         }
 
@@ -158,7 +158,7 @@ public static class FrameCodec
             var message = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
                 ? $"frame nests deeper than {ProtocolConstants.MaxJsonDepth} levels"
                 : "frame is not valid JSON";
-            error = new DecodeError(ErrorCodes.BadFrame, message, null);
+            error = new DecodeError(ErrorCode.BadFrame, message, null);
             return false;
         }
 

@@ -192,7 +192,7 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
         try
         {
             var decodes = FrameCodec.TryDecodeClient(new ReadOnlySequence<byte>(line), out _, out var error);
-            expectedCode = error.Code;
+            expectedCode = error.Code.ToWire();
             return decodes;
         }
         catch (InvalidOperationException)

@@ -21,7 +21,7 @@ public class CodecPropertyTests
         "with", "before", "after", "limit", "topic", "Type", "TYPE", "x",
     ];
 
-    private static readonly string[] Codes = [ErrorCodes.BadFrame, ErrorCodes.BadRequest];
+    private static readonly ErrorCode[] Codes = [ErrorCode.BadFrame, ErrorCode.BadRequest];
 
     /// <summary>Bytes that stress the framer and the JSON reader: structure, newlines, and bytes invalid in UTF-8.</summary>
     private static readonly Gen<byte> HostileByte = Gen.Frequency(
@@ -165,7 +165,7 @@ public class CodecPropertyTests
         {
             var json = "{\"type\":\"send\",\"x\":" + new string('[', depth) + new string(']', depth) + "}";
             Assert.False(FrameCodec.TryDecodeClient(Line(json), out _, out var error));
-            Assert.Equal(ErrorCodes.BadFrame, error.Code);
+            Assert.Equal(ErrorCode.BadFrame, error.Code);
         }, iter: 200, threads: 1);
     }
 
@@ -206,7 +206,7 @@ public class CodecPropertyTests
                 _ => $"{{\"type\":\"send\",\"x\":[{{\"{escape}\":\"{escape}\"}}]}}",
             };
             Assert.False(FrameCodec.TryDecodeClient(Line(json), out _, out var error), json);
-            Assert.Equal(ErrorCodes.BadFrame, error.Code);
+            Assert.Equal(ErrorCode.BadFrame, error.Code);
         }, iter: 100, threads: 1);
         Assert.True(FrameCodec.TryDecodeClient(Line("{\"type\":\"send\",\"text\":\"\\ud83d\\ude00\"}"), out var frame, out _));
         Assert.Equal("😀", frame.Text);

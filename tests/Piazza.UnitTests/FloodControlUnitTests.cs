@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Piazza.Core;
 using Piazza.Core.Limits;
+using Piazza.Protocol;
 
 namespace Piazza.UnitTests;
 
@@ -32,7 +33,7 @@ public class FloodControlUnitTests
         Assert.Null(flood.TryAcquireFrame(connection));
         Assert.Null(flood.TryAcquireFrame(connection));
         var refused = flood.TryAcquireFrame(connection);
-        Assert.Equal(HubErrors.RateLimited, refused?.Code);
+        Assert.Equal(ErrorCode.RateLimited, refused?.Code);
         Assert.InRange(refused!.RetryAfter!.Value.TotalSeconds, 0.1, 2.2);
 
         // Buckets are per connection.

@@ -45,7 +45,7 @@ public class FrameCodecUnitTests
     {
         var (ok, _, error) = Decode(line);
         Assert.False(ok);
-        Assert.Equal(code, error.Code);
+        Assert.Equal(code, error.Code.ToWire());
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
     }
 
@@ -63,7 +63,7 @@ public class FrameCodecUnitTests
         bytes[Array.IndexOf(bytes, (byte)'X')] = 0xC3; // a lead byte with no continuation
         var (ok, _, error) = Decode(bytes);
         Assert.False(ok);
-        Assert.Equal("bad_frame", error.Code);
+        Assert.Equal(ErrorCode.BadFrame, error.Code);
         Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public class FrameCodecUnitTests
         var second = new byte[] { 0x28, 0xA1, (byte)'"', (byte)':', (byte)'1', (byte)'}' };
         var sequence = TwoSegments(first, second);
         Assert.False(FrameCodec.TryDecodeClient(sequence, out _, out var error));
-        Assert.Equal("bad_frame", error.Code);
+        Assert.Equal(ErrorCode.BadFrame, error.Code);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class FrameCodecUnitTests
         var deep = "{\"type\":\"send\",\"x\":" + new string('[', 200) + new string(']', 200) + "}";
         var (ok, _, error) = Decode(deep);
         Assert.False(ok);
-        Assert.Equal("bad_frame", error.Code);
+        Assert.Equal(ErrorCode.BadFrame, error.Code);
         Assert.Contains("deeper", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Piazza.Protocol;
 
 namespace Piazza.Core.Limits;
 
@@ -108,7 +109,7 @@ public sealed class FloodControl : IAsyncDisposable
 
         // Tokens arrive on the partitioned limiter's 100 ms tick, so the honest wait is the bucket's plus one tick.
         var wait = (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100);
-        return new HubError(HubErrors.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
+        return new HubError(ErrorCode.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
     }
 }
 

@@ -130,7 +130,7 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         byte[]? goodbye = null;
         if (port is not null && port == _endpoints.PlainTcpEndPoint?.Port)
         {
-            goodbye = FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCodes.TooManyConnections, Message = reason, RetryAfter = 1 });
+            goodbye = FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.TooManyConnections.ToWire(), Message = reason, RetryAfter = 1 });
         }
         else if (port is not null && port == _endpoints.HttpEndPoint?.Port)
         {

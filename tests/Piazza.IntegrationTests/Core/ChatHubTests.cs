@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Piazza.Core;
+using Piazza.Protocol;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.IntegrationTests.Core;
@@ -115,7 +116,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     {
         await GuestAsync("alice");
         var result = await _hub.HelloAsync(new RecordingConnection(), new HelloRequest(second, null, null, null, "127.0.0.1"));
-        Assert.Equal("name_taken", result.Error?.Code);
+        Assert.Equal("name_taken", result.Error?.Code.ToWire());
     }
 
     [Theory]
@@ -129,7 +130,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     public async Task Bad_names_are_refused(string name)
     {
         var result = await _hub.HelloAsync(new RecordingConnection(), new HelloRequest(name, null, null, null, "127.0.0.1"));
-        Assert.Equal("bad_name", result.Error?.Code);
+        Assert.Equal("bad_name", result.Error?.Code.ToWire());
     }
 
     [Theory]
@@ -238,14 +239,14 @@ public sealed class ChatHubTests : IAsyncLifetime
     public async Task Empty_text_is_a_bad_request(string text)
     {
         var (_, s) = await GuestAsync("a");
-        Assert.Equal("bad_request", (await _hub.SendAsync(s, "lobby", null, text, null)).Error?.Code);
+        Assert.Equal("bad_request", (await _hub.SendAsync(s, "lobby", null, text, null)).Error?.Code.ToWire());
     }
 
     [Fact]
     public async Task Text_over_the_limit_is_too_large_and_unknown_rooms_are_refused()
     {
         var (_, s) = await GuestAsync("a");
-        Assert.Equal("too_large", (await _hub.SendAsync(s, "lobby", null, new string('x', 4001), null)).Error?.Code);
-        Assert.Equal("no_such_room", (await _hub.SendAsync(s, "elsewhere", null, "hi", null)).Error?.Code);
+        Assert.Equal("too_large", (await _hub.SendAsync(s, "lobby", null, new string('x', 4001), null)).Error?.Code.ToWire());
+        Assert.Equal("no_such_room", (await _hub.SendAsync(s, "elsewhere", null, "hi", null)).Error?.Code.ToWire());
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Piazza.Core;
+using Piazza.Protocol;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.IntegrationTests.Core;
@@ -84,7 +85,7 @@ public sealed class ModerationHubTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromMinutes(9));
         var refused = await _hub.JoinAsync(bob, "dev");
-        Assert.Equal(HubErrors.Banned, refused.Error?.Code);
+        Assert.Equal(ErrorCode.Banned, refused.Error?.Code);
         Assert.Equal(TimeSpan.FromMinutes(1), refused.Error?.RetryAfter);
         Assert.Contains("cool off", refused.Error!.Message, StringComparison.Ordinal);
 
@@ -101,13 +102,13 @@ public sealed class ModerationHubTests : IAsyncLifetime
         Assert.False(bob.User.IsAdmin);
 
         Assert.True((await _hub.MuteAsync(boss, new ModerationRequest("lobby", "bob", Duration: TimeSpan.FromSeconds(30)))).Succeeded);
-        Assert.Equal(HubErrors.Muted, (await _hub.SendAsync(bob, "lobby", null, "hi", null)).Error?.Code);
+        Assert.Equal(ErrorCode.Muted, (await _hub.SendAsync(bob, "lobby", null, "hi", null)).Error?.Code);
         _clock.Advance(TimeSpan.FromSeconds(30));
         Assert.True((await _hub.SendAsync(bob, "lobby", null, "hi", null)).Succeeded);
 
         Assert.True((await _hub.BanAsync(boss, new ModerationRequest(null, "mallory", Duration: TimeSpan.FromHours(1)))).Succeeded);
-        Assert.Equal(HubErrors.Banned, (await GuestAsync("mallory")).Error?.Code);
-        Assert.Equal(HubErrors.Banned, (await _hub.RegisterAsync(new Recording(), "Mallory", "correct horse battery")).Error?.Code);
+        Assert.Equal(ErrorCode.Banned, (await GuestAsync("mallory")).Error?.Code);
+        Assert.Equal(ErrorCode.Banned, (await _hub.RegisterAsync(new Recording(), "Mallory", "correct horse battery")).Error?.Code);
         _clock.Advance(TimeSpan.FromHours(1));
         Assert.True((await GuestAsync("mallory")).Succeeded);
     }
@@ -123,7 +124,7 @@ public sealed class ModerationHubTests : IAsyncLifetime
         Assert.Equal(1, victim.Closes);
         Assert.Contains(victim.Received, e => e is ModerationEvent { Kind: ModerationEvent.Banned });
         Assert.Equal(0, bystander.Closes);
-        Assert.Equal(HubErrors.Banned, (await GuestAsync("newcomer", "10.0.0.9")).Error?.Code);
+        Assert.Equal(ErrorCode.Banned, (await GuestAsync("newcomer", "10.0.0.9")).Error?.Code);
         Assert.True((await GuestAsync("newcomer", "10.0.0.3")).Succeeded);
     }
 

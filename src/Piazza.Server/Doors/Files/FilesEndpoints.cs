@@ -276,14 +276,14 @@ public static class FilesEndpoints
     private static UploadOutcome Unauthorized(HttpContext context, HubError error)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return new UploadOutcome(401, error.Code, error.Message);
+        return new UploadOutcome(401, error.Code.ToWire(), error.Message);
     }
 
     private static UploadOutcome FromHub(HubError error) => error.Code switch
     {
-        HubErrors.Forbidden => new UploadOutcome(403, error.Code, error.Message),
-        HubErrors.NoSuchFile => new UploadOutcome(404, "not_found", error.Message),
-        _ => new UploadOutcome(400, error.Code, error.Message),
+        ErrorCode.Forbidden => new UploadOutcome(403, error.Code.ToWire(), error.Message),
+        ErrorCode.NoSuchFile => new UploadOutcome(404, "not_found", error.Message),
+        _ => new UploadOutcome(400, error.Code.ToWire(), error.Message),
     };
 
     private static void WriteUploadHeaders(HttpContext context, UploadOutcome outcome)

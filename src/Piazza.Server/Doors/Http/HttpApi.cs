@@ -190,16 +190,16 @@ public static class HttpApi
     {
         var status = error.Code switch
         {
-            HubErrors.AuthFailed => StatusCodes.Status401Unauthorized,
-            HubErrors.Forbidden or HubErrors.NotInRoom or HubErrors.Banned or HubErrors.Muted => StatusCodes.Status403Forbidden,
-            HubErrors.NoSuchRoom or HubErrors.NoSuchUser or HubErrors.NoSuchFile => StatusCodes.Status404NotFound,
-            HubErrors.NameTaken or HubErrors.NameReserved or HubErrors.NameConfusable => StatusCodes.Status409Conflict,
-            HubErrors.TooLarge => StatusCodes.Status413PayloadTooLarge,
-            HubErrors.RateLimited => StatusCodes.Status429TooManyRequests,
-            HubErrors.ServerError => StatusCodes.Status503ServiceUnavailable,
+            ErrorCode.AuthFailed => StatusCodes.Status401Unauthorized,
+            ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted => StatusCodes.Status403Forbidden,
+            ErrorCode.NoSuchRoom or ErrorCode.NoSuchUser or ErrorCode.NoSuchFile => StatusCodes.Status404NotFound,
+            ErrorCode.NameTaken or ErrorCode.NameReserved or ErrorCode.NameConfusable => StatusCodes.Status409Conflict,
+            ErrorCode.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+            ErrorCode.ServerError => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
-        return new ErrorResult(status, new ErrorResponse(error.Code, error.Message, error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null));
+        return new ErrorResult(status, new ErrorResponse(error.Code.ToWire(), error.Message, error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null));
     }
 
     private static IResult Error(int status, string code, string message) => new ErrorResult(status, new ErrorResponse(code, message, null));

@@ -31,7 +31,7 @@ public sealed partial class JsonLinesConnection
         if (_session is not { } session)
         {
             var known = IsSessionType(frame.Type);
-            ReportProtocolError(frame.Id, known ? ErrorCodes.NotWelcomed : ErrorCodes.UnknownType, known ? "say hello first" : $"unknown frame type '{frame.Type}'");
+            ReportProtocolError(frame.Id, known ? ErrorCode.NotWelcomed : ErrorCode.UnknownType, known ? "say hello first" : $"unknown frame type '{frame.Type}'");
             return true;
         }
 
@@ -113,7 +113,7 @@ public sealed partial class JsonLinesConnection
                 Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id });
                 break;
             default:
-                ReportProtocolError(frame.Id, ErrorCodes.UnknownType, $"unknown frame type '{frame.Type}'");
+                ReportProtocolError(frame.Id, ErrorCode.UnknownType, $"unknown frame type '{frame.Type}'");
                 break;
         }
 
@@ -135,7 +135,7 @@ public sealed partial class JsonLinesConnection
             // Bounded before TimeSpan sees it: NaN, infinities and huge values would throw there.
             if (!double.IsFinite(seconds) || seconds <= 0 || seconds > ChatHub.MaxModerationDuration.TotalSeconds)
             {
-                ReportProtocolError(frame.Id, ErrorCodes.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)");
+                ReportProtocolError(frame.Id, ErrorCode.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)");
                 return;
             }
 
@@ -146,7 +146,7 @@ public sealed partial class JsonLinesConnection
         {
             if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
             {
-                ReportProtocolError(frame.Id, ErrorCodes.BadRequest, "\"until\" must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z");
+                ReportProtocolError(frame.Id, ErrorCode.BadRequest, "\"until\" must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z");
                 return;
             }
 
@@ -179,19 +179,19 @@ public sealed partial class JsonLinesConnection
     {
         if (_session is not null)
         {
-            ReportProtocolError(frame.Id, ErrorCodes.AlreadyWelcomed, "already said hello");
+            ReportProtocolError(frame.Id, ErrorCode.AlreadyWelcomed, "already said hello");
             return;
         }
 
         if (frame.Protocol is { } version && version != ProtocolConstants.Version)
         {
-            RejectHello(frame, new HubError(ErrorCodes.ProtocolVersion, $"this server speaks protocol {ProtocolConstants.Version}, not {version}"));
+            RejectHello(frame, new HubError(ErrorCode.ProtocolVersion, $"this server speaks protocol {ProtocolConstants.Version}, not {version}"));
             return;
         }
 
         if (_hub.IsShuttingDown)
         {
-            RejectHello(frame, new HubError(ErrorCodes.ServerError, "the server is shutting down"));
+            RejectHello(frame, new HubError(ErrorCode.ServerError, "the server is shutting down"));
             return;
         }
 
@@ -210,7 +210,7 @@ public sealed partial class JsonLinesConnection
 
     private void RejectHello(ClientFrame frame, HubError error)
     {
-        Log.HelloRejected(_logger, RemoteEndPoint, frame.User ?? "(none)", error.Code, error.Message);
+        Log.HelloRejected(_logger, RemoteEndPoint, frame.User ?? "(none)", error.Code.ToWire(), error.Message);
         EnqueueError(frame.Id, error);
     }
 
@@ -264,9 +264,9 @@ public sealed partial class JsonLinesConnection
 
     private void ReportError(string? requestId, HubError error)
     {
-        Log.ProtocolError(_logger, Who, error.Code, error.Message);
+        Log.ProtocolError(_logger, Who, error.Code.ToWire(), error.Message);
         EnqueueError(requestId, error);
-        if (error.Code == ErrorCodes.RateLimited && !_hub.Flood.TryRecordRefusal(this))
+        if (error.Code == ErrorCode.RateLimited && !_hub.Flood.TryRecordRefusal(this))
         {
             DisconnectForFlooding();
         }
@@ -282,23 +282,23 @@ public sealed partial class JsonLinesConnection
 
         var limits = _hub.Flood.Limits;
         Log.Flooding(_logger, Who, limits.RefusalsBeforeDisconnect, limits.RefusalWindow.TotalSeconds);
-        EnqueueError(null, ErrorCodes.Flooding, $"disconnected: more than {limits.RefusalsBeforeDisconnect} requests refused as rate_limited within {limits.RefusalWindow.TotalSeconds:0.#} s");
+        EnqueueError(null, ErrorCode.Flooding, $"disconnected: more than {limits.RefusalsBeforeDisconnect} requests refused as rate_limited within {limits.RefusalWindow.TotalSeconds:0.#} s");
         CloseWith(LeaveReasons.Flooding);
     }
 
-    private void ReportProtocolError(string? requestId, string code, string message)
+    private void ReportProtocolError(string? requestId, ErrorCode code, string message)
         => ReportError(requestId, new HubError(code, message));
 
     private void EnqueueError(string? requestId, HubError error) => Enqueue(new ServerFrame
     {
         Type = FrameTypes.Error,
         Re = requestId,
-        Code = error.Code,
+        Code = error.Code.ToWire(),
         Message = error.Message,
         RetryAfter = error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null,
     });
 
-    private void EnqueueError(string? requestId, string code, string message) => EnqueueError(requestId, new HubError(code, message));
+    private void EnqueueError(string? requestId, ErrorCode code, string message) => EnqueueError(requestId, new HubError(code, message));
 
     /// <summary>Queues a per-connection event (history answers); a client too far behind to take it is dropped.</summary>
     private void EnqueueEvent(ChatEvent chatEvent)

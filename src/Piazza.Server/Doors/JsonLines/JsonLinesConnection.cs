@@ -74,7 +74,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         catch (Exception ex)
         {
             Log.ConnectionFailed(_logger, ex, Who);
-            EnqueueError(null, ErrorCodes.ServerError, "internal error; closing");
+            EnqueueError(null, ErrorCode.ServerError, "internal error; closing");
         }
         finally
         {
@@ -135,7 +135,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             if (nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
             {
                 Log.HelloTimeout(_logger, RemoteEndPoint);
-                EnqueueError(null, ErrorCodes.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
+                EnqueueError(null, ErrorCode.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
                 CloseWith(LeaveReasons.Timeout);
             }
 
@@ -210,7 +210,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
                     if (status == LineStatus.TooLong)
                     {
-                        ReportProtocolError(null, ErrorCodes.TooLarge, $"line longer than {_options.MaxLineBytes} bytes; discarded");
+                        ReportProtocolError(null, ErrorCode.TooLarge, $"line longer than {_options.MaxLineBytes} bytes; discarded");
                         continue;
                     }
 
