@@ -323,19 +323,9 @@ public sealed partial class ChatHub
     private Task<string> HashAsync(string password, CancellationToken cancellationToken)
         => RunHashingAsync(() => _hasher.Hash(password), cancellationToken);
 
-    /// <summary>Runs hashing off the connection's loop, at most one per core, so logins cannot starve chat traffic.</summary>
-    private async Task<T> RunHashingAsync<T>(Func<T> work, CancellationToken cancellationToken)
-    {
-        await _hashing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await Task.Run(work, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _hashing.Release();
-        }
-    }
+    /// <summary>Runs hashing on the hashing threads, never on the thread pool (see <see cref="PasswordHashingWorkers"/>).</summary>
+    private Task<T> RunHashingAsync<T>(Func<T> work, CancellationToken cancellationToken)
+        => _hashing.RunAsync(work, cancellationToken);
 
     private async Task<string> IssueTokenAsync(string accountKey, CancellationToken cancellationToken)
     {

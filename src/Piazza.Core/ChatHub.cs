@@ -25,7 +25,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly IHubObserver? _observer;
     private readonly PasswordHasher _hasher;
     private readonly LoginThrottle _throttle;
-    private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
+    private readonly PasswordHashingWorkers _hashing = new();
     private readonly Lock _usersGate = new();
     private readonly Dictionary<string, ChatUser> _online = new(StringComparer.Ordinal);
 

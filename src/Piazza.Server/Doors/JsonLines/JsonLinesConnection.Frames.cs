@@ -195,9 +195,19 @@ public sealed partial class JsonLinesConnection
             return;
         }
 
-        var result = frame.Type == FrameTypes.Register
-            ? await _hub.RegisterAsync(this, frame.User, frame.Password).ConfigureAwait(false)
-            : await _hub.HelloAsync(this, new HelloRequest(frame.User, frame.Password, frame.Token, frame.Resume, RemoteAddress)).ConfigureAwait(false);
+        HubResult<ChatSession> result;
+        Volatile.Write(ref _helloInProgress, 1);
+        try
+        {
+            result = frame.Type == FrameTypes.Register
+                ? await _hub.RegisterAsync(this, frame.User, frame.Password).ConfigureAwait(false)
+                : await _hub.HelloAsync(this, new HelloRequest(frame.User, frame.Password, frame.Token, frame.Resume, RemoteAddress)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _helloInProgress, 0);
+        }
+
         if (!result.Succeeded)
         {
             RejectHello(frame, result.Error!);
