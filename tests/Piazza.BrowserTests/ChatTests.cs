@@ -10,7 +10,7 @@ public sealed class ChatTests
     [Fact]
     public async Task TwoBrowsersAndAProtocolClientSeeEveryMessageInOrder()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         var (carol, _) = await ProtocolSteps.RegisterAsync(server.Port, "carol");
         await using var _carol = carol;
         await using var chromium = await Chromium.LaunchAsync();

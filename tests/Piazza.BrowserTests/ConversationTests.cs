@@ -10,7 +10,7 @@ public sealed class ConversationTests
     [Fact]
     public async Task UnreadCountsAppearForABackgroundRoomAndClearOnOpeningIt()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -41,7 +41,7 @@ public sealed class ConversationTests
     [Fact]
     public async Task APrivateConversationOpensFromAnIncomingMessageAndFromMsg()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -77,7 +77,7 @@ public sealed class ConversationTests
     [Fact]
     public async Task MarkupInAMessageIsShownAsTextAndOnlyWebLinksAreClickable()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         var dialogs = 0;

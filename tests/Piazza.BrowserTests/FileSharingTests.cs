@@ -18,7 +18,7 @@ public sealed class FileSharingTests : IDisposable
     [Fact]
     public async Task AnAttachedFileShowsProgressThenTheMessageAndAnotherParticipantDownloadsTheSameBytes()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -68,7 +68,7 @@ public sealed class FileSharingTests : IDisposable
     [Fact]
     public async Task ADroppedImageAppearsAsAThumbnailForBothParticipants()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -110,7 +110,7 @@ public sealed class FileSharingTests : IDisposable
     [Fact]
     public async Task AnUploadWhoseConnectionIsResetMidwayAsksTheServerWhereItGotAndCompletes()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -148,7 +148,7 @@ public sealed class FileSharingTests : IDisposable
     [Fact]
     public async Task CancellingAnUploadRemovesItTerminatesItOnTheServerAndSendsNothing()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
@@ -181,7 +181,7 @@ public sealed class FileSharingTests : IDisposable
     [Fact]
     public async Task AGuestIsToldThatSharingFilesNeedsAnAccount()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var guest = await chromium.OpenAsync(server);
         await guest.Page.GetByLabel("User name").FillAsync("visitor");

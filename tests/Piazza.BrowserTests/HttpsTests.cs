@@ -9,7 +9,7 @@ public sealed class HttpsTests
     [Fact]
     public async Task ThePageServedOverHttpsChatsOverWss()
     {
-        await using var server = await TestServer.StartAsync(("DevTls", "true"), ("TlsPort", "0"), ("HttpsPort", "0"));
+        await using var server = await ProductionServer.StartAsync(("DevTls", "true"), ("TlsPort", "0"), ("HttpsPort", "0"));
         var (carol, _) = await ProtocolSteps.RegisterAsync(server.Port, "carol");
         await using var _carol = carol;
         await using var chromium = await Chromium.LaunchAsync();

@@ -13,7 +13,7 @@ public sealed class LayoutTests
     [Fact]
     public async Task DesktopAndPhoneLayoutsShowARealConversation()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var desktop = await chromium.OpenAsync(server);
         await desktop.RegisterAsync("alice");

@@ -9,7 +9,7 @@ public sealed class ModerationTests
     [Fact]
     public async Task DeletedMessagesLoseTheirTextLiveAndTheOwnerDeletesAndKicksWithSlashCommands()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");

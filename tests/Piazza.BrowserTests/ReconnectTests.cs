@@ -9,7 +9,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task PageReconnectsAfterServerRestartAndShowsEveryMessageExactlyOnce()
     {
-        var server = await TestServer.StartAsync();
+        var server = await ProductionServer.StartAsync();
         Chromium? chromium = null;
         try
         {
@@ -28,7 +28,7 @@ public sealed class ReconnectTests
             await alice.SendAsync("written while the server was down");
             await Expect(alice.PendingMessages).ToContainTextAsync("written while the server was down");
 
-            server = await TestServer.StartInAsync(data, ("Port", tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("HttpPort", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            server = await ProductionServer.StartInAsync(data, ("Port", tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("HttpPort", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             (bob, _) = await ProtocolSteps.LoginAsync(tcpPort, "bob");
             await using var _bob = bob;
             await ProtocolSteps.SendOkAsync(bob, "lobby", "while the page reconnects 1", "b3");

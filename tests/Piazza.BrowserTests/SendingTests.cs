@@ -15,7 +15,7 @@ public sealed class SendingTests
     [Fact]
     public async Task AMessageIsPendingUntilAcknowledgedAndAFailedOneCanBeRetried()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var gate = new FrameGate();
         var alice = await chromium.OpenAsync(server, beforeLoad: page => page.RouteWebSocketAsync("**/ws", gate.Attach));

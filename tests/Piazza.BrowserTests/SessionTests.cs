@@ -10,11 +10,14 @@ public sealed class SessionTests
     [Fact]
     public async Task ARememberedTokenSignsInAgainUntilLogout()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var alice = await chromium.OpenAsync(server);
         await alice.RegisterAsync("alice");
         Assert.False(string.IsNullOrEmpty(await alice.Page.EvaluateAsync<string?>("() => localStorage.getItem('piazza.token')")));
+
+        // The shipped page has no test hooks: these tests read what a person sees.
+        Assert.Equal("undefined", await alice.Page.EvaluateAsync<string>("() => typeof window.piazza"));
 
         await alice.Page.ReloadAsync();
         await alice.ExpectConnectedAsync();
@@ -38,7 +41,7 @@ public sealed class SessionTests
     [Fact]
     public async Task AGuestChatsWithoutAPassword()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await ProductionServer.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var guest = await chromium.OpenAsync(server, 390, 844);
         await guest.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "web-login-phone.png") });

@@ -1,9 +1,12 @@
-// What the client knows about its conversations: messages kept in seq order with no duplicates, system lines
-// (joined/left/topic) placed after the last message seen when they happened, unread counts and resume points.
+// One conversation as the client knows it: messages kept in seq order with no duplicates, system lines
+// (joined/left/topic) placed after the last message seen when they happened, unread count and resume point.
+// No DOM and no I/O: model.js owns the conversations and node's test runner exercises both.
 
 /** Conversation keys are case-insensitive on the server; private conversations start with '@'. */
 export const keyOf = (name) => String(name).toLowerCase();
 export const isDirect = (key) => key.startsWith('@');
+/** User names compare case-insensitively, as the server compares them. */
+export const sameName = (a, b) => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 
 export class Conversation {
   constructor(key, name) {

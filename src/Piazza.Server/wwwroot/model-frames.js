@@ -1,0 +1,170 @@
+// How each server frame changes the model (model.js): messages, history, presence, topics, moderation and the
+// answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
+import { keyOf, sameName } from './conversation.js';
+
+const LEAVE_TEXT = {
+  quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
+  kicked: 'was removed', slow_consumer: 'fell behind and was disconnected', banned: 'was banned',
+};
+
+/** Applies one frame to `model`; returns the effects for the app to carry out. */
+export function receiveFrame(model, f) {
+  const effects = [];
+  switch (f.type) {
+    case 'message': onMessage(model, f, effects); break;
+    case 'history': onHistory(model, f, effects); break;
+    case 'room': onRoom(model, f); break;
+    case 'topic': onTopic(model, f); break;
+    case 'joined': onJoined(model, f); break;
+    case 'left': onLeft(model, f, effects); break;
+    case 'ok': onSendOk(model, f); break;
+    case 'error': onError(model, f); break;
+    case 'shutdown': model.status = { kind: 'offline', detail: null, message: f.message || 'The server is restarting' }; break;
+    case 'deleted': onDeleted(model, f); break;
+    case 'kicked': case 'banned': onRemoved(model, f, effects); break;
+    case 'muted': case 'unmuted': onMuted(model, f); break;
+    case 'role': onRole(model, f); break;
+    default: break;
+  }
+  return effects;
+}
+
+function onMessage(model, m, effects) {
+  const conv = model.convFor(m.room, m);
+  const before = conv.maxSeq;
+  const added = conv.addMessages([m]);
+  if (added.length === 0) return;
+  if (before > 0 && m.seq > before + 1) effects.push({ kind: 'fillGap', key: conv.key, after: before });
+  // The echo of our own send may come before its ok: stop showing it as pending.
+  if (model.isMine(m.from)) {
+    for (const p of model.pending.values()) {
+      if (p.key === conv.key && (p.text ?? '') === (m.text ?? '') && p.file?.id === m.file?.id && p.state === 'pending' && !p.echoed) {
+        p.echoed = true;
+        break;
+      }
+    }
+  }
+  model.countUnread(conv, added);
+  conv.loaded = true;
+}
+
+function onHistory(model, h, effects) {
+  const conv = model.convFor(h.room, h.messages?.[0]);
+  const before = conv.maxSeq;
+  const added = conv.addMessages(h.messages ?? []);
+  const first = added.length > 0 ? added[0].seq : 0;
+  if (before > 0 && first > before + 1) effects.push({ kind: 'fillGap', key: conv.key, after: before });
+  // A login's first history is the past; anything after that (a resume, a new private conversation) is news.
+  if (conv.loaded || model.synced) model.countUnread(conv, added);
+  conv.loaded = true;
+}
+
+function onRoom(model, r) {
+  const conv = model.ensureConv(keyOf(r.room), r.room);
+  conv.name = r.room;
+  conv.topic = r.topic ?? '';
+  conv.owner = r.owner ?? null;
+  conv.users = Array.isArray(r.users) ? r.users : [];
+  conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
+  conv.locked = r.locked !== false;
+  conv.joined = true;
+}
+
+function onTopic(model, t) {
+  const conv = model.conv(keyOf(t.room));
+  if (!conv) return;
+  conv.topic = t.topic ?? '';
+  conv.addSystem(conv.topic ? `${t.by} set the topic: ${conv.topic}` : `${t.by} cleared the topic`, t.ts);
+}
+
+function onJoined(model, j) {
+  const conv = model.conv(keyOf(j.room));
+  if (!conv) return;
+  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts });
+  conv.addSystem(`${j.user} joined`, j.ts);
+}
+
+function onLeft(model, l, effects) {
+  const key = keyOf(l.room);
+  if (model.isMine(l.user)) {
+    if (model.ended) return;
+    if ((l.reason === 'kicked' || l.reason === 'banned') && l.by) {
+      // A room moderator removed us from this room only.
+      model.dropConv(key);
+      model.addNotice(model.active, `You were ${l.reason} from ${l.room} by ${l.by}${l.message ? `: ${l.message}` : ''}`);
+      return;
+    }
+    if (l.reason === 'kicked') {
+      end(model, effects, `Removed by the operator${l.message ? `: ${l.message}` : ''}`);
+      return;
+    }
+    if (l.reason === 'left') model.dropConv(key); // left on another device
+    return;
+  }
+  const conv = model.conv(key);
+  if (!conv) return;
+  conv.users = conv.users.filter((u) => !sameName(u.user, l.user));
+  const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.by ? ` by ${l.by}` : ''}`;
+  conv.addSystem(`${l.user} ${why}${l.message ? ` (${l.message})` : ''}`, l.ts);
+}
+
+/** The server removed us: the connection ends and must not reconnect on its own. */
+function end(model, effects, text) {
+  model.ended = true;
+  effects.push({ kind: 'stop', text });
+}
+
+/** The ok of a send: the message takes its seq and place; a private conversation may move to its real id. */
+function onSendOk(model, ok) {
+  const pending = model.pending.get(ok.re);
+  if (!pending) return;
+  model.pending.delete(ok.re);
+  const conv = model.conv(keyOf(ok.room ?? pending.key)) ?? model.rekey(pending.key, keyOf(ok.room));
+  if (conv && typeof ok.seq === 'number') {
+    conv.addMessages([{ seq: ok.seq, id: ok.msg, from: model.me, to: pending.to, text: pending.text, file: pending.file, ts: model.now().toISOString() }]);
+  }
+}
+
+function onError(model, e) {
+  const pending = model.pending.get(e.re);
+  if (pending) {
+    pending.state = 'failed';
+    pending.echoed = false;
+    pending.error = e.message || e.code;
+    return;
+  }
+  if (e.message) model.addNotice(model.active, `Error: ${e.message}`);
+}
+
+const reasonOf = (f) => (f.reason ? `: ${f.reason}` : '');
+const untilOf = (f) => (f.until ? ` until ${new Date(f.until).toLocaleString()}` : '');
+
+/** A deleted message keeps its place and loses its text; one not held yet is remembered for when it comes. */
+function onDeleted(model, f) {
+  if (f.room) model.conv(keyOf(f.room))?.markDeleted(f.seq, f.by);
+}
+
+function onRemoved(model, f, effects) {
+  if (!f.room) {
+    end(model, effects, `${f.type === 'kicked' ? 'Disconnected' : 'Banned'} by ${f.by}${untilOf(f)}${reasonOf(f)}`);
+    return;
+  }
+  model.addNotice(model.active, `You were banned from ${f.room} by ${f.by}${untilOf(f)}${reasonOf(f)}`);
+}
+
+function onMuted(model, f) {
+  const conv = f.room ? model.conv(keyOf(f.room)) : null;
+  if (!conv) return;
+  const who = model.isMine(f.user) ? 'You were' : `${f.user} was`;
+  conv.addSystem(`${who} ${f.type} by ${f.by}${f.type === 'muted' ? untilOf(f) : ''}${reasonOf(f)}`, f.ts);
+}
+
+function onRole(model, f) {
+  const conv = f.room ? model.conv(keyOf(f.room)) : null;
+  if (!conv) return;
+  const key = keyOf(f.user);
+  conv.moderators = conv.moderators.filter((m) => m !== key);
+  if (f.role === 'moderator') conv.moderators.push(key);
+  const made = f.role === 'moderator';
+  conv.addSystem(`${f.by} ${made ? 'made' : 'removed'} ${f.user} ${made ? 'a moderator' : 'as moderator'}`, f.ts);
+}
