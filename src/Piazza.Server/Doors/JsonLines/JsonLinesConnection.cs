@@ -29,6 +29,10 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private string? _closeReason;
     private int _closing;
 
+    // 1 while a hello or register is with the hub: the client met the deadline, the answer is the server's to give
+    // (a queued password hash must not turn into hello_timeout).
+    private int _helloInProgress;
+
     public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
         : this(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", () => connection.Abort(), door, hub, options, encoder, logger)
     {
@@ -132,7 +136,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
         if (_session is null)
         {
-            if (nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
+            if (Volatile.Read(ref _helloInProgress) == 0 && nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
             {
                 Log.HelloTimeout(_logger, RemoteEndPoint);
                 EnqueueError(null, ErrorCode.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
