@@ -5,11 +5,11 @@ namespace Piazza.Core;
 /// <summary>Limits of one connection's outbound queue.</summary>
 public sealed record OutboxLimits
 {
-    /// <summary>Most frames queued for one connection. Default 4,096: several seconds of a busy room.</summary>
+    /// <summary>Most frames queued for one connection. The default is several seconds of a busy room.</summary>
     public int MaxFrames { get; init; } = 4096;
 
     /// <summary>
-    /// Most bytes queued for one connection (by <see cref="ChatEvent.EstimatedBytes"/>). Default 4 MiB:
+    /// Most bytes queued for one connection (by <see cref="ChatEvent.EstimatedBytes"/>). The limit
     /// bounds what a client that stops reading can make the server hold.
     /// </summary>
     public long MaxBytes { get; init; } = 4L * 1024 * 1024;

@@ -114,13 +114,13 @@ internal static class AdminCommands
             var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
             await using (app.ConfigureAwait(false))
             {
-                Directory.CreateDirectory(app.Services.GetRequiredService<ServerOptions>().Data);
+                Directory.CreateDirectory(app.Services.GetRequiredService<Options.PiazzaOptions>().Data);
                 var hub = app.Services.GetRequiredService<ChatHub>();
                 await hub.InitializeAsync().ConfigureAwait(false);
                 return await action(hub, System.Console.Out).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await System.Console.Error.WriteLineAsync($"piazza-server: {ex.Message}").ConfigureAwait(false);
             return 2;

@@ -11,6 +11,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Server.Connections;
@@ -19,6 +20,7 @@ using Piazza.Server.Doors.Files;
 using Piazza.Server.Doors.Http;
 using Piazza.Server.Doors.JsonLines;
 using Piazza.Server.Limits;
+using Piazza.Server.Options;
 using Piazza.Server.Tls;
 using Piazza.Storage.Sqlite;
 
@@ -56,28 +58,38 @@ public static class PiazzaHost
 {
     /// <summary>
     /// Creates the application. <paramref name="overrides"/> are configuration keys (e.g. <c>Piazza:Port</c>)
-    /// that win over appsettings.json and the environment; the command line arrives this way.
+    /// that win over appsettings.json (in <paramref name="contentRoot"/>, default the program's folder) and the
+    /// environment; the command line arrives this way.
     /// </summary>
-    public static WebApplication Build(IDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? configureLogging = null, TextReader? consoleInput = null)
+    /// <exception cref="OptionsValidationException">An option is invalid; each failure names it and its rule.</exception>
+    public static WebApplication Build(
+        IDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? configureLogging = null, TextReader? consoleInput = null, string? contentRoot = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(FromEnvironment());
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot ?? AppContext.BaseDirectory });
+        IConfigurationBuilder configuration = builder.Configuration;
+        configuration.Add(LabeledSource.FromEnvironment());
         if (overrides is not null)
         {
-            builder.Configuration.AddInMemoryCollection(overrides);
+            configuration.Add(new LabeledSource(OptionOrigin.CommandLine, overrides));
         }
 
-        var options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+        var bound = OptionBinder.Bind(builder.Configuration);
+        var options = bound.Options;
+        if (new PiazzaOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(PiazzaOptions.SectionName, typeof(PiazzaOptions), invalid.Failures);
+        }
+
         ConfigureLogging(builder.Logging, configureLogging);
 
         var endpoints = new DoorEndpoints();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddPiazzaOptions(options);
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IHubObserver, HubActivityLog>();
         builder.Services.AddSingleton<IChatStore>(_ => new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(options.Data, "piazza.db") }));
         builder.Services.AddSingleton(sp => new ChatHub(
-            sp.GetRequiredService<IChatStore>(), options.HubOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
+            sp.GetRequiredService<IChatStore>(), options.Hub, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
         builder.Services.AddSingleton(_ => new BlobStore(options.Data));
@@ -97,21 +109,6 @@ public static class PiazzaHost
                 System.Console.Out));
         }
 
-        if (options.TlsKey is not null && options.TlsCert is null)
-        {
-            throw new ArgumentException("--tls-key needs --tls-cert");
-        }
-
-        if (options.TlsCert is not null && options.TlsKey is null)
-        {
-            throw new ArgumentException("--tls-cert needs --tls-key (the PEM private key file)");
-        }
-
-        if (!options.PlainTcp && !options.TlsEnabled)
-        {
-            throw new ArgumentException("--plain-tcp false leaves no native door: give --tls-cert/--tls-key or --dev-tls");
-        }
-
         builder.Services.AddSingleton<ConnectionLimiter>();
         builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -119,34 +116,35 @@ public static class PiazzaHost
             // Every listener, present or future, is guarded by the per-address limits before any protocol work.
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
                 kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().OnConnectionAsync(connection, next)));
-            var address = ParseAddress(options.Bind);
-            if (options.PlainTcp)
+            var network = options.Network;
+            var address = ParseAddress(network.Bind);
+            if (network.PlainTcp)
             {
-                kestrel.Listen(address, options.Port, listen =>
+                kestrel.Listen(address, network.Port, listen =>
                 {
                     listen.UseConnectionHandler<JsonLinesConnectionHandler>();
                     endpoints.NativeTcp = listen;
                 });
             }
 
-            if (options.HttpPort >= 0)
+            if (network.HttpPort >= 0)
             {
-                kestrel.Listen(address, options.HttpPort, listen => endpoints.Http = listen);
+                kestrel.Listen(address, network.HttpPort, listen => endpoints.Http = listen);
             }
 
-            if (options.TlsEnabled)
+            if (options.Tls.Enabled)
             {
-                kestrel.Listen(address, options.TlsPort, listen =>
+                kestrel.Listen(address, options.Tls.Port, listen =>
                 {
-                    UseTls(listen, kestrel, options, "tls");
+                    UseTls(listen, kestrel, options.Tls, "tls");
                     listen.UseConnectionHandler<JsonLinesConnectionHandler>();
                     endpoints.NativeTls = listen;
                 });
-                if (options.HttpsPort >= 0)
+                if (options.Tls.HttpsPort >= 0)
                 {
-                    kestrel.Listen(address, options.HttpsPort, listen =>
+                    kestrel.Listen(address, options.Tls.HttpsPort, listen =>
                     {
-                        UseTls(listen, kestrel, options, "https");
+                        UseTls(listen, kestrel, options.Tls, "https");
                         endpoints.Https = listen;
                     });
                 }
@@ -154,6 +152,7 @@ public static class PiazzaHost
         });
 
         var app = builder.Build();
+        OptionsLog.Warn(app.Services.GetRequiredService<ILoggerFactory>(), bound.Warnings);
         var hub = app.Services.GetRequiredService<ChatHub>();
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
@@ -172,7 +171,7 @@ public static class PiazzaHost
     /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up) and a log line for
     /// a connection that never completed the handshake (a plaintext client, a scanner, an untrusting client).
     /// </summary>
-    private static void UseTls(ListenOptions listen, KestrelServerOptions kestrel, ServerOptions options, string door)
+    private static void UseTls(ListenOptions listen, KestrelServerOptions kestrel, TlsOptions tls, string door)
     {
         listen.Use(next => async connection =>
         {
@@ -185,7 +184,7 @@ public static class PiazzaHost
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
             ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<CertificateSource>().Current,
-            HandshakeTimeout = options.TlsHandshakeTimeout,
+            HandshakeTimeout = tls.HandshakeTimeout,
         });
         listen.Use(next => connection =>
         {
@@ -194,13 +193,13 @@ public static class PiazzaHost
         });
     }
 
-    private static CertificateSource CreateCertificateSource(ServerOptions options, ILoggerFactory loggers)
+    private static CertificateSource CreateCertificateSource(PiazzaOptions options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger<CertificateSource>();
         string certificate, key;
-        if (options.TlsCert is not null)
+        if (options.Tls.Cert is not null)
         {
-            (certificate, key) = (options.TlsCert, options.TlsKey!);
+            (certificate, key) = (options.Tls.Cert, options.Tls.Key!);
         }
         else
         {
@@ -212,34 +211,18 @@ public static class PiazzaHost
             }
         }
 
-        var source = new CertificateSource(certificate, key, options.TlsReloadInterval, logger);
+        var source = new CertificateSource(certificate, key, options.Tls.ReloadInterval, logger);
         TlsHandshakeLog.CertificateLoaded(logger, Path.GetFullPath(certificate), source.Current.Subject, source.Fingerprint);
         return source;
-    }
-
-    /// <summary>Maps <c>PIAZZA_PORT=7171</c> to the key <c>Piazza:PORT</c> (keys are case-insensitive).</summary>
-    private static Dictionary<string, string?> FromEnvironment()
-    {
-        const string Prefix = "PIAZZA_";
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
-            {
-                settings[$"{ServerOptions.SectionName}:{key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}"] = entry.Value as string;
-            }
-        }
-
-        return settings;
     }
 
     /// <summary>Prepares the data folder and the store, then starts every door.</summary>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var options = app.Services.GetRequiredService<ServerOptions>();
+        var options = app.Services.GetRequiredService<PiazzaOptions>();
         Directory.CreateDirectory(options.Data);
-        if (options.TlsEnabled)
+        if (options.Tls.Enabled)
         {
             // Load (or make) the certificate now, so a bad file fails the start with a clear line, not the first client.
             app.Services.GetRequiredService<CertificateSource>();

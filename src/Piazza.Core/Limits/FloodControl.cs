@@ -116,27 +116,27 @@ public sealed class FloodControl : IAsyncDisposable
 /// <summary>The flood-control limits (docs/security.md). A rate of 0 turns that limit off. Immutable.</summary>
 public sealed record FloodLimits
 {
-    /// <summary>Messages one connection may send per second, on average. Default 5.</summary>
+    /// <summary>Messages one connection may send per second, on average.</summary>
     public double MessagesPerSecond { get; init; } = 5;
 
-    /// <summary>Messages one connection may send at once before the rate applies. Default 20.</summary>
+    /// <summary>Messages one connection may send at once before the rate applies.</summary>
     public int MessageBurst { get; init; } = 20;
 
-    /// <summary>Messages one account (all its devices and API requests together) may send per second. Default 10.</summary>
+    /// <summary>Messages one account (all its devices and API requests together) may send per second.</summary>
     public double AccountMessagesPerSecond { get; init; } = 10;
 
-    /// <summary>Messages one account may send at once. Default 40.</summary>
+    /// <summary>Messages one account may send at once.</summary>
     public int AccountMessageBurst { get; init; } = 40;
 
-    /// <summary>Frames of any type one connection may send per second, hello included. Default 20.</summary>
+    /// <summary>Frames of any type one connection may send per second, hello included.</summary>
     public double FramesPerSecond { get; init; } = 20;
 
-    /// <summary>Frames one connection may send at once (a client catching up sends a few history requests). Default 60.</summary>
+    /// <summary>Frames one connection may send at once (a client catching up sends a few history requests).</summary>
     public int FrameBurst { get; init; } = 60;
 
-    /// <summary>Refusals (<c>rate_limited</c>) one connection may collect within <see cref="RefusalWindow"/> before it is disconnected. Default 30; 0 never disconnects.</summary>
+    /// <summary>Refusals (<c>rate_limited</c>) one connection may collect within <see cref="RefusalWindow"/> before it is disconnected. 0 never disconnects.</summary>
     public int RefusalsBeforeDisconnect { get; init; } = 30;
 
-    /// <summary>The window <see cref="RefusalsBeforeDisconnect"/> counts in. Default 10 s.</summary>
+    /// <summary>The window <see cref="RefusalsBeforeDisconnect"/> counts in.</summary>
     public TimeSpan RefusalWindow { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Piazza.Protocol;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Limits;
 
@@ -16,7 +17,7 @@ namespace Piazza.Server.Limits;
 /// </summary>
 public sealed partial class ConnectionLimiter : IAsyncDisposable
 {
-    private readonly ServerOptions _options;
+    private readonly ConnectionOptions _options;
     private readonly DoorEndpoints _endpoints;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -24,7 +25,7 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
     private readonly Dictionary<IPAddress, (long LoggedAt, int Unlogged)> _refusals = [];
     private readonly PartitionedRateLimiter<IPAddress>? _newConnections;
 
-    public ConnectionLimiter(ServerOptions options, DoorEndpoints endpoints, ILogger<ConnectionLimiter> logger)
+    public ConnectionLimiter(ConnectionOptions options, DoorEndpoints endpoints, ILogger<ConnectionLimiter> logger)
     {
         _options = options;
         _endpoints = endpoints;

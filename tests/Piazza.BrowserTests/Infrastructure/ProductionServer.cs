@@ -1,27 +1,27 @@
 using System.Globalization;
-using Piazza.Server;
+using Piazza.Server.Options;
 
 namespace Piazza.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The browser suite's server: the shared <see cref="TestServer"/> with the production limits put back (flood and
 /// connection rates, hello and TLS deadlines), because people use the page with them on. The values are the
-/// defaults of <see cref="ServerOptions"/>, so they follow production wherever it moves.
+/// defaults of <see cref="PiazzaOptions"/>, so they follow production wherever it moves.
 /// </summary>
 public static class ProductionServer
 {
-    private static readonly ServerOptions Production = new();
+    private static readonly PiazzaOptions Production = new();
 
     /// <summary>The settings that undo what the test host loosens for the protocol suites.</summary>
     public static IReadOnlyList<(string Key, string Value)> Limits { get; } =
     [
-        (nameof(ServerOptions.HelloTimeout), Production.HelloTimeout.ToString("c", CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.TlsHandshakeTimeout), Production.TlsHandshakeTimeout.ToString("c", CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.MessagesPerSecond), Production.MessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.AccountMessagesPerSecond), Production.AccountMessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.FramesPerSecond), Production.FramesPerSecond.ToString(CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.MaxConnectionsPerAddress), Production.MaxConnectionsPerAddress.ToString(CultureInfo.InvariantCulture)),
-        (nameof(ServerOptions.ConnectionsPerSecondPerAddress), Production.ConnectionsPerSecondPerAddress.ToString(CultureInfo.InvariantCulture)),
+        ("HelloTimeout", Production.Connections.HelloTimeout.ToString("c", CultureInfo.InvariantCulture)),
+        ("TlsHandshakeTimeout", Production.Tls.HandshakeTimeout.ToString("c", CultureInfo.InvariantCulture)),
+        ("MessagesPerSecond", Production.Hub.Flood.MessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
+        ("AccountMessagesPerSecond", Production.Hub.Flood.AccountMessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
+        ("FramesPerSecond", Production.Hub.Flood.FramesPerSecond.ToString(CultureInfo.InvariantCulture)),
+        ("MaxConnectionsPerAddress", Production.Connections.MaxConnectionsPerAddress.ToString(CultureInfo.InvariantCulture)),
+        ("ConnectionsPerSecondPerAddress", Production.Connections.ConnectionsPerSecondPerAddress.ToString(CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>A fresh server with the production limits; <paramref name="settings"/> as for <see cref="TestServer.StartAsync"/>.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.Files;
 
@@ -24,7 +25,7 @@ public sealed record UploadOutcome(int Status, string? Code = null, string? Mess
 /// the whole file verified against its declared SHA-256, then committed to the <see cref="BlobStore"/> and recorded.
 /// One request at a time writes an upload; a newer one interrupts an older (a client resuming after a lost connection).
 /// </summary>
-public sealed partial class UploadService(IFileStore store, BlobStore blobs, ServerOptions options, TimeProvider time, ILogger<UploadService> logger)
+public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger)
 {
     /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Piazza.Server.Connections;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
 
@@ -7,7 +8,7 @@ namespace Piazza.Server.Doors.JsonLines;
 /// One timer for all connections (instead of one per connection): each tick asks every connection to check
 /// its hello deadline and idle time. The tick is a quarter of the shortest timeout, at most one second.
 /// </summary>
-public sealed class HeartbeatService(ConnectionRegistry registry, ServerOptions options, TimeProvider time) : BackgroundService
+public sealed class HeartbeatService(ConnectionRegistry registry, ConnectionOptions options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Protocol;
 using Piazza.Server.Connections;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
 
@@ -18,7 +19,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private readonly IDuplexPipe _transport;
     private readonly Action _abort;
     private readonly ChatHub _hub;
-    private readonly ServerOptions _options;
+    private readonly ConnectionOptions _options;
     private readonly JsonLinesEventEncoder _encoder;
     private readonly ILogger _logger;
     private readonly BoundedOutbox<Outbound> _outbox;
@@ -33,12 +34,12 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     // (a queued password hash must not turn into hello_timeout).
     private int _helloInProgress;
 
-    public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+    public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ConnectionOptions options, JsonLinesEventEncoder encoder, ILogger logger)
         : this(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", () => connection.Abort(), door, hub, options, encoder, logger)
     {
     }
 
-    public JsonLinesConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
+    public JsonLinesConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ConnectionOptions options, JsonLinesEventEncoder encoder, ILogger logger)
     {
         _transport = transport;
         _abort = abort;
@@ -48,7 +49,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         _options = options;
         _encoder = encoder;
         _logger = logger;
-        _outbox = new BoundedOutbox<Outbound>(options.OutboxLimits);
+        _outbox = new BoundedOutbox<Outbound>(options.Outbox);
         var colon = remoteEndPoint.LastIndexOf(':');
         RemoteAddress = colon > 0 ? remoteEndPoint[..colon].Trim('[', ']') : remoteEndPoint;
     }

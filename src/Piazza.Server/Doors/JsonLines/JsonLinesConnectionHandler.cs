@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Server.Connections;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>Kestrel's entry point for the native TCP door: one <see cref="JsonLinesConnection"/> per accepted socket.</summary>
 public sealed class JsonLinesConnectionHandler(
     ChatHub hub,
-    ServerOptions options,
+    ConnectionOptions options,
     ConnectionRegistry registry,
     JsonLinesEventEncoder encoder,
     ILogger<JsonLinesConnection> logger) : ConnectionHandler

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Server.Connections;
+using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
 
@@ -33,7 +34,7 @@ public static partial class WebSocketDoor
             return;
         }
 
-        var options = services.GetRequiredService<ServerOptions>();
+        var options = services.GetRequiredService<ConnectionOptions>();
         if (!OriginAllowed(context.Request, options))
         {
             OriginRefused(logger, context.Request.Headers.Origin.ToString(), context.Connection.RemoteIpAddress?.ToString() ?? "?");
@@ -63,9 +64,9 @@ public static partial class WebSocketDoor
 
     /// <summary>
     /// Browsers send Origin; a page from another site must not use a visitor's session. Allowed: no Origin (not a
-    /// browser), the server's own origin, or one listed in <see cref="ServerOptions.AllowedOrigins"/>.
+    /// browser), the server's own origin, or one listed in <see cref="ConnectionOptions.AllowedOrigins"/>.
     /// </summary>
-    internal static bool OriginAllowed(HttpRequest request, ServerOptions options)
+    internal static bool OriginAllowed(HttpRequest request, ConnectionOptions options)
     {
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0)

@@ -1,0 +1,62 @@
+namespace Piazza.Server.Options;
+
+/// <summary>
+/// Every server option, once: flag, flat name (environment variable <c>PIAZZA_NAME</c>, short key <c>Piazza:Name</c>),
+/// place in <see cref="PiazzaOptions"/> (full key <c>Piazza:Group:Name</c>), description and rule. The flags, the
+/// binding, <c>--help</c> and docs/configuration.md are all made from this list.
+/// </summary>
+public static class OptionTable
+{
+    public static IReadOnlyList<OptionDescriptor> All { get; } =
+    [
+        new("--data", "Data", "Data", "data folder (database, files), created on start", OptionRule.NotEmpty),
+        new("--console", "Console", "Console", "operator console on stdin", defaultText: "when stdin is a terminal"),
+
+        new("--bind", "Bind", "Network:Bind", "address every door listens on (an IP address, localhost or *)", OptionRule.ListenAddress),
+        new("--port", "Port", "Network:Port", "port of the native TCP door; 0 picks a free port", OptionRule.Port),
+        new("--http-port", "HttpPort", "Network:HttpPort", "port of the HTTP door (web client, WebSocket /ws, REST API); 0 picks a free port, -1 turns it off", OptionRule.PortOrOff),
+        new("--plain-tcp", "PlainTcp", "Network:PlainTcp", "serve the unencrypted native door on --port (false needs a certificate or --dev-tls)"),
+
+        new("--tls-port", "TlsPort", "Tls:Port", "port of the native door over TLS, on with a certificate or --dev-tls; 0 picks a free port", OptionRule.Port),
+        new("--https-port", "HttpsPort", "Tls:HttpsPort", "HTTPS port (page, WSS, API), on with a certificate or --dev-tls; 0 picks a free port, -1 turns it off", OptionRule.PortOrOff),
+        new("--tls-cert", "TlsCert", "Tls:Cert", "PEM certificate (chain) file, with --tls-key; re-read when it changes"),
+        new("--tls-key", "TlsKey", "Tls:Key", "PEM private key file for --tls-cert (PKCS#8 or the algorithm's own PEM form, unencrypted)"),
+        new("--dev-tls", "DevTls", "Tls:Dev", "make (once) and use a self-signed certificate in the data folder, for local use; prints its fingerprint"),
+        new("--tls-reload-interval", "TlsReloadInterval", "Tls:ReloadInterval", "seconds between checks of the certificate files for a change (at a handshake)", OptionRule.AtLeast(0)),
+        new("--tls-handshake-timeout", "TlsHandshakeTimeout", "Tls:HandshakeTimeout", "seconds a client has to finish the TLS handshake", OptionRule.PositiveSeconds),
+
+        new("--max-line-bytes", "MaxLineBytes", "Connections:MaxLineBytes", "longest accepted frame (line) in bytes", OptionRule.AtLeast(256)),
+        new("--idle-timeout", "IdleTimeout", "Connections:IdleTimeout", "seconds of silence before a client is pinged; closed (timeout) after half as long again", OptionRule.PositiveSeconds),
+        new("--hello-timeout", "HelloTimeout", "Connections:HelloTimeout", "seconds a new connection has to say hello", OptionRule.PositiveSeconds),
+        new("--outbox-max-frames", "OutboxMaxFrames", "Connections:Outbox:MaxFrames", "most frames queued for one client before it is dropped as a slow consumer", OptionRule.AtLeast(1)),
+        new("--outbox-max-bytes", "OutboxMaxBytes", "Connections:Outbox:MaxBytes", "most bytes queued for one client before it is dropped as a slow consumer", OptionRule.AtLeast(1)),
+        new("--max-connections-per-address", "MaxConnectionsPerAddress", "Connections:MaxConnectionsPerAddress", "connections one address (IPv6: its /64) may hold open, all doors together; 0 no limit", OptionRule.AtLeast(0)),
+        new("--connections-per-second-per-address", "ConnectionsPerSecondPerAddress", "Connections:ConnectionsPerSecondPerAddress", "new connections one address may open per second, on average; 0 no limit", OptionRule.AtLeast(0)),
+        new("--connection-burst-per-address", "ConnectionBurstPerAddress", "Connections:ConnectionBurstPerAddress", "new connections one address may open at once before the rate applies", OptionRule.AtLeast(1)),
+        new("--allowed-origins", "AllowedOrigins", "Connections:AllowedOrigins", "origins (e.g. https://chat.example.org) allowed to open the WebSocket besides the server's own, comma-separated"),
+
+        new("--motd", "Motd", "Hub:Motd", "message of the day, sent in welcome"),
+        new("--allow-guests", "AllowGuests", "Hub:AllowGuests", "let people without an account connect (under a name nobody has registered)"),
+        new("--first-user-admin", "FirstUserIsAdmin", "Hub:FirstUserIsAdmin", "the first account registered while there is no admin becomes server admin"),
+        new("--password-iterations", "PasswordIterations", "Hub:PasswordIterations", "PBKDF2-SHA256 iterations for new password hashes (lower it only for tests)", OptionRule.AtLeast(1)),
+        new("--token-lifetime", "TokenLifetime", "Hub:TokenLifetime", "seconds a session token stays valid", OptionRule.PositiveSeconds),
+        new("--max-message-chars", "MaxMessageChars", "Hub:MaxMessageChars", "longest message text in characters", OptionRule.AtLeast(1)),
+        new("--max-rooms-per-user", "MaxRoomsPerUser", "Hub:MaxRoomsPerUser", "rooms one user may be in at once, the lobby included; 0 no limit", OptionRule.AtLeast(0)),
+        new("--messages-per-second", "MessagesPerSecond", "Hub:Flood:MessagesPerSecond", "messages one connection may send per second, on average; 0 no limit", OptionRule.AtLeast(0)),
+        new("--message-burst", "MessageBurst", "Hub:Flood:MessageBurst", "messages one connection may send at once before the rate applies", OptionRule.AtLeast(1)),
+        new("--account-messages-per-second", "AccountMessagesPerSecond", "Hub:Flood:AccountMessagesPerSecond", "messages one account may send per second, all its devices and the API together; 0 no limit", OptionRule.AtLeast(0)),
+        new("--account-message-burst", "AccountMessageBurst", "Hub:Flood:AccountMessageBurst", "messages one account may send at once", OptionRule.AtLeast(1)),
+        new("--frames-per-second", "FramesPerSecond", "Hub:Flood:FramesPerSecond", "frames of any type one connection may send per second; 0 no limit", OptionRule.AtLeast(0)),
+        new("--frame-burst", "FrameBurst", "Hub:Flood:FrameBurst", "frames one connection may send at once", OptionRule.AtLeast(1)),
+        new("--flood-refusals", "FloodRefusals", "Hub:Flood:RefusalsBeforeDisconnect", "rate_limited refusals within --flood-window before a connection is closed as flooding; 0 never", OptionRule.AtLeast(0)),
+        new("--flood-window", "FloodWindow", "Hub:Flood:RefusalWindow", "seconds --flood-refusals counts in", OptionRule.PositiveSeconds),
+
+        new("--max-file-bytes", "MaxFileBytes", "Files:MaxFileBytes", "largest file a user may upload, in bytes (refused with 413 when the upload is created)", OptionRule.AtLeast(0)),
+        new("--user-quota-bytes", "UserQuotaBytes", "Files:UserQuotaBytes", "bytes of files one user may hold: stored files plus the declared lengths of unfinished uploads", OptionRule.AtLeast(0)),
+        new("--max-concurrent-uploads", "MaxConcurrentUploads", "Files:MaxConcurrentUploads", "unfinished uploads one user may have at once", OptionRule.AtLeast(0)),
+        new("--upload-expiry", "UploadExpiry", "Files:UploadExpiry", "seconds an unfinished upload is kept after its creation", OptionRule.PositiveSeconds),
+    ];
+
+    /// <summary>Other <c>PIAZZA_</c> variables that are not options, so they draw no "unknown" warning.</summary>
+    public static IReadOnlyList<string> OtherVariables { get; } = [AdminCommands.PasswordVariable, "PIAZZA_PASSWORD"];
+}

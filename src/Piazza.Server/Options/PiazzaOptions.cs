@@ -1,0 +1,104 @@
+using Piazza.Core;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Options;
+
+/// <summary>
+/// Everything the server can be told, grouped as the parts of the server that read it. Immutable once bound.
+/// The defaults are the initial values below; names, descriptions and rules are in <see cref="OptionTable"/>, the one
+/// table that flags, environment names, appsettings.json keys, <c>--help</c> and docs/configuration.md come from.
+/// </summary>
+public sealed record PiazzaOptions
+{
+    /// <summary>The configuration section (appsettings.json) and, with <c>PIAZZA_</c>, the environment prefix.</summary>
+    public const string SectionName = "Piazza";
+
+    public string Data { get; init; } = "piazza-data";
+
+    /// <summary>null means "when stdin is a terminal".</summary>
+    public bool? Console { get; init; }
+
+    public NetworkOptions Network { get; init; } = new();
+
+    public TlsOptions Tls { get; init; } = new();
+
+    public ConnectionOptions Connections { get; init; } = new();
+
+    /// <summary>The core's own record, used as it is (no copy, no mapping back).</summary>
+    public ChatHubOptions Hub { get; init; } = new();
+
+    public FilesOptions Files { get; init; } = new();
+}
+
+/// <summary>Where the plain doors listen.</summary>
+public sealed record NetworkOptions
+{
+    public string Bind { get; init; } = "0.0.0.0";
+
+    public int Port { get; init; } = ProtocolConstants.DefaultPort;
+
+    /// <summary>-1 turns the HTTP door off.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>false for encryption-only deployments (needs TLS).</summary>
+    public bool PlainTcp { get; init; } = true;
+}
+
+/// <summary>The TLS doors and their certificate.</summary>
+public sealed record TlsOptions
+{
+    public int Port { get; init; } = ProtocolConstants.DefaultTlsPort;
+
+    /// <summary>-1 turns the HTTPS door off.</summary>
+    public int HttpsPort { get; init; } = 8443;
+
+    public string? Cert { get; init; }
+
+    public string? Key { get; init; }
+
+    public bool Dev { get; init; }
+
+    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether a TLS listener is wanted: a certificate is configured or a development one requested.</summary>
+    public bool Enabled => Dev || Cert is not null;
+}
+
+/// <summary>What every client connection of every door obeys: framing, deadlines, its outbox and per-address limits.</summary>
+public sealed record ConnectionOptions
+{
+    public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes;
+
+    /// <summary>Silence before a ping; half as long again before the close with reason <c>timeout</c>.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The core's own record, used as it is.</summary>
+    public OutboxLimits Outbox { get; init; } = new();
+
+    /// <summary>0 means no limit.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 100;
+
+    /// <summary>0 means no limit.</summary>
+    public double ConnectionsPerSecondPerAddress { get; init; } = 10;
+
+    public int ConnectionBurstPerAddress { get; init; } = 30;
+
+    /// <summary>Origins allowed to open the WebSocket besides the server's own.</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+}
+
+/// <summary>File sharing (tus uploads): sizes, quota, concurrency and expiry.</summary>
+public sealed record FilesOptions
+{
+    public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
+
+    public long UserQuotaBytes { get; init; } = 1024L * 1024 * 1024;
+
+    public int MaxConcurrentUploads { get; init; } = 4;
+
+    public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
+}
