@@ -96,7 +96,7 @@ public static class FilesEndpoints
         var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
         if (upload is null)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "no such upload"));
             return;
         }
 
