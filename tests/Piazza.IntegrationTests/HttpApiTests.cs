@@ -207,6 +207,50 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_files_endpoints_answer_a_refused_token_and_a_missing_file_as_every_endpoint_does()
+    {
+        await using var server = await TestServer.StartAsync(("FirstUserIsAdmin", "true"));
+        var (boss, _) = await ProtocolSteps.RegisterAsync(server.Port, "boss");
+        await using var b = boss;
+        using var http = new HttpClient { BaseAddress = server.HttpBase };
+        var registered = await http.PostAsJsonAsync("/api/register", new { user = "ivan", password = "password-ivan" });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var token = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+        const string UnknownFile = "/api/files/0123456789abcdef0123456789abcdef";
+
+        async Task<(HttpStatusCode Status, string Code, bool Challenge)> AskAsync(HttpMethod method, string path, string? bearer)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Tus-Resumable", "1.0.0");
+            request.Headers.Add("Upload-Length", "1");
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            using var response = await http.SendAsync(request);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return (response.StatusCode, body["code"]!.GetValue<string>(), response.Headers.WwwAuthenticate.Count > 0);
+        }
+
+        Assert.Equal((HttpStatusCode.NotFound, "not_found", false), await AskAsync(HttpMethod.Get, UnknownFile, token));
+        Assert.Equal((HttpStatusCode.NotFound, "not_found", false), await AskAsync(HttpMethod.Delete, UnknownFile, token));
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/me"), (HttpMethod.Get, UnknownFile), (HttpMethod.Delete, UnknownFile), (HttpMethod.Post, "/api/uploads") })
+        {
+            var refused = await AskAsync(method, path, "not-a-token");
+            Assert.Equal((HttpStatusCode.Unauthorized, "auth_failed"), (refused.Status, refused.Code));
+            Assert.True(refused.Challenge, $"{method} {path} names no WWW-Authenticate scheme");
+        }
+
+        ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(boss, new { type = "ban", user = "ivan", id = "b" }, "b"));
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/me"), (HttpMethod.Get, UnknownFile), (HttpMethod.Post, "/api/uploads") })
+        {
+            var banned = await AskAsync(method, path, token);
+            Assert.Equal((HttpStatusCode.Forbidden, "banned", false), banned);
+        }
+    }
+
+    [Fact]
     public async Task Healthz_and_the_web_client_are_served()
     {
         Assert.Equal("ok\n", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));

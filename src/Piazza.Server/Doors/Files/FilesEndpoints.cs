@@ -209,7 +209,7 @@ public static class FilesEndpoints
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, RefusedToken(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return;
         }
 
@@ -238,7 +238,7 @@ public static class FilesEndpoints
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, RefusedToken(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return null;
         }
 
@@ -266,22 +266,11 @@ public static class FilesEndpoints
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, RefusedToken(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return null;
         }
 
         return session.Value;
-    }
-
-    /// <summary>A refused token: <c>WWW-Authenticate</c> goes with a 401; a ban or a stopping server keep their own status.</summary>
-    private static UploadOutcome RefusedToken(HttpContext context, HubError error)
-    {
-        if (HttpErrors.StatusOf(error.Code) == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-
-        return UploadOutcome.Failed(error.Code, error.Message);
     }
 
     /// <summary>Downloads name an unknown file <c>not_found</c>, as every other missing thing of the files door.</summary>
@@ -310,6 +299,7 @@ public static class FilesEndpoints
         }
 
         WriteUploadHeaders(context, outcome with { FileId = null });
+        HttpErrors.AddHeaders(context.Response, outcome.Status, null);
         context.Response.Headers.CacheControl = "no-store";
         if (HttpMethods.IsHead(context.Request.Method))
         {

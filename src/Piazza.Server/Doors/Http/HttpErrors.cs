@@ -49,15 +49,26 @@ public static class HttpErrors
     public static ErrorResponse Body(ErrorCode code, string message, TimeSpan? retryAfter)
         => new(code.ToWire(), message, retryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null);
 
+    /// <summary>The headers of every error answer: the bearer challenge with a 401 (RFC 6750), <c>Retry-After</c> when throttled.</summary>
+    public static void AddHeaders(HttpResponse response, int status, double? retryAfterSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        if (retryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
     private sealed class ErrorResult(int status, ErrorResponse body) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            if (body.RetryAfter is { } seconds)
-            {
-                httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            }
-
+            AddHeaders(httpContext.Response, status, body.RetryAfter);
             return TypedResults.Json(body, ApiJsonContext.Default.ErrorResponse, statusCode: status).ExecuteAsync(httpContext);
         }
     }
