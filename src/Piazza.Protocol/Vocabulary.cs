@@ -49,6 +49,41 @@ public enum ErrorCode
 
     /// <summary>Message text or a topic holds characters that are refused (controls other than newline and tab).</summary>
     BadText,
+
+    // The HTTP door only (docs/http-api.md): its endpoints and the tus file uploads.
+
+    /// <summary>No such API endpoint, upload, or downloadable file.</summary>
+    NotFound,
+
+    /// <summary>A tus request whose <c>Tus-Resumable</c> is not the version this server speaks.</summary>
+    UnsupportedVersion,
+
+    /// <summary>A tus <c>PATCH</c> whose <c>Upload-Offset</c> is not the stored offset.</summary>
+    OffsetMismatch,
+
+    /// <summary>A tus <c>PATCH</c> without the offset-stream content type.</summary>
+    BadContentType,
+
+    /// <summary>The user's stored files and unfinished uploads would exceed their quota.</summary>
+    QuotaExceeded,
+
+    /// <summary>The user already has the most unfinished uploads allowed.</summary>
+    TooManyUploads,
+
+    /// <summary>A completed upload's SHA-256 differs from the declared one; nothing was kept.</summary>
+    HashMismatch,
+
+    /// <summary>A request's <c>Upload-Checksum</c> does not match its bytes; they were discarded.</summary>
+    ChecksumMismatch,
+
+    /// <summary>An upload's request body ended before its declared length.</summary>
+    Interrupted,
+
+    /// <summary>The server's disk is full; the upload keeps its last good offset.</summary>
+    StorageFull,
+
+    /// <summary>Another I/O error while storing an upload; it keeps its last good offset.</summary>
+    StorageError,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -61,10 +61,12 @@ public sealed class HttpApiTests : IAsyncLifetime
         Assert.NotEqual(token, login.Body!["token"]!.GetValue<string>());
 
         var me = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", token)));
+        Assert.Equal(HttpStatusCode.OK, me.Status);
         Assert.Equal("alice", me.Body!["user"]!.GetValue<string>());
         Assert.Equal(["lobby"], me.Body["rooms"]!.AsArray().Select(r => r!.GetValue<string>()));
 
         var rooms = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms", token)));
+        Assert.Equal(HttpStatusCode.OK, rooms.Status);
         var lobby = rooms.Body!.AsArray().Single(r => r!["room"]!.GetValue<string>() == "lobby")!;
         Assert.True(lobby["joined"]!.GetValue<bool>());
     }
@@ -91,12 +93,14 @@ public sealed class HttpApiTests : IAsyncLifetime
 
         for (var i = 0; i < 5; i++)
         {
-            await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = $"n{i}" }));
+            Assert.Equal(HttpStatusCode.Created, (await _http.SendAsync(Authorized(HttpMethod.Post, "/api/rooms/lobby/messages", token, new { text = $"n{i}" }))).StatusCode);
         }
 
         var page = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages?before=5&limit=2", token)));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Equal([3L, 4L], page.Body!["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
         var after = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages?after=4", token)));
+        Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Equal([5L, 6L], after.Body!["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
     }
 
@@ -111,6 +115,7 @@ public sealed class HttpApiTests : IAsyncLifetime
         var message = await dave.ReadUntilAsync(f => f.Type() == "message");
         Assert.Equal(("carol", "dave", "psst"), (message.Str("from"), message.Str("to"), message.Str("text")));
         var read = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/conversations/dave/messages", token)));
+        Assert.Equal(HttpStatusCode.OK, read.Status);
         Assert.Equal("psst", read.Body!["messages"]![0]!["text"]!.GetValue<string>());
     }
 
@@ -160,9 +165,89 @@ public sealed class HttpApiTests : IAsyncLifetime
         var throttled = await _http.PostAsJsonAsync("/api/login", new { user = "gina", password = "password-gina" });
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var body = (await ReadAsync(throttled)).Body!;
+        Assert.Equal("rate_limited", body["code"]!.GetValue<string>());
+        Assert.True(body["retryAfter"]!.GetValue<double>() >= 1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(Authorized(HttpMethod.Post, "/api/logout", token))).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", token))).StatusCode);
+        var revoked = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/me", token)));
+        Assert.Equal((HttpStatusCode.Unauthorized, "auth_failed"), (revoked.Status, revoked.Body!["code"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Messages_over_http_have_the_protocol_shape_deleted_included()
+    {
+        var token = await RegisterAsync("hana");
+        var alice = await RawClient.ConnectAsync(_server.Port);
+        await using var a = alice;
+        async Task<JsonObject> AnswerAsync(object frame, string id, string type = "ok")
+        {
+            await alice.SendAsync(frame);
+            var answer = await alice.ReadUntilAsync(f => f.Str("re") == id);
+            Assert.True(answer.Type() == type, answer.ToJsonString());
+            return answer;
+        }
+
+        await alice.SendAsync(new { type = "hello", token });
+        var welcome = await alice.ReadUntilAsync(f => f.Type() is "welcome" or "error");
+        Assert.True(welcome.Type() == "welcome", welcome.ToJsonString());
+        await AnswerAsync(new { type = "send", room = "lobby", text = "keep", id = "s1" }, "s1");
+        var oops = await AnswerAsync(new { type = "send", room = "lobby", text = "oops", id = "s2" }, "s2");
+        await AnswerAsync(new { type = "delete", room = "lobby", msg = oops.Str("msg"), id = "d" }, "d");
+        var history = await AnswerAsync(new { type = "history", room = "lobby", id = "h" }, "h", "history");
+        var rest = await ReadAsync(await _http.SendAsync(Authorized(HttpMethod.Get, "/api/rooms/lobby/messages", token)));
+        Assert.Equal(HttpStatusCode.OK, rest.Status);
+
+        var overRest = rest.Body!["messages"]!.AsArray();
+        var overProtocol = history["messages"]!.AsArray();
+        Assert.Equal(2, overRest.Count);
+        Assert.True(JsonNode.DeepEquals(overProtocol, overRest), $"protocol {overProtocol.ToJsonString()} vs REST {overRest.ToJsonString()}");
+        Assert.Equal(("message", "keep", null), (overRest[0]!.AsObject().Type(), overRest[0]!.AsObject().Str("text"), overRest[0]!["deleted"]));
+        Assert.Equal(("", true), (overRest[1]!.AsObject().Str("text"), overRest[1]!["deleted"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task The_files_endpoints_answer_a_refused_token_and_a_missing_file_as_every_endpoint_does()
+    {
+        await using var server = await TestServer.StartAsync(("FirstUserIsAdmin", "true"));
+        var (boss, _) = await ProtocolSteps.RegisterAsync(server.Port, "boss");
+        await using var b = boss;
+        using var http = new HttpClient { BaseAddress = server.HttpBase };
+        var registered = await http.PostAsJsonAsync("/api/register", new { user = "ivan", password = "password-ivan" });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var token = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+        const string UnknownFile = "/api/files/0123456789abcdef0123456789abcdef";
+
+        async Task<(HttpStatusCode Status, string Code, bool Challenge)> AskAsync(HttpMethod method, string path, string? bearer)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Tus-Resumable", "1.0.0");
+            request.Headers.Add("Upload-Length", "1");
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            using var response = await http.SendAsync(request);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return (response.StatusCode, body["code"]!.GetValue<string>(), response.Headers.WwwAuthenticate.Count > 0);
+        }
+
+        Assert.Equal((HttpStatusCode.NotFound, "not_found", false), await AskAsync(HttpMethod.Get, UnknownFile, token));
+        Assert.Equal((HttpStatusCode.NotFound, "not_found", false), await AskAsync(HttpMethod.Delete, UnknownFile, token));
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/me"), (HttpMethod.Get, UnknownFile), (HttpMethod.Delete, UnknownFile), (HttpMethod.Post, "/api/uploads") })
+        {
+            var refused = await AskAsync(method, path, "not-a-token");
+            Assert.Equal((HttpStatusCode.Unauthorized, "auth_failed"), (refused.Status, refused.Code));
+            Assert.True(refused.Challenge, $"{method} {path} names no WWW-Authenticate scheme");
+        }
+
+        ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(boss, new { type = "ban", user = "ivan", id = "b" }, "b"));
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/me"), (HttpMethod.Get, UnknownFile), (HttpMethod.Post, "/api/uploads") })
+        {
+            var banned = await AskAsync(method, path, token);
+            Assert.Equal((HttpStatusCode.Forbidden, "banned", false), banned);
+        }
     }
 
     [Fact]

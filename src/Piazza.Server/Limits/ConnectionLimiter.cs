@@ -3,8 +3,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Limits;
@@ -135,9 +137,11 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
         else if (port is not null && port == _endpoints.HttpEndPoint?.Port)
         {
+            // Written raw: the connection is refused before Kestrel reads a request. The status is the one every endpoint uses.
             var body = reason + "\n";
+            var status = HttpErrors.StatusOf(ErrorCode.TooManyConnections);
             goodbye = Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+                $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
         }
 
         try

@@ -57,19 +57,19 @@ public static class FilesEndpoints
         var request = context.Request.Headers;
         if (request.ContainsKey(TusHeaders.UploadDeferLength) || request.ContainsKey(TusHeaders.UploadConcat))
         {
-            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Defer-Length and Upload-Concat are not supported"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Defer-Length and Upload-Concat are not supported"));
             return;
         }
 
         if (!TusHeaders.TryParseLength(request[TusHeaders.UploadLength], out var length))
         {
-            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Length must be a non-negative integer"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Length must be a non-negative integer"));
             return;
         }
 
         if (!TusHeaders.TryParseMetadata(request[TusHeaders.UploadMetadata], out var metadata, out var problem))
         {
-            await FailAsync(context, new UploadOutcome(400, "bad_request", problem));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, problem));
             return;
         }
 
@@ -96,7 +96,7 @@ public static class FilesEndpoints
         var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
         if (upload is null)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "no such upload"));
             return;
         }
 
@@ -115,13 +115,13 @@ public static class FilesEndpoints
         var request = context.Request;
         if (!IsOffsetStream(request.ContentType))
         {
-            await FailAsync(context, new UploadOutcome(415, "bad_content_type", $"PATCH bodies must be {TusHeaders.OffsetContentType}"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadContentType, $"PATCH bodies must be {TusHeaders.OffsetContentType}"));
             return;
         }
 
         if (!TusHeaders.TryParseLength(request.Headers[TusHeaders.UploadOffset], out var offset))
         {
-            await FailAsync(context, new UploadOutcome(400, "bad_request", "Upload-Offset must be a non-negative integer"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Offset must be a non-negative integer"));
             return;
         }
 
@@ -130,7 +130,7 @@ public static class FilesEndpoints
         {
             if (!TusHeaders.TryParseChecksum(request.Headers[TusHeaders.UploadChecksum], out var parsed, out var unsupported))
             {
-                await FailAsync(context, new UploadOutcome(400, "bad_request", unsupported ? "only the sha256 checksum algorithm is supported" : "Upload-Checksum must be 'sha256 <base64 of 32 bytes>'"));
+                await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, unsupported ? "only the sha256 checksum algorithm is supported" : "Upload-Checksum must be 'sha256 <base64 of 32 bytes>'"));
                 return;
             }
 
@@ -140,7 +140,7 @@ public static class FilesEndpoints
         var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
         if (upload is null)
         {
-            await FailAsync(context, new UploadOutcome(404, "not_found", "no such upload"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "no such upload"));
             return;
         }
 
@@ -171,7 +171,7 @@ public static class FilesEndpoints
         var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
         if (upload is null)
         {
-            await FailAsync(context, new UploadOutcome(404, "not_found", "no such upload"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "no such upload"));
             return;
         }
 
@@ -189,7 +189,7 @@ public static class FilesEndpoints
         var stream = blobs.OpenBlob(file.Sha256);
         if (stream is null)
         {
-            await FailAsync(context, new UploadOutcome(404, "not_found", "the file's content is missing"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "the file's content is missing"));
             return;
         }
 
@@ -209,7 +209,7 @@ public static class FilesEndpoints
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, Unauthorized(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return;
         }
 
@@ -224,7 +224,7 @@ public static class FilesEndpoints
         // messages that carry them.
         if (!ChatHub.MayDeleteFile(session.Value.User, visible.Value!, isModerator: session.Value.User.IsAdmin))
         {
-            await FailAsync(context, new UploadOutcome(403, "forbidden", "only the uploader or a moderator can delete a file"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.Forbidden, "only the uploader or a moderator can delete a file"));
             return;
         }
 
@@ -238,7 +238,7 @@ public static class FilesEndpoints
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, Unauthorized(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return null;
         }
 
@@ -259,32 +259,23 @@ public static class FilesEndpoints
         if (context.Request.Headers[TusHeaders.TusResumable] != TusHeaders.Version)
         {
             context.Response.Headers[TusHeaders.TusVersion] = TusHeaders.Version;
-            await FailAsync(context, new UploadOutcome(412, "unsupported_version", $"this server speaks tus {TusHeaders.Version} (Tus-Resumable)"));
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.UnsupportedVersion, $"this server speaks tus {TusHeaders.Version} (Tus-Resumable)"));
             return null;
         }
 
         var session = await HttpApi.OpenAsync(context, hub);
         if (!session.Succeeded)
         {
-            await FailAsync(context, Unauthorized(context, session.Error!));
+            await FailAsync(context, UploadOutcome.Failed(session.Error!.Code, session.Error.Message));
             return null;
         }
 
         return session.Value;
     }
 
-    private static UploadOutcome Unauthorized(HttpContext context, HubError error)
-    {
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return new UploadOutcome(401, error.Code.ToWire(), error.Message);
-    }
-
-    private static UploadOutcome FromHub(HubError error) => error.Code switch
-    {
-        ErrorCode.Forbidden => new UploadOutcome(403, error.Code.ToWire(), error.Message),
-        ErrorCode.NoSuchFile => new UploadOutcome(404, "not_found", error.Message),
-        _ => new UploadOutcome(400, error.Code.ToWire(), error.Message),
-    };
+    /// <summary>Downloads name an unknown file <c>not_found</c>, as every other missing thing of the files door.</summary>
+    private static UploadOutcome FromHub(HubError error)
+        => UploadOutcome.Failed(error.Code == ErrorCode.NoSuchFile ? ErrorCode.NotFound : error.Code, error.Message);
 
     private static void WriteUploadHeaders(HttpContext context, UploadOutcome outcome)
     {
@@ -308,6 +299,7 @@ public static class FilesEndpoints
         }
 
         WriteUploadHeaders(context, outcome with { FileId = null });
+        HttpErrors.AddHeaders(context.Response, outcome.Status, null);
         context.Response.Headers.CacheControl = "no-store";
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -315,7 +307,8 @@ public static class FilesEndpoints
             return;
         }
 
-        await TypedResults.Json(new ErrorResponse(outcome.Code ?? "error", outcome.Message ?? "", null), ApiJsonContext.Default.ErrorResponse, statusCode: outcome.Status).ExecuteAsync(context);
+        var body = HttpErrors.Body(outcome.Error ?? ErrorCode.ServerError, outcome.Message ?? "", null);
+        await TypedResults.Json(body, ApiJsonContext.Default.ErrorResponse, statusCode: outcome.Status).ExecuteAsync(context);
     }
 
     private static bool IsOffsetStream(string? contentType)

@@ -6,13 +6,16 @@ using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.Files;
 
-/// <summary>What a tus request ends in: a status, an error code for the JSON body, and the headers that go with it.</summary>
-public sealed record UploadOutcome(int Status, string? Code = null, string? Message = null)
+/// <summary>What a tus request ends in: a status (or an error code and its status), and the headers that go with it.</summary>
+public sealed record UploadOutcome(int Status, ErrorCode? Error = null, string? Message = null)
 {
+    public static UploadOutcome Failed(ErrorCode error, string message) => new(HttpErrors.StatusOf(error), error, message);
+
     public long? Offset { get; init; }
     public long? Length { get; init; }
     public string? UploadId { get; init; }
@@ -41,12 +44,12 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     {
         if (length > options.MaxFileBytes)
         {
-            return new UploadOutcome(413, "too_large", $"files are at most {options.MaxFileBytes} bytes");
+            return UploadOutcome.Failed(ErrorCode.TooLarge, $"files are at most {options.MaxFileBytes} bytes");
         }
 
         if (!metadata.TryGetValue("sha256", out var declaredHash) || !TusHeaders.IsSha256Hex(declaredHash))
         {
-            return new UploadOutcome(400, "bad_request", "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
+            return UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
         }
 
         var sha256 = declaredHash.ToLowerInvariant();
@@ -62,13 +65,13 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             var unfinished = await ExpireAsync(await store.UnfinishedUploadsAsync(owner, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (unfinished.Count >= options.MaxConcurrentUploads)
             {
-                return new UploadOutcome(429, "too_many_uploads", $"at most {options.MaxConcurrentUploads} unfinished uploads at once; finish or cancel one");
+                return UploadOutcome.Failed(ErrorCode.TooManyUploads, $"at most {options.MaxConcurrentUploads} unfinished uploads at once; finish or cancel one");
             }
 
             var used = await store.StoredBytesOfAsync(owner, cancellationToken).ConfigureAwait(false) + unfinished.Sum(u => u.Length);
             if (used + length > options.UserQuotaBytes)
             {
-                return new UploadOutcome(413, "quota_exceeded", $"this would exceed your storage quota of {options.UserQuotaBytes} bytes ({used} used)");
+                return UploadOutcome.Failed(ErrorCode.QuotaExceeded, $"this would exceed your storage quota of {options.UserQuotaBytes} bytes ({used} used)");
             }
 
             upload = new UploadRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), owner, length, name, declaredType, sha256, time.GetUtcNow());
@@ -90,7 +93,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         if (sha256 != EmptySha256)
         {
             await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
-            return new UploadOutcome(422, "hash_mismatch", "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
+            return UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
         }
 
         var fileId = await CommitAsync(upload, cancellationToken).ConfigureAwait(false);
@@ -122,12 +125,12 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             return offset == upload.Length && contentLength is null or 0
                 ? new UploadOutcome(204) { Offset = upload.Length, FileId = upload.FileId }
-                : new UploadOutcome(409, "offset_mismatch", "this upload is complete") { Offset = upload.Length };
+                : UploadOutcome.Failed(ErrorCode.OffsetMismatch, "this upload is complete") with { Offset = upload.Length };
         }
 
         if (contentLength is { } declared && offset + declared > upload.Length)
         {
-            return new UploadOutcome(413, "too_large", "the request is longer than what is left of the upload");
+            return UploadOutcome.Failed(ErrorCode.TooLarge, "the request is longer than what is left of the upload");
         }
 
         var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
@@ -151,14 +154,14 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         // A completing request may have finished while this one waited.
         if (!_states.TryGetValue(upload.Id, out var current) || current != state)
         {
-            return new UploadOutcome(404, "not_found", "no such upload");
+            return UploadOutcome.Failed(ErrorCode.NotFound, "no such upload");
         }
 
         var path = blobs.PartialPath(upload.Id);
         var stored = blobs.PartialLength(upload.Id);
         if (offset != stored)
         {
-            return new UploadOutcome(409, "offset_mismatch", $"the upload is at offset {stored}, not {offset}") { Offset = stored };
+            return UploadOutcome.Failed(ErrorCode.OffsetMismatch, $"the upload is at offset {stored}, not {offset}") with { Offset = stored };
         }
 
         await state.HashUpToAsync(path, offset, cancellationToken).ConfigureAwait(false);
@@ -224,18 +227,18 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
                 file.Flush(flushToDisk: true);
                 if (tooLong)
                 {
-                    return new UploadOutcome(413, "too_large", "the request is longer than what is left of the upload") { Offset = offset };
+                    return UploadOutcome.Failed(ErrorCode.TooLarge, "the request is longer than what is left of the upload") with { Offset = offset };
                 }
 
                 if (mismatch)
                 {
-                    return new UploadOutcome(460, "checksum_mismatch", "the Upload-Checksum does not match the request's bytes; they were discarded") { Offset = offset };
+                    return UploadOutcome.Failed(ErrorCode.ChecksumMismatch, "the Upload-Checksum does not match the request's bytes; they were discarded") with { Offset = offset };
                 }
 
                 if (broken)
                 {
                     Log.UploadInterrupted(logger, upload.Id, offset + keep);
-                    return new UploadOutcome(400, "interrupted", "the request body ended early") { Offset = offset + keep };
+                    return UploadOutcome.Failed(ErrorCode.Interrupted, "the request body ended early") with { Offset = offset + keep };
                 }
             }
             catch (IOException ex)
@@ -245,8 +248,8 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
                 TryTruncate(file, offset);
                 Log.UploadIoFailed(logger, upload.Id, ex.Message);
                 return IsDiskFull(ex)
-                    ? new UploadOutcome(507, "storage_full", "the server's disk is full; try again later") { Offset = offset }
-                    : new UploadOutcome(500, "storage_error", "the upload could not be written; try again") { Offset = offset };
+                    ? UploadOutcome.Failed(ErrorCode.StorageFull, "the server's disk is full; try again later") with { Offset = offset }
+                    : UploadOutcome.Failed(ErrorCode.StorageError, "the upload could not be written; try again") with { Offset = offset };
             }
         }
 
@@ -263,7 +266,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
             Log.UploadHashMismatch(logger, upload.Id, upload.Sha256, digest);
-            return new UploadOutcome(422, "hash_mismatch", "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
+            return UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
         }
 
         try
@@ -275,7 +278,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             Log.UploadIoFailed(logger, upload.Id, ex.Message);
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
-            return new UploadOutcome(IsDiskFull(ex) ? 507 : 500, IsDiskFull(ex) ? "storage_full" : "storage_error", "the file could not be stored; upload it again");
+            return UploadOutcome.Failed(IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError, "the file could not be stored; upload it again");
         }
     }
 

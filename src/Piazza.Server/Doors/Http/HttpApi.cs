@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Piazza.Core;
 using Piazza.Protocol;
-using Piazza.Server.Doors.JsonLines;
+using Piazza.Server.Doors.Shared;
 
 namespace Piazza.Server.Doors.Http;
 
@@ -34,7 +34,7 @@ public static class HttpApi
         api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
         api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user, long? before, long? after, int? limit) => ReadAsync(c, hub, null, user, before, after, limit));
         api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
-        api.MapFallback(() => Error(StatusCodes.Status404NotFound, "not_found", "no such API endpoint; see docs/http-api.md"));
+        api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)
@@ -48,7 +48,7 @@ public static class HttpApi
         var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, context.RequestAborted).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse, statusCode: StatusCodes.Status201Created)
-            : Error(result.Error!);
+            : HttpErrors.Result(result.Error!);
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, ChatHub hub)
@@ -63,7 +63,7 @@ public static class HttpApi
         var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, address, context.RequestAborted).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse)
-            : Error(result.Error!);
+            : HttpErrors.Result(result.Error!);
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext context, ChatHub hub)
@@ -71,7 +71,7 @@ public static class HttpApi
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
         {
-            return Error(session.Error!);
+            return HttpErrors.Result(session.Error!);
         }
 
         await hub.RevokeTokenAsync(session.Value!, context.RequestAborted).ConfigureAwait(false);
@@ -83,7 +83,7 @@ public static class HttpApi
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         return session.Succeeded
             ? TypedResults.Json(new MeResponse(session.Value!.Name, true, session.Value.User.Rooms), ApiJsonContext.Default.MeResponse)
-            : Error(session.Error!);
+            : HttpErrors.Result(session.Error!);
     }
 
     private static async Task<IResult> RoomsAsync(HttpContext context, ChatHub hub)
@@ -91,7 +91,7 @@ public static class HttpApi
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
         {
-            return Error(session.Error!);
+            return HttpErrors.Result(session.Error!);
         }
 
         var rooms = await hub.RoomsAsync(session.Value!, context.RequestAborted).ConfigureAwait(false);
@@ -103,17 +103,16 @@ public static class HttpApi
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
         {
-            return Error(session.Error!);
+            return HttpErrors.Result(session.Error!);
         }
 
         var history = await hub.HistoryAsync(session.Value!, room, with, before, after, limit, null, context.RequestAborted).ConfigureAwait(false);
         if (!history.Succeeded)
         {
-            return Error(history.Error!);
+            return HttpErrors.Result(history.Error!);
         }
 
-        var messages = history.Value!.Messages.Select(m => new MessageResponse(
-            m.Id, m.Seq, m.Room, m.From, m.To, m.Text, JsonLinesEventEncoder.FormatTimestamp(m.Timestamp), JsonLinesEventEncoder.ToFileInfo(m.File))).ToList();
+        var messages = history.Value!.Messages.Select(MessageJson.ToFrame).ToList();
         return TypedResults.Json(new MessagesResponse(history.Value.Room, messages), ApiJsonContext.Default.MessagesResponse);
     }
 
@@ -122,7 +121,7 @@ public static class HttpApi
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
         {
-            return Error(session.Error!);
+            return HttpErrors.Result(session.Error!);
         }
 
         var body = await ReadBodyAsync(context, ApiJsonContext.Default.SendRequest).ConfigureAwait(false);
@@ -134,13 +133,13 @@ public static class HttpApi
         var accepted = await hub.SendAsync(session.Value!, room, to, body.Value!.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
-            return Error(accepted.Error!);
+            return HttpErrors.Result(accepted.Error!);
         }
 
         var outcome = await accepted.Value!.Completion.ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
-            return Error(outcome.Error!);
+            return HttpErrors.Result(outcome.Error!);
         }
 
         var message = outcome.Value!.Message;
@@ -163,7 +162,7 @@ public static class HttpApi
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"request bodies are at most {MaxBodyBytes} bytes"));
+            return (null, HttpErrors.Result(ErrorCode.TooLarge, $"request bodies are at most {MaxBodyBytes} bytes"));
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -174,47 +173,15 @@ public static class HttpApi
         try
         {
             var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
-            return value is null ? (null, Error(StatusCodes.Status400BadRequest, "bad_request", "a JSON object is required")) : (value, null);
+            return value is null ? (null, HttpErrors.Result(ErrorCode.BadRequest, "a JSON object is required")) : (value, null);
         }
         catch (JsonException)
         {
-            return (null, Error(StatusCodes.Status400BadRequest, "bad_request", "the body is not the expected JSON object"));
+            return (null, HttpErrors.Result(ErrorCode.BadRequest, "the body is not the expected JSON object"));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"request bodies are at most {MaxBodyBytes} bytes"));
-        }
-    }
-
-    private static IResult Error(HubError error)
-    {
-        var status = error.Code switch
-        {
-            ErrorCode.AuthFailed => StatusCodes.Status401Unauthorized,
-            ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted => StatusCodes.Status403Forbidden,
-            ErrorCode.NoSuchRoom or ErrorCode.NoSuchUser or ErrorCode.NoSuchFile => StatusCodes.Status404NotFound,
-            ErrorCode.NameTaken or ErrorCode.NameReserved or ErrorCode.NameConfusable => StatusCodes.Status409Conflict,
-            ErrorCode.TooLarge => StatusCodes.Status413PayloadTooLarge,
-            ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
-            ErrorCode.ServerError => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status400BadRequest,
-        };
-        return new ErrorResult(status, new ErrorResponse(error.Code.ToWire(), error.Message, error.RetryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null));
-    }
-
-    private static IResult Error(int status, string code, string message) => new ErrorResult(status, new ErrorResponse(code, message, null));
-
-    /// <summary>A JSON error body with its status, and <c>Retry-After</c> when the client is throttled.</summary>
-    private sealed class ErrorResult(int status, ErrorResponse body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (body.RetryAfter is { } seconds)
-            {
-                httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return TypedResults.Json(body, ApiJsonContext.Default.ErrorResponse, statusCode: status).ExecuteAsync(httpContext);
+            return (null, HttpErrors.Result(ErrorCode.TooLarge, $"request bodies are at most {MaxBodyBytes} bytes"));
         }
     }
 
@@ -245,9 +212,8 @@ public sealed record MeResponse(string User, bool Registered, IReadOnlyList<stri
 
 public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined);
 
-public sealed record MessageResponse(string Id, long Seq, string Room, string From, string? To, string Text, string Ts, SharedFileInfo? File = null);
-
-public sealed record MessagesResponse(string Room, IReadOnlyList<MessageResponse> Messages);
+/// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>).</summary>
+public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages);
 
 public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null);
 

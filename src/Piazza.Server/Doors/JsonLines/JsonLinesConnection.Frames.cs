@@ -171,7 +171,7 @@ public sealed partial class JsonLinesConnection
             Room = done.Room,
             User = done.User,
             Address = frame.Type is FrameTypes.Ban or FrameTypes.Unban ? frame.Address : null,
-            Until = done.Until is { } end ? JsonLinesEventEncoder.FormatTimestamp(end) : null,
+            Until = done.Until is { } end ? WireTimestamp.Format(end) : null,
         });
     }
 
@@ -293,7 +293,7 @@ public sealed partial class JsonLinesConnection
         var limits = _hub.Flood.Limits;
         Log.Flooding(_logger, Who, limits.RefusalsBeforeDisconnect, limits.RefusalWindow.TotalSeconds);
         EnqueueError(null, ErrorCode.Flooding, $"disconnected: more than {limits.RefusalsBeforeDisconnect} requests refused as rate_limited within {limits.RefusalWindow.TotalSeconds:0.#} s");
-        CloseWith(LeaveReasons.Flooding);
+        CloseWith(LeaveReason.Flooding);
     }
 
     private void ReportProtocolError(string? requestId, ErrorCode code, string message)
@@ -339,7 +339,7 @@ public sealed partial class JsonLinesConnection
         Log.SlowConsumer(_logger, Who);
         if (_session is { } session)
         {
-            _hub.Disconnect(session, LeaveReasons.SlowConsumer);
+            _hub.Disconnect(session, LeaveReason.SlowConsumer.ToWire());
         }
 
         Close(flush: false);

@@ -16,6 +16,9 @@ namespace Piazza.Server.Doors.JsonLines;
 /// </summary>
 public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConnection
 {
+    /// <summary>No close reason given yet (<see cref="_closeReason"/> holds a <see cref="LeaveReason"/> once one is).</summary>
+    private const int NoCloseReason = -1;
+
     private readonly IDuplexPipe _transport;
     private readonly Action _abort;
     private readonly ChatHub _hub;
@@ -27,7 +30,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private ChatSession? _session;
     private long _lastHeardAt = Environment.TickCount64;
     private long _pingedAt;
-    private string? _closeReason;
+    private int _closeReason = NoCloseReason;
     private int _closing;
 
     // 1 while a hello or register is with the hub: the client met the deadline, the answer is the server's to give
@@ -67,14 +70,14 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     {
         Log.Connected(_logger, Door, RemoteEndPoint);
         var writing = WriteLoopAsync();
-        var reason = LeaveReasons.Lost;
+        var reason = LeaveReason.Lost;
         try
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDisconnect(ex))
         {
-            reason = Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+            reason = CloseReasonOr(LeaveReason.Lost);
         }
         catch (Exception ex)
         {
@@ -83,7 +86,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         }
         finally
         {
-            if (reason == LeaveReasons.Quit)
+            if (reason == LeaveReason.Quit)
             {
                 // bye: acknowledge what was sent before it, then flush and close
                 await _lastSend.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -91,13 +94,13 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
             if (_session is { } session)
             {
-                _hub.Disconnect(session, reason);
+                _hub.Disconnect(session, reason.ToWire());
             }
 
             _outbox.Complete();
             await writing.ConfigureAwait(false);
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
-            Log.Disconnected(_logger, Who, reason);
+            Log.Disconnected(_logger, Who, reason.ToWire());
         }
     }
 
@@ -141,7 +144,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             {
                 Log.HelloTimeout(_logger, RemoteEndPoint);
                 EnqueueError(null, ErrorCode.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
-                CloseWith(LeaveReasons.Timeout);
+                CloseWith(LeaveReason.Timeout);
             }
 
             return;
@@ -160,17 +163,21 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         else if (nowMilliseconds - pingedAt > (long)(_options.IdleTimeout.TotalMilliseconds / 2))
         {
             Log.IdleTimeout(_logger, Who);
-            CloseWith(LeaveReasons.Timeout);
+            CloseWith(LeaveReason.Timeout);
         }
     }
 
-    private void CloseWith(string reason)
+    private void CloseWith(LeaveReason reason)
     {
-        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        Interlocked.CompareExchange(ref _closeReason, (int)reason, NoCloseReason);
         Close(flush: true);
     }
 
-    private async Task<string> ReadLoopAsync()
+    /// <summary>The reason the server gave when it closed this connection (the first one wins), else <paramref name="otherwise"/>.</summary>
+    private LeaveReason CloseReasonOr(LeaveReason otherwise)
+        => Volatile.Read(ref _closeReason) is var reason and not NoCloseReason ? (LeaveReason)reason : otherwise;
+
+    private async Task<LeaveReason> ReadLoopAsync()
     {
         var input = _transport.Input;
         var framer = new LineFramer(_options.MaxLineBytes);
@@ -181,7 +188,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             if (result.IsCanceled && Volatile.Read(ref _closing) != 0)
             {
                 // Closed by the server: a timeout names itself; kicks and shutdowns were announced by the hub already.
-                return Volatile.Read(ref _closeReason) ?? (_hub.IsShuttingDown ? LeaveReasons.Shutdown : LeaveReasons.Kicked);
+                return CloseReasonOr(_hub.IsShuttingDown ? LeaveReason.Shutdown : LeaveReason.Kicked);
             }
 
             if (!buffer.IsEmpty)
@@ -197,7 +204,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
                     if (Volatile.Read(ref _closing) != 0)
                     {
                         // Closed while lines were still buffered (flooding, a kick): the rest is not for us to act on.
-                        return Volatile.Read(ref _closeReason) ?? LeaveReasons.Kicked;
+                        return CloseReasonOr(LeaveReason.Kicked);
                     }
 
                     var status = framer.TryReadLine(ref buffer, out var line);
@@ -227,7 +234,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
                     if (!await HandleFrameAsync(frame).ConfigureAwait(false))
                     {
-                        return LeaveReasons.Quit;
+                        return LeaveReason.Quit;
                     }
                 }
             }
@@ -238,7 +245,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
             if (result.IsCompleted)
             {
-                return Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+                return CloseReasonOr(LeaveReason.Lost);
             }
         }
     }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Piazza.Core;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Shared;
 
 namespace Piazza.Server.Doors.JsonLines;
 
@@ -17,10 +17,10 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
     /// <summary>Maps a hub event to its wire frame; the WebSocket door reuses this mapping.</summary>
     public ServerFrame ToFrame(ChatEvent chatEvent) => chatEvent switch
     {
-        MessageEvent m => ToFrame(m),
-        HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(ToFrame)] },
-        JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = FormatTimestamp(j.Timestamp) },
-        LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, By = l.By, Ts = FormatTimestamp(l.Timestamp) },
+        MessageEvent m => MessageJson.ToFrame(m),
+        HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(MessageJson.ToFrame)] },
+        JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = WireTimestamp.Format(j.Timestamp) },
+        LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason, Message = l.Message, By = l.By, Ts = WireTimestamp.Format(l.Timestamp) },
         RoomStateEvent r => new ServerFrame
         {
             Type = FrameTypes.Room,
@@ -31,8 +31,8 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
         },
-        TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = FormatTimestamp(t.Timestamp) },
-        DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = FormatTimestamp(d.Timestamp) },
+        TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
+        DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
         ModerationEvent e => new ServerFrame
         {
             Type = e.Kind,
@@ -40,9 +40,9 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             User = e.User,
             By = e.By,
             Reason = e.Reason,
-            Until = e.Until is { } until ? FormatTimestamp(until) : null,
+            Until = e.Until is { } until ? WireTimestamp.Format(until) : null,
             Role = e.Kind == ModerationEvent.RoleChanged ? e.Detail : null,
-            Ts = FormatTimestamp(e.Timestamp),
+            Ts = WireTimestamp.Format(e.Timestamp),
         },
         WelcomeEvent w => new ServerFrame
         {
@@ -64,37 +64,14 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
 
-    private static ServerFrame ToFrame(MessageEvent m)
-        => new()
-        {
-            Type = FrameTypes.Message,
-            Id = m.Id,
-            Seq = m.Seq,
-            Room = m.Room,
-            From = m.From,
-            To = m.To,
-            Text = m.Text,
-            Ts = FormatTimestamp(m.Timestamp),
-            Deleted = m.DeletedBy is null ? null : true,
-            File = ToFileInfo(m.File),
-        };
-
-    /// <summary>The wire form of a message's file; null when it carries none.</summary>
-    public static SharedFileInfo? ToFileInfo(FileAttachment? file)
-        => file is null ? null : new SharedFileInfo { Id = file.Id, Name = file.Name, Size = file.Size, Mime = file.Mime, Sha256 = file.Sha256 };
-
     public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
     {
         var list = new List<UserInfo>(users.Count);
         foreach (var entry in users)
         {
-            list.Add(new UserInfo { User = entry.User, Since = FormatTimestamp(entry.Since) });
+            list.Add(new UserInfo { User = entry.User, Since = WireTimestamp.Format(entry.Since) });
         }
 
         return list;
     }
-
-    /// <summary>UTC with milliseconds, e.g. 2026-11-24T10:00:00.123Z.</summary>
-    public static string FormatTimestamp(DateTimeOffset timestamp)
-        => timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,32 @@
+using Piazza.Core;
+using Piazza.Protocol;
+
+namespace Piazza.Server.Doors.Shared;
+
+/// <summary>
+/// The one JSON shape of a message for every door: the protocol's <c>message</c> frame, sent live, inside
+/// <c>history</c> frames, and as each item of the REST API's message lists.
+/// </summary>
+public static class MessageJson
+{
+    public static ServerFrame ToFrame(MessageEvent message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new()
+        {
+            Type = FrameTypes.Message,
+            Id = message.Id,
+            Seq = message.Seq,
+            Room = message.Room,
+            From = message.From,
+            To = message.To,
+            Text = message.Text,
+            Ts = WireTimestamp.Format(message.Timestamp),
+            Deleted = message.DeletedBy is null ? null : true,
+            File = ToFileInfo(message.File),
+        };
+    }
+
+    private static SharedFileInfo? ToFileInfo(FileAttachment? file)
+        => file is null ? null : new SharedFileInfo { Id = file.Id, Name = file.Name, Size = file.Size, Mime = file.Mime, Sha256 = file.Sha256 };
+}
