@@ -321,7 +321,7 @@ public abstract partial class ChatStoreContractTests : IAsyncLifetime
             Message("lobby", 5),
             Message("lobby", 3, "duplicate seq"),
         ];
-        await Assert.ThrowsAnyAsync<Exception>(() => Store.AppendAsync(bad));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.AppendAsync(bad)); // the database refuses the duplicate seq
 
         Assert.Equal(3, await Store.LastSeqAsync("lobby"));
         Assert.Equal("text 3", (await Store.ReadAfterAsync("lobby", 2, 10)).Single().Text);
