@@ -31,12 +31,7 @@ public sealed class UploadCrashTests
                 // A second PATCH is mid-body when the server dies.
                 using var never = new CancellationTokenSource();
                 var stalled = alice.PatchAsync(location, FirstPatch, new StallingContent(content.AsMemory(FirstPatch, Stalled), content.Length - FirstPatch), cancellationToken: never.Token);
-                var deadline = DateTime.UtcNow + RawClient.DefaultTimeout;
-                while (await alice.OffsetAsync(location) != FirstPatch + Stalled)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, "the stalled bytes never arrived");
-                    await Task.Delay(20);
-                }
+                await alice.WaitForOffsetAsync(location, FirstPatch + Stalled);
 
                 process.Kill(); // SIGKILL: no shutdown code runs
                 await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
