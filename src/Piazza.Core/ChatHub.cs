@@ -46,7 +46,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _hasher = new PasswordHasher(options.PasswordIterations);
         _throttle = new LoginThrottle(time);
         _log = new MessageLog(store, DeliverDurable, ex => observer?.StoreFailed(ex));
-        Flood = new Limits.FloodControl(options.Flood);
+        Flood = new Limits.FloodControl(options.Flood, time);
     }
 
     /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync"/> applies (messages).</summary>

@@ -16,18 +16,14 @@ namespace Piazza.IntegrationTests;
 /// </summary>
 public class AbuseLimitTests
 {
-    /// <summary>The production flood limits (the test servers turn them off by default).</summary>
-    private static readonly (string, string)[] ProductionLimits =
-    [
-        ("MessagesPerSecond", "5"), ("AccountMessagesPerSecond", "10"), ("FramesPerSecond", "20"),
-        ("MaxConnectionsPerAddress", "100"), ("ConnectionsPerSecondPerAddress", "10"),
-    ];
+    /// <summary>The limits the product ships with (the test servers turn them off by default).</summary>
+    private static readonly TestServerOptions ProductionLimits = new() { Limits = TestLimits.Production };
 
     [Fact]
     public async Task Slowloris_bytes_trickled_one_per_second_meet_the_hello_deadline()
     {
         var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, [.. ProductionLimits, ("HelloTimeout", "00:00:02")]);
+        await using var server = await TestServer.StartLoggingAsync(log, ProductionLimits with { HelloTimeout = TimeSpan.FromSeconds(2) });
         await using var good = await GoodPair.StartAsync(server);
         await using var slow = await RawClient.ConnectAsync(server.Port);
         using var stop = new CancellationTokenSource();
@@ -56,7 +52,7 @@ public class AbuseLimitTests
     {
         const int Attempts = 2000;
         const int Limit = 50;
-        await using var server = await TestServer.StartAsync(("MaxConnectionsPerAddress", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { MaxConnectionsPerAddress = Limit } });
         await using var good = await GoodPair.StartAsync(server);
         var refusedAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var refused = 0;
@@ -122,8 +118,7 @@ public class AbuseLimitTests
         var log = new CapturedLog();
         await using var server = await TestServer.StartLoggingAsync(log, ProductionLimits);
         await using var good = await GoodPair.StartAsync(server);
-        var (flooder, _) = await RawClient.JoinAsync(server.Port, "flooder");
-        await using var f = flooder;
+        await using var flooder = await server.GuestAsync("flooder");
         var lines = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, Flood).Select(i => $"{{\"type\":\"send\",\"text\":\"flood {i}\",\"id\":\"f{i}\"}}\n")));
         var flooding = Task.Run(async () =>
         {
@@ -160,8 +155,7 @@ public class AbuseLimitTests
     {
         await using var server = await TestServer.StartAsync(ProductionLimits);
         await using var good = await GoodPair.StartAsync(server);
-        var (client, _) = await RawClient.JoinAsync(server.Port, "bigmouth");
-        await using var c = client;
+        await using var client = await server.GuestAsync("bigmouth");
         var huge = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"" + new string('x', 1 << 20) + "\"}\n");
         var sending = client.SendRawAsync(huge);
         await good.ExchangeAsync("beside a megabyte", 10);
@@ -223,8 +217,8 @@ public class AbuseLimitTests
 
         public static async Task<GoodPair> StartAsync(TestServer server)
         {
-            var (alice, _) = await RawClient.JoinAsync(server.Port, "good-alice");
-            var (bob, _) = await RawClient.JoinAsync(server.Port, "good-bob");
+            var alice = await server.GuestAsync("good-alice");
+            var bob = await server.GuestAsync("good-bob");
 
             // A marker tells where Bob's live stream starts, so later checks compare like with like.
             var marker = await SendOkAsync(alice, "lobby", "marker", "marker");

@@ -11,8 +11,8 @@ public class AccountTests
     public async Task Register_as_first_frame_is_welcomed_as_registered_with_a_token()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, welcome) = await RegisterAsync(server.Port, "Alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("Alice");
+        var welcome = alice.Welcome;
 
         Assert.Equal("Alice", welcome.Str("user"));
         Assert.True(welcome["registered"]!.GetValue<bool>());
@@ -30,13 +30,14 @@ public class AccountTests
     public async Task Password_login_is_welcomed_with_a_fresh_token()
     {
         await using var server = await TestServer.StartAsync();
-        var (first, registered) = await RegisterAsync(server.Port, "alice");
+        var first = await server.RegisterAsync("alice");
+        var registered = first.Welcome;
         await first.SendAsync(new { type = "bye" });
         Assert.True(await first.WaitForCloseAsync());
         await first.DisposeAsync();
 
-        var (again, welcome) = await LoginAsync(server.Port, "ALICE");
-        await using var _ = again;
+        await using var again = await server.LoginAsync("ALICE");
+        var welcome = again.Welcome;
         Assert.Equal("alice", welcome.Str("user"));
         Assert.True(welcome["registered"]!.GetValue<bool>());
         Assert.False(string.IsNullOrEmpty(welcome.Str("token")));
@@ -47,8 +48,7 @@ public class AccountTests
     public async Task Wrong_password_and_unknown_user_get_the_same_auth_failed_and_the_connection_stays_usable()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
 
         await using var client = await RawClient.ConnectAsync(server.Port);
         var wrong = await FirstAnswerAsync(client, new { type = "hello", user = "alice", password = "not the password", id = "h1" });
@@ -70,7 +70,7 @@ public class AccountTests
     public async Task A_guest_cannot_take_a_registered_name_in_any_case(string guestName)
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "Alice");
+        var alice = await server.RegisterAsync("Alice");
         await alice.SendAsync(new { type = "bye" });
         Assert.True(await alice.WaitForCloseAsync());
         await alice.DisposeAsync();
@@ -86,10 +86,8 @@ public class AccountTests
     public async Task Registering_a_taken_name_gets_name_taken()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
+        await using var alice = await server.RegisterAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
 
         await using var client = await RawClient.ConnectAsync(server.Port);
         AssertError(await FirstAnswerAsync(client, new { type = "register", user = "Alice", password = Password }), "name_taken");
@@ -114,11 +112,11 @@ public class AccountTests
     public async Task A_token_alone_logs_in_and_a_garbage_token_fails()
     {
         await using var server = await TestServer.StartAsync();
-        var (first, registered) = await RegisterAsync(server.Port, "alice");
-        await using var f = first;
+        await using var first = await server.RegisterAsync("alice");
+        var registered = first.Welcome;
 
-        var (second, welcome) = await TokenLoginAsync(server.Port, registered.Str("token")!);
-        await using var s = second;
+        await using var second = await server.TokenLoginAsync(registered.Str("token")!);
+        var welcome = second.Welcome;
         Assert.Equal("alice", welcome.Str("user"));
         Assert.True(welcome["registered"]!.GetValue<bool>());
         Assert.Equal(registered.Str("token"), welcome.Str("token"));
@@ -132,8 +130,8 @@ public class AccountTests
     public async Task Logout_revokes_the_token()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, welcome) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
+        var welcome = alice.Welcome;
         var token = welcome.Str("token")!;
 
         AssertOk(await RequestAsync(alice, new { type = "logout", id = "l" }, "l"));
@@ -146,8 +144,8 @@ public class AccountTests
     public async Task Password_change_issues_a_new_token_and_retires_the_old_token_and_password()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, welcome) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
+        var welcome = alice.Welcome;
         var oldToken = welcome.Str("token")!;
         const string NewPassword = "a much better passphrase";
 
@@ -163,7 +161,7 @@ public class AccountTests
         var byToken = await FirstAnswerAsync(probe, new { type = "hello", token = newToken });
         Assert.Equal(("welcome", "alice"), (byToken.Type(), byToken.Str("user")));
 
-        var (byPassword, _) = await LoginAsync(server.Port, "alice", NewPassword);
+        var byPassword = await server.LoginAsync("alice", NewPassword);
         await byPassword.DisposeAsync();
     }
 
@@ -171,13 +169,13 @@ public class AccountTests
     public async Task A_password_change_with_the_wrong_current_password_fails_and_keeps_the_token()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, welcome) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
+        var welcome = alice.Welcome;
 
         var refused = await RequestAsync(alice, new { type = "password", password = "not my password", newPassword = "whatever it is", id = "p" }, "p");
         AssertError(refused, "auth_failed");
 
-        var (again, _) = await TokenLoginAsync(server.Port, welcome.Str("token")!);
+        var again = await server.TokenLoginAsync(welcome.Str("token")!);
         await again.DisposeAsync();
     }
 
@@ -185,8 +183,7 @@ public class AccountTests
     public async Task After_five_wrong_passwords_even_the_right_one_is_rate_limited()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
 
         await using var attacker = await RawClient.ConnectAsync(server.Port);
         for (var i = 0; i < 5; i++)
@@ -204,8 +201,8 @@ public class AccountTests
     public async Task A_guest_registers_its_own_name_and_its_token_then_works()
     {
         await using var server = await TestServer.StartAsync();
-        var (guest, welcome) = await RawClient.JoinAsync(server.Port, "Carol");
-        await using var g = guest;
+        await using var guest = await server.GuestAsync("Carol");
+        var welcome = guest.Welcome;
         Assert.False(welcome["registered"]!.GetValue<bool>());
         Assert.Null(welcome["token"]);
 
@@ -214,8 +211,8 @@ public class AccountTests
         var token = registered.Str("token")!;
         Assert.False(string.IsNullOrEmpty(token));
 
-        var (device, byToken) = await TokenLoginAsync(server.Port, token);
-        await using var d = device;
+        await using var device = await server.TokenLoginAsync(token);
+        var byToken = device.Welcome;
         Assert.Equal("Carol", byToken.Str("user"));
         Assert.True(byToken["registered"]!.GetValue<bool>());
 
@@ -232,10 +229,8 @@ public class AccountTests
     public async Task A_guest_who_registered_still_leaves_the_lobby_when_it_quits()
     {
         await using var server = await TestServer.StartAsync();
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var c = carol;
+        await using var bob = await server.GuestAsync("bob");
+        await using var carol = await server.GuestAsync("carol");
         AssertOk(await RequestAsync(carol, new { type = "register", user = "carol", password = Password, id = "r" }, "r"));
 
         await carol.SendAsync(new { type = "bye" });
@@ -253,15 +248,14 @@ public class AccountTests
     public async Task A_guest_cannot_register_another_name()
     {
         await using var server = await TestServer.StartAsync();
-        var (guest, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var g = guest;
+        await using var guest = await server.GuestAsync("carol");
         AssertError(await RequestAsync(guest, new { type = "register", user = "dave", password = Password, id = "r" }, "r"), "bad_request");
     }
 
     [Fact]
     public async Task Without_guests_a_guest_hello_needs_auth_but_register_works()
     {
-        await using var server = await TestServer.StartAsync(("AllowGuests", "false"));
+        await using var server = await TestServer.StartAsync(new TestServerOptions { AllowGuests = false });
         await using var client = await RawClient.ConnectAsync(server.Port);
         AssertError(await FirstAnswerAsync(client, new { type = "hello", user = "carol" }), "auth_required");
 
@@ -274,13 +268,11 @@ public class AccountTests
     public async Task Two_devices_of_one_account_both_get_everything_and_presence_shows_the_user_once()
     {
         await using var server = await TestServer.StartAsync();
-        var (phone, _) = await RegisterAsync(server.Port, "alice");
-        await using var p = phone;
-        var (laptop, laptopWelcome) = await LoginAsync(server.Port, "alice");
-        await using var l = laptop;
+        await using var phone = await server.RegisterAsync("alice");
+        await using var laptop = await server.LoginAsync("alice");
+        var laptopWelcome = laptop.Welcome;
         Assert.Equal(["alice"], Names(laptopWelcome["users"]!.AsArray()));
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
+        await using var bob = await server.GuestAsync("bob");
 
         // A second device is not news to the room: bob saw alice once, in his welcome.
         await bob.SendAsync(new { type = "send", text = "hello alice", id = "b1" });
@@ -317,10 +309,9 @@ public class AccountTests
     public async Task The_last_device_lost_is_reported_as_lost()
     {
         await using var server = await TestServer.StartAsync();
-        var (phone, _) = await RegisterAsync(server.Port, "alice");
-        var (laptop, _) = await LoginAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
+        var phone = await server.RegisterAsync("alice");
+        var laptop = await server.LoginAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
 
         await phone.SendAsync(new { type = "bye" });
         Assert.True(await phone.WaitForCloseAsync());

@@ -54,8 +54,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task An_oversize_line_is_too_large_and_the_connection_stays_usable()
     {
-        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
-        await using var _ = hostile;
+        await using var hostile = await _server.GuestAsync("mallory");
         var huge = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"" + new string('x', 200_000) + "\"}\n");
         var error = await ErrorForAsync(hostile, huge);
         AssertError(error, "too_large");
@@ -79,8 +78,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_utf8_and_escaped_lone_surrogates_are_bad_frame_and_nothing_is_stored()
     {
-        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
-        await using var _ = hostile;
+        await using var hostile = await _server.GuestAsync("mallory");
         byte[] invalid = [.. "{\"type\":\"send\",\"text\":\"caf"u8, 0xC3, 0x28, .. "\",\"id\":\"u\"}\n"u8];
         var error = await ErrorForAsync(hostile, invalid);
         AssertError(error, "bad_frame");
@@ -98,8 +96,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Look_alike_and_spoofing_names_are_refused_with_their_codes()
     {
         (await RegisterAsync(_server.Port, "PayPal")).Client.Abort();
-        var (online, _) = await RawClient.JoinAsync(_server.Port, "scott");
-        await using var __ = online;
+        await using var online = await _server.GuestAsync("scott");
 
         async Task<JsonObject> HelloAsync(object frame)
         {
@@ -118,11 +115,12 @@ public sealed class BadInputTests : IAsyncLifetime
         AssertError(await HelloAsync(new { type = "hello", user = "bob\u0007" }), "bad_name");
 
         // The account itself still logs in (by any case), and a name in NFD is the same name.
-        var (login, welcome) = await LoginAsync(_server.Port, "paypal");
+        var login = await _server.LoginAsync("paypal");
+        var welcome = login.Welcome;
         Assert.Equal("PayPal", welcome.Str("user"));
         login.Abort();
-        var (zoe, zoeWelcome) = await RawClient.JoinAsync(_server.Port, "Zoe\u0308");
-        await using var ___ = zoe;
+        await using var zoe = await _server.GuestAsync("Zoe\u0308");
+        var zoeWelcome = zoe.Welcome;
         Assert.Equal("Zoë", zoeWelcome.Str("user"));
 
         // Rooms: a look-alike of an existing room, a mixed-script name, and an NFD name that finds the NFC room.
@@ -139,8 +137,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Control_characters_in_text_are_bad_text_while_rtl_and_emoji_text_is_delivered_intact()
     {
-        var (hostile, _) = await RawClient.JoinAsync(_server.Port, "mallory");
-        await using var _ = hostile;
+        await using var hostile = await _server.GuestAsync("mallory");
         AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "ding\u0007", id = "c1" }, "c1"), "bad_text");
         AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "\u001B[2Jcleared", id = "c2" }, "c2"), "bad_text");
         AssertError(await RequestAsync(hostile, new { type = "send", room = "lobby", text = "a\r\nb", id = "c3" }, "c3"), "bad_text");
@@ -155,7 +152,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task The_http_api_refuses_bad_bodies_and_bad_text_with_400_and_stores_nothing()
     {
-        using var http = new HttpClient { BaseAddress = _server.HttpBase };
+        using var http = _server.CreateHttpClient();
         var registered = await http.PostAsJsonAsync("/api/register", new { user = "poster", password = Password });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var token = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();

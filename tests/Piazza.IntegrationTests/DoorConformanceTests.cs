@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Piazza.IntegrationTests.Infrastructure;
 
@@ -15,22 +13,23 @@ public abstract class DoorConformanceTests
     /// <summary>Opens a connection through the door under test.</summary>
     protected abstract Task<RawClient> ConnectAsync(TestServer server);
 
-    protected async Task<(RawClient Client, JsonObject Welcome)> JoinAsync(TestServer server, string user)
-        => await RawClient.HelloAsync(await ConnectAsync(server), user);
+    /// <summary>Connects through the door under test and says hello; the welcome is on <see cref="RawClient.Welcome"/>.</summary>
+    protected async Task<RawClient> JoinAsync(TestServer server, string user)
+        => (await RawClient.HelloAsync(await ConnectAsync(server), user)).Client;
 
     [Fact]
     public async Task Hello_is_welcomed_with_the_user_list_and_others_hear_joined()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, aliceWelcome) = await JoinAsync(server, "alice");
-        await using var _ = alice;
+        await using var alice = await JoinAsync(server, "alice");
+        var aliceWelcome = alice.Welcome;
         Assert.Equal("alice", aliceWelcome.Str("user"));
         Assert.Equal(1, aliceWelcome["protocol"]!.GetValue<int>());
         Assert.StartsWith("piazza/", aliceWelcome.Str("server"), StringComparison.Ordinal);
         Assert.Equal("lobby", aliceWelcome.Str("room"));
 
-        var (bob, bobWelcome) = await JoinAsync(server, "bob");
-        await using var __ = bob;
+        await using var bob = await JoinAsync(server, "bob");
+        var bobWelcome = bob.Welcome;
         var users = bobWelcome["users"]!.AsArray().Select(u => u!["user"]!.GetValue<string>()).ToList();
         Assert.Equal(["alice", "bob"], users);
         var joined = await alice.ReadUntilAsync(f => f.Type() == "joined");
@@ -42,10 +41,8 @@ public abstract class DoorConformanceTests
     public async Task A_message_reaches_everyone_including_the_sender_with_ok_and_seq()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await JoinAsync(server, "alice");
-        var (bob, _) = await JoinAsync(server, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await JoinAsync(server, "alice");
+        await using var bob = await JoinAsync(server, "bob");
 
         await alice.SendAsync(new { type = "send", room = "lobby", text = "hi ☕ 😀", id = "c1" });
         var echo = await alice.ReadUntilAsync(f => f.Type() == "message");
@@ -67,10 +64,8 @@ public abstract class DoorConformanceTests
     public async Task Who_ping_and_bye_behave_as_documented()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await JoinAsync(server, "alice");
-        var (bob, _) = await JoinAsync(server, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await JoinAsync(server, "alice");
+        await using var bob = await JoinAsync(server, "bob");
 
         await alice.SendAsync(new { type = "who", room = "lobby", id = "c2" });
         var who = await alice.ReadUntilAsync(f => f.Type() == "ok");
@@ -92,9 +87,8 @@ public abstract class DoorConformanceTests
     public async Task Abrupt_close_is_reported_as_lost()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await JoinAsync(server, "alice");
-        var (bob, _) = await JoinAsync(server, "bob");
-        await using var a = alice;
+        await using var alice = await JoinAsync(server, "alice");
+        var bob = await JoinAsync(server, "bob");
         bob.Abort();
         var left = await alice.ReadUntilAsync(f => f.Type() == "left");
         Assert.Equal(("bob", "lost"), (left.Str("user"), left.Str("reason")));
@@ -103,11 +97,9 @@ public abstract class DoorConformanceTests
     [Fact]
     public async Task A_silent_client_is_pinged_then_closed_as_timeout()
     {
-        await using var server = await TestServer.StartAsync(("IdleTimeout", "00:00:01"));
-        var (alice, _) = await JoinAsync(server, "alice");
-        var (silent, _) = await JoinAsync(server, "silent");
-        await using var s = silent;
-        await using var a = alice;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        await using var alice = await JoinAsync(server, "alice");
+        await using var silent = await JoinAsync(server, "silent");
 
         // alice keeps talking (any frame counts as alive), silent never does.
         using var stopTalking = new CancellationTokenSource();
@@ -134,7 +126,7 @@ public abstract class DoorConformanceTests
     [Fact]
     public async Task A_client_that_never_says_hello_is_closed()
     {
-        await using var server = await TestServer.StartAsync(("HelloTimeout", "00:00:00.300"));
+        await using var server = await TestServer.StartAsync(new TestServerOptions { HelloTimeout = TimeSpan.FromMilliseconds(300) });
         await using var mute = await ConnectAsync(server);
         var error = await mute.ReadAsync();
         Assert.Equal(("error", "hello_timeout"), (error.Type(), error.Str("code")));
@@ -145,10 +137,8 @@ public abstract class DoorConformanceTests
     public async Task Kicked_user_and_everyone_else_hear_kicked_then_it_is_closed()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await JoinAsync(server, "alice");
-        var (bob, _) = await JoinAsync(server, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await JoinAsync(server, "alice");
+        await using var bob = await JoinAsync(server, "bob");
         Assert.True(await server.Hub.KickAsync("bob", "too loud"));
         var toBob = await bob.ReadUntilAsync(f => f.Type() == "left");
         Assert.Equal(("bob", "kicked", "too loud"), (toBob.Str("user"), toBob.Str("reason"), toBob.Str("message")));
@@ -163,8 +153,7 @@ public abstract class DoorConformanceTests
     public async Task Names_are_taken_case_insensitively(string first, string second)
     {
         await using var server = await TestServer.StartAsync();
-        var (holder, _) = await JoinAsync(server, first);
-        await using var h = holder;
+        await using var holder = await JoinAsync(server, first);
         await using var late = await ConnectAsync(server);
         await late.SendAsync(new { type = "hello", user = second, id = "h1" });
         var error = await late.ReadAsync();
@@ -202,11 +191,9 @@ public abstract class DoorConformanceTests
     [Fact]
     public async Task Bad_input_after_hello_gets_errors_and_never_disturbs_others()
     {
-        await using var server = await TestServer.StartAsync(("MaxLineBytes", "1024"));
-        var (bad, _) = await JoinAsync(server, "mallory");
-        var (good, _) = await JoinAsync(server, "alice");
-        await using var b = bad;
-        await using var g = good;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { MaxLineBytes = 1024 });
+        await using var bad = await JoinAsync(server, "mallory");
+        await using var good = await JoinAsync(server, "alice");
 
         await bad.SendRawAsync(new string('x', 5000) + "\n");
         await bad.SendRawAsync("{\"type\":\"send\" \"text\":1}\n");
@@ -231,8 +218,7 @@ public abstract class DoorConformanceTests
     public async Task Graceful_shutdown_sends_shutdown_and_closes_within_five_seconds()
     {
         var server = await TestServer.StartAsync();
-        var (alice, _) = await JoinAsync(server, "alice");
-        await using var a = alice;
+        await using var alice = await JoinAsync(server, "alice");
         var watch = Stopwatch.StartNew();
         var stopping = server.DisposeAsync().AsTask();
         var frame = await alice.ReadUntilAsync(f => f.Type() == "shutdown");
@@ -251,7 +237,7 @@ public abstract class DoorConformanceTests
         var clients = new List<RawClient>();
         for (var i = 0; i < Clients; i++)
         {
-            clients.Add((await JoinAsync(server, $"user{i}")).Client);
+            clients.Add(await JoinAsync(server, $"user{i}"));
         }
 
         try
@@ -298,162 +284,5 @@ public abstract class DoorConformanceTests
                 await c.DisposeAsync();
             }
         }
-    }
-}
-
-/// <summary>The suite over the native TCP door, plus what only a raw TCP stream can do.</summary>
-public sealed class NativeTcpDoorTests : DoorConformanceTests
-{
-    protected override Task<RawClient> ConnectAsync(TestServer server) => RawClient.ConnectAsync(server.Port);
-
-    [Fact]
-    public async Task Invalid_utf8_gets_bad_frame_and_the_connection_stays_usable()
-    {
-        await using var server = await TestServer.StartAsync();
-        var (client, _) = await JoinAsync(server, "mallory");
-        await using var c = client;
-        var invalidUtf8 = Encoding.UTF8.GetBytes("{\"type\":\"send\",\"text\":\"X\"}\n");
-        invalidUtf8[Array.IndexOf(invalidUtf8, (byte)'X')] = 0xFF;
-        await client.SendRawAsync(invalidUtf8);
-        var error = await client.ReadUntilAsync(f => f.Type() == "error");
-        Assert.Equal("bad_frame", error.Str("code"));
-        Assert.Contains("UTF-8", error.Str("message"), StringComparison.Ordinal);
-        await client.SendAsync(new { type = "ping", id = "p" });
-        Assert.Equal("p", (await client.ReadUntilAsync(f => f.Type() == "pong")).Str("re"));
-    }
-
-    [Fact]
-    public async Task A_stalled_reader_is_dropped_as_slow_consumer_while_others_receive_everything()
-    {
-        const int Messages = 1500;
-        const int MaxLag = 50;
-        await using var server = await TestServer.StartAsync(("OutboxMaxBytes", "524288"));
-
-        // A client that says hello, then never reads, with a tiny receive window so kernel buffers fill fast.
-        var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await stalled.ConnectAsync("127.0.0.1", server.Port);
-        await stalled.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"user\":\"stalled\"}\n"));
-
-        var (sender, _) = await JoinAsync(server, "sender");
-        var (reader, _) = await JoinAsync(server, "reader");
-        await using var s = sender;
-        await using var r = reader;
-        var text = new string('z', 3000);
-
-        // Credits keep the well-behaved reader at most MaxLag messages behind, far inside its own queue bound,
-        // so only the stalled client can overflow.
-        using var credits = new SemaphoreSlim(MaxLag);
-        var reading = Task.Run(async () =>
-        {
-            var seqs = new List<long>();
-            JsonObject? drop = null;
-            while (seqs.Count < Messages || drop is null)
-            {
-                var frame = await reader.ReadAsync(TimeSpan.FromSeconds(30));
-                if (frame.Type() == "message")
-                {
-                    seqs.Add(frame["seq"]!.GetValue<long>());
-                    credits.Release();
-                }
-                else if (frame.Type() == "left" && frame.Str("user") == "stalled")
-                {
-                    drop = frame;
-                }
-            }
-
-            return (seqs, drop);
-        });
-
-        // The sender hears its own echoes too; it is paced the same way so that it never overflows either.
-        using var echoCredits = new SemaphoreSlim(MaxLag);
-        using var stopDraining = new CancellationTokenSource();
-        var senderDrain = Task.Run(async () =>
-        {
-            try
-            {
-                while (!stopDraining.IsCancellationRequested)
-                {
-                    if ((await sender.ReadAsync(TimeSpan.FromSeconds(30))).Type() == "message")
-                    {
-                        echoCredits.Release();
-                    }
-                }
-            }
-            catch (Exception) when (stopDraining.IsCancellationRequested)
-            {
-                // The test closed the sender below; an unobserved failure here once failed an unrelated test.
-            }
-        });
-
-        for (var i = 0; i < Messages; i++)
-        {
-            Assert.True(await credits.WaitAsync(TimeSpan.FromSeconds(30)), "the reader stopped receiving");
-            Assert.True(await echoCredits.WaitAsync(TimeSpan.FromSeconds(30)), "the sender stopped receiving its echoes");
-            await sender.SendAsync(new { type = "send", text, id = $"m{i}" });
-        }
-
-        var (received, left) = await reading.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal("slow_consumer", left!.Str("reason"));
-        Assert.Equal(Enumerable.Range(1, Messages).Select(x => (long)x), received);
-        Assert.DoesNotContain(server.Hub.Sessions, x => x.Name == "stalled");
-        stalled.Dispose();
-        await stopDraining.CancelAsync();
-        await sender.DisposeAsync();
-        await senderDrain.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-}
-
-/// <summary>The suite over the WebSocket door (<c>/ws</c>), plus what only WebSocket and HTTP can do.</summary>
-public sealed class WebSocketDoorTests : DoorConformanceTests
-{
-    protected override Task<RawClient> ConnectAsync(TestServer server) => RawClient.ConnectWebSocketAsync(server.HttpBase);
-
-    [Fact]
-    public async Task A_foreign_origin_is_refused_and_the_servers_own_origin_is_accepted()
-    {
-        await using var server = await TestServer.StartAsync();
-        var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(
-            () => RawClient.ConnectWebSocketAsync(server.HttpBase, origin: "https://evil.example"));
-        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
-
-        await using var own = await RawClient.ConnectWebSocketAsync(server.HttpBase, origin: server.HttpBase.GetLeftPart(UriPartial.Authority));
-        await RawClient.HelloAsync(own, "alice");
-    }
-
-    [Fact]
-    public async Task Configured_origins_are_accepted()
-    {
-        await using var server = await TestServer.StartAsync(("AllowedOrigins:0", "https://chat.example.org"));
-        await using var allowed = await RawClient.ConnectWebSocketAsync(server.HttpBase, origin: "https://chat.example.org");
-        await RawClient.HelloAsync(allowed, "alice");
-    }
-
-    [Fact]
-    public async Task Invalid_utf8_in_a_text_message_ends_the_connection_and_others_are_unaffected()
-    {
-        await using var server = await TestServer.StartAsync();
-        var (good, _) = await JoinAsync(server, "alice");
-        var (bad, _) = await JoinAsync(server, "mallory");
-        await using var g = good;
-        await using var b = bad;
-        await bad.SendRawAsync([0x7B, 0xFF, 0xFE, 0x7D, (byte)'\n']);
-        Assert.True(await bad.WaitForCloseAsync());
-
-        // .NET's WebSocket sends the 1007 close and then aborts its stream, so the close frame sometimes loses the
-        // race with the reset; what is guaranteed is that the connection ends, and never with another status.
-        Assert.True(bad.CloseStatus is null or System.Net.WebSockets.WebSocketCloseStatus.InvalidPayloadData, $"closed with {bad.CloseStatus}");
-        var left = await good.ReadUntilAsync(f => f.Type() == "left");
-        Assert.Equal("mallory", left.Str("user"));
-        await good.SendAsync(new { type = "send", text = "still fine", id = "s" });
-        Assert.Equal("ok", (await good.ReadUntilAsync(f => f.Type() is "ok" or "error")).Type());
-    }
-
-    [Fact]
-    public async Task A_plain_http_request_to_the_websocket_path_gets_400()
-    {
-        await using var server = await TestServer.StartAsync();
-        using var http = new HttpClient { BaseAddress = server.HttpBase };
-        var response = await http.GetAsync(new Uri("/ws", UriKind.Relative));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

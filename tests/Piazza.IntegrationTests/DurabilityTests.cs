@@ -10,15 +10,6 @@ namespace Piazza.IntegrationTests;
 /// </summary>
 public class DurabilityTests
 {
-    private static async Task<(RawClient Client, string Token)> RegisterAsync(int port, string user)
-    {
-        var client = await RawClient.ConnectAsync(port);
-        await client.SendAsync(new { type = "register", user, password = "password-" + user });
-        var welcome = await client.ReadUntilAsync(f => f.Type() is "welcome" or "error");
-        Assert.Equal("welcome", welcome.Type());
-        return (client, welcome.Str("token")!);
-    }
-
     /// <summary>Sends messages with a window of unacknowledged sends; returns the acknowledged (seq, msg) pairs.</summary>
     private static async Task<List<(long Seq, string Msg)>> SendBurstAsync(RawClient client, int count, Func<int, object> frame, int window = 64)
     {
@@ -47,14 +38,15 @@ public class DurabilityTests
         const int DirectMessages = 1000;
         await using var server = await TestServer.StartAsync();
 
-        var (victim, token) = await RegisterAsync(server.Port, "victim");
+        var victim = await server.RegisterAsync("victim");
+        var token = victim.Welcome.Str("token");
         await victim.SendAsync(new { type = "join", room = "dev", id = "j" });
         await victim.ReadUntilAsync(f => f.Type() == "ok" && f.Str("re") == "j");
         await victim.DisposeAsync();
 
-        var (lobbySender, _) = await RegisterAsync(server.Port, "lobbysender");
-        var (devSender, _) = await RegisterAsync(server.Port, "devsender");
-        var (dmSender, _) = await RegisterAsync(server.Port, "dmsender");
+        var lobbySender = await server.RegisterAsync("lobbysender");
+        var devSender = await server.RegisterAsync("devsender");
+        var dmSender = await server.RegisterAsync("dmsender");
         await devSender.SendAsync(new { type = "join", room = "dev", id = "j" });
         await devSender.ReadUntilAsync(f => f.Type() == "ok" && f.Str("re") == "j");
         const string Direct = "@dmsender,victim";
@@ -134,7 +126,7 @@ public class DurabilityTests
         var acked = new List<(long Seq, string Msg)>();
         try
         {
-            var (sender, _) = await RegisterAsync(port, "sender");
+            var (sender, _) = await ProtocolSteps.RegisterAsync(port, "sender");
             var sent = 0;
             try
             {
@@ -170,9 +162,7 @@ public class DurabilityTests
         var (restarted, newPort) = await ServerProcess.StartListeningAsync(data);
         try
         {
-            var reader = await RawClient.ConnectAsync(newPort);
-            await reader.SendAsync(new { type = "hello", user = "sender", password = "password-sender" });
-            Assert.Equal("welcome", (await reader.ReadUntilAsync(f => f.Type() is "welcome" or "error")).Type());
+            var (reader, _) = await ProtocolSteps.LoginAsync(newPort, "sender");
             var stored = new List<JsonObject>();
             while (true)
             {
@@ -215,14 +205,12 @@ public class LargeResumeTests
     public async Task A_backlog_many_times_the_outbox_bound_arrives_whole()
     {
         const int Backlog = 3000;
-        await using var server = await TestServer.StartAsync(("OutboxMaxBytes", "262144"), ("OutboxMaxFrames", "256"));
-        var reader = await RawClient.ConnectAsync(server.Port);
-        await reader.SendAsync(new { type = "register", user = "reader", password = "password-reader" });
-        var token = (await reader.ReadUntilAsync(f => f.Type() == "welcome")).Str("token");
+        await using var server = await TestServer.StartAsync(new TestServerOptions { OutboxMaxBytes = 256 * 1024, OutboxMaxFrames = 256 });
+        var reader = await server.RegisterAsync("reader");
+        var token = reader.Welcome.Str("token");
         await reader.DisposeAsync();
 
-        var (writer, _) = await RawClient.JoinAsync(server.Port, "writer");
-        await using var w = writer;
+        await using var writer = await server.GuestAsync("writer");
         var text = new string('y', 1000);
         var acked = 0;
         for (var i = 0; i < Backlog; i++)

@@ -11,8 +11,7 @@ public class HistoryTests
     public async Task Paging_backwards_and_forwards_returns_every_seq_once_in_order()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         await SendManyAsync(alice, "lobby", 120);
 
         var latest = await HistoryAsync(alice, new { type = "history", room = "lobby", limit = 50, id = "h" }, "h");
@@ -64,8 +63,7 @@ public class HistoryTests
     public async Task History_messages_are_shaped_like_live_messages()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         var beforeOk = new List<JsonObject>();
         var ok = await RequestAsync(alice, new { type = "send", room = "lobby", text = "line one\n\tline two", id = "s" }, "s", beforeOk);
         AssertOk(ok);
@@ -91,8 +89,7 @@ public class HistoryTests
     public async Task A_limit_outside_1_to_500_is_a_bad_request(int limit)
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         AssertError(await RequestAsync(alice, new { type = "history", room = "lobby", limit, id = "h" }, "h"), "bad_request");
     }
 
@@ -100,8 +97,7 @@ public class HistoryTests
     public async Task Before_and_after_together_are_a_bad_request()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         AssertError(await RequestAsync(alice, new { type = "history", room = "lobby", before = 10, after = 2, id = "h" }, "h"), "bad_request");
     }
 
@@ -109,10 +105,8 @@ public class HistoryTests
     public async Task History_of_a_room_one_is_not_in_is_refused()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(bob, "dev");
         await SendOkAsync(bob, "dev", "members only", "s");
 
@@ -124,10 +118,8 @@ public class HistoryTests
     public async Task Joining_delivers_exactly_the_last_50_then_live_messages()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(alice, "dev");
         await SendManyAsync(alice, "dev", 120);
 
@@ -145,10 +137,8 @@ public class HistoryTests
     {
         const int Total = 300;
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(alice, "dev");
         await SendManyAsync(alice, "dev", 60);
 
@@ -181,10 +171,8 @@ public class HistoryTests
     public async Task History_with_a_user_reads_the_private_conversation()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        var (bob, _) = await RegisterAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.RegisterAsync("alice");
+        await using var bob = await server.RegisterAsync("bob");
         for (var i = 1; i <= 3; i++)
         {
             AssertOk(await RequestAsync(i % 2 == 1 ? alice : bob, new { type = "send", to = i % 2 == 1 ? "bob" : "alice", text = $"pm {i}", id = $"p{i}" }, $"p{i}"));

@@ -11,17 +11,16 @@ public class IdempotentSendTests
     public async Task A_send_repeated_after_a_broken_connection_is_acknowledged_as_a_duplicate_and_delivered_once()
     {
         await using var server = await TestServer.StartAsync();
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
-        var (alice, welcome) = await RegisterAsync(server.Port, "alice");
+        await using var bob = await server.GuestAsync("bob");
+        var alice = await server.RegisterAsync("alice");
+        var welcome = alice.Welcome;
 
         var original = await SendOkAsync(alice, "lobby", "exactly once", "X");
         Assert.Null(original["duplicate"]);
         alice.Abort();
         await alice.DisposeAsync();
 
-        var (again, _) = await TokenLoginAsync(server.Port, welcome.Str("token")!);
-        await using var a = again;
+        await using var again = await server.TokenLoginAsync(welcome.Str("token")!);
         var repeat = await SendOkAsync(again, "lobby", "exactly once", "X");
         Assert.True(repeat["duplicate"]?.GetValue<bool>(), repeat.ToJsonString());
         Assert.Equal((original.Str("msg"), original.Seq(), "lobby"), (repeat.Str("msg"), repeat.Seq(), repeat.Str("room")));
@@ -41,10 +40,8 @@ public class IdempotentSendTests
     public async Task The_same_id_from_another_account_is_a_new_message()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        var (carol, _) = await RegisterAsync(server.Port, "carol");
-        await using var a = alice;
-        await using var c = carol;
+        await using var alice = await server.RegisterAsync("alice");
+        await using var carol = await server.RegisterAsync("carol");
 
         var first = await SendOkAsync(alice, "lobby", "mine", "X");
         var second = await SendOkAsync(carol, "lobby", "mine too", "X");
@@ -60,7 +57,8 @@ public class IdempotentSendTests
         var folder = server.DataDirectory;
         try
         {
-            var (alice, welcome) = await RegisterAsync(server.Port, "alice");
+            var alice = await server.RegisterAsync("alice");
+            var welcome = alice.Welcome;
             var token = welcome.Str("token")!;
             var original = await SendOkAsync(alice, "lobby", "exactly once", "X");
             alice.Abort();
@@ -69,10 +67,8 @@ public class IdempotentSendTests
             await server.StopKeepingDataAsync();
             server = await TestServer.StartInAsync(folder);
 
-            var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-            await using var b = bob;
-            var (again, _) = await TokenLoginAsync(server.Port, token);
-            await using var a = again;
+            await using var bob = await server.GuestAsync("bob");
+            await using var again = await server.TokenLoginAsync(token);
             var repeat = await SendOkAsync(again, "lobby", "exactly once", "X");
             Assert.True(repeat["duplicate"]?.GetValue<bool>(), repeat.ToJsonString());
             Assert.Equal((original.Str("msg"), original.Seq()), (repeat.Str("msg"), repeat.Seq()));

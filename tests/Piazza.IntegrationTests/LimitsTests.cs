@@ -29,9 +29,8 @@ public class LimitsTests
     [Fact]
     public async Task Messages_over_the_connection_rate_are_refused_with_retry_after_and_go_through_later()
     {
-        await using var server = await TestServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "3"), ("FloodRefusals", "0"));
-        var (client, _) = await RawClient.JoinAsync(server.Port, "chatty");
-        await using var c = client;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { MessagesPerSecond = 1, MessageBurst = 3, FloodRefusals = 0 } });
+        await using var client = await server.GuestAsync("chatty");
         var ids = Enumerable.Range(0, 6).Select(i => $"m{i}").ToList();
         await client.SendRawAsync(string.Concat(ids.Select(id => $"{{\"type\":\"send\",\"text\":\"{id}\",\"id\":\"{id}\"}}\n")));
         var answers = await AnswersAsync(client, ids);
@@ -54,7 +53,7 @@ public class LimitsTests
     [Fact]
     public async Task The_client_library_waits_as_told_so_a_burst_flows_at_the_servers_rate_without_a_disconnect()
     {
-        await using var server = await TestServer.StartAsync(("MessagesPerSecond", "2"), ("MessageBurst", "2"), ("FloodRefusals", "5"));
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { MessagesPerSecond = 2, MessageBurst = 2, FloodRefusals = 5 } });
         await using var client = new Piazza.Client.PiazzaClient(new Piazza.Client.PiazzaClientOptions { Port = server.Port, User = "paster", Reconnect = false });
         await client.ConnectAsync();
         var seqs = new List<long>();
@@ -70,19 +69,17 @@ public class LimitsTests
     [Fact]
     public async Task The_account_rate_spans_devices_and_the_http_api()
     {
-        await using var server = await TestServer.StartAsync(("AccountMessagesPerSecond", "0.05"), ("AccountMessageBurst", "4"), ("FloodRefusals", "0"));
-        var (phone, welcome) = await RegisterAsync(server.Port, "alice");
-        var (laptop, _) = await LoginAsync(server.Port, "alice");
-        await using var p = phone;
-        await using var l = laptop;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { AccountMessagesPerSecond = 0.05, AccountMessageBurst = 4, FloodRefusals = 0 } });
+        await using var phone = await server.RegisterAsync("alice");
+        var welcome = phone.Welcome;
+        await using var laptop = await server.LoginAsync("alice");
         await SendOkAsync(phone, "lobby", "1", "p1");
         await SendOkAsync(laptop, "lobby", "2", "l1");
         await SendOkAsync(phone, "lobby", "3", "p2");
         await SendOkAsync(laptop, "lobby", "4", "l2");
         AssertError(await RequestAsync(phone, new { type = "send", room = "lobby", text = "5", id = "p3" }, "p3"), "rate_limited");
 
-        using var http = new HttpClient { BaseAddress = server.HttpBase };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", welcome.Str("token"));
+        using var http = server.CreateHttpClient(welcome.Str("token"));
         using var response = await http.PostAsJsonAsync("api/rooms/lobby/messages", new { text = "6" });
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
@@ -91,9 +88,8 @@ public class LimitsTests
     [Fact]
     public async Task Frames_of_any_type_are_limited_per_connection()
     {
-        await using var server = await TestServer.StartAsync(("FramesPerSecond", "0.05"), ("FrameBurst", "5"), ("FloodRefusals", "0"));
-        var (client, _) = await RawClient.JoinAsync(server.Port, "pinger"); // the hello is frame 1
-        await using var c = client;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { FramesPerSecond = 0.05, FrameBurst = 5, FloodRefusals = 0 } });
+        await using var client = await server.GuestAsync("pinger"); // the hello is frame 1
         await client.SendRawAsync(string.Concat(Enumerable.Range(0, 10).Select(i => $"{{\"type\":\"ping\",\"id\":\"p{i}\"}}\n")));
         var frames = new List<JsonObject>();
         while (frames.Count < 10)
@@ -113,11 +109,9 @@ public class LimitsTests
     public async Task A_client_that_keeps_sending_after_rate_limited_is_disconnected_as_flooding_and_logged()
     {
         var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, ("FramesPerSecond", "0.05"), ("FrameBurst", "5"), ("FloodRefusals", "3"), ("FloodWindow", "00:01:00"));
-        var (observer, _) = await RawClient.JoinAsync(server.Port, "observer");
-        var (flooder, _) = await RawClient.JoinAsync(server.Port, "flooder");
-        await using var o = observer;
-        await using var f = flooder;
+        await using var server = await TestServer.StartLoggingAsync(log, new TestServerOptions { Limits = TestLimits.Off with { FramesPerSecond = 0.05, FrameBurst = 5, FloodRefusals = 3, FloodWindow = TimeSpan.FromMinutes(1) } });
+        await using var observer = await server.GuestAsync("observer");
+        await using var flooder = await server.GuestAsync("flooder");
         await flooder.SendRawAsync(string.Concat(Enumerable.Range(0, 20).Select(i => $"{{\"type\":\"ping\",\"id\":\"p{i}\"}}\n")));
 
         var frames = new List<JsonObject>();
@@ -135,9 +129,8 @@ public class LimitsTests
     [Fact]
     public async Task Rooms_per_user_are_capped()
     {
-        await using var server = await TestServer.StartAsync(("MaxRoomsPerUser", "3"));
-        var (client, _) = await RawClient.JoinAsync(server.Port, "joiner");
-        await using var c = client;
+        await using var server = await TestServer.StartAsync(new TestServerOptions { MaxRoomsPerUser = 3 });
+        await using var client = await server.GuestAsync("joiner");
         await JoinRoomAsync(client, "r1", "j1");
         await JoinRoomAsync(client, "r2", "j2");
         var refused = await RequestAsync(client, new { type = "join", room = "r3", id = "j3" }, "j3");
@@ -151,7 +144,7 @@ public class LimitsTests
     public async Task Concurrent_connections_per_address_are_capped_on_every_door()
     {
         var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, ("MaxConnectionsPerAddress", "3"));
+        await using var server = await TestServer.StartLoggingAsync(log, new TestServerOptions { Limits = TestLimits.Off with { MaxConnectionsPerAddress = 3 } });
         var admitted = new List<RawClient>();
         for (var i = 0; i < 3; i++)
         {
@@ -165,7 +158,7 @@ public class LimitsTests
         Assert.True(await extra.WaitForCloseAsync());
         await log.WaitForAsync(l => l.StartsWith("Refused a connection from 127.0.0.1", StringComparison.Ordinal));
 
-        using (var http = new HttpClient { BaseAddress = server.HttpBase })
+        using (var http = server.CreateHttpClient())
         {
             using var response = await http.GetAsync("healthz");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -201,7 +194,7 @@ public class LimitsTests
     [Fact]
     public async Task New_connections_per_second_per_address_are_capped()
     {
-        await using var server = await TestServer.StartAsync(("ConnectionsPerSecondPerAddress", "0.05"), ("ConnectionBurstPerAddress", "3"));
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { ConnectionsPerSecondPerAddress = 0.05, ConnectionBurstPerAddress = 3 } });
         var admitted = new List<RawClient>();
         for (var i = 0; i < 3; i++)
         {

@@ -63,10 +63,8 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
     private async Task RunAsync(int seed, FuzzStats stats)
     {
         await using var server = await TestServer.StartAsync();
-        var (watcher, _) = await RawClient.JoinAsync(server.Port, "watcher");
-        var (sender, _) = await RawClient.JoinAsync(server.Port, "sender");
-        await using var w = watcher;
-        await using var s = sender;
+        await using var watcher = await server.GuestAsync("watcher");
+        await using var sender = await server.GuestAsync("sender");
 
         var watching = WatchAsync(watcher);
         var hostiles = Enumerable.Range(0, HostileConnections)
@@ -81,8 +79,7 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
         Assert.Empty(errors);
 
         // Still open for business: a newcomer gets in and is heard.
-        var (newcomer, _) = await RawClient.JoinAsync(server.Port, "newcomer");
-        await using var n = newcomer;
+        await using var newcomer = await server.GuestAsync("newcomer");
         await SendOkAsync(newcomer, "lobby", "after the storm", "after");
         var last = await watcher.ReadUntilAsync(f => f.Type() == "message" && f.Str("from") == "newcomer");
         Assert.Equal("after the storm", last.Str("text"));

@@ -13,11 +13,11 @@ public sealed class ModerationHttpTests
     [Fact]
     public async Task A_muted_user_cannot_post_and_a_banned_account_s_token_is_refused()
     {
-        await using var server = await TestServer.StartAsync(("FirstUserIsAdmin", "true"));
-        var (boss, _) = await RegisterAsync(server.Port, "boss");
-        await using var b = boss;
-        using var http = new HttpClient { BaseAddress = server.HttpBase };
+        await using var server = await TestServer.StartAsync(new TestServerOptions { FirstUserIsAdmin = true });
+        await using var boss = await server.RegisterAsync("boss");
+        using var http = server.CreateHttpClient();
         var registered = await http.PostAsJsonAsync("/api/register", new { user = "bob", password = Password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var token = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
 
         async Task<(HttpStatusCode Status, string? Code)> PostAsync(string text)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Piazza.IntegrationTests.Infrastructure;
 using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
@@ -9,17 +8,15 @@ namespace Piazza.IntegrationTests;
 public class ModerationTests
 {
     /// <summary>A server whose first registered account becomes admin.</summary>
-    private static Task<TestServer> StartWithFirstAdminAsync() => TestServer.StartAsync(("FirstUserIsAdmin", "true"));
+    private static Task<TestServer> StartWithFirstAdminAsync() => TestServer.StartAsync(new TestServerOptions { FirstUserIsAdmin = true });
 
     [Fact]
     public async Task A_normal_user_cannot_kick_ban_mute_op_or_delete_others()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         await JoinRoomAsync(alice, "dev");
-        var (bob, _) = await RegisterAsync(server.Port, "bob");
-        await using var b = bob;
+        await using var bob = await server.RegisterAsync("bob");
         await JoinRoomAsync(bob, "dev");
         var sent = await SendOkAsync(alice, "dev", "mine", "s1");
 
@@ -44,14 +41,11 @@ public class ModerationTests
     public async Task The_owner_makes_a_moderator_who_can_then_kick_and_mute_but_not_the_owner()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         await JoinRoomAsync(alice, "dev");
-        var (bob, _) = await RegisterAsync(server.Port, "bob");
-        await using var b = bob;
+        await using var bob = await server.RegisterAsync("bob");
         await JoinRoomAsync(bob, "dev");
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var c = carol;
+        await using var carol = await server.GuestAsync("carol");
         await JoinRoomAsync(carol, "dev");
 
         AssertError(await RequestAsync(bob, new { type = "kick", room = "dev", user = "carol", id = "k0" }, "k0"), "forbidden");
@@ -84,8 +78,7 @@ public class ModerationTests
 
         // The role is stored: a later joiner sees the moderators in the room state.
         AssertOk(await RequestAsync(alice, new { type = "op", room = "dev", user = "bob", id = "o2" }, "o2"));
-        var (dave, _) = await RawClient.JoinAsync(server.Port, "dave");
-        await using var d = dave;
+        await using var dave = await server.GuestAsync("dave");
         var (before, _) = await JoinRoomAsync(dave, "dev");
         var state = before.Single(f => f.Type() == "room");
         Assert.Equal(["bob"], state["moderators"]!.AsArray().Select(n => n!.GetValue<string>()));
@@ -99,9 +92,9 @@ public class ModerationTests
         var data = server.DataDirectory;
         try
         {
-            var (alice, _) = await RegisterAsync(server.Port, "alice");
+            var alice = await server.RegisterAsync("alice");
             await JoinRoomAsync(alice, "dev");
-            var (bob, _) = await RegisterAsync(server.Port, "bob");
+            var bob = await server.RegisterAsync("bob");
             await using (bob)
             {
                 await JoinRoomAsync(bob, "dev");
@@ -124,13 +117,12 @@ public class ModerationTests
             server = await TestServer.StartInAsync(data);
 
             // After the restart bob is not a member any more, and joining is still refused.
-            var (bob2, welcome) = await LoginAsync(server.Port, "bob");
-            await using var b2 = bob2;
+            await using var bob2 = await server.LoginAsync("bob");
+            var welcome = bob2.Welcome;
             Assert.DoesNotContain("dev", welcome["rooms"]!.AsArray().Select(r => r!["room"]!.GetValue<string>()));
             AssertError(await RequestAsync(bob2, new { type = "join", room = "dev", id = "j" }, "j"), "banned");
 
-            var (alice2, _) = await LoginAsync(server.Port, "alice");
-            await using var a2 = alice2;
+            await using var alice2 = await server.LoginAsync("alice");
             AssertOk(await RequestAsync(alice2, new { type = "unban", room = "dev", user = "bob", id = "u" }, "u"));
             AssertError(await RequestAsync(alice2, new { type = "unban", room = "dev", user = "bob", id = "u2" }, "u2"), "not_banned");
             await JoinRoomAsync(bob2, "dev", "j2");
@@ -148,13 +140,11 @@ public class ModerationTests
         var data = server.DataDirectory;
         try
         {
-            var (boss, _) = await RegisterAsync(server.Port, "boss");
+            var boss = await server.RegisterAsync("boss");
             await using (boss)
             {
-                var (bob, _) = await RegisterAsync(server.Port, "bob");
-                await using var b = bob;
-                var (watcher, _) = await RawClient.JoinAsync(server.Port, "watcher");
-                await using var w = watcher;
+                await using var bob = await server.RegisterAsync("bob");
+                await using var watcher = await server.GuestAsync("watcher");
 
                 AssertOk(await RequestAsync(boss, new { type = "ban", user = "bob", reason = "spam bot", id = "b" }, "b"));
                 var banned = await bob.ReadUntilAsync(f => f.Type() == "banned");
@@ -180,10 +170,9 @@ public class ModerationTests
                 AssertError(await FirstAnswerAsync(again, new { type = "hello", user = "bob", password = Password }), "banned");
             }
 
-            var (boss2, _) = await LoginAsync(server.Port, "boss");
-            await using var r2 = boss2;
+            await using var boss2 = await server.LoginAsync("boss");
             AssertOk(await RequestAsync(boss2, new { type = "unban", user = "bob", id = "u" }, "u"));
-            var (bob2, _) = await LoginAsync(server.Port, "bob");
+            var bob2 = await server.LoginAsync("bob");
             await bob2.DisposeAsync();
         }
         finally
@@ -196,10 +185,8 @@ public class ModerationTests
     public async Task An_address_ban_refuses_new_connections_from_that_address_but_not_the_admin()
     {
         await using var server = await StartWithFirstAdminAsync();
-        var (boss, _) = await RegisterAsync(server.Port, "boss");
-        await using var r = boss;
-        var (guest, _) = await RawClient.JoinAsync(server.Port, "guest");
-        await using var g = guest;
+        await using var boss = await server.RegisterAsync("boss");
+        await using var guest = await server.GuestAsync("guest");
 
         AssertError(await RequestAsync(boss, new { type = "ban", address = "not-an-ip", id = "b0" }, "b0"), "bad_request");
         var ok = await RequestAsync(boss, new { type = "ban", address = "127.0.0.1", reason = "flood", duration = 600, id = "b" }, "b");
@@ -223,10 +210,9 @@ public class ModerationTests
             AssertError(await FirstAnswerAsync(register, new { type = "register", user = "sneaky", password = Password }), "banned");
         }
 
-        var (boss2, _) = await LoginAsync(server.Port, "boss");
-        await using var r2 = boss2;
+        await using var boss2 = await server.LoginAsync("boss");
         AssertOk(await RequestAsync(boss2, new { type = "unban", address = "127.0.0.1", id = "u" }, "u"));
-        var (back, _) = await RawClient.JoinAsync(server.Port, "newcomer");
+        var back = await server.GuestAsync("newcomer");
         await back.DisposeAsync();
     }
 
@@ -234,12 +220,9 @@ public class ModerationTests
     public async Task A_room_owner_cannot_delete_an_admin_s_message_but_can_delete_a_member_s()
     {
         await using var server = await StartWithFirstAdminAsync();
-        var (boss, _) = await RegisterAsync(server.Port, "boss");
-        var (owner, _) = await RegisterAsync(server.Port, "owner");
-        var (member, _) = await RegisterAsync(server.Port, "member");
-        await using var bossClient = boss;
-        await using var ownerClient = owner;
-        await using var memberClient = member;
+        await using var boss = await server.RegisterAsync("boss");
+        await using var owner = await server.RegisterAsync("owner");
+        await using var member = await server.RegisterAsync("member");
         await JoinRoomAsync(owner, "den");
         await JoinRoomAsync(boss, "den");
         await JoinRoomAsync(member, "den");
@@ -259,9 +242,9 @@ public class ModerationTests
         var data = server.DataDirectory;
         try
         {
-            var (boss, _) = await RegisterAsync(server.Port, "boss");
-            var (alice, _) = await RegisterAsync(server.Port, "alice");
-            var (bob, _) = await RegisterAsync(server.Port, "bob");
+            var boss = await server.RegisterAsync("boss");
+            var alice = await server.RegisterAsync("alice");
+            var bob = await server.RegisterAsync("bob");
             await SendOkAsync(alice, "lobby", "first", "s0");
             var mine = await SendOkAsync(alice, "lobby", "oops, my password", "s1");
             var others = await SendOkAsync(bob, "lobby", "rude words", "s2");
@@ -285,7 +268,7 @@ public class ModerationTests
             AssertDeletedHistory(history, mine.Str("msg")!, others.Str("msg")!);
 
             // A newcomer attaching from memory sees the same.
-            var (carol, _) = await RegisterAsync(server.Port, "carol");
+            var carol = await server.RegisterAsync("carol");
             var (_, entry) = await ReadEntryAsync(carol, "lobby");
             AssertDeletedHistory(entry, mine.Str("msg")!, others.Str("msg")!);
             foreach (var client in new[] { boss, alice, bob, carol })
@@ -295,8 +278,7 @@ public class ModerationTests
 
             await server.StopKeepingDataAsync();
             server = await TestServer.StartInAsync(data);
-            var (dave, _) = await RegisterAsync(server.Port, "dave");
-            await using var d = dave;
+            await using var dave = await server.RegisterAsync("dave");
             var (_, restarted) = await ReadEntryAsync(dave, "lobby");
             AssertDeletedHistory(restarted, mine.Str("msg")!, others.Str("msg")!);
         }
@@ -318,11 +300,9 @@ public class ModerationTests
     public async Task A_locked_topic_is_for_moderators_and_an_unlocked_one_for_everyone_in_the_room()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         await JoinRoomAsync(alice, "dev");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var b = bob;
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(bob, "dev");
 
         AssertError(await RequestAsync(bob, new { type = "topic", room = "dev", topic = "mine now", id = "t0" }, "t0"), "forbidden");
@@ -338,8 +318,7 @@ public class ModerationTests
     public async Task Bad_moderation_requests_get_clear_errors()
     {
         await using var server = await StartWithFirstAdminAsync();
-        var (boss, _) = await RegisterAsync(server.Port, "boss");
-        await using var r = boss;
+        await using var boss = await server.RegisterAsync("boss");
         AssertError(await RequestAsync(boss, new { type = "ban", user = "x", duration = -5, id = "1" }, "1"), "bad_request");
         AssertError(await RequestAsync(boss, new { type = "ban", user = "x", until = "yesterday-ish", id = "2" }, "2"), "bad_request");
         AssertError(await RequestAsync(boss, new { type = "ban", user = "x", until = "2001-01-01T00:00:00Z", id = "3" }, "3"), "bad_request");
@@ -352,88 +331,5 @@ public class ModerationTests
         AssertError(await RequestAsync(boss, new { type = "delete", id = "9" }, "9"), "bad_request");
         await using var stranger = await RawClient.ConnectAsync(server.Port);
         AssertError(await FirstAnswerAsync(stranger, new { type = "kick", user = "boss" }), "not_welcomed");
-    }
-
-    [Fact]
-    public async Task Admin_create_makes_an_admin_who_can_server_ban_and_admin_audit_prints_the_log()
-    {
-        var data = Directory.CreateTempSubdirectory("piazza-admin-").FullName;
-        try
-        {
-            var (code, output) = await RunAdminAsync(data, null, "create", "Boss", "--password", Password);
-            Assert.True(code == 0, output);
-            Assert.Contains("created account 'Boss' as a server admin", output, StringComparison.Ordinal);
-
-            // Without a TTY the password can come on stdin too; an existing account is promoted without one.
-            var (code2, output2) = await RunAdminAsync(data, "another secret pw\n", "create", "second");
-            Assert.True(code2 == 0, output2);
-            var (code3, output3) = await RunAdminAsync(data, null, "create", "second");
-            Assert.True(code3 == 0, output3);
-            Assert.Contains("'second' is now a server admin", output3, StringComparison.Ordinal);
-            var (_, list) = await RunAdminAsync(data, null, "list");
-            Assert.Equal(["boss", "second"], list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-            await using (var server = await TestServer.StartInAsync(data))
-            {
-                var (boss, _) = await LoginAsync(server.Port, "Boss");
-                await using var r = boss;
-                var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-                await using var b = bob;
-                AssertOk(await RequestAsync(boss, new { type = "ban", user = "bob", reason = "spam", duration = 86400, id = "b" }, "b"));
-                Assert.True(await bob.WaitForCloseAsync());
-                Assert.True(await server.Hub.KickAsync("boss", "console kick test"));
-                await server.StopKeepingDataAsync();
-            }
-
-            var (auditCode, audit) = await RunAdminAsync(data, null, "audit");
-            Assert.True(auditCode == 0, audit);
-            var lines = audit.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Contains(lines, l => l.Contains("Boss", StringComparison.Ordinal) && l.Contains(" ban ", StringComparison.Ordinal)
-                && l.Contains("bob", StringComparison.Ordinal) && l.Contains("reason: spam", StringComparison.Ordinal) && l.Contains("until", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.Contains("operator", StringComparison.Ordinal) && l.Contains(" kick ", StringComparison.Ordinal) && l.Contains("console kick test", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.Contains(" admin ", StringComparison.Ordinal) && l.Contains("account created", StringComparison.Ordinal));
-
-            var (badCode, bad) = await RunAdminAsync(data, null, "create", "ghost");
-            Assert.Equal(1, badCode);
-            Assert.Contains("give a password", bad, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
-    }
-
-    /// <summary>Runs <c>piazza-server admin …</c> on a data folder, optionally feeding stdin; returns the exit code and all output.</summary>
-    private static async Task<(int Code, string Output)> RunAdminAsync(string data, string? stdin, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
-        info.ArgumentList.Add("admin");
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(data);
-        info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
-        info.Environment.Remove("PIAZZA_ADMIN_PASSWORD");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -11,16 +11,11 @@ public class PrivateMessageTests
     public async Task A_private_message_reaches_every_device_of_both_sides_under_one_conversation_id()
     {
         await using var server = await TestServer.StartAsync();
-        var (bobPhone, _) = await RegisterAsync(server.Port, "Bob");
-        var (bobLaptop, _) = await LoginAsync(server.Port, "bob");
-        var (alicePhone, _) = await RegisterAsync(server.Port, "alice");
-        var (aliceLaptop, _) = await LoginAsync(server.Port, "alice");
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var bp = bobPhone;
-        await using var bl = bobLaptop;
-        await using var ap = alicePhone;
-        await using var al = aliceLaptop;
-        await using var c = carol;
+        await using var bobPhone = await server.RegisterAsync("Bob");
+        await using var bobLaptop = await server.LoginAsync("bob");
+        await using var alicePhone = await server.RegisterAsync("alice");
+        await using var aliceLaptop = await server.LoginAsync("alice");
+        await using var carol = await server.GuestAsync("carol");
 
         var echoes = new List<JsonObject>();
         var ok = await RequestAsync(bobPhone, new { type = "send", to = "ALICE", text = "psst", id = "p1" }, "p1", echoes);
@@ -66,8 +61,7 @@ public class PrivateMessageTests
     public async Task A_private_message_to_nobody_is_no_such_user()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         var error = await RequestAsync(alice, new { type = "send", to = "ghost", text = "anyone?", id = "p" }, "p");
         AssertError(error, "no_such_user");
         AssertError(await RequestAsync(alice, new { type = "history", with = "ghost", id = "h" }, "h"), "no_such_user");
@@ -77,20 +71,18 @@ public class PrivateMessageTests
     public async Task An_offline_account_gets_its_private_messages_at_the_next_login()
     {
         await using var server = await TestServer.StartAsync();
-        var (bob, _) = await RegisterAsync(server.Port, "bob");
+        var bob = await server.RegisterAsync("bob");
         await bob.SendAsync(new { type = "bye" });
         Assert.True(await bob.WaitForCloseAsync());
         await bob.DisposeAsync();
 
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         var first = await RequestAsync(alice, new { type = "send", to = "bob", text = "call me", id = "p1" }, "p1");
         AssertOk(first);
         Assert.Equal("@alice,bob", first.Str("room"));
         AssertOk(await RequestAsync(alice, new { type = "send", to = "bob", text = "please", id = "p2" }, "p2"));
 
-        var (back, _) = await LoginAsync(server.Port, "bob");
-        await using var b = back;
+        await using var back = await server.LoginAsync("bob");
         var history = await back.ReadUntilAsync(f => f.Type() == "history" && f.Str("room") == "@alice,bob");
         Assert.Null(history["re"]);
         Assert.Equal(["call me", "please"], Texts(history));
@@ -107,9 +99,8 @@ public class PrivateMessageTests
     public async Task A_guests_conversation_id_marks_the_guest_and_is_not_the_later_accounts()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "Carol");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
+        var carol = await server.GuestAsync("Carol");
 
         var ok = await RequestAsync(carol, new { type = "send", to = "alice", text = "hi from a guest", id = "g1" }, "g1");
         AssertOk(ok);
@@ -124,12 +115,11 @@ public class PrivateMessageTests
         await carol.SendAsync(new { type = "bye" });
         Assert.True(await carol.WaitForCloseAsync());
         await carol.DisposeAsync();
-        var (account, _) = await RegisterAsync(server.Port, "carol");
-        await using var c = account;
+        await using var account = await server.RegisterAsync("carol");
         var history = await RequestAsync(account, new { type = "history", with = "alice", id = "h" }, "h");
         Assert.Equal("@alice,carol", history.Str("room"));
         Assert.Empty(history["messages"]!.AsArray());
         var notYours = await RequestAsync(account, new { type = "history", room = "@alice,~carol", id = "h2" }, "h2");
-        Assert.True(notYours.Type() == "error" && notYours.Str("code") is "forbidden" or "not_in_room", notYours.ToJsonString());
+        AssertError(notYours, "forbidden"); // another's private conversation: forbidden (not_in_room is for rooms)
     }
 }

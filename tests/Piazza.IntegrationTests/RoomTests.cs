@@ -11,8 +11,7 @@ public class RoomTests
     public async Task Join_creates_the_room_and_sends_its_state_then_history_then_ok()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.RegisterAsync("alice");
         await ReadEntryAsync(alice, "lobby");
 
         var (before, ok) = await JoinRoomAsync(alice, "dev");
@@ -31,8 +30,7 @@ public class RoomTests
     public async Task A_guest_can_create_and_own_a_room()
     {
         await using var server = await TestServer.StartAsync();
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var c = carol;
+        await using var carol = await server.GuestAsync("carol");
         var (before, _) = await JoinRoomAsync(carol, "games");
         Assert.Equal("carol", before.Single(f => f.Type() == "room").Str("owner"));
         AssertOk(await RequestAsync(carol, new { type = "topic", room = "games", topic = "chess", id = "t" }, "t"));
@@ -42,10 +40,8 @@ public class RoomTests
     public async Task Others_join_and_the_members_hear_joined()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(alice, "dev");
 
         var (before, _) = await JoinRoomAsync(bob, "dev");
@@ -62,12 +58,9 @@ public class RoomTests
     public async Task Room_messages_reach_only_its_members()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var a = alice;
-        await using var b = bob;
-        await using var c = carol;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
+        await using var carol = await server.GuestAsync("carol");
         await JoinRoomAsync(alice, "dev");
         await JoinRoomAsync(bob, "dev");
 
@@ -91,10 +84,8 @@ public class RoomTests
     public async Task Room_names_are_case_insensitive_and_keep_the_creators_case()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.GuestAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
 
         await JoinRoomAsync(alice, "Dev");
         var (before, ok) = await JoinRoomAsync(bob, "DEV");
@@ -121,8 +112,7 @@ public class RoomTests
     public async Task Invalid_room_names_are_bad_requests(string room)
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         AssertError(await RequestAsync(alice, new { type = "join", room, id = "j" }, "j"), "bad_request");
 
         var rooms = await RequestAsync(alice, new { type = "rooms", id = "r" }, "r");
@@ -133,8 +123,7 @@ public class RoomTests
     public async Task A_64_character_room_name_is_accepted_and_a_join_without_a_room_is_not()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RawClient.JoinAsync(server.Port, "alice");
-        await using var a = alice;
+        await using var alice = await server.GuestAsync("alice");
         await JoinRoomAsync(alice, new string('a', 64));
         AssertError(await RequestAsync(alice, new { type = "join", id = "j2" }, "j2"), "bad_request");
     }
@@ -143,10 +132,8 @@ public class RoomTests
     public async Task Rooms_lists_topic_members_present_and_whether_the_asker_joined()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var a = alice;
-        await using var b = bob;
+        await using var alice = await server.RegisterAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(alice, "dev");
         AssertOk(await RequestAsync(alice, new { type = "topic", room = "dev", topic = "shipping 1.0", id = "t" }, "t"));
         await JoinRoomAsync(bob, "dev");
@@ -166,12 +153,9 @@ public class RoomTests
     public async Task The_owner_sets_the_topic_members_hear_it_and_later_joiners_see_it()
     {
         await using var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        var (carol, _) = await RawClient.JoinAsync(server.Port, "carol");
-        await using var a = alice;
-        await using var b = bob;
-        await using var c = carol;
+        await using var alice = await server.RegisterAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
+        await using var carol = await server.GuestAsync("carol");
         await JoinRoomAsync(alice, "dev");
         await JoinRoomAsync(bob, "dev");
 
@@ -200,12 +184,9 @@ public class RoomTests
     public async Task Leave_tells_the_room_and_the_leavers_other_devices_and_ends_membership()
     {
         await using var server = await TestServer.StartAsync();
-        var (phone, _) = await RegisterAsync(server.Port, "alice");
-        var (laptop, _) = await LoginAsync(server.Port, "alice");
-        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-        await using var p = phone;
-        await using var l = laptop;
-        await using var b = bob;
+        await using var phone = await server.RegisterAsync("alice");
+        await using var laptop = await server.LoginAsync("alice");
+        await using var bob = await server.GuestAsync("bob");
         await JoinRoomAsync(phone, "dev");
         await laptop.ReadUntilAsync(f => f.Type() == "room" && f.Str("room") == "dev");
         await JoinRoomAsync(bob, "dev");
@@ -243,8 +224,8 @@ public class RoomTests
         {
             server = await RestartAsync(server);
 
-            var (again, welcome) = await LoginAsync(server.Port, "alice");
-            await using var _ = again;
+            await using var again = await server.LoginAsync("alice");
+            var welcome = again.Welcome;
             Assert.Equal(["dev", "lobby"], welcome["rooms"]!.AsArray().Select(r => r!["room"]!.GetValue<string>()).Order(StringComparer.Ordinal));
 
             var dev = await EntryFramesAsync(again, "dev", request: null);
@@ -271,12 +252,10 @@ public class RoomTests
             server = await RestartAsync(server);
 
             // By login (a stored membership) and by join: the room frame, then history, as protocol.md promises.
-            var (again, _) = await LoginAsync(server.Port, "alice");
-            await using var a = again;
+            await using var again = await server.LoginAsync("alice");
             AssertRoomThenHistory(await EntryFramesAsync(again, "dev", request: null));
 
-            var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
-            await using var b = bob;
+            await using var bob = await server.GuestAsync("bob");
             AssertRoomThenHistory(await EntryFramesAsync(bob, "dev", request: new { type = "join", room = "dev", id = "sync" }));
         }
         finally
@@ -296,7 +275,7 @@ public class RoomTests
     private static async Task<TestServer> StartWithDevHistoryAsync()
     {
         var server = await TestServer.StartAsync();
-        var (alice, _) = await RegisterAsync(server.Port, "alice");
+        var alice = await server.RegisterAsync("alice");
         await using (alice)
         {
             await JoinRoomAsync(alice, "dev");

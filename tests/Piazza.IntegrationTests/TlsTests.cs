@@ -15,7 +15,7 @@ namespace Piazza.IntegrationTests;
 /// <summary>TLS on the native door and HTTPS/WSS on the HTTP door, by Kestrel, with the client library's certificate checks.</summary>
 public class TlsTests
 {
-    private static readonly (string, string)[] DevTls = [("DevTls", "true"), ("TlsPort", "0"), ("HttpsPort", "0")];
+    private static readonly TestServerOptions DevTls = new() { DevTls = true };
 
     private static string Fingerprint(TestServer server) => server.Services.GetRequiredService<CertificateSource>().Fingerprint;
 
@@ -152,7 +152,7 @@ public class TlsTests
         var keyPath = Path.Combine(folder, "key.pem");
         var first = WriteSelfSigned(certificatePath, keyPath, ECCurve.NamedCurves.nistP256, "CN=first");
         await using var server = await TestServer.StartAsync(
-            ("TlsCert", certificatePath), ("TlsKey", keyPath), ("TlsPort", "0"), ("HttpsPort", "-1"), ("TlsReloadInterval", "00:00:00"));
+            new TestServerOptions { TlsCert = certificatePath, TlsKey = keyPath, HttpsPort = -1, TlsReloadInterval = TimeSpan.Zero });
         string? seen = null;
         RemoteCertificateValidationCallback record = (_, certificate, _, _) =>
         {
@@ -183,7 +183,7 @@ public class TlsTests
         var plainPort = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
 
-        await using var server = await TestServer.StartAsync([("Port", plainPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("PlainTcp", "false"), .. DevTls]);
+        await using var server = await TestServer.StartAsync(DevTls with { Port = plainPort, PlainTcp = false });
         Assert.Null(server.Services.GetRequiredService<Piazza.Server.DoorEndpoints>().PlainTcpEndPoint);
         using var refused = new TcpClient();
         var error = await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(IPAddress.Loopback, plainPort));

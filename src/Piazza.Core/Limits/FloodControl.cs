@@ -1,39 +1,51 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Limits;
 
 /// <summary>
 /// Flood control every door shares: token buckets for frames per connection and for messages per connection and per
-/// account, and a budget of refusals after which a connection that keeps flooding is disconnected. The buckets live in
-/// partitioned limiters, so one timer replenishes them all and idle partitions are dropped (memory stays bounded).
+/// account, and a budget of refusals after which a connection that keeps flooding is disconnected. All of it runs on
+/// the hub's <see cref="TimeProvider"/>.
 /// </summary>
+/// <remarks>
+/// The buckets are our own (<see cref="TokenBucket"/>), computed from <see cref="TimeProvider"/> timestamps, rather than
+/// System.Threading.RateLimiting's: its token bucket reads Stopwatch and has no TimeProvider, and driving it by hand
+/// (AutoReplenishment=false + TryReplenish) needs a timer of ours over every partition, which the partitioned limiter
+/// does not expose. Per-connection state hangs off the connection (a weak table: it goes when the connection does);
+/// per-account buckets that have refilled are swept, so memory stays bounded either way.
+/// </remarks>
 public sealed class FloodControl : IAsyncDisposable
 {
-    private readonly PartitionedRateLimiter<IChatConnection>? _frames;
-    private readonly PartitionedRateLimiter<ChatSession>? _connectionMessages;
-    private readonly PartitionedRateLimiter<string>? _accountMessages;
-    private readonly PartitionedRateLimiter<IChatConnection>? _refusals;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
-    public FloodControl(FloodLimits limits)
+    private readonly TimeProvider _time;
+    private readonly ConditionalWeakTable<IChatConnection, TokenBucket> _frames = [];
+    private readonly ConditionalWeakTable<ChatSession, TokenBucket> _connectionMessages = [];
+    private readonly ConcurrentDictionary<string, TokenBucket> _accountMessages = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<IChatConnection, RefusalWindow> _refusals = [];
+    private long _lastSweep;
+
+    public FloodControl(FloodLimits limits, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(time);
         Limits = limits;
-        _frames = Bucket<IChatConnection>(limits.FramesPerSecond, limits.FrameBurst);
-        _connectionMessages = Bucket<ChatSession>(limits.MessagesPerSecond, limits.MessageBurst);
-        _accountMessages = Bucket<string>(limits.AccountMessagesPerSecond, limits.AccountMessageBurst);
-        if (limits.RefusalsBeforeDisconnect > 0)
-        {
-            _refusals = PartitionedRateLimiter.Create<IChatConnection, IChatConnection>(connection => RateLimitPartition.GetFixedWindowLimiter(
-                connection,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RefusalsBeforeDisconnect, Window = limits.RefusalWindow, QueueLimit = 0 }));
-        }
+        _time = time;
+        _lastSweep = time.GetTimestamp();
     }
 
     public FloodLimits Limits { get; }
 
     /// <summary>Takes one frame from the connection's budget (any type, before or after hello); the error when it is spent.</summary>
-    public HubError? TryAcquireFrame(IChatConnection connection) => TryAcquire(_frames, connection, "frames");
+    public HubError? TryAcquireFrame(IChatConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Limits.FramesPerSecond <= 0
+            ? null
+            : Refused(_frames.GetValue(connection, _ => NewBucket(Limits.FramesPerSecond, Limits.FrameBurst)).TryTake(), "frames");
+    }
 
     /// <summary>
     /// Takes one message from the connection's and the account's budgets; the error (<c>rate_limited</c> with
@@ -42,7 +54,20 @@ public sealed class FloodControl : IAsyncDisposable
     public HubError? TryAcquireMessage(ChatSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return TryAcquire(_connectionMessages, session, "messages") ?? TryAcquire(_accountMessages, session.User.Key, "messages");
+        if (Limits.MessagesPerSecond > 0
+            && Refused(_connectionMessages.GetValue(session, _ => NewBucket(Limits.MessagesPerSecond, Limits.MessageBurst)).TryTake(), "messages") is { } perConnection)
+        {
+            return perConnection;
+        }
+
+        if (Limits.AccountMessagesPerSecond <= 0)
+        {
+            return null;
+        }
+
+        SweepRefilledAccounts();
+        var bucket = _accountMessages.GetOrAdd(session.User.Key, _ => NewBucket(Limits.AccountMessagesPerSecond, Limits.AccountMessageBurst));
+        return Refused(bucket.TryTake(), "messages");
     }
 
     /// <summary>
@@ -52,65 +77,40 @@ public sealed class FloodControl : IAsyncDisposable
     /// </summary>
     public bool TryRecordRefusal(IChatConnection connection)
     {
-        if (_refusals is null)
-        {
-            return true;
-        }
-
-        using var lease = _refusals.AttemptAcquire(connection);
-        return lease.IsAcquired;
+        ArgumentNullException.ThrowIfNull(connection);
+        return Limits.RefusalsBeforeDisconnect <= 0
+            || _refusals.GetValue(connection, _ => new RefusalWindow(Limits.RefusalsBeforeDisconnect, Limits.RefusalWindow, _time)).TryRecord();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Nothing to release any more (no timers); kept so the hub's shutdown need not know.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private TokenBucket NewBucket(double perSecond, int burst) => new(perSecond, burst, _time);
+
+    /// <summary>A refilled bucket is the same as no bucket, so dropping it changes nothing but the memory held.</summary>
+    private void SweepRefilledAccounts()
     {
-        foreach (var limiter in new IAsyncDisposable?[] { _frames, _connectionMessages, _accountMessages, _refusals })
+        var last = Interlocked.Read(ref _lastSweep);
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(last, now) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
         {
-            if (limiter is not null)
+            return;
+        }
+
+        foreach (var (key, bucket) in _accountMessages)
+        {
+            if (bucket.IsFull)
             {
-                await limiter.DisposeAsync().ConfigureAwait(false);
+                // A send racing this removal may take its token from the dropped bucket: at most one extra message.
+                _accountMessages.TryRemove(new KeyValuePair<string, TokenBucket>(key, bucket));
             }
         }
     }
 
-    private static PartitionedRateLimiter<TKey>? Bucket<TKey>(double perSecond, int burst)
-        where TKey : notnull
-    {
-        if (perSecond <= 0)
-        {
-            return null;
-        }
-
-        // The partitioned limiter replenishes every partition from one 100 ms timer, so a period is never shorter:
-        // 5/s becomes 1 token every 200 ms, 20/s becomes 2 tokens every 100 ms.
-        var tokens = Math.Max(1, (int)Math.Round(perSecond * 0.1));
-        var options = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, burst),
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / perSecond),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        return PartitionedRateLimiter.Create<TKey, TKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => options));
-    }
-
-    private static HubError? TryAcquire<TKey>(PartitionedRateLimiter<TKey>? limiter, TKey key, string what)
-    {
-        if (limiter is null)
-        {
-            return null;
-        }
-
-        using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        // Tokens arrive on the partitioned limiter's 100 ms tick, so the honest wait is the bucket's plus one tick.
-        var wait = (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100);
-        return new HubError(ErrorCode.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
-    }
+    private static HubError? Refused(TimeSpan? wait, string what)
+        => wait is { } retryAfter
+            ? new HubError(ErrorCode.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter)
+            : null;
 }
 
 /// <summary>The flood-control limits (docs/security.md). A rate of 0 turns that limit off. Immutable.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Piazza.Core;
 using Piazza.Protocol;
 using Piazza.Storage.Sqlite;
@@ -9,19 +10,9 @@ namespace Piazza.IntegrationTests.Core;
 public sealed class ModerationHubTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("piazza-mod-").FullName;
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private SqliteChatStore _store = null!;
     private ChatHub _hub = null!;
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks = start.UtcTicks;
-
-        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 
     private sealed class Recording(string address = "127.0.0.1") : IChatConnection
     {

@@ -7,45 +7,28 @@ using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
 namespace Piazza.IntegrationTests.Files;
 
 /// <summary>Files shared in messages: delivery in rooms and private conversations, history, and who may download.</summary>
-public sealed class FileSharingTests : IAsyncLifetime
+public sealed class FileSharingTests : HttpServerTest
 {
-    private TestServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.HttpBase };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Welcome_tells_the_http_port_on_both_doors()
     {
-        var (tcp, welcome) = await RawClient.JoinAsync(_server.Port, "guest1");
-        await using var t = tcp;
-        Assert.Equal(_server.HttpEndPoint!.Port, welcome["httpPort"]!.GetValue<int>());
+        await using var tcp = await Server.GuestAsync("guest1");
+        var welcome = tcp.Welcome;
+        Assert.Equal(Server.HttpEndPoint!.Port, welcome["httpPort"]!.GetValue<int>());
 
-        await using var ws = await RawClient.ConnectWebSocketAsync(_server.HttpBase);
+        await using var ws = await RawClient.ConnectWebSocketAsync(Server.HttpBase);
         var (_, wsWelcome) = await RawClient.HelloAsync(ws, "guest2");
-        Assert.Equal(_server.HttpEndPoint.Port, wsWelcome["httpPort"]!.GetValue<int>());
+        Assert.Equal(Server.HttpEndPoint.Port, wsWelcome["httpPort"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task A_file_shared_in_a_room_reaches_members_live_and_in_history_and_only_members_may_download()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
-        var bob = await TusTestClient.RegisterAsync(_http, "bob");
-        var carol = await TusTestClient.RegisterAsync(_http, "carol");
-        var (a, _) = await TokenLoginAsync(_server.Port, alice.Token);
-        var (b, _) = await TokenLoginAsync(_server.Port, bob.Token);
-        await using var aliceClient = a;
-        await using var bobClient = b;
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
+        var bob = await TusTestClient.RegisterAsync(Http, "bob");
+        var carol = await TusTestClient.RegisterAsync(Http, "carol");
+        await using var a = await Server.TokenLoginAsync(alice.Token);
+        await using var b = await Server.TokenLoginAsync(bob.Token);
         await JoinRoomAsync(a, "secret");
         await JoinRoomAsync(b, "secret");
 
@@ -71,12 +54,11 @@ public sealed class FileSharingTests : IAsyncLifetime
         var history = await RequestAsync(b, new { type = "history", room = "secret", id = "h" }, "h");
         AssertFile(history["messages"]!.AsArray().Single()!.AsObject(), fileId, "plan.pdf", data, "application/pdf");
         var request = bob.Request(HttpMethod.Get, "/api/rooms/secret/messages", tus: false);
-        var rest = JsonNode.Parse(await (await _http.SendAsync(request)).Content.ReadAsStringAsync())!;
+        var rest = JsonNode.Parse(await (await Http.SendAsync(request)).Content.ReadAsStringAsync())!;
         Assert.Equal(fileId, rest["messages"]![0]!["file"]!["id"]!.GetValue<string>());
 
         // Joining the room makes it visible.
-        var (c, _) = await TokenLoginAsync(_server.Port, carol.Token);
-        await using var carolClient = c;
+        await using var c = await Server.TokenLoginAsync(carol.Token);
         await JoinRoomAsync(c, "secret");
         Assert.Equal(HttpStatusCode.OK, (await carol.DownloadAsync(fileId)).StatusCode);
     }
@@ -84,13 +66,11 @@ public sealed class FileSharingTests : IAsyncLifetime
     [Fact]
     public async Task A_file_in_a_private_message_reaches_the_recipient_and_stays_private()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
-        var bob = await TusTestClient.RegisterAsync(_http, "bob");
-        var carol = await TusTestClient.RegisterAsync(_http, "carol");
-        var (a, _) = await TokenLoginAsync(_server.Port, alice.Token);
-        var (b, _) = await TokenLoginAsync(_server.Port, bob.Token);
-        await using var aliceClient = a;
-        await using var bobClient = b;
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
+        var bob = await TusTestClient.RegisterAsync(Http, "bob");
+        var carol = await TusTestClient.RegisterAsync(Http, "carol");
+        await using var a = await Server.TokenLoginAsync(alice.Token);
+        await using var b = await Server.TokenLoginAsync(bob.Token);
 
         var data = TusTestClient.RandomBytes(1234);
         var fileId = await alice.UploadAsync(data, "photo.png");
@@ -111,10 +91,9 @@ public sealed class FileSharingTests : IAsyncLifetime
     [Fact]
     public async Task Sharing_rules_unknown_files_and_someone_elses_unshared_file()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
-        var bob = await TusTestClient.RegisterAsync(_http, "bob");
-        var (b, _) = await TokenLoginAsync(_server.Port, bob.Token);
-        await using var bobClient = b;
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
+        var bob = await TusTestClient.RegisterAsync(Http, "bob");
+        await using var b = await Server.TokenLoginAsync(bob.Token);
         var fileId = await alice.UploadAsync(TusTestClient.RandomBytes(10), "mine.txt");
 
         AssertError(await RequestAsync(b, new { type = "send", room = "lobby", file = new { id = fileId }, id = "s1" }, "s1"), "forbidden");
@@ -122,7 +101,7 @@ public sealed class FileSharingTests : IAsyncLifetime
         AssertError(await RequestAsync(b, new { type = "send", room = "lobby", id = "s3" }, "s3"), "bad_request");
 
         // Once alice shares it in the lobby, bob (who can see it) may share it onwards.
-        var share = await _http.SendAsync(WithBody(alice.Request(HttpMethod.Post, "/api/rooms/lobby/messages", tus: false), new { file = new { id = fileId } }));
+        var share = await Http.SendAsync(WithBody(alice.Request(HttpMethod.Post, "/api/rooms/lobby/messages", tus: false), new { file = new { id = fileId } }));
         Assert.Equal(HttpStatusCode.Created, share.StatusCode);
         AssertOk(await RequestAsync(b, new { type = "send", to = "alice", file = new { id = fileId }, id = "s4" }, "s4"));
     }
@@ -130,17 +109,16 @@ public sealed class FileSharingTests : IAsyncLifetime
     [Fact]
     public async Task Only_the_uploader_deletes_and_a_deleted_file_is_gone_from_downloads_not_from_history()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
-        var bob = await TusTestClient.RegisterAsync(_http, "bob");
-        var (b, _) = await TokenLoginAsync(_server.Port, bob.Token);
-        await using var bobClient = b;
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
+        var bob = await TusTestClient.RegisterAsync(Http, "bob");
+        await using var b = await Server.TokenLoginAsync(bob.Token);
         var fileId = await alice.UploadAsync(TusTestClient.RandomBytes(100), "old.txt");
-        var share = await _http.SendAsync(WithBody(alice.Request(HttpMethod.Post, "/api/rooms/lobby/messages", tus: false), new { text = "see this", file = new { id = fileId } }));
+        var share = await Http.SendAsync(WithBody(alice.Request(HttpMethod.Post, "/api/rooms/lobby/messages", tus: false), new { text = "see this", file = new { id = fileId } }));
         Assert.Equal(HttpStatusCode.Created, share.StatusCode);
 
-        var refused = await _http.SendAsync(bob.Request(HttpMethod.Delete, $"/api/files/{fileId}", tus: false));
+        var refused = await Http.SendAsync(bob.Request(HttpMethod.Delete, $"/api/files/{fileId}", tus: false));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(alice.Request(HttpMethod.Delete, $"/api/files/{fileId}", tus: false))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.SendAsync(alice.Request(HttpMethod.Delete, $"/api/files/{fileId}", tus: false))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.DownloadAsync(fileId)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.DownloadAsync(fileId)).StatusCode);
 

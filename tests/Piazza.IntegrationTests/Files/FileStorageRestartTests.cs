@@ -13,7 +13,7 @@ public sealed class FileStorageRestartTests
         var data = server.DataDirectory;
         var content = TusTestClient.RandomBytes(10_000);
         string token, location, fileId;
-        using (var http = new HttpClient { BaseAddress = server.HttpBase })
+        using (var http = server.CreateHttpClient())
         {
             var alice = await TusTestClient.RegisterAsync(http, "alice");
             token = alice.Token;
@@ -33,7 +33,7 @@ public sealed class FileStorageRestartTests
         await File.WriteAllBytesAsync(orphanBlob, new byte[10]);
 
         await using var restarted = await TestServer.StartInAsync(data);
-        using var again = new HttpClient { BaseAddress = restarted.HttpBase };
+        using var again = restarted.CreateHttpClient();
         var client = new TusTestClient(again, token);
         Assert.False(File.Exists(orphanPartial));
         Assert.False(File.Exists(orphanBlob));

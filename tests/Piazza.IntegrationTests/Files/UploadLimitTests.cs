@@ -4,27 +4,14 @@ using Piazza.IntegrationTests.Infrastructure;
 namespace Piazza.IntegrationTests.Files;
 
 /// <summary>The per-user quota and the cap on unfinished uploads, on a server with small limits.</summary>
-public sealed class UploadLimitTests : IAsyncLifetime
+public sealed class UploadLimitTests : HttpServerTest
 {
-    private TestServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(("MaxFileBytes", "10000"), ("UserQuotaBytes", "25000"), ("MaxConcurrentUploads", "2"));
-        _http = new HttpClient { BaseAddress = _server.HttpBase };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    protected override TestServerOptions Options => new() { MaxFileBytes = 10_000, UserQuotaBytes = 25_000, MaxConcurrentUploads = 2 };
 
     [Fact]
     public async Task Stored_files_and_unfinished_uploads_count_against_the_quota()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
         await alice.UploadAsync(TusTestClient.RandomBytes(10_000));
         await alice.UploadAsync(TusTestClient.RandomBytes(10_000));
         var pending = await alice.CreateAsync(4_000, "pending.bin", new string('a', 64));
@@ -36,25 +23,25 @@ public sealed class UploadLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await alice.CreateAsync(1_000, "fits.bin", new string('c', 64))).StatusCode);
 
         // Another user has a quota of their own.
-        var bob = await TusTestClient.RegisterAsync(_http, "bob");
+        var bob = await TusTestClient.RegisterAsync(Http, "bob");
         Assert.Equal(HttpStatusCode.Created, (await bob.CreateAsync(10_000, "b.bin", new string('d', 64))).StatusCode);
     }
 
     [Fact]
     public async Task Deleting_a_file_gives_its_quota_back()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
         var first = await alice.UploadAsync(TusTestClient.RandomBytes(10_000));
         await alice.UploadAsync(TusTestClient.RandomBytes(10_000));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await alice.CreateAsync(10_000, "x", new string('a', 64))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(alice.Request(HttpMethod.Delete, $"/api/files/{first}", tus: false))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.SendAsync(alice.Request(HttpMethod.Delete, $"/api/files/{first}", tus: false))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await alice.CreateAsync(10_000, "x", new string('a', 64))).StatusCode);
     }
 
     [Fact]
     public async Task Too_many_unfinished_uploads_is_429_until_one_ends()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
         var data = TusTestClient.RandomBytes(100);
         var first = await alice.CreateOkAsync(data);
         await alice.CreateOkAsync(data);
@@ -70,7 +57,7 @@ public sealed class UploadLimitTests : IAsyncLifetime
     [Fact]
     public async Task Parallel_creations_cannot_overrun_the_cap()
     {
-        var alice = await TusTestClient.RegisterAsync(_http, "alice");
+        var alice = await TusTestClient.RegisterAsync(Http, "alice");
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => alice.CreateAsync(100, "p.bin", new string('a', 64))));
         Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
         Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));

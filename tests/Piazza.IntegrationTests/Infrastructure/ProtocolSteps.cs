@@ -8,6 +8,22 @@ public static class ProtocolSteps
     /// <summary>A password long enough for the server's policy.</summary>
     public const string Password = "correct horse battery";
 
+    /// <summary>Connects to <paramref name="server"/>'s native door as a guest; the welcome is on <see cref="RawClient.Welcome"/>.</summary>
+    public static async Task<RawClient> GuestAsync(this TestServer server, string user)
+        => (await RawClient.JoinAsync(server.Port, user)).Client;
+
+    /// <summary>Connects and registers <paramref name="user"/>; the welcome (with its token) is on <see cref="RawClient.Welcome"/>.</summary>
+    public static async Task<RawClient> RegisterAsync(this TestServer server, string user, string password = Password)
+        => (await RegisterAsync(server.Port, user, password)).Client;
+
+    /// <summary>Connects and logs in with a password; the welcome is on <see cref="RawClient.Welcome"/>.</summary>
+    public static async Task<RawClient> LoginAsync(this TestServer server, string user, string password = Password)
+        => (await LoginAsync(server.Port, user, password)).Client;
+
+    /// <summary>Connects and logs in with a session token; the welcome is on <see cref="RawClient.Welcome"/>.</summary>
+    public static async Task<RawClient> TokenLoginAsync(this TestServer server, string token)
+        => (await TokenLoginAsync(server.Port, token)).Client;
+
     /// <summary>Connects and registers as the first frame; returns the welcome (fails the test on an error).</summary>
     public static async Task<(RawClient Client, JsonObject Welcome)> RegisterAsync(int port, string user, string password = Password)
     {
@@ -95,6 +111,7 @@ public static class ProtocolSteps
     {
         var answer = await client.ReadUntilAsync(f => f.Type() is "welcome" or "error");
         Assert.True(answer.Type() == "welcome", $"expected welcome, got {answer.ToJsonString()}");
+        client.Welcome = answer;
         return answer;
     }
 }

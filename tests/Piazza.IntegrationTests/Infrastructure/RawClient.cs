@@ -35,6 +35,15 @@ public sealed class RawClient : IAsyncDisposable
         _webSocket = webSocket;
     }
 
+    /// <summary>The welcome this connection got (set by the hello, register and login steps); fails if there was none.</summary>
+    public JsonObject Welcome
+    {
+        get => _welcome ?? throw new InvalidOperationException("this connection has not been welcomed");
+        internal set => _welcome = value;
+    }
+
+    private JsonObject? _welcome;
+
     /// <summary>The WebSocket close status once the server closed it (WebSocket clients only).</summary>
     public WebSocketCloseStatus? CloseStatus => _webSocket?.CloseStatus;
 
@@ -84,6 +93,7 @@ public sealed class RawClient : IAsyncDisposable
         await client.SendAsync(new { type = "hello", user, protocol = 1 });
         var welcome = await client.ReadUntilAsync(f => f.Type() is "welcome" or "error");
         Assert.Equal("welcome", welcome.Type());
+        client.Welcome = welcome;
         return (client, welcome);
     }
 

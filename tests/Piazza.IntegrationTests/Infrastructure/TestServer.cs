@@ -43,17 +43,36 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="settings"/> are extra <c>Piazza:*</c> keys, e.g. ("IdleTimeout", "00:00:01").</summary>
-    public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
-        => StartInAsync(Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N")), settings);
+    /// <summary>Starts a server with the test defaults (<see cref="TestServerOptions"/>).</summary>
+    public static Task<TestServer> StartAsync() => StartAsync(new TestServerOptions());
+
+    /// <summary>Starts a server configured by <paramref name="options"/>.</summary>
+    public static Task<TestServer> StartAsync(TestServerOptions options)
+        => StartInAsync(NewDataDirectory(), null, Settings(options));
 
     /// <summary>Starts a server whose log lines go to <paramref name="log"/> (for tests that check what is logged).</summary>
-    public static Task<TestServer> StartLoggingAsync(CapturedLog log, params (string Key, string Value)[] settings)
-        => StartInAsync(Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N")), log, settings);
+    public static Task<TestServer> StartLoggingAsync(CapturedLog log, TestServerOptions options)
+        => StartInAsync(NewDataDirectory(), log, Settings(options));
 
     /// <summary>Starts a server on an existing data folder (a restart keeps its database).</summary>
+    public static Task<TestServer> StartInAsync(string data, TestServerOptions options)
+        => StartInAsync(data, null, Settings(options));
+
+    /// <summary>Starts a server; <paramref name="settings"/> are raw <c>Piazza:*</c> keys over the test defaults, e.g. ("IdleTimeout", "00:00:01").</summary>
+    public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+        => StartInAsync(NewDataDirectory(), null, [.. Settings(new TestServerOptions()), .. settings]);
+
+    /// <summary>Starts a logging server with raw <c>Piazza:*</c> keys over the test defaults.</summary>
+    public static Task<TestServer> StartLoggingAsync(CapturedLog log, params (string Key, string Value)[] settings)
+        => StartInAsync(NewDataDirectory(), log, [.. Settings(new TestServerOptions()), .. settings]);
+
+    /// <summary>Starts a server on an existing data folder with raw <c>Piazza:*</c> keys over the test defaults.</summary>
     public static Task<TestServer> StartInAsync(string data, params (string Key, string Value)[] settings)
-        => StartInAsync(data, null, settings);
+        => StartInAsync(data, null, [.. Settings(new TestServerOptions()), .. settings]);
+
+    private static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "piazza-test-" + Guid.NewGuid().ToString("N"));
+
+    private static (string Key, string Value)[] Settings(TestServerOptions options) => [.. options.ToSettings()];
 
     private static async Task<TestServer> StartInAsync(string data, CapturedLog? log, (string Key, string Value)[] settings)
     {
@@ -75,14 +94,6 @@ public sealed class TestServer : IAsyncDisposable
 
             // Likewise the TLS handshake (10 s in production): one took longer on a loaded 2-core machine.
             ["Piazza:TlsHandshakeTimeout"] = "00:01:00",
-
-            // Tests send thousands of messages and open hundreds of connections from 127.0.0.1 as fast as they can;
-            // the production limits are proven by LimitsTests and AbuseLimitTests, which set their own.
-            ["Piazza:MessagesPerSecond"] = "0",
-            ["Piazza:AccountMessagesPerSecond"] = "0",
-            ["Piazza:FramesPerSecond"] = "0",
-            ["Piazza:MaxConnectionsPerAddress"] = "0",
-            ["Piazza:ConnectionsPerSecondPerAddress"] = "0",
         };
         foreach (var (key, value) in settings)
         {

@@ -101,6 +101,21 @@ public sealed class TusTestClient(HttpClient http, string token)
         return long.Parse(response.Headers.GetValues(TusHeaders.UploadOffset).Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Waits until the server has stored <paramref name="expected"/> bytes of an upload whose body is still arriving.
+    /// HEAD is the only thing a client can observe of that, so this polls it, bounded by the usual timeout.
+    /// </summary>
+    public async Task WaitForOffsetAsync(string location, long expected)
+    {
+        using var deadline = new CancellationTokenSource(RawClient.DefaultTimeout);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        while (await OffsetAsync(location) != expected)
+        {
+            Assert.False(deadline.IsCancellationRequested, $"the server never reached offset {expected}");
+            await poll.WaitForNextTickAsync();
+        }
+    }
+
     /// <summary>Uploads everything in chunks (each with its checksum) and returns the file id.</summary>
     public async Task<string> UploadAsync(byte[] data, string name = "data.bin", int chunk = 8 * 1024 * 1024)
     {

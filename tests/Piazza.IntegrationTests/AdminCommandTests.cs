@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Piazza.IntegrationTests.Infrastructure;
+using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
+
+namespace Piazza.IntegrationTests;
+
+/// <summary>The <c>piazza-server admin</c> commands on a stopped server's data folder, and their effect once it runs.</summary>
+public class AdminCommandTests
+{
+    [Fact]
+    public async Task Admin_create_makes_an_admin_who_can_server_ban_and_admin_audit_prints_the_log()
+    {
+        var data = Directory.CreateTempSubdirectory("piazza-admin-").FullName;
+        try
+        {
+            var (code, output) = await RunAdminAsync(data, null, "create", "Boss", "--password", Password);
+            Assert.True(code == 0, output);
+            Assert.Contains("created account 'Boss' as a server admin", output, StringComparison.Ordinal);
+
+            // Without a TTY the password can come on stdin too; an existing account is promoted without one.
+            var (code2, output2) = await RunAdminAsync(data, "another secret pw\n", "create", "second");
+            Assert.True(code2 == 0, output2);
+            var (code3, output3) = await RunAdminAsync(data, null, "create", "second");
+            Assert.True(code3 == 0, output3);
+            Assert.Contains("'second' is now a server admin", output3, StringComparison.Ordinal);
+            var (_, list) = await RunAdminAsync(data, null, "list");
+            Assert.Equal(["boss", "second"], list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+            await using (var server = await TestServer.StartInAsync(data))
+            {
+                await using var boss = await server.LoginAsync("Boss");
+                await using var bob = await server.GuestAsync("bob");
+                AssertOk(await RequestAsync(boss, new { type = "ban", user = "bob", reason = "spam", duration = 86400, id = "b" }, "b"));
+                Assert.True(await bob.WaitForCloseAsync());
+                Assert.True(await server.Hub.KickAsync("boss", "console kick test"));
+                await server.StopKeepingDataAsync();
+            }
+
+            var (auditCode, audit) = await RunAdminAsync(data, null, "audit");
+            Assert.True(auditCode == 0, audit);
+            var lines = audit.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(lines, l => l.Contains("Boss", StringComparison.Ordinal) && l.Contains(" ban ", StringComparison.Ordinal)
+                && l.Contains("bob", StringComparison.Ordinal) && l.Contains("reason: spam", StringComparison.Ordinal) && l.Contains("until", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("operator", StringComparison.Ordinal) && l.Contains(" kick ", StringComparison.Ordinal) && l.Contains("console kick test", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains(" admin ", StringComparison.Ordinal) && l.Contains("account created", StringComparison.Ordinal));
+
+            var (badCode, bad) = await RunAdminAsync(data, null, "create", "ghost");
+            Assert.Equal(1, badCode);
+            Assert.Contains("give a password", bad, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Runs <c>piazza-server admin …</c> on a data folder, optionally feeding stdin; returns the exit code and all output.</summary>
+    private static async Task<(int Code, string Output)> RunAdminAsync(string data, string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
+        info.ArgumentList.Add("admin");
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.ArgumentList.Add("--data");
+        info.ArgumentList.Add(data);
+        info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
+        info.Environment.Remove("PIAZZA_ADMIN_PASSWORD");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
