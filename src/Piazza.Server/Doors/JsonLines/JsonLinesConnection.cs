@@ -26,7 +26,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private ChatSession? _session;
     private long _lastHeardAt = Environment.TickCount64;
     private long _pingedAt;
-    private string? _closeReason;
+    private System.Runtime.CompilerServices.StrongBox<LeaveReason>? _closeReason;
     private int _closing;
 
     public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ServerOptions options, JsonLinesEventEncoder encoder, ILogger logger)
@@ -46,7 +46,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         _logger = logger;
         _outbox = new BoundedOutbox<Outbound>(options.OutboxLimits);
         var colon = remoteEndPoint.LastIndexOf(':');
-        RemoteAddress = colon > 0 ? remoteEndPoint[..colon].Trim('[', ']') : remoteEndPoint;
+        RemoteAddress = AddressText.Normalize(colon > 0 ? remoteEndPoint[..colon] : remoteEndPoint) ?? remoteEndPoint;
     }
 
     public string Door { get; }
@@ -62,14 +62,14 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     {
         Log.Connected(_logger, Door, RemoteEndPoint);
         var writing = WriteLoopAsync();
-        var reason = LeaveReasons.Lost;
+        var reason = LeaveReason.Lost;
         try
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDisconnect(ex))
         {
-            reason = Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+            reason = Volatile.Read(ref _closeReason)?.Value ?? LeaveReason.Lost;
         }
         catch (Exception ex)
         {
@@ -78,7 +78,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         }
         finally
         {
-            if (reason == LeaveReasons.Quit)
+            if (reason == LeaveReason.Quit)
             {
                 // bye: acknowledge what was sent before it, then flush and close
                 await _lastSend.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -92,7 +92,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             _outbox.Complete();
             await writing.ConfigureAwait(false);
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
-            Log.Disconnected(_logger, Who, reason);
+            Log.Disconnected(_logger, Who, reason.ToWire());
         }
     }
 
@@ -136,7 +136,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             {
                 Log.HelloTimeout(_logger, RemoteEndPoint);
                 EnqueueError(null, ErrorCode.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
-                CloseWith(LeaveReasons.Timeout);
+                CloseWith(LeaveReason.Timeout);
             }
 
             return;
@@ -155,17 +155,17 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         else if (nowMilliseconds - pingedAt > (long)(_options.IdleTimeout.TotalMilliseconds / 2))
         {
             Log.IdleTimeout(_logger, Who);
-            CloseWith(LeaveReasons.Timeout);
+            CloseWith(LeaveReason.Timeout);
         }
     }
 
-    private void CloseWith(string reason)
+    private void CloseWith(LeaveReason reason)
     {
-        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        Interlocked.CompareExchange(ref _closeReason, new(reason), null);
         Close(flush: true);
     }
 
-    private async Task<string> ReadLoopAsync()
+    private async Task<LeaveReason> ReadLoopAsync()
     {
         var input = _transport.Input;
         var framer = new LineFramer(_options.MaxLineBytes);
@@ -176,7 +176,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             if (result.IsCanceled && Volatile.Read(ref _closing) != 0)
             {
                 // Closed by the server: a timeout names itself; kicks and shutdowns were announced by the hub already.
-                return Volatile.Read(ref _closeReason) ?? (_hub.IsShuttingDown ? LeaveReasons.Shutdown : LeaveReasons.Kicked);
+                return Volatile.Read(ref _closeReason)?.Value ?? (_hub.IsShuttingDown ? LeaveReason.Shutdown : LeaveReason.Kicked);
             }
 
             if (!buffer.IsEmpty)
@@ -192,7 +192,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
                     if (Volatile.Read(ref _closing) != 0)
                     {
                         // Closed while lines were still buffered (flooding, a kick): the rest is not for us to act on.
-                        return Volatile.Read(ref _closeReason) ?? LeaveReasons.Kicked;
+                        return Volatile.Read(ref _closeReason)?.Value ?? LeaveReason.Kicked;
                     }
 
                     var status = framer.TryReadLine(ref buffer, out var line);
@@ -222,7 +222,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
                     if (!await HandleFrameAsync(frame).ConfigureAwait(false))
                     {
-                        return LeaveReasons.Quit;
+                        return LeaveReason.Quit;
                     }
                 }
             }
@@ -233,7 +233,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
             if (result.IsCompleted)
             {
-                return Volatile.Read(ref _closeReason) ?? LeaveReasons.Lost;
+                return Volatile.Read(ref _closeReason)?.Value ?? LeaveReason.Lost;
             }
         }
     }
