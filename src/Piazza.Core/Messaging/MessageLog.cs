@@ -5,8 +5,8 @@ using Piazza.Core.Storage;
 namespace Piazza.Core.Messaging;
 
 /// <summary>
-/// The group-commit writer. Accepted messages queue here in seq order; two background loops, the writer and the
-/// deliverer: the writer appends whatever has queued as a single transaction and hands the committed batch to the
+/// The group-commit writer. Accepted messages queue here in seq order; two background loops, the writer (on its own
+/// thread) and the deliverer: the writer appends whatever has queued as a single transaction and hands the committed batch to the
 /// deliverer, which publishes those messages on the <see cref="IFanOutBus"/> in order and completes their senders'
 /// waits. So a sender's <c>ok</c> always means "durable", under load one fsync covers many messages, and the next
 /// commit overlaps the previous batch's fan-out.
@@ -31,7 +31,7 @@ internal sealed class MessageLog : IAsyncDisposable
         _store = store;
         _bus = bus;
         _onFailure = onFailure;
-        _writer = Task.Run(() => ReportFaultsAsync(WriteLoopAsync));
+        _writer = OnOwnThread(() => ReportFaultsAsync(WriteLoop).GetAwaiter().GetResult());
         _deliverer = Task.Run(() => ReportFaultsAsync(DeliverLoopAsync));
     }
 
@@ -70,10 +70,39 @@ internal sealed class MessageLog : IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer runs on a thread of its own: Microsoft.Data.Sqlite's async methods complete synchronously, so an
+    /// append (and its fsync) would otherwise hold a thread-pool thread that the connection loops need.
+    /// </summary>
+    private static Task OnOwnThread(Action loop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop();
+                done.TrySetResult();
+            }
+#pragma warning disable CA1031 // handed to DisposeAsync, which awaits the writer
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "piazza-message-log",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private Task WriteLoop()
     {
         var records = new List<StoredMessage>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             var batch = new List<Pending>();
             records.Clear();
@@ -89,7 +118,7 @@ internal sealed class MessageLog : IAsyncDisposable
             {
                 try
                 {
-                    await _store.AppendAsync(records).ConfigureAwait(false);
+                    _store.AppendAsync(records).GetAwaiter().GetResult();
                     durable = true;
                 }
 #pragma warning disable CA1031 // any store fault must stop the log, not kill the loop
@@ -105,6 +134,7 @@ internal sealed class MessageLog : IAsyncDisposable
         }
 
         _committed.Writer.TryComplete();
+        return Task.CompletedTask;
     }
 
     /// <summary>Delivers committed batches in commit order, which is seq order within every conversation.</summary>
