@@ -51,17 +51,27 @@ internal abstract class Conversation
 
     public ChatSession[] Subscribers => Volatile.Read(ref _subscribers);
 
-    /// <summary>Remembers the latest stored sends with a client id (oldest first), so repeats are known without a store read.</summary>
-    public void RememberStored(IEnumerable<StoredMessage> stored)
+    /// <summary>
+    /// Takes the latest stored messages (newest first) when the conversation loads: their client ids, so repeats are
+    /// known without a store read, and the newest stretch into the ring, so the first attachers need no store read.
+    /// </summary>
+    public void RememberStored(IReadOnlyList<StoredMessage> newestFirst)
     {
         lock (Gate)
         {
-            foreach (var message in stored)
+            for (var i = newestFirst.Count - 1; i >= 0; i--)
             {
+                var message = newestFirst[i];
                 if (message.FromAccount is { } account && message.ClientId is { } clientId)
                 {
                     _recentSends.Remember(account, clientId, Task.FromResult(FromStored(message)));
                 }
+            }
+
+            // Only a gap-free stretch ending at the last seq: the ring must hold exactly what was delivered, in order.
+            for (var i = 0; i < Math.Min(newestFirst.Count, RecentCapacity) && newestFirst[i].Seq == _lastDelivered - i; i++)
+            {
+                _recent[newestFirst[i].Seq % RecentCapacity] = FromStored(newestFirst[i]);
             }
         }
     }
