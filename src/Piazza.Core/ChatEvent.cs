@@ -1,3 +1,5 @@
+using Piazza.Protocol;
+
 namespace Piazza.Core;
 
 /// <summary>
@@ -55,13 +57,12 @@ public interface IEventEncoder
     byte[] Encode(ChatEvent chatEvent);
 }
 
-/// <summary>Cache slots for the wire formats; a door's encoder claims one.</summary>
+/// <summary>Cache slots for the wire formats in use; a new door's encoder adds its own (the IRC door: <c>Irc = 1</c>, <c>Count = 2</c>).</summary>
 public static class EventEncoderSlots
 {
+    /// <summary>The JSON lines format, shared by TCP, TLS and WebSocket (the same bytes on each).</summary>
     public const int JsonLines = 0;
-    public const int JsonWebSocket = 1;
-    public const int Irc = 2;
-    public const int Count = 4;
+    public const int Count = 1;
 }
 
 /// <summary>
@@ -142,12 +143,12 @@ public sealed class JoinedEvent(string room, string user, DateTimeOffset timesta
     public override int EstimatedBytes => 96 + Utf8Bound(Room) + Utf8Bound(User);
 }
 
-/// <summary>A user left a room; <see cref="Reason"/> is one of the protocol's leave reasons.</summary>
-public sealed class LeftEvent(string room, string user, string reason, string? message, DateTimeOffset timestamp) : ChatEvent
+/// <summary>A user left a room, and why.</summary>
+public sealed class LeftEvent(string room, string user, LeaveReason reason, string? message, DateTimeOffset timestamp) : ChatEvent
 {
     public string Room { get; } = room;
     public string User { get; } = user;
-    public string Reason { get; } = reason;
+    public LeaveReason Reason { get; } = reason;
     public string? Message { get; } = message;
     public DateTimeOffset Timestamp { get; } = timestamp;
 

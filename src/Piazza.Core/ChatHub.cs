@@ -1,13 +1,21 @@
-using System.Collections.Concurrent;
 using Piazza.Core.Accounts;
+using Piazza.Core.Conversations;
+using Piazza.Core.Delivery;
+using Piazza.Core.Files;
+using Piazza.Core.Messaging;
+using Piazza.Core.Moderation;
+using Piazza.Core.Online;
+using Piazza.Core.Ports;
+using Piazza.Core.Rooms;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
 /// <summary>
-/// The chat domain: who is online, rooms, private conversations, history and fan-out. Doors call it after decoding
-/// their wire format; it talks back only through <see cref="IChatConnection"/>, which never blocks, so nobody waits
-/// on a slow client. Persistence goes through <see cref="IChatStore"/>.
+/// The chat domain's one entry point for doors: a thin facade that wires the services (online directory,
+/// conversations, messaging, rooms, moderation, accounts, files) and forwards each call to the one that owns it.
+/// It talks back only through <see cref="IChatConnection"/>, which never blocks; persistence goes through <see cref="IChatStore"/>.
 /// </summary>
 public sealed partial class ChatHub : IAsyncDisposable
 {
@@ -19,68 +27,78 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Most messages a history request may ask for.</summary>
     public const int MaxHistoryLimit = 500;
 
-    private readonly IChatStore _store;
-    private readonly ChatHubOptions _options;
-    private readonly TimeProvider _time;
-    private readonly IHubObserver? _observer;
-    private readonly PasswordHasher _hasher;
-    private readonly LoginThrottle _throttle;
-    private readonly PasswordHashingWorkers _hashing = new();
-    private readonly Lock _usersGate = new();
-    private readonly Dictionary<string, ChatUser> _online = new(StringComparer.Ordinal);
+    /// <summary>Shortest accepted password: long enough to resist guessing at our throttled rate.</summary>
+    public const int MinPasswordLength = 8;
 
-    /// <summary>The online users by <see cref="NameSkeleton"/> of their names, for the look-alike check. Under <see cref="_usersGate"/>.</summary>
-    private readonly Dictionary<string, List<ChatUser>> _onlineSkeletons = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<Conversation?>>> _conversations = new(StringComparer.Ordinal);
-    private readonly MessageLog _log;
-    private readonly ConcurrentDictionary<(string Account, string ClientId), Task<MessageEvent>> _sendsInFlight = new();
-    private string _dummyHash = "";
-    private volatile bool _shuttingDown;
+    /// <summary>Longest accepted password: bounds the hashing work one request can cause.</summary>
+    public const int MaxPasswordLength = 256;
+
+    /// <summary>Longest topic in characters.</summary>
+    public const int MaxTopicChars = 300;
+
+    private readonly HubContext _hub;
+    private readonly IMessageSequencer _sequencer;
+    private readonly OnlineDirectory _online;
+    private readonly ConversationCache _conversations;
+    private readonly Sanctions _sanctions;
+    private readonly AccountService _accounts;
+    private readonly Admission _admission;
+    private readonly RoomService _rooms;
+    private readonly MessagingService _messaging;
+    private readonly HistoryReader _history;
+    private readonly ModerationPipeline _moderation;
+    private readonly ModerationContext _moderationContext;
+    private readonly FilePermissions _files;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null)
     {
-        _store = store;
-        _options = options;
-        _time = time;
-        _observer = observer;
-        _hasher = new PasswordHasher(options.PasswordIterations);
-        _throttle = new LoginThrottle(time);
-        _log = new MessageLog(store, DeliverDurable, ex => observer?.StoreFailed(ex));
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _hub = new HubContext(store, options, time, observer);
         Flood = new Limits.FloodControl(options.Flood, time);
+        var slowConsumers = new SlowConsumers(observer);
+        _online = new OnlineDirectory(new InProcessNameClaims(), time);
+        _sequencer = new GroupCommitSequencer(store, new LocalFanOut(key => _conversations!.Find(key), slowConsumers), ex => observer?.StoreFailed(ex));
+        _conversations = new ConversationCache(_hub, _sequencer);
+        _sanctions = new Sanctions(time);
+        var names = new NameRules(store, _online.Claims);
+        var attacher = new Attacher(_hub, _conversations, _online, slowConsumers);
+        _accounts = new AccountService(_hub, _online, names);
+        _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
+        slowConsumers.RetireWith(_admission.Retire);
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers);
+        _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
+        _history = new HistoryReader(_hub, _conversations, _rooms, _messaging);
+        _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
+        _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
+        _files = new FilePermissions(store);
     }
 
-    /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync"/> applies (messages).</summary>
+    /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync(ChatSession, string?, string?, string?, string?, CancellationToken)"/> applies (messages).</summary>
     public Limits.FloodControl Flood { get; }
 
-    public bool IsShuttingDown => _shuttingDown;
+    public bool IsShuttingDown => _hub.ShuttingDown;
 
     /// <summary>Every live session, in no particular order.</summary>
-    public IReadOnlyList<ChatSession> Sessions
-    {
-        get
-        {
-            lock (_usersGate)
-            {
-                return [.. _online.Values.SelectMany(u => u.Sessions)];
-            }
-        }
-    }
+    public IReadOnlyList<ChatSession> Sessions => _online.Sessions;
 
-    /// <summary>Prepares the store (schema, the lobby). Call once before any connection.</summary>
+    /// <summary>Rooms and private conversations held in memory now (idle ones are dropped after a while).</summary>
+    public int ConversationsInMemory => _conversations.Count;
+
+    /// <summary>Prepares the store (schema, the lobby) and loads the bans in force. Call once before any connection.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await _store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        _bans.Load(await _store.ActiveBansAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
-
-        // Verifying against this when an account does not exist makes "no such user" cost what "wrong password" costs.
-        _dummyHash = _hasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        var store = _hub.Store;
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _hub.Now), cancellationToken).ConfigureAwait(false);
+        _sanctions.Bans.Load(await store.ActiveBansAsync(_hub.Now, cancellationToken).ConfigureAwait(false));
+        await _accounts.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Tells every session the server is stopping and asks each connection to close after flushing.</summary>
     public void Shutdown(string message)
     {
-        _shuttingDown = true;
+        _hub.ShuttingDown = true;
         var notice = new ShutdownEvent(message);
         foreach (var session in Sessions)
         {
@@ -92,142 +110,166 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Writes and delivers everything accepted, then stops the writer.</summary>
     public async ValueTask DisposeAsync()
     {
-        _shuttingDown = true;
-        await _log.DisposeAsync().ConfigureAwait(false);
+        _hub.ShuttingDown = true;
+        await _sequencer.DisposeAsync().ConfigureAwait(false);
         await Flood.DisposeAsync().ConfigureAwait(false);
-        _hashing.Dispose();
-        _adminGate.Dispose();
+        _accounts.Dispose();
     }
 
     /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
-    public void Disconnect(ChatSession session, string reason)
+    public void Disconnect(ChatSession session, LeaveReason reason)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (!session.TryEnd())
+        _admission.Retire(session, reason);
+    }
+
+    /// <summary>Logs a connection in (guest, password or token) and attaches it to its rooms and conversations.</summary>
+    public Task<HubResult<ChatSession>> HelloAsync(IChatConnection connection, HelloRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        return _admission.HelloAsync(connection, request, cancellationToken);
+    }
+
+    /// <summary>Creates an account and logs the connection in as it (register as the first frame).</summary>
+    public Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return _admission.RegisterAsync(connection, user, password, cancellationToken);
+    }
+
+    /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
+    public Task<HubResult<string>> RegisterGuestAsync(ChatSession session, string? user, string? password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _admission.RegisterGuestAsync(session, user, password, cancellationToken);
+    }
+
+    /// <summary>Changes the password (the current one is required), revokes every token and returns a new one.</summary>
+    public Task<HubResult<string>> ChangePasswordAsync(ChatSession session, string? current, string? next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _accounts.ChangePasswordAsync(session, current, next, cancellationToken);
+    }
+
+    /// <summary>For request/response doors (HTTP): checks a password and issues a token, throttled like a <c>hello</c>.</summary>
+    public async Task<HubResult<(string Token, string User)>> LoginForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default)
+    {
+        if (!UserNamePolicy.IsValid(user, out var problem))
         {
-            return;
+            return new HubError(ErrorCode.BadName, problem);
         }
 
-        var user = session.User;
-        int remaining;
-        lock (_usersGate)
-        {
-            remaining = user.RemoveSession(session);
-            if (remaining == 0 && _online.TryGetValue(user.NameKey, out var current) && current == user)
-            {
-                _online.Remove(user.NameKey);
-                var skeleton = NameSkeleton.Of(user.Name);
-                if (_onlineSkeletons.TryGetValue(skeleton, out var holders) && holders.Remove(user) && holders.Count == 0)
-                {
-                    _onlineSkeletons.Remove(skeleton);
-                }
-            }
-        }
+        var verified = await _accounts.VerifyAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
+        return verified.Succeeded ? await TokenForAsync(verified.Value!, cancellationToken).ConfigureAwait(false) : verified.Error!;
+    }
 
-        var overflowed = new List<ChatSession>();
-        if (!_shuttingDown)
-        {
-            var now = _time.GetUtcNow();
-            foreach (var conversation in session.AttachedConversations())
-            {
-                conversation.Detach(session, reason, now, overflowed);
-            }
-        }
+    /// <summary>For request/response doors (HTTP): creates an account and issues a token.</summary>
+    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, CancellationToken cancellationToken = default)
+    {
+        var created = await _accounts.CreateAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
+        return created.Succeeded ? await TokenForAsync(created.Value!, cancellationToken).ConfigureAwait(false) : created.Error!;
+    }
 
-        _observer?.SessionLeft(session, reason);
-        DropSlowConsumers(overflowed);
+    /// <summary>For request/response doors (HTTP): a session for one request, authenticated by a token; never online.</summary>
+    public Task<HubResult<ChatSession>> OpenRequestSessionAsync(string? token, IChatConnection sink, CancellationToken cancellationToken = default)
+        => _admission.OpenRequestSessionAsync(token, sink, cancellationToken);
+
+    /// <summary>Revokes the session's token (logging out everywhere that token is used).</summary>
+    public Task RevokeTokenAsync(ChatSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _accounts.RevokeTokenAsync(session, cancellationToken);
     }
 
     /// <summary>
-    /// Removes a user (every device) from the server, telling each room why; the connections are told <c>kicked</c>
-    /// and close after flushing. For the operator console; recorded in the audit log as <paramref name="by"/>.
+    /// Sends a message to a room the user is in (<paramref name="room"/>) or to a user (<paramref name="to"/>).
+    /// Completes as soon as the message has its seq (so a door can read the client's next frame and keep the
+    /// client's order); the returned <see cref="PendingSend.Completion"/> completes once it is durable and delivered.
+    /// A repeated <paramref name="clientId"/> from the same account yields the original message, not a new one.
     /// </summary>
-    public async Task<bool> KickAsync(string user, string? reason, string by = OperatorName)
+    public Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string? text, string? clientId, CancellationToken cancellationToken = default)
     {
-        ChatUser? target;
-        lock (_usersGate)
-        {
-            _online.TryGetValue(UserNamePolicy.Fold(user), out target);
-        }
-
-        if (target is null)
-        {
-            return false;
-        }
-
-        await RemoveFromServerAsync(target, "kicked", reason, by, ModerationEvent.Kicked, null, connections: null).ConfigureAwait(false);
-        await AuditAsync(by, "kick", target.Name, null, reason, null, CancellationToken.None).ConfigureAwait(false);
-        return true;
+        ArgumentNullException.ThrowIfNull(session);
+        return string.IsNullOrWhiteSpace(text)
+            ? Task.FromResult<HubResult<PendingSend>>(new HubError(ErrorCode.BadRequest, "\"text\" must be a non-empty string"))
+            : _messaging.SendAsync(session, room, to, text, null, clientId, cancellationToken);
     }
 
-    private void DeliverDurable(Conversation conversation, MessageEvent message)
+    /// <summary>Sends a message that may carry a file (<paramref name="fileId"/>, one the sender may see); with a file the text may be empty.</summary>
+    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string? text, string? fileId, string? clientId, CancellationToken cancellationToken = default)
     {
-        var overflowed = new List<ChatSession>();
-        conversation.Deliver(message, overflowed);
-        DropSlowConsumers(overflowed);
+        ArgumentNullException.ThrowIfNull(session);
+        if (fileId is null)
+        {
+            return await SendAsync(session, room, to, text, clientId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var file = await _files.FindVisibleAsync(session.User, fileId, cancellationToken).ConfigureAwait(false);
+        return file.Succeeded
+            ? await _messaging.SendAsync(session, room, to, string.IsNullOrWhiteSpace(text) ? "" : text, file.Value!.ToAttachment(), clientId, cancellationToken).ConfigureAwait(false)
+            : file.Error!;
     }
 
-    private void DropSlowConsumers(List<ChatSession> overflowed)
-    {
-        foreach (var session in overflowed)
-        {
-            if (session.HasEnded)
-            {
-                continue;
-            }
+    /// <summary>Sends an announcement from <see cref="ServerName"/> to the lobby; completes when it is durable.</summary>
+    public Task<MessageEvent?> AnnounceAsync(string text) => _messaging.AnnounceAsync(text);
 
-            // Retire the session before aborting: the door's own "lost" must not win the race for the reason.
-            _observer?.SlowConsumerDropped(session);
-            Disconnect(session, "slow_consumer");
-            session.Connection.Close(flush: false);
-        }
+    /// <summary>Stored messages of a room the user is in or of the private conversation with <paramref name="with"/>.</summary>
+    public Task<HubResult<HistoryEvent>> HistoryAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _history.ReadAsync(session, room, with, before, after, limit, requestId, cancellationToken);
     }
 
-    /// <summary>Loads a conversation once (rooms from the store; private conversations always exist).</summary>
-    private Task<Conversation?> LoadAsync(string key)
+    /// <summary>
+    /// Joins a room, creating it (with the joiner as owner) when it does not exist. Every connection of the user
+    /// receives the room's state and its last messages, then live messages. Joining a room one is in is not an error.
+    /// </summary>
+    public Task<HubResult<string>> JoinAsync(ChatSession session, string? room, CancellationToken cancellationToken = default)
     {
-        var lazy = _conversations.GetOrAdd(key, k => new Lazy<Task<Conversation?>>(() => LoadFromStoreAsync(k)));
-        return UnlessMissingAsync(key, lazy);
+        ArgumentNullException.ThrowIfNull(session);
+        return _rooms.JoinAsync(session, room, cancellationToken);
     }
 
-    private async Task<Conversation?> UnlessMissingAsync(string key, Lazy<Task<Conversation?>> lazy)
+    /// <summary>Leaves a room on every device; the room hears <c>left</c> with reason <c>left</c>.</summary>
+    public Task<HubResult<string>> LeaveAsync(ChatSession session, string? room, CancellationToken cancellationToken = default)
     {
-        Conversation? conversation;
-        try
-        {
-            conversation = await lazy.Value.ConfigureAwait(false);
-        }
-        catch
-        {
-            _conversations.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
-            throw;
-        }
-
-        if (conversation is null)
-        {
-            // Not cached, so a room created later is found.
-            _conversations.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
-        }
-
-        return conversation;
+        ArgumentNullException.ThrowIfNull(session);
+        return _rooms.LeaveAsync(session, room, cancellationToken);
     }
 
-    private async Task<Conversation?> LoadFromStoreAsync(string key)
+    /// <summary>Every room: name, topic, how many users are present, and whether the asker is in it.</summary>
+    public Task<IReadOnlyList<RoomListing>> RoomsAsync(ChatSession session, CancellationToken cancellationToken = default)
     {
-        var lastSeq = await _store.LastSeqAsync(key).ConfigureAwait(false);
-        if (DirectConversationId.IsDirect(key))
-        {
-            return new DirectConversation(key, lastSeq);
-        }
-
-        var record = await _store.FindRoomAsync(key).ConfigureAwait(false);
-        if (record is null)
-        {
-            return null;
-        }
-
-        var room = new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, lastSeq, _time);
-        room.Restore(await _store.RoomModerationAsync(key).ConfigureAwait(false));
-        return room;
+        ArgumentNullException.ThrowIfNull(session);
+        return _rooms.ListAsync(session, cancellationToken);
     }
+
+    /// <summary>Sets a room's topic (a locked topic: its owner and moderators only); everyone in the room hears <c>topic</c>.</summary>
+    public Task<HubResult<string>> SetTopicAsync(ChatSession session, string? room, string? topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _rooms.SetTopicAsync(session, room, topic, cancellationToken);
+    }
+
+    /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
+    public Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(string? room) => _rooms.WhoAsync(room);
+
+    /// <summary>A stored file the user may see (its uploader, or where a message carrying it was sent).</summary>
+    public Task<HubResult<FileRecord>> FindVisibleFileAsync(ChatUser user, string? fileId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return _files.FindVisibleAsync(user, fileId, cancellationToken);
+    }
+
+    /// <summary>Whether the user may delete a stored file: its uploader, or a moderator (decided by whoever knows roles).</summary>
+    public static bool MayDeleteFile(ChatUser user, FileRecord file, bool isModerator)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(file);
+        return FilePermissions.MayDelete(user, file, isModerator);
+    }
+
+    private async Task<HubResult<(string Token, string User)>> TokenForAsync(AccountRecord account, CancellationToken cancellationToken)
+        => HubResult<(string, string)>.Ok((await _accounts.IssueTokenAsync(account.Key, cancellationToken).ConfigureAwait(false), account.Name));
 }

@@ -35,16 +35,3 @@ public sealed record ChatHubOptions
     /// <summary>The first account registered while the server has no admin becomes admin.</summary>
     public bool FirstUserIsAdmin { get; init; }
 }
-
-/// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>
-public interface IHubObserver
-{
-    void SessionJoined(ChatSession session);
-
-    void SessionLeft(ChatSession session, string reason);
-
-    void SlowConsumerDropped(ChatSession session);
-
-    /// <summary>The message store failed; the hub refuses sends from now on.</summary>
-    void StoreFailed(Exception exception);
-}

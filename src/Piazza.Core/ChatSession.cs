@@ -1,3 +1,5 @@
+using Piazza.Core.Conversations;
+
 namespace Piazza.Core;
 
 /// <summary>One welcomed connection of a <see cref="ChatUser"/>. Created and retired only by <see cref="ChatHub"/>.</summary>
@@ -28,6 +30,9 @@ public sealed class ChatSession
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
     public bool HasEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>The name claim this connection holds while online; null for request sessions (HTTP), which are never online.</summary>
+    internal Ports.NameClaim? Claim { get; init; }
 
     /// <summary>True once login has attached it to its rooms and conversations; only then may others attach it.</summary>
     internal bool IsReady { get; set; }

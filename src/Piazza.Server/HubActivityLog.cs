@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Protocol;
 
 namespace Piazza.Server;
 
@@ -8,7 +9,7 @@ public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger) : IHu
 {
     public void SessionJoined(ChatSession session) => Joined(logger, session.Name, session.Connection.RemoteEndPoint, session.Connection.Door);
 
-    public void SessionLeft(ChatSession session, string reason) => Left(logger, session.Name, session.Connection.RemoteEndPoint, reason);
+    public void SessionLeft(ChatSession session, LeaveReason reason) => Left(logger, session.Name, session.Connection.RemoteEndPoint, reason.ToWire());
 
     public void SlowConsumerDropped(ChatSession session) => SlowConsumer(logger, session.Name, session.Connection.RemoteEndPoint);
 

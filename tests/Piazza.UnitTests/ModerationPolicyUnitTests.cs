@@ -1,5 +1,6 @@
 using Piazza.Core;
 using Piazza.Core.Storage;
+using Piazza.Protocol;
 
 namespace Piazza.UnitTests;
 
@@ -77,5 +78,5 @@ public class ModerationPolicyUnitTests
     [InlineData("example.org", null)]
     [InlineData("", null)]
     public void Addresses_are_compared_in_one_form(string input, string? expected)
-        => Assert.Equal(expected, ChatHub.NormalizeAddress(input));
+        => Assert.Equal(expected, AddressText.Normalize(input));
 }

@@ -207,7 +207,7 @@ public sealed class ChatHubTests : IAsyncLifetime
         Assert.False(slow.LastCloseFlushed);
         Assert.DoesNotContain(_hub.Sessions, s => s.Name == "slow");
         Assert.Equal(20, fast.Messages.Count());
-        Assert.Contains(fast.Received, e => e is LeftEvent { User: "slow", Reason: "slow_consumer" });
+        Assert.Contains(fast.Received, e => e is LeftEvent { User: "slow", Reason: LeaveReason.SlowConsumer });
     }
 
     [Fact]
@@ -216,8 +216,8 @@ public sealed class ChatHubTests : IAsyncLifetime
         var (bob, _) = await GuestAsync("bob");
         var (alice, _) = await GuestAsync("alice");
         Assert.True(await _hub.KickAsync("BOB", "spam"));
-        Assert.Contains(bob.Received, e => e is LeftEvent { User: "bob", Reason: "kicked", Message: "spam" });
-        Assert.Contains(alice.Received, e => e is LeftEvent { User: "bob", Reason: "kicked" });
+        Assert.Contains(bob.Received, e => e is LeftEvent { User: "bob", Reason: LeaveReason.Kicked, Message: "spam" });
+        Assert.Contains(alice.Received, e => e is LeftEvent { User: "bob", Reason: LeaveReason.Kicked });
         Assert.True(bob.LastCloseFlushed);
         Assert.False(await _hub.KickAsync("nobody-here", null));
     }
@@ -227,10 +227,10 @@ public sealed class ChatHubTests : IAsyncLifetime
     {
         var (_, bob) = await GuestAsync("bob");
         var (alice, _) = await GuestAsync("alice");
-        _hub.Disconnect(bob, "lost");
-        _hub.Disconnect(bob, "quit");
+        _hub.Disconnect(bob, LeaveReason.Lost);
+        _hub.Disconnect(bob, LeaveReason.Quit);
         var left = Assert.Single(alice.Received.OfType<LeftEvent>());
-        Assert.Equal("lost", left.Reason);
+        Assert.Equal(LeaveReason.Lost, left.Reason);
     }
 
     [Theory]

@@ -110,7 +110,7 @@ public sealed class ModerationHubTests : IAsyncLifetime
         var (_, boss) = await RegisterAsync("boss", "10.0.0.1");
         var (victim, _) = await RegisterAsync("bob", "10.0.0.9");
         var (bystander, _) = await RegisterAsync("carol", "10.0.0.2");
-        Assert.True((await _hub.BanAsync(boss, new ModerationRequest(null, null, Address: "::ffff:10.0.0.9"))).Succeeded);
+        Assert.True((await _hub.BanAsync(boss, new ModerationRequest(null, null, Address: AddressText.Normalize("::ffff:10.0.0.9")))).Succeeded);
 
         Assert.Equal(1, victim.Closes);
         Assert.Contains(victim.Received, e => e is ModerationEvent { Kind: ModerationEvent.Banned });

@@ -59,7 +59,7 @@ public static class HttpApi
             return error;
         }
 
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown";
         var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, address, context.RequestAborted).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse)
@@ -153,7 +153,7 @@ public static class HttpApi
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), context.RequestAborted);
+        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown"), context.RequestAborted);
     }
 
     /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 413 when larger, 400 when not the expected JSON.</summary>

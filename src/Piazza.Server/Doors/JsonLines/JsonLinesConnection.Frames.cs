@@ -132,14 +132,14 @@ public sealed partial class JsonLinesConnection
         DateTimeOffset? until = null;
         if (frame.Duration is { } seconds)
         {
-            // Bounded before TimeSpan sees it: NaN, infinities and huge values would throw there.
-            if (!double.IsFinite(seconds) || seconds <= 0 || seconds > ChatHub.MaxModerationDuration.TotalSeconds)
+            var checkedDuration = ModerationTerms.DurationFromSeconds(seconds);
+            if (!checkedDuration.Succeeded)
             {
-                ReportProtocolError(frame.Id, ErrorCode.BadRequest, "\"duration\" must be a positive number of seconds (at most 100 years)");
+                ReportProtocolError(frame.Id, checkedDuration.Error!.Code, checkedDuration.Error.Message);
                 return;
             }
 
-            duration = TimeSpan.FromSeconds(seconds);
+            duration = checkedDuration.Value;
         }
 
         if (frame.Until is { } text)
@@ -153,7 +153,15 @@ public sealed partial class JsonLinesConnection
             until = parsed;
         }
 
-        var request = new ModerationRequest(frame.Room, frame.User, frame.Address, frame.Reason, duration, until);
+        // The core compares addresses; it does not parse them. An unban of something that is not an address finds nothing.
+        var address = AddressText.Normalize(frame.Address);
+        if (frame.Address is not null && address is null && frame.Type == FrameTypes.Ban)
+        {
+            ReportProtocolError(frame.Id, ErrorCode.BadRequest, $"'{frame.Address}' is not an IP address");
+            return;
+        }
+
+        var request = new ModerationRequest(frame.Room, frame.User, frame.Address is null ? null : address ?? frame.Address, frame.Reason, duration, until);
         var result = frame.Type switch
         {
             FrameTypes.Kick => await _hub.KickAsync(session, request).ConfigureAwait(false),
@@ -339,7 +347,7 @@ public sealed partial class JsonLinesConnection
         Log.SlowConsumer(_logger, Who);
         if (_session is { } session)
         {
-            _hub.Disconnect(session, LeaveReason.SlowConsumer.ToWire());
+            _hub.Disconnect(session, LeaveReason.SlowConsumer);
         }
 
         Close(flush: false);

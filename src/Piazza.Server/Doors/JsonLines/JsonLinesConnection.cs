@@ -54,7 +54,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         _logger = logger;
         _outbox = new BoundedOutbox<Outbound>(options.Outbox);
         var colon = remoteEndPoint.LastIndexOf(':');
-        RemoteAddress = colon > 0 ? remoteEndPoint[..colon].Trim('[', ']') : remoteEndPoint;
+        RemoteAddress = AddressText.Normalize(colon > 0 ? remoteEndPoint[..colon] : remoteEndPoint) ?? remoteEndPoint;
     }
 
     public string Door { get; }
@@ -94,7 +94,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
             if (_session is { } session)
             {
-                _hub.Disconnect(session, reason.ToWire());
+                _hub.Disconnect(session, reason);
             }
 
             _outbox.Complete();

@@ -1,4 +1,9 @@
-namespace Piazza.Core;
+using Piazza.Core.Messaging;
+using Piazza.Core.Ports;
+using Piazza.Core.Storage;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Conversations;
 
 /// <summary>
 /// A sequence of messages with gap-free <c>seq</c>: a room or a private conversation. Its lock orders everything
@@ -11,23 +16,30 @@ internal abstract class Conversation
     private const int RecentCapacity = 256;
 
     private readonly MessageEvent?[] _recent = new MessageEvent?[RecentCapacity];
+    private readonly IMessageSequence _sequence;
+    private readonly RecentSends _recentSends = new();
     private ChatSession[] _subscribers = [];
 
     // Connections that received the conversation's state and are catching up from the store: they get events
     // without a seq (joined, left, topic) at once, and messages only once attached.
     private ChatSession[] _entering = [];
-    private long _lastAssigned;
     private long _lastDelivered;
+    private DateTimeOffset _lastActivity;
+    private bool _retired;
 
-    protected Conversation(string key, string name, long lastSeq)
+    protected Conversation(string key, string name, IMessageSequence sequence, TimeProvider time)
     {
         Key = key;
         Name = name;
-        _lastAssigned = lastSeq;
-        _lastDelivered = lastSeq;
+        _sequence = sequence;
+        _lastDelivered = sequence.LastAssigned;
+        Time = time;
+        _lastActivity = time.GetUtcNow();
     }
 
     protected Lock Gate { get; } = new();
+
+    protected TimeProvider Time { get; }
 
     /// <summary>The key under which it is stored: a folded room name or a private conversation id.</summary>
     public string Key { get; }
@@ -39,15 +51,67 @@ internal abstract class Conversation
 
     public ChatSession[] Subscribers => Volatile.Read(ref _subscribers);
 
-    /// <summary>Assigns the next seq and hands the message to <paramref name="accept"/> while still ordered.</summary>
-    public MessageEvent Assign(Func<long, MessageEvent> create, Action<MessageEvent> accept)
+    /// <summary>
+    /// Takes the latest stored messages (newest first) when the conversation loads: their client ids, so repeats are
+    /// known without a store read, and the newest stretch into the ring, so the first attachers need no store read.
+    /// </summary>
+    public void RememberStored(IReadOnlyList<StoredMessage> newestFirst)
     {
         lock (Gate)
         {
-            var message = create(_lastAssigned + 1);
-            accept(message);
-            _lastAssigned++;
-            return message;
+            for (var i = newestFirst.Count - 1; i >= 0; i--)
+            {
+                var message = newestFirst[i];
+                if (message.FromAccount is { } account && message.ClientId is { } clientId)
+                {
+                    _recentSends.Remember(account, clientId, Task.FromResult(FromStored(message)));
+                }
+            }
+
+            // Only a gap-free stretch ending at the last seq: the ring must hold exactly what was delivered, in order.
+            for (var i = 0; i < Math.Min(newestFirst.Count, RecentCapacity) && newestFirst[i].Seq == _lastDelivered - i; i++)
+            {
+                _recent[newestFirst[i].Seq % RecentCapacity] = FromStored(newestFirst[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Assigns the next seq and queues the durable append while still ordered. A repeated client id of the same
+    /// account answers with the earlier send (<c>Duplicate</c>). Null when the conversation was retired: load it again.
+    /// </summary>
+    public (Task<MessageEvent> Durable, bool Duplicate)? Assign(Func<long, MessageEvent> create, string? account, string? clientId)
+    {
+        lock (Gate)
+        {
+            if (_retired)
+            {
+                return null;
+            }
+
+            _lastActivity = Time.GetUtcNow();
+            var idempotent = account is not null && clientId is not null;
+            if (idempotent && _recentSends.Find(account!, clientId!) is { } earlier)
+            {
+                return (earlier, true);
+            }
+
+            var sequenced = _sequence.Append(create, account, clientId);
+            if (idempotent)
+            {
+                _recentSends.Remember(account!, clientId!, sequenced.Durable);
+            }
+
+            return (sequenced.Durable, false);
+        }
+    }
+
+    /// <summary>A send failed: its client id may be used again.</summary>
+    public void ForgetSend(string account, string clientId, Task<MessageEvent> failed)
+    {
+        lock (Gate)
+        {
+            _recentSends.Forget(account, clientId, failed);
         }
     }
 
@@ -86,20 +150,54 @@ internal abstract class Conversation
         }
     }
 
+    /// <summary>Counts as activity (a load handed it out); false when it was retired meanwhile.</summary>
+    public bool TryTouch()
+    {
+        lock (Gate)
+        {
+            _lastActivity = Time.GetUtcNow();
+            return !_retired;
+        }
+    }
+
+    /// <summary>
+    /// Retires the conversation if nobody is attached or entering, no append is pending and nothing happened since
+    /// <paramref name="idleSince"/>; a retired one refuses sends and attaches, so its replacement starts from the store.
+    /// </summary>
+    public bool TryRetire(DateTimeOffset idleSince)
+    {
+        lock (Gate)
+        {
+            if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.LastAssigned == _lastDelivered
+                && _lastActivity <= idleSince && CanRetireLocked())
+            {
+                _retired = true;
+            }
+
+            return _retired;
+        }
+    }
+
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
     protected IEnumerable<ChatSession> Listeners => _entering.Length == 0 ? _subscribers : _subscribers.Concat(_entering);
 
     /// <summary>
     /// First step of entering: the connection receives the conversation's state (a room's topic and users) and from
-    /// now on its presence events; messages follow through <see cref="TryAttach"/>.
+    /// now on its presence events; messages follow through <see cref="TryAttach"/>. False when retired: load it again.
     /// </summary>
-    public void BeginAttach(ChatSession session, List<ChatSession> overflowed)
+    public bool BeginAttach(ChatSession session, List<ChatSession> overflowed)
     {
         lock (Gate)
         {
+            if (_retired)
+            {
+                return false;
+            }
+
+            _lastActivity = Time.GetUtcNow();
             if (Array.IndexOf(_subscribers, session) >= 0 || Array.IndexOf(_entering, session) >= 0)
             {
-                return;
+                return true;
             }
 
             if (OnAttaching(session, overflowed) is { } state)
@@ -108,13 +206,13 @@ internal abstract class Conversation
             }
 
             _entering = [.. _entering, session];
+            return true;
         }
     }
 
     /// <summary>
     /// Attaches a connection if everything after <paramref name="afterSeq"/> is still in memory: the connection gets
-    /// the conversation's state (rooms), then those messages as one history frame, then live messages.
-    /// False when older messages must first be read from the store.
+    /// those messages as one history frame, then live messages. False when older messages must first be read from the store.
     /// </summary>
     public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed, int? lastCount = null)
     {
@@ -148,21 +246,29 @@ internal abstract class Conversation
     }
 
     /// <summary>Stops live delivery to a connection (it disconnected); rooms announce a user's last one leaving.</summary>
-    public void Detach(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)
+    public void Detach(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)
     {
         lock (Gate)
         {
+            _lastActivity = now;
             _subscribers = [.. _subscribers.Where(s => s != session)];
             _entering = [.. _entering.Where(s => s != session)];
             OnDetached(session, reason, now, overflowed);
         }
     }
 
+    /// <summary>A message as read from the store, shaped as this conversation delivers it.</summary>
+    public MessageEvent FromStored(StoredMessage m)
+        => new(m.MessageId, m.Seq, Key, Name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy };
+
+    /// <summary>Under the lock: whether state only memory holds forbids dropping it.</summary>
+    protected virtual bool CanRetireLocked() => true;
+
     /// <summary>Called under the lock before a connection is attached; returns the state it should receive first.</summary>
     protected virtual ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed) => null;
 
     /// <summary>Called under the lock after a connection was detached.</summary>
-    protected virtual void OnDetached(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)
+    protected virtual void OnDetached(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)
     {
     }
 
@@ -183,4 +289,12 @@ internal abstract class Conversation
 }
 
 /// <summary>A private conversation between two identities; delivered to every connection of both.</summary>
-internal sealed class DirectConversation(string key, long lastSeq) : Conversation(key, key, lastSeq);
+internal sealed class DirectConversation(string key, IMessageSequence sequence, TimeProvider time) : Conversation(key, key, sequence, time)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The display name of a participant, once a send resolved it (so later sends need no store read).</summary>
+    public string? NameOf(string identityKey) => _names.GetValueOrDefault(identityKey);
+
+    public void LearnName(string identityKey, string name) => _names[identityKey] = name;
+}

@@ -1,13 +1,15 @@
 using System.Threading.Channels;
+using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
-namespace Piazza.Core;
+namespace Piazza.Core.Messaging;
 
 /// <summary>
-/// The group-commit writer. Accepted messages queue here in seq order; one background loop writes whatever has
-/// queued as a single transaction and hands the committed batch to a second loop, which delivers those messages in
-/// order and completes their senders' waits. So a sender's <c>ok</c> always means "durable", under load one fsync
-/// covers many messages, and the next commit overlaps the previous batch's fan-out.
+/// The group-commit writer. Accepted messages queue here in seq order; two background loops, the writer (on its own
+/// thread) and the deliverer: the writer appends whatever has queued as a single transaction and hands the committed batch to the
+/// deliverer, which publishes those messages on the <see cref="IFanOutBus"/> in order and completes their senders'
+/// waits. So a sender's <c>ok</c> always means "durable", under load one fsync covers many messages, and the next
+/// commit overlaps the previous batch's fan-out.
 /// If the store fails, the log stops accepting (every later send fails) rather than ever leaving a gap in a seq.
 /// </summary>
 internal sealed class MessageLog : IAsyncDisposable
@@ -17,28 +19,28 @@ internal sealed class MessageLog : IAsyncDisposable
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IMessageStore _store;
-    private readonly Action<Conversation, MessageEvent> _deliver;
+    private readonly IFanOutBus _bus;
     private readonly Action<Exception> _onFailure;
     private readonly Channel<(List<Pending> Batch, bool Durable)> _committed = Channel.CreateUnbounded<(List<Pending>, bool)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _writer;
     private readonly Task _deliverer;
     private volatile Exception? _failure;
 
-    public MessageLog(IMessageStore store, Action<Conversation, MessageEvent> deliver, Action<Exception> onFailure)
+    public MessageLog(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure)
     {
         _store = store;
-        _deliver = deliver;
+        _bus = bus;
         _onFailure = onFailure;
-        _writer = Task.Run(() => ReportFaultsAsync(WriteLoopAsync));
+        _writer = OnOwnThread(() => ReportFaultsAsync(WriteLoop).GetAwaiter().GetResult());
         _deliverer = Task.Run(() => ReportFaultsAsync(DeliverLoopAsync));
     }
 
     public bool HasFailed => _failure is not null;
 
     /// <summary>Queues an accepted message; must be called in seq order for its conversation (under its lock).</summary>
-    public Task<MessageEvent> Append(Conversation conversation, MessageEvent message, string? fromAccount, string? clientId)
+    public Task<MessageEvent> Append(MessageEvent message, string? fromAccount, string? clientId)
     {
-        var pending = new Pending(conversation, message, fromAccount, clientId, new TaskCompletionSource<MessageEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, fromAccount, clientId, new TaskCompletionSource<MessageEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (_failure is { } failure || !_queue.Writer.TryWrite(pending))
         {
             pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", _failure));
@@ -68,10 +70,39 @@ internal sealed class MessageLog : IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer runs on a thread of its own: Microsoft.Data.Sqlite's async methods complete synchronously, so an
+    /// append (and its fsync) would otherwise hold a thread-pool thread that the connection loops need.
+    /// </summary>
+    private static Task OnOwnThread(Action loop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop();
+                done.TrySetResult();
+            }
+#pragma warning disable CA1031 // handed to DisposeAsync, which awaits the writer
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "piazza-message-log",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private Task WriteLoop()
     {
         var records = new List<StoredMessage>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             var batch = new List<Pending>();
             records.Clear();
@@ -87,7 +118,7 @@ internal sealed class MessageLog : IAsyncDisposable
             {
                 try
                 {
-                    await _store.AppendAsync(records).ConfigureAwait(false);
+                    _store.AppendAsync(records).GetAwaiter().GetResult();
                     durable = true;
                 }
 #pragma warning disable CA1031 // any store fault must stop the log, not kill the loop
@@ -103,6 +134,7 @@ internal sealed class MessageLog : IAsyncDisposable
         }
 
         _committed.Writer.TryComplete();
+        return Task.CompletedTask;
     }
 
     /// <summary>Delivers committed batches in commit order, which is seq order within every conversation.</summary>
@@ -120,7 +152,7 @@ internal sealed class MessageLog : IAsyncDisposable
                         continue;
                     }
 
-                    _deliver(pending.Conversation, pending.Message);
+                    _bus.Publish(pending.Message);
                     pending.Completion.TrySetResult(pending.Message);
                 }
             }
@@ -135,5 +167,5 @@ internal sealed class MessageLog : IAsyncDisposable
         await _deliverer.ConfigureAwait(false);
     }
 
-    private sealed record Pending(Conversation Conversation, MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<MessageEvent> Completion);
+    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<MessageEvent> Completion);
 }

@@ -1,18 +1,21 @@
-namespace Piazza.Core;
+using Piazza.Core.Ports;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Conversations;
 
 /// <summary>
 /// A room: a conversation with a topic, an owner and the users present (at least one attached connection).
 /// <c>joined</c> is announced when a user's first connection attaches, <c>left</c> when their last detaches or
 /// they leave the room.
 /// </summary>
-internal sealed class ChatRoom(string key, string name, string? topic, string? owner, long lastSeq, TimeProvider time) : Conversation(key, name, lastSeq)
+internal sealed class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time) : Conversation(key, name, sequence, time)
 {
     // Keyed by the folded name (unique among online users), which stays the same when a guest registers its name.
     private readonly Dictionary<string, (ChatUser User, DateTimeOffset Since)> _present = new(StringComparer.Ordinal);
 
     public string? Topic { get; private set; } = topic;
 
-    // Moderation state (ChatHub.Moderation): account keys of moderators, mutes by folded name; both under Gate.
+    // Moderation state (Moderation/): account keys of moderators, mutes by folded name; both under Gate.
     private readonly HashSet<string> _moderators = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Storage.MuteRecord> _mutes = new(StringComparer.Ordinal);
 
@@ -146,7 +149,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     }
 
     /// <summary>The user leaves the room on every device: all hear <c>left</c>, the user's connections included.</summary>
-    public void RemoveUser(ChatUser user, string reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null)
+    public void RemoveUser(ChatUser user, LeaveReason reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null)
     {
         lock (Gate)
         {
@@ -167,13 +170,13 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         if (!_present.ContainsKey(user.NameKey))
         {
             _present[user.NameKey] = (user, session.ConnectedAt);
-            BroadcastLocked(new JoinedEvent(Name, user.Name, time.GetUtcNow()), overflowed, except: user);
+            BroadcastLocked(new JoinedEvent(Name, user.Name, Time.GetUtcNow()), overflowed, except: user);
         }
 
         return new RoomStateEvent(Name, Topic, Owner, PresenceLocked()) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked };
     }
 
-    protected override void OnDetached(ChatSession session, string reason, DateTimeOffset now, List<ChatSession> overflowed)
+    protected override void OnDetached(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)
     {
         var user = session.User;
         if (Listeners.Any(s => s.User == user) || !_present.Remove(user.NameKey))
@@ -183,6 +186,9 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
 
         BroadcastLocked(new LeftEvent(Name, user.Name, reason, null, now), overflowed, except: user);
     }
+
+    /// <summary>A guest owns its room only in memory: dropping the room would forget the owner.</summary>
+    protected override bool CanRetireLocked() => Owner is null || !Owner.StartsWith('~');
 
     private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, ChatUser? except)
     {

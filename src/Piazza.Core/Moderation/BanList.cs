@@ -1,6 +1,6 @@
 using Piazza.Core.Storage;
 
-namespace Piazza.Core;
+namespace Piazza.Core.Moderation;
 
 /// <summary>
 /// The bans in force, in memory (loaded from the store at start, kept in step with it), so that hello, join and

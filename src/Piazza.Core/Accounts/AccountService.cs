@@ -1,0 +1,186 @@
+using Piazza.Core.Online;
+using Piazza.Core.Storage;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Accounts;
+
+/// <summary>
+/// Accounts: creating them, checking passwords (throttled, hashed off the thread pool), tokens, password changes,
+/// and the first admin. Knows nothing of connections; <see cref="Admission"/> logs connections in with it.
+/// </summary>
+internal sealed class AccountService(HubContext hub, OnlineDirectory online, NameRules names) : IDisposable
+{
+    private readonly PasswordHasher _hasher = new(hub.Options.PasswordIterations);
+    private readonly LoginThrottle _throttle = new(hub.Time);
+    private readonly PasswordHashingWorkers _hashing = new();
+    private string _dummyHash = "";
+
+    // 1 while a registration decides whether it is the first admin: a concurrent one skips the check (nobody waits).
+    private int _firstAdminDeciding;
+
+    /// <summary>Verifying against this when an account does not exist makes "no such user" cost what "wrong password" costs.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+        => _dummyHash = await HashAsync(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
+
+    public static bool IsAcceptablePassword(string? password, out string problem)
+    {
+        problem = password switch
+        {
+            null => "a password is required",
+            { Length: < ChatHub.MinPasswordLength } => $"passwords are at least {ChatHub.MinPasswordLength} characters",
+            { Length: > ChatHub.MaxPasswordLength } => $"passwords are at most {ChatHub.MaxPasswordLength} characters",
+            _ => "",
+        };
+        return problem.Length == 0;
+    }
+
+    /// <summary>Creates an account (for a connected guest registering its own name: <paramref name="guest"/>).</summary>
+    public async Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, CancellationToken cancellationToken)
+    {
+        if (!UserNamePolicy.IsValid(user, out var problem))
+        {
+            return new HubError(ErrorCode.BadName, problem);
+        }
+
+        if (!IsAcceptablePassword(password, out problem))
+        {
+            return new HubError(ErrorCode.BadRequest, problem);
+        }
+
+        user = UserNamePolicy.Normalize(user!);
+        var key = UserNamePolicy.Fold(user);
+        if (await online.Claims.FindAsync(key, cancellationToken).ConfigureAwait(false) is { } holder && holder.Identity != guest?.Key)
+        {
+            return new HubError(ErrorCode.NameTaken, $"'{user}' is in use right now");
+        }
+
+        if (await names.CheckNewUserNameAsync(user, key, guest?.Key, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var hash = await HashAsync(password!, cancellationToken).ConfigureAwait(false);
+        var account = new AccountRecord(key, user!, hash, hub.Now);
+        if (!await hub.Store.TryCreateAccountAsync(account, cancellationToken).ConfigureAwait(false))
+        {
+            return new HubError(ErrorCode.NameTaken, $"'{user}' is already registered");
+        }
+
+        if (guest is null)
+        {
+            await hub.Store.AddMemberAsync(ChatHub.LobbyName, key, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (hub.Options.FirstUserIsAdmin)
+        {
+            await MaybeFirstAdminAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+
+        return HubResult<AccountRecord>.Ok(account);
+    }
+
+    /// <summary>Checks a password, throttled per account and address; re-hashes a hash made at a lower cost.</summary>
+    public async Task<HubResult<AccountRecord>> VerifyAsync(string key, string password, string address, CancellationToken cancellationToken)
+    {
+        var wait = _throttle.RetryAfter(key, address);
+        if (wait > TimeSpan.Zero)
+        {
+            return new HubError(ErrorCode.RateLimited, $"too many failed logins; retry in {Math.Ceiling(wait.TotalSeconds)} s", wait);
+        }
+
+        var account = await hub.Store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
+        var needsRehash = false;
+
+        // The same work whether or not the account exists, so timing does not reveal which names are registered.
+        var ok = await _hashing.RunAsync(() => PasswordHasher.Verify(password, account?.PasswordHash ?? _dummyHash, _hasher.Iterations, out needsRehash), cancellationToken).ConfigureAwait(false);
+        if (!ok || account is null)
+        {
+            _throttle.Failed(key, address);
+            return new HubError(ErrorCode.AuthFailed, "wrong user name or password");
+        }
+
+        _throttle.Succeeded(key);
+        if (needsRehash)
+        {
+            await hub.Store.UpdatePasswordAsync(key, await HashAsync(password, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+
+        return HubResult<AccountRecord>.Ok(account);
+    }
+
+    /// <summary>Changes the password (the current one is required), revokes every token and returns a new one.</summary>
+    public async Task<HubResult<string>> ChangePasswordAsync(ChatSession session, string? current, string? next, CancellationToken cancellationToken)
+    {
+        if (!session.User.IsRegistered)
+        {
+            return new HubError(ErrorCode.Forbidden, "guests have no password; register first");
+        }
+
+        if (!IsAcceptablePassword(next, out var problem))
+        {
+            return new HubError(ErrorCode.BadRequest, problem);
+        }
+
+        var verified = await VerifyAsync(session.User.Key, current ?? "", session.Connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
+        if (!verified.Succeeded)
+        {
+            return verified.Error!;
+        }
+
+        var hash = await HashAsync(next!, cancellationToken).ConfigureAwait(false);
+        await hub.Store.UpdatePasswordAsync(session.User.Key, hash, cancellationToken).ConfigureAwait(false);
+        await hub.Store.RevokeAllTokensAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
+        var token = await IssueTokenAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
+        session.Token = token;
+        return HubResult<string>.Ok(token);
+    }
+
+    /// <summary>The account a token belongs to, if it is valid now.</summary>
+    public async Task<AccountRecord?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var key = await hub.Store.FindTokenAccountAsync(SessionTokens.HashOf(token), hub.Now, cancellationToken).ConfigureAwait(false);
+        return key is null ? null : await hub.Store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> IssueTokenAsync(string accountKey, CancellationToken cancellationToken)
+    {
+        var token = SessionTokens.Create();
+        await hub.Store.AddTokenAsync(SessionTokens.HashOf(token), accountKey, hub.Now + hub.Options.TokenLifetime, cancellationToken).ConfigureAwait(false);
+        return token;
+    }
+
+    public async Task RevokeTokenAsync(ChatSession session, CancellationToken cancellationToken)
+    {
+        if (session.Token is { } token)
+        {
+            await hub.Store.RevokeTokenAsync(SessionTokens.HashOf(token), cancellationToken).ConfigureAwait(false);
+            session.Token = null;
+        }
+    }
+
+    public void Dispose() => _hashing.Dispose();
+
+    private Task<string> HashAsync(string password, CancellationToken cancellationToken) => _hashing.RunAsync(() => _hasher.Hash(password), cancellationToken);
+
+    /// <summary>The first account registered while no admin exists becomes admin (when configured). No lock across the awaits.</summary>
+    private async Task MaybeFirstAdminAsync(AccountRecord account, CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _firstAdminDeciding, 1, 0) != 0)
+        {
+            return; // another registration is deciding right now; it, not this one, is first
+        }
+
+        try
+        {
+            if ((await hub.Store.AdminsAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+            {
+                await hub.Store.SetAdminAsync(account.Key, admin: true, hub.Now, cancellationToken).ConfigureAwait(false);
+                await hub.Store.AppendAuditAsync(new AuditRecord(0, hub.Now, ChatHub.ServerName, "admin", account.Name, null, null, "first registered user"), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _firstAdminDeciding, 0);
+        }
+    }
+}

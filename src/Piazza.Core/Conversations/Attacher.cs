@@ -1,0 +1,186 @@
+using Piazza.Core.Delivery;
+using Piazza.Core.Online;
+
+namespace Piazza.Core.Conversations;
+
+/// <summary>
+/// Attaching connections to conversations so that each receives everything after its resume point and then live
+/// messages, with no gap and no duplicate. Older messages come from the store in pages, paced by the connection's
+/// outbox; the last stretch and the switch to live happen under the conversation's lock, from its in-memory ring.
+/// </summary>
+internal sealed class Attacher(HubContext hub, ConversationCache conversations, OnlineDirectory online, SlowConsumers slowConsumers)
+{
+    /// <summary>Messages read from the store per history frame while a connection catches up.</summary>
+    private const int CatchUpPage = 200;
+
+    /// <summary>
+    /// Attaches a connection so that it receives everything after <paramref name="afterSeq"/> (default: the last
+    /// <see cref="ChatHubOptions.HistoryOnJoin"/> messages) and then live messages.
+    /// </summary>
+    public async Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, CancellationToken cancellationToken)
+    {
+        if (Array.IndexOf(conversation.Subscribers, session) >= 0)
+        {
+            return; // attached already (a join and a login of the same device crossed)
+        }
+
+        var historyOnJoin = hub.Options.HistoryOnJoin;
+        var overflowed = new List<ChatSession>();
+        while (!conversation.BeginAttach(session, overflowed))
+        {
+            // Retired by an idle sweep in between: its replacement comes from the store.
+            conversation = await conversations.LoadAsync(conversation.Key).ConfigureAwait(false) ?? throw new InvalidOperationException($"'{conversation.Key}' vanished");
+        }
+
+        var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - historyOnJoin);
+        var lastCount = afterSeq is null ? historyOnJoin : (int?)null;
+        while (!conversation.TryAttach(session, from, overflowed, lastCount))
+        {
+            lastCount = null; // from the store onwards, continue from what was sent
+            var upTo = conversation.LastDelivered;
+            while (from < upTo)
+            {
+                var page = await hub.Store.ReadAfterAsync(conversation.Key, from, (int)Math.Min(CatchUpPage, upTo - from), cancellationToken).ConfigureAwait(false);
+                if (page.Count == 0)
+                {
+                    from = upTo; // nothing stored there (should not happen); never loop forever
+                    break;
+                }
+
+                foreach (var chunk in Chunk(page.Select(conversation.FromStored)))
+                {
+                    await session.Connection.WaitForCapacityAsync(cancellationToken).ConfigureAwait(false);
+                    if (session.HasEnded)
+                    {
+                        return;
+                    }
+
+                    if (!session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, chunk, null)))
+                    {
+                        overflowed.Add(session);
+                        slowConsumers.Drop(overflowed);
+                        return;
+                    }
+                }
+
+                from = page[^1].Seq;
+            }
+        }
+
+        session.Attached(conversation);
+        slowConsumers.Drop(overflowed);
+    }
+
+    /// <summary>Attaches a login's private conversations: recent ones (accounts), those it resumes, and any that started meanwhile.</summary>
+    public async Task AttachDirectConversationsAsync(ChatSession session, IReadOnlyDictionary<string, long>? resume, CancellationToken cancellationToken)
+    {
+        var user = session.User;
+        var keys = new List<string>();
+        if (user.IsRegistered)
+        {
+            keys.AddRange(await hub.Store.ConversationsOfAsync(user.Key, hub.Options.ConversationsOnLogin, cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var key in resume?.Keys ?? [])
+        {
+            var folded = key.ToLowerInvariant();
+            if (IsParticipant(folded, user.Key) && !keys.Contains(folded))
+            {
+                keys.Add(folded);
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            if (await conversations.LoadAsync(key).ConfigureAwait(false) is { } conversation)
+            {
+                await AttachAsync(session, conversation, ResumePoint(resume, key), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        session.IsReady = true;
+
+        // A conversation that started while this session was logging in: attach it now, from its start.
+        foreach (var loaded in conversations.Loaded.ToList())
+        {
+            if (loaded is DirectConversation direct && IsParticipant(direct.Key, user.Key) && Array.IndexOf(direct.Subscribers, session) < 0)
+            {
+                await AttachAsync(session, direct, ResumePoint(resume, direct.Key) ?? 0, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Attaches every ready connection of both participants that is not attached yet (a new conversation).</summary>
+    public void AttachParticipants(DirectConversation conversation)
+    {
+        if (!DirectConversationId.TryParse(conversation.Key, out var a, out var b))
+        {
+            return;
+        }
+
+        slowConsumers.Run(overflowed =>
+        {
+            foreach (var user in new[] { online.FindByIdentity(a), a == b ? null : online.FindByIdentity(b) })
+            {
+                foreach (var session in user?.Sessions ?? [])
+                {
+                    if (session.IsReady && Array.IndexOf(conversation.Subscribers, session) < 0
+                        && conversation.BeginAttach(session, overflowed)
+                        && conversation.TryAttach(session, conversation.LastDelivered, overflowed))
+                    {
+                        session.Attached(conversation);
+                    }
+                }
+            }
+        });
+    }
+
+    public static bool IsParticipant(string conversationKey, string identityKey)
+        => DirectConversationId.TryParse(conversationKey, out var a, out var b) && (a == identityKey || b == identityKey);
+
+    public static long? ResumePoint(IReadOnlyDictionary<string, long>? resume, string key)
+    {
+        if (resume is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, seq) in resume)
+        {
+            if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return Math.Max(0, seq);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Splits a catch-up page into history frames of at most ~64 KiB, so that, paced by
+    /// <see cref="IChatConnection.WaitForCapacityAsync"/>, a frame always fits a half-empty outbox.
+    /// </summary>
+    private static IEnumerable<List<MessageEvent>> Chunk(IEnumerable<MessageEvent> messages)
+    {
+        const int ChunkBytes = 64 * 1024;
+        var chunk = new List<MessageEvent>();
+        var bytes = 0;
+        foreach (var message in messages)
+        {
+            if (chunk.Count > 0 && bytes + message.EstimatedBytes > ChunkBytes)
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+
+            chunk.Add(message);
+            bytes += message.EstimatedBytes;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Piazza.Core.Messaging;
+using Piazza.Core.Ports;
+
+namespace Piazza.Core.Conversations;
+
+/// <summary>
+/// The conversations in memory: each loaded once from the store (rooms with their moderation state, private
+/// conversations always exist), and dropped again once idle: nobody attached or entering, no append pending, and
+/// untouched for <see cref="IdleTimeout"/>. The sweep runs on loads, judged against the hub's clock (no timer).
+/// </summary>
+internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequencer)
+{
+    /// <summary>How long an unattached conversation stays in memory after its last activity.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<Conversation?>>> _loaded = new(StringComparer.Ordinal);
+    private long _lastSweepTicks = hub.Now.UtcTicks;
+
+    public int Count => _loaded.Count;
+
+    /// <summary>The conversations loaded now, in no order.</summary>
+    public IEnumerable<Conversation> Loaded
+    {
+        get
+        {
+            foreach (var entry in _loaded.Values)
+            {
+                if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { } conversation)
+                {
+                    yield return conversation;
+                }
+            }
+        }
+    }
+
+    /// <summary>A loaded conversation, without loading it or counting it as activity.</summary>
+    public Conversation? Find(string key)
+        => _loaded.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
+
+    /// <summary>Loads a conversation once; null when it is a room that does not exist. Counts as activity.</summary>
+    public async Task<Conversation?> LoadAsync(string key)
+    {
+        SweepIfDue();
+        while (true)
+        {
+            var lazy = _loaded.GetOrAdd(key, k => new Lazy<Task<Conversation?>>(() => LoadFromStoreAsync(k)));
+            var conversation = await UnlessMissingAsync(key, lazy).ConfigureAwait(false);
+            if (conversation is null || conversation.TryTouch())
+            {
+                return conversation;
+            }
+
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy)); // retired by a sweep meanwhile
+        }
+    }
+
+    /// <summary>Adds a room just created (or returns the one a concurrent join created first).</summary>
+    public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner)
+    {
+        var sequence = await sequencer.OpenAsync(key).ConfigureAwait(false);
+        var created = new ChatRoom(key, name, null, owner, sequence, hub.Time);
+        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<Task<Conversation?>>(() => Task.FromResult<Conversation?>(created)));
+        return await lazy.Value.ConfigureAwait(false) as ChatRoom;
+    }
+
+    /// <summary>Drops every idle conversation, at most once per <see cref="SweepInterval"/>.</summary>
+    public void SweepIfDue()
+    {
+        var now = hub.Now;
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < SweepInterval.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, lazy) in _loaded)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully && lazy.Value.Result is { } conversation
+                && conversation.TryRetire(now - IdleTimeout))
+            {
+                _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+            }
+        }
+    }
+
+    private async Task<Conversation?> UnlessMissingAsync(string key, Lazy<Task<Conversation?>> lazy)
+    {
+        Conversation? conversation;
+        try
+        {
+            conversation = await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+            throw;
+        }
+
+        if (conversation is null)
+        {
+            // Not cached, so a room created later is found.
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+        }
+
+        return conversation;
+    }
+
+    private async Task<Conversation?> LoadFromStoreAsync(string key)
+    {
+        var store = hub.Store;
+        Conversation conversation;
+        if (DirectConversationId.IsDirect(key))
+        {
+            conversation = new DirectConversation(key, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time);
+        }
+        else
+        {
+            var record = await store.FindRoomAsync(key).ConfigureAwait(false);
+            if (record is null)
+            {
+                return null;
+            }
+
+            var room = new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time);
+            room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
+            conversation = room;
+        }
+
+        // The latest messages: their client ids, so a repeated send is recognised in memory (no store read on the
+        // send path), and the newest of them for the ring, so attaching to a freshly loaded conversation reads nothing more.
+        conversation.RememberStored(await store.ReadBeforeAsync(key, long.MaxValue, RecentSends.Capacity).ConfigureAwait(false));
+        return conversation;
+    }
+}

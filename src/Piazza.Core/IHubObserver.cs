@@ -1,0 +1,16 @@
+using Piazza.Protocol;
+
+namespace Piazza.Core;
+
+/// <summary>Receives what happens in the hub, for logs and the operator console. Must not block.</summary>
+public interface IHubObserver
+{
+    void SessionJoined(ChatSession session);
+
+    void SessionLeft(ChatSession session, LeaveReason reason);
+
+    void SlowConsumerDropped(ChatSession session);
+
+    /// <summary>The message store failed; the hub refuses sends from now on.</summary>
+    void StoreFailed(Exception exception);
+}

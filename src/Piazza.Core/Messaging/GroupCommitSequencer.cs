@@ -1,0 +1,40 @@
+using Piazza.Core.Ports;
+using Piazza.Core.Storage;
+
+namespace Piazza.Core.Messaging;
+
+/// <summary>
+/// The in-process <see cref="IMessageSequencer"/>: each conversation counts its seqs in memory (starting from the
+/// store's last one) and queues appends to the one group-commit <see cref="MessageLog"/>.
+/// </summary>
+internal sealed class GroupCommitSequencer(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure) : IMessageSequencer
+{
+    private readonly MessageLog _log = new(store, bus, onFailure);
+
+    public bool HasFailed => _log.HasFailed;
+
+    public async Task<IMessageSequence> OpenAsync(string conversation, CancellationToken cancellationToken = default)
+        => new Sequence(_log, await store.LastSeqAsync(conversation, cancellationToken).ConfigureAwait(false));
+
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
+
+    private sealed class Sequence(MessageLog log, long lastSeq) : IMessageSequence
+    {
+        private readonly Lock _gate = new();
+        private long _lastAssigned = lastSeq;
+
+        public long LastAssigned => Interlocked.Read(ref _lastAssigned);
+
+        public SequencedMessage Append(Func<long, MessageEvent> create, string? fromAccount, string? clientId)
+        {
+            // The conversation calls this under its own lock; this one keeps the port safe for any caller.
+            lock (_gate)
+            {
+                var message = create(_lastAssigned + 1);
+                var durable = log.Append(message, fromAccount, clientId);
+                Interlocked.Increment(ref _lastAssigned);
+                return new SequencedMessage(message, durable);
+            }
+        }
+    }
+}

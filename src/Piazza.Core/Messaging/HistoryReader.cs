@@ -1,0 +1,67 @@
+using Piazza.Core.Conversations;
+using Piazza.Core.Rooms;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Messaging;
+
+/// <summary>History requests: stored messages of a room the user is in or of one of its private conversations.</summary>
+internal sealed class HistoryReader(HubContext hub, ConversationCache conversations, RoomService rooms, MessagingService messaging)
+{
+    /// <summary>
+    /// Those after <paramref name="after"/>, or before <paramref name="before"/> (default: the latest), never past
+    /// what has been delivered live, so history and live messages never disagree.
+    /// </summary>
+    public async Task<HubResult<HistoryEvent>> ReadAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken)
+    {
+        var count = limit ?? hub.Options.HistoryOnJoin;
+        if (count is < 1 or > ChatHub.MaxHistoryLimit)
+        {
+            return new HubError(ErrorCode.BadRequest, $"\"limit\" must be 1 to {ChatHub.MaxHistoryLimit}");
+        }
+
+        if (before is not null && after is not null)
+        {
+            return new HubError(ErrorCode.BadRequest, "give \"before\" or \"after\", not both");
+        }
+
+        Conversation conversation;
+        if (with is not null || (room is not null && DirectConversationId.IsDirect(room)))
+        {
+            var key = with is not null ? null : room!.ToLowerInvariant();
+            if (with is not null)
+            {
+                var target = await messaging.ResolveRecipientAsync(with, session.User.Key, cancellationToken).ConfigureAwait(false);
+                if (target is null)
+                {
+                    return new HubError(ErrorCode.NoSuchUser, $"there is no user '{with}'");
+                }
+
+                key = DirectConversationId.For(session.User.Key, target.Value.Key);
+            }
+
+            if (!Attacher.IsParticipant(key!, session.User.Key))
+            {
+                return new HubError(ErrorCode.Forbidden, "that conversation is not yours");
+            }
+
+            conversation = (await conversations.LoadAsync(key!).ConfigureAwait(false))!;
+        }
+        else
+        {
+            var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
+            if (!resolved.Succeeded)
+            {
+                return resolved.Error!;
+            }
+
+            conversation = resolved.Value!;
+        }
+
+        var delivered = conversation.LastDelivered;
+        var stored = after is not null
+            ? await hub.Store.ReadAfterAsync(conversation.Key, Math.Max(0, after.Value), count, cancellationToken).ConfigureAwait(false)
+            : await hub.Store.ReadBeforeAsync(conversation.Key, Math.Min(before ?? long.MaxValue, delivered + 1), count, cancellationToken).ConfigureAwait(false);
+        var messages = stored.Where(m => m.Seq <= delivered).Select(conversation.FromStored).ToList();
+        return HubResult<HistoryEvent>.Ok(new HistoryEvent(conversation.Name, messages, requestId));
+    }
+}

@@ -1,0 +1,177 @@
+using Piazza.Core.Conversations;
+using Piazza.Core.Moderation;
+using Piazza.Core.Online;
+using Piazza.Core.Ports;
+using Piazza.Core.Rooms;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Messaging;
+
+/// <summary>
+/// Sending: checks, flood control, the conversation's seq and the durable append, idempotency by client id. Nothing
+/// on this path reads the store once the conversation is loaded: rooms, mutes, online users and recent client ids
+/// are in memory. A private send to an offline account reads the account once per loaded conversation.
+/// </summary>
+internal sealed class MessagingService(
+    HubContext hub, IMessageSequencer sequencer, ConversationCache conversations, OnlineDirectory online, RoomService rooms, Sanctions sanctions,
+    Attacher attacher, Limits.FloodControl flood)
+{
+    /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
+    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken)
+    {
+        var maxChars = hub.Options.MaxMessageChars;
+        if (text.Length > maxChars)
+        {
+            return new HubError(ErrorCode.TooLarge, $"messages are at most {maxChars} characters");
+        }
+
+        if (!UnicodeHygiene.CheckText(text, allowNewlines: true, out var textProblem))
+        {
+            return new HubError(ErrorCode.BadText, textProblem);
+        }
+
+        if (flood.TryAcquireMessage(session) is { } throttled)
+        {
+            return throttled;
+        }
+
+        var user = session.User;
+        var account = user.IsRegistered ? user.Key : null;
+        var idempotencyKey = account is null ? null : clientId;
+        for (var attempt = 0; ; attempt++)
+        {
+            var target = await ConversationOfAsync(session, room, to, cancellationToken).ConfigureAwait(false);
+            if (!target.Succeeded)
+            {
+                return target.Error!;
+            }
+
+            var (conversation, recipient) = target.Value;
+            if (sanctions.MuteError(user, conversation) is { } muted)
+            {
+                return muted;
+            }
+
+            if (sequencer.HasFailed || hub.ShuttingDown)
+            {
+                return new HubError(ErrorCode.ServerError, hub.ShuttingDown ? "the server is shutting down" : "messages cannot be stored right now");
+            }
+
+            var now = hub.Now;
+            var assigned = conversation.Assign(
+                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file),
+                account,
+                idempotencyKey);
+            if (assigned is not { } send)
+            {
+                if (attempt < 3)
+                {
+                    continue; // retired by an idle sweep between load and send: its replacement has the seq
+                }
+
+                return new HubError(ErrorCode.ServerError, "the conversation is busy; send again");
+            }
+
+            if (send.Duplicate)
+            {
+                return HubResult<PendingSend>.Ok(new PendingSend(AwaitDuplicateAsync(send.Durable)));
+            }
+
+            session.CountMessage();
+            return HubResult<PendingSend>.Ok(new PendingSend(AwaitDurableAsync(send.Durable, conversation, account, idempotencyKey)));
+        }
+    }
+
+    /// <summary>Sends an announcement from <see cref="ChatHub.ServerName"/> to the lobby; completes when it is durable.</summary>
+    public async Task<MessageEvent?> AnnounceAsync(string text)
+    {
+        if (await conversations.LoadAsync(ChatHub.LobbyName).ConfigureAwait(false) is not ChatRoom lobby || sequencer.HasFailed)
+        {
+            return null;
+        }
+
+        var now = hub.Now;
+        var assigned = lobby.Assign(seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, lobby.Key, lobby.Name, ChatHub.ServerName, null, text, now), null, null);
+        try
+        {
+            return assigned is { } send ? await send.Durable.ConfigureAwait(false) : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The identity a private message goes to: an online user, or a registered account that is offline.</summary>
+    public async Task<(string Key, string Name)?> ResolveRecipientAsync(string name, string senderKey, CancellationToken cancellationToken)
+    {
+        var nameKey = UserNamePolicy.Fold(name);
+        if (online.FindByName(nameKey) is { } local)
+        {
+            return (local.Key, local.Name);
+        }
+
+        if (await online.Claims.FindAsync(nameKey, cancellationToken).ConfigureAwait(false) is { } claim)
+        {
+            return (claim.Identity, claim.Name);
+        }
+
+        // An offline account: known from the conversation once a send resolved it, else read once.
+        if (conversations.Find(DirectConversationId.For(senderKey, nameKey)) is DirectConversation direct && direct.NameOf(nameKey) is { } known)
+        {
+            return (nameKey, known);
+        }
+
+        var account = await hub.Store.FindAccountAsync(nameKey, cancellationToken).ConfigureAwait(false);
+        return account is null ? null : (account.Key, account.Name);
+    }
+
+    private async Task<HubResult<(Conversation Conversation, string? Recipient)>> ConversationOfAsync(ChatSession session, string? room, string? to, CancellationToken cancellationToken)
+    {
+        if (to is null)
+        {
+            var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
+            return resolved.Succeeded ? HubResult<(Conversation, string?)>.Ok((resolved.Value!, null)) : resolved.Error!;
+        }
+
+        var user = session.User;
+        if (await ResolveRecipientAsync(to, user.Key, cancellationToken).ConfigureAwait(false) is not { } target)
+        {
+            return new HubError(ErrorCode.NoSuchUser, $"there is no user '{to}'");
+        }
+
+        var direct = (DirectConversation)(await conversations.LoadAsync(DirectConversationId.For(user.Key, target.Key)).ConfigureAwait(false))!;
+        direct.LearnName(target.Key, target.Name);
+        attacher.AttachParticipants(direct);
+        return HubResult<(Conversation, string?)>.Ok((direct, target.Name));
+    }
+
+    private static async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<MessageEvent> durable, Conversation conversation, string? account, string? clientId)
+    {
+        try
+        {
+            return HubResult<SendOutcome>.Ok(new SendOutcome(await durable.ConfigureAwait(false), Duplicate: false));
+        }
+        catch (InvalidOperationException)
+        {
+            if (account is not null && clientId is not null)
+            {
+                conversation.ForgetSend(account, clientId, durable);
+            }
+
+            return new HubError(ErrorCode.ServerError, "the message could not be stored; it was not sent");
+        }
+    }
+
+    private static async Task<HubResult<SendOutcome>> AwaitDuplicateAsync(Task<MessageEvent> original)
+    {
+        try
+        {
+            return HubResult<SendOutcome>.Ok(new SendOutcome(await original.ConfigureAwait(false), Duplicate: true));
+        }
+        catch (InvalidOperationException)
+        {
+            return new HubError(ErrorCode.ServerError, "the earlier send with this id failed; send again with a new id");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using Piazza.Core.Accounts;
+using Piazza.Core.Conversations;
+using Piazza.Core.Delivery;
+using Piazza.Core.Moderation;
+using Piazza.Protocol;
+
+namespace Piazza.Core.Online;
+
+/// <summary>
+/// Sessions coming and going: hello (guest, password, token), register as the first frame, a guest registering
+/// its name, request sessions for the HTTP door, and retiring a session when its connection ends.
+/// </summary>
+internal sealed class Admission(
+    HubContext hub, OnlineDirectory online, NameRules names, AccountService accounts, ConversationCache conversations, Attacher attacher,
+    Sanctions sanctions, SlowConsumers slowConsumers)
+{
+    public async Task<HubResult<ChatSession>> HelloAsync(IChatConnection connection, HelloRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Token is not null)
+        {
+            if (await accounts.FindByTokenAsync(request.Token, cancellationToken).ConfigureAwait(false) is not { } account)
+            {
+                return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
+            }
+
+            return await AdmitAsync(connection, account.Name, registered: true, request.Token, request.Resume, refuseLookAlikes: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!UserNamePolicy.IsValid(request.User, out var problem))
+        {
+            return new HubError(ErrorCode.BadName, problem);
+        }
+
+        var nameKey = UserNamePolicy.Fold(request.User!);
+        if (request.Password is not null)
+        {
+            var verified = await accounts.VerifyAsync(nameKey, request.Password, request.Address, cancellationToken).ConfigureAwait(false);
+            if (!verified.Succeeded)
+            {
+                return verified.Error!;
+            }
+
+            var token = await accounts.IssueTokenAsync(nameKey, cancellationToken).ConfigureAwait(false);
+            return await AdmitAsync(connection, verified.Value!.Name, registered: true, token, request.Resume, refuseLookAlikes: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!hub.Options.AllowGuests)
+        {
+            return new HubError(ErrorCode.AuthRequired, "this server needs an account: log in with a password or register");
+        }
+
+        if (await hub.Store.FindAccountAsync(nameKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new HubError(ErrorCode.NameReserved, $"'{request.User}' is a registered name; log in with its password");
+        }
+
+        var guestName = UserNamePolicy.Normalize(request.User!);
+        if (await names.CheckNewUserNameAsync(guestName, nameKey, null, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        return await AdmitAsync(connection, guestName, registered: false, token: null, request.Resume, refuseLookAlikes: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken)
+    {
+        if (UserNamePolicy.IsValid(user, out _) && sanctions.ServerBanError(UserNamePolicy.Fold(user!), connection.RemoteAddress, isAdmin: false) is { } banned)
+        {
+            return banned;
+        }
+
+        var created = await accounts.CreateAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return created.Error!;
+        }
+
+        var token = await accounts.IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
+        return await AdmitAsync(connection, created.Value.Name, registered: true, token, null, refuseLookAlikes: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
+    public async Task<HubResult<string>> RegisterGuestAsync(ChatSession session, string? user, string? password, CancellationToken cancellationToken)
+    {
+        var guest = session.User;
+        if (guest.IsRegistered)
+        {
+            return new HubError(ErrorCode.BadRequest, "already logged in to an account");
+        }
+
+        if (user is null || UserNamePolicy.Fold(user) != guest.NameKey)
+        {
+            return new HubError(ErrorCode.BadRequest, $"a guest can register only its own name ('{guest.Name}'); reconnect to register another");
+        }
+
+        var created = await accounts.CreateAsync(guest.Name, password, guest, cancellationToken).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return created.Error!;
+        }
+
+        var guestKey = guest.Key;
+        guest.BecomeRegistered();
+        await online.BecameRegisteredAsync(guest, guestKey, cancellationToken).ConfigureAwait(false);
+        foreach (var room in guest.Rooms)
+        {
+            if (await conversations.LoadAsync(room).ConfigureAwait(false) is ChatRoom chatRoom)
+            {
+                chatRoom.TransferOwnership(guestKey, guest.Key);
+            }
+        }
+
+        foreach (var room in guest.Rooms)
+        {
+            await hub.Store.AddMemberAsync(room, created.Value!.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await accounts.IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
+        session.Token = token;
+        return HubResult<string>.Ok(token);
+    }
+
+    /// <summary>
+    /// For request/response doors (HTTP): a session for one request, authenticated by a token. It is not online:
+    /// no presence, no live delivery, but it can send and read history in the account's rooms and conversations.
+    /// </summary>
+    public async Task<HubResult<ChatSession>> OpenRequestSessionAsync(string? token, IChatConnection sink, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return new HubError(ErrorCode.AuthFailed, "a bearer token is required");
+        }
+
+        if (await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { } account)
+        {
+            return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked");
+        }
+
+        var isAdmin = await hub.Store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
+        if (sanctions.ServerBanError(account.Key, sink.RemoteAddress, isAdmin) is { } banned)
+        {
+            return banned;
+        }
+
+        var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin };
+        foreach (var room in await hub.Store.RoomsOfAsync(account.Key, cancellationToken).ConfigureAwait(false))
+        {
+            user.AddRoom(room);
+        }
+
+        return HubResult<ChatSession>.Ok(new ChatSession(user, sink, hub.Now, token));
+    }
+
+    /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
+    public void Retire(ChatSession session, LeaveReason reason)
+    {
+        if (!session.TryEnd())
+        {
+            return;
+        }
+
+        online.Remove(session);
+        if (!hub.ShuttingDown)
+        {
+            var now = hub.Now;
+            slowConsumers.Run(overflowed =>
+            {
+                foreach (var conversation in session.AttachedConversations())
+                {
+                    conversation.Detach(session, reason, now, overflowed);
+                }
+            });
+        }
+
+        hub.Observer?.SessionLeft(session, reason);
+    }
+
+    private async Task<HubResult<ChatSession>> AdmitAsync(
+        IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, bool refuseLookAlikes, CancellationToken cancellationToken)
+    {
+        // Admins are read at each login, so `piazza-server admin create` on a running server takes effect at the next one.
+        var nameKey = UserNamePolicy.Fold(name);
+        var isAdmin = registered && await hub.Store.IsAdminAsync(nameKey, cancellationToken).ConfigureAwait(false);
+        if (sanctions.ServerBanError(nameKey, connection.RemoteAddress, isAdmin) is { } banned)
+        {
+            return banned;
+        }
+
+        var admitted = await online.AdmitAsync(name, registered, isAdmin, connection, token, refuseLookAlikes, cancellationToken).ConfigureAwait(false);
+        if (!admitted.Succeeded)
+        {
+            return admitted;
+        }
+
+        var session = admitted.Value!;
+        var user = session.User;
+        try
+        {
+            // Accounts' memberships are all stored, so the store is right even while another device logs in.
+            IReadOnlyList<string> rooms = !registered ? [ChatHub.LobbyName] : await hub.Store.RoomsOfAsync(user.Key, cancellationToken).ConfigureAwait(false);
+            foreach (var room in rooms)
+            {
+                user.AddRoom(room);
+            }
+
+            // The lobby's users as they will be once this user is in (the room frame that follows is authoritative).
+            var lobbyUsers = new List<PresenceEntry>();
+            if (user.IsInRoom(ChatHub.LobbyName) && await conversations.LoadAsync(ChatHub.LobbyName).ConfigureAwait(false) is ChatRoom lobby)
+            {
+                lobbyUsers.AddRange(lobby.Presence());
+                if (!lobby.IsPresent(user))
+                {
+                    lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt));
+                }
+            }
+
+            var loaded = new List<Conversation>(rooms.Count);
+            foreach (var key in rooms)
+            {
+                if (await conversations.LoadAsync(key).ConfigureAwait(false) is { } room)
+                {
+                    loaded.Add(room);
+                }
+            }
+
+            // Rooms by their display names (the case their creator gave them), not their keys.
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, hub.Options.Motd) { Admin = isAdmin });
+            foreach (var room in loaded)
+            {
+                await attacher.AttachAsync(session, room, Attacher.ResumePoint(resume, room.Key), cancellationToken).ConfigureAwait(false);
+            }
+
+            await attacher.AttachDirectConversationsAsync(session, resume, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Retire(session, LeaveReason.Lost);
+            throw;
+        }
+
+        hub.Observer?.SessionJoined(session);
+        return HubResult<ChatSession>.Ok(session);
+    }
+}

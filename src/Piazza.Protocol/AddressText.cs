@@ -1,0 +1,21 @@
+using System.Net;
+
+namespace Piazza.Protocol;
+
+/// <summary>
+/// An IP address in one canonical text form, so bans and per-address limits compare like with like. Doors normalise
+/// the peer's address and any address a frame names before the core sees them; the core only compares strings.
+/// </summary>
+public static class AddressText
+{
+    /// <summary>The canonical form (IPv4-mapped IPv6 as IPv4, brackets dropped), or null when it is not an IP address.</summary>
+    public static string? Normalize(string? address)
+    {
+        if (!IPAddress.TryParse(address?.Trim('[', ']'), out var parsed))
+        {
+            return null;
+        }
+
+        return (parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed).ToString();
+    }
+}
