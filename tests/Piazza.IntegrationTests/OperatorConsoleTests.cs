@@ -104,6 +104,7 @@ public sealed partial class OperatorConsoleTests
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
         private readonly string _socket = $"piazza-test-{Guid.NewGuid():N}";
         private int _commandPid;
+        private string? _socketPath;
 
         public static async Task<Terminal> StartAsync(params string[] command)
         {
@@ -112,7 +113,9 @@ public sealed partial class OperatorConsoleTests
             // Wide and tall enough that no reply wraps; remain-on-exit keeps the pane (and its exit status) after quit.
             string[] start = ["-f", "/dev/null", "new-session", "-d", "-s", Session, "-x", "220", "-y", "60", "--", .. command, ";", "set-option", "-t", Session, "remain-on-exit", "on"];
             await terminal.TmuxAsync(start);
-            terminal._commandPid = int.Parse((await terminal.TmuxAsync("display-message", "-p", "-t", Session, "#{pane_pid}")).Trim(), CultureInfo.InvariantCulture);
+            var pidAndSocket = (await terminal.TmuxAsync("display-message", "-p", "-t", Session, "#{pane_pid} #{socket_path}")).Trim().Split(' ', 2);
+            terminal._commandPid = int.Parse(pidAndSocket[0], CultureInfo.InvariantCulture);
+            terminal._socketPath = pidAndSocket[1];
             return terminal;
         }
 
@@ -205,6 +208,12 @@ public sealed partial class OperatorConsoleTests
             catch (InvalidOperationException)
             {
                 // the tmux server already ended with its last session
+            }
+
+            // tmux leaves its socket file behind; one per test run would pile up in /tmp.
+            if (_socketPath is not null)
+            {
+                File.Delete(_socketPath);
             }
         }
 
