@@ -30,16 +30,37 @@ if ! dotnet build Piazza.slnx -c Release -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
+# The fewest tests each project must report (tests/floors.txt; its rule is written at its top).
+floor_of() { awk -v name="$1" '$1 == name { print $2 }' tests/floors.txt; }
+
 # Each test project in its own results folder, one after the other: the browser and integration suites both start
-# many real servers, and on 2 cores running them side by side only adds timing noise.
+# many real servers, and on 2 cores running them side by side only adds timing noise. Five minutes without a test
+# finishing is a hang (the slowest healthy test takes well under one): the blame collector then stops the run. xUnit
+# names every test still running after 2 minutes ("[Long Running Test]"), so the output says which one hung.
 status=0
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
-    --results-directory "$results/$name" > "$results-$name.log" 2>&1 || status=1
+    --blame-hang-timeout 5min --blame-hang-dump-type none \
+    --results-directory "$results/$name" -- xUnit.LongRunningTestSeconds=120 xUnit.DiagnosticMessages=true \
+    > "$results-$name.log" 2>&1 || status=1
   grep -E "\[FAIL\]|Error Message|Passed!|Failed!" -A3 "$results-$name.log" | grep -v "^--" | tail -n 60
+  grep -E "\[Long Running Test\]|inactivity time|Test Run Aborted|test running when" -A1 "$results-$name.log" | grep -v "^--" | tail -n 20
   if [ ! -f "$results/$name/$name.trx" ]; then
     echo "$name: no test results (see $results-$name.log)"
+    status=1
+    continue
+  fi
+
+  # A project that silently discovers fewer tests (a broken attribute, a lost file, a runner change) must not pass.
+  total=$(grep -o '<Counters [^>]*>' "$results/$name/$name.trx" | head -n 1 | sed -n 's/.* total="\([0-9]*\)".*/\1/p')
+  floor=$(floor_of "$name")
+  if [ -z "$floor" ]; then
+    echo "$name: no floor in tests/floors.txt; add one (it must run at least one test)"
+    floor=1
+  fi
+  if [ "${total:-0}" -eq 0 ] || [ "${total:-0}" -lt "$floor" ]; then
+    echo "$name: ${total:-0} tests ran, fewer than the floor of $floor in tests/floors.txt"
     status=1
   fi
 done

@@ -1,11 +1,18 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Piazza.Bench.Micro;
 using Piazza.Bench.Scenarios;
 
 // Load generator for Piazza's native protocol (and Redis pub/sub for context). Loopback only: every
 // connection goes to 127.0.0.1; only the port is configurable. Each scenario prints a human summary
 // and one "RESULT key=value ..." line that bench/run.sh aggregates.
+// `micro [BenchmarkDotNet arguments]` runs the in-process micro-benchmarks instead (bench/Piazza.Bench/Micro).
+if (args is ["micro", .. var benchmarkArguments])
+{
+    return MicroBenchmarks.Run(benchmarkArguments);
+}
+
 var target = new Option<string>("--target") { Description = "piazza (native protocol) or redis (RESP pub/sub)", DefaultValueFactory = _ => "piazza" };
 target.AcceptOnlyFromAmong("piazza", "redis");
 var port = new Option<int?>("--port") { Description = "port on 127.0.0.1 (default 7070 for piazza, 6379 for redis)" };
