@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Piazza.Core;
 using Piazza.Core.Limits;
-using Piazza.Server;
 using Piazza.Server.Doors.JsonLines;
+using Piazza.Server.Options;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.Bench.Micro;
@@ -18,7 +18,7 @@ internal sealed class EmbeddedHub : IAsyncDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly string _folder;
     private readonly SqliteChatStore _store;
-    private readonly ServerOptions _options = new();
+    private readonly ConnectionOptions _options = new();
     private readonly JsonLinesEventEncoder _encoder = new("bench");
     private readonly List<PipeClient> _clients = [];
     private readonly BlockPool _blocks = new();
