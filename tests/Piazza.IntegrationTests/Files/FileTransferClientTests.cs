@@ -51,7 +51,7 @@ public sealed class FileTransferClientTests : IDisposable
         await using var server = await TestServer.StartAsync();
         await using var alice = await ConnectAccountAsync(server, "alice");
         await using var proxy = new CuttingProxy(server.HttpEndPoint!);
-        using var files = new FileTransferClient(proxy.HttpBase, () => alice.Token, Quick);
+        using var files = new FileTransferClient(proxy.HttpBase, () => alice.Token, options: Quick);
         var path = WriteRandomFile("big.bin", 4 * 1024 * 1024);
         var retries = new ConcurrentQueue<string>();
 
@@ -80,7 +80,7 @@ public sealed class FileTransferClientTests : IDisposable
         var path = WriteRandomFile("movie.bin", 5 * 1024 * 1024);
         var uploaded = await direct.UploadFileAsync(path).WaitAsync(Timeout);
         await using var proxy = new CuttingProxy(server.HttpEndPoint!);
-        using var viaProxy = new FileTransferClient(proxy.HttpBase, () => alice.Token, Quick);
+        using var viaProxy = new FileTransferClient(proxy.HttpBase, () => alice.Token, options: Quick);
         var progress = new ConcurrentQueue<TransferProgress>();
 
         proxy.CutAfterDownstreamBytes(2 * 1024 * 1024);
@@ -106,10 +106,10 @@ public sealed class FileTransferClientTests : IDisposable
         var path = WriteRandomFile("notes.txt", 20_000);
         var uploaded = await aliceFiles.UploadFileAsync(path).WaitAsync(Timeout);
 
-        var ok = await alice.SendFileAsync(uploaded.FileId, ProtocolConstants.Lobby, "the notes").WaitAsync(Timeout);
-        Assert.NotNull(ok.Seq);
+        var ok = await alice.SendFileAsync(ProtocolConstants.Lobby, uploaded.FileId, "the notes").WaitAsync(Timeout);
+        Assert.True(ok.Seq > 0);
 
-        var message = await NextAsync(bob, f => f.Type == FrameTypes.Message && f.File is not null);
+        var message = (await bob.NextAsync<MessageReceived>(e => e.Message.File is not null, Timeout)).Message;
         Assert.Equal(("alice", "the notes"), (message.From, message.Text));
         Assert.Equal((uploaded.FileId, "notes.txt", 20_000L, uploaded.Sha256), (message.File!.Id, message.File.Name, message.File.Size, message.File.Sha256));
         Assert.Equal("text/plain", message.File.Mime);
@@ -140,9 +140,9 @@ public sealed class FileTransferClientTests : IDisposable
         await using var alice = await ConnectAccountAsync(server, "alice");
         using var files = alice.CreateFileTransfer(Quick);
 
-        var refused = await Assert.ThrowsAsync<FileTransferException>(() => files.UploadFileAsync(WriteRandomFile("big.bin", 5000)).WaitAsync(Timeout));
+        var refused = await Assert.ThrowsAsync<PiazzaException>(() => files.UploadFileAsync(WriteRandomFile("big.bin", 5000)).WaitAsync(Timeout));
 
-        Assert.Equal((413, "too_large"), (refused.Status, refused.Code));
+        Assert.Equal((PiazzaFailure.TransferFailed, 413, ErrorCode.TooLarge), (refused.Failure, refused.HttpStatus, refused.Code));
     }
 
     [Fact]
@@ -154,9 +154,9 @@ public sealed class FileTransferClientTests : IDisposable
         var uploaded = await files.UploadFileAsync(WriteRandomFile("a.bin", 1000)).WaitAsync(Timeout);
         var target = Path.Combine(_folder, "a-copy.bin");
 
-        var refused = await Assert.ThrowsAsync<FileTransferException>(() => files.DownloadAsync(uploaded.FileId, target, expectedSha256: new string('0', 64)).WaitAsync(Timeout));
+        var refused = await Assert.ThrowsAsync<PiazzaException>(() => files.DownloadAsync(uploaded.FileId, target, expectedSha256: new string('0', 64)).WaitAsync(Timeout));
 
-        Assert.Equal("hash_mismatch", refused.Code);
+        Assert.Equal(PiazzaFailure.HashMismatch, refused.Failure);
         Assert.False(File.Exists(target));
         Assert.False(File.Exists(target + ".part"));
     }
@@ -170,7 +170,7 @@ public sealed class FileTransferClientTests : IDisposable
 
         var refused = Assert.Throws<PiazzaException>(() => guest.CreateFileTransfer());
 
-        Assert.Equal(PiazzaException.FilesUnavailable, refused.Code);
+        Assert.Equal(PiazzaFailure.FilesUnavailable, refused.Failure);
         Assert.Contains("account", refused.Message, StringComparison.Ordinal);
         Assert.Equal(server.HttpEndPoint!.Port, guest.HttpBaseAddress!.Port);
     }
@@ -182,19 +182,6 @@ public sealed class FileTransferClientTests : IDisposable
         await client.ConnectAsync();
         Assert.NotNull(client.Token);
         return client;
-    }
-
-    private static async Task<ServerFrame> NextAsync(PiazzaClient client, Func<ServerFrame, bool> match)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            var frame = await client.Events.ReadAsync(cts.Token);
-            if (match(frame))
-            {
-                return frame;
-            }
-        }
     }
 
     private string WriteRandomFile(string name, int length)
