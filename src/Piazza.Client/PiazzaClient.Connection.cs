@@ -59,7 +59,7 @@ public sealed partial class PiazzaClient
         return link;
     }
 
-    /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaException.TlsFailed"/> with the reason.</summary>
+    /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaFailure.TlsFailed"/> with the reason.</summary>
     private async Task<Stream> AuthenticateAsync(Stream network, CancellationToken cancellationToken)
     {
         var verifier = new TlsVerifier(Options);
