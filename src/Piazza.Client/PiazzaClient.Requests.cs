@@ -116,7 +116,8 @@ public sealed partial class PiazzaClient
 
             if (!await _gate.WhenConnected.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost and the client gave up");
+                // Closed or given up: the checks above say which.
+                continue;
             }
 
             if (_link is null)

@@ -120,6 +120,40 @@ public sealed class FileTransferClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_supplied_HttpClient_carries_every_request_and_is_left_open()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await ConnectAccountAsync(server, "alice");
+        var seen = new ConcurrentQueue<(HttpMethod Method, string? Scheme)>();
+        using var http = new HttpClient(new RecordingHandler(seen));
+
+        var files = alice.CreateFileTransfer(Quick, http);
+        var uploaded = await files.UploadFileAsync(WriteRandomFile("mine.bin", 2000)).WaitAsync(Timeout);
+        var saved = await files.DownloadAsync(uploaded.FileId, Path.Combine(_folder, "mine-copy.bin")).WaitAsync(Timeout);
+        files.Dispose();
+
+        Assert.Equal(uploaded.Sha256, Sha256Of(saved.Path));
+        var transfers = seen.ToList();
+        Assert.Contains(transfers, r => r.Method == HttpMethod.Post);
+        Assert.Contains(transfers, r => r.Method == HttpMethod.Get);
+        Assert.All(transfers, r => Assert.Equal("Bearer", r.Scheme));
+
+        // The caller's client was not disposed with the transfer client.
+        using var stillOpen = await http.GetAsync(new Uri(server.HttpBase, "healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, stillOpen.StatusCode);
+    }
+
+    /// <summary>Passes requests on to the network, noting each one.</summary>
+    private sealed class RecordingHandler(ConcurrentQueue<(HttpMethod, string?)> seen) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Enqueue((request.Method, request.Headers.Authorization?.Scheme));
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task An_empty_file_uploads_and_downloads()
     {
         await using var server = await TestServer.StartAsync();
