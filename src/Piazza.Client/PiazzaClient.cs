@@ -22,6 +22,10 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    /// <summary>Set while this thread runs a <see cref="StateChanged"/> handler (one that closes the client must not wait for itself).</summary>
+    [ThreadStatic]
+    private static bool _inStateHandler;
+
     private Link? _link;
     private int _state = (int)ConnectionState.Disconnected;
     private int _connectCalled;
@@ -131,7 +135,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
         _events.Writer.TryComplete();
         _stateNotices.Writer.TryComplete();
-        if (_notifier is not null)
+        if (_notifier is not null && !_inStateHandler)
         {
             await _notifier.ConfigureAwait(false);
         }
@@ -184,6 +188,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             {
                 try
                 {
+                    _inStateHandler = true;
                     ((EventHandler<ConnectionStateChanged>)handler)(this, change);
                 }
 #pragma warning disable CA1031 // A subscriber's bug must not stop the notifications of the others, nor the client.
@@ -191,6 +196,10 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 #pragma warning restore CA1031
                 {
                     // ignored by design (see the event's documentation)
+                }
+                finally
+                {
+                    _inStateHandler = false;
                 }
             }
         }
