@@ -114,7 +114,7 @@ public sealed partial class FileTransferClient
     }
 
     /// <summary>A server-given name made safe as one file name in a folder: no separators, no control characters.</summary>
-    public static string SafeFileName(string name)
+    internal static string SafeFileName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var invalid = Path.GetInvalidFileNameChars();

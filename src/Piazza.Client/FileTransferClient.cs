@@ -96,7 +96,7 @@ public sealed partial class FileTransferClient : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await TryTerminateAsync(location).ConfigureAwait(false);
+            await TryTerminateAsync(location, CancellationToken.None).ConfigureAwait(false); // the caller's token is cancelled already
             throw;
         }
 
@@ -104,12 +104,13 @@ public sealed partial class FileTransferClient : IDisposable
         return new UploadResult(fileId, name, length, sha256);
     }
 
-    /// <summary>Asks the server to drop an unfinished upload (tus termination); failures are ignored.</summary>
-    public async Task TryTerminateAsync(Uri location)
+    /// <summary>Asks the server to drop an unfinished upload (tus termination), for at most 5 s; failures are ignored.</summary>
+    private async Task TryTerminateAsync(Uri location, CancellationToken cancellationToken)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
             using var request = NewRequest(HttpMethod.Delete, location);
             using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
