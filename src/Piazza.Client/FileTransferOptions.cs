@@ -37,14 +37,3 @@ public sealed record UploadResult(string FileId, string Name, long Size, string 
 
 /// <summary>A finished download: where the file was written and what the server called it.</summary>
 public sealed record DownloadResult(string Path, string? Name, long Size);
-
-/// <summary>
-/// A transfer the server refused (HTTP status and the API's error code when it sent one) or that could not be
-/// completed after retrying. <see cref="Status"/> is 0 when the server could not be reached.
-/// </summary>
-public sealed class FileTransferException(int status, string code, string message) : Exception(message)
-{
-    public int Status { get; } = status;
-
-    public string Code { get; } = code;
-}

@@ -1,8 +1,7 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Piazza.Client.Internal;
 using Piazza.Protocol;
 
 namespace Piazza.Client;
@@ -11,39 +10,6 @@ namespace Piazza.Client;
 public sealed partial class PiazzaClient
 {
     private const string HelloId = "hello";
-
-    /// <summary>One TCP connection and its read loop; a reconnect makes a new one.</summary>
-    private sealed class Link(Socket socket, Stream stream) : IDisposable
-    {
-        public Socket Socket { get; } = socket;
-
-        public PipeReader Input { get; } = PipeReader.Create(stream);
-
-        public PipeWriter Output { get; } = PipeWriter.Create(stream);
-
-        public TaskCompletionSource<ServerFrame> Hello { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> Reading { get; set; } = Task.FromResult("");
-
-        public long LastHeardAt { get; set; } = Environment.TickCount64;
-
-        /// <summary>Set when the server told us not to come back (kicked), so reconnecting would be wrong.</summary>
-        public bool Final { get; set; }
-
-        public void Dispose()
-        {
-            try
-            {
-                Socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // already gone
-            }
-
-            stream.Dispose();
-        }
-    }
 
     private async Task<Link> OpenLinkAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +25,7 @@ public sealed partial class PiazzaClient
             socket.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             var why = ex is SocketException se ? se.Message : "timed out";
-            throw new PiazzaException(PiazzaException.Unreachable, $"cannot connect to {Options.Host}:{Options.Port}: {why}");
+            throw new PiazzaException(PiazzaFailure.Unreachable, $"cannot connect to {Options.Host}:{Options.Port}: {why}");
         }
 
         Stream stream = new NetworkStream(socket, ownsSocket: true);
@@ -78,23 +44,22 @@ public sealed partial class PiazzaClient
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
         {
+            Interlocked.CompareExchange(ref _link, null, link); // a welcome that came just too late does not count
             link.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            throw new PiazzaException(PiazzaException.Unreachable, $"no welcome from {Options.Host}:{Options.Port}");
+            throw new PiazzaException(PiazzaFailure.Unreachable, $"no welcome from {Options.Host}:{Options.Port}");
         }
 
         if (answer.Type != FrameTypes.Welcome)
         {
             link.Dispose();
-            throw new PiazzaException(answer.Code ?? "error", answer.Message ?? "hello refused") { RetryAfter = Seconds(answer.RetryAfter) };
+            throw WireMapping.ToException(answer, "hello refused");
         }
 
-        _link = link;
-        SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {answer.User}");
         return link;
     }
 
-    /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaException.TlsFailed"/> with the reason.</summary>
+    /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaFailure.TlsFailed"/> with the reason.</summary>
     private async Task<Stream> AuthenticateAsync(Stream network, CancellationToken cancellationToken)
     {
         var verifier = new TlsVerifier(Options);
@@ -108,7 +73,7 @@ public sealed partial class PiazzaClient
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             var why = verifier.Refusal ?? (ex is OperationCanceledException ? "timed out" : ex.Message);
-            throw new PiazzaException(PiazzaException.TlsFailed, $"TLS with {Options.Host}:{Options.Port} failed: {why}");
+            throw new PiazzaException(PiazzaFailure.TlsFailed, $"TLS with {Options.Host}:{Options.Port} failed: {why}");
         }
     }
 
@@ -141,14 +106,6 @@ public sealed partial class PiazzaClient
         }
 
         return frame;
-    }
-
-    private void Track(ServerFrame frame)
-    {
-        if (frame.Room is { } room && frame.Seq is { } seq)
-        {
-            _lastSeen.AddOrUpdate(room, seq, (_, old) => Math.Max(old, seq));
-        }
     }
 
     private async Task<string> ReadLoopAsync(Link link)
@@ -203,10 +160,14 @@ public sealed partial class PiazzaClient
 
                 break;
             case FrameTypes.Welcome:
-                // Published here, in arrival order, so it precedes the room and history frames that follow it.
-                Welcome = frame;
+                // Published here, in arrival order, so the welcome precedes the room and history events that follow it;
+                // the link serves requests from here on.
+                var reconnected = Welcome is not null;
+                Welcome = WireMapping.ToWelcome(frame);
                 Token = frame.Token ?? Token;
-                _events.Writer.TryWrite(frame);
+                _link = link;
+                Publish(new Welcomed(Welcome, reconnected));
+                SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {frame.User}");
                 link.Hello.TrySetResult(frame);
                 return;
             case FrameTypes.Error when frame.Re == HelloId:
@@ -216,23 +177,33 @@ public sealed partial class PiazzaClient
                 // The server's heartbeat: answer it. Fire-and-forget is safe: a failed write ends the link anyway.
                 _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Pong, Id = frame.Id });
                 return;
-            case FrameTypes.Left when frame.Reason == "kicked" && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
+            case FrameTypes.Kicked:
+                link.Final = true;
+                break;
+            case FrameTypes.Left when WireNames.TryParse(frame.Reason, out LeaveReason reason) && reason == LeaveReason.Kicked
+                && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
                 link.Final = true;
                 break;
         }
 
-        if (frame.Re is { } re && frame.Type is FrameTypes.Ok or FrameTypes.Error or FrameTypes.Pong or FrameTypes.History && _pending.TryGetValue(re, out var waiter))
+        if (frame.Re is { } re && frame.Type is FrameTypes.Ok or FrameTypes.Error or FrameTypes.Pong or FrameTypes.History)
         {
-            waiter.TrySetResult(frame);
-            return;
+            if (_pending.TryGetValue(re, out var waiter))
+            {
+                waiter.TrySetResult(frame);
+                return;
+            }
+
+            if (frame.Type != FrameTypes.Error)
+            {
+                return; // answers to keep-alives or to requests nobody waits for any more
+            }
         }
 
-        if (frame.Type is FrameTypes.Pong or FrameTypes.Ok)
+        foreach (var e in WireMapping.ToEvents(frame))
         {
-            return; // answers to keep-alives or to requests nobody waits for any more
+            Publish(e);
         }
-
-        _events.Writer.TryWrite(frame);
     }
 
     private async Task WriteQuietlyAsync(Link link, ClientFrame frame)
@@ -257,7 +228,7 @@ public sealed partial class PiazzaClient
             link.Dispose();
             foreach (var waiter in _pending.Values)
             {
-                waiter.TrySetException(new PiazzaException(PiazzaException.ConnectionLost, reason));
+                waiter.TrySetException(new PiazzaException(PiazzaFailure.ConnectionLost, reason));
             }
 
             if (State == ConnectionState.Closed)
@@ -299,12 +270,12 @@ public sealed partial class PiazzaClient
             {
                 return null;
             }
-            catch (PiazzaException ex) when (ex.Code == "auth_failed" && Token is not null && Options.Password is not null)
+            catch (PiazzaException ex) when (ex.Code == ErrorCode.AuthFailed && Token is not null && Options.Password is not null)
             {
                 Token = null; // revoked or expired: the password still works
                 continue;
             }
-            catch (PiazzaException ex) when (ex.Code is "bad_name" or "protocol_version" or "auth_failed" or "name_reserved" or "auth_required")
+            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired)
             {
                 SetState(ConnectionState.Disconnected, ex.Message);
                 _events.Writer.TryComplete();

@@ -1,3 +1,4 @@
+using Piazza.Client.Internal;
 using Piazza.Protocol;
 
 namespace Piazza.Client;
@@ -16,28 +17,40 @@ public sealed partial class PiazzaClient
 
     /// <summary>
     /// A transfer client for this session (it always uses the current token). Throws <see cref="PiazzaException"/>
-    /// <c>files_unavailable</c> for a guest (no token) or a server without an HTTP door.
+    /// <see cref="PiazzaFailure.FilesUnavailable"/> for a guest (no token) or a server without an HTTP door.
     /// </summary>
-    public FileTransferClient CreateFileTransfer(FileTransferOptions? options = null)
+    /// <param name="httpClient">
+    /// An HTTP client to use (not disposed by the transfer client); null makes one that, over TLS, checks the HTTPS
+    /// door's certificate exactly like the chat connection's (system trust, <see cref="PiazzaClientOptions.CaFile"/>,
+    /// <see cref="PiazzaClientOptions.Fingerprint"/>). A supplied client brings its own certificate checks.
+    /// </param>
+    public FileTransferClient CreateFileTransfer(FileTransferOptions? options = null, HttpClient? httpClient = null)
     {
         if (Token is null)
         {
-            throw new PiazzaException(PiazzaException.FilesUnavailable, "file sharing needs an account: guests have no session token (log in or register)");
+            throw new PiazzaException(PiazzaFailure.FilesUnavailable, "file sharing needs an account: guests have no session token (log in or register)");
         }
 
         var address = HttpBaseAddress ?? throw new PiazzaException(
-            PiazzaException.FilesUnavailable,
+            PiazzaFailure.FilesUnavailable,
             Options.Tls ? "the server offers no HTTPS door for file transfers (no httpsPort in its welcome)" : "the server does not offer file transfers (no HTTP port in its welcome)");
-        // Over TLS the HTTPS door is verified exactly like the chat connection (system trust, --ca, --fingerprint).
-        var validate = Options.Tls ? new TlsVerifier(Options).Validate : (System.Net.Security.RemoteCertificateValidationCallback?)null;
-        return new FileTransferClient(address, () => Token, options, validate);
+        var validate = Options.Tls && httpClient is null ? new TlsVerifier(Options).Validate : (System.Net.Security.RemoteCertificateValidationCallback?)null;
+        return new FileTransferClient(address, () => Token, httpClient, options, validate);
     }
 
     /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync"/>.</summary>
-    public Task<ServerFrame> SendFileAsync(string fileId, string room = ProtocolConstants.Lobby, string? text = null, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, File = new SharedFileInfo { Id = fileId } }, cancellationToken);
+    public Task<SentMessage> SendFileAsync(string room, string fileId, string? text = null, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, Id = messageId, File = new SharedFileInfo { Id = fileId } }, room, cancellationToken);
+    }
 
-    /// <summary>Shares an uploaded file in a private conversation with <paramref name="user"/>.</summary>
-    public Task<ServerFrame> SendFileToAsync(string user, string fileId, string? text = null, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, File = new SharedFileInfo { Id = fileId } }, cancellationToken);
+    /// <summary>Shares an uploaded file in the private conversation with <paramref name="user"/>.</summary>
+    public Task<SentMessage> SendPrivateFileAsync(string user, string fileId, string? text = null, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, Id = messageId, File = new SharedFileInfo { Id = fileId } }, user, cancellationToken);
+    }
 }

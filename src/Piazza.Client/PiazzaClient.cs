@@ -1,63 +1,89 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Piazza.Client.Internal;
 using Piazza.Protocol;
 
 namespace Piazza.Client;
 
 /// <summary>
-/// A protocol v1 client: connects and says hello, sends requests and awaits their replies, delivers pushed
-/// frames (messages, joins, leaves) through <see cref="Events"/>, and reconnects with backoff when the
-/// connection is lost. Thread-safe.
+/// A Piazza client: connects and says hello, sends messages and requests and returns their typed results, delivers
+/// what the server pushes as typed <see cref="Events"/>, and reconnects with backoff (resuming every conversation
+/// where it left off) when the connection is lost. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Every operation fails with <see cref="PiazzaException"/>. Requests made while the client reconnects wait for the
+/// connection; a send whose answer was lost is repeated with the same id, which the server stores once.
+/// </remarks>
 public sealed partial class PiazzaClient : IAsyncDisposable
 {
-    private readonly Channel<ServerFrame> _events = Channel.CreateUnbounded<ServerFrame>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<ServerFrame>> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<PiazzaEvent> _events;
+    private readonly Channel<ConnectionStateChanged> _stateNotices = Channel.CreateUnbounded<ConnectionStateChanged>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConnectionGate _gate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.OrdinalIgnoreCase);
 
-    // Ids stay unique across reconnects and restarts, so a resent message is recognised by the server.
-    private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..8] + "-";
+    /// <summary>Set while this thread runs a <see cref="StateChanged"/> handler (one that closes the client must not wait for itself).</summary>
+    [ThreadStatic]
+    private static bool _inStateHandler;
+
     private Link? _link;
-    private long _nextId;
     private int _state = (int)ConnectionState.Disconnected;
+    private int _connectCalled;
+    private long _droppedEvents;
     private Task? _supervisor;
+    private Task? _notifier;
 
     public PiazzaClient(PiazzaClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EventCapacity, 1, nameof(options));
         Options = options;
+        _events = Channel.CreateBounded<PiazzaEvent>(
+            new BoundedChannelOptions(options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _droppedEvents));
     }
 
     public PiazzaClientOptions Options { get; }
 
-    /// <summary>Frames the server pushes: welcome (after each reconnect too), message, joined, left, shutdown.</summary>
-    public ChannelReader<ServerFrame> Events => _events.Reader;
+    /// <summary>
+    /// What the server pushes (messages, presence, topics, moderation) and the connection's state changes, in arrival
+    /// order. Bounded by <see cref="PiazzaClientOptions.EventCapacity"/>: when a reader falls that far behind, the oldest
+    /// event is dropped (see <see cref="DroppedEvents"/>). Completes when the client is closed or gives up.
+    /// </summary>
+    public ChannelReader<PiazzaEvent> Events => _events.Reader;
+
+    /// <summary>Events dropped because the reader of <see cref="Events"/> fell behind by a full buffer.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
 
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
-    /// <summary>The last welcome frame received.</summary>
-    public ServerFrame? Welcome { get; private set; }
+    /// <summary>What the server said in its last welcome; null before the first.</summary>
+    public Welcome? Welcome { get; private set; }
 
     /// <summary>The session token from the last welcome (accounts only); reconnects use it instead of the password.</summary>
     public string? Token { get; private set; }
 
-    /// <summary>The highest seq seen per conversation; sent as <c>resume</c> on every reconnect.</summary>
-    public IReadOnlyDictionary<string, long> LastSeen => _lastSeen;
-
-    /// <summary>Raised on every state change with a human-readable detail (e.g. why the connection was lost).</summary>
-    public event Action<ConnectionState, string?>? StateChanged;
+    /// <summary>
+    /// Raised on every state change, after the change, on a thread of its own and in order: a slow or throwing handler
+    /// delays or loses only its own notification, never the connection. (The same changes are also in <see cref="Events"/>.)
+    /// </summary>
+    public event EventHandler<ConnectionStateChanged>? StateChanged;
 
     /// <summary>
-    /// Connects and says hello. Throws <see cref="PiazzaException"/> with the server's code (bad_name, name_taken, …)
-    /// or <see cref="PiazzaException.Unreachable"/>. After success, a lost connection is re-established in the background.
+    /// Connects and says hello; after success a lost connection is re-established in the background. Throws
+    /// <see cref="PiazzaException"/>: <see cref="PiazzaFailure.Refused"/> with the server's code (name taken, wrong password…),
+    /// <see cref="PiazzaFailure.Unreachable"/> or <see cref="PiazzaFailure.TlsFailed"/>. A client connects once: calling
+    /// this again after a success throws <see cref="InvalidOperationException"/> (it may be retried after a failure).
     /// </summary>
-    public async Task<ServerFrame> ConnectAsync(CancellationToken cancellationToken = default)
+    public async Task<Welcome> ConnectAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.Exchange(ref _connectCalled, 1) == 1)
+        {
+            throw new InvalidOperationException("ConnectAsync was already called on this client: it reconnects by itself; make a new client for another connection");
+        }
+
+        ObjectDisposedException.ThrowIf(State == ConnectionState.Closed, this);
+        _notifier ??= NotifyStateHandlersAsync();
         SetState(ConnectionState.Connecting, $"connecting to {Options.Host}:{Options.Port}");
         Link link;
         try
@@ -67,6 +93,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         catch
         {
             SetState(ConnectionState.Disconnected, null);
+            Volatile.Write(ref _connectCalled, 0);
             throw;
         }
 
@@ -74,135 +101,8 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         return Welcome!;
     }
 
-    /// <summary>
-    /// Sends a message to a room; returns the server's <c>ok</c> (with <c>seq</c> and <c>msg</c>). If the connection
-    /// drops before the answer, the same frame (same id) is sent again after reconnecting: the server stores it once.
-    /// </summary>
-    public Task<ServerFrame> SendAsync(string text, string room = ProtocolConstants.Lobby, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text }, cancellationToken);
-
-    /// <summary>Sends a private message to a user; same guarantees as <see cref="SendAsync"/>.</summary>
-    public Task<ServerFrame> SendToAsync(string user, string text, CancellationToken cancellationToken = default)
-        => SendReliablyAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text }, cancellationToken);
-
-    public Task<ServerFrame> JoinAsync(string room, CancellationToken cancellationToken = default)
-        => RequestAsync(new ClientFrame { Type = FrameTypes.Join, Room = room }, cancellationToken);
-
-    public Task<ServerFrame> LeaveAsync(string room, CancellationToken cancellationToken = default)
-        => RequestAsync(new ClientFrame { Type = FrameTypes.Leave, Room = room }, cancellationToken);
-
-    public Task<ServerFrame> SetTopicAsync(string room, string? topic, CancellationToken cancellationToken = default)
-        => RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Topic = topic }, cancellationToken);
-
-    public async Task<IReadOnlyList<RoomInfo>> RoomsAsync(CancellationToken cancellationToken = default)
-        => (await RequestAsync(new ClientFrame { Type = FrameTypes.Rooms }, cancellationToken).ConfigureAwait(false)).Rooms ?? [];
-
-    /// <summary>Older (<paramref name="before"/>) or newer (<paramref name="after"/>) messages of a room or <c>@a,b</c> conversation.</summary>
-    public async Task<IReadOnlyList<ServerFrame>> HistoryAsync(string room, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
-    {
-        var frame = new ClientFrame { Type = FrameTypes.History, Room = room, Before = before, After = after, Limit = limit };
-        return (await RequestAsync(frame, cancellationToken).ConfigureAwait(false)).Messages ?? [];
-    }
-
-    /// <summary>Changes the account's password; the returned frame carries the new token.</summary>
-    public async Task<ServerFrame> ChangePasswordAsync(string current, string next, CancellationToken cancellationToken = default)
-    {
-        var reply = await RequestAsync(new ClientFrame { Type = FrameTypes.Password, Password = current, NewPassword = next }, cancellationToken).ConfigureAwait(false);
-        Token = reply.Token ?? Token;
-        return reply;
-    }
-
-    /// <summary>Lists the users in a room.</summary>
-    public async Task<IReadOnlyList<UserInfo>> WhoAsync(string room = ProtocolConstants.Lobby, CancellationToken cancellationToken = default)
-    {
-        var reply = await RequestAsync(new ClientFrame { Type = FrameTypes.Who, Room = room }, cancellationToken).ConfigureAwait(false);
-        return reply.Users ?? [];
-    }
-
-    /// <summary>Round trip to the server.</summary>
-    public Task<ServerFrame> PingAsync(CancellationToken cancellationToken = default)
-        => RequestAsync(new ClientFrame { Type = FrameTypes.Ping }, cancellationToken);
-
-    /// <summary>Sends a request frame (an id is assigned) and waits for the reply that names it.</summary>
-    public async Task<ServerFrame> RequestAsync(ClientFrame frame, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(frame);
-        var link = _link ?? throw new PiazzaException(PiazzaException.ConnectionLost, "not connected");
-        frame.Id ??= _idPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var reply = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[frame.Id] = reply;
-        try
-        {
-            await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
-            var answer = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return answer.Type == FrameTypes.Error
-                ? throw new PiazzaException(answer.Code ?? "error", answer.Message ?? answer.Code ?? "error") { RetryAfter = Seconds(answer.RetryAfter) }
-                : answer;
-        }
-        finally
-        {
-            _pending.TryRemove(frame.Id, out _);
-        }
-    }
-
-    private static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
-
-    private async Task<ServerFrame> SendReliablyAsync(ClientFrame frame, CancellationToken cancellationToken)
-    {
-        frame.Id ??= _idPrefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        while (true)
-        {
-            try
-            {
-                return await RequestAsync(frame, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PiazzaException ex) when (ex.Code == PiazzaException.ConnectionLost && Options.Reconnect && State is not ConnectionState.Closed and not ConnectionState.Disconnected)
-            {
-                await WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PiazzaException ex) when (ex.Code == ErrorCodes.RateLimited && ex.RetryAfter is { } wait && wait <= Options.MaxRateLimitWait)
-            {
-                // The refused send had no effect; waiting as asked keeps a pasted or piped burst flowing at the server's rate
-                // instead of collecting refusals until the server disconnects us for flooding.
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Waits for the next successful (re)connection; fails if the client gives up or is closed.</summary>
-    private async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
-    {
-        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnState(ConnectionState state, string? detail)
-        {
-            if (state == ConnectionState.Connected)
-            {
-                connected.TrySetResult();
-            }
-            else if (state is ConnectionState.Closed or ConnectionState.Disconnected)
-            {
-                connected.TrySetException(new PiazzaException(PiazzaException.ConnectionLost, detail ?? "disconnected"));
-            }
-        }
-
-        StateChanged += OnState;
-        try
-        {
-            if (_link is not null && State == ConnectionState.Connected)
-            {
-                return;
-            }
-
-            await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            StateChanged -= OnState;
-        }
-    }
-
-    /// <summary>Says bye, waits briefly for the server to close, and stops reconnecting.</summary>
-    public async Task CloseAsync()
+    /// <summary>Says bye, waits briefly for the server to close, and stops reconnecting. Pending requests fail.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
         if (State == ConnectionState.Closed)
         {
@@ -215,7 +115,8 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(2));
                 await WriteAsync(link, new ClientFrame { Type = FrameTypes.Bye }, timeout.Token).ConfigureAwait(false);
                 await link.Reading.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
@@ -233,6 +134,11 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         }
 
         _events.Writer.TryComplete();
+        _stateNotices.Writer.TryComplete();
+        if (_notifier is not null && !_inStateHandler)
+        {
+            await _notifier.ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -256,6 +162,8 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         }
     }
 
+    private void Publish(PiazzaEvent e) => _events.Writer.TryWrite(e);
+
     private void SetState(ConnectionState state, string? detail)
     {
         var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
@@ -265,6 +173,35 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             return;
         }
 
-        StateChanged?.Invoke(state, detail);
+        _gate.Update(state);
+        var change = new ConnectionStateChanged(state, detail);
+        Publish(change);
+        _stateNotices.Writer.TryWrite(change);
+    }
+
+    /// <summary>Runs the <see cref="StateChanged"/> handlers off the connection's loops, one change at a time.</summary>
+    private async Task NotifyStateHandlersAsync()
+    {
+        await foreach (var change in _stateNotices.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            foreach (var handler in StateChanged?.GetInvocationList() ?? [])
+            {
+                try
+                {
+                    _inStateHandler = true;
+                    ((EventHandler<ConnectionStateChanged>)handler)(this, change);
+                }
+#pragma warning disable CA1031 // A subscriber's bug must not stop the notifications of the others, nor the client.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    // ignored by design (see the event's documentation)
+                }
+                finally
+                {
+                    _inStateHandler = false;
+                }
+            }
+        }
     }
 }

@@ -57,6 +57,14 @@ public sealed record PiazzaClientOptions
     public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Events kept for a reader that falls behind. When the buffer is full the OLDEST event is dropped to make room
+    /// (a client that never reads its events keeps working in bounded memory) and <see cref="PiazzaClient.DroppedEvents"/>
+    /// counts it; a reader that must not miss messages reads promptly or fills gaps with <see cref="PiazzaClient.HistoryAsync"/>.
+    /// Default 10,000.
+    /// </summary>
+    public int EventCapacity { get; init; } = 10_000;
+
+    /// <summary>
     /// Connect with TLS (the server's TLS port, default 7443). The certificate is verified against the system's trust
     /// store and <see cref="Host"/>, unless <see cref="CaFile"/>, <see cref="Fingerprint"/> or <see cref="Insecure"/> say otherwise.
     /// </summary>
@@ -70,34 +78,4 @@ public sealed record PiazzaClientOptions
 
     /// <summary>Accept any certificate. For tests only: it gives up on knowing whom you talk to.</summary>
     public bool Insecure { get; init; }
-}
-
-/// <summary>Where the client stands.</summary>
-public enum ConnectionState
-{
-    Disconnected,
-    Connecting,
-    Connected,
-    Reconnecting,
-    Closed,
-}
-
-/// <summary>A request the server answered with an <c>error</c> frame; <see cref="Code"/> is the protocol code.</summary>
-public sealed class PiazzaException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-
-    /// <summary>How long to wait before trying again (with <c>rate_limited</c>).</summary>
-    public TimeSpan? RetryAfter { get; init; }
-
-    /// <summary>Code used when the server cannot be reached at all.</summary>
-    public const string Unreachable = "unreachable";
-
-    /// <summary>Code used when the connection was lost before an answer came.</summary>
-    public const string ConnectionLost = "connection_lost";
-
-    /// <summary>Code used when file transfers are not possible for this session (a guest, or no HTTP door).</summary>
-    public const string FilesUnavailable = "files_unavailable";
-    /// <summary>Code used when the TLS handshake failed, e.g. the server's certificate is not trusted.</summary>
-    public const string TlsFailed = "tls_failed";
 }

@@ -40,30 +40,40 @@ internal static class PlainMode
         catch (PiazzaException ex)
         {
             await error.WriteLineAsync(DescribeConnectFailure(settings, ex)).ConfigureAwait(false);
-            return ex.Code is PiazzaException.Unreachable or PiazzaException.TlsFailed ? ExitUnreachable : ExitNameRefused;
+            return ex.Failure is PiazzaFailure.Unreachable or PiazzaFailure.TlsFailed ? ExitUnreachable : ExitNameRefused;
         }
 
-        // The event printer and the command loop both add lines; one lock keeps the state and the output whole.
-        var printer = new LockedPrinter(output, ConnectedAt(client));
+        // The event printer and the command loop both touch the state; the host's lock keeps the state and the output whole.
+        var host = new PlainHost(output, ConnectedAt(client));
+        using var controller = new ChatController(client, host.State, host);
         var room = settings.Room ?? ProtocolConstants.Lobby;
-        string? disconnectReason = null;
-        client.StateChanged += (state, detail) =>
+
+        // The welcome is queued before ConnectAsync returns: apply it first, so that it cannot switch the conversation
+        // back to the lobby after the --room is entered below.
+        while (client.Events.TryRead(out var early))
         {
-            if (state == ConnectionState.Disconnected)
+            host.Post(() => host.State.Apply(early));
+            if (early is Welcomed)
             {
-                disconnectReason = detail ?? "the server closed the connection";
+                break;
             }
-        };
-        var printing = PrintEventsAsync(client, printer);
+        }
+
+        var printing = PrintEventsAsync(client, host);
         try
         {
-            if (!await EnterRoomAsync(client, printer, room, error, cancellationToken).ConfigureAwait(false))
+            if (!await EnterRoomAsync(client, host, room, error, cancellationToken).ConfigureAwait(false))
             {
                 return ExitUsage;
             }
 
-            var lost = await SendInputAsync(client, printer, input, printing, room, cancellationToken).ConfigureAwait(false);
-            lost ??= disconnectReason;
+            var lost = await RunInputAsync(controller, input, printing, cancellationToken).ConfigureAwait(false);
+            if (lost is null && client.State == ConnectionState.Disconnected)
+            {
+                await printing.ConfigureAwait(false); // the stream ends right after the state change that says why
+                lost = host.Read(() => host.State.ConnectionDetail) ?? "the server closed the connection";
+            }
+
             if (lost is not null)
             {
                 await error.WriteLineAsync($"piazza: connection to {settings.Host}:{settings.Port} lost: {lost}").ConfigureAwait(false);
@@ -76,7 +86,7 @@ internal static class PlainMode
         }
         finally
         {
-            await client.CloseAsync().ConfigureAwait(false);
+            await client.CloseAsync(CancellationToken.None).ConfigureAwait(false);
             await printing.ConfigureAwait(false);
         }
 
@@ -88,40 +98,41 @@ internal static class PlainMode
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(ex);
+        if (ex.Failure is PiazzaFailure.Unreachable or PiazzaFailure.TlsFailed)
+        {
+            return $"piazza: {ex.Message}";
+        }
+
         return ex.Code switch
         {
-            PiazzaException.Unreachable => $"piazza: {ex.Message}",
-            PiazzaException.TlsFailed => $"piazza: {ex.Message}",
-            ErrorCodes.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
-            ErrorCodes.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
-            ErrorCodes.NameConfusable => $"piazza: the name '{settings.User}' is refused: {ex.Message}",
-            ErrorCodes.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
-            ErrorCodes.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
-            ErrorCodes.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",
-            ErrorCodes.RateLimited => $"piazza: too many failed logins: {ex.Message}",
-            _ => $"piazza: {settings.Host}:{settings.Port} refused the connection ({ex.Code}): {ex.Message}",
+            ErrorCode.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
+            ErrorCode.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
+            ErrorCode.NameConfusable => $"piazza: the name '{settings.User}' is refused: {ex.Message}",
+            ErrorCode.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
+            ErrorCode.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
+            ErrorCode.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",
+            ErrorCode.RateLimited => $"piazza: too many failed logins: {ex.Message}",
+            _ => $"piazza: {settings.Host}:{settings.Port} refused the connection ({ex.WireCode}): {ex.Message}",
         };
     }
 
     /// <summary>When the server admitted us (our own entry in welcome's user list), in local time; now if it is missing.</summary>
     private static DateTime ConnectedAt(PiazzaClient client)
     {
-        var self = client.Welcome?.Users?.FirstOrDefault(u => string.Equals(u.User, client.Welcome.User, StringComparison.OrdinalIgnoreCase));
-        return DateTimeOffset.TryParse(self?.Since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var since)
-            ? since.LocalDateTime
-            : DateTime.Now;
+        var self = client.Welcome?.Online.FirstOrDefault(m => string.Equals(m.Name, client.Welcome.User, StringComparison.OrdinalIgnoreCase));
+        return self?.Since?.LocalDateTime ?? DateTime.Now;
     }
 
     /// <summary>Makes <paramref name="room"/> the current conversation, joining it unless welcome says we are in it.</summary>
-    private static async Task<bool> EnterRoomAsync(PiazzaClient client, LockedPrinter printer, string room, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<bool> EnterRoomAsync(PiazzaClient client, PlainHost host, string room, TextWriter error, CancellationToken cancellationToken)
     {
-        var member = client.Welcome?.Rooms?.Any(r => string.Equals(r.Room, room, StringComparison.OrdinalIgnoreCase)) == true
-            || (client.Welcome?.Rooms is null && string.Equals(room, ProtocolConstants.Lobby, StringComparison.OrdinalIgnoreCase));
+        var member = client.Welcome?.Rooms.Contains(room, StringComparer.OrdinalIgnoreCase) == true
+            || (client.Welcome?.Rooms is not { Count: > 0 } && string.Equals(room, ProtocolConstants.Lobby, StringComparison.OrdinalIgnoreCase));
         if (!member)
         {
             try
             {
-                await client.JoinAsync(room, cancellationToken).ConfigureAwait(false);
+                room = await client.JoinAsync(room, cancellationToken).ConfigureAwait(false);
             }
             catch (PiazzaException ex)
             {
@@ -130,12 +141,12 @@ internal static class PlainMode
             }
         }
 
-        printer.SwitchTo(room);
+        host.Post(() => host.State.SwitchTo(host.State.Ensure(room)));
         return true;
     }
 
-    /// <summary>Sends each input line and awaits its ok; returns why the connection was lost, or null when the input ended.</summary>
-    private static async Task<string?> SendInputAsync(PiazzaClient client, LockedPrinter printer, TextReader input, Task printing, string room, CancellationToken cancellationToken)
+    /// <summary>Runs each input line and awaits its answer; returns why the connection was lost, or null when the input ended.</summary>
+    private static async Task<string?> RunInputAsync(ChatController controller, TextReader input, Task printing, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -153,167 +164,67 @@ internal static class PlainMode
                 return null;
             }
 
-            try
+            var result = await controller.RunAsync(line, cancellationToken).ConfigureAwait(false);
+            if (result.Quit || result.ConnectionLost is not null)
             {
-                switch (ChatCommand.Parse(line))
-                {
-                    case ChatCommand.Quit:
-                        return null;
-                    case ChatCommand.Send send:
-                        await client.SendAsync(send.Text, room, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ChatCommand.Msg msg:
-                        await client.SendToAsync(msg.User, msg.Text, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ChatCommand.Join join:
-                        var joined = await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
-                        room = joined.Room ?? join.Room;
-                        printer.SwitchTo(room);
-                        break;
-                    case ChatCommand.Leave leave:
-                        await client.LeaveAsync(leave.Room ?? room, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ChatCommand.Topic topic:
-                        await client.SetTopicAsync(room, topic.Text, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ChatCommand.Rooms:
-                        var rooms = await client.RoomsAsync(cancellationToken).ConfigureAwait(false);
-                        printer.AddSystem($"rooms ({rooms.Count}):");
-                        foreach (var info in rooms)
-                        {
-                            printer.AddSystem(ChatCommand.FormatRoom(info));
-                        }
-
-                        break;
-                    case ChatCommand.Password password:
-                        await client.ChangePasswordAsync(password.Current, password.Next, cancellationToken).ConfigureAwait(false);
-                        printer.AddSystem("password changed");
-                        break;
-                    case ChatCommand.Who:
-                        var users = await client.WhoAsync(room, cancellationToken).ConfigureAwait(false);
-                        printer.AddSystem(ChatCommand.FormatUsers(users.Select(u => u.User)));
-                        break;
-                    case ChatCommand.Help:
-                        printer.AddSystem(ChatCommand.HelpText);
-                        break;
-                    case ChatCommand.Upload upload:
-                        using (var files = client.CreateFileTransfer())
-                        {
-                            // One line per input line: no progress, the shared message is the confirmation.
-                            var uploaded = await files.UploadFileAsync(Path.GetFullPath(upload.Path), cancellationToken: cancellationToken).ConfigureAwait(false);
-                            await client.SendFileAsync(uploaded.FileId, room, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        }
-
-                        break;
-                    case ChatCommand.Download download:
-                        using (var files = client.CreateFileTransfer())
-                        {
-                            var saved = await files.DownloadAsync(download.FileId, download.Destination is { } d ? Path.GetFullPath(d) : Directory.GetCurrentDirectory(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                            printer.AddSystem($"saved {saved.Name ?? download.FileId} ({ChatLine.FormatSize(saved.Size)}) to {saved.Path}");
-                        }
-
-                        break;
-                    case ChatCommand.Cancel:
-                        printer.AddError("transfers run one at a time here; nothing to cancel");
-                        break;
-                    case ChatCommand.Moderate moderate:
-                        await client.RequestAsync(moderate.ToFrame(room), cancellationToken).ConfigureAwait(false);
-                        printer.AddSystem($"{moderate.Type} {moderate.Target}: done");
-                        break;
-                    case ChatCommand.Lock lockTopic:
-                        await client.RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Lock = lockTopic.Locked }, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ChatCommand.Delete:
-                        printer.AddError("/delete needs the full-screen client (it picks the message from the screen)");
-                        break;
-                    case ChatCommand.Usage usage:
-                        printer.AddError($"usage: {usage.Syntax}");
-                        break;
-                    case ChatCommand.Open open:
-                        printer.AddError($"usage: /msg {open.User} TEXT");
-                        break;
-                    case ChatCommand.Unknown unknown:
-                        printer.AddError($"unknown command {unknown.Name}; /help lists commands");
-                        break;
-                }
-            }
-            catch (PiazzaException ex) when (ex.Code == PiazzaException.ConnectionLost)
-            {
-                return ex.Message;
-            }
-            catch (FileTransferException ex)
-            {
-                printer.AddError(ex.Message);
-            }
-            catch (PiazzaException ex)
-            {
-                // A refused send (too long, rate limited) is reported but does not end the script.
-                printer.AddError($"not sent: {ex.Message}");
+                return result.ConnectionLost;
             }
         }
     }
 
-    private static async Task PrintEventsAsync(PiazzaClient client, LockedPrinter printer)
+    private static async Task PrintEventsAsync(PiazzaClient client, PlainHost host)
     {
-        await foreach (var frame in client.Events.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var e in client.Events.ReadAllAsync().ConfigureAwait(false))
         {
-            printer.Apply(frame);
+            host.Post(() => host.State.Apply(e));
         }
     }
 
-    /// <summary>A <see cref="ChatState"/> that prints each line as it is added, safe to call from two tasks.</summary>
-    private sealed class LockedPrinter
+    /// <summary>
+    /// The <c>--plain</c> view: a <see cref="ChatState"/> that prints each line as it is added, guarded by one lock
+    /// because the event printer and the command loop both use it.
+    /// </summary>
+    private sealed class PlainHost : IChatHost
     {
         private readonly Lock _gate = new();
-        // A few lines per conversation are enough: lines are printed as they come; the rest only dedupes seqs.
-        private readonly ChatState _state = new(maxLines: 200);
 
         /// <summary>
         /// Prints every live line, and stored ones sent since <paramref name="connectedAt"/>: a message posted while
         /// we were entering a room comes in the room's history, not live, and must not be lost.
         /// </summary>
-        public LockedPrinter(TextWriter output, DateTime connectedAt)
-            => _state.LineAdded += (conversation, line, history) =>
+        public PlainHost(TextWriter output, DateTime connectedAt)
+            => State.LineAdded += (conversation, line, history) =>
             {
                 if (history && line.Time < connectedAt)
                 {
                     return;
                 }
 
-                var label = ReferenceEquals(conversation, _state.Current) ? null : conversation.DisplayName;
+                var label = ReferenceEquals(conversation, State.Current) ? null : conversation.DisplayName;
                 output.WriteLine(line.ToPlainString(label));
                 output.Flush();
             };
 
-        public void SwitchTo(string room)
+        // A few lines per conversation are enough: lines are printed as they come; the rest only dedupes seqs.
+        public ChatState State { get; } = new(maxLines: 200);
+
+        public bool ShowsPrivateConversations => false;
+
+        public IReadOnlyList<string> ExtraHelp => [];
+
+        public void Post(Action change)
         {
             lock (_gate)
             {
-                _state.SwitchTo(_state.Ensure(room));
+                change();
             }
         }
 
-        public void Apply(ServerFrame frame)
+        public T Read<T>(Func<T> read)
         {
             lock (_gate)
             {
-                _state.Apply(frame);
-            }
-        }
-
-        public void AddSystem(string text)
-        {
-            lock (_gate)
-            {
-                _state.AddSystem(text);
-            }
-        }
-
-        public void AddError(string text)
-        {
-            lock (_gate)
-            {
-                _state.AddError(text);
+                return read();
             }
         }
     }

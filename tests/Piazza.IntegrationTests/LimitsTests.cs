@@ -59,7 +59,7 @@ public class LimitsTests
         var seqs = new List<long>();
         for (var i = 0; i < 8; i++)
         {
-            seqs.Add((await client.SendAsync($"line {i}")).Seq!.Value);
+            seqs.Add((await client.SendAsync("lobby", $"line {i}")).Seq);
         }
 
         Assert.Equal(Range(1, 8), seqs);

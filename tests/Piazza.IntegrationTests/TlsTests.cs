@@ -19,19 +19,6 @@ public class TlsTests
 
     private static string Fingerprint(TestServer server) => server.Services.GetRequiredService<CertificateSource>().Fingerprint;
 
-    private static async Task<ServerFrame> NextAsync(PiazzaClient client, Func<ServerFrame, bool> match)
-    {
-        using var cts = new CancellationTokenSource(RawClient.DefaultTimeout);
-        while (true)
-        {
-            var frame = await client.Events.ReadAsync(cts.Token);
-            if (match(frame))
-            {
-                return frame;
-            }
-        }
-    }
-
     private static RemoteCertificateValidationCallback Pin(string fingerprint)
         => (_, certificate, _, _) => certificate is not null && new X509Certificate2(certificate).GetCertHashString(HashAlgorithmName.SHA256) == fingerprint;
 
@@ -46,9 +33,9 @@ public class TlsTests
         await alice.ConnectAsync();
         await bob.ConnectAsync();
 
-        var ok = await alice.SendAsync("over TLS");
+        var ok = await alice.SendAsync(ProtocolConstants.Lobby, "over TLS");
         Assert.Equal(1, ok.Seq);
-        var message = await NextAsync(bob, f => f.Type == FrameTypes.Message);
+        var message = (await bob.NextAsync<MessageReceived>(timeout: RawClient.DefaultTimeout)).Message;
         Assert.Equal(("alice", "over TLS"), (message.From, message.Text));
         Assert.Contains(server.Hub.Sessions, s => s.Connection.Door == "tls");
     }
@@ -59,13 +46,13 @@ public class TlsTests
         await using var server = await TestServer.StartAsync(DevTls);
         await using var trusting = new PiazzaClient(new PiazzaClientOptions { Port = server.TlsEndPoint!.Port, User = "eve", Tls = true, Reconnect = false });
         var refused = await Assert.ThrowsAsync<PiazzaException>(() => trusting.ConnectAsync());
-        Assert.Equal(PiazzaException.TlsFailed, refused.Code);
+        Assert.Equal(PiazzaFailure.TlsFailed, refused.Failure);
         Assert.Contains("not trusted", refused.Message, StringComparison.Ordinal);
         Assert.Contains(Fingerprint(server), refused.Message, StringComparison.Ordinal);
 
         await using var pinned = new PiazzaClient(new PiazzaClientOptions { Port = server.TlsEndPoint.Port, User = "eve", Tls = true, Fingerprint = new string('A', 64), Reconnect = false });
         var mismatch = await Assert.ThrowsAsync<PiazzaException>(() => pinned.ConnectAsync());
-        Assert.Equal(PiazzaException.TlsFailed, mismatch.Code);
+        Assert.Equal(PiazzaFailure.TlsFailed, mismatch.Failure);
         Assert.Contains("does not match the pinned fingerprint", mismatch.Message, StringComparison.Ordinal);
         Assert.Empty(server.Hub.Sessions);
 

@@ -51,7 +51,7 @@ public sealed class FileTransferClientTests : IDisposable
         await using var server = await TestServer.StartAsync();
         await using var alice = await ConnectAccountAsync(server, "alice");
         await using var proxy = new CuttingProxy(server.HttpEndPoint!);
-        using var files = new FileTransferClient(proxy.HttpBase, () => alice.Token, Quick);
+        using var files = new FileTransferClient(proxy.HttpBase, () => alice.Token, options: Quick);
         var path = WriteRandomFile("big.bin", 4 * 1024 * 1024);
         var retries = new ConcurrentQueue<string>();
 
@@ -80,7 +80,7 @@ public sealed class FileTransferClientTests : IDisposable
         var path = WriteRandomFile("movie.bin", 5 * 1024 * 1024);
         var uploaded = await direct.UploadFileAsync(path).WaitAsync(Timeout);
         await using var proxy = new CuttingProxy(server.HttpEndPoint!);
-        using var viaProxy = new FileTransferClient(proxy.HttpBase, () => alice.Token, Quick);
+        using var viaProxy = new FileTransferClient(proxy.HttpBase, () => alice.Token, options: Quick);
         var progress = new ConcurrentQueue<TransferProgress>();
 
         proxy.CutAfterDownstreamBytes(2 * 1024 * 1024);
@@ -106,10 +106,10 @@ public sealed class FileTransferClientTests : IDisposable
         var path = WriteRandomFile("notes.txt", 20_000);
         var uploaded = await aliceFiles.UploadFileAsync(path).WaitAsync(Timeout);
 
-        var ok = await alice.SendFileAsync(uploaded.FileId, ProtocolConstants.Lobby, "the notes").WaitAsync(Timeout);
-        Assert.NotNull(ok.Seq);
+        var ok = await alice.SendFileAsync(ProtocolConstants.Lobby, uploaded.FileId, "the notes").WaitAsync(Timeout);
+        Assert.True(ok.Seq > 0);
 
-        var message = await NextAsync(bob, f => f.Type == FrameTypes.Message && f.File is not null);
+        var message = (await bob.NextAsync<MessageReceived>(e => e.Message.File is not null, Timeout)).Message;
         Assert.Equal(("alice", "the notes"), (message.From, message.Text));
         Assert.Equal((uploaded.FileId, "notes.txt", 20_000L, uploaded.Sha256), (message.File!.Id, message.File.Name, message.File.Size, message.File.Sha256));
         Assert.Equal("text/plain", message.File.Mime);
@@ -117,6 +117,40 @@ public sealed class FileTransferClientTests : IDisposable
         using var bobFiles = bob.CreateFileTransfer(Quick);
         var saved = await bobFiles.DownloadAsync(message.File.Id, Path.Combine(_folder, "from-alice.txt"), expectedSha256: message.File.Sha256).WaitAsync(Timeout);
         Assert.Equal(await File.ReadAllBytesAsync(path), await File.ReadAllBytesAsync(saved.Path));
+    }
+
+    [Fact]
+    public async Task A_supplied_HttpClient_carries_every_request_and_is_left_open()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await ConnectAccountAsync(server, "alice");
+        var seen = new ConcurrentQueue<(HttpMethod Method, string? Scheme)>();
+        using var http = new HttpClient(new RecordingHandler(seen));
+
+        var files = alice.CreateFileTransfer(Quick, http);
+        var uploaded = await files.UploadFileAsync(WriteRandomFile("mine.bin", 2000)).WaitAsync(Timeout);
+        var saved = await files.DownloadAsync(uploaded.FileId, Path.Combine(_folder, "mine-copy.bin")).WaitAsync(Timeout);
+        files.Dispose();
+
+        Assert.Equal(uploaded.Sha256, Sha256Of(saved.Path));
+        var transfers = seen.ToList();
+        Assert.Contains(transfers, r => r.Method == HttpMethod.Post);
+        Assert.Contains(transfers, r => r.Method == HttpMethod.Get);
+        Assert.All(transfers, r => Assert.Equal("Bearer", r.Scheme));
+
+        // The caller's client was not disposed with the transfer client.
+        using var stillOpen = await http.GetAsync(new Uri(server.HttpBase, "healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, stillOpen.StatusCode);
+    }
+
+    /// <summary>Passes requests on to the network, noting each one.</summary>
+    private sealed class RecordingHandler(ConcurrentQueue<(HttpMethod, string?)> seen) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Enqueue((request.Method, request.Headers.Authorization?.Scheme));
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Fact]
@@ -140,9 +174,9 @@ public sealed class FileTransferClientTests : IDisposable
         await using var alice = await ConnectAccountAsync(server, "alice");
         using var files = alice.CreateFileTransfer(Quick);
 
-        var refused = await Assert.ThrowsAsync<FileTransferException>(() => files.UploadFileAsync(WriteRandomFile("big.bin", 5000)).WaitAsync(Timeout));
+        var refused = await Assert.ThrowsAsync<PiazzaException>(() => files.UploadFileAsync(WriteRandomFile("big.bin", 5000)).WaitAsync(Timeout));
 
-        Assert.Equal((413, "too_large"), (refused.Status, refused.Code));
+        Assert.Equal((PiazzaFailure.TransferFailed, 413, ErrorCode.TooLarge), (refused.Failure, refused.HttpStatus, refused.Code));
     }
 
     [Fact]
@@ -154,9 +188,9 @@ public sealed class FileTransferClientTests : IDisposable
         var uploaded = await files.UploadFileAsync(WriteRandomFile("a.bin", 1000)).WaitAsync(Timeout);
         var target = Path.Combine(_folder, "a-copy.bin");
 
-        var refused = await Assert.ThrowsAsync<FileTransferException>(() => files.DownloadAsync(uploaded.FileId, target, expectedSha256: new string('0', 64)).WaitAsync(Timeout));
+        var refused = await Assert.ThrowsAsync<PiazzaException>(() => files.DownloadAsync(uploaded.FileId, target, expectedSha256: new string('0', 64)).WaitAsync(Timeout));
 
-        Assert.Equal("hash_mismatch", refused.Code);
+        Assert.Equal(PiazzaFailure.HashMismatch, refused.Failure);
         Assert.False(File.Exists(target));
         Assert.False(File.Exists(target + ".part"));
     }
@@ -170,7 +204,7 @@ public sealed class FileTransferClientTests : IDisposable
 
         var refused = Assert.Throws<PiazzaException>(() => guest.CreateFileTransfer());
 
-        Assert.Equal(PiazzaException.FilesUnavailable, refused.Code);
+        Assert.Equal(PiazzaFailure.FilesUnavailable, refused.Failure);
         Assert.Contains("account", refused.Message, StringComparison.Ordinal);
         Assert.Equal(server.HttpEndPoint!.Port, guest.HttpBaseAddress!.Port);
     }
@@ -182,19 +216,6 @@ public sealed class FileTransferClientTests : IDisposable
         await client.ConnectAsync();
         Assert.NotNull(client.Token);
         return client;
-    }
-
-    private static async Task<ServerFrame> NextAsync(PiazzaClient client, Func<ServerFrame, bool> match)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            var frame = await client.Events.ReadAsync(cts.Token);
-            if (match(frame))
-            {
-                return frame;
-            }
-        }
     }
 
     private string WriteRandomFile(string name, int length)

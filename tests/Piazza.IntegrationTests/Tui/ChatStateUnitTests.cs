@@ -1,3 +1,4 @@
+using Piazza.Client;
 using Piazza.Protocol;
 using Piazza.Tui;
 
@@ -12,11 +13,11 @@ public sealed class ChatStateUnitTests
     public void Welcome_joined_left_and_messages_update_lines_and_users()
     {
         var state = new ChatState(now: () => Noon);
-        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Users = [new UserInfo { User = "bob" }, new UserInfo { User = "alice" }] });
-        state.Apply(new ServerFrame { Type = FrameTypes.Joined, User = "Carol" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Text = "hi 👋" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "alice", Text = "hello" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Left, User = "bob", Reason = LeaveReasons.Lost });
+        state.Apply(ChatEvents.Welcome("alice", online: ["bob", "alice"]));
+        state.Apply(new MemberJoined("lobby", "Carol", null));
+        state.Apply(ChatEvents.Message("lobby", 1, "bob", text: "hi 👋"));
+        state.Apply(ChatEvents.Message("lobby", 2, "alice", text: "hello"));
+        state.Apply(ChatEvents.Left("lobby", "bob", LeaveReason.Lost));
 
         Assert.Equal(["alice", "Carol"], state.Users);
         Assert.Equal(
@@ -30,7 +31,7 @@ public sealed class ChatStateUnitTests
     public void Server_timestamps_are_shown_in_local_time()
     {
         var state = new ChatState(now: () => Noon);
-        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Text = "x", Ts = "2026-11-24T10:05:07.123Z" });
+        state.Apply(new MessageReceived(new ChatMessage("lobby", 1, "m1", "bob", null, "x", DateTimeOffset.Parse("2026-11-24T10:05:07.123Z", System.Globalization.CultureInfo.InvariantCulture)), Replayed: false));
 
         var expected = new DateTimeOffset(2026, 11, 24, 10, 5, 7, 123, TimeSpan.Zero).LocalDateTime;
         Assert.Equal(expected, state.Lines[0].Time);

@@ -75,7 +75,7 @@ public sealed class ChatWindowFileTests : IDisposable
         try
         {
             ui.PumpUntil(() => ui.Screen.Contains("connected as alice", StringComparison.Ordinal), "the welcome line");
-            await bob.SendFileAsync(uploaded.FileId, "lobby", "look").WaitAsync(Timeout);
+            await bob.SendFileAsync("lobby", uploaded.FileId, "look").WaitAsync(Timeout);
             ui.PumpUntil(() => ui.Screen.Contains("<bob> look [file] photo.png · 2.9 KB", StringComparison.Ordinal), "bob's file message", Timeout);
 
             var into = Directory.CreateDirectory(Path.Combine(_folder, "downloads")).FullName;

@@ -1,3 +1,4 @@
+using Piazza.Client;
 using Piazza.Protocol;
 using Piazza.Tui;
 
@@ -11,18 +12,13 @@ public sealed class ConversationStateUnitTests
     private static ChatState Welcomed(params string[] rooms)
     {
         var state = new ChatState(now: () => Noon);
-        state.Apply(new ServerFrame
-        {
-            Type = FrameTypes.Welcome,
-            User = "alice",
-            Rooms = [.. rooms.Select(r => new RoomInfo { Room = r })],
-            Users = [new UserInfo { User = "alice" }],
-        });
+        state.Apply(ChatEvents.Welcome("alice", rooms, online: ["alice"]));
         return state;
     }
 
-    private static ServerFrame Message(string room, long seq, string from = "bob", string? to = null)
-        => new() { Type = FrameTypes.Message, Room = room, Seq = seq, From = from, To = to, Text = $"m{seq}" };
+    private static MessageReceived Message(string room, long seq, string from = "bob", string? to = null) => ChatEvents.Message(room, seq, from, to);
+
+    private static ChatMessage Stored(string room, long seq) => ChatEvents.Stored(room, seq);
 
     [Fact]
     public void Welcome_lists_the_rooms_and_shows_the_lobby()
@@ -38,9 +34,9 @@ public sealed class ConversationStateUnitTests
     public void Room_frame_sets_topic_and_users_and_presence_updates_that_room_only()
     {
         var state = Welcomed("lobby", "dev");
-        state.Apply(new ServerFrame { Type = FrameTypes.Room, Room = "dev", Topic = "Ship it", Owner = "bob", Users = [new UserInfo { User = "bob" }, new UserInfo { User = "alice" }] });
-        state.Apply(new ServerFrame { Type = FrameTypes.Joined, Room = "dev", User = "carol" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Left, Room = "dev", User = "bob", Reason = LeaveReasons.Left });
+        state.Apply(ChatEvents.Room("dev", "Ship it", "bob", "bob", "alice"));
+        state.Apply(new MemberJoined("dev", "carol", null));
+        state.Apply(ChatEvents.Left("dev", "bob", LeaveReason.Left));
 
         var dev = state.Find("DEV")!;
         Assert.Equal("Ship it", dev.Topic);
@@ -48,7 +44,7 @@ public sealed class ConversationStateUnitTests
         Assert.Equal(["carol joined", "bob left (left)"], dev.Lines.Select(l => l.Text));
         Assert.DoesNotContain(state.Find("lobby")!.Lines, l => l.Text.Contains("carol", StringComparison.Ordinal));
 
-        state.Apply(new ServerFrame { Type = FrameTypes.Topic, Room = "dev", Topic = "Freeze", By = "carol" });
+        state.Apply(new TopicChanged("dev", "Freeze", "carol", null, null));
         Assert.Equal("Freeze", dev.Topic);
         Assert.Equal("carol set the topic: Freeze", dev.Lines[^1].Text);
     }
@@ -57,7 +53,7 @@ public sealed class ConversationStateUnitTests
     public void History_fills_in_seq_order_and_repeats_are_dropped()
     {
         var state = Welcomed("lobby", "dev");
-        state.Apply(new ServerFrame { Type = FrameTypes.History, Room = "dev", Messages = [Message("dev", 3), Message("dev", 2), Message("dev", 4)] });
+        state.ApplyAll(ChatEvents.History("dev", Stored("dev", 3), Stored("dev", 2), Stored("dev", 4)));
         state.Apply(Message("dev", 4));
         state.Apply(Message("dev", 5));
 
@@ -74,11 +70,11 @@ public sealed class ConversationStateUnitTests
         var state = Welcomed("lobby");
         var replaced = 0;
         state.LinesReplaced += _ => replaced++;
-        state.Apply(new ServerFrame { Type = FrameTypes.History, Room = "lobby", Messages = [Message("lobby", 51), Message("lobby", 52)] });
+        state.ApplyAll(ChatEvents.History("lobby", Stored("lobby", 51), Stored("lobby", 52)));
         var lobby = state.Current;
         lobby.LoadingOlder = true;
 
-        state.AddHistory("lobby", [Message("lobby", 49), Message("lobby", 50)]);
+        state.AddHistory("lobby", [Stored("lobby", 49), Stored("lobby", 50)]);
 
         Assert.Equal([49L, 50, 51, 52], lobby.Lines.Where(l => l.Seq is not null).Select(l => l.Seq!.Value));
         Assert.Equal(49L, lobby.Lines[0].Seq); // before the welcome notice too: it is older
@@ -90,7 +86,7 @@ public sealed class ConversationStateUnitTests
         Assert.False(lobby.HasOlder);
 
         var fresh = Welcomed("lobby");
-        fresh.AddHistory("lobby", [Message("lobby", 1)]);
+        fresh.AddHistory("lobby", [Stored("lobby", 1)]);
         Assert.False(fresh.Current.HasOlder);
     }
 
@@ -126,12 +122,12 @@ public sealed class ConversationStateUnitTests
         Assert.Same(state.Conversations[1], state.FindPrivate("bob"));
 
         // A room joined later is listed before the private conversations.
-        state.Apply(new ServerFrame { Type = FrameTypes.Room, Room = "dev" });
+        state.Apply(ChatEvents.Room("dev"));
         Assert.Equal(["lobby", "dev", "@alice,bob", "@alice,~carol"], state.Conversations.Select(c => c.Id));
 
         // History of a private conversation entered at login names the peer from the id until a message says better.
         var other = Welcomed("lobby");
-        other.Apply(new ServerFrame { Type = FrameTypes.History, Room = "@alice,dave", Messages = [] });
+        other.ApplyAll(ChatEvents.History("@alice,dave"));
         Assert.Equal("@dave", other.Conversations[1].DisplayName);
     }
 
@@ -147,7 +143,7 @@ public sealed class ConversationStateUnitTests
         Assert.Equal("dev", state.Current.Id);
 
         // Leaving on another device arrives as our own left with reason "left".
-        state.Apply(new ServerFrame { Type = FrameTypes.Left, Room = "dev", User = "alice", Reason = LeaveReasons.Left });
+        state.Apply(ChatEvents.Left("dev", "alice", LeaveReason.Left));
         Assert.Equal(["lobby", "ops"], state.Conversations.Select(c => c.Id));
         Assert.Equal("lobby", state.Current.Id);
     }

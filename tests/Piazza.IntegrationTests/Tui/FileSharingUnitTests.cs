@@ -1,5 +1,4 @@
 using Piazza.Client;
-using Piazza.Protocol;
 using Piazza.Tui;
 
 namespace Piazza.IntegrationTests.Tui;
@@ -39,9 +38,9 @@ public sealed class FileSharingUnitTests
     public void A_file_message_shows_caption_name_size_and_the_download_command_in_both_modes()
     {
         var state = new ChatState(now: () => Noon);
-        var file = new SharedFileInfo { Id = "f9", Name = "report.pdf", Size = 1_258_291, Mime = "application/pdf", Sha256 = new string('a', 64) };
-        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Seq = 1, File = file });
-        state.Apply(new ServerFrame { Type = FrameTypes.Message, From = "bob", Seq = 2, Text = "the logs", File = file });
+        var file = new SharedFile("f9", "report.pdf", 1_258_291, "application/pdf", new string('a', 64));
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 1, text: "") with { File = file }, Replayed: false));
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 2, text: "the logs") with { File = file }, Replayed: false));
 
         Assert.Equal("12:00   <bob> [file] report.pdf · 1.2 MB · /download f9", state.Lines[0].ToString());
         Assert.Equal("12:00:00 <bob> the logs [file] report.pdf · 1.2 MB · /download f9", state.Lines[1].ToPlainString());
@@ -54,11 +53,11 @@ public sealed class FileSharingUnitTests
     {
         Assert.Equal(
             "↑ a.bin ████████░░░░░░░░  50% 5.0 MB/10.0 MB · /cancel",
-            ChatWindow.FormatTransfer("↑", "a.bin", new TransferProgress(5 * 1024 * 1024, 10 * 1024 * 1024), 0));
+            Transfers.Format("↑", "a.bin", new TransferProgress(5 * 1024 * 1024, 10 * 1024 * 1024), 0));
         Assert.Equal(
             "↓ b.bin ░░░░░░░░░░░░░░░░   0% 0 B/2.0 KB (+1 more) · connection lost; retrying in 1.0 s · /cancel",
-            ChatWindow.FormatTransfer("↓", "b.bin", new TransferProgress(0, 2048) { Retrying = "connection lost; retrying in 1.0 s" }, 1));
-        Assert.StartsWith("↑ empty ████████████████ 100%", ChatWindow.FormatTransfer("↑", "empty", new TransferProgress(0, 0), 0), StringComparison.Ordinal);
-        Assert.Equal("↑ c.bin starting… · /cancel", ChatWindow.FormatTransfer("↑", "c.bin", new TransferProgress(0, -1), 0));
+            Transfers.Format("↓", "b.bin", new TransferProgress(0, 2048) { Retrying = "connection lost; retrying in 1.0 s" }, 1));
+        Assert.StartsWith("↑ empty ████████████████ 100%", Transfers.Format("↑", "empty", new TransferProgress(0, 0), 0), StringComparison.Ordinal);
+        Assert.Equal("↑ c.bin starting… · /cancel", Transfers.Format("↑", "c.bin", new TransferProgress(0, -1), 0));
     }
 }

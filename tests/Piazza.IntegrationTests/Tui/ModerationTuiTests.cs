@@ -15,15 +15,15 @@ public sealed class ModerationTuiTests
     private static readonly DateTime Noon = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Local);
 
     [Theory]
-    [InlineData("/kick bob too loud", "kick", "bob", false, null, "too loud")]
-    [InlineData("/ban @bob 2h spam again", "ban", "bob", false, 7200d, "spam again")]
-    [InlineData("/ban bob spam", "ban", "bob", false, null, "spam")]
-    [InlineData("/gban 203.0.113.9 7d", "ban", "203.0.113.9", true, 604800d, null)]
-    [InlineData("/mute carol 30s", "mute", "carol", false, 30d, null)]
-    [InlineData("/op dave", "op", "dave", false, null, null)]
-    [InlineData("/gunban bob", "unban", "bob", true, null, null)]
-    public void Moderation_commands_parse_to_requests(string line, string type, string target, bool serverWide, double? duration, string? reason)
-        => Assert.Equal(new ChatCommand.Moderate(type, target, serverWide, duration, reason), ChatCommand.Parse(line));
+    [InlineData("/kick bob too loud", "Kick", "bob", false, null, "too loud")]
+    [InlineData("/ban @bob 2h spam again", "Ban", "bob", false, 7200d, "spam again")]
+    [InlineData("/ban bob spam", "Ban", "bob", false, null, "spam")]
+    [InlineData("/gban 203.0.113.9 7d", "Ban", "203.0.113.9", true, 604800d, null)]
+    [InlineData("/mute carol 30s", "Mute", "carol", false, 30d, null)]
+    [InlineData("/op dave", "Op", "dave", false, null, null)]
+    [InlineData("/gunban bob", "Unban", "bob", true, null, null)]
+    public void Moderation_commands_parse_to_requests(string line, string action, string target, bool serverWide, double? seconds, string? reason)
+        => Assert.Equal(new ChatCommand.Moderate(Enum.Parse<ModerationAction>(action), target, serverWide, seconds is { } s ? TimeSpan.FromSeconds(s) : null, reason), ChatCommand.Parse(line));
 
     [Fact]
     public void Moderation_commands_without_a_target_show_their_usage_and_an_address_is_sent_as_one()
@@ -32,26 +32,23 @@ public sealed class ModerationTuiTests
         Assert.Equal(new ChatCommand.Usage("/op USER"), ChatCommand.Parse("/op dave now"));
         Assert.Equal(new ChatCommand.Delete(null), ChatCommand.Parse("/delete"));
         Assert.Equal(new ChatCommand.Lock(false), ChatCommand.Parse("/unlock"));
-        var frame = new ChatCommand.Moderate("ban", "::1", true, null, null).ToFrame("dev");
-        Assert.Equal(("ban", null, null, "::1"), (frame.Type, frame.Room, frame.User, frame.Address));
+        Assert.True(new ChatCommand.Moderate(ModerationAction.Ban, "::1", true, null, null).TargetIsAddress);
+        Assert.False(new ChatCommand.Moderate(ModerationAction.Ban, "bob", true, null, null).TargetIsAddress);
+        Assert.False(new ChatCommand.Moderate(ModerationAction.Ban, "::1", false, null, null).TargetIsAddress); // in a room it is a user name
     }
 
     [Fact]
     public void Deleted_messages_kicks_and_roles_are_shown_clearly()
     {
         var state = new ChatState(now: () => Noon);
-        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
-        state.Apply(new ServerFrame
-        {
-            Type = FrameTypes.History,
-            Room = "lobby",
-            Messages = [
-            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m1", Seq = 1, From = "bob", Text = "", Deleted = true },
-            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m2", Seq = 2, From = "bob", Text = "secret" }]
-        });
-        state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m2", Seq = 2, By = "carol" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Role, Room = "lobby", User = "alice", Role = "moderator", By = "carol" });
-        state.Apply(new ServerFrame { Type = FrameTypes.Left, Room = "lobby", User = "bob", Reason = LeaveReasons.Kicked, Message = "spam", By = "alice" });
+        state.Apply(ChatEvents.Welcome("alice", ["lobby"]));
+        state.ApplyAll(ChatEvents.History(
+            "lobby",
+            ChatEvents.Stored("lobby", 1, text: "") with { Deleted = true },
+            ChatEvents.Stored("lobby", 2, text: "secret")));
+        state.Apply(new MessageDeleted("lobby", 2, "m2", "carol", null));
+        state.Apply(new RoleChanged("lobby", "alice", Moderator: true, "carol", null));
+        state.Apply(ChatEvents.Left("lobby", "bob", LeaveReason.Kicked, by: "alice", message: "spam"));
 
         var texts = state.Lines.Select(l => l.Text).ToList();
         Assert.Contains("(message deleted)", texts);
@@ -66,15 +63,9 @@ public sealed class ModerationTuiTests
     public void A_deletion_that_overtakes_its_message_still_applies()
     {
         var state = new ChatState(now: () => Noon);
-        state.Apply(new ServerFrame { Type = FrameTypes.Welcome, User = "alice", Rooms = [new RoomInfo { Room = "lobby" }] });
-        state.Apply(new ServerFrame { Type = FrameTypes.Deleted, Room = "lobby", Msg = "m7", Seq = 7, By = "bob" });
-        state.Apply(new ServerFrame
-        {
-            Type = FrameTypes.History,
-            Room = "lobby",
-            Messages = [
-            new ServerFrame { Type = FrameTypes.Message, Room = "lobby", Id = "m7", Seq = 7, From = "bob", Text = "regret" }]
-        });
+        state.Apply(ChatEvents.Welcome("alice", ["lobby"]));
+        state.Apply(new MessageDeleted("lobby", 7, "m7", "bob", null));
+        state.ApplyAll(ChatEvents.History("lobby", ChatEvents.Stored("lobby", 7, text: "regret")));
 
         var line = state.Lines.Single(l => l.Seq == 7);
         Assert.Equal(("(message deleted by bob)", true), (line.Text, line.Deleted));

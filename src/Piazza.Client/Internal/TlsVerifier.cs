@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Piazza.Client;
+namespace Piazza.Client.Internal;
 
 /// <summary>
 /// Decides whether the server's certificate is trusted: system trust and host name by default; a CA file adds roots
@@ -27,12 +27,12 @@ internal sealed class TlsVerifier
             }
             catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new PiazzaException(PiazzaException.TlsFailed, $"cannot read --ca {options.CaFile}: {ex.Message}");
+                throw new PiazzaException(PiazzaFailure.TlsFailed, $"cannot read --ca {options.CaFile}: {ex.Message}");
             }
 
             if (_roots.Count == 0)
             {
-                throw new PiazzaException(PiazzaException.TlsFailed, $"{options.CaFile} holds no PEM certificate");
+                throw new PiazzaException(PiazzaFailure.TlsFailed, $"{options.CaFile} holds no PEM certificate");
             }
         }
 

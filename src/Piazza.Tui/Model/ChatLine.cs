@@ -23,7 +23,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     public long? Seq { get; init; }
 
     /// <summary>The file a message shares (its summary is already part of <see cref="Text"/>); null otherwise.</summary>
-    public Piazza.Protocol.SharedFileInfo? File { get; init; }
+    public Piazza.Client.SharedFile? File { get; init; }
     /// <summary>The message's server id (for /delete); null for notices and local lines.</summary>
     public string? MessageId { get; init; }
 
@@ -50,14 +50,14 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ", conversation);
 
     /// <summary>A message's text with its file: <c>caption [file] report.pdf · 1.2 MB · /download ID</c>.</summary>
-    public static string MessageText(string? text, Piazza.Protocol.SharedFileInfo? file)
+    public static string MessageText(string? text, Piazza.Client.SharedFile? file)
     {
         if (file is null)
         {
             return text ?? "";
         }
 
-        var summary = $"[file] {file.Name ?? file.Id} · {FormatSize(file.Size ?? 0)} · /download {file.Id}";
+        var summary = $"[file] {file.Name ?? file.Id} · {FormatSize(file.Size)} · /download {file.Id}";
         return string.IsNullOrEmpty(text) ? summary : $"{text} {summary}";
     }
 

@@ -1,7 +1,7 @@
-namespace Piazza.Client;
+namespace Piazza.Client.Internal;
 
 /// <summary>The MIME type announced for an upload, from the file name's extension; the server has the last word.</summary>
-public static class MimeTypes
+internal static class MimeTypes
 {
     private static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -186,34 +186,37 @@ internal sealed class LoginWindow : Window
     {
         _connecting = false;
         SetButtonsEnabled(true);
+        if (ex.Failure == PiazzaFailure.Unreachable)
+        {
+            ShowError($"Cannot connect: {ex.Message.Replace("cannot connect to ", "", StringComparison.Ordinal)}. Press Enter to retry.", _lastButton);
+            return;
+        }
+
         switch (ex.Code)
         {
-            case ErrorCodes.NameTaken:
+            case ErrorCode.NameTaken:
                 ShowError($"The name '{settings.User}' is taken. Choose another name.", _user);
                 break;
-            case ErrorCodes.NameConfusable:
+            case ErrorCode.NameConfusable:
                 ShowError($"The name '{settings.User}' looks too much like a name that is taken: {ex.Message}.", _user);
                 break;
-            case ErrorCodes.BadName:
+            case ErrorCode.BadName:
                 ShowError($"The name '{settings.User}' is not allowed: {ex.Message}. Choose another name.", _user);
                 break;
-            case ErrorCodes.NameReserved:
+            case ErrorCode.NameReserved:
                 ShowError($"'{settings.User}' is a registered name. Enter its password and choose Log in, or pick another name.", _password);
                 break;
-            case ErrorCodes.AuthFailed:
+            case ErrorCode.AuthFailed:
                 ShowError("Wrong name or password. Try again.", _password);
                 break;
-            case ErrorCodes.AuthRequired:
+            case ErrorCode.AuthRequired:
                 ShowError("This server does not allow guests: enter a password and Log in, or Register.", _password);
                 break;
-            case ErrorCodes.RateLimited:
+            case ErrorCode.RateLimited:
                 ShowError($"Too many failed logins: {ex.Message}. Wait, then try again.", _password);
                 break;
-            case PiazzaException.Unreachable:
-                ShowError($"Cannot connect: {ex.Message.Replace("cannot connect to ", "", StringComparison.Ordinal)}. Press Enter to retry.", _lastButton);
-                break;
             default:
-                ShowError($"Refused ({ex.Code}): {ex.Message}. Press Enter to retry.", _lastButton);
+                ShowError($"Refused ({ex.WireCode ?? ex.Failure.ToString()}): {ex.Message}. Press Enter to retry.", _lastButton);
                 break;
         }
     }

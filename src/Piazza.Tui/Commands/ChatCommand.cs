@@ -1,6 +1,21 @@
+using System.Net;
+using Piazza.Client;
+
 namespace Piazza.Tui;
 
-/// <summary>What a line typed by the user asks for.</summary>
+/// <summary>A moderation request a command makes (docs/protocol.md, Moderation).</summary>
+internal enum ModerationAction
+{
+    Kick,
+    Ban,
+    Unban,
+    Mute,
+    Unmute,
+    Op,
+    Deop,
+}
+
+/// <summary>What a line typed by the user asks for: the one parser of the window and <c>--plain</c>.</summary>
 internal abstract record ChatCommand
 {
     public const string HelpText =
@@ -22,12 +37,12 @@ internal abstract record ChatCommand
     }
 
     /// <summary>One room of the /rooms listing: <c>dev · 3 present · joined · topic: …</c>.</summary>
-    public static string FormatRoom(Piazza.Protocol.RoomInfo room)
+    public static string FormatRoom(RoomSummary room)
     {
         ArgumentNullException.ThrowIfNull(room);
-        var joined = room.Joined == true ? " · joined" : "";
+        var joined = room.Joined ? " · joined" : "";
         var topic = string.IsNullOrEmpty(room.Topic) ? "" : $" · topic: {room.Topic}";
-        return $"  {room.Room} · {room.Members ?? 0} present{joined}{topic}";
+        return $"  {room.Name} · {room.Members} present{joined}{topic}";
     }
 
     /// <summary>Parses one input line. Blank input is <see cref="None"/>; <c>//x</c> sends <c>/x</c>.</summary>
@@ -76,16 +91,16 @@ internal abstract record ChatCommand
             "/CANCEL" => new Cancel(),
             "/PASSWORD" when words.Length == 2 => new Password(words[0], words[1]),
             "/PASSWORD" => new Usage("/password OLD NEW"),
-            "/KICK" => Moderation("kick", rest, serverWide: false, takesDuration: false, takesReason: true, "/kick USER [REASON]"),
-            "/GKICK" => Moderation("kick", rest, serverWide: true, takesDuration: false, takesReason: true, "/gkick USER [REASON]"),
-            "/BAN" => Moderation("ban", rest, serverWide: false, takesDuration: true, takesReason: true, "/ban USER [DURATION] [REASON]"),
-            "/GBAN" => Moderation("ban", rest, serverWide: true, takesDuration: true, takesReason: true, "/gban USER|ADDRESS [DURATION] [REASON]"),
-            "/UNBAN" => Moderation("unban", rest, serverWide: false, takesDuration: false, takesReason: false, "/unban USER"),
-            "/GUNBAN" => Moderation("unban", rest, serverWide: true, takesDuration: false, takesReason: false, "/gunban USER|ADDRESS"),
-            "/MUTE" => Moderation("mute", rest, serverWide: false, takesDuration: true, takesReason: true, "/mute USER [DURATION] [REASON]"),
-            "/UNMUTE" => Moderation("unmute", rest, serverWide: false, takesDuration: false, takesReason: false, "/unmute USER"),
-            "/OP" => Moderation("op", rest, serverWide: false, takesDuration: false, takesReason: false, "/op USER"),
-            "/DEOP" => Moderation("deop", rest, serverWide: false, takesDuration: false, takesReason: false, "/deop USER"),
+            "/KICK" => Moderation(ModerationAction.Kick, rest, serverWide: false, takesDuration: false, takesReason: true, "/kick USER [REASON]"),
+            "/GKICK" => Moderation(ModerationAction.Kick, rest, serverWide: true, takesDuration: false, takesReason: true, "/gkick USER [REASON]"),
+            "/BAN" => Moderation(ModerationAction.Ban, rest, serverWide: false, takesDuration: true, takesReason: true, "/ban USER [DURATION] [REASON]"),
+            "/GBAN" => Moderation(ModerationAction.Ban, rest, serverWide: true, takesDuration: true, takesReason: true, "/gban USER|ADDRESS [DURATION] [REASON]"),
+            "/UNBAN" => Moderation(ModerationAction.Unban, rest, serverWide: false, takesDuration: false, takesReason: false, "/unban USER"),
+            "/GUNBAN" => Moderation(ModerationAction.Unban, rest, serverWide: true, takesDuration: false, takesReason: false, "/gunban USER|ADDRESS"),
+            "/MUTE" => Moderation(ModerationAction.Mute, rest, serverWide: false, takesDuration: true, takesReason: true, "/mute USER [DURATION] [REASON]"),
+            "/UNMUTE" => Moderation(ModerationAction.Unmute, rest, serverWide: false, takesDuration: false, takesReason: false, "/unmute USER"),
+            "/OP" => Moderation(ModerationAction.Op, rest, serverWide: false, takesDuration: false, takesReason: false, "/op USER"),
+            "/DEOP" => Moderation(ModerationAction.Deop, rest, serverWide: false, takesDuration: false, takesReason: false, "/deop USER"),
             "/LOCK" when words.Length == 0 => new Lock(true),
             "/UNLOCK" when words.Length == 0 => new Lock(false),
             "/LOCK" or "/UNLOCK" => new Usage(name.ToLowerInvariant()),
@@ -99,7 +114,7 @@ internal abstract record ChatCommand
     private static string Unquote(string path)
         => path.Length >= 2 && (path[0] == '"' || path[0] == '\'') && path[^1] == path[0] ? path[1..^1] : path;
     /// <summary><c>USER [DURATION] [REASON]</c> for a moderation command.</summary>
-    private static ChatCommand Moderation(string type, string rest, bool serverWide, bool takesDuration, bool takesReason, string syntax)
+    private static ChatCommand Moderation(ModerationAction action, string rest, bool serverWide, bool takesDuration, bool takesReason, string syntax)
     {
         var parts = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0)
@@ -108,10 +123,10 @@ internal abstract record ChatCommand
         }
 
         var remainder = parts.Length > 1 ? parts[1] : "";
-        double? duration = null;
+        TimeSpan? duration = null;
         if (takesDuration && remainder.Split(' ', 2, StringSplitOptions.TrimEntries) is [var first, ..] && TryParseDuration(first, out var seconds))
         {
-            duration = seconds;
+            duration = TimeSpan.FromSeconds(seconds);
             remainder = remainder[first.Length..].Trim();
         }
 
@@ -120,7 +135,7 @@ internal abstract record ChatCommand
             return new Usage(syntax);
         }
 
-        return new Moderate(type, parts[0].TrimStart('@'), serverWide, duration, remainder.Length == 0 ? null : remainder);
+        return new Moderate(action, parts[0].TrimStart('@'), serverWide, duration, remainder.Length == 0 ? null : remainder);
     }
 
     /// <summary>A duration like <c>90</c> (seconds), <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>7d</c> or <c>2w</c>, in seconds.</summary>
@@ -150,25 +165,16 @@ internal abstract record ChatCommand
     }
 
     /// <summary>
-    /// A moderation request (<c>kick</c>, <c>ban</c>, <c>unban</c>, <c>mute</c>, <c>unmute</c>, <c>op</c>, <c>deop</c>) in the
-    /// current room, or server-wide (<paramref name="ServerWide"/>; the target may then be an address).
+    /// A moderation request in the current room, or server-wide (<paramref name="ServerWide"/>; the target may then be an
+    /// IP address).
     /// </summary>
-    public sealed record Moderate(string Type, string Target, bool ServerWide, double? Duration, string? Reason) : ChatCommand
+    public sealed record Moderate(ModerationAction Action, string Target, bool ServerWide, TimeSpan? Duration, string? Reason) : ChatCommand
     {
-        /// <summary>The request frame, in <paramref name="room"/> unless server-wide (where an IP address means an address ban).</summary>
-        public Piazza.Protocol.ClientFrame ToFrame(string room)
-        {
-            var isAddress = ServerWide && System.Net.IPAddress.TryParse(Target, out _);
-            return new Piazza.Protocol.ClientFrame
-            {
-                Type = Type,
-                Room = ServerWide ? null : room,
-                User = isAddress ? null : Target,
-                Address = isAddress ? Target : null,
-                Duration = Duration,
-                Reason = Reason,
-            };
-        }
+        /// <summary>A server-wide ban or unban of an IP address rather than a user.</summary>
+        public bool TargetIsAddress => ServerWide && IPAddress.TryParse(Target, out _);
+
+        /// <summary>The request's name for messages: <c>kick</c>, <c>ban</c>, …</summary>
+        public string Verb => Action.ToString().ToLowerInvariant();
     }
 
     /// <summary>Delete the latest standing message of <paramref name="User"/> (null: one's own) in the current conversation.</summary>

@@ -1,0 +1,67 @@
+using Piazza.Protocol;
+
+namespace Piazza.Client;
+
+/// <summary>
+/// Something the server pushed, or a change of the connection, read from <see cref="PiazzaClient.Events"/>.
+/// Switch on the record type; timestamps (<c>At</c>) are the server's, null when it sent none.
+/// </summary>
+public abstract record PiazzaEvent;
+
+/// <summary>The server admitted us: after <see cref="PiazzaClient.ConnectAsync"/> and again after every reconnect.</summary>
+public sealed record Welcomed(Welcome Welcome, bool Reconnected) : PiazzaEvent;
+
+/// <summary>The connection changed state; <see cref="Detail"/> says why in words (e.g. why it was lost).</summary>
+public sealed record ConnectionStateChanged(ConnectionState State, string? Detail) : PiazzaEvent;
+
+/// <summary>
+/// This connection entered a room (at login, on join, or on another device's join): the room's state. Its recent
+/// messages follow as <see cref="MessageReceived"/> with <see cref="MessageReceived.Replayed"/> set.
+/// </summary>
+/// <param name="Moderators">Folded names of the room's moderators.</param>
+/// <param name="Locked">Only moderators may change the topic.</param>
+public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent;
+
+/// <summary>A private conversation was entered (at login: recent ones; or by a first message); its messages follow.</summary>
+public sealed record PrivateConversationEntered(string Conversation) : PiazzaEvent;
+
+/// <summary>
+/// A message. <see cref="Replayed"/> is true for stored messages the server sent on entering a conversation or on
+/// resuming after a reconnect (those missed while disconnected arrive this way, in order, nothing repeated).
+/// </summary>
+public sealed record MessageReceived(ChatMessage Message, bool Replayed) : PiazzaEvent;
+
+/// <summary>Someone else joined a room we are in.</summary>
+public sealed record MemberJoined(string Room, string User, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>
+/// Someone left a room we are in (or we did, on another device: <see cref="LeaveReason.Left"/>). With
+/// <see cref="LeaveReason.Kicked"/> and <see cref="LeaveReason.Banned"/>, <see cref="By"/> is the moderator and
+/// <see cref="Message"/> their reason. <see cref="Reason"/> is null for a reason this library does not know.
+/// </summary>
+public sealed record MemberLeft(string Room, string User, LeaveReason? Reason, string? By, string? Message, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>A room's topic changed (empty or null: cleared); <see cref="Locked"/> is set when the lock changed too.</summary>
+public sealed record TopicChanged(string Room, string? Topic, string? By, bool? Locked, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>A message was deleted: drop its text; its seq stays taken.</summary>
+public sealed record MessageDeleted(string Conversation, long Seq, string MessageId, string? By, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>An admin (or the operator) disconnected us from the server; the connection closes next and is not re-opened.</summary>
+public sealed record KickedFromServer(string? By, string? Reason, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>We were banned from <see cref="Room"/>, or from the server when it is null (the connection then closes).</summary>
+/// <param name="Until">When the ban ends; null until lifted.</param>
+public sealed record BannedByModerator(string? Room, string? By, string? Reason, DateTimeOffset? Until, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>A user of a room was muted (<see cref="Muted"/>) or unmuted.</summary>
+public sealed record MuteChanged(string Room, string User, bool Muted, string? By, string? Reason, DateTimeOffset? Until, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>A user became (<see cref="Moderator"/>) or stopped being a moderator of a room.</summary>
+public sealed record RoleChanged(string Room, string User, bool Moderator, string? By, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>The server is stopping; the connection closes right after (and the client reconnects, if it may).</summary>
+public sealed record ServerShuttingDown(string? Message) : PiazzaEvent;
+
+/// <summary>An error the server sent that answers no waiting request (e.g. <see cref="ErrorCode.Flooding"/> before it closes).</summary>
+public sealed record ServerError(ErrorCode? Code, string? WireCode, string Message) : PiazzaEvent;

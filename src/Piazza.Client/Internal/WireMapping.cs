@@ -1,0 +1,112 @@
+using System.Globalization;
+using Piazza.Protocol;
+
+namespace Piazza.Client.Internal;
+
+/// <summary>The one place wire frames become the library's typed results and events.</summary>
+internal static class WireMapping
+{
+    public static DateTimeOffset? Time(string? wire)
+        => DateTimeOffset.TryParse(wire, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    public static Member ToMember(UserInfo user) => new(user.User, Time(user.Since));
+
+    public static IReadOnlyList<Member> ToMembers(IReadOnlyList<UserInfo>? users) => [.. (users ?? []).Select(ToMember)];
+
+    public static Welcome ToWelcome(ServerFrame frame) => new(
+        frame.User ?? "",
+        [.. (frame.Rooms ?? []).Select(r => r.Room)],
+        ToMembers(frame.Users),
+        frame.Motd)
+    {
+        Admin = frame.Admin == true,
+        Registered = frame.Registered == true,
+        Server = frame.Server,
+        HttpPort = frame.HttpPort,
+        HttpsPort = frame.HttpsPort,
+    };
+
+    public static ChatMessage ToMessage(ServerFrame frame, string? conversation = null) => new(
+        frame.Room ?? conversation ?? ProtocolConstants.Lobby,
+        frame.Seq ?? 0,
+        frame.Id ?? "",
+        frame.From ?? "",
+        frame.To,
+        frame.Text ?? "",
+        Time(frame.Ts))
+    {
+        File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
+        Deleted = frame.Deleted == true,
+    };
+
+    public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true);
+
+    public static SentMessage ToSent(ServerFrame ok, string conversation) => new(ok.Room ?? conversation, ok.Seq ?? 0, ok.Msg ?? "", ok.Duplicate == true);
+
+    /// <summary>A refusal from an <c>error</c> frame.</summary>
+    public static PiazzaException ToException(ServerFrame error, string fallback)
+        => new(PiazzaFailure.Refused, error.Message ?? error.Code ?? fallback, error.Code ?? "error") { RetryAfter = Seconds(error.RetryAfter) };
+
+    /// <summary>
+    /// The events a pushed frame carries: one, several (a history page is one <see cref="MessageReceived"/> per message,
+    /// flagged as replayed) or none (frames that are not events).
+    /// </summary>
+    public static IEnumerable<PiazzaEvent> ToEvents(ServerFrame frame)
+    {
+        var room = frame.Room ?? ProtocolConstants.Lobby;
+        var at = Time(frame.Ts);
+        switch (frame.Type)
+        {
+            case FrameTypes.Message:
+                yield return new MessageReceived(ToMessage(frame), Replayed: false);
+                break;
+            case FrameTypes.History when frame.Room is { } conversation:
+                if (conversation.StartsWith('@'))
+                {
+                    yield return new PrivateConversationEntered(conversation);
+                }
+
+                foreach (var message in (frame.Messages ?? []).OrderBy(m => m.Seq))
+                {
+                    yield return new MessageReceived(ToMessage(message, conversation), Replayed: true);
+                }
+
+                break;
+            case FrameTypes.Room when frame.Room is not null:
+                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true);
+                break;
+            case FrameTypes.Joined when frame.User is { } user:
+                yield return new MemberJoined(room, user, at);
+                break;
+            case FrameTypes.Left when frame.User is { } user:
+                yield return new MemberLeft(room, user, WireNames.TryParse(frame.Reason, out LeaveReason reason) ? reason : null, frame.By, frame.Message, at);
+                break;
+            case FrameTypes.Topic when frame.Room is not null:
+                yield return new TopicChanged(room, frame.Topic, frame.By, frame.Locked, at);
+                break;
+            case FrameTypes.Deleted when frame.Seq is { } seq:
+                yield return new MessageDeleted(room, seq, frame.Msg ?? "", frame.By, at);
+                break;
+            case FrameTypes.Kicked:
+                yield return new KickedFromServer(frame.By, frame.Reason, at);
+                break;
+            case FrameTypes.Banned:
+                yield return new BannedByModerator(frame.Room, frame.By, frame.Reason, Time(frame.Until), at);
+                break;
+            case FrameTypes.Muted or FrameTypes.Unmuted when frame.User is { } user:
+                yield return new MuteChanged(room, user, frame.Type == FrameTypes.Muted, frame.By, frame.Reason, Time(frame.Until), at);
+                break;
+            case FrameTypes.Role when frame.User is { } user:
+                yield return new RoleChanged(room, user, frame.Role == "moderator", frame.By, at);
+                break;
+            case FrameTypes.Shutdown:
+                yield return new ServerShuttingDown(frame.Message);
+                break;
+            case FrameTypes.Error:
+                yield return new ServerError(WireNames.TryParse(frame.Code, out ErrorCode code) ? code : null, frame.Code, frame.Message ?? frame.Code ?? "error");
+                break;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace Piazza.Client;
+
+/// <summary>Who the server says we are, from its <c>welcome</c>: the answer to <see cref="PiazzaClient.ConnectAsync"/>.</summary>
+/// <param name="User">Our name as the server spells it.</param>
+/// <param name="Rooms">The rooms this account is in (a guest: the lobby).</param>
+/// <param name="Online">The lobby's members, in joining order, ourselves included.</param>
+/// <param name="Motd">The server's message of the day, if any.</param>
+public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnlyList<Member> Online, string? Motd)
+{
+    /// <summary>The user is a server admin (may kick and ban server-wide).</summary>
+    public bool Admin { get; init; }
+
+    /// <summary>The session is an account's (it has a token and may share files); false for a guest.</summary>
+    public bool Registered { get; init; }
+
+    /// <summary>The server's name and version, e.g. <c>piazza/0.1.0</c>.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The port of the server's HTTP door (file transfers) on the same host; null when it is off.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>The port of the server's HTTPS door on the same host; null when it is off.</summary>
+    public int? HttpsPort { get; init; }
+}
+
+/// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
+public sealed record Member(string Name, DateTimeOffset? Since);
+
+/// <summary>One room of a <see cref="PiazzaClient.RoomsAsync"/> listing.</summary>
+/// <param name="Members">Users present now.</param>
+/// <param name="Joined">Whether this account is a member.</param>
+public sealed record RoomSummary(string Name, string? Topic, int Members, bool Joined);
+
+/// <summary>
+/// A stored message of a room or private conversation, live or from history. <see cref="Conversation"/> is the room
+/// name or the private conversation's id (<c>@alice,bob</c>); <see cref="Seq"/> numbers it there (1, 2, 3, … no gaps).
+/// </summary>
+/// <param name="Id">The server's message id (what <see cref="PiazzaClient.DeleteMessageAsync"/> takes).</param>
+/// <param name="To">The recipient of a private message; null in rooms.</param>
+/// <param name="Text">The text; empty for a deleted message or a file shared without text.</param>
+/// <param name="At">When the server stored it.</param>
+public sealed record ChatMessage(string Conversation, long Seq, string Id, string From, string? To, string Text, DateTimeOffset? At)
+{
+    /// <summary>The file the message shares, or null.</summary>
+    public SharedFile? File { get; init; }
+
+    /// <summary>The message was deleted: its text is gone, its seq stays taken.</summary>
+    public bool Deleted { get; init; }
+
+    /// <summary>Whether the message is private (a conversation of two, not a room).</summary>
+    public bool IsPrivate => Conversation.StartsWith('@');
+}
+
+/// <summary>A file shared in a message: its id (what a download takes), name, size in bytes, MIME type and SHA-256 (hex).</summary>
+public sealed record SharedFile(string Id, string? Name, long Size, string? Mime, string? Sha256);
+
+/// <summary>The server's acknowledgement of a send: the message is durable and numbered.</summary>
+/// <param name="Conversation">The room, or the private conversation's id (<c>@alice,bob</c>).</param>
+/// <param name="Duplicate">The id was seen before: this is the original's acknowledgement, nothing was stored twice.</param>
+public sealed record SentMessage(string Conversation, long Seq, string MessageId, bool Duplicate);

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Piazza.Client.Internal;
+using Piazza.Protocol;
+
+namespace Piazza.Client;
+
+/// <summary>Messages, rooms, history and the account.</summary>
+public sealed partial class PiazzaClient
+{
+    /// <summary>
+    /// Posts a message to a room and returns once it is durable. If the connection drops before the answer, the same
+    /// message (same id) is sent again after reconnecting and the server stores it once. <paramref name="messageId"/>
+    /// is the send's id (unique per account; a repeat with the same id is recognised); null lets the client choose one.
+    /// </summary>
+    public Task<SentMessage> SendAsync(string room, string text, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        ArgumentNullException.ThrowIfNull(text);
+        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, Id = messageId }, room, cancellationToken);
+    }
+
+    /// <summary>Sends a private message to <paramref name="user"/>; same guarantees as <see cref="SendAsync"/>.</summary>
+    public Task<SentMessage> SendPrivateAsync(string user, string text, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ArgumentNullException.ThrowIfNull(text);
+        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, Id = messageId }, user, cancellationToken);
+    }
+
+    /// <summary>Joins a room (creating it, owned by us, if it does not exist); returns its name as the server spells it.</summary>
+    public async Task<string> JoinAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Join, Room = room }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        return ok.Room ?? room;
+    }
+
+    /// <summary>Leaves a room, on every device.</summary>
+    public Task LeaveAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        return RequestAsync(new ClientFrame { Type = FrameTypes.Leave, Room = room }, Repeat.Never, cancellationToken);
+    }
+
+    /// <summary>Sets a room's topic; null or empty clears it.</summary>
+    public Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        return RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Topic = topic ?? "" }, Repeat.AfterReconnect, cancellationToken);
+    }
+
+    /// <summary>Lists the server's rooms.</summary>
+    public async Task<IReadOnlyList<RoomSummary>> RoomsAsync(CancellationToken cancellationToken = default)
+    {
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Rooms }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        return [.. (ok.Rooms ?? []).Select(WireMapping.ToRoom)];
+    }
+
+    /// <summary>Lists the users present in a room.</summary>
+    public async Task<IReadOnlyList<Member>> WhoAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Who, Room = room }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToMembers(ok.Users);
+    }
+
+    /// <summary>
+    /// Stored messages of a room or private conversation (<c>@alice,bob</c>), in seq order: older than
+    /// <paramref name="before"/>, newer than <paramref name="after"/>, or the latest; at most <paramref name="limit"/> (1 to 500).
+    /// </summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string conversation, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversation);
+        var frame = new ClientFrame { Type = FrameTypes.History, Room = conversation, Before = before, After = after, Limit = limit };
+        var answer = await RequestAsync(frame, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        return [.. (answer.Messages ?? []).Select(m => WireMapping.ToMessage(m, answer.Room ?? conversation))];
+    }
+
+    /// <summary>Changes the account's password; the client keeps the new token (other sessions must log in again).</summary>
+    public async Task ChangePasswordAsync(string current, string next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Password, Password = current, NewPassword = next }, Repeat.Never, cancellationToken).ConfigureAwait(false);
+        Token = ok.Token ?? Token;
+    }
+
+    /// <summary>A round trip to the server; returns how long it took.</summary>
+    public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await RequestAsync(new ClientFrame { Type = FrameTypes.Ping }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    private async Task<SentMessage> SendFrameAsync(ClientFrame frame, string conversation, CancellationToken cancellationToken)
+    {
+        var ok = await RequestAsync(frame, Repeat.AfterReconnectOrRateLimit, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToSent(ok, conversation);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Piazza.Client.Internal;
+using Piazza.Protocol;
+
+namespace Piazza.Client;
+
+/// <summary>Requests and their answers: ids, waiting for the connection, and repeating what is safe to repeat.</summary>
+public sealed partial class PiazzaClient
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ServerFrame>> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.OrdinalIgnoreCase);
+
+    // Ids stay unique across reconnects and restarts, so a resent message is recognised by the server.
+    private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..8] + "-";
+    private long _nextId;
+
+    /// <summary>What may be done with a request whose connection was lost before its answer.</summary>
+    private enum Repeat
+    {
+        /// <summary>Fail with <see cref="PiazzaFailure.ConnectionLost"/>: repeating could act twice.</summary>
+        Never,
+
+        /// <summary>Send it again after reconnecting: it only reads, or the server recognises the repeat.</summary>
+        AfterReconnect,
+
+        /// <summary>As <see cref="AfterReconnect"/>, and wait out a short <see cref="ErrorCode.RateLimited"/> (sends).</summary>
+        AfterReconnectOrRateLimit,
+    }
+
+    /// <summary>The highest seq seen per conversation; sent as <c>resume</c> on every reconnect.</summary>
+    public IReadOnlyDictionary<string, long> LastSeen => _lastSeen;
+
+    private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    private void Track(ServerFrame frame)
+    {
+        if (frame.Room is { } room && frame.Seq is { } seq)
+        {
+            _lastSeen.AddOrUpdate(room, seq, (_, old) => Math.Max(old, seq));
+        }
+    }
+
+    /// <summary>Sends a request (an id is assigned unless it has one) and returns the reply that names it; an error reply throws.</summary>
+    private async Task<ServerFrame> RequestAsync(ClientFrame frame, Repeat repeat, CancellationToken cancellationToken)
+    {
+        frame.Id ??= NextId();
+        while (true)
+        {
+            var link = await CurrentLinkAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RequestOnceAsync(link, frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiazzaException ex) when (ex.Failure == PiazzaFailure.ConnectionLost && repeat != Repeat.Never && Options.Reconnect)
+            {
+                // the loop waits for the reconnect (or fails when the client gives up)
+            }
+            catch (PiazzaException ex) when (repeat == Repeat.AfterReconnectOrRateLimit && ex.Code == ErrorCode.RateLimited
+                && ex.RetryAfter is { } wait && wait <= Options.MaxRateLimitWait)
+            {
+                // The refused send had no effect; waiting as asked keeps a pasted or piped burst flowing at the server's rate
+                // instead of collecting refusals until the server disconnects us for flooding.
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ServerFrame> RequestOnceAsync(Link link, ClientFrame frame, CancellationToken cancellationToken)
+    {
+        var id = frame.Id!;
+        var reply = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        try
+        {
+            if (_link != link)
+            {
+                throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost");
+            }
+
+            try
+            {
+                await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost", innerException: ex);
+            }
+
+            var answer = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return answer.Type == FrameTypes.Error ? throw WireMapping.ToException(answer, "refused") : answer;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The connection to use now; while (re)connecting, waits for it. Fails when the client is closed or gave up.</summary>
+    private async Task<Link> CurrentLinkAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_link is { } link)
+            {
+                return link;
+            }
+
+            switch (State)
+            {
+                case ConnectionState.Closed:
+                    throw new PiazzaException(PiazzaFailure.Closed, "the client was closed");
+                case ConnectionState.Disconnected:
+                    throw new PiazzaException(PiazzaFailure.ConnectionLost, "not connected");
+            }
+
+            if (!await _gate.WhenConnected.WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Closed or given up: the checks above say which.
+                continue;
+            }
+
+            if (_link is null)
+            {
+                // The link just ended and the supervisor has not yet said so: give it a moment.
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

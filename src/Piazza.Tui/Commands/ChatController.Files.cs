@@ -1,0 +1,102 @@
+using Piazza.Client;
+
+namespace Piazza.Tui;
+
+/// <summary>/upload, /download and /cancel: transfers tracked in <see cref="Transfers"/> while they run.</summary>
+internal sealed partial class ChatController
+{
+    private FileTransferClient? _files;
+
+    /// <summary>The transfers running (state thread only).</summary>
+    public Transfers Transfers { get; } = new();
+
+    public void Dispose()
+    {
+        Transfers.CancelAll();
+        _files?.Dispose();
+    }
+
+    private async Task<CommandResult> UploadAsync(ConversationState conversation, string path, CancellationToken cancellationToken)
+    {
+        var full = LocalPath(path);
+        if (!File.Exists(full))
+        {
+            return Error($"no such file: {full}");
+        }
+
+        if (FileTransfers() is not { } files)
+        {
+            return CommandResult.Done;
+        }
+
+        return await RunTransferAsync("↑", Path.GetFileName(full), "upload", cancellationToken, async (report, cancel) =>
+        {
+            var uploaded = await files.UploadFileAsync(full, report, cancel).ConfigureAwait(false);
+            // The shared message (with name, size and id) is the confirmation: it arrives like every message.
+            _ = conversation.IsPrivate
+                ? await client.SendPrivateFileAsync(conversation.Peer ?? conversation.Id, uploaded.FileId, cancellationToken: cancel).ConfigureAwait(false)
+                : await client.SendFileAsync(conversation.Id, uploaded.FileId, cancellationToken: cancel).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<CommandResult> DownloadAsync(string fileId, string? destination, CancellationToken cancellationToken)
+    {
+        if (FileTransfers() is not { } files)
+        {
+            return CommandResult.Done;
+        }
+
+        var known = host.Read(() => state.FindFile(fileId));
+        var target = destination is null ? Directory.GetCurrentDirectory() : LocalPath(destination);
+        return await RunTransferAsync("↓", known?.Name ?? fileId, "download", cancellationToken, async (report, cancel) =>
+        {
+            var saved = await files.DownloadAsync(fileId, target, report, known?.Sha256, cancel).ConfigureAwait(false);
+            host.Post(() => state.AddSystem($"saved {saved.Name ?? fileId} ({ChatLine.FormatSize(saved.Size)}) to {saved.Path}"));
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a transfer tracked in <see cref="Transfers"/> (cancelled by /cancel or <paramref name="cancellationToken"/>).</summary>
+    private async Task<CommandResult> RunTransferAsync(string arrow, string name, string what, CancellationToken cancellationToken, Func<Action<TransferProgress>, CancellationToken, Task> run)
+    {
+        var transfer = host.Read(() => Transfers.Start(arrow, name));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(transfer.Cancel.Token, cancellationToken);
+        try
+        {
+            await run(progress => host.Post(() => Transfers.Report(transfer, progress)), cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (transfer.Cancel.IsCancellationRequested)
+        {
+            host.Post(() => state.AddSystem($"{what} of {name} cancelled"));
+        }
+        catch (Exception ex) when (ex is PiazzaException or IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            host.Post(() => state.AddError($"{what} of {name} failed: {ex.Message}"));
+        }
+        finally
+        {
+            host.Post(() => Transfers.End(transfer));
+        }
+
+        return CommandResult.Done;
+    }
+
+    /// <summary>The session's transfer client, made on first use; null (with the reason shown) for a guest or a server without HTTP.</summary>
+    private FileTransferClient? FileTransfers()
+    {
+        try
+        {
+            return _files ??= client.CreateFileTransfer();
+        }
+        catch (PiazzaException ex)
+        {
+            Error(ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A typed path: <c>~</c> is the home folder, relative paths start in the current folder.</summary>
+    private static string LocalPath(string path)
+        => Path.GetFullPath(path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.TrimStart('~').TrimStart('/'))
+            : path);
+}

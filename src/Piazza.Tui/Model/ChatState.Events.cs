@@ -1,0 +1,257 @@
+using Piazza.Client;
+using Piazza.Protocol;
+
+namespace Piazza.Tui;
+
+/// <summary>The client library's events applied to the chat: lines, users, topics, conversations entered and left.</summary>
+internal sealed partial class ChatState
+{
+    /// <summary>Applies one event; events the chat does not show are ignored.</summary>
+    public void Apply(PiazzaEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e)
+        {
+            case Welcomed welcomed:
+                ApplyWelcome(welcomed.Welcome);
+                break;
+            case ConnectionStateChanged change:
+                ApplyConnection(change);
+                break;
+            case RoomEntered room:
+                var entered = Ensure(room.Room);
+                entered.Topic = room.Topic;
+                entered.Owner = room.Owner;
+                entered.Users.Clear();
+                entered.Users.UnionWith(room.Members.Select(m => m.Name));
+                entered.Moderators.Clear();
+                entered.Moderators.UnionWith(room.Moderators);
+                UsersChanged?.Invoke(entered);
+                TopicChanged?.Invoke(entered);
+                break;
+            case PrivateConversationEntered privateConversation:
+                Ensure(privateConversation.Conversation);
+                break;
+            case MessageReceived received:
+                AddMessage(ConversationOf(received.Message), received.Message, history: received.Replayed);
+                break;
+            case MemberJoined joined:
+                var joinedRoom = Ensure(joined.Room);
+                if (joinedRoom.Users.Add(joined.User))
+                {
+                    UsersChanged?.Invoke(joinedRoom);
+                }
+
+                AddLine(joinedRoom, new ChatLine(TimeOf(joined.At), ChatLineKind.Joined, joined.User, $"{joined.User} joined"));
+                break;
+            case MemberLeft left:
+                ApplyLeft(left);
+                break;
+            case TopicChanged topic:
+                var changed = Ensure(topic.Room);
+                changed.Topic = topic.Topic;
+                TopicChanged?.Invoke(changed);
+                var by = topic.By is null ? "" : $"{topic.By} ";
+                AddLine(changed, new ChatLine(TimeOf(topic.At), ChatLineKind.System, topic.By, string.IsNullOrEmpty(topic.Topic) ? $"{by}cleared the topic" : $"{by}set the topic: {topic.Topic}"));
+                break;
+            case ServerShuttingDown shutdown:
+                AddSystem(shutdown.Message is { Length: > 0 } m ? "server: " + m : "the server is shutting down");
+                break;
+            case ServerError error:
+                AddError(error.Message);
+                break;
+            default:
+                ApplyModeration(e);
+                break;
+        }
+    }
+
+    private void ApplyConnection(ConnectionStateChanged change)
+    {
+        Connection = change.State;
+        ConnectionDetail = change.Detail;
+        ConnectionChanged?.Invoke();
+        if (change.State == ConnectionState.Reconnecting && change.Detail is { } detail && !detail.StartsWith("attempt", StringComparison.Ordinal))
+        {
+            AddError($"connection lost: {detail}; reconnecting…");
+        }
+    }
+
+    /// <summary>Deletions, kicks, bans, mutes and roles: a line that says who did what, and state changes.</summary>
+    private void ApplyModeration(PiazzaEvent e)
+    {
+        static string Reason(string? reason) => string.IsNullOrEmpty(reason) ? "" : $": {reason}";
+        static string Until(DateTimeOffset? until) => until is { } end ? $" until {end.LocalDateTime:yyyy-MM-dd HH:mm}" : "";
+        switch (e)
+        {
+            case MessageDeleted deleted:
+                if (Find(deleted.Conversation) is { } holder && holder.MarkDeleted(deleted.Seq, $"(message deleted by {deleted.By})"))
+                {
+                    LinesReplaced?.Invoke(holder);
+                }
+
+                break;
+            case KickedFromServer kicked:
+                AddLine(Current, new ChatLine(TimeOf(kicked.At), ChatLineKind.Error, kicked.By, $"you were disconnected from the server by {kicked.By}{Reason(kicked.Reason)}"));
+                break;
+            case BannedByModerator banned:
+                var where = banned.Room is { } bannedFrom ? $"from {bannedFrom}" : "from the server";
+                AddLine(banned.Room is { } r && Find(r) is { } c ? c : Current, new ChatLine(TimeOf(banned.At), ChatLineKind.Error, banned.By, $"you were banned {where} by {banned.By}{Until(banned.Until)}{Reason(banned.Reason)}"));
+                break;
+            case MuteChanged mute:
+                var self = string.Equals(mute.User, Self, StringComparison.OrdinalIgnoreCase);
+                var verb = mute.Muted ? "muted" : "unmuted";
+                AddLine(Ensure(mute.Room), new ChatLine(TimeOf(mute.At), ChatLineKind.System, mute.By, $"{(self ? "you were" : mute.User + " was")} {verb} by {mute.By}{(mute.Muted ? Until(mute.Until) : "")}{Reason(mute.Reason)}"));
+                break;
+            case RoleChanged role:
+                var roomState = Ensure(role.Room);
+                _ = role.Moderator ? roomState.Moderators.Add(role.User) : roomState.Moderators.Remove(role.User);
+                AddLine(roomState, new ChatLine(TimeOf(role.At), ChatLineKind.System, role.By, $"{role.By} {(role.Moderator ? "made" : "removed")} {role.User} {(role.Moderator ? "a moderator" : "as moderator")}"));
+                break;
+        }
+    }
+
+    private void ApplyWelcome(Welcome welcome)
+    {
+        Self = welcome.User.Length > 0 ? welcome.User : Self;
+        IsAdmin = welcome.Admin;
+        var rooms = welcome.Rooms.ToList();
+        if (rooms.Count == 0)
+        {
+            rooms.Add(ProtocolConstants.Lobby);
+        }
+
+        foreach (var room in rooms)
+        {
+            Ensure(room);
+        }
+
+        // A fresh client starts with the lobby; drop it if this account has left the lobby.
+        if (!_welcomed && Find(ProtocolConstants.Lobby) is { } lobby && !rooms.Contains(ProtocolConstants.Lobby, StringComparer.OrdinalIgnoreCase))
+        {
+            _conversations.Remove(lobby);
+            ConversationsChanged?.Invoke();
+        }
+
+        if (!_welcomed)
+        {
+            SwitchTo(Find(ProtocolConstants.Lobby) ?? Find(rooms[0])!);
+        }
+
+        if (Find(ProtocolConstants.Lobby) is { } welcomeRoom)
+        {
+            SetUsers(welcomeRoom, welcome.Online.Select(m => m.Name).Append(Self));
+        }
+
+        var verb = _welcomed ? "reconnected" : "connected";
+        _welcomed = true;
+        var online = Find(ProtocolConstants.Lobby)?.Users.Count ?? 1;
+        AddSystem($"{verb} as {Self} · {online} online · /help for commands");
+        if (verb == "connected" && !string.IsNullOrWhiteSpace(welcome.Motd))
+        {
+            AddSystem(welcome.Motd);
+        }
+    }
+
+    private void AddMessages(ConversationState conversation, IReadOnlyList<ChatMessage> messages)
+    {
+        var replaced = false;
+        foreach (var message in messages.OrderBy(m => m.Seq))
+        {
+            replaced |= AddMessage(conversation, message, history: true, raiseReplaced: false);
+        }
+
+        if (replaced)
+        {
+            LinesReplaced?.Invoke(conversation);
+        }
+    }
+
+    /// <summary>Adds one message; returns true when it went somewhere other than the end.</summary>
+    private bool AddMessage(ConversationState conversation, ChatMessage message, bool history, bool raiseReplaced = true)
+    {
+        var own = string.Equals(message.From, Self, StringComparison.OrdinalIgnoreCase);
+        var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, message.Deleted ? "(message deleted)" : ChatLine.MessageText(message.Text, message.File))
+        {
+            Seq = message.Seq,
+            File = message.Deleted ? null : message.File,
+            MessageId = message.Id,
+            Deleted = message.Deleted,
+        };
+        if (!conversation.AddMessage(line, out var prepended))
+        {
+            return false;
+        }
+
+        if (prepended)
+        {
+            if (raiseReplaced)
+            {
+                LinesReplaced?.Invoke(conversation);
+            }
+
+            return true;
+        }
+
+        if (!history && !own && !ReferenceEquals(conversation, Current))
+        {
+            conversation.Unread++;
+            ConversationsChanged?.Invoke();
+        }
+
+        LineAdded?.Invoke(conversation, line, history);
+        return false;
+    }
+
+    private void ApplyLeft(MemberLeft left)
+    {
+        var room = left.Room;
+        var reasonText = left.Reason?.ToWire();
+        if (string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase) && left.Reason == LeaveReason.Left)
+        {
+            // We left (here or on another device).
+            var wasShown = ReferenceEquals(Find(room), Current);
+            Remove(room);
+            if (wasShown)
+            {
+                AddSystem($"you left {room}");
+            }
+
+            return;
+        }
+
+        var conversation = Ensure(room);
+        if (conversation.Users.Remove(left.User))
+        {
+            UsersChanged?.Invoke(conversation);
+        }
+
+        if (left.By is { } by && left.Reason is LeaveReason.Kicked or LeaveReason.Banned)
+        {
+            // A moderator removed them: say who and why, as clearly as the event allows.
+            var why = string.IsNullOrEmpty(left.Message) ? "" : $": {left.Message}";
+            var who = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase) ? "you were" : $"{left.User} was";
+            AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Left, left.User, $"{who} {reasonText} from {room} by {by}{why}"));
+            return;
+        }
+
+        var reason = reasonText is null ? "" : $" ({reasonText})";
+        AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Left, left.User, $"{left.User} left{reason}"));
+    }
+
+    private ConversationState ConversationOf(ChatMessage message)
+        => message.IsPrivate || message.To is not null ? Ensure(message.Conversation, PeerOf(message)) : Ensure(message.Conversation);
+
+    /// <summary>The other participant of a private message: the recipient of our own, else the sender.</summary>
+    private string? PeerOf(ChatMessage message)
+        => string.Equals(message.From, Self, StringComparison.OrdinalIgnoreCase) ? message.To : message.From;
+
+    /// <summary>The other participant from an id like <c>@alice,~bob</c> (guests' keys start with <c>~</c>).</summary>
+    private string? PeerFromId(string id)
+    {
+        var keys = id[1..].Split(',');
+        var self = Self.ToLowerInvariant();
+        var other = keys.FirstOrDefault(k => k.TrimStart('~') != self) ?? keys[0];
+        return other.TrimStart('~');
+    }
+}

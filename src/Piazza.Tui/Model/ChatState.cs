@@ -1,0 +1,208 @@
+using Piazza.Client;
+using Piazza.Protocol;
+
+namespace Piazza.Tui;
+
+/// <summary>
+/// The chat as the user sees it, without any view: the conversations (rooms and private ones) with their lines,
+/// users, topics and unread counts, which one is shown, and the connection's state; updated from the client's events
+/// (ChatState.Events.cs) and by the command controller.
+/// Not thread-safe; the UI touches it only on its own thread.
+/// </summary>
+internal sealed partial class ChatState
+{
+    /// <summary>Lines kept in memory per conversation; older ones are dropped so a long session stays small.</summary>
+    public const int DefaultMaxLines = 5000;
+
+    private readonly List<ConversationState> _conversations = [];
+    private readonly int _maxLines;
+    private readonly Func<DateTime> _now;
+    private bool _welcomed;
+
+    public ChatState(int maxLines = DefaultMaxLines, Func<DateTime>? now = null)
+    {
+        _maxLines = maxLines;
+        _now = now ?? (() => DateTime.Now);
+        Current = Ensure(ProtocolConstants.Lobby);
+    }
+
+    /// <summary>Our own name as the server confirmed it in welcome; empty before.</summary>
+    public string Self { get; private set; } = "";
+
+    /// <summary>Rooms in the order they were entered, then private conversations in the order they started.</summary>
+    public IReadOnlyList<ConversationState> Conversations => _conversations;
+
+    /// <summary>The conversation shown (and the one plain text is sent to).</summary>
+    public ConversationState Current { get; private set; }
+
+    /// <summary>The current conversation's lines.</summary>
+    public IReadOnlyList<ChatLine> Lines => Current.Lines;
+
+    /// <summary>The current conversation's users, sorted case-insensitively.</summary>
+    public IReadOnlyCollection<string> Users => Current.Users;
+
+    /// <summary>A line was added to a conversation; <c>history</c> is true for stored messages (login, join, scrollback).</summary>
+    public event Action<ConversationState, ChatLine, bool>? LineAdded;
+
+    /// <summary>A conversation's lines changed other than at the end (older history inserted): views rebuild it.</summary>
+    public event Action<ConversationState>? LinesReplaced;
+
+    /// <summary>The room list changed: an entry added or removed, or an unread count changed.</summary>
+    public event Action? ConversationsChanged;
+
+    /// <summary>Another conversation is shown.</summary>
+    public event Action? CurrentChanged;
+
+    /// <summary>The user list of a conversation changed.</summary>
+    public event Action<ConversationState>? UsersChanged;
+
+    /// <summary>The topic of a conversation changed.</summary>
+    public event Action<ConversationState>? TopicChanged;
+
+    /// <summary>Finds a conversation by id (case-insensitive), or null.</summary>
+    public ConversationState? Find(string id)
+        => _conversations.Find(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds the private conversation with <paramref name="user"/>, or null.</summary>
+    public ConversationState? FindPrivate(string user)
+        => _conversations.Find(c => c.IsPrivate && string.Equals(c.Peer, user, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Returns the conversation with this id, adding it to the list if it is new.</summary>
+    public ConversationState Ensure(string id, string? peer = null)
+    {
+        if (Find(id) is { } existing)
+        {
+            if (peer is not null && existing.IsPrivate && !string.Equals(existing.Peer, peer, StringComparison.Ordinal))
+            {
+                existing.Peer = peer;
+                ConversationsChanged?.Invoke();
+            }
+
+            return existing;
+        }
+
+        var conversation = new ConversationState(id, peer ?? (ConversationState.IsPrivateId(id) ? PeerFromId(id) : null), _maxLines);
+        var index = conversation.IsPrivate ? _conversations.Count : _conversations.FindIndex(c => c.IsPrivate);
+        _conversations.Insert(index < 0 ? _conversations.Count : index, conversation);
+        ConversationsChanged?.Invoke();
+        return conversation;
+    }
+
+    /// <summary>Shows another conversation and clears its unread count.</summary>
+    public void SwitchTo(ConversationState conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var changed = !ReferenceEquals(conversation, Current);
+        Current = conversation;
+        if (conversation.Unread != 0)
+        {
+            conversation.Unread = 0;
+            ConversationsChanged?.Invoke();
+        }
+
+        if (changed)
+        {
+            CurrentChanged?.Invoke();
+        }
+    }
+
+    /// <summary>Shows the next (<paramref name="step"/> 1) or previous (-1) conversation of the list, wrapping around.</summary>
+    public void SwitchBy(int step)
+    {
+        var index = _conversations.IndexOf(Current);
+        var count = _conversations.Count;
+        SwitchTo(_conversations[(((index + step) % count) + count) % count]);
+    }
+
+    /// <summary>Removes a conversation we left; if it was shown, the lobby (or the first entry) is shown instead.</summary>
+    public void Remove(string id)
+    {
+        if (Find(id) is not { } conversation)
+        {
+            return;
+        }
+
+        _conversations.Remove(conversation);
+        if (_conversations.Count == 0)
+        {
+            Ensure(ProtocolConstants.Lobby);
+        }
+
+        ConversationsChanged?.Invoke();
+        if (ReferenceEquals(conversation, Current))
+        {
+            SwitchTo(Find(ProtocolConstants.Lobby) ?? _conversations[0]);
+        }
+    }
+
+    /// <summary>The user is a server admin (from the welcome).</summary>
+    public bool IsAdmin { get; private set; }
+
+    /// <summary>The connection's state as last reported, and why (e.g. why it was lost).</summary>
+    public ConnectionState Connection { get; private set; } = ConnectionState.Connected;
+
+    /// <summary>The detail of the last connection change (e.g. why it was lost); null when there was none.</summary>
+    public string? ConnectionDetail { get; private set; }
+
+    /// <summary>The connection's state changed.</summary>
+    public event Action? ConnectionChanged;
+
+    /// <summary>Whether moderation commands are worth offering in a conversation: admins, and a room's owner and moderators.</summary>
+    public bool CanModerate(ConversationState conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return IsAdmin || (!conversation.IsPrivate
+            && (string.Equals(conversation.Owner, Self, StringComparison.OrdinalIgnoreCase) || conversation.Moderators.Contains(Self)));
+    }
+
+    /// <summary>Adds stored messages (an answer to an older-history request) to a conversation.</summary>
+    public void AddHistory(string room, IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var conversation = Find(room);
+        if (conversation is null)
+        {
+            return;
+        }
+
+        conversation.LoadingOlder = false;
+        if (messages.Count == 0 || conversation.OldestSeq is { } oldest && messages.All(m => m.Seq >= oldest))
+        {
+            conversation.ReachedStart = true;
+        }
+
+        AddMessages(conversation, messages);
+    }
+
+    /// <summary>A file shared in any conversation held, by id (for its name and checksum when downloading); null if unseen.</summary>
+    public SharedFile? FindFile(string id)
+        => _conversations.SelectMany(c => c.Lines).Select(l => l.File).LastOrDefault(f => f is not null && string.Equals(f.Id, id, StringComparison.Ordinal));
+
+    /// <summary>Adds a local notice (help text, who list, connection state) to the current conversation.</summary>
+    public ChatLine AddSystem(string text) => AddLine(Current, new ChatLine(_now(), ChatLineKind.System, null, text));
+
+    /// <summary>Adds a local error (a send that failed, an unknown command) to the current conversation.</summary>
+    public ChatLine AddError(string text) => AddLine(Current, new ChatLine(_now(), ChatLineKind.Error, null, text));
+
+    /// <summary>Replaces the current conversation's user list with an authoritative one (from <c>who</c>).</summary>
+    public void SetUsers(IEnumerable<string> users) => SetUsers(Current, users);
+
+    /// <summary>Replaces a conversation's user list with an authoritative one (from <c>who</c>).</summary>
+    public void SetUsers(ConversationState conversation, IEnumerable<string> users)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        conversation.Users.Clear();
+        conversation.Users.UnionWith(users);
+        UsersChanged?.Invoke(conversation);
+    }
+
+    private ChatLine AddLine(ConversationState conversation, ChatLine line)
+    {
+        conversation.AddLine(line);
+        LineAdded?.Invoke(conversation, line, false);
+        return line;
+    }
+
+    /// <summary>The server's timestamp in local time, or now when it sent none.</summary>
+    private DateTime TimeOf(DateTimeOffset? at) => at?.LocalDateTime ?? _now();
+}

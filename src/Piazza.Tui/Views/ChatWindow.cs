@@ -1,0 +1,354 @@
+using System.Collections.ObjectModel;
+using Piazza.Client;
+using Piazza.Protocol;
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Piazza.Tui;
+
+/// <summary>
+/// The main window: the room list (rooms and private conversations, with unread counts), the current conversation's
+/// topic, messages and users, the input line and status. It only lays out and binds: the chat is
+/// <see cref="ChatState"/> (fed by the client's events, marshalled onto the UI thread with
+/// <see cref="IApplication.Invoke(Action)"/>), and typed lines run through the shared <see cref="ChatController"/>.
+/// </summary>
+internal sealed partial class ChatWindow : Window, IChatHost
+{
+    private const int UserListWidth = 20;
+    private const int RoomListWidth = 18;
+
+    private static readonly string[] WindowHelp =
+    [
+        "Keys: Enter sends; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Tab moves between "
+            + "input, rooms and messages (PgUp/PgDn scroll; PgUp at the top loads older messages); Esc quits.",
+        "Files: /upload PATH shares a file here (progress below; it resumes after a lost connection), "
+            + "/download ID [DEST] saves one (ID is on the file's line; DEST a file or folder, default the current folder), "
+            + "/cancel stops transfers. Guests cannot share files.",
+    ];
+
+    private readonly IApplication _app;
+    private readonly PiazzaClient _client;
+    private readonly ConnectSettings _settings;
+    private readonly ChatState _state = new();
+    private readonly ChatController _controller;
+    private readonly ObservableCollection<string> _users = [];
+    private readonly ObservableCollection<string> _rooms = [];
+    private readonly ListView _userList;
+    private readonly FrameView _usersFrame;
+    private readonly ListView _roomList;
+    private readonly FrameView _roomsFrame;
+    private readonly Label _topic;
+    private readonly TextField _input;
+    private readonly Button _send;
+    private readonly Label _status;
+    private bool _syncingRoomList;
+    private volatile bool _stopped;
+
+    public ChatWindow(IApplication app, PiazzaClient client, ConnectSettings settings)
+    {
+        _app = app;
+        _client = client;
+        _settings = settings;
+        _controller = new ChatController(client, _state, this);
+        Title = $"Piazza · {settings.Host}:{settings.Port}";
+
+        // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
+        _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = RoomListWidth, Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
+        _roomList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
+        _roomList.SetSource(_rooms);
+        _roomList.ValueChanged += (_, _) => OnRoomSelected();
+        _roomsFrame.Add(_roomList);
+
+        _messagesFrame = new FrameView { Title = "#" + ProtocolConstants.Lobby, X = Pos.Right(_roomsFrame), Y = 0, Width = Dim.Fill(UserListWidth), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
+        _topic = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
+        var rule = new Line { X = 0, Y = 1, Width = Dim.Fill(), Orientation = Orientation.Horizontal };
+        _messages = new ListView { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
+        _messages.SetSource(_lines);
+        _messages.RowRender += OnMessageRowRender;
+        _messages.ViewportChanged += (_, _) => OnMessagesScrolled();
+        _messages.FrameChanged += (_, _) => OnMessagesResized();
+        _messagesFrame.Add(_topic, rule, _messages);
+
+        _usersFrame = new FrameView { Title = "Users", X = Pos.Right(_messagesFrame), Y = 0, Width = Dim.Fill(), Height = Dim.Fill(2) };
+        _userList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = false };
+        _userList.SetSource(_users);
+        _usersFrame.Add(_userList);
+
+        _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2) };
+        var prompt = new Label { Text = "›", X = 0, Y = Pos.AnchorEnd(2) };
+        _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
+        _status = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
+
+        // Enter in the input and the Send button both submit; Handled stops Enter from closing the window.
+        _input.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            Submit();
+        };
+        _send.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            Submit();
+            _input.SetFocus();
+        };
+        _roomList.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            OnRoomSelected();
+            _input.SetFocus();
+        };
+        KeyDown += (_, key) =>
+        {
+            if (OnShortcut(key))
+            {
+                key.Handled = true;
+            }
+        };
+
+        Add(_roomsFrame, _messagesFrame, _usersFrame, prompt, _input, _send, _status);
+        _input.SetFocus();
+        Bind();
+        IsRunningChanged += (_, e) =>
+        {
+            if (!e.Value)
+            {
+                _stopped = true;
+            }
+        };
+        Pumping = PumpEventsAsync();
+    }
+
+    /// <summary>Why the connection ended for good (kicked, name refused on reconnect); null when the user quit.</summary>
+    public string? LostReason { get; private set; }
+
+    bool IChatHost.ShowsPrivateConversations => true;
+
+    IReadOnlyList<string> IChatHost.ExtraHelp => WindowHelp;
+
+    /// <summary>The chat state shown, for tests.</summary>
+    internal ChatState State => _state;
+
+    /// <summary>What is typed in the input line, for tests.</summary>
+    internal string InputText => _input.Text ?? "";
+
+    /// <summary>The topic line above the messages, for tests.</summary>
+    internal string TopicText => _topic.Text ?? "";
+
+    /// <summary>The transfers running, for tests.</summary>
+    internal int TransferCount => _controller.Transfers.Count;
+
+    /// <summary>Ends when the client's event stream ends.</summary>
+    internal Task Pumping { get; }
+
+    /// <summary>Whether the room list has the keyboard focus, for tests.</summary>
+    internal bool RoomListHasFocus => _roomList.HasFocus;
+
+    /// <summary>Selects a room list entry as a click would, for tests.</summary>
+    internal void SelectRoomListEntry(int index) => _roomList.SelectedItem = index;
+
+    void IChatHost.Post(Action change)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _app.Invoke(() =>
+        {
+            if (!_stopped)
+            {
+                change();
+            }
+        });
+    }
+
+    /// <summary>Commands start on the UI thread, which owns the state: reading it there is safe.</summary>
+    T IChatHost.Read<T>(Func<T> read) => read();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopped = true;
+            _controller.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Views follow the state: each change event redraws the part it concerns.</summary>
+    private void Bind()
+    {
+        _state.LineAdded += OnLineAdded;
+        _state.LinesReplaced += OnLinesReplaced;
+        _state.UsersChanged += c =>
+        {
+            if (ReferenceEquals(c, _state.Current))
+            {
+                OnUsersChanged();
+            }
+        };
+        _state.TopicChanged += c =>
+        {
+            if (ReferenceEquals(c, _state.Current))
+            {
+                ShowTopic();
+            }
+        };
+        _state.ConversationsChanged += OnConversationsChanged;
+        _state.CurrentChanged += OnCurrentChanged;
+        _state.ConnectionChanged += UpdateStatus;
+        _controller.Transfers.Changed += UpdateStatus;
+        OnConversationsChanged();
+        OnCurrentChanged();
+    }
+
+    private async Task PumpEventsAsync()
+    {
+        await foreach (var e in _client.Events.ReadAllAsync().ConfigureAwait(false))
+        {
+            ((IChatHost)this).Post(() => _state.Apply(e));
+        }
+
+        // The stream ends when the client is closed (we quit) or gives up reconnecting (kicked, name refused).
+        ((IChatHost)this).Post(() =>
+        {
+            if (_client.State != ConnectionState.Closed)
+            {
+                LostReason = _state.ConnectionDetail ?? "the connection ended";
+                RequestStop();
+            }
+        });
+    }
+
+    private void Submit()
+    {
+        var text = _input.Text ?? "";
+        _input.Text = "";
+        var running = _controller.RunAsync(text);
+        if (running.IsCompletedSuccessfully && running.Result.Quit)
+        {
+            RequestStop();
+        }
+    }
+
+    /// <summary>Window-wide keys: switching conversations, loading older messages.</summary>
+    private bool OnShortcut(Key key)
+    {
+        if (key == Key.N.WithCtrl || key == Key.CursorDown.WithAlt)
+        {
+            _state.SwitchBy(1);
+            return true;
+        }
+
+        if (key == Key.P.WithCtrl || key == Key.CursorUp.WithAlt)
+        {
+            _state.SwitchBy(-1);
+            return true;
+        }
+
+        if (key == Key.PageUp && _messages.Viewport.Y == 0)
+        {
+            _controller.LoadOlder(_state.Current);
+            return false;
+        }
+
+        return false;
+    }
+
+    private void OnRoomSelected()
+    {
+        if (_syncingRoomList || _roomList.SelectedItem is not { } index || index < 0 || index >= _state.Conversations.Count)
+        {
+            return;
+        }
+
+        _state.SwitchTo(_state.Conversations[index]);
+    }
+
+    private void OnConversationsChanged()
+    {
+        _syncingRoomList = true;
+        try
+        {
+            var labels = _state.Conversations.Select(c => (ReferenceEquals(c, _state.Current) ? "▸" : " ") + c.ListLabel).ToList();
+            if (!labels.SequenceEqual(_rooms))
+            {
+                Empty(_rooms);
+                foreach (var label in labels)
+                {
+                    _rooms.Add(label);
+                }
+            }
+
+            _roomList.SelectedItem = _state.Conversations.ToList().IndexOf(_state.Current);
+            var unread = _state.Conversations.Sum(c => c.Unread);
+            _roomsFrame.Title = unread > 0 ? $"Rooms ({unread})" : "Rooms";
+        }
+        finally
+        {
+            _syncingRoomList = false;
+        }
+    }
+
+    private void OnCurrentChanged()
+    {
+        var conversation = _state.Current;
+        _messagesFrame.Title = conversation.IsPrivate ? conversation.DisplayName : "#" + conversation.Id;
+        ShowTopic();
+        OnUsersChanged();
+        OnConversationsChanged();
+        _follow = true;
+        RebuildRows();
+    }
+
+    private void ShowTopic()
+    {
+        var conversation = _state.Current;
+        _topic.Text = conversation.IsPrivate
+            ? $"Private conversation with {conversation.Peer}"
+            : string.IsNullOrEmpty(conversation.Topic) ? "Topic: (none; the owner sets it with /topic TEXT)" : $"Topic: {conversation.Topic}";
+    }
+
+    private void OnUsersChanged()
+    {
+        Empty(_users);
+        var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
+        foreach (var user in users)
+        {
+            _users.Add(string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user);
+        }
+
+        _usersFrame.Title = $"Users ({_users.Count})";
+        UpdateStatus();
+    }
+
+    private void UpdateStatus()
+    {
+        var where = $"{_settings.Host}:{_settings.Port}";
+        var transfers = _controller.Transfers.Status;
+        var detail = _state.ConnectionDetail;
+        _status.Text = transfers.Length > 0 ? transfers : _state.Connection switch
+        {
+            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {_users.Count} online · /help · Esc quits",
+            ConnectionState.Reconnecting => $"◌ Reconnecting… ({detail ?? "connection lost"})",
+            ConnectionState.Connecting => $"◌ Connecting to {where}…",
+            ConnectionState.Closed => "○ Closed",
+            _ => $"○ Disconnected{(detail is null ? "" : ": " + detail)}",
+        };
+    }
+
+    /// <summary>
+    /// Empties a list's source item by item: Terminal.Gui 2.5's ListWrapper mishandles the Reset that Clear raises
+    /// (its mark array stops growing), and a later draw then throws ArgumentOutOfRangeException.
+    /// </summary>
+    private static void Empty<T>(ObservableCollection<T> items)
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            items.RemoveAt(i);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Piazza.Client;
+using Piazza.IntegrationTests.Infrastructure;
+using Piazza.Tui;
+
+namespace Piazza.IntegrationTests.Tui;
+
+/// <summary>
+/// The one command executor of the window and <c>--plain</c>, without any view: typed lines run against a real server
+/// and their outcome lands in the chat state.
+/// </summary>
+public sealed class ChatControllerTests
+{
+    /// <summary>A view-less host: changes run at once on the caller's thread, guarded by a lock like <c>--plain</c>'s.</summary>
+    private sealed class TestHost(bool showsPrivateConversations) : IChatHost
+    {
+        private readonly Lock _gate = new();
+
+        public ChatState State { get; } = new();
+
+        public bool ShowsPrivateConversations => showsPrivateConversations;
+
+        public IReadOnlyList<string> ExtraHelp => ["extra help from the view"];
+
+        public void Post(Action change)
+        {
+            lock (_gate)
+            {
+                change();
+            }
+        }
+
+        public T Read<T>(Func<T> read)
+        {
+            lock (_gate)
+            {
+                return read();
+            }
+        }
+
+        public IReadOnlyList<string> Texts() => Read(() => State.Lines.Select(l => l.Text).ToList());
+    }
+
+    private static async Task<(PiazzaClient Client, TestHost Host, ChatController Controller, Task Pump)> StartAsync(TestServer server, string user, bool window)
+    {
+        var client = new PiazzaClient(new PiazzaClientOptions { Port = server.Port, User = user, Password = ProtocolSteps.Password, Register = true });
+        await client.ConnectAsync();
+        var host = new TestHost(window);
+        var pump = Task.Run(async () =>
+        {
+            await foreach (var e in client.Events.ReadAllAsync())
+            {
+                host.Post(() => host.State.Apply(e));
+            }
+        });
+        return (client, host, new ChatController(client, host.State, host), pump);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(ClientEvents.Timeout);
+        while (!condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Join_send_help_and_delete_run_through_the_client_and_show_in_the_state()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (client, host, controller, pump) = await StartAsync(server, "alice", window: true);
+        await using (client)
+        {
+            await UntilAsync(() => host.Read(() => host.State.Self) == "alice", "the welcome");
+            Assert.Equal(CommandResult.Done, await controller.RunAsync("/join dev"));
+            await UntilAsync(() => host.Read(() => host.State.Current.Id) == "dev", "dev shown");
+
+            Assert.Equal(CommandResult.Done, await controller.RunAsync("first words"));
+            await UntilAsync(() => host.Texts().Contains("first words"), "the echo of the message");
+            Assert.Equal("first words", (await client.HistoryAsync("dev")).Single().Text);
+
+            await controller.RunAsync("/help");
+            Assert.Contains(ChatCommand.ModerationHelpText, host.Texts()); // alice owns dev
+            Assert.Contains("extra help from the view", host.Texts());
+
+            await controller.RunAsync("/delete");
+            await UntilAsync(() => host.Texts().Contains("(message deleted by alice)"), "the deletion");
+            Assert.True((await client.HistoryAsync("dev")).Single().Deleted);
+
+            await controller.RunAsync("/nope");
+            Assert.Contains("unknown command /nope; /help lists commands", host.Texts());
+            Assert.True((await controller.RunAsync("/quit")).Quit);
+        }
+
+        await pump;
+    }
+
+    [Fact]
+    public async Task A_private_message_shows_its_conversation_in_the_window_and_not_in_plain_mode()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (bob, bobHost, bobController, bobPump) = await StartAsync(server, "bob", window: false);
+        var (alice, host, controller, pump) = await StartAsync(server, "alice", window: true);
+        await using (bob)
+        await using (alice)
+        {
+            await UntilAsync(() => host.Read(() => host.State.Self) == "alice" && bobHost.Read(() => bobHost.State.Self) == "bob", "both welcomes");
+            await controller.RunAsync("/msg bob hi bob");
+            await UntilAsync(() => host.Read(() => host.State.Current.IsPrivate), "alice's window to show the private conversation");
+            Assert.Equal("bob", host.Read(() => host.State.Current.Peer));
+
+            await bobController.RunAsync("/msg alice hi alice");
+            await UntilAsync(() => bobHost.Read(() => bobHost.State.FindPrivate("alice")?.Lines.Count) == 2, "both private messages at bob's");
+            Assert.Equal("lobby", bobHost.Read(() => bobHost.State.Current.Id)); // --plain stays in its room
+
+            await bobController.RunAsync("/upload /no/such/file.txt");
+            Assert.Contains("no such file: /no/such/file.txt", bobHost.Texts());
+            await bobController.RunAsync("/ban alice 1h");
+            Assert.Contains(bobHost.Texts(), t => t.StartsWith("/ban alice failed (", StringComparison.Ordinal)); // not bob's room to moderate
+        }
+
+        await Task.WhenAll(pump, bobPump);
+    }
+}
