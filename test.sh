@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 need_packages=()
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
 command -v chromium >/dev/null || need_packages+=(chromium)
+command -v node >/dev/null || need_packages+=(nodejs)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -65,7 +66,18 @@ for project in tests/*/*.csproj; do
   fi
 done
 
-passed=0; failed=0; skipped=0
+# The web client's state model under node's own runner (tests/web/*.test.mjs, no browser), counted with the rest.
+web_log="$results-web.log"
+tests/web/run.sh > "$web_log" 2>&1 || status=1
+web_passed=$(sed -n 's/^# pass //p' "$web_log" | tail -n 1)
+web_failed=$(( $(sed -n 's/^# fail //p' "$web_log" | tail -n 1 | grep . || echo 1) + $(sed -n 's/^# cancelled //p' "$web_log" | tail -n 1 | grep . || echo 0) ))
+grep -E "^not ok|^# (pass|fail)" -A6 "$web_log" | grep -v "^--" | tail -n 40
+if [ "${web_passed:-0}" -lt "$(floor_of web)" ]; then
+  echo "web: ${web_passed:-0} tests passed, fewer than the floor of $(floor_of web) in tests/floors.txt"
+  status=1
+fi
+
+passed=${web_passed:-0}; failed=$web_failed; skipped=0
 for trx in "$results"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)

@@ -42,10 +42,9 @@ public sealed record PiazzaClientOptions
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Time allowed for TCP connect plus hello/welcome. Default 30 s: a loopback connect was seen to take over 10 s on
-    /// a loaded 2-core machine (not yet explained), and a slow link with a TLS handshake needs room too.
+    /// Time allowed for TCP connect plus hello/welcome. Default 10 s, the server's own hello deadline.
     /// </summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest line accepted from the server. Default: four times the protocol default.</summary>
     public int MaxLineBytes { get; init; } = ProtocolConstants.DefaultMaxLineBytes * 4;

@@ -29,7 +29,7 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
     private const int CasesPerConnection = 120;
     private const int SenderMessages = 40;
 
-    private static readonly string[] DecodeErrorCodes = [ErrorCodes.BadFrame, ErrorCodes.BadRequest, ErrorCodes.TooLarge, ErrorCodes.RateLimited];
+    private static readonly string[] DecodeErrorCodes = [ErrorCode.BadFrame.ToWire(), ErrorCode.BadRequest.ToWire(), ErrorCode.TooLarge.ToWire(), ErrorCode.RateLimited.ToWire()];
 
     [Fact]
     public async Task Hostile_random_input_on_both_doors_never_hurts_the_server_or_a_well_behaved_client()
@@ -93,7 +93,7 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
             while (true)
             {
                 var answer = await RequestAsync(sender, new { type = "send", room = "lobby", text = $"m{i}", id = $"m{i}" }, $"m{i}");
-                if (answer.Type() == "error" && answer.Str("code") == ErrorCodes.RateLimited)
+                if (answer.Type() == "error" && answer.Str("code") == ErrorCode.RateLimited.ToWire())
                 {
                     await Task.Delay(TimeSpan.FromSeconds(answer["retryAfter"]?.GetValue<double>() ?? 1));
                     continue;
@@ -152,7 +152,7 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
                 stats.Count(kind, decodes, answer.Closed);
                 var context = $"connection {index} ({(webSocket ? "WebSocket" : "TCP")}), case {n}: {Convert.ToBase64String(line)}";
 
-                Assert.False(answer.Frames.Any(f => f.Type() == "error" && f.Str("code") == ErrorCodes.ServerError), $"server_error; {context}");
+                Assert.False(answer.Frames.Any(f => f.Type() == "error" && f.Str("code") == ErrorCode.ServerError.ToWire()), $"server_error; {context}");
                 Assert.All(answer.Frames.Where(f => f.Type() == "error"), f => Assert.False(string.IsNullOrEmpty(f.Str("code")), context));
                 if (!decodes && !answer.Closed)
                 {
@@ -160,10 +160,10 @@ public sealed class LiveFuzzTests(ITestOutputHelper output)
                     var error = answer.Frames.FirstOrDefault(f => f.Type() == "error");
                     Assert.True(error is not null, $"no error for an undecodable line; {context}");
                     Assert.Contains(error.Str("code"), DecodeErrorCodes);
-                    Assert.True(expected is null || error.Str("code") == expected || error.Str("code") == ErrorCodes.RateLimited, $"expected {expected}, got {error.ToJsonString()}; {context}");
+                    Assert.True(expected is null || error.Str("code") == expected || error.Str("code") == ErrorCode.RateLimited.ToWire(), $"expected {expected}, got {error.ToJsonString()}; {context}");
                 }
 
-                rateLimited |= answer.Frames.Any(f => f.Str("code") == ErrorCodes.RateLimited);
+                rateLimited |= answer.Frames.Any(f => f.Str("code") == ErrorCode.RateLimited.ToWire());
                 if (answer.Closed)
                 {
                     // The only closes the protocol allows here: a WebSocket text message that is not UTF-8 (1007), or

@@ -5,7 +5,7 @@ namespace Piazza.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The browser suite's server: the shared <see cref="TestServer"/> with the production limits put back (flood and
-/// connection rates, hello and TLS deadlines), because people use the page with them on. The values are the
+/// connection rates), because people use the page with them on. The values are the
 /// defaults of <see cref="PiazzaOptions"/>, so they follow production wherever it moves.
 /// </summary>
 public static class ProductionServer
@@ -15,8 +15,6 @@ public static class ProductionServer
     /// <summary>The settings that undo what the test host loosens for the protocol suites.</summary>
     public static IReadOnlyList<(string Key, string Value)> Limits { get; } =
     [
-        ("HelloTimeout", Production.Connections.HelloTimeout.ToString("c", CultureInfo.InvariantCulture)),
-        ("TlsHandshakeTimeout", Production.Tls.HandshakeTimeout.ToString("c", CultureInfo.InvariantCulture)),
         ("MessagesPerSecond", Production.Hub.Flood.MessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
         ("AccountMessagesPerSecond", Production.Hub.Flood.AccountMessagesPerSecond.ToString(CultureInfo.InvariantCulture)),
         ("FramesPerSecond", Production.Hub.Flood.FramesPerSecond.ToString(CultureInfo.InvariantCulture)),

@@ -5,13 +5,11 @@ namespace Piazza.IntegrationTests.Infrastructure;
 /// <summary>Process-wide settings for this test assembly.</summary>
 internal static class TestAssemblySetup
 {
-    /// <summary>
-    /// Test classes run in parallel and some block a pool thread (the headless terminal UI pumps synchronously,
-    /// child processes are awaited). On a 2-core machine the pool would add threads slowly, starving the in-process
-    /// servers' timers and loops; a higher floor keeps timing-based assertions (heartbeat) honest.
-    /// </summary>
+    /// <summary>The test platform's two blocking loops (vstest's message loop, xunit's assembly wait) for the whole run.</summary>
+    private static PoolThreadLoan? _testPlatform;
+
 #pragma warning disable CA2255 // a test assembly is an application, not a library
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void RaiseThreadPoolFloor() => ThreadPool.SetMinThreads(64, 64);
+    internal static void LendThePoolTheTestPlatformsThreads() => _testPlatform = PoolThreadLoan.Take(2);
 }

@@ -87,13 +87,6 @@ public sealed class TestServer : IAsyncDisposable
 
             // Tests create many accounts; the production cost (600,000) is covered by its own test.
             ["Piazza:PasswordIterations"] = "1000",
-
-            // A hello stalled for more than 10 s was seen under load (see the closing note); tests that are about
-            // the hello deadline set their own short one.
-            ["Piazza:HelloTimeout"] = "00:01:00",
-
-            // Likewise the TLS handshake (10 s in production): one took longer on a loaded 2-core machine.
-            ["Piazza:TlsHandshakeTimeout"] = "00:01:00",
         };
         foreach (var (key, value) in settings)
         {

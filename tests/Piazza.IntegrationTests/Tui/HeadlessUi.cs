@@ -1,3 +1,4 @@
+using Piazza.IntegrationTests.Infrastructure;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
@@ -13,6 +14,9 @@ namespace Piazza.IntegrationTests.Tui;
 internal sealed class HeadlessUi : IDisposable
 {
     private readonly SemaphoreSlim _queued = new(0);
+
+    // Terminal.Gui's input loop and the synchronous pump each block a pool thread while this UI lives.
+    private readonly PoolThreadLoan _blockedThreads = PoolThreadLoan.Take(2);
 
     public HeadlessUi(int width = 100, int height = 30)
     {
@@ -85,6 +89,7 @@ internal sealed class HeadlessUi : IDisposable
         App.TimedEvents!.Added -= OnTimeoutAdded;
         App.Dispose();
         _queued.Dispose();
+        _blockedThreads.Dispose();
     }
 
     private void OnTimeoutAdded(object? sender, TimeoutEventArgs e) => _queued.Release();
