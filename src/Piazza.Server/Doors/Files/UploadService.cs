@@ -11,17 +11,6 @@ using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.Files;
 
-/// <summary>What a tus request ends in: a status (or an error code and its status), and the headers that go with it.</summary>
-public sealed record UploadOutcome(int Status, ErrorCode? Error = null, string? Message = null)
-{
-    public static UploadOutcome Failed(ErrorCode error, string message) => new(HttpErrors.StatusOf(error), error, message);
-
-    public long? Offset { get; init; }
-    public long? Length { get; init; }
-    public string? UploadId { get; init; }
-    public string? FileId { get; init; }
-}
-
 /// <summary>
 /// The server side of tus uploads: creation with limits checked from the headers alone, appending bytes at the
 /// durable offset (synced at the end of every request, also a broken one), per-request checksums, and completion:
@@ -394,70 +383,5 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             // the next request re-reads the length from disk and continues from there
         }
-    }
-
-    /// <summary>In-memory state of an upload being written: the one-writer gate and the running whole-file hash.</summary>
-    private sealed class UploadState
-    {
-        public readonly SemaphoreSlim Gate = new(1, 1);
-        public CancellationTokenSource? Interrupt;
-        public IncrementalHash? Hash;
-        public long HashedLength = -1;
-
-        /// <summary>Makes <see cref="Hash"/> cover exactly the first <paramref name="offset"/> bytes (after a restart, re-reading them).</summary>
-        public async Task HashUpToAsync(string path, long offset, CancellationToken cancellationToken)
-        {
-            if (Hash is not null && HashedLength == offset)
-            {
-                return;
-            }
-
-            Reset();
-            Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[128 * 1024];
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var left = offset;
-            while (left > 0)
-            {
-                var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new IOException("the partial file is shorter than its offset");
-                }
-
-                Hash.AppendData(buffer, 0, read);
-                left -= read;
-            }
-
-            HashedLength = offset;
-        }
-
-        public void Reset()
-        {
-            Hash?.Dispose();
-            Hash = null;
-            HashedLength = -1;
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} deleted (content reclaimed: {Reclaimed})")]
-        public static partial void FileDeleted(ILogger logger, string fileId, bool reclaimed);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} created by {Owner}: {Length} bytes, '{Name}'")]
-        public static partial void UploadCreated(ILogger logger, string uploadId, string owner, long length, string name);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} interrupted at offset {Offset}")]
-        public static partial void UploadInterrupted(ILogger logger, string uploadId, long offset);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "upload {UploadId}: SHA-256 mismatch (declared {Declared}, received {Actual}); discarded")]
-        public static partial void UploadHashMismatch(ILogger logger, string uploadId, string declared, string actual);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "upload {UploadId}: storage error: {Problem}")]
-        public static partial void UploadIoFailed(ILogger logger, string uploadId, string problem);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} stored from upload {UploadId}: {Size} bytes, sha256 {Sha256}")]
-        public static partial void FileStored(ILogger logger, string fileId, string uploadId, long size, string sha256);
     }
 }

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Piazza.Server.Doors.Files;
+
+public sealed partial class UploadService
+{
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} deleted (content reclaimed: {Reclaimed})")]
+        public static partial void FileDeleted(ILogger logger, string fileId, bool reclaimed);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} created by {Owner}: {Length} bytes, '{Name}'")]
+        public static partial void UploadCreated(ILogger logger, string uploadId, string owner, long length, string name);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} interrupted at offset {Offset}")]
+        public static partial void UploadInterrupted(ILogger logger, string uploadId, long offset);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "upload {UploadId}: SHA-256 mismatch (declared {Declared}, received {Actual}); discarded")]
+        public static partial void UploadHashMismatch(ILogger logger, string uploadId, string declared, string actual);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "upload {UploadId}: storage error: {Problem}")]
+        public static partial void UploadIoFailed(ILogger logger, string uploadId, string problem);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} stored from upload {UploadId}: {Size} bytes, sha256 {Sha256}")]
+        public static partial void FileStored(ILogger logger, string fileId, string uploadId, long size, string sha256);
+    }
+}
