@@ -128,6 +128,10 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Reads the next frame; fails the test if none arrives in time.</summary>
     public async Task<JsonObject> ReadAsync(TimeSpan? timeout = null)
     {
+        // A read of buffered data completes synchronously, so a test draining thousands of frames never returned its
+        // pool thread: the crowd test's 200 readers held every pool thread for seconds while a server's socket
+        // completion waited in one of their local queues (a hello unread for 10.8 s, caught with dotnet-stack).
+        await Task.Yield();
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         var line = await ReadTextAsync(cts.Token) ?? throw new EndOfStreamException("server closed the connection");
         return JsonNode.Parse(line)!.AsObject();
