@@ -57,22 +57,7 @@ public class AdminCommandTests
     /// <summary>Runs <c>piazza-server admin …</c> on a data folder, optionally feeding stdin; returns the exit code and all output.</summary>
     private static async Task<(int Code, string Output)> RunAdminAsync(string data, string? stdin, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
-        info.ArgumentList.Add("admin");
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(data);
+        var info = ServerProcess.DescribeCommand(["admin", .. args, "--data", data]);
         info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
         info.Environment.Remove("PIAZZA_ADMIN_PASSWORD");
         using var process = Process.Start(info)!;

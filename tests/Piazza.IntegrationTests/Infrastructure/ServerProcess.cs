@@ -8,7 +8,10 @@ namespace Piazza.IntegrationTests.Infrastructure;
 public static partial class ServerProcess
 {
     /// <summary>A start description for <c>piazza-server</c> with the given arguments (HTTP door on a free port).</summary>
-    public static ProcessStartInfo Describe(params string[] args)
+    public static ProcessStartInfo Describe(params string[] args) => DescribeCommand(["--http-port", "0", .. args]);
+
+    /// <summary>A start description for <c>piazza-server</c> with exactly these arguments (a subcommand such as <c>admin</c>).</summary>
+    public static ProcessStartInfo DescribeCommand(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -18,8 +21,6 @@ public static partial class ServerProcess
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"));
-        info.ArgumentList.Add("--http-port");
-        info.ArgumentList.Add("0");
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
