@@ -62,13 +62,13 @@ public sealed partial class ChatHub : IAsyncDisposable
         _conversations = new ConversationCache(_hub, _sequencer);
         _sanctions = new Sanctions(time);
         var names = new NameRules(store, _online.Claims);
-        var attacher = new Attacher(_hub, _conversations, _online, slowConsumers);
+        var attacher = new Attacher(_hub, _conversations, _online, slowConsumers, Flood);
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
         _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers);
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
-        _history = new HistoryReader(_hub, _conversations, _rooms, _messaging);
+        _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
         _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
         _files = new FilePermissions(store);

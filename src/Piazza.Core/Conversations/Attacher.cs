@@ -8,7 +8,7 @@ namespace Piazza.Core.Conversations;
 /// messages, with no gap and no duplicate. Older messages come from the store in pages, paced by the connection's
 /// outbox; the last stretch and the switch to live happen under the conversation's lock, from its in-memory ring.
 /// </summary>
-internal sealed class Attacher(HubContext hub, ConversationCache conversations, OnlineDirectory online, SlowConsumers slowConsumers)
+internal sealed class Attacher(HubContext hub, ConversationCache conversations, OnlineDirectory online, SlowConsumers slowConsumers, Limits.FloodControl flood)
 {
     /// <summary>Messages read from the store per history frame while a connection catches up.</summary>
     private const int CatchUpPage = 200;
@@ -71,7 +71,10 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
         slowConsumers.Drop(overflowed);
     }
 
-    /// <summary>Attaches a login's private conversations: recent ones (accounts), those it resumes, and any that started meanwhile.</summary>
+    /// <summary>
+    /// Attaches a login's private conversations: recent ones (accounts), those it resumes, and any that started
+    /// meanwhile. Only conversations that exist (a stored message) and that the user takes part in are entered.
+    /// </summary>
     public async Task AttachDirectConversationsAsync(ChatSession session, IReadOnlyDictionary<string, long>? resume, CancellationToken cancellationToken)
     {
         var user = session.User;
@@ -81,18 +84,10 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
             keys.AddRange(await hub.Store.ConversationsOfAsync(user.Key, hub.Options.ConversationsOnLogin, cancellationToken).ConfigureAwait(false));
         }
 
-        foreach (var key in resume?.Keys ?? [])
-        {
-            var folded = key.ToLowerInvariant();
-            if (IsParticipant(folded, user.Key) && !keys.Contains(folded))
-            {
-                keys.Add(folded);
-            }
-        }
-
+        keys.AddRange(ResumedConversations(session, resume, keys));
         foreach (var key in keys)
         {
-            if (await conversations.LoadAsync(key).ConfigureAwait(false) is { } conversation)
+            if (await conversations.LoadExistingAsync(key).ConfigureAwait(false) is { } conversation)
             {
                 await AttachAsync(session, conversation, ResumePoint(resume, key), cancellationToken).ConfigureAwait(false);
             }
@@ -100,14 +95,47 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
 
         session.IsReady = true;
 
-        // A conversation that started while this session was logging in: attach it now, from its start.
-        foreach (var loaded in conversations.Loaded.ToList())
+        // A conversation that started while this session was logging in: attach it now (at most as many as a login
+        // attaches, each with its latest messages, so a busy cache never floods a new connection).
+        var meanwhile = conversations.Loaded
+            .OfType<DirectConversation>()
+            .Where(direct => IsParticipant(direct.Key, user.Key) && Array.IndexOf(direct.Subscribers, session) < 0)
+            .Take(hub.Options.ConversationsOnLogin)
+            .ToList();
+        foreach (var direct in meanwhile)
         {
-            if (loaded is DirectConversation direct && IsParticipant(direct.Key, user.Key) && Array.IndexOf(direct.Subscribers, session) < 0)
+            await AttachAsync(session, direct, ResumePoint(resume, direct.Key), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The private conversations named in <c>resume</c> that are honoured: canonical ids of the user's own not listed
+    /// already (those are free), at most <see cref="ChatHubOptions.ConversationsOnLogin"/> looked at, each a read from the account's
+    /// budget (once it is spent, the rest are left for <c>history</c>). Malformed or foreign ids are ignored.
+    /// </summary>
+    private List<string> ResumedConversations(ChatSession session, IReadOnlyDictionary<string, long>? resume, List<string> listed)
+    {
+        var resumed = new List<string>();
+        var examined = 0;
+        foreach (var key in resume?.Keys ?? [])
+        {
+            if (!DirectConversationId.IsDirect(key) || listed.Contains(key))
             {
-                await AttachAsync(session, direct, ResumePoint(resume, direct.Key) ?? 0, cancellationToken).ConfigureAwait(false);
+                continue; // rooms resume with the rooms the user is in; listed ones are attached anyway
+            }
+
+            if (++examined > hub.Options.ConversationsOnLogin || flood.TryAcquireAccountRead(session) is not null)
+            {
+                break;
+            }
+
+            if (DirectConversationIdRule.Check(key, session.User.Key).Succeeded && !resumed.Contains(key))
+            {
+                resumed.Add(key);
             }
         }
+
+        return resumed;
     }
 
     /// <summary>Attaches every ready connection of both participants that is not attached yet (a new conversation).</summary>

@@ -258,8 +258,11 @@ internal abstract class Conversation
     }
 
     /// <summary>A message as read from the store, shaped as this conversation delivers it.</summary>
-    public MessageEvent FromStored(StoredMessage m)
-        => new(m.MessageId, m.Seq, Key, Name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy };
+    public MessageEvent FromStored(StoredMessage m) => FromStored(m, Key, Name);
+
+    /// <summary>A stored message as the conversation <paramref name="key"/> (shown as <paramref name="name"/>) delivers it, without loading it.</summary>
+    public static MessageEvent FromStored(StoredMessage m, string key, string name)
+        => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy };
 
     /// <summary>Under the lock: whether state only memory holds forbids dropping it.</summary>
     protected virtual bool CanRetireLocked() => true;

@@ -40,15 +40,36 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
     public Conversation? Find(string key)
         => _loaded.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
 
-    /// <summary>Loads a conversation once; null when it is a room that does not exist. Counts as activity.</summary>
-    public async Task<Conversation?> LoadAsync(string key)
+    /// <summary>
+    /// Loads a conversation once; null when it is a room that does not exist. A private conversation is created
+    /// when missing: only a send (to someone who exists) may do that. Counts as activity.
+    /// </summary>
+    public Task<Conversation?> LoadAsync(string key) => LoadAsync(key, existingOnly: false);
+
+    /// <summary>
+    /// Loads a conversation only if it exists (a room, or a private conversation with a stored message); null
+    /// otherwise, and nothing is cached, so made-up ids cannot fill memory. Counts as activity.
+    /// </summary>
+    public Task<Conversation?> LoadExistingAsync(string key) => LoadAsync(key, existingOnly: true);
+
+    private async Task<Conversation?> LoadAsync(string key, bool existingOnly)
     {
         SweepIfDue();
         while (true)
         {
-            var lazy = _loaded.GetOrAdd(key, k => new Lazy<Task<Conversation?>>(() => LoadFromStoreAsync(k)));
+            var lazy = _loaded.GetOrAdd(key, k => new Lazy<Task<Conversation?>>(() => LoadFromStoreAsync(k, existingOnly)));
             var conversation = await UnlessMissingAsync(key, lazy).ConfigureAwait(false);
-            if (conversation is null || conversation.TryTouch())
+            if (conversation is null)
+            {
+                if (existingOnly || !DirectConversationId.IsDirect(key))
+                {
+                    return null;
+                }
+
+                continue; // a read found it missing just before (and did not cache it): this send creates it
+            }
+
+            if (conversation.TryTouch())
             {
                 return conversation;
             }
@@ -108,12 +129,17 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
         return conversation;
     }
 
-    private async Task<Conversation?> LoadFromStoreAsync(string key)
+    private async Task<Conversation?> LoadFromStoreAsync(string key, bool existingOnly)
     {
         var store = hub.Store;
         Conversation conversation;
         if (DirectConversationId.IsDirect(key))
         {
+            if (existingOnly && await store.LastSeqAsync(key).ConfigureAwait(false) == 0)
+            {
+                return null; // never written to: not a conversation yet, and not cached
+            }
+
             conversation = new DirectConversation(key, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time);
         }
         else

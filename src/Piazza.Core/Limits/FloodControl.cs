@@ -5,8 +5,8 @@ using Piazza.Protocol;
 namespace Piazza.Core.Limits;
 
 /// <summary>
-/// Flood control every door shares: token buckets for frames per connection and for messages per connection and per
-/// account, and a budget of refusals after which a connection that keeps flooding is disconnected. All of it runs on
+/// Flood control every door shares: token buckets for frames per connection, for messages and for history reads per
+/// connection and per account, and a budget of refusals after which a connection that keeps flooding is disconnected. All of it runs on
 /// the hub's <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
@@ -24,6 +24,8 @@ public sealed class FloodControl : IAsyncDisposable
     private readonly ConditionalWeakTable<IChatConnection, TokenBucket> _frames = [];
     private readonly ConditionalWeakTable<ChatSession, TokenBucket> _connectionMessages = [];
     private readonly ConcurrentDictionary<string, TokenBucket> _accountMessages = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<ChatSession, TokenBucket> _connectionReads = [];
+    private readonly ConcurrentDictionary<string, TokenBucket> _accountReads = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<IChatConnection, RefusalWindow> _refusals = [];
     private long _lastSweep;
 
@@ -60,14 +62,31 @@ public sealed class FloodControl : IAsyncDisposable
             return perConnection;
         }
 
-        if (Limits.AccountMessagesPerSecond <= 0)
+        return TryAcquireForAccount(_accountMessages, session, Limits.AccountMessagesPerSecond, Limits.AccountMessageBurst, "messages");
+    }
+
+    /// <summary>
+    /// Takes one history read (a <c>history</c> request, REST or line) from the connection's and the account's
+    /// budgets; the error (<c>rate_limited</c> with retry-after) when either is spent. A REST request is its own
+    /// session, so there only the account's budget holds.
+    /// </summary>
+    public HubError? TryAcquireRead(ChatSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (Limits.ReadsPerSecond > 0
+            && Refused(_connectionReads.GetValue(session, _ => NewBucket(Limits.ReadsPerSecond, Limits.ReadBurst)).TryTake(), "history reads") is { } perConnection)
         {
-            return null;
+            return perConnection;
         }
 
-        SweepRefilledAccounts();
-        var bucket = _accountMessages.GetOrAdd(session.User.Key, _ => NewBucket(Limits.AccountMessagesPerSecond, Limits.AccountMessageBurst));
-        return Refused(bucket.TryTake(), "messages");
+        return TryAcquireAccountRead(session);
+    }
+
+    /// <summary>Takes one read from the account's budget only (a conversation named in <c>hello</c>'s <c>resume</c>).</summary>
+    public HubError? TryAcquireAccountRead(ChatSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return TryAcquireForAccount(_accountReads, session, Limits.AccountReadsPerSecond, Limits.AccountReadBurst, "history reads");
     }
 
     /// <summary>
@@ -87,6 +106,18 @@ public sealed class FloodControl : IAsyncDisposable
 
     private TokenBucket NewBucket(double perSecond, int burst) => new(perSecond, burst, _time);
 
+    /// <summary>One identity's bucket of <paramref name="buckets"/> (guests are limited per identity key, like accounts).</summary>
+    private HubError? TryAcquireForAccount(ConcurrentDictionary<string, TokenBucket> buckets, ChatSession session, double perSecond, int burst, string what)
+    {
+        if (perSecond <= 0)
+        {
+            return null;
+        }
+
+        SweepRefilledAccounts();
+        return Refused(buckets.GetOrAdd(session.User.Key, _ => NewBucket(perSecond, burst)).TryTake(), what);
+    }
+
     /// <summary>A refilled bucket is the same as no bucket, so dropping it changes nothing but the memory held.</summary>
     private void SweepRefilledAccounts()
     {
@@ -97,12 +128,15 @@ public sealed class FloodControl : IAsyncDisposable
             return;
         }
 
-        foreach (var (key, bucket) in _accountMessages)
+        foreach (var buckets in new[] { _accountMessages, _accountReads })
         {
-            if (bucket.IsFull)
+            foreach (var (key, bucket) in buckets)
             {
-                // A send racing this removal may take its token from the dropped bucket: at most one extra message.
-                _accountMessages.TryRemove(new KeyValuePair<string, TokenBucket>(key, bucket));
+                if (bucket.IsFull)
+                {
+                    // A request racing this removal may take its token from the dropped bucket: at most one extra.
+                    buckets.TryRemove(new KeyValuePair<string, TokenBucket>(key, bucket));
+                }
             }
         }
     }
@@ -133,6 +167,18 @@ public sealed record FloodLimits
 
     /// <summary>Frames one connection may send at once (a client catching up sends a few history requests).</summary>
     public int FrameBurst { get; init; } = 60;
+
+    /// <summary>History reads (<c>history</c> requests) one connection may make per second, on average.</summary>
+    public double ReadsPerSecond { get; init; } = 10;
+
+    /// <summary>History reads one connection may make at once (a client opening its conversations reads each once).</summary>
+    public int ReadBurst { get; init; } = 50;
+
+    /// <summary>History reads one account may make per second: all its devices, <c>resume</c> keys and the HTTP API together.</summary>
+    public double AccountReadsPerSecond { get; init; } = 20;
+
+    /// <summary>History reads one account may make at once.</summary>
+    public int AccountReadBurst { get; init; } = 100;
 
     /// <summary>Refusals (<c>rate_limited</c>) one connection may collect within <see cref="RefusalWindow"/> before it is disconnected. 0 never disconnects.</summary>
     public int RefusalsBeforeDisconnect { get; init; } = 30;

@@ -1,11 +1,16 @@
 using Piazza.Core.Conversations;
+using Piazza.Core.Limits;
 using Piazza.Core.Rooms;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Messaging;
 
-/// <summary>History requests: stored messages of a room the user is in or of one of its private conversations.</summary>
-internal sealed class HistoryReader(HubContext hub, ConversationCache conversations, RoomService rooms, MessagingService messaging)
+/// <summary>
+/// History requests: stored messages of a room the user is in or of one of its private conversations. Reads are
+/// rate limited (<see cref="FloodControl.TryAcquireRead"/>) and never load a private conversation into memory: one
+/// that is not loaded is read from the store as it is, and one that was never written to answers empty.
+/// </summary>
+internal sealed class HistoryReader(HubContext hub, ConversationCache conversations, RoomService rooms, MessagingService messaging, FloodControl flood)
 {
     /// <summary>
     /// Those after <paramref name="after"/>, or before <paramref name="before"/> (default: the latest), never past
@@ -24,44 +29,60 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
             return new HubError(ErrorCode.BadRequest, "give \"before\" or \"after\", not both");
         }
 
-        Conversation conversation;
-        if (with is not null || (room is not null && DirectConversationId.IsDirect(room)))
+        // Every request counts, a refused id too: probing ids costs the same budget as reading.
+        if (flood.TryAcquireRead(session) is { } throttled)
         {
-            var key = with is not null ? null : room!.ToLowerInvariant();
-            if (with is not null)
-            {
-                var target = await messaging.ResolveRecipientAsync(with, session.User.Key, cancellationToken).ConfigureAwait(false);
-                if (target is null)
-                {
-                    return new HubError(ErrorCode.NoSuchUser, $"there is no user '{with}'");
-                }
-
-                key = DirectConversationId.For(session.User.Key, target.Value.Key);
-            }
-
-            if (!Attacher.IsParticipant(key!, session.User.Key))
-            {
-                return new HubError(ErrorCode.Forbidden, "that conversation is not yours");
-            }
-
-            conversation = (await conversations.LoadAsync(key!).ConfigureAwait(false))!;
-        }
-        else
-        {
-            var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
-            if (!resolved.Succeeded)
-            {
-                return resolved.Error!;
-            }
-
-            conversation = resolved.Value!;
+            return throttled;
         }
 
-        var delivered = conversation.LastDelivered;
+        string? directKey = null;
+        if (with is null && room is not null && DirectConversationId.IsDirect(room))
+        {
+            var canonical = DirectConversationIdRule.Check(room, session.User.Key);
+            if (!canonical.Succeeded)
+            {
+                return canonical.Error!;
+            }
+
+            directKey = canonical.Value;
+        }
+
+        if (with is not null)
+        {
+            var target = await messaging.ResolveRecipientAsync(with, session.User.Key, cancellationToken).ConfigureAwait(false);
+            if (target is null)
+            {
+                return new HubError(ErrorCode.NoSuchUser, $"there is no user '{with}'");
+            }
+
+            directKey = DirectConversationId.For(session.User.Key, target.Value.Key);
+        }
+
+        if (directKey is not null)
+        {
+            // Loaded: bounded by what it delivered. Not loaded: nothing is in flight, so the store is the truth.
+            var loaded = conversations.Find(directKey);
+            return await ReadStoredAsync(directKey, loaded?.Name ?? directKey, loaded?.LastDelivered, before, after, count, requestId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
+        if (!resolved.Succeeded)
+        {
+            return resolved.Error!;
+        }
+
+        var conversation = resolved.Value!;
+        return await ReadStoredAsync(conversation.Key, conversation.Name, conversation.LastDelivered, before, after, count, requestId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HubResult<HistoryEvent>> ReadStoredAsync(
+        string key, string name, long? delivered, long? before, long? after, int count, string? requestId, CancellationToken cancellationToken)
+    {
+        var upTo = delivered ?? long.MaxValue - 1;
         var stored = after is not null
-            ? await hub.Store.ReadAfterAsync(conversation.Key, Math.Max(0, after.Value), count, cancellationToken).ConfigureAwait(false)
-            : await hub.Store.ReadBeforeAsync(conversation.Key, Math.Min(before ?? long.MaxValue, delivered + 1), count, cancellationToken).ConfigureAwait(false);
-        var messages = stored.Where(m => m.Seq <= delivered).Select(conversation.FromStored).ToList();
-        return HubResult<HistoryEvent>.Ok(new HistoryEvent(conversation.Name, messages, requestId));
+            ? await hub.Store.ReadAfterAsync(key, Math.Max(0, after.Value), count, cancellationToken).ConfigureAwait(false)
+            : await hub.Store.ReadBeforeAsync(key, Math.Min(before ?? long.MaxValue, upTo + 1), count, cancellationToken).ConfigureAwait(false);
+        var messages = stored.Where(m => m.Seq <= upTo).Select(m => Conversation.FromStored(m, key, name)).ToList();
+        return HubResult<HistoryEvent>.Ok(new HistoryEvent(name, messages, requestId));
     }
 }

@@ -48,6 +48,10 @@ public static class OptionTable
         new("--account-message-burst", "AccountMessageBurst", "Hub:Flood:AccountMessageBurst", "messages one account may send at once", OptionRule.AtLeast(1)),
         new("--frames-per-second", "FramesPerSecond", "Hub:Flood:FramesPerSecond", "frames of any type one connection may send per second; 0 no limit", OptionRule.AtLeast(0)),
         new("--frame-burst", "FrameBurst", "Hub:Flood:FrameBurst", "frames one connection may send at once", OptionRule.AtLeast(1)),
+        new("--reads-per-second", "ReadsPerSecond", "Hub:Flood:ReadsPerSecond", "history requests one connection may make per second, on average; 0 no limit", OptionRule.AtLeast(0)),
+        new("--read-burst", "ReadBurst", "Hub:Flood:ReadBurst", "history requests one connection may make at once before the rate applies", OptionRule.AtLeast(1)),
+        new("--account-reads-per-second", "AccountReadsPerSecond", "Hub:Flood:AccountReadsPerSecond", "history reads one account may make per second: all its devices, resume keys and the API together; 0 no limit", OptionRule.AtLeast(0)),
+        new("--account-read-burst", "AccountReadBurst", "Hub:Flood:AccountReadBurst", "history reads one account may make at once", OptionRule.AtLeast(1)),
         new("--flood-refusals", "FloodRefusals", "Hub:Flood:RefusalsBeforeDisconnect", "rate_limited refusals within --flood-window before a connection is closed as flooding; 0 never", OptionRule.AtLeast(0)),
         new("--flood-window", "FloodWindow", "Hub:Flood:RefusalWindow", "seconds --flood-refusals counts in", OptionRule.PositiveSeconds),
 

@@ -87,6 +87,10 @@ public sealed record TestServerOptions
             ("AccountMessageBurst", Text(Limits.AccountMessageBurst)),
             ("FramesPerSecond", Text(Limits.FramesPerSecond)),
             ("FrameBurst", Text(Limits.FrameBurst)),
+            ("ReadsPerSecond", Text(Limits.ReadsPerSecond)),
+            ("ReadBurst", Text(Limits.ReadBurst)),
+            ("AccountReadsPerSecond", Text(Limits.AccountReadsPerSecond)),
+            ("AccountReadBurst", Text(Limits.AccountReadBurst)),
             ("FloodRefusals", Text(Limits.FloodRefusals)),
             ("FloodWindow", Text(Limits.FloodWindow)),
             ("MaxConnectionsPerAddress", Text(Limits.MaxConnectionsPerAddress)),
@@ -113,6 +117,8 @@ public sealed record TestLimits
         MessagesPerSecond = 0,
         AccountMessagesPerSecond = 0,
         FramesPerSecond = 0,
+        ReadsPerSecond = 0,
+        AccountReadsPerSecond = 0,
         MaxConnectionsPerAddress = 0,
         ConnectionsPerSecondPerAddress = 0,
     };
@@ -131,6 +137,14 @@ public sealed record TestLimits
     public double? FramesPerSecond { get; init; }
 
     public int? FrameBurst { get; init; }
+
+    public double? ReadsPerSecond { get; init; }
+
+    public int? ReadBurst { get; init; }
+
+    public double? AccountReadsPerSecond { get; init; }
+
+    public int? AccountReadBurst { get; init; }
 
     /// <summary>Refusals before a flooding connection is dropped; 0 never drops.</summary>
     public int? FloodRefusals { get; init; }
