@@ -145,4 +145,50 @@ public sealed class ConversationEvictionTests : IAsyncLifetime
         Assert.Contains(again.Messages, m => m.Id == sent.Value!.Message.Id && m.Text == "psst");
         Assert.False(watcher.HasEnded);
     }
+
+    [Fact]
+    public async Task A_private_conversation_read_only_through_history_is_never_loaded_and_a_made_up_one_never_cached()
+    {
+        var (_, dave) = await RegisterAsync("dave");
+        var (_, erin) = await RegisterAsync("erin");
+        var sent = await (await _hub.SendAsync(dave, null, "erin", "psst", "p1")).Value!.Completion;
+        Assert.True(sent.Succeeded, sent.Error?.Message);
+        _hub.Disconnect(dave, Piazza.Protocol.LeaveReason.Quit);
+        _hub.Disconnect(erin, Piazza.Protocol.LeaveReason.Quit);
+        var (_, watcher) = await RegisterAsync("frank"); // keeps the lobby attached
+        _clock.Advance(LongerThanIdle);
+        await SweepAsync();
+        Assert.Equal(1, _hub.ConversationsInMemory);
+
+        // A request session (the REST door's) reads the real one and a made-up one: neither stays in memory.
+        var reader = (await _hub.OpenRequestSessionAsync(erin.Token, new Recording())).Value!;
+        var real = await _hub.HistoryAsync(reader, "@dave,erin", null, null, null, null, null);
+        Assert.Equal(["psst"], real.Value!.Messages.Select(m => m.Text));
+        var madeUp = await _hub.HistoryAsync(reader, "@erin,zed", null, null, null, null, null);
+        Assert.Empty(madeUp.Value!.Messages);
+        Assert.Equal(1, _hub.ConversationsInMemory);
+        Assert.False(watcher.HasEnded);
+    }
+
+    [Fact]
+    public async Task A_room_loaded_only_to_be_read_is_dropped_once_idle()
+    {
+        var (_, alice) = await RegisterAsync("alice");
+        Assert.True((await _hub.JoinAsync(alice, "dev")).Succeeded);
+        await SendAsync(alice, "dev", "kept");
+        _hub.Disconnect(alice, Piazza.Protocol.LeaveReason.Quit);
+        var (_, watcher) = await RegisterAsync("frank");
+        _clock.Advance(LongerThanIdle);
+        await SweepAsync();
+        Assert.Equal(1, _hub.ConversationsInMemory);
+
+        var reader = (await _hub.OpenRequestSessionAsync(alice.Token, new Recording())).Value!;
+        Assert.Equal(["kept"], (await _hub.HistoryAsync(reader, "dev", null, null, null, null, null)).Value!.Messages.Select(m => m.Text));
+        Assert.Equal(2, _hub.ConversationsInMemory); // loaded to be read, nobody attached
+
+        _clock.Advance(LongerThanIdle);
+        await SweepAsync();
+        Assert.Equal(1, _hub.ConversationsInMemory);
+        Assert.False(watcher.HasEnded);
+    }
 }
