@@ -119,6 +119,24 @@ public class FloodControlUnitTests
     }
 
     [Fact]
+    public async Task History_reads_have_their_own_budget_per_connection_and_per_account_apart_from_messages()
+    {
+        await using var flood = Flood(new FloodLimits { ReadsPerSecond = 1, ReadBurst = 2, AccountReadsPerSecond = 0.5, AccountReadBurst = 3 });
+        var phone = Session("alice", new Connection());
+        var laptop = Session("alice", new Connection());
+        Assert.Null(flood.TryAcquireRead(phone));
+        Assert.Null(flood.TryAcquireRead(phone));
+        Assert.Equal(ErrorCode.RateLimited, flood.TryAcquireRead(phone)?.Code); // the connection's two are spent
+        Assert.Null(flood.TryAcquireAccountRead(laptop)); // a resume id: the account's third
+        Assert.Equal(TimeSpan.FromSeconds(2), flood.TryAcquireRead(laptop)?.RetryAfter); // the account's three are spent
+        Assert.Null(flood.TryAcquireMessage(laptop)); // sends are not reads
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(flood.TryAcquireRead(laptop));
+        Assert.NotNull(flood.TryAcquireAccountRead(phone));
+    }
+
+    [Fact]
     public async Task Refusals_beyond_the_budget_call_for_a_disconnect_until_the_window_passes()
     {
         await using var flood = Flood(new FloodLimits { RefusalsBeforeDisconnect = 2, RefusalWindow = TimeSpan.FromMinutes(1) });
