@@ -40,5 +40,5 @@ public sealed record LoginLimits
     public int RegistrationBurstPerAddress { get; init; } = 5;
 
     /// <summary>Password hashes that may wait for a hashing thread; when that many wait, logins and registrations are refused. 0: no bound.</summary>
-    public int MaxQueuedHashes { get; init; } = 32;
+    public int MaxQueuedHashes { get; init; } = 16;
 }

@@ -9,6 +9,7 @@ namespace Piazza.IntegrationTests.Security;
 internal sealed class HashingQueueFiller : IDisposable
 {
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task<int>> _held = [];
 
     private HashingQueueFiller()
     {
@@ -21,19 +22,28 @@ internal sealed class HashingQueueFiller : IDisposable
         using var started = new CountdownEvent(hashing.Workers);
         for (var i = 0; i < hashing.Workers; i++)
         {
-            Assert.True(hashing.TryQueue(() => { started.Signal(); return filler.Hold(); }, CancellationToken.None, out _));
+            Assert.True(hashing.TryQueue(() => { started.Signal(); return filler.Hold(); }, CancellationToken.None, out var running));
+            filler._held.Add(running);
         }
 
         // Every worker holds one item, so nothing leaves the queue while the test looks at it.
         Assert.True(started.Wait(RawClient.DefaultTimeout), "the hashing workers did not start");
-        while (hashing.TryQueue(filler.Hold, CancellationToken.None, out _))
+        while (hashing.TryQueue(filler.Hold, CancellationToken.None, out var waiting))
         {
+            filler._held.Add(waiting);
         }
 
         return filler;
     }
 
-    public void Release() => _released.TrySetResult();
+    /// <summary>Opens the gate and waits until everything it held has run, so the queue is empty again.</summary>
+    public async Task ReleaseAsync()
+    {
+        Release();
+        await Task.WhenAll(_held).WaitAsync(RawClient.DefaultTimeout);
+    }
+
+    private void Release() => _released.TrySetResult();
 
     public void Dispose() => Release();
 

@@ -156,7 +156,7 @@ public abstract class LoginThrottlingTests
 
         // Refused, not queued: the queue held its bound.
         Assert.Equal(server.Hub.PasswordHashing.MaxQueued, server.Hub.PasswordHashing.Waiting);
-        full.Release();
+        await full.ReleaseAsync();
         Assert.Equal("welcome", (await HelloFromAsync(server, Owner, new { type = "hello", user = "alice", password = Password })).Type());
     }
 }

@@ -97,7 +97,7 @@ public sealed class RestLoginThrottlingTests
 
         AssertThrottled(await PostFromAsync(server, Owner, "/api/login", new { user = "alice", password = Password }));
         AssertThrottled(await PostFromAsync(server, Owner, "/api/register", new { user = "bob", password = Password }));
-        full.Release();
+        await full.ReleaseAsync();
         Assert.Equal(HttpStatusCode.OK, (await PostFromAsync(server, Owner, "/api/login", new { user = "alice", password = Password })).Status);
     }
 }
