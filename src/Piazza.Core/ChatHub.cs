@@ -79,6 +79,9 @@ public sealed partial class ChatHub : IAsyncDisposable
 
     public bool IsShuttingDown => _hub.ShuttingDown;
 
+    /// <summary>The password-hashing workers (tests fill their queue to show that token logins never wait on it).</summary>
+    internal Accounts.PasswordHashingWorkers PasswordHashing => _accounts.Hashing;
+
     /// <summary>Every live session, in no particular order.</summary>
     public IReadOnlyList<ChatSession> Sessions => _online.Sessions;
 
@@ -164,10 +167,11 @@ public sealed partial class ChatHub : IAsyncDisposable
         return verified.Succeeded ? await TokenForAsync(verified.Value!, cancellationToken).ConfigureAwait(false) : verified.Error!;
     }
 
-    /// <summary>For request/response doors (HTTP): creates an account and issues a token.</summary>
-    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, CancellationToken cancellationToken = default)
+    /// <summary>For request/response doors (HTTP): creates an account and issues a token, throttled per <paramref name="address"/> like a <c>register</c>.</summary>
+    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default)
     {
-        var created = await _accounts.CreateAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(address);
+        var created = await _accounts.CreateAsync(user, password, guest: null, address, cancellationToken).ConfigureAwait(false);
         return created.Succeeded ? await TokenForAsync(created.Value!, cancellationToken).ConfigureAwait(false) : created.Error!;
     }
 

@@ -32,6 +32,10 @@ public sealed record ChatHubOptions
 
     /// <summary>Message and frame rates and the flooding disconnect (docs/security.md).</summary>
     public Limits.FloodLimits Flood { get; init; } = new();
+
+    /// <summary>Password login and registration throttling and the hashing queue's bound (docs/security.md).</summary>
+    public Accounts.LoginLimits Login { get; init; } = new();
+
     /// <summary>The first account registered while the server has no admin becomes admin.</summary>
     public bool FirstUserIsAdmin { get; init; }
 }

@@ -18,4 +18,22 @@ public static class AddressText
 
         return (parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed).ToString();
     }
+
+    /// <summary>
+    /// What counts as one source for per-address limits: a canonical IPv4 address as it is, an IPv6 address as its /64
+    /// (one host usually holds a whole /64, so counting per address would give it 2^64 chances); other text as it is.
+    /// </summary>
+    public static string Source(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+            || parsed.IsIPv4MappedToIPv6 || IPAddress.IsLoopback(parsed))
+        {
+            return address;
+        }
+
+        var bytes = parsed.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 }

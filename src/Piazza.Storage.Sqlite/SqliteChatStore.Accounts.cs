@@ -111,4 +111,10 @@ public sealed partial class SqliteChatStore
             p => p.AddWithValue("$account_key", accountKey),
             cancellationToken);
     }
+
+    public Task<int> PruneTokensAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+        => WriteAsync(
+            "DELETE FROM tokens WHERE expires_at <= $now OR revoked = 1;",
+            p => p.AddWithValue("$now", ToUnixMs(now)),
+            cancellationToken);
 }

@@ -111,7 +111,7 @@ internal static class PlainMode
             ErrorCode.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
             ErrorCode.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
             ErrorCode.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",
-            ErrorCode.RateLimited => $"piazza: too many failed logins: {ex.Message}",
+            ErrorCode.RateLimited => $"piazza: {settings.Host}:{settings.Port} asks to wait before logging in: {ex.Message}",
             _ => $"piazza: {settings.Host}:{settings.Port} refused the connection ({ex.WireCode}): {ex.Message}",
         };
     }

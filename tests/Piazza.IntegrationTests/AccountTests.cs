@@ -180,7 +180,7 @@ public class AccountTests
     }
 
     [Fact]
-    public async Task After_five_wrong_passwords_even_the_right_one_is_rate_limited()
+    public async Task After_five_wrong_passwords_from_one_address_even_the_right_one_from_it_is_rate_limited()
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await server.RegisterAsync("alice");
@@ -191,7 +191,8 @@ public class AccountTests
             AssertError(await FirstAnswerAsync(attacker, new { type = "hello", user = "alice", password = $"guess number {i}" }), "auth_failed");
         }
 
-        // The block after the fifth failure lasts 1 s: this answer comes well within it.
+        // The block after the fifth failure lasts 1 s: this answer comes well within it. It holds for this address only
+        // (the owner's other addresses are not refused: Security/LoginThrottlingTests).
         var limited = await FirstAnswerAsync(attacker, new { type = "hello", user = "alice", password = Password });
         AssertError(limited, "rate_limited");
         Assert.True(limited["retryAfter"]!.GetValue<double>() > 0, limited.ToJsonString());

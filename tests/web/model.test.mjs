@@ -30,7 +30,7 @@ describe('signing in', () => {
     const model = newModel();
     model.signIn({ mode: 'login', user: 'alice', password: 'wrong-password' });
     assert.deepEqual(model.refusal({ type: 'error', code: 'auth_failed' }), { text: 'Wrong user name or password.', forgetToken: false });
-    assert.equal(model.refusal({ type: 'error', code: 'rate_limited', retryAfter: 30 }).text, 'Too many failed tries: wait 30 seconds.');
+    assert.equal(model.refusal({ type: 'error', code: 'rate_limited', retryAfter: 30 }).text, 'Too many sign-in attempts, or the server is busy: wait 30 seconds.');
     assert.equal(model.refusal({ type: 'error', code: 'bad_name', message: 'mixed scripts' }).text, 'That name is not allowed: mixed scripts.');
 
     model.signIn({ token: 'expired' });

@@ -11,8 +11,9 @@ namespace Piazza.Core.Accounts;
 internal sealed class AccountService(HubContext hub, OnlineDirectory online, NameRules names) : IDisposable
 {
     private readonly PasswordHasher _hasher = new(hub.Options.PasswordIterations);
-    private readonly LoginThrottle _throttle = new(hub.Time);
-    private readonly PasswordHashingWorkers _hashing = new();
+    private readonly LoginThrottle _throttle = new(hub.Options.Login, hub.Time);
+    private readonly PasswordHashingWorkers _hashing = new(Math.Max(1, Environment.ProcessorCount - 1), hub.Options.Login.MaxQueuedHashes);
+    private readonly TokenPruning _tokenPruning = new(hub);
     private string _dummyHash = "";
 
     // 1 while a registration decides whether it is the first admin: a concurrent one skips the check (nobody waits).
@@ -34,8 +35,18 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         return problem.Length == 0;
     }
 
-    /// <summary>Creates an account (for a connected guest registering its own name: <paramref name="guest"/>).</summary>
-    public async Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, CancellationToken cancellationToken)
+    /// <summary>The workers every password hash runs on (tests fill their queue to show what does not wait on it).</summary>
+    internal PasswordHashingWorkers Hashing => _hashing;
+
+    /// <summary>Creates an account for the operator (not throttled: no address asks).</summary>
+    public Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, CancellationToken cancellationToken)
+        => CreateAsync(user, password, guest, address: null, cancellationToken);
+
+    /// <summary>
+    /// Creates an account (for a connected guest registering its own name: <paramref name="guest"/>), throttled per
+    /// <paramref name="address"/> (null: the operator, not throttled) and refused while the hashing queue is full.
+    /// </summary>
+    public async Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, string? address, CancellationToken cancellationToken)
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
@@ -59,8 +70,17 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
             return refused;
         }
 
-        var hash = await HashAsync(password!, cancellationToken).ConfigureAwait(false);
-        var account = new AccountRecord(key, user!, hash, hub.Now);
+        if (address is not null && _throttle.TryBeginRegistration(address) is { } throttled)
+        {
+            return throttled;
+        }
+
+        if (!_hashing.TryQueue(() => _hasher.Hash(password!), cancellationToken, out var hashing))
+        {
+            return HashingBusy();
+        }
+
+        var account = new AccountRecord(key, user!, await hashing.ConfigureAwait(false), hub.Now);
         if (!await hub.Store.TryCreateAccountAsync(account, cancellationToken).ConfigureAwait(false))
         {
             return new HubError(ErrorCode.NameTaken, $"'{user}' is already registered");
@@ -79,30 +99,38 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         return HubResult<AccountRecord>.Ok(account);
     }
 
-    /// <summary>Checks a password, throttled per account and address; re-hashes a hash made at a lower cost.</summary>
+    /// <summary>
+    /// Checks a password, throttled per address and per (account, address) (<see cref="LoginThrottle"/>) and refused
+    /// while the hashing queue is full; re-hashes a hash made at a lower cost.
+    /// </summary>
     public async Task<HubResult<AccountRecord>> VerifyAsync(string key, string password, string address, CancellationToken cancellationToken)
     {
-        var wait = _throttle.RetryAfter(key, address);
-        if (wait > TimeSpan.Zero)
+        if (_throttle.TryBeginLogin(key, address) is { } throttled)
         {
-            return new HubError(ErrorCode.RateLimited, $"too many failed logins; retry in {Math.Ceiling(wait.TotalSeconds)} s", wait);
+            return throttled;
         }
 
         var account = await hub.Store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
         var needsRehash = false;
 
         // The same work whether or not the account exists, so timing does not reveal which names are registered.
-        var ok = await _hashing.RunAsync(() => PasswordHasher.Verify(password, account?.PasswordHash ?? _dummyHash, _hasher.Iterations, out needsRehash), cancellationToken).ConfigureAwait(false);
-        if (!ok || account is null)
+        if (!_hashing.TryQueue(() => PasswordHasher.Verify(password, account?.PasswordHash ?? _dummyHash, _hasher.Iterations, out needsRehash), cancellationToken, out var verifying))
+        {
+            return HashingBusy();
+        }
+
+        if (!await verifying.ConfigureAwait(false) || account is null)
         {
             _throttle.Failed(key, address);
             return new HubError(ErrorCode.AuthFailed, "wrong user name or password");
         }
 
-        _throttle.Succeeded(key);
-        if (needsRehash)
+        _throttle.Succeeded(key, address);
+
+        // Best effort: with the queue full the old hash still works, and the next login upgrades it.
+        if (needsRehash && _hashing.TryQueue(() => _hasher.Hash(password), cancellationToken, out var rehashing))
         {
-            await hub.Store.UpdatePasswordAsync(key, await HashAsync(password, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await hub.Store.UpdatePasswordAsync(key, await rehashing.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         return HubResult<AccountRecord>.Ok(account);
@@ -144,6 +172,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
 
     public async Task<string> IssueTokenAsync(string accountKey, CancellationToken cancellationToken)
     {
+        await _tokenPruning.PruneWhenDueAsync(cancellationToken).ConfigureAwait(false);
         var token = SessionTokens.Create();
         await hub.Store.AddTokenAsync(SessionTokens.HashOf(token), accountKey, hub.Now + hub.Options.TokenLifetime, cancellationToken).ConfigureAwait(false);
         return token;
@@ -159,6 +188,12 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
     }
 
     public void Dispose() => _hashing.Dispose();
+
+    private HubError HashingBusy()
+    {
+        var wait = _hashing.RetryAfter;
+        return new HubError(ErrorCode.RateLimited, $"the server is busy checking passwords; try again in {wait.TotalSeconds:0} s", wait);
+    }
 
     private Task<string> HashAsync(string password, CancellationToken cancellationToken) => _hashing.RunAsync(() => _hasher.Hash(password), cancellationToken);
 

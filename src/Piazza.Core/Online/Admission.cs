@@ -70,7 +70,7 @@ internal sealed class Admission(
             return banned;
         }
 
-        var created = await accounts.CreateAsync(user, password, guest: null, cancellationToken).ConfigureAwait(false);
+        var created = await accounts.CreateAsync(user, password, guest: null, connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             return created.Error!;
@@ -94,7 +94,7 @@ internal sealed class Admission(
             return new HubError(ErrorCode.BadRequest, $"a guest can register only its own name ('{guest.Name}'); reconnect to register another");
         }
 
-        var created = await accounts.CreateAsync(guest.Name, password, guest, cancellationToken).ConfigureAwait(false);
+        var created = await accounts.CreateAsync(guest.Name, password, guest, session.Connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             return created.Error!;

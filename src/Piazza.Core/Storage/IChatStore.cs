@@ -35,6 +35,9 @@ public interface IAccountStore
 
     /// <summary>Revokes every token of an account (after a password change).</summary>
     Task RevokeAllTokensAsync(string accountKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the rows of tokens that have expired at <paramref name="now"/> or were revoked (they can never be used again); returns how many.</summary>
+    Task<int> PruneTokensAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Rooms, topics and the room memberships of registered accounts.</summary>

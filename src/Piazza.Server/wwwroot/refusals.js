@@ -15,7 +15,7 @@ const REFUSALS = {
  */
 export function describeRefusal(frame, { usedToken, wasSignedIn }) {
   let text = REFUSALS[frame.code] ?? frame.message ?? 'The server refused the sign-in.';
-  if (frame.code === 'rate_limited') text = `Too many failed tries: wait ${frame.retryAfter ?? 'a few'} seconds.`;
+  if (frame.code === 'rate_limited') text = `Too many sign-in attempts, or the server is busy: wait ${frame.retryAfter ?? 'a few'} seconds.`;
   // The server says which rule the name broke (a character, mixed scripts, a reserved look-alike).
   if (frame.code === 'bad_name' && frame.message) text = `That name is not allowed: ${frame.message}.`;
   // A remembered session that no longer works (expired, revoked by a password change or a logout elsewhere).

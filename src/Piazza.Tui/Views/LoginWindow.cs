@@ -213,7 +213,7 @@ internal sealed class LoginWindow : Window
                 ShowError("This server does not allow guests: enter a password and Log in, or Register.", _password);
                 break;
             case ErrorCode.RateLimited:
-                ShowError($"Too many failed logins: {ex.Message}. Wait, then try again.", _password);
+                ShowError($"Not now: {ex.Message}. Wait, then try again.", _password);
                 break;
             default:
                 ShowError($"Refused ({ex.WireCode ?? ex.Failure.ToString()}): {ex.Message}. Press Enter to retry.", _lastButton);

@@ -83,6 +83,26 @@ public sealed class RawClient : IAsyncDisposable
         return new RawClient(socket);
     }
 
+    /// <summary>Connects to the native door from another loopback address (<see cref="LoopbackSource"/>).</summary>
+    public static async Task<RawClient> ConnectFromAsync(System.Net.IPAddress from, int port)
+    {
+        var tcp = new TcpClient(new System.Net.IPEndPoint(from, 0)) { NoDelay = true };
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        return new RawClient(tcp);
+    }
+
+    /// <summary>Opens the WebSocket door from another loopback address (<see cref="LoopbackSource"/>).</summary>
+    public static async Task<RawClient> ConnectWebSocketFromAsync(System.Net.IPAddress from, Uri httpBase)
+    {
+        var socket = new ClientWebSocket();
+        var uri = new UriBuilder(httpBase) { Scheme = "ws", Path = "/ws" }.Uri;
+
+        // The invoker only opens the connection; the WebSocket owns the stream afterwards.
+        using var invoker = new HttpMessageInvoker(LoopbackSource.Handler(from));
+        await socket.ConnectAsync(uri, invoker, CancellationToken.None);
+        return new RawClient(socket);
+    }
+
     /// <summary>Connects and says hello; returns the welcome frame.</summary>
     public static async Task<(RawClient Client, JsonObject Welcome)> JoinAsync(int port, string user)
         => await HelloAsync(await ConnectAsync(port), user);

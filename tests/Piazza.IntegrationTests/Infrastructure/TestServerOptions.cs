@@ -96,6 +96,8 @@ public sealed record TestServerOptions
             ("MaxConnectionsPerAddress", Text(Limits.MaxConnectionsPerAddress)),
             ("ConnectionsPerSecondPerAddress", Text(Limits.ConnectionsPerSecondPerAddress)),
             ("ConnectionBurstPerAddress", Text(Limits.ConnectionBurstPerAddress)),
+            ("LoginsPerMinutePerAddress", Text(Limits.LoginsPerMinutePerAddress)),
+            ("RegistrationsPerHourPerAddress", Text(Limits.RegistrationsPerHourPerAddress)),
         };
         settings.AddRange(AllowedOrigins.Select((origin, i) => ($"AllowedOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
@@ -121,6 +123,8 @@ public sealed record TestLimits
         AccountReadsPerSecond = 0,
         MaxConnectionsPerAddress = 0,
         ConnectionsPerSecondPerAddress = 0,
+        LoginsPerMinutePerAddress = 0,
+        RegistrationsPerHourPerAddress = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -156,4 +160,10 @@ public sealed record TestLimits
     public double? ConnectionsPerSecondPerAddress { get; init; }
 
     public int? ConnectionBurstPerAddress { get; init; }
+
+    /// <summary>Password logins one address may start per minute; 0 no limit (failed-login throttling stays on).</summary>
+    public double? LoginsPerMinutePerAddress { get; init; }
+
+    /// <summary>Accounts one address may register per hour; 0 no limit.</summary>
+    public double? RegistrationsPerHourPerAddress { get; init; }
 }

@@ -45,7 +45,7 @@ public static class HttpApi
             return error;
         }
 
-        var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, context.RequestAborted).ConfigureAwait(false);
+        var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse, statusCode: StatusCodes.Status201Created)
             : HttpErrors.Result(result.Error!);
@@ -59,8 +59,7 @@ public static class HttpApi
             return error;
         }
 
-        var address = AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown";
-        var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, address, context.RequestAborted).ConfigureAwait(false);
+        var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse)
             : HttpErrors.Result(result.Error!);
@@ -153,8 +152,11 @@ public static class HttpApi
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown"), context.RequestAborted);
+        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, RemoteAddress(context)), context.RequestAborted);
     }
+
+    /// <summary>The peer's address as the core compares it (bans, login and registration throttles).</summary>
+    private static string RemoteAddress(HttpContext context) => AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown";
 
     /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 413 when larger, 400 when not the expected JSON.</summary>
     private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
