@@ -92,6 +92,32 @@ public abstract class GuestIdentityTests
         AssertError(await RequestAsync(bob, new { type = "history", room = guestId, id = "h2" }, "h2"), "forbidden");
     }
 
+    [Fact]
+    public async Task Bans_and_mutes_of_a_guest_name_still_hold_for_a_later_guest_of_that_name()
+    {
+        await using var server = await TestServer.StartAsync(new TestServerOptions { FirstUserIsAdmin = true });
+        await using var boss = await RegisterThroughDoorAsync(server, "boss");
+        await JoinRoomAsync(boss, "den");
+        await using (var firstCarol = await GuestThroughDoorAsync(server, "carol"))
+        {
+            await JoinRoomAsync(firstCarol, "den");
+            AssertOk(await RequestAsync(boss, new { type = "mute", room = "den", user = "carol", id = "m" }, "m"));
+            AssertOk(await RequestAsync(boss, new { type = "ban", user = "mallory", id = "b0" }, "b0"));
+            await firstCarol.SendAsync(new { type = "bye" });
+            Assert.True(await firstCarol.WaitForCloseAsync());
+        }
+
+        await boss.ReadUntilAsync(f => f.Type() == "left" && f.Str("room") == "den" && f.Str("user") == "carol");
+        await using var laterCarol = await GuestThroughDoorAsync(server, "carol");
+        await JoinRoomAsync(laterCarol, "den");
+        AssertError(await RequestAsync(laterCarol, new { type = "send", room = "den", text = "am I heard?", id = "s" }, "s"), "muted");
+
+        // A server ban by name (made before anyone used it) refuses every guest of that name.
+        var mallory = await ConnectAsync(server);
+        await using var _ = mallory;
+        AssertError(await FirstAnswerAsync(mallory, new { type = "hello", user = "Mallory" }), "banned");
+    }
+
     private async Task<RawClient> GuestThroughDoorAsync(TestServer server, string user)
         => (await RawClient.HelloAsync(await ConnectAsync(server), user)).Client;
 
