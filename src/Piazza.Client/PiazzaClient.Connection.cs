@@ -180,6 +180,9 @@ public sealed partial class PiazzaClient
             case FrameTypes.Kicked:
                 link.Final = true;
                 break;
+            case FrameTypes.Error when frame.Re is null && WireNames.TryParse(frame.Code, out ErrorCode code) && code == ErrorCode.SessionRevoked:
+                link.Final = true; // the credentials were revoked: logging in again with them would only be refused
+                break;
             case FrameTypes.Left when WireNames.TryParse(frame.Reason, out LeaveReason reason) && reason == LeaveReason.Kicked
                 && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
                 link.Final = true;

@@ -185,6 +185,14 @@ public sealed class ShutdownEvent(string message) : ChatEvent
     public override int EstimatedBytes => 64 + Utf8Bound(Message);
 }
 
+/// <summary>The connection's credentials were revoked (password change, logout of its token): sent just before it closes.</summary>
+public sealed class SessionRevokedEvent(string message) : ChatEvent
+{
+    public string Message { get; } = message;
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Message);
+}
+
 /// <summary>One user present in a room, and since when.</summary>
 public readonly record struct PresenceEntry(string User, DateTimeOffset Since);
 

@@ -66,6 +66,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
+        _accounts.CredentialsRevoked = _admission.EndRevokedSessions;
         _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers);
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);

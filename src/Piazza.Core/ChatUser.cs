@@ -10,17 +10,18 @@ public sealed class ChatUser
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
     private ChatSession[] _sessions = [];
 
-    internal ChatUser(string name, bool registered)
+    /// <param name="guestKey">A guest's identity key (<see cref="IdentityKey.NewGuest"/>); a fresh one when null.</param>
+    internal ChatUser(string name, bool registered, string? guestKey = null)
     {
         Name = name;
         IsRegistered = registered;
-        Key = registered ? UserNamePolicy.Fold(name) : "~" + UserNamePolicy.Fold(name);
         NameKey = UserNamePolicy.Fold(name);
+        Key = registered ? IdentityKey.OfAccount(NameKey) : guestKey ?? IdentityKey.NewGuest(NameKey);
     }
 
     public string Name { get; }
 
-    /// <summary>Identity key: the folded name for an account, '~' + folded name for a guest.</summary>
+    /// <summary>Identity key (<see cref="IdentityKey"/>): the folded name for an account, unique per login for a guest.</summary>
     public string Key { get; private set; }
 
     /// <summary>The folded name, which no two online users share.</summary>

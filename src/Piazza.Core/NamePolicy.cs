@@ -44,9 +44,61 @@ public static class RoomNamePolicy
 }
 
 /// <summary>
-/// Private conversation ids: <c>@a,b</c> with the two participants' identity keys in ordinal order, so both sides
-/// name it alike. A guest's identity key is its folded name prefixed with '~', so a later account of the same name
-/// never sees a guest's conversations.
+/// Identity keys: what private conversations, room ownership, files and tokens are keyed by. An account's key is
+/// its folded name (<see cref="UserNamePolicy.Fold"/>); a guest's is <c>~</c> + folded name + <c>~</c> + 16 random
+/// lower-case hex digits, new at every guest login, so nothing a past guest had (its conversations, its rooms) is
+/// reachable by a later guest or account of the same name. Names never contain '~' or ',', so keys parse back.
+/// </summary>
+public static class IdentityKey
+{
+    /// <summary>Hex digits of a guest key's random part (64 bits: never guessed, never repeated in practice).</summary>
+    public const int GuestSuffixLength = 16;
+
+    /// <summary>The key of the account with this folded name.</summary>
+    public static string OfAccount(string nameKey) => nameKey;
+
+    /// <summary>A fresh key for a guest with this folded name: unique for that guest's lifetime.</summary>
+    public static string NewGuest(string nameKey)
+        => $"~{nameKey}~{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(GuestSuffixLength / 2))}";
+
+    public static bool IsGuest(string key) => key.StartsWith('~');
+
+    /// <summary>The folded name inside a key (what bans, mutes and display compare).</summary>
+    public static string NameKeyOf(string key)
+    {
+        if (!IsGuest(key))
+        {
+            return key;
+        }
+
+        var end = key.IndexOf('~', 1);
+        return end < 0 ? key[1..] : key[1..end];
+    }
+
+    /// <summary>Whether a string is a key in canonical form: a folded valid name, or '~' + one + '~' + the random part.</summary>
+    public static bool IsWellFormed(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
+        if (!IsGuest(key))
+        {
+            return IsFoldedName(key);
+        }
+
+        var end = key.IndexOf('~', 1);
+        return end > 1 && key.Length - end - 1 == GuestSuffixLength && IsFoldedName(key[1..end])
+            && key.AsSpan(end + 1).IndexOfAnyExcept("0123456789abcdef") < 0;
+    }
+
+    private static bool IsFoldedName(string name) => UserNamePolicy.IsValid(name, out _) && UserNamePolicy.Fold(name) == name;
+}
+
+/// <summary>
+/// Private conversation ids: <c>@a,b</c> with the two participants' identity keys (<see cref="IdentityKey"/>) in
+/// ordinal order, so both sides name it alike: <c>@alice,bob</c>, <c>@alice,~carol~3f9a0c2e7b1d4a65</c>.
 /// </summary>
 public static class DirectConversationId
 {

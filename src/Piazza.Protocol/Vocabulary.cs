@@ -84,6 +84,12 @@ public enum ErrorCode
 
     /// <summary>Another I/O error while storing an upload; it keeps its last good offset.</summary>
     StorageError,
+
+    /// <summary>
+    /// Sent just before the server closes a live connection whose credentials were revoked (a password change, a
+    /// logout of the token it used); over HTTP the same token simply gets <c>auth_failed</c>.
+    /// </summary>
+    SessionRevoked,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>
@@ -104,6 +110,9 @@ public enum LeaveReason
 
     /// <summary>The user left the room on purpose (<c>leave</c>).</summary>
     Left,
+
+    /// <summary>The connection's credentials were revoked (a password change, a logout of its token) and it was closed.</summary>
+    SessionRevoked,
 }
 
 /// <summary>

@@ -190,16 +190,38 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(by);
-        var changed = await WriteAsync(
-            "UPDATE messages SET text = '', deleted_by = $by, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;",
-            p =>
+        return await WriteAsync(
+            async (connection, ct) =>
             {
-                p.AddWithValue("$conversation", conversation);
-                p.AddWithValue("$seq", seq);
-                p.AddWithValue("$by", by);
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "SELECT file_id FROM messages WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;";
+                command.Parameters.AddWithValue("$conversation", conversation);
+                command.Parameters.AddWithValue("$seq", seq);
+                command.Parameters.AddWithValue("$by", by);
+                var fileId = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+                command.CommandText = """
+                    UPDATE messages SET text = '', deleted_by = $by, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL
+                    WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
+                    """;
+                var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                if (changed && fileId is not null)
+                {
+                    // The message's share goes with it, unless another message of the conversation still carries the file
+                    // (a scan of that conversation's rows: deletions of file messages are rare).
+                    command.CommandText = """
+                        DELETE FROM file_shares WHERE file_id = $file_id AND conversation = $conversation
+                        AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation = $conversation AND file_id = $file_id);
+                        """;
+                    command.Parameters.AddWithValue("$file_id", fileId);
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return changed;
             },
             cancellationToken).ConfigureAwait(false);
-        return changed == 1;
     }
 
     public Task AppendAuditAsync(AuditRecord entry, CancellationToken cancellationToken = default)

@@ -37,6 +37,26 @@ public class NamePolicyUnitTests
         Assert.False(DirectConversationId.TryParse("@alice", out _, out _));
     }
 
+    [Fact]
+    public void Guest_identity_keys_are_new_at_every_login_and_parse_back_to_the_name()
+    {
+        var first = IdentityKey.NewGuest("carol");
+        var second = IdentityKey.NewGuest("carol");
+        Assert.NotEqual(first, second);
+        Assert.Matches("^~carol~[0-9a-f]{16}$", first);
+        Assert.True(IdentityKey.IsGuest(first));
+        Assert.Equal("carol", IdentityKey.NameKeyOf(first));
+        Assert.Equal("carol", IdentityKey.NameKeyOf(IdentityKey.OfAccount("carol")));
+        Assert.True(IdentityKey.IsWellFormed(first));
+        Assert.True(IdentityKey.IsWellFormed("alice"));
+        Assert.False(IdentityKey.IsWellFormed("~carol"));
+        Assert.False(IdentityKey.IsWellFormed("Alice"));
+        Assert.False(IdentityKey.IsWellFormed("~carol~0123456789ABCDEF"));
+        Assert.False(IdentityKey.IsWellFormed("~carol~0123456789abcde"));
+        Assert.False(IdentityKey.IsWellFormed("~~0123456789abcdef"));
+        Assert.False(IdentityKey.IsWellFormed(""));
+    }
+
     [Theory]
     [InlineData("alice", true)]
     [InlineData("Zoë", true)]

@@ -15,6 +15,14 @@ describe('private conversations', () => {
     assert.equal(model.findDirect('BOB'), withBob);
   });
 
+  test('a guest names the peer of a conversation whose id holds its own random guest key', () => {
+    const { model } = signedIn({ registered: false, user: 'Dave' });
+    const id = '@~ann~00000000000000aa,~dave~0123456789abcdef';
+    model.receive(history(id, []));
+    assert.equal(model.conv(id).peer, 'ann');
+    assert.equal(model.conv(id).name, '@ann');
+  });
+
   test('our own message seen from another device names the peer from `to`', () => {
     const { model } = signedIn();
     model.receive(message(1, 'alice', 'from my phone', '@alice,bob', { to: 'bob' }));
@@ -30,13 +38,13 @@ describe('private conversations', () => {
     const frame = model.compose('hello dave');
     assert.deepEqual(frame, { type: 'send', id: 'web-test-1', text: 'hello dave', to: 'dave' });
 
-    model.directHistory(conv.key, { type: 'history', room: '@alice,~dave', messages: [] });
+    model.directHistory(conv.key, { type: 'history', room: '@alice,~dave~0123456789abcdef', messages: [] });
     assert.equal(model.conv('@alice,dave'), null);
-    assert.equal(model.active, '@alice,~dave');
-    assert.equal(model.pending.get('web-test-1').key, '@alice,~dave');
-    model.receive({ type: 'ok', re: 'web-test-1', msg: 'p1', seq: 1, room: '@alice,~dave' });
-    model.receive(message(2, 'dave', 'hi alice', '@alice,~dave', { to: 'alice' }));
-    assert.deepEqual(texts(model.conv('@alice,~dave')), ['hello dave', 'hi alice']);
+    assert.equal(model.active, '@alice,~dave~0123456789abcdef');
+    assert.equal(model.pending.get('web-test-1').key, '@alice,~dave~0123456789abcdef');
+    model.receive({ type: 'ok', re: 'web-test-1', msg: 'p1', seq: 1, room: '@alice,~dave~0123456789abcdef' });
+    model.receive(message(2, 'dave', 'hi alice', '@alice,~dave~0123456789abcdef', { to: 'alice' }));
+    assert.deepEqual(texts(model.conv('@alice,~dave~0123456789abcdef')), ['hello dave', 'hi alice']);
     assert.equal(model.sidebar.directs.length, 1);
   });
 
@@ -44,11 +52,11 @@ describe('private conversations', () => {
     const { model } = signedIn();
     const conv = model.startDirect('dave');
     model.activate(conv.key);
-    model.receive(message(1, 'dave', 'quick reply', '@alice,~dave', { to: 'alice' }));
-    assert.equal(conv.key, '@alice,~dave');
-    assert.equal(model.active, '@alice,~dave');
-    model.directHistory(conv.key, { type: 'history', room: '@alice,~dave', messages: [message(1, 'dave', 'quick reply', '@alice,~dave')] });
-    assert.deepEqual(texts(model.conv('@alice,~dave')), ['quick reply']);
+    model.receive(message(1, 'dave', 'quick reply', '@alice,~dave~0123456789abcdef', { to: 'alice' }));
+    assert.equal(conv.key, '@alice,~dave~0123456789abcdef');
+    assert.equal(model.active, '@alice,~dave~0123456789abcdef');
+    model.directHistory(conv.key, { type: 'history', room: '@alice,~dave~0123456789abcdef', messages: [message(1, 'dave', 'quick reply', '@alice,~dave~0123456789abcdef')] });
+    assert.deepEqual(texts(model.conv('@alice,~dave~0123456789abcdef')), ['quick reply']);
     assert.equal(model.convs.size, 2);
   });
 

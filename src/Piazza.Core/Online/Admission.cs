@@ -152,6 +152,26 @@ internal sealed class Admission(
         return HubResult<ChatSession>.Ok(new ChatSession(user, sink, hub.Now, token));
     }
 
+    /// <summary>
+    /// Credentials were revoked (the store no longer accepts them): every live session of the account that used them
+    /// is told <c>session_revoked</c> and closed, except <paramref name="asking"/>, the session that asked for it.
+    /// <paramref name="token"/> null means all of the account's tokens (and so every session, password logins too).
+    /// </summary>
+    public void EndRevokedSessions(string accountKey, string? token, ChatSession asking)
+    {
+        var user = online.FindByIdentity(accountKey);
+        var revoked = (user?.Sessions ?? []).Where(s => s != asking && (token is null || s.Token == token)).ToList();
+        var notice = new SessionRevokedEvent(token is null
+            ? "the account's password was changed: log in again"
+            : "this session was logged out: log in again");
+        foreach (var session in revoked)
+        {
+            session.Connection.TryEnqueue(notice);
+            Retire(session, LeaveReason.SessionRevoked);
+            session.Connection.Close(flush: true);
+        }
+    }
+
     /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
     public void Retire(ChatSession session, LeaveReason reason)
     {
@@ -195,6 +215,15 @@ internal sealed class Admission(
 
         var session = admitted.Value!;
         var user = session.User;
+
+        // A revocation that ran between the token check and admission did not see this session: check once more,
+        // now that it is in the directory (a revocation from here on finds it there).
+        if (token is not null && await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is null)
+        {
+            Retire(session, LeaveReason.SessionRevoked);
+            return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
+        }
+
         try
         {
             // Accounts' memberships are all stored, so the store is right even while another device logs in.

@@ -22,7 +22,7 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
 
     public ChatUser? FindByName(string nameKey) => _byName.GetValueOrDefault(nameKey);
 
-    /// <summary>An online user by identity key (an account's folded name, or '~' + a guest's).</summary>
+    /// <summary>An online user by identity key (<see cref="IdentityKey"/>).</summary>
     public ChatUser? FindByIdentity(string identityKey) => _byIdentity.GetValueOrDefault(identityKey);
 
     /// <summary>
@@ -33,7 +33,8 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
         string name, bool registered, bool isAdmin, IChatConnection connection, string? token, bool refuseLookAlikes, CancellationToken cancellationToken)
     {
         var nameKey = UserNamePolicy.Fold(name);
-        var claim = new NameClaim(nameKey, name, registered ? nameKey : "~" + nameKey, registered);
+        // A guest's key is new at every login, so nothing an earlier guest of this name had is reachable.
+        var claim = new NameClaim(nameKey, name, registered ? IdentityKey.OfAccount(nameKey) : IdentityKey.NewGuest(nameKey), registered);
         var claimed = await Claims.TryClaimAsync(claim, NameSkeleton.Of(name), refuseLookAlikes, cancellationToken).ConfigureAwait(false);
         switch (claimed.Status)
         {
@@ -48,7 +49,7 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
         {
             if (!_byName.TryGetValue(nameKey, out var user))
             {
-                user = new ChatUser(name, registered);
+                user = new ChatUser(name, registered, claim.Identity);
                 _byName[nameKey] = user;
                 _byIdentity[user.Key] = user;
             }

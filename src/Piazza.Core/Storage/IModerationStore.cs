@@ -39,7 +39,11 @@ public interface IModerationStore
     /// <summary>A stored message by its server id, or null.</summary>
     Task<StoredMessage?> FindMessageAsync(string messageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Blanks a message's text and records who deleted it; false when it is missing or deleted already.</summary>
+    /// <summary>
+    /// Blanks a message's text and file and records who deleted it; false when it is missing or deleted already. In the
+    /// same transaction the file's share in that conversation goes too, unless another message there still carries the
+    /// file, so a file whose every message is deleted is visible to its uploader only.
+    /// </summary>
     Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default);
 
     Task AppendAuditAsync(AuditRecord entry, CancellationToken cancellationToken = default);

@@ -123,9 +123,11 @@ export function peerOf(message, me) {
   return message.to ?? null;
 }
 
-/** The other participant's key, read from a conversation id like '@alice,~bob'. */
-export function peerFromKey(key, myKey) {
-  const parts = key.slice(1).split(',');
-  const other = parts.find((p) => p !== myKey) ?? parts[0];
-  return other.replace(/^~/, '');
+/** The (lower-case) name inside an identity key: an account's key is its name, a guest's is '~name~random'. */
+export const nameOfKey = (key) => (key.startsWith('~') ? key.slice(1).split('~')[0] : key);
+
+/** The other participant's name, read from a conversation id like '@alice,~bob~3f9a0c2e7b1d4a65'. */
+export function peerFromKey(key, me) {
+  const names = key.slice(1).split(',').map(nameOfKey);
+  return names.find((n) => n !== keyOf(me ?? '')) ?? names[0];
 }

@@ -276,8 +276,8 @@ export class ChatModel {
   }
 
   /**
-   * Starts a private conversation with `who` and opens it. Its id depends on whether the peer is a guest ('~'):
-   * this guesses an account; directHistory corrects it from the server's answer.
+   * Starts a private conversation with `who` and opens it. Its id depends on whether each side is a guest (a guest's
+   * key is '~name~random', known only to the server): this guesses; directHistory corrects it from the server's answer.
    */
   startDirect(who) {
     const conv = this.ensureConv(`@${[this.myKey, keyOf(who)].sort().join(',')}`, `@${who}`);
@@ -333,7 +333,7 @@ export class ChatModel {
     if (!conv) {
       conv = new Conversation(key, name ?? key);
       if (conv.direct) {
-        conv.peer = peerFromKey(key, this.myKey);
+        conv.peer = peerFromKey(key, this.me);
         conv.name = `@${conv.peer}`;
       }
       this.convs.set(key, conv);
@@ -347,7 +347,7 @@ export class ChatModel {
     const known = this.convs.get(key);
     if (known) return known;
     if (!isDirect(key)) return this.ensureConv(key, room);
-    const peer = peerOf(sample, this.me) ?? peerFromKey(key, this.myKey);
+    const peer = peerOf(sample, this.me) ?? peerFromKey(key, this.me);
     // A conversation opened by /msg under a guessed id: move it to the real one.
     const draft = this.findDirect(peer);
     const conv = draft ? this.rekey(draft.key, key) : this.ensureConv(key);

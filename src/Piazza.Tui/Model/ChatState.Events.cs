@@ -246,12 +246,13 @@ internal sealed partial class ChatState
     private string? PeerOf(ChatMessage message)
         => string.Equals(message.From, Self, StringComparison.OrdinalIgnoreCase) ? message.To : message.From;
 
-    /// <summary>The other participant from an id like <c>@alice,~bob</c> (guests' keys start with <c>~</c>).</summary>
+    /// <summary>The other participant from an id like <c>@alice,~bob~3f9a0c2e7b1d4a65</c> (a guest's key is <c>~name~random</c>).</summary>
     private string? PeerFromId(string id)
     {
-        var keys = id[1..].Split(',');
+        var names = id[1..].Split(',').Select(NameOfKey).ToArray();
         var self = Self.ToLowerInvariant();
-        var other = keys.FirstOrDefault(k => k.TrimStart('~') != self) ?? keys[0];
-        return other.TrimStart('~');
+        return names.FirstOrDefault(n => n != self) ?? names[0];
     }
+
+    private static string NameOfKey(string key) => key.StartsWith('~') ? key[1..].Split('~')[0] : key;
 }

@@ -45,6 +45,32 @@ public abstract partial class ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Deleting_a_message_removes_its_files_share_once_no_message_there_carries_it()
+    {
+        var sha = new string('d', 64);
+        await Store.CreateUploadAsync(new UploadRecord("u1", "alice", 10, "a.txt", null, sha, T0));
+        await Store.CompleteUploadAsync("u1", File("f1", sha));
+        var attachment = File("f1", sha).ToAttachment();
+        await Store.AppendAsync([Message("dev", 1) with { File = attachment }, Message("dev", 2) with { File = attachment }, Message("ops", 1) with { File = attachment }, Message("ops", 2)]);
+
+        // Another message in dev still carries it: the share stays until that one goes too.
+        Assert.True(await Store.MarkDeletedAsync("dev", 1, "alice"));
+        Assert.Equal(["dev", "ops"], (await Store.FileSharesAsync("f1")).Order(StringComparer.Ordinal));
+        Assert.True(await Store.MarkDeletedAsync("dev", 2, "root"));
+        Assert.Equal(["ops"], await Store.FileSharesAsync("f1"));
+
+        // A message without a file, or one deleted already, changes no share.
+        Assert.True(await Store.MarkDeletedAsync("ops", 2, "root"));
+        Assert.False(await Store.MarkDeletedAsync("dev", 2, "root"));
+        Assert.Equal(["ops"], await Store.FileSharesAsync("f1"));
+        Assert.True(await Store.MarkDeletedAsync("ops", 1, "alice"));
+        Assert.Empty(await Store.FileSharesAsync("f1"));
+        Assert.NotNull(await Store.FindFileAsync("f1")); // the file itself stays, for its uploader
+        await ReopenAsync();
+        Assert.Empty(await Store.FileSharesAsync("f1"));
+    }
+
+    [Fact]
     public async Task Deleting_files_counts_what_still_holds_the_same_content()
     {
         var sha = new string('c', 64);

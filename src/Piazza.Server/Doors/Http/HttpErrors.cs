@@ -19,7 +19,7 @@ public static class HttpErrors
         ErrorCode.BadFrame or ErrorCode.BadRequest or ErrorCode.UnknownType or ErrorCode.BadName or ErrorCode.BadText
             or ErrorCode.NotWelcomed or ErrorCode.AlreadyWelcomed or ErrorCode.ProtocolVersion or ErrorCode.NotBanned
             or ErrorCode.Interrupted => StatusCodes.Status400BadRequest,
-        ErrorCode.AuthFailed or ErrorCode.AuthRequired => StatusCodes.Status401Unauthorized,
+        ErrorCode.AuthFailed or ErrorCode.AuthRequired or ErrorCode.SessionRevoked => StatusCodes.Status401Unauthorized,
         ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted => StatusCodes.Status403Forbidden,
         ErrorCode.NoSuchRoom or ErrorCode.NoSuchUser or ErrorCode.NoSuchFile or ErrorCode.NoSuchMessage or ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.HelloTimeout => StatusCodes.Status408RequestTimeout,

@@ -26,7 +26,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Type = FrameTypes.Room,
             Room = r.Room,
             Topic = r.Topic,
-            Owner = r.Owner?.TrimStart('~'),
+            Owner = r.Owner is { } owner ? IdentityKey.NameKeyOf(owner) : null,
             Users = ToUserInfos(r.Users),
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
@@ -61,6 +61,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Admin = w.Admin ? true : null,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
+        SessionRevokedEvent v => new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SessionRevoked.ToWire(), Message = v.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
 
