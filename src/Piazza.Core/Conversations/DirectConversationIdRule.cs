@@ -1,4 +1,3 @@
-using System.Text;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Conversations;
@@ -11,9 +10,6 @@ namespace Piazza.Core.Conversations;
 /// </summary>
 public static class DirectConversationIdRule
 {
-    /// <summary>Longest identity key accepted: a name of 32 runes (up to 64 UTF-16 units), '~' and a guest's suffix.</summary>
-    private const int MaxKeyLength = 128;
-
     /// <summary>
     /// The id when it is canonical and <paramref name="askerKey"/> takes part in it; otherwise <c>bad_request</c>
     /// (not an id as the server writes them) or <c>forbidden</c> (a well-formed id of two other identities).
@@ -35,49 +31,14 @@ public static class DirectConversationIdRule
     }
 
     /// <summary>
-    /// Whether <paramref name="key"/> is an identity key as the server makes them: the asker's own (whatever its
-    /// form), an account's folded name, or '~' and a guest's folded name, which may be followed by a suffix that
-    /// keeps guest identities apart (printable ASCII other than ',' and '@').
+    /// Whether <paramref name="key"/> is an identity key as the server makes them (<see cref="IdentityKey"/>): the
+    /// asker's own, an account's folded name or a guest's suffixed key; or a guest key from before guest keys had a
+    /// suffix ('~' and a folded name), so an account can still read a conversation stored under one.
     /// </summary>
     public static bool IsIdentityKey(string key, string askerKey)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key == askerKey)
-        {
-            return true;
-        }
-
-        if (key.Length is 0 or > MaxKeyLength)
-        {
-            return false;
-        }
-
-        if (key[0] != '~')
-        {
-            return UserNamePolicy.IsValid(key, out _) && UserNamePolicy.Fold(key) == key;
-        }
-
-        var name = NamePrefix(key[1..]);
-        var suffix = key[(1 + name.Length)..];
-        return name.Length > 0 && UserNamePolicy.Fold(name) == name
-            && UnicodeHygiene.CheckNameCharacters(name, "names", out _)
-            && suffix.All(c => c is > ' ' and < '\u007f' and not (',' or '@'));
-    }
-
-    /// <summary>The leading run of name characters (letters, digits, '_', '-', '.').</summary>
-    private static string NamePrefix(string text)
-    {
-        var length = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (!(Rune.IsLetterOrDigit(rune) || rune.Value is '_' or '-' or '.'))
-            {
-                break;
-            }
-
-            length += rune.Utf16SequenceLength;
-        }
-
-        return text[..length];
+        return key == askerKey || IdentityKey.IsWellFormed(key)
+            || (key.Length > 1 && key[0] == '~' && UserNamePolicy.IsValid(key[1..], out _) && UserNamePolicy.Fold(key[1..]) == key[1..]);
     }
 }

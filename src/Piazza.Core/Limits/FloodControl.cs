@@ -106,7 +106,10 @@ public sealed class FloodControl : IAsyncDisposable
 
     private TokenBucket NewBucket(double perSecond, int burst) => new(perSecond, burst, _time);
 
-    /// <summary>One identity's bucket of <paramref name="buckets"/> (guests are limited per identity key, like accounts).</summary>
+    /// <summary>
+    /// One identity's bucket of <paramref name="buckets"/>. Guests are limited per name, not per identity key: a guest's
+    /// key is new at every login, and reconnecting must not refill the budget.
+    /// </summary>
     private HubError? TryAcquireForAccount(ConcurrentDictionary<string, TokenBucket> buckets, ChatSession session, double perSecond, int burst, string what)
     {
         if (perSecond <= 0)
@@ -115,7 +118,7 @@ public sealed class FloodControl : IAsyncDisposable
         }
 
         SweepRefilledAccounts();
-        return Refused(buckets.GetOrAdd(session.User.Key, _ => NewBucket(perSecond, burst)).TryTake(), what);
+        return Refused(buckets.GetOrAdd(session.User.IsRegistered ? session.User.Key : "~" + session.User.NameKey, _ => NewBucket(perSecond, burst)).TryTake(), what);
     }
 
     /// <summary>A refilled bucket is the same as no bucket, so dropping it changes nothing but the memory held.</summary>
