@@ -27,6 +27,15 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Most messages a history request may ask for.</summary>
     public const int MaxHistoryLimit = 500;
 
+    /// <summary>Rooms a <c>rooms</c> page holds when the request names no limit.</summary>
+    public const int DefaultRoomsPage = 100;
+
+    /// <summary>
+    /// Most rooms one <c>rooms</c> page may hold: at most ~2.4 KB each (a 64-character name and a 300-character topic,
+    /// every character escaped), so a page stays under 1.2 MB, well inside the 4 MiB outbox.
+    /// </summary>
+    public const int MaxRoomsPage = 500;
+
     /// <summary>Shortest accepted password: long enough to resist guessing at our throttled rate.</summary>
     public const int MinPasswordLength = 8;
 
@@ -66,7 +75,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
-        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers);
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time));
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging);
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
@@ -91,6 +100,9 @@ public sealed partial class ChatHub : IAsyncDisposable
         var store = _hub.Store;
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _hub.Now), cancellationToken).ConfigureAwait(false);
+
+        // Guests' rooms last while someone is in them, and after a restart nobody is.
+        await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
         _sanctions.Bans.Load(await store.ActiveBansAsync(_hub.Now, cancellationToken).ConfigureAwait(false));
         await _accounts.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -238,11 +250,15 @@ public sealed partial class ChatHub : IAsyncDisposable
         return _rooms.LeaveAsync(session, room, cancellationToken);
     }
 
-    /// <summary>Every room: name, topic, how many users are present, and whether the asker is in it.</summary>
-    public Task<IReadOnlyList<RoomListing>> RoomsAsync(ChatSession session, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of the room list, ordered by folded name: up to <paramref name="limit"/> rooms (default
+    /// <see cref="DefaultRoomsPage"/>, at most <see cref="MaxRoomsPage"/>) after <paramref name="cursor"/> (the
+    /// <see cref="RoomPage.Next"/> of the previous page; null for the first). Name, topic, users present, joined.
+    /// </summary>
+    public Task<HubResult<RoomPage>> RoomsAsync(ChatSession session, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return _rooms.ListAsync(session, cancellationToken);
+        return _rooms.ListAsync(session, cursor, limit, cancellationToken);
     }
 
     /// <summary>Sets a room's topic (a locked topic: its owner and moderators only); everyone in the room hears <c>topic</c>.</summary>

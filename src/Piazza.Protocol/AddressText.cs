@@ -18,4 +18,31 @@ public static class AddressText
 
         return (parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed).ToString();
     }
+
+    /// <summary>
+    /// The key a per-address limit counts under: the address itself, or for IPv6 its /64 (one host usually holds a
+    /// whole /64). Text that is no IP address is its own key.
+    /// </summary>
+    public static string LimitKey(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!IPAddress.TryParse(address.Trim('[', ']'), out var parsed))
+        {
+            return address;
+        }
+
+        if (parsed.IsIPv4MappedToIPv6)
+        {
+            return parsed.MapToIPv4().ToString();
+        }
+
+        if (parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(parsed))
+        {
+            return parsed.ToString();
+        }
+
+        var bytes = parsed.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 }

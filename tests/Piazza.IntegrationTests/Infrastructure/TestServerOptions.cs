@@ -34,6 +34,8 @@ public sealed record TestServerOptions
 
     public int? MaxRoomsPerUser { get; init; }
 
+    public bool? GuestsMayCreateRooms { get; init; }
+
     public long? MaxFileBytes { get; init; }
 
     public long? UserQuotaBytes { get; init; }
@@ -92,6 +94,11 @@ public sealed record TestServerOptions
             ("MaxConnectionsPerAddress", Text(Limits.MaxConnectionsPerAddress)),
             ("ConnectionsPerSecondPerAddress", Text(Limits.ConnectionsPerSecondPerAddress)),
             ("ConnectionBurstPerAddress", Text(Limits.ConnectionBurstPerAddress)),
+            ("GuestsMayCreateRooms", Text(GuestsMayCreateRooms)),
+            ("RoomCreationsPerMinute", Text(Limits.RoomCreationsPerMinute)),
+            ("RoomCreationBurst", Text(Limits.RoomCreationBurst)),
+            ("AddressRoomCreationsPerMinute", Text(Limits.AddressRoomCreationsPerMinute)),
+            ("AddressRoomCreationBurst", Text(Limits.AddressRoomCreationBurst)),
         };
         settings.AddRange(AllowedOrigins.Select((origin, i) => ($"AllowedOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
@@ -115,6 +122,8 @@ public sealed record TestLimits
         FramesPerSecond = 0,
         MaxConnectionsPerAddress = 0,
         ConnectionsPerSecondPerAddress = 0,
+        RoomCreationsPerMinute = 0,
+        AddressRoomCreationsPerMinute = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -142,4 +151,12 @@ public sealed record TestLimits
     public double? ConnectionsPerSecondPerAddress { get; init; }
 
     public int? ConnectionBurstPerAddress { get; init; }
+
+    public double? RoomCreationsPerMinute { get; init; }
+
+    public int? RoomCreationBurst { get; init; }
+
+    public double? AddressRoomCreationsPerMinute { get; init; }
+
+    public int? AddressRoomCreationBurst { get; init; }
 }
