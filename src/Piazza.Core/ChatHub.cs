@@ -30,11 +30,31 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Rooms a <c>rooms</c> page holds when the request names no limit.</summary>
     public const int DefaultRoomsPage = 100;
 
-    /// <summary>
-    /// Most rooms one <c>rooms</c> page may hold: at most ~2.4 KB each (a 64-character name and a 300-character topic,
-    /// every character escaped), so a page stays under 1.2 MB, well inside the 4 MiB outbox.
-    /// </summary>
+    /// <summary>Most rooms one <c>rooms</c> page may hold (see <see cref="RoomsPageFitting"/> for small outboxes).</summary>
     public const int MaxRoomsPage = 500;
+
+    /// <summary>
+    /// The most one room of a listing can take on the wire: a 64-character name and a 300-character topic whose every
+    /// UTF-16 unit is escaped (6 bytes), plus the fields around them.
+    /// </summary>
+    public const int MaxRoomListingBytes = 2700;
+
+    /// <summary>
+    /// The page size to ask the hub for so that a page fits in half of an outbox of <paramref name="outboxBytes"/>
+    /// whatever the rooms hold (so a <c>rooms</c> answer never makes its asker a slow consumer): the request's own
+    /// limit (or the default) when it fits, fewer otherwise, at least 1. A limit out of range is passed on as it is,
+    /// for the hub to refuse. With the default 4 MiB outbox every page up to <see cref="MaxRoomsPage"/> fits.
+    /// </summary>
+    public static int? RoomsPageFitting(int? requested, long outboxBytes)
+    {
+        if (requested is < 1 or > MaxRoomsPage)
+        {
+            return requested;
+        }
+
+        var fitting = (int)Math.Clamp(outboxBytes / 2 / MaxRoomListingBytes, 1, MaxRoomsPage);
+        return Math.Min(requested ?? DefaultRoomsPage, fitting);
+    }
 
     /// <summary>Shortest accepted password: long enough to resist guessing at our throttled rate.</summary>
     public const int MinPasswordLength = 8;

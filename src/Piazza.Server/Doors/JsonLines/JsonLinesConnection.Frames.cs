@@ -82,7 +82,7 @@ public sealed partial class JsonLinesConnection
                 });
                 break;
             case FrameTypes.Rooms:
-                Reply(frame, await _hub.RoomsAsync(session, frame.Cursor, frame.Limit).ConfigureAwait(false), page => new ServerFrame
+                Reply(frame, await _hub.RoomsAsync(session, frame.Cursor, ChatHub.RoomsPageFitting(frame.Limit, _options.Outbox.MaxBytes)).ConfigureAwait(false), page => new ServerFrame
                 {
                     Type = FrameTypes.Ok,
                     Re = frame.Id,
