@@ -26,10 +26,13 @@ public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnly
 /// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
 public sealed record Member(string Name, DateTimeOffset? Since);
 
-/// <summary>One room of a <see cref="PiazzaClient.RoomsAsync"/> listing.</summary>
+/// <summary>One room of a <see cref="PiazzaClient.RoomsPageAsync"/> listing.</summary>
 /// <param name="Members">Users present now.</param>
 /// <param name="Joined">Whether this account is a member.</param>
 public sealed record RoomSummary(string Name, string? Topic, int Members, bool Joined);
+
+/// <summary>One page of the room list; pass <see cref="Next"/> to <see cref="PiazzaClient.RoomsPageAsync"/> for the following page (null: this was the last).</summary>
+public sealed record RoomListPage(IReadOnlyList<RoomSummary> Rooms, string? Next);
 
 /// <summary>
 /// A stored message of a room or private conversation, live or from history. <see cref="Conversation"/> is the room

@@ -49,13 +49,6 @@ public sealed partial class PiazzaClient
         return RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Topic = topic ?? "" }, Repeat.AfterReconnect, cancellationToken);
     }
 
-    /// <summary>Lists the server's rooms.</summary>
-    public async Task<IReadOnlyList<RoomSummary>> RoomsAsync(CancellationToken cancellationToken = default)
-    {
-        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Rooms }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
-        return [.. (ok.Rooms ?? []).Select(WireMapping.ToRoom)];
-    }
-
     /// <summary>Lists the users present in a room.</summary>
     public async Task<IReadOnlyList<Member>> WhoAsync(string room, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,35 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Most messages a history request may ask for.</summary>
     public const int MaxHistoryLimit = 500;
 
+    /// <summary>Rooms a <c>rooms</c> page holds when the request names no limit.</summary>
+    public const int DefaultRoomsPage = 100;
+
+    /// <summary>Most rooms one <c>rooms</c> page may hold (see <see cref="RoomsPageFitting"/> for small outboxes).</summary>
+    public const int MaxRoomsPage = 500;
+
+    /// <summary>
+    /// The most one room of a listing can take on the wire: a 64-character name and a 300-character topic whose every
+    /// UTF-16 unit is escaped (6 bytes), plus the fields around them.
+    /// </summary>
+    public const int MaxRoomListingBytes = 2700;
+
+    /// <summary>
+    /// The page size to ask the hub for so that a page fits in half of an outbox of <paramref name="outboxBytes"/>
+    /// whatever the rooms hold (so a <c>rooms</c> answer never makes its asker a slow consumer): the request's own
+    /// limit (or the default) when it fits, fewer otherwise, at least 1. A limit out of range is passed on as it is,
+    /// for the hub to refuse. With the default 4 MiB outbox every page up to <see cref="MaxRoomsPage"/> fits.
+    /// </summary>
+    public static int? RoomsPageFitting(int? requested, long outboxBytes)
+    {
+        if (requested is < 1 or > MaxRoomsPage)
+        {
+            return requested;
+        }
+
+        var fitting = (int)Math.Clamp(outboxBytes / 2 / MaxRoomListingBytes, 1, MaxRoomsPage);
+        return Math.Min(requested ?? DefaultRoomsPage, fitting);
+    }
+
     /// <summary>Shortest accepted password: long enough to resist guessing at our throttled rate.</summary>
     public const int MinPasswordLength = 8;
 
@@ -67,7 +96,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
         _accounts.CredentialsRevoked = _admission.EndRevokedSessions;
-        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers);
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time));
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
@@ -95,6 +124,9 @@ public sealed partial class ChatHub : IAsyncDisposable
         var store = _hub.Store;
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _hub.Now), cancellationToken).ConfigureAwait(false);
+
+        // Guests' rooms last while someone is in them, and after a restart nobody is.
+        await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
         _sanctions.Bans.Load(await store.ActiveBansAsync(_hub.Now, cancellationToken).ConfigureAwait(false));
         await _accounts.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -243,11 +275,15 @@ public sealed partial class ChatHub : IAsyncDisposable
         return _rooms.LeaveAsync(session, room, cancellationToken);
     }
 
-    /// <summary>Every room: name, topic, how many users are present, and whether the asker is in it.</summary>
-    public Task<IReadOnlyList<RoomListing>> RoomsAsync(ChatSession session, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of the room list, ordered by folded name: up to <paramref name="limit"/> rooms (default
+    /// <see cref="DefaultRoomsPage"/>, at most <see cref="MaxRoomsPage"/>) after <paramref name="cursor"/> (the
+    /// <see cref="RoomPage.Next"/> of the previous page; null for the first). Name, topic, users present, joined.
+    /// </summary>
+    public Task<HubResult<RoomPage>> RoomsAsync(ChatSession session, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return _rooms.ListAsync(session, cancellationToken);
+        return _rooms.ListAsync(session, cursor, limit, cancellationToken);
     }
 
     /// <summary>Sets a room's topic (a locked topic: its owner and moderators only); everyone in the room hears <c>topic</c>.</summary>

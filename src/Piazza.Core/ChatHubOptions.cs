@@ -30,6 +30,15 @@ public sealed record ChatHubOptions
     /// <summary>Rooms one user may be in at once (the lobby included); a join beyond it is <c>too_many_rooms</c>. 0 means no limit.</summary>
     public int MaxRoomsPerUser { get; init; } = 100;
 
+    /// <summary>
+    /// Whether guests may create rooms (join one that does not exist). A guest's room lasts while someone is in it;
+    /// guests may always join rooms that exist.
+    /// </summary>
+    public bool GuestsMayCreateRooms { get; init; } = true;
+
+    /// <summary>How fast rooms may be created, per account and per address (docs/security.md).</summary>
+    public Limits.RoomCreationLimits RoomCreation { get; init; } = new();
+
     /// <summary>Message and frame rates and the flooding disconnect (docs/security.md).</summary>
     public Limits.FloodLimits Flood { get; init; } = new();
 

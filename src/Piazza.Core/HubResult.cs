@@ -26,3 +26,6 @@ public sealed record HelloRequest(string? User, string? Password, string? Token,
 
 /// <summary>One line of a room listing.</summary>
 public sealed record RoomListing(string Room, string? Topic, int Members, bool Joined);
+
+/// <summary>One page of the room list; <see cref="Next"/> is the cursor of the following page, null on the last.</summary>
+public sealed record RoomPage(IReadOnlyList<RoomListing> Rooms, string? Next);

@@ -20,20 +20,40 @@ public static class AddressText
     }
 
     /// <summary>
-    /// What counts as one source for per-address limits: a canonical IPv4 address as it is, an IPv6 address as its /64
-    /// (one host usually holds a whole /64, so counting per address would give it 2^64 chances); other text as it is.
+    /// The key a per-address limit counts under: the address itself, or for IPv6 its /64 (see <see cref="LimitGroup"/>).
+    /// Text that is no IP address is its own key.
     /// </summary>
-    public static string Source(string address)
+    public static string LimitKey(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
-            || parsed.IsIPv4MappedToIPv6 || IPAddress.IsLoopback(parsed))
+        if (!IPAddress.TryParse(address.Trim('[', ']'), out var parsed))
         {
             return address;
         }
 
-        var bytes = parsed.GetAddressBytes();
+        var group = LimitGroup(parsed);
+        return group.Equals(parsed) || parsed.IsIPv4MappedToIPv6 ? group.ToString() : group + "/64";
+    }
+
+    /// <summary>
+    /// What counts as one source for every per-address limit: IPv4 (mapped or not) and loopback as they are, other IPv6
+    /// as its /64 (one host usually holds a whole /64; counting per address would give it 2^64 chances).
+    /// </summary>
+    public static IPAddress LimitGroup(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address;
+        }
+
+        var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        return new IPAddress(bytes);
     }
 }

@@ -24,6 +24,9 @@ public sealed class ClientFrame
     public long? Before { get; set; }
     public long? After { get; set; }
     public int? Limit { get; set; }
+
+    /// <summary>With <c>rooms</c>: list the rooms after this one (the <c>next</c> of the previous page).</summary>
+    public string? Cursor { get; set; }
     public string? Topic { get; set; }
 
     /// <summary>A file to share with a <c>send</c> (only <c>id</c> is read); <c>text</c> may then be empty or absent.</summary>
@@ -75,6 +78,9 @@ public sealed class ServerFrame
     public double? RetryAfter { get; set; }
 
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
+
+    /// <summary>In the answer to <c>rooms</c>: the <c>cursor</c> of the next page; absent on the last page.</summary>
+    public string? Next { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
 
     // Moderation.

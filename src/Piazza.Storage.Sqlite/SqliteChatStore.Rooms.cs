@@ -6,7 +6,7 @@ namespace Piazza.Storage.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at";
+    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at, r.by_guest";
 
     public async Task<RoomRecord?> FindRoomAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -24,8 +24,8 @@ public sealed partial class SqliteChatStore
         ArgumentNullException.ThrowIfNull(room);
         var inserted = await WriteAsync(
             """
-            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton)
-            VALUES ($key, $name, $topic, $owner, $created_at, $skeleton)
+            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton, by_guest)
+            VALUES ($key, $name, $topic, $owner, $created_at, $skeleton, $by_guest)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -36,6 +36,7 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$owner", OrDbNull(room.Owner));
                 p.AddWithValue("$created_at", ToUnixMs(room.CreatedAt));
                 p.AddWithValue("$skeleton", NameSkeleton.Of(room.Name));
+                p.AddWithValue("$by_guest", room.CreatedByGuest ? 1 : 0);
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;
@@ -76,16 +77,78 @@ public sealed partial class SqliteChatStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RoomSummary>> ListRoomsAsync(CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<RoomSummary>> ListRoomsAsync(string? afterKey, int limit, CancellationToken cancellationToken = default) =>
         await ReadAsync(
             $"""
             SELECT {RoomColumns}, (SELECT count(*) FROM memberships m WHERE m.room_key = r.key)
             FROM rooms r
-            ORDER BY r.key;
+            WHERE $after IS NULL OR r.key > $after
+            ORDER BY r.key
+            LIMIT $limit;
             """,
-            _ => { },
-            r => new RoomSummary(ReadRoom(r), r.GetInt32(5)),
+            p =>
+            {
+                p.AddWithValue("$after", OrDbNull(afterKey));
+                p.AddWithValue("$limit", Math.Max(0, limit));
+            },
+            r => new RoomSummary(ReadRoom(r), r.GetInt32(6)),
             cancellationToken).ConfigureAwait(false);
+
+    // Messages, shares, mutes and room bans have no foreign key to rooms (history outlives them elsewhere), so they
+    // are deleted by name; memberships and roles cascade, and are deleted explicitly too in case foreign keys are off.
+    private const string DeleteRoomsSql = """
+        DELETE FROM messages WHERE conversation IN (SELECT key FROM doomed);
+        DELETE FROM file_shares WHERE conversation IN (SELECT key FROM doomed);
+        DELETE FROM room_mutes WHERE room_key IN (SELECT key FROM doomed);
+        DELETE FROM bans WHERE room_key IN (SELECT key FROM doomed);
+        DELETE FROM room_moderators WHERE room_key IN (SELECT key FROM doomed);
+        DELETE FROM memberships WHERE room_key IN (SELECT key FROM doomed);
+        DELETE FROM rooms WHERE key IN (SELECT key FROM doomed);
+        """;
+
+    public Task DeleteRoomAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return DeleteRoomsAsync("SELECT key FROM rooms WHERE key = $key", p => p.AddWithValue("$key", key), cancellationToken);
+    }
+
+    public Task<int> DeleteGuestRoomsAsync(CancellationToken cancellationToken = default)
+        => DeleteRoomsAsync("SELECT key FROM rooms WHERE by_guest = 1", _ => { }, cancellationToken);
+
+    /// <summary>Deletes the rooms <paramref name="select"/> names, with all they keep, in one transaction; returns how many.</summary>
+    private Task<int> DeleteRoomsAsync(string select, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, ct) =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"CREATE TEMP TABLE doomed AS {select};";
+                bind(command.Parameters);
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                command.Parameters.Clear();
+                command.CommandText = "SELECT count(*) FROM doomed;";
+                var count = Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = count == 0 ? "DROP TABLE doomed;" : DeleteRoomsSql + "DROP TABLE doomed;";
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return count;
+            },
+            cancellationToken);
+
+    public Task ClaimRoomAsync(string key, string ownerAccountKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(ownerAccountKey);
+        return WriteAsync(
+            "UPDATE rooms SET owner = $owner, by_guest = 0 WHERE key = $key;",
+            p =>
+            {
+                p.AddWithValue("$key", key);
+                p.AddWithValue("$owner", ownerAccountKey);
+            },
+            cancellationToken);
+    }
 
     public Task AddMemberAsync(string roomKey, string accountKey, CancellationToken cancellationToken = default)
     {
@@ -126,5 +189,5 @@ public sealed partial class SqliteChatStore
     }
 
     private static RoomRecord ReadRoom(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), FromUnixMs(r.GetInt64(4)));
+        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), FromUnixMs(r.GetInt64(4)), r.GetInt64(5) != 0);
 }

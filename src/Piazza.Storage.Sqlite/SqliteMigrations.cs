@@ -172,5 +172,14 @@ internal static class SqliteMigrations
             UPDATE rooms SET skeleton = piazza_skeleton(name);
             CREATE INDEX rooms_by_skeleton ON rooms (skeleton);
             """),
+
+        // Rooms a guest created last while someone is in them. Rooms stored before this without an owner or members
+        // (the lobby aside) can only be guests' rooms: they are marked, and so deleted at the next start.
+        new(5, """
+            ALTER TABLE rooms ADD COLUMN by_guest INTEGER NOT NULL DEFAULT 0;
+            UPDATE rooms SET by_guest = 1
+            WHERE owner IS NULL AND key <> 'lobby'
+              AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_key = rooms.key);
+            """),
     ];
 }

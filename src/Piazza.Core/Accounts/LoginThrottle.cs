@@ -57,7 +57,7 @@ public sealed class LoginThrottle
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(address);
         Sweep();
-        var source = AddressText.Source(address);
+        var source = AddressText.LimitKey(address);
         var now = _time.GetTimestamp();
         if (_pairs.TryGetValue((accountKey, source), out var pair) && pair.WaitAt(now, _time) is { } pairWait)
         {
@@ -81,7 +81,7 @@ public sealed class LoginThrottle
         ArgumentNullException.ThrowIfNull(address);
         Sweep();
         return _limits.RegistrationsPerHourPerAddress > 0
-            && _registrations.GetOrAdd(AddressText.Source(address), _ => new TokenBucket(_limits.RegistrationsPerHourPerAddress / 3600, _limits.RegistrationBurstPerAddress, _time)).TryTake() is { } wait
+            && _registrations.GetOrAdd(AddressText.LimitKey(address), _ => new TokenBucket(_limits.RegistrationsPerHourPerAddress / 3600, _limits.RegistrationBurstPerAddress, _time)).TryTake() is { } wait
             ? Refused("too many registrations from your address", wait)
             : null;
     }
@@ -94,7 +94,7 @@ public sealed class LoginThrottle
     {
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(address);
-        var source = AddressText.Source(address);
+        var source = AddressText.LimitKey(address);
         if (_limits.AddressFailuresPerHour > 0)
         {
             _sourceFailures.GetOrAdd(source, _ => new DecayingCount(_limits.AddressFailuresPerHour / 3600, _limits.AddressFailureBurst, _time)).Add();
@@ -116,7 +116,7 @@ public sealed class LoginThrottle
     {
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(address);
-        _pairs.TryRemove((accountKey, AddressText.Source(address)), out _);
+        _pairs.TryRemove((accountKey, AddressText.LimitKey(address)), out _);
     }
 
     private PairRecord Next(int failures, int free, long now)

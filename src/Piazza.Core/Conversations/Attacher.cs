@@ -28,8 +28,15 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
         var overflowed = new List<ChatSession>();
         while (!conversation.BeginAttach(session, overflowed))
         {
-            // Retired by an idle sweep in between: its replacement comes from the store.
-            conversation = await conversations.LoadAsync(conversation.Key).ConfigureAwait(false) ?? throw new InvalidOperationException($"'{conversation.Key}' vanished");
+            // Retired by an idle sweep in between: its replacement comes from the store. A guest's room that emptied
+            // meanwhile is gone (joins hold it, so only a login can meet this): the user is no longer in it.
+            if (await conversations.LoadAsync(conversation.Key).ConfigureAwait(false) is not { } reloaded)
+            {
+                session.User.RemoveRoom(conversation.Key);
+                return;
+            }
+
+            conversation = reloaded;
         }
 
         var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - historyOnJoin);

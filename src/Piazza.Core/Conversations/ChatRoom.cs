@@ -10,6 +10,9 @@ namespace Piazza.Core.Conversations;
 /// </summary>
 internal sealed class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time) : Conversation(key, name, sequence, time)
 {
+    // Joins in progress (see TryHold): a guest's room is not retired under a joiner that has found it.
+    private int _holds;
+
     // Keyed by the folded name (unique among online users), which stays the same when a guest registers its name.
     private readonly Dictionary<string, (ChatUser User, DateTimeOffset Since)> _present = new(StringComparer.Ordinal);
 
@@ -100,15 +103,56 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     /// <summary>Identity key of the owner: an account key, or a guest's '~' key for the room's lifetime in memory.</summary>
     public string? Owner { get; private set; } = owner;
 
-    /// <summary>A guest who owned the room registered its name: the account owns it now.</summary>
-    public void TransferOwnership(string from, string to)
+    /// <summary>
+    /// A guest created the room: it lasts while someone is present, then it is retired and <see cref="Emptied"/>
+    /// deletes it. False once its guest owner registered (the room is kept like any other).
+    /// </summary>
+    public bool CreatedByGuest { get; private set; }
+
+    /// <summary>Called under the room's lock when a guest's room was retired because its last user left; must not block.</summary>
+    public Action<ChatRoom>? Emptied { get; set; }
+
+    /// <summary>Marks a room a guest created; called before the room is shared.</summary>
+    public void MarkCreatedByGuest() => CreatedByGuest = true;
+
+    /// <summary>A guest who owned the room registered its name: the account owns it now; true when it did own it.</summary>
+    public bool TransferOwnership(string from, string to)
     {
         lock (Gate)
         {
-            if (Owner == from)
+            if (Owner != from)
             {
-                Owner = to;
+                return false;
             }
+
+            Owner = to;
+            CreatedByGuest = false;
+            return true;
+        }
+    }
+
+    /// <summary>Holds the room for a join in progress; false when it was retired meanwhile (load it again).</summary>
+    public bool TryHold()
+    {
+        lock (Gate)
+        {
+            if (!TryTouchLocked())
+            {
+                return false;
+            }
+
+            _holds++;
+            return true;
+        }
+    }
+
+    /// <summary>Ends a <see cref="TryHold"/>; a guest's room that nobody entered after all goes now.</summary>
+    public void Release()
+    {
+        lock (Gate)
+        {
+            _holds--;
+            RetireIfEmptiedLocked();
         }
     }
 
@@ -161,6 +205,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             var left = new LeftEvent(Name, user.Name, reason, message, now) { By = by };
             BroadcastLocked(left, overflowed, except: null);
             RemoveSubscribersLocked(s => s.User == user);
+            RetireIfEmptiedLocked();
         }
     }
 
@@ -185,10 +230,20 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
 
         BroadcastLocked(new LeftEvent(Name, user.Name, reason, null, now), overflowed, except: user);
+        RetireIfEmptiedLocked();
     }
 
-    /// <summary>A guest owns its room only in memory: dropping the room would forget the owner.</summary>
-    protected override bool CanRetireLocked() => Owner is null || !Owner.StartsWith('~');
+    /// <summary>Never under a join in progress; a guest's room only once nobody is present (it is deleted then).</summary>
+    protected override bool CanRetireLocked() => _holds == 0 && (!CreatedByGuest || _present.Count == 0);
+
+    /// <summary>A guest's room whose last user left goes at once (unless an append is pending: the idle sweep takes it then).</summary>
+    private void RetireIfEmptiedLocked()
+    {
+        if (CreatedByGuest && _present.Count == 0 && !RetiredLocked && TryRetireLocked(DateTimeOffset.MaxValue))
+        {
+            Emptied?.Invoke(this);
+        }
+    }
 
     private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, ChatUser? except)
     {

@@ -155,10 +155,19 @@ internal abstract class Conversation
     {
         lock (Gate)
         {
-            _lastActivity = Time.GetUtcNow();
-            return !_retired;
+            return TryTouchLocked();
         }
     }
+
+    /// <summary><see cref="TryTouch"/> with the lock held.</summary>
+    protected bool TryTouchLocked()
+    {
+        _lastActivity = Time.GetUtcNow();
+        return !_retired;
+    }
+
+    /// <summary>Whether it was retired (read under the lock).</summary>
+    protected bool RetiredLocked => _retired;
 
     /// <summary>
     /// Retires the conversation if nobody is attached or entering, no append is pending and nothing happened since
@@ -168,14 +177,20 @@ internal abstract class Conversation
     {
         lock (Gate)
         {
-            if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.LastAssigned == _lastDelivered
-                && _lastActivity <= idleSince && CanRetireLocked())
-            {
-                _retired = true;
-            }
-
-            return _retired;
+            return TryRetireLocked(idleSince);
         }
+    }
+
+    /// <summary><see cref="TryRetire"/> with the lock held (<see cref="DateTimeOffset.MaxValue"/>: however recent the last activity).</summary>
+    protected bool TryRetireLocked(DateTimeOffset idleSince)
+    {
+        if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.LastAssigned == _lastDelivered
+            && _lastActivity <= idleSince && CanRetireLocked())
+        {
+            _retired = true;
+        }
+
+        return _retired;
     }
 
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>

@@ -79,10 +79,10 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
     }
 
     /// <summary>Adds a room just created (or returns the one a concurrent join created first).</summary>
-    public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner)
+    public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner, bool createdByGuest)
     {
         var sequence = await sequencer.OpenAsync(key).ConfigureAwait(false);
-        var created = new ChatRoom(key, name, null, owner, sequence, hub.Time);
+        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time), createdByGuest);
         var lazy = _loaded.GetOrAdd(key, _ => new Lazy<Task<Conversation?>>(() => Task.FromResult<Conversation?>(created)));
         return await lazy.Value.ConfigureAwait(false) as ChatRoom;
     }
@@ -102,9 +102,65 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
             if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully && lazy.Value.Result is { } conversation
                 && conversation.TryRetire(now - IdleTimeout))
             {
-                _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+                if (conversation is ChatRoom { CreatedByGuest: true } guestRoom)
+                {
+                    DropGuestRoom(guestRoom);
+                }
+                else
+                {
+                    _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// A guest's room was retired empty: deletes it from the store. Until that is done its entry answers loads with
+    /// "no such room" only after the deletion, so a join meanwhile creates a fresh room rather than reload the old one.
+    /// Called under the room's lock: nothing here blocks.
+    /// </summary>
+    private void DropGuestRoom(ChatRoom room)
+    {
+        var key = room.Key;
+        if (!_loaded.TryGetValue(key, out var current) || !current.IsValueCreated || !current.Value.IsCompletedSuccessfully
+            || !ReferenceEquals(current.Value.Result, room))
+        {
+            return;
+        }
+
+        Lazy<Task<Conversation?>>? deleting = null;
+        deleting = new Lazy<Task<Conversation?>>(() => Task.Run(async () =>
+        {
+            try
+            {
+                await hub.Store.DeleteRoomAsync(key).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // a failed deletion leaves the row for the purge at the next start; loads must not fail for it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                hub.Observer?.StoreFailed(ex);
+            }
+
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, deleting!));
+            return (Conversation?)null;
+        }));
+        if (_loaded.TryUpdate(key, deleting, current))
+        {
+            _ = deleting.Value;
+        }
+    }
+
+    /// <summary>Marks a guest's room and hooks it up to be deleted once empty.</summary>
+    private ChatRoom Prepared(ChatRoom room, bool createdByGuest)
+    {
+        if (createdByGuest)
+        {
+            room.MarkCreatedByGuest();
+            room.Emptied = DropGuestRoom;
+        }
+
+        return room;
     }
 
     private async Task<Conversation?> UnlessMissingAsync(string key, Lazy<Task<Conversation?>> lazy)
@@ -150,7 +206,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
                 return null;
             }
 
-            var room = new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time);
+            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time), record.CreatedByGuest);
             room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
             conversation = room;
         }

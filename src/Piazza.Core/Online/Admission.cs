@@ -105,9 +105,10 @@ internal sealed class Admission(
         await online.BecameRegisteredAsync(guest, guestKey, cancellationToken).ConfigureAwait(false);
         foreach (var room in guest.Rooms)
         {
-            if (await conversations.LoadAsync(room).ConfigureAwait(false) is ChatRoom chatRoom)
+            if (await conversations.LoadAsync(room).ConfigureAwait(false) is ChatRoom chatRoom && chatRoom.TransferOwnership(guestKey, guest.Key))
             {
-                chatRoom.TransferOwnership(guestKey, guest.Key);
+                // The guest's room is the account's now, and kept like any room an account created.
+                await hub.Store.ClaimRoomAsync(room, guest.Key, cancellationToken).ConfigureAwait(false);
             }
         }
 

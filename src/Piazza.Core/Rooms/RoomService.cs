@@ -6,9 +6,12 @@ using Piazza.Protocol;
 namespace Piazza.Core.Rooms;
 
 /// <summary>Rooms: join (creating), leave, list, topic, who, and finding a room a request names.</summary>
-internal sealed class RoomService(HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers)
+internal sealed class RoomService(HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations)
 {
-    /// <summary>Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.</summary>
+    /// <summary>
+    /// Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.
+    /// Creating is throttled per account and per address, and guests may be refused it (<see cref="ChatHubOptions.GuestsMayCreateRooms"/>).
+    /// </summary>
     public async Task<HubResult<string>> JoinAsync(ChatSession session, string? room, CancellationToken cancellationToken)
     {
         if (!RoomNamePolicy.IsValid(room, out var problem))
@@ -24,30 +27,76 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
             return banned;
         }
 
-        var chatRoom = await conversations.LoadAsync(key).ConfigureAwait(false) as ChatRoom;
-        if (chatRoom is null)
+        // Held until every device has entered, so a guest's room cannot be deleted under the joiner.
+        ChatRoom chatRoom;
+        do
         {
-            if (!RoomNamePolicy.IsAcceptableNew(room, out problem))
+            var found = await FindOrCreateAsync(session, key, room!, cancellationToken).ConfigureAwait(false);
+            if (!found.Succeeded)
             {
-                return new HubError(ErrorCode.BadRequest, problem);
+                return found.Error!;
             }
 
-            if (await hub.Store.FindConfusableRoomAsync(NameSkeleton.Of(room), key, cancellationToken).ConfigureAwait(false) is { } lookAlike)
-            {
-                return new HubError(ErrorCode.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
-            }
+            chatRoom = found.Value!;
+        }
+        while (!chatRoom.TryHold());
 
-            var record = new Storage.RoomRecord(key, room!, null, user.IsRegistered ? user.Key : null, hub.Now);
-            await hub.Store.TryCreateRoomAsync(record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await EnterAsync(session, chatRoom, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            chatRoom.Release();
+        }
+    }
 
-            // A guest owns its room while the room stays in memory; only accounts are stored as owners.
-            chatRoom = await conversations.AddCreatedAsync(key, room!, user.Key).ConfigureAwait(false);
-            if (chatRoom is null)
-            {
-                return new HubError(ErrorCode.ServerError, $"room '{room}' could not be created");
-            }
+    private async Task<HubResult<ChatRoom>> FindOrCreateAsync(ChatSession session, string key, string room, CancellationToken cancellationToken)
+    {
+        if (await conversations.LoadAsync(key).ConfigureAwait(false) is ChatRoom existing)
+        {
+            return HubResult<ChatRoom>.Ok(existing);
         }
 
+        var user = session.User;
+        if (!user.IsRegistered && !hub.Options.GuestsMayCreateRooms)
+        {
+            return new HubError(ErrorCode.Forbidden, $"there is no room '{room}', and guests cannot create rooms on this server; register to create one");
+        }
+
+        if (!RoomNamePolicy.IsAcceptableNew(room, out var problem))
+        {
+            return new HubError(ErrorCode.BadRequest, problem);
+        }
+
+        // Refused before it exists: a room nobody could enter would only take a creation and linger.
+        if (hub.Options.MaxRoomsPerUser is > 0 and var maxRooms && user.RoomCount >= maxRooms)
+        {
+            return new HubError(ErrorCode.TooManyRooms, $"you are in {maxRooms} rooms already; leave one first");
+        }
+
+        if (await hub.Store.FindConfusableRoomAsync(NameSkeleton.Of(room), key, cancellationToken).ConfigureAwait(false) is { } lookAlike)
+        {
+            return new HubError(ErrorCode.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
+        }
+
+        if (creations.TryAcquire(user.Key, session.Connection.RemoteAddress) is { } limited)
+        {
+            return limited;
+        }
+
+        // A guest's room is stored (its messages are) but lasts only while someone is in it; its owner is in memory.
+        var createdByGuest = !user.IsRegistered;
+        var record = new Storage.RoomRecord(key, room, null, createdByGuest ? null : user.Key, hub.Now, createdByGuest);
+        await hub.Store.TryCreateRoomAsync(record, cancellationToken).ConfigureAwait(false);
+        var created = await conversations.AddCreatedAsync(key, room, user.Key, createdByGuest).ConfigureAwait(false);
+        return created is null ? new HubError(ErrorCode.ServerError, $"room '{room}' could not be created") : HubResult<ChatRoom>.Ok(created);
+    }
+
+    private async Task<HubResult<string>> EnterAsync(ChatSession session, ChatRoom chatRoom, CancellationToken cancellationToken)
+    {
+        var user = session.User;
+        var key = chatRoom.Key;
         if (user.IsInRoom(key))
         {
             return HubResult<string>.Ok(chatRoom.Name);
@@ -108,21 +157,39 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
         }
     }
 
-    /// <summary>Every room: name, topic, how many users are present, and whether the asker is in it.</summary>
-    public async Task<IReadOnlyList<RoomListing>> ListAsync(ChatSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the room list, ordered by folded name: up to <paramref name="limit"/> rooms (default
+    /// <see cref="ChatHub.DefaultRoomsPage"/>, at most <see cref="ChatHub.MaxRoomsPage"/>) after the room named
+    /// <paramref name="cursor"/> (the <c>next</c> of the previous page). Each with its topic, how many users are present
+    /// and whether the asker is in it; <see cref="RoomPage.Next"/> is null on the last page.
+    /// </summary>
+    public async Task<HubResult<RoomPage>> ListAsync(ChatSession session, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var stored = await hub.Store.ListRoomsAsync(cancellationToken).ConfigureAwait(false);
-        var listings = new List<RoomListing>(stored.Count);
-        foreach (var summary in stored)
+        if (limit is < 1 or > ChatHub.MaxRoomsPage)
+        {
+            return new HubError(ErrorCode.BadRequest, $"\"limit\" must be between 1 and {ChatHub.MaxRoomsPage}");
+        }
+
+        if (cursor is not null && !RoomNamePolicy.IsValid(cursor, out _))
+        {
+            return new HubError(ErrorCode.BadRequest, "\"cursor\" must be the \"next\" of an earlier page (a room name)");
+        }
+
+        var size = limit ?? ChatHub.DefaultRoomsPage;
+
+        // One more than the page tells whether another page follows, without a count.
+        var stored = await hub.Store.ListRoomsAsync(cursor is null ? null : RoomNamePolicy.Fold(RoomNamePolicy.Normalize(cursor)), size + 1, cancellationToken).ConfigureAwait(false);
+        var listings = new List<RoomListing>(Math.Min(stored.Count, size));
+        foreach (var summary in stored.Take(size))
         {
             var live = conversations.Find(summary.Room.Key) as ChatRoom;
             listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, live?.PresentCount ?? 0, session.User.IsInRoom(summary.Room.Key)));
         }
 
-        return listings;
+        return HubResult<RoomPage>.Ok(new RoomPage(listings, stored.Count > size ? listings[^1].Room : null));
     }
 
-    /// <summary>Sets a room's topic (a locked topic: its owner and moderators only); everyone in the room hears <c>topic</c>.</summary>
+    /// <summary>Sets a room's topic (a locked topic: its owner and moderators only; never a muted user); everyone in the room hears <c>topic</c>.</summary>
     public async Task<HubResult<string>> SetTopicAsync(ChatSession session, string? room, string? topic, CancellationToken cancellationToken)
     {
         var resolved = await ResolveRoomAsync(session, room).ConfigureAwait(false);
@@ -132,6 +199,13 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
         }
 
         var chatRoom = resolved.Value!;
+
+        // A mute silences the user in the room: a topic is said to everyone in it, locked or not.
+        if (sanctions.MuteError(session.User, chatRoom) is { } muted)
+        {
+            return muted;
+        }
+
         if (!ModerationPolicy.CanSetTopic(Ranks.In(chatRoom, session.User), chatRoom.TopicLocked))
         {
             return new HubError(ErrorCode.Forbidden, $"the topic of '{chatRoom.Name}' is locked: only its owner and moderators can set it");

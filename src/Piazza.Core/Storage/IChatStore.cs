@@ -53,8 +53,20 @@ public interface IRoomStore
 
     Task SetTopicAsync(string key, string? topic, CancellationToken cancellationToken = default);
 
-    /// <summary>Every room with its number of stored (registered) members, ordered by key.</summary>
-    Task<IReadOnlyList<RoomSummary>> ListRoomsAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> rooms whose key sorts after <paramref name="afterKey"/> (all when null), ordered
+    /// by key (ordinal), each with its number of stored (registered) members: one page of the room list.
+    /// </summary>
+    Task<IReadOnlyList<RoomSummary>> ListRoomsAsync(string? afterKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a room with everything kept for it: messages, file shares, memberships, roles, mutes, room bans.</summary>
+    Task DeleteRoomAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every room a guest created (<see cref="RoomRecord.CreatedByGuest"/>), as <see cref="DeleteRoomAsync"/> does; returns how many.</summary>
+    Task<int> DeleteGuestRoomsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A guest who created a room registered: the account owns it now, and it is kept like any other room.</summary>
+    Task ClaimRoomAsync(string key, string ownerAccountKey, CancellationToken cancellationToken = default);
 
     /// <summary>Adds a membership; adding an existing one is not an error.</summary>
     Task AddMemberAsync(string roomKey, string accountKey, CancellationToken cancellationToken = default);

@@ -58,7 +58,7 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
             return;
         }
 
-        var address = Group(remote.Address);
+        var address = AddressText.LimitGroup(remote.Address);
         var refusal = Admit(address);
         if (refusal is not null)
         {
@@ -83,7 +83,7 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(address);
         lock (_gate)
         {
-            return _open.GetValueOrDefault(Group(address));
+            return _open.GetValueOrDefault(AddressText.LimitGroup(address));
         }
     }
 
@@ -183,24 +183,6 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
 
         Refused(_logger, address.ToString(), reason, unlogged);
-    }
-
-    private static IPAddress Group(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
-        {
-            return address;
-        }
-
-        // One host usually holds a whole /64; counting per address would let it open 2^64 "addresses".
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
     }
 
     public async ValueTask DisposeAsync()

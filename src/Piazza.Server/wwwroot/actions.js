@@ -3,6 +3,7 @@
 // the views then render from the model.
 import { keyOf } from './conversation.js';
 import { parseInput, helpText, unknownText, moderationRequest, ROOM_NAME } from './commands.js';
+import { RoomListPager } from './room-list.js';
 
 /** Scroll-back asks for this many older messages at a time. */
 const HISTORY_PAGE = 50;
@@ -21,6 +22,7 @@ export class Actions {
     this.model = model;
     this.connection = connection;
     this.hooks = hooks;
+    this.roomList = new RoomListPager();
   }
 
   /** A line from the composer: a message or a slash command. */
@@ -33,6 +35,7 @@ export class Actions {
       case 'leave': this.leave(intent.room ? keyOf(intent.room) : model.active); break;
       case 'topic': this.setTopic(intent.topic); break;
       case 'msg': this.openDirect(intent.who).then(() => { if (intent.text.trim()) this.say(intent.text); }); break;
+      case 'rooms': this.listRooms(intent.more); break;
       case 'help': model.notice(model.active, helpText(model.canModerate(model.activeConv))); break;
       case 'usage': model.notice(model.active, intent.text); break;
       case 'moderate': this.moderate(intent.command, intent.args); break;
@@ -52,6 +55,19 @@ export class Actions {
 
   send(frame) {
     if (frame) this.connection.send(frame);
+  }
+
+  /** Shows a page of the room list in the open conversation (/rooms, /rooms more). */
+  async listRooms(more) {
+    const model = this.model;
+    const where = model.active;
+    const { frame, error } = this.roomList.request(more);
+    if (error) {
+      model.notice(where, error);
+      return;
+    }
+    const answer = await this.connection.request(frame);
+    for (const line of this.roomList.lines(answer)) model.notice(where, line);
   }
 
   async joinRoom(name) {

@@ -1,7 +1,7 @@
 // What a line typed in the composer asks for: a message, or a slash command with its arguments. Pure parsing,
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
-export const HELP = '/join room · /leave [room] · /topic text · /msg name text · /help — start a line with // to send a slash. '
+export const HELP = '/join room · /leave [room] · /rooms [more] · /topic text · /msg name text · /help — start a line with // to send a slash. '
   + 'Share files with the paperclip button or by dropping them on the conversation.';
 
 export const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d] [reason] · /unban name · /mute name [duration] [reason] · '
@@ -17,7 +17,7 @@ const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 const MODERATION = new Set(['kick', 'ban', 'unban', 'mute', 'unmute', 'op', 'deop', 'gkick', 'gban', 'gunban']);
 
 /**
- * One line of input as an intent: `say` (text to send), `join`, `leave` (room or null for the open one), `topic`,
+ * One line of input as an intent: `say` (text to send), `join`, `leave` (room or null for the open one), `rooms` (more), `topic`,
  * `msg` (who, text), `help`, `moderate` (command, args), `lock` (locked), `delete` (name or ''), `usage` (text to
  * show) or `unknown` (command).
  */
@@ -34,6 +34,11 @@ export function parseInput(raw) {
     case 'msg': case 'query': {
       const [, who, text] = rest.match(/^(\S+)\s*([\s\S]*)$/) ?? [];
       return who ? { kind: 'msg', who, text } : { kind: 'usage', text: 'Usage: /msg name text' };
+    }
+    case 'rooms': case 'list': {
+      const arg = rest.trim().toLowerCase();
+      if (arg === '' || arg === 'more') return { kind: 'rooms', more: arg === 'more' };
+      return { kind: 'usage', text: 'Usage: /rooms [more]' };
     }
     case 'help': return { kind: 'help' };
     case 'lock': case 'unlock': return { kind: 'lock', locked: name === 'lock' };

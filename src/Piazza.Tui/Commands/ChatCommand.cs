@@ -19,7 +19,7 @@ internal enum ModerationAction
 internal abstract record ChatCommand
 {
     public const string HelpText =
-        "Commands: /join ROOM, /leave [ROOM], /rooms, /topic TEXT, /msg USER TEXT, /who, /upload PATH, /download ID [DEST], /cancel, "
+        "Commands: /join ROOM, /leave [ROOM], /rooms [more], /topic TEXT, /msg USER TEXT, /who, /upload PATH, /download ID [DEST], /cancel, "
         + "/password OLD NEW, /help, /quit. "
         + "Start a message with // to send a leading slash.";
 
@@ -73,7 +73,9 @@ internal abstract record ChatCommand
             "/QUIT" or "/EXIT" => new Quit(),
             "/WHO" or "/USERS" => new Who(),
             "/HELP" or "/?" => new Help(),
-            "/ROOMS" or "/LIST" => new Rooms(),
+            "/ROOMS" or "/LIST" when words.Length == 0 => new Rooms(More: false),
+            "/ROOMS" or "/LIST" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
+            "/ROOMS" or "/LIST" => new Usage("/rooms [more]"),
             "/JOIN" when words.Length == 1 => new Join(words[0].TrimStart('#')),
             "/JOIN" => new Usage("/join ROOM"),
             "/LEAVE" or "/PART" when words.Length <= 1 => new Leave(words.Length == 0 ? null : words[0].TrimStart('#')),
@@ -193,7 +195,8 @@ internal abstract record ChatCommand
 
     public sealed record Quit : ChatCommand;
 
-    public sealed record Rooms : ChatCommand;
+    /// <summary>The first page of the room list, or (<paramref name="More"/>) the page after the last one shown.</summary>
+    public sealed record Rooms(bool More) : ChatCommand;
 
     public sealed record Join(string Room) : ChatCommand;
 

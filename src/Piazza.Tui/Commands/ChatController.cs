@@ -12,6 +12,12 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
     /// <summary>Messages asked for per scrollback step: a few screens, one round trip.</summary>
     private const int OlderPageSize = 50;
 
+    /// <summary>Rooms shown per /rooms page: a screenful or two.</summary>
+    private const int RoomsPageSize = 50;
+
+    /// <summary>Where /rooms more continues: the last page's cursor, null when it was the last page.</summary>
+    private string? _nextRoomsPage;
+
     /// <summary>How long an older-history request may take before scrolling up may ask again.</summary>
     private static readonly TimeSpan HistoryTimeout = TimeSpan.FromSeconds(10);
 
@@ -45,14 +51,18 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return await LeaveAsync(leave.Room is null ? conversation : host.Read(() => state.Find(leave.Room)), leave.Room, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Who:
                 return await WhoAsync(conversation, self, cancellationToken).ConfigureAwait(false);
-            case ChatCommand.Rooms:
+            case ChatCommand.Rooms { More: true } when _nextRoomsPage is null:
+                return Error("no more rooms: /rooms lists them from the start");
+            case ChatCommand.Rooms rooms:
                 return await AttemptAsync("/rooms failed", async () =>
                 {
-                    var rooms = await client.RoomsAsync(cancellationToken).ConfigureAwait(false);
+                    // A server may have many thousands of rooms: one page at a time, /rooms more for the next.
+                    var page = await client.RoomsPageAsync(rooms.More ? _nextRoomsPage : null, RoomsPageSize, cancellationToken).ConfigureAwait(false);
+                    _nextRoomsPage = page.Next;
                     host.Post(() =>
                     {
-                        state.AddSystem($"rooms ({rooms.Count}):");
-                        foreach (var room in rooms)
+                        state.AddSystem(page.Next is null ? $"rooms ({page.Rooms.Count}):" : $"rooms ({page.Rooms.Count}, more with /rooms more):");
+                        foreach (var room in page.Rooms)
                         {
                             state.AddSystem(ChatCommand.FormatRoom(room));
                         }

@@ -34,6 +34,8 @@ public sealed record TestServerOptions
 
     public int? MaxRoomsPerUser { get; init; }
 
+    public bool? GuestsMayCreateRooms { get; init; }
+
     public long? MaxFileBytes { get; init; }
 
     public long? UserQuotaBytes { get; init; }
@@ -98,6 +100,11 @@ public sealed record TestServerOptions
             ("ConnectionBurstPerAddress", Text(Limits.ConnectionBurstPerAddress)),
             ("LoginsPerMinutePerAddress", Text(Limits.LoginsPerMinutePerAddress)),
             ("RegistrationsPerHourPerAddress", Text(Limits.RegistrationsPerHourPerAddress)),
+            ("GuestsMayCreateRooms", Text(GuestsMayCreateRooms)),
+            ("RoomCreationsPerMinute", Text(Limits.RoomCreationsPerMinute)),
+            ("RoomCreationBurst", Text(Limits.RoomCreationBurst)),
+            ("AddressRoomCreationsPerMinute", Text(Limits.AddressRoomCreationsPerMinute)),
+            ("AddressRoomCreationBurst", Text(Limits.AddressRoomCreationBurst)),
         };
         settings.AddRange(AllowedOrigins.Select((origin, i) => ($"AllowedOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
@@ -125,6 +132,8 @@ public sealed record TestLimits
         ConnectionsPerSecondPerAddress = 0,
         LoginsPerMinutePerAddress = 0,
         RegistrationsPerHourPerAddress = 0,
+        RoomCreationsPerMinute = 0,
+        AddressRoomCreationsPerMinute = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -166,4 +175,11 @@ public sealed record TestLimits
 
     /// <summary>Accounts one address may register per hour; 0 no limit.</summary>
     public double? RegistrationsPerHourPerAddress { get; init; }
+    public double? RoomCreationsPerMinute { get; init; }
+
+    public int? RoomCreationBurst { get; init; }
+
+    public double? AddressRoomCreationsPerMinute { get; init; }
+
+    public int? AddressRoomCreationBurst { get; init; }
 }

@@ -159,7 +159,7 @@ public abstract partial class ChatStoreContractTests : IAsyncLifetime
         await Store.AddMemberAsync("lobby", "bob");
         await Store.AddMemberAsync("dev", "bob");
 
-        var rooms = await Store.ListRoomsAsync();
+        var rooms = await Store.ListRoomsAsync(null, 1000);
         Assert.Equal([("dev", 1), ("lobby", 2)], rooms.Select(r => (r.Room.Key, r.Members)));
         Assert.Equal("Lobby", rooms[1].Room.Name);
     }
@@ -179,7 +179,7 @@ public abstract partial class ChatStoreContractTests : IAsyncLifetime
         await Store.AddMemberAsync("alpha", "alice");
         await Store.AddMemberAsync("mid", "alice");
         Assert.Equal(["alpha", "mid", "zeta"], await Store.RoomsOfAsync("alice"));
-        Assert.Equal(1, (await Store.ListRoomsAsync()).Single(r => r.Room.Key == "alpha").Members);
+        Assert.Equal(1, (await Store.ListRoomsAsync(null, 1000)).Single(r => r.Room.Key == "alpha").Members);
 
         await Store.RemoveMemberAsync("mid", "alice");
         await Store.RemoveMemberAsync("mid", "alice");

@@ -122,4 +122,31 @@ public sealed class ChatControllerTests
 
         await Task.WhenAll(pump, bobPump);
     }
+
+    [Fact]
+    public async Task Rooms_lists_a_page_at_a_time_and_rooms_more_goes_on_until_the_last()
+    {
+        await using var server = await TestServer.StartAsync();
+        var names = await Security.RoomBoundsTests.CreateStoredRoomsAsync(server, 79, topic: null);
+        var (client, host, controller, pump) = await StartAsync(server, "alice", window: false);
+        await using (client)
+        {
+            await UntilAsync(() => host.Read(() => host.State.Self) == "alice", "the welcome");
+            Assert.Equal(CommandResult.Done, await controller.RunAsync("/rooms"));
+            Assert.Contains("rooms (50, more with /rooms more):", host.Texts());
+            Assert.Contains("  room00048 · 0 present", host.Texts());
+            Assert.DoesNotContain("  room00049 · 0 present", host.Texts());
+
+            await controller.RunAsync("/rooms more");
+            Assert.Contains("rooms (30):", host.Texts());
+            var listed = host.Texts().Where(t => t.StartsWith("  room", StringComparison.Ordinal)).ToList();
+            Assert.Equal(names.Count, listed.Count);
+            Assert.Equal(names.Count, listed.Distinct(StringComparer.Ordinal).Count());
+
+            await controller.RunAsync("/rooms more");
+            Assert.Contains("no more rooms: /rooms lists them from the start", host.Texts());
+        }
+
+        await pump;
+    }
 }

@@ -67,6 +67,8 @@ public sealed class ChatStateUnitTests
     [InlineData("/leave", "Leave:")]
     [InlineData("/leave dev", "Leave:dev")]
     [InlineData("/rooms", "Rooms")]
+    [InlineData("/rooms More", "Rooms:more")]
+    [InlineData("/rooms all", "Usage:/rooms [more]")]
     [InlineData("/topic  Ship it  ", "Topic:Ship it")]
     [InlineData("/msg bob hi there", "Msg:bob:hi there")]
     [InlineData("/msg @bob", "Open:bob")]
@@ -86,6 +88,7 @@ public sealed class ChatStateUnitTests
             ChatCommand.Open o => "Open:" + o.User,
             ChatCommand.Password p => $"Password:{p.Current}:{p.Next}",
             ChatCommand.Usage u => "Usage:" + u.Syntax,
+            ChatCommand.Rooms { More: true } => "Rooms:more",
             var other => other.GetType().Name,
         };
         Assert.Equal(expected, actual);

@@ -29,7 +29,7 @@ public static class HttpApi
         api.MapPost("/login", LoginAsync);
         api.MapPost("/logout", LogoutAsync);
         api.MapGet("/me", MeAsync);
-        api.MapGet("/rooms", RoomsAsync);
+        api.MapGet("/rooms", (HttpContext c, ChatHub hub, string? cursor, int? limit) => RoomsAsync(c, hub, cursor, limit));
         api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room, long? before, long? after, int? limit) => ReadAsync(c, hub, room, null, before, after, limit));
         api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
         api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user, long? before, long? after, int? limit) => ReadAsync(c, hub, null, user, before, after, limit));
@@ -85,7 +85,8 @@ public static class HttpApi
             : HttpErrors.Result(session.Error!);
     }
 
-    private static async Task<IResult> RoomsAsync(HttpContext context, ChatHub hub)
+    /// <summary>One page of the room list; the next page's address is in a <c>Link: &lt;…&gt;; rel="next"</c> header (none on the last).</summary>
+    private static async Task<IResult> RoomsAsync(HttpContext context, ChatHub hub, string? cursor, int? limit)
     {
         var session = await OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
@@ -93,8 +94,19 @@ public static class HttpApi
             return HttpErrors.Result(session.Error!);
         }
 
-        var rooms = await hub.RoomsAsync(session.Value!, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Json([.. rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined))], ApiJsonContext.Default.ListRoomResponse);
+        var page = await hub.RoomsAsync(session.Value!, cursor, limit, context.RequestAborted).ConfigureAwait(false);
+        if (!page.Succeeded)
+        {
+            return HttpErrors.Result(page.Error!);
+        }
+
+        if (page.Value!.Next is { } next)
+        {
+            var query = $"cursor={Uri.EscapeDataString(next)}{(limit is { } size ? $"&limit={size}" : "")}";
+            context.Response.Headers.Link = $"</api/rooms?{query}>; rel=\"next\"";
+        }
+
+        return TypedResults.Json([.. page.Value.Rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined))], ApiJsonContext.Default.ListRoomResponse);
     }
 
     private static async Task<IResult> ReadAsync(HttpContext context, ChatHub hub, string? room, string? with, long? before, long? after, int? limit)

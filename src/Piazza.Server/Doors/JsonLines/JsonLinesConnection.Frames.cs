@@ -82,12 +82,12 @@ public sealed partial class JsonLinesConnection
                 });
                 break;
             case FrameTypes.Rooms:
-                var rooms = await _hub.RoomsAsync(session).ConfigureAwait(false);
-                Enqueue(new ServerFrame
+                Reply(frame, await _hub.RoomsAsync(session, frame.Cursor, ChatHub.RoomsPageFitting(frame.Limit, _options.Outbox.MaxBytes)).ConfigureAwait(false), page => new ServerFrame
                 {
                     Type = FrameTypes.Ok,
                     Re = frame.Id,
-                    Rooms = [.. rooms.Select(r => new RoomInfo { Room = r.Room, Topic = r.Topic, Members = r.Members, Joined = r.Joined })],
+                    Rooms = [.. page.Rooms.Select(r => new RoomInfo { Room = r.Room, Topic = r.Topic, Members = r.Members, Joined = r.Joined })],
+                    Next = page.Next,
                 });
                 break;
             case FrameTypes.History:
