@@ -13,6 +13,15 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
     /// </summary>
     public async Task<HubResult<HistoryEvent>> ReadAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken)
     {
+        var window = await OpenAsync(session, room, with, before, after, limit, cancellationToken).ConfigureAwait(false);
+        return window.Succeeded
+            ? HubResult<HistoryEvent>.Ok(new HistoryEvent(window.Value!.Room, await window.Value.ReadAllAsync(cancellationToken).ConfigureAwait(false), requestId))
+            : window.Error!;
+    }
+
+    /// <summary>Checks and counts the read as <see cref="ReadAsync"/> does; the caller reads the window (in pages).</summary>
+    public async Task<HubResult<HistoryWindow>> OpenAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, CancellationToken cancellationToken)
+    {
         var count = limit ?? hub.Options.HistoryOnJoin;
         if (count is < 1 or > ChatHub.MaxHistoryLimit)
         {
@@ -57,11 +66,6 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
             conversation = resolved.Value!;
         }
 
-        var delivered = conversation.LastDelivered;
-        var stored = after is not null
-            ? await hub.Store.ReadAfterAsync(conversation.Key, Math.Max(0, after.Value), count, cancellationToken).ConfigureAwait(false)
-            : await hub.Store.ReadBeforeAsync(conversation.Key, Math.Min(before ?? long.MaxValue, delivered + 1), count, cancellationToken).ConfigureAwait(false);
-        var messages = stored.Where(m => m.Seq <= delivered).Select(conversation.FromStored).ToList();
-        return HubResult<HistoryEvent>.Ok(new HistoryEvent(conversation.Name, messages, requestId));
+        return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, conversation, before, after, count));
     }
 }
