@@ -146,9 +146,32 @@ history.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns, insert, history; seed fills a data folder.")
+var memoryConnections = new Option<int>("--connections", "-c") { Description = "attacking connections per door", DefaultValueFactory = _ => 20 };
+var memoryMessages = new Option<int>("--messages") { Description = "lobby messages seeded", DefaultValueFactory = _ => 500 };
+var memorySize = new Option<int>("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 4000 };
+var historyLimit = new Option<int>("--history-limit") { Description = "messages per line-door history request", DefaultValueFactory = _ => 25 };
+var memorySettle = new Option<double>("--settle") { Description = "seconds the server gets to buffer all it will before measuring", DefaultValueFactory = _ => 3 };
+var memory = new Command("memory", "an in-process server with production limits: the most memory one never-reading connection makes it hold, per door (native TCP, WebSocket, HTTP/1.1, HTTP/2)")
 {
-    fanout, latency, conns, insert, seed, history,
+    memoryConnections, memoryMessages, memorySize, historyLimit, memorySettle,
+};
+memory.SetAction(async (parse, cancellationToken) =>
+{
+    Console.WriteLine(Invariant($"memory {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}"));
+    var results = await MemoryScenario.RunAsync(
+        parse.GetValue(memoryConnections), parse.GetValue(memoryMessages), parse.GetValue(memorySize), parse.GetValue(historyLimit), parse.GetValue(memorySettle), Console.Out, cancellationToken).ConfigureAwait(false);
+    foreach (var r in results)
+    {
+        Console.WriteLine(MemoryScenario.Describe(r));
+        Console.WriteLine(Invariant($"RESULT scenario=memory door={r.Door} connections={r.Connections} holding={r.Holding} heap_kib_per_conn={r.HeapKiBPerConnection:0} ws_kib_per_conn={r.WorkingSetKiBPerConnection:0}"));
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns, insert, history, memory; seed fills a data folder.")
+{
+    fanout, latency, conns, insert, seed, history, memory,
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 

@@ -259,6 +259,16 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>
+    /// The same read as <see cref="HistoryAsync"/>, checked and counted once, for a door that writes it in pages
+    /// (<see cref="HistoryWindow.ReadPagesAsync"/>) so that a client that does not read holds one page, not all.
+    /// </summary>
+    public Task<HubResult<HistoryWindow>> OpenHistoryAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _history.OpenAsync(session, room, with, before, after, limit, cancellationToken);
+    }
+
+    /// <summary>
     /// Joins a room, creating it (with the joiner as owner) when it does not exist. Every connection of the user
     /// receives the room's state and its last messages, then live messages. Joining a room one is in is not an error.
     /// </summary>

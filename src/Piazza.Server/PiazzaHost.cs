@@ -110,12 +110,14 @@ public static class PiazzaHost
         }
 
         builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddSingleton(new HistoryReadSlots(options.Connections.HttpHistoryReadsPerConnection));
         builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Every listener, present or future, is guarded by the per-address limits before any protocol work.
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
                 kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().OnConnectionAsync(connection, next)));
+            LimitHttpBuffers(kestrel.Limits, options.Connections);
             var network = options.Network;
             var address = ParseAddress(network.Bind);
             if (network.PlainTcp)
@@ -165,6 +167,26 @@ public static class PiazzaHost
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
         return app;
+    }
+
+    /// <summary>
+    /// What one HTTP connection may make Kestrel buffer, set explicitly because docs/security.md's per-connection
+    /// figures rest on them: requests are paused at 1 MiB unread (HTTP/1.1) or the 1 MiB connection window (HTTP/2),
+    /// each response pipe at 64 KiB, and an HTTP/2 connection has at most <see cref="ConnectionOptions.Http2MaxStreams"/>
+    /// streams (Kestrel's default of 100 let one connection hold 100 answers in progress).
+    /// </summary>
+    private static void LimitHttpBuffers(KestrelServerLimits limits, ConnectionOptions connections)
+    {
+        limits.MaxRequestBufferSize = 1024 * 1024;
+        limits.MaxResponseBufferSize = 64 * 1024;
+        limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        limits.MaxRequestHeaderCount = 100;
+        limits.Http2.MaxStreamsPerConnection = connections.Http2MaxStreams;
+        limits.Http2.InitialConnectionWindowSize = 1024 * 1024;
+        limits.Http2.InitialStreamWindowSize = 768 * 1024;
+        limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
+        limits.Http2.HeaderTableSize = 4096;
+        limits.Http2.MaxFrameSize = 16 * 1024;
     }
 
     /// <summary>

@@ -18,6 +18,15 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
     /// </summary>
     public async Task<HubResult<HistoryEvent>> ReadAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken)
     {
+        var window = await OpenAsync(session, room, with, before, after, limit, cancellationToken).ConfigureAwait(false);
+        return window.Succeeded
+            ? HubResult<HistoryEvent>.Ok(new HistoryEvent(window.Value!.Room, await window.Value.ReadAllAsync(cancellationToken).ConfigureAwait(false), requestId))
+            : window.Error!;
+    }
+
+    /// <summary>Checks and counts the read as <see cref="ReadAsync"/> does; the caller reads the window (in pages).</summary>
+    public async Task<HubResult<HistoryWindow>> OpenAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, CancellationToken cancellationToken)
+    {
         var count = limit ?? hub.Options.HistoryOnJoin;
         if (count is < 1 or > ChatHub.MaxHistoryLimit)
         {
@@ -62,7 +71,7 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
         {
             // Loaded: bounded by what it delivered. Not loaded: nothing is in flight, so the store is the truth.
             var loaded = conversations.Find(directKey);
-            return await ReadStoredAsync(directKey, loaded?.Name ?? directKey, loaded?.LastDelivered, before, after, count, requestId, cancellationToken).ConfigureAwait(false);
+            return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, directKey, loaded?.Name ?? directKey, loaded?.LastDelivered, before, after, count));
         }
 
         var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
@@ -72,17 +81,6 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
         }
 
         var conversation = resolved.Value!;
-        return await ReadStoredAsync(conversation.Key, conversation.Name, conversation.LastDelivered, before, after, count, requestId, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<HubResult<HistoryEvent>> ReadStoredAsync(
-        string key, string name, long? delivered, long? before, long? after, int count, string? requestId, CancellationToken cancellationToken)
-    {
-        var upTo = delivered ?? long.MaxValue - 1;
-        var stored = after is not null
-            ? await hub.Store.ReadAfterAsync(key, Math.Max(0, after.Value), count, cancellationToken).ConfigureAwait(false)
-            : await hub.Store.ReadBeforeAsync(key, Math.Min(before ?? long.MaxValue, upTo + 1), count, cancellationToken).ConfigureAwait(false);
-        var messages = stored.Where(m => m.Seq <= upTo).Select(m => Conversation.FromStored(m, key, name)).ToList();
-        return HubResult<HistoryEvent>.Ok(new HistoryEvent(name, messages, requestId));
+        return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, conversation.Key, conversation.Name, conversation.LastDelivered, before, after, count));
     }
 }

@@ -33,6 +33,8 @@ public static class OptionTable
         new("--max-connections-per-address", "MaxConnectionsPerAddress", "Connections:MaxConnectionsPerAddress", "connections one address (IPv6: its /64) may hold open, all doors together; 0 no limit", OptionRule.AtLeast(0)),
         new("--connections-per-second-per-address", "ConnectionsPerSecondPerAddress", "Connections:ConnectionsPerSecondPerAddress", "new connections one address may open per second, on average; 0 no limit", OptionRule.AtLeast(0)),
         new("--connection-burst-per-address", "ConnectionBurstPerAddress", "Connections:ConnectionBurstPerAddress", "new connections one address may open at once before the rate applies", OptionRule.AtLeast(1)),
+        new("--http2-max-streams", "Http2MaxStreams", "Connections:Http2MaxStreams", "HTTP/2 streams (requests) one HTTPS connection may have open at once; the client waits for a free one", OptionRule.AtLeast(1)),
+        new("--http-history-reads-per-connection", "HttpHistoryReadsPerConnection", "Connections:HttpHistoryReadsPerConnection", "REST history answers one HTTP connection may have in progress at once; more answer 429 rate_limited; 0 no limit", OptionRule.AtLeast(0)),
         new("--allowed-origins", "AllowedOrigins", "Connections:AllowedOrigins", "origins (e.g. https://chat.example.org) allowed to open the WebSocket besides the server's own, comma-separated"),
 
         new("--motd", "Motd", "Hub:Motd", "message of the day, sent in welcome"),

@@ -87,6 +87,15 @@ public sealed record ConnectionOptions
 
     public int ConnectionBurstPerAddress { get; init; } = 30;
 
+    /// <summary>
+    /// Concurrent HTTP/2 streams per connection: each may hold a response in progress, so this bounds an HTTP/2
+    /// connection's memory like one connection of another door (Kestrel's default is 100).
+    /// </summary>
+    public int Http2MaxStreams { get; init; } = 16;
+
+    /// <summary>REST history answers in progress per HTTP connection (each holds one page); 0 means no limit.</summary>
+    public int HttpHistoryReadsPerConnection { get; init; } = 4;
+
     /// <summary>Origins allowed to open the WebSocket besides the server's own.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 }

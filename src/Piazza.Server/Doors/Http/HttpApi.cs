@@ -30,9 +30,9 @@ public static class HttpApi
         api.MapPost("/logout", LogoutAsync);
         api.MapGet("/me", MeAsync);
         api.MapGet("/rooms", (HttpContext c, ChatHub hub, string? cursor, int? limit) => RoomsAsync(c, hub, cursor, limit));
-        api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room, long? before, long? after, int? limit) => ReadAsync(c, hub, room, null, before, after, limit));
+        api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string room, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, room, null, before, after, limit));
         api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
-        api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user, long? before, long? after, int? limit) => ReadAsync(c, hub, null, user, before, after, limit));
+        api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string user, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, null, user, before, after, limit));
         api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
@@ -107,24 +107,6 @@ public static class HttpApi
         }
 
         return TypedResults.Json([.. page.Value.Rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined))], ApiJsonContext.Default.ListRoomResponse);
-    }
-
-    private static async Task<IResult> ReadAsync(HttpContext context, ChatHub hub, string? room, string? with, long? before, long? after, int? limit)
-    {
-        var session = await OpenAsync(context, hub).ConfigureAwait(false);
-        if (!session.Succeeded)
-        {
-            return HttpErrors.Result(session.Error!);
-        }
-
-        var history = await hub.HistoryAsync(session.Value!, room, with, before, after, limit, null, context.RequestAborted).ConfigureAwait(false);
-        if (!history.Succeeded)
-        {
-            return HttpErrors.Result(history.Error!);
-        }
-
-        var messages = history.Value!.Messages.Select(MessageJson.ToFrame).ToList();
-        return TypedResults.Json(new MessagesResponse(history.Value.Room, messages), ApiJsonContext.Default.MessagesResponse);
     }
 
     private static async Task<IResult> SendAsync(HttpContext context, ChatHub hub, string? room, string? to)
@@ -226,7 +208,7 @@ public sealed record MeResponse(string User, bool Registered, IReadOnlyList<stri
 
 public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined);
 
-/// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>).</summary>
+/// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>). <see cref="HistoryRoute"/> writes this shape as it reads.</summary>
 public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages);
 
 public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null);

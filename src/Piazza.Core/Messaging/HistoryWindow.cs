@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using Piazza.Core.Conversations;
+using Piazza.Core.Storage;
+
+namespace Piazza.Core.Messaging;
+
+/// <summary>
+/// An authorised history read (who may read it was checked, and the read counted, when it was opened): the messages
+/// after <c>after</c>, or the latest before <c>before</c>, never past what had been delivered live when it was opened.
+/// A door that streams (REST) reads it a page at a time, so a reader that stops reading holds one page, not all.
+/// </summary>
+public sealed class HistoryWindow
+{
+    private readonly IMessageStore _store;
+    private readonly string _key;
+    private readonly long? _before;
+    private readonly long? _after;
+    private readonly int _limit;
+    private readonly long _delivered;
+
+    /// <param name="delivered">The last seq delivered live; null for a conversation not in memory (nothing in flight).</param>
+    internal HistoryWindow(IMessageStore store, string key, string room, long? delivered, long? before, long? after, int limit)
+    {
+        _store = store;
+        _key = key;
+        Room = room;
+        _before = before;
+        _after = after;
+        _limit = limit;
+        _delivered = delivered ?? long.MaxValue - 1;
+    }
+
+    /// <summary>What clients see in <c>room</c>.</summary>
+    public string Room { get; }
+
+    /// <summary>The whole window in one store read (the line doors put it in one <c>history</c> frame).</summary>
+    internal async Task<IReadOnlyList<MessageEvent>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var stored = _after is not null
+            ? await _store.ReadAfterAsync(_key, Math.Max(0, _after.Value), _limit, cancellationToken).ConfigureAwait(false)
+            : await _store.ReadBeforeAsync(_key, UpperBound, _limit, cancellationToken).ConfigureAwait(false);
+        return stored.Where(m => m.Seq <= _delivered).Select(m => Conversation.FromStored(m, _key, Room)).ToList();
+    }
+
+    /// <summary>
+    /// The same messages as <see cref="ReadAllAsync"/>, in seq order, at most <paramref name="pageSize"/> per store read.
+    /// The latest-before window is read forwards from its first seq: seqs have no gaps (<see cref="IMessageStore.AppendAsync"/>).
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<MessageEvent>> ReadPagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var end = _after is not null ? _delivered + 1 : await LatestBelowAsync(UpperBound, cancellationToken).ConfigureAwait(false) + 1;
+        var cursor = _after is not null ? Math.Max(0, _after.Value) : Math.Max(0, end - _limit - 1);
+        var remaining = _limit;
+        while (remaining > 0 && cursor < end - 1)
+        {
+            var asked = (int)Math.Min(Math.Min(pageSize, remaining), end - cursor - 1);
+            var stored = await _store.ReadAfterAsync(_key, cursor, asked, cancellationToken).ConfigureAwait(false);
+            var page = stored.Where(m => m.Seq < end).Select(m => Conversation.FromStored(m, _key, Room)).ToList();
+            if (page.Count > 0)
+            {
+                yield return page;
+            }
+
+            if (stored.Count < asked || page.Count < stored.Count)
+            {
+                yield break;
+            }
+
+            remaining -= stored.Count;
+            cursor = stored[^1].Seq;
+        }
+    }
+
+    /// <summary>The highest stored seq below <paramref name="bound"/> (0 when none): where a latest-before window ends.</summary>
+    private async Task<long> LatestBelowAsync(long bound, CancellationToken cancellationToken)
+    {
+        var top = await _store.ReadBeforeAsync(_key, bound, 1, cancellationToken).ConfigureAwait(false);
+        return top.Count > 0 ? top[^1].Seq : 0;
+    }
+
+    /// <summary>The exclusive upper seq of a latest-before window.</summary>
+    private long UpperBound => Math.Min(_before ?? long.MaxValue, _delivered + 1);
+}
