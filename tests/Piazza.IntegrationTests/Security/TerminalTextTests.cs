@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Piazza.Client;
+using Piazza.IntegrationTests.Tui;
 using Piazza.Tui;
 
 namespace Piazza.IntegrationTests.Security;
@@ -12,6 +14,7 @@ namespace Piazza.IntegrationTests.Security;
 /// server now refuses them, so these tests play a hostile (or older) server that sends them anyway: the terminal
 /// client must never print a control sequence it received, nor a line break that starts a forged line.
 /// </summary>
+[Collection(TuiCollection.Name)]
 public sealed partial class TerminalTextTests
 {
     private const string Escape = "\u001B";
@@ -54,8 +57,46 @@ public sealed partial class TerminalTextTests
         Assert.DoesNotContain(error.ToString().TrimEnd(), char.IsControl);
     }
 
-    /// <summary>Accepts one client, reads its hello, sends <paramref name="frames"/> and closes.</summary>
-    private static async Task ServeHostileAsync(TcpListener listener, object[] frames)
+    [Fact]
+    public async Task Chat_window_shows_control_characters_in_topics_names_and_messages_as_escapes()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        using var stop = new CancellationTokenSource();
+        var serving = ServeHostileAsync(listener,
+        [
+            new { type = "welcome", re = "hello", user = "carol", protocol = 1, server = "piazza/hostile", rooms = new[] { new { room = "lobby" } } },
+            new { type = "room", room = "lobby", topic = Escape + "[5mblink", owner = "mal", users = new[] { new { user = "carol", since = now }, new { user = "mal" + Escape + "[2J", since = now } }, moderators = Array.Empty<string>(), locked = true },
+            new { type = "message", room = "lobby", seq = 1, id = "m1", from = "mal" + Escape + "[2J", text = "hi" + Escape + "]0;owned\u0007", ts = now },
+        ], stop.Token);
+
+        var settings = new ConnectSettings("127.0.0.1", port, "carol");
+        await using var client = new PiazzaClient(settings.ToClientOptions(reconnect: false));
+        await client.ConnectAsync();
+        using var ui = new HeadlessUi(width: 110, height: 32);
+        using var window = new ChatWindow(ui.App, client, settings);
+        var session = ui.Begin(window);
+        try
+        {
+            ui.PumpUntil(() => window.State.Lines.Any(l => l.Text.StartsWith("hi", StringComparison.Ordinal)), "the hostile message");
+            var screen = ui.Screen;
+            Assert.DoesNotContain(screen, c => char.IsControl(c) && c != '\n' && c != '\r');
+            Assert.Equal(@"Topic: \u001B[5mblink", window.TopicText);
+            Assert.Contains(@"<mal\u001B[2J> hi\u001B]0;owned\u0007", screen, StringComparison.Ordinal);
+            Assert.True(Regex.Count(screen, Regex.Escape(@"mal\u001B[2J")) >= 2, screen); // the message and the users list
+        }
+        finally
+        {
+            ui.App.End(session);
+            await stop.CancelAsync();
+            await serving;
+        }
+    }
+
+    /// <summary>Accepts one client, reads its hello, sends <paramref name="frames"/>, then closes (at once, or when <paramref name="hold"/> is cancelled).</summary>
+    private static async Task ServeHostileAsync(TcpListener listener, object[] frames, CancellationToken hold = default)
     {
         using var socket = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await using var stream = new NetworkStream(socket, ownsSocket: false);
@@ -67,6 +108,11 @@ public sealed partial class TerminalTextTests
         }
 
         await stream.FlushAsync();
+        if (hold.CanBeCanceled)
+        {
+            await Task.Delay(Timeout.Infinite, hold).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         socket.Shutdown(SocketShutdown.Both);
     }
 
