@@ -65,6 +65,15 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Longest topic in characters.</summary>
     public const int MaxTopicChars = 300;
 
+    /// <summary>
+    /// Longest request id (any frame's <c>id</c>) and client id of a send (stored with the message for idempotency),
+    /// on every door: a UUID is 36 characters; longer is refused rather than stored with every message.
+    /// </summary>
+    public const int MaxIdChars = 64;
+
+    /// <summary>Longest <c>client</c> (the software a hello names); it is only logged.</summary>
+    public const int MaxClientNameChars = 64;
+
     private readonly HubContext _hub;
     private readonly IMessageSequencer _sequencer;
     private readonly OnlineDirectory _online;

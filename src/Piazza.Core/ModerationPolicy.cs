@@ -25,6 +25,12 @@ public static class ModerationPolicy
     /// <summary>Unban needs no target rank: the banned user is out of the room.</summary>
     public static bool CanModerate(ModerationRank actor) => actor >= ModerationRank.Moderator;
 
+    /// <summary>
+    /// Lifting a room ban: a moderator and up, of at least the rank of whoever set it (as they stand now), so a
+    /// moderator cannot undo the owner's or an admin's decision; moderators may lift each other's bans.
+    /// </summary>
+    public static bool CanLiftBan(ModerationRank actor, ModerationRank bannedBy) => CanModerate(actor) && actor >= bannedBy;
+
     /// <summary>Make or revoke a moderator.</summary>
     public static bool CanChangeModerators(ModerationRank actor, ModerationRank target) => actor >= ModerationRank.Owner && actor > target;
 

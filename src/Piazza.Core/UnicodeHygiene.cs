@@ -66,8 +66,7 @@ public static class UnicodeHygiene
     /// Marks, embeddings, overrides and isolates that change the display order of text (ALM, LRM, RLM,
     /// LRE…RLO, LRI…PDI).
     /// </summary>
-    public static bool IsBidiControl(Rune rune)
-        => rune.Value is 0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
+    public static bool IsBidiControl(Rune rune) => Piazza.Protocol.PrintableText.IsDirectionControl(rune.Value);
 
     /// <summary>
     /// Characters that draw nothing: every format character (Cf: ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen,

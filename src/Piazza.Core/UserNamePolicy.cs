@@ -74,13 +74,23 @@ public static class UserNamePolicy
             return false;
         }
 
-        if (ReservedSkeletons.Contains(NameSkeleton.Of(name!)))
+        if (LooksReserved(name!))
         {
             problem = $"'{name}' looks like a reserved name";
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A reserved name with separators added (<c>server.</c>, <c>_root</c>, <c>ad-min</c>) or, for those of 4 letters
+    /// or more, a look-alike of one (<c>adm1n</c>): '.', '_' and '-' are dropped before comparing, as a reader skips them.
+    /// </summary>
+    private static bool LooksReserved(string name)
+    {
+        var bare = string.Concat(Normalize(name).Where(c => c is not ('.' or '_' or '-')));
+        return bare.Length > 0 && (Reserved.Contains(Fold(bare)) || ReservedSkeletons.Contains(NameSkeleton.Of(bare)));
     }
 
     /// <summary>The form under which names are compared for uniqueness: NFC, invariant lower case.</summary>

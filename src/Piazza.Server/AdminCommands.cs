@@ -75,24 +75,34 @@ internal static class AdminCommands
 
             foreach (var e in entries)
             {
-                var line = string.Create(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {e.Actor,-16} {e.Action,-8} {e.Target ?? "-",-20} {(e.Room is null ? "server" : "#" + e.Room),-16}");
-                if (e.Detail is not null)
-                {
-                    line += "  " + e.Detail;
-                }
-
-                if (e.Reason is not null)
-                {
-                    line += "  reason: " + e.Reason;
-                }
-
-                await output.WriteLineAsync(line).ConfigureAwait(false);
+                await output.WriteLineAsync(FormatAuditLine(e)).ConfigureAwait(false);
             }
 
             return 0;
         }));
 
         return new Command("admin", "server admins and the moderation audit log (acts on the data folder)") { create, remove, list, audit };
+    }
+
+    /// <summary>
+    /// One audit entry on one line. Stored text is escaped (<see cref="Protocol.PrintableText"/>): entries written
+    /// before reasons were checked may hold control characters, which must neither forge lines nor reach the terminal.
+    /// </summary>
+    internal static string FormatAuditLine(Core.Storage.AuditRecord e)
+    {
+        static string Safe(string? text) => Protocol.PrintableText.Escape(text);
+        var line = string.Create(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {Safe(e.Actor),-16} {Safe(e.Action),-8} {(e.Target is null ? "-" : Safe(e.Target)),-20} {(e.Room is null ? "server" : "#" + Safe(e.Room)),-16}");
+        if (e.Detail is not null)
+        {
+            line += "  " + Safe(e.Detail);
+        }
+
+        if (e.Reason is not null)
+        {
+            line += "  reason: " + Safe(e.Reason);
+        }
+
+        return line;
     }
 
     private static int Fail(HubError error)

@@ -39,7 +39,7 @@ internal static class PlainMode
         }
         catch (PiazzaException ex)
         {
-            await error.WriteLineAsync(DescribeConnectFailure(settings, ex)).ConfigureAwait(false);
+            await error.WriteLineAsync(PrintableText.Escape(DescribeConnectFailure(settings, ex))).ConfigureAwait(false);
             return ex.Failure is PiazzaFailure.Unreachable or PiazzaFailure.TlsFailed ? ExitUnreachable : ExitNameRefused;
         }
 
@@ -76,7 +76,7 @@ internal static class PlainMode
 
             if (lost is not null)
             {
-                await error.WriteLineAsync($"piazza: connection to {settings.Host}:{settings.Port} lost: {lost}").ConfigureAwait(false);
+                await error.WriteLineAsync(PrintableText.Escape($"piazza: connection to {settings.Host}:{settings.Port} lost: {lost}")).ConfigureAwait(false);
                 return ExitConnectionLost;
             }
         }
@@ -136,7 +136,7 @@ internal static class PlainMode
             }
             catch (PiazzaException ex)
             {
-                await error.WriteLineAsync($"piazza: cannot join '{room}': {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(PrintableText.Escape($"piazza: cannot join '{room}': {ex.Message}")).ConfigureAwait(false);
                 return false;
             }
         }

@@ -27,6 +27,16 @@ public class ModerationPolicyUnitTests
         => Assert.Equal(allowed, ModerationPolicy.CanActOn(actor, target));
 
     [Theory]
+    [InlineData(ModerationRank.Member, ModerationRank.Member, false)]
+    [InlineData(ModerationRank.Moderator, ModerationRank.Member, true)] // the banner was deopped since
+    [InlineData(ModerationRank.Moderator, ModerationRank.Moderator, true)] // moderators are peers
+    [InlineData(ModerationRank.Moderator, ModerationRank.Owner, false)] // the issue: a moderator lifted the owner's ban
+    [InlineData(ModerationRank.Owner, ModerationRank.Admin, false)]
+    [InlineData(ModerationRank.Admin, ModerationRank.Admin, true)]
+    public void A_ban_is_lifted_only_by_a_moderator_of_at_least_the_banners_rank(ModerationRank actor, ModerationRank bannedBy, bool allowed)
+        => Assert.Equal(allowed, ModerationPolicy.CanLiftBan(actor, bannedBy));
+
+    [Theory]
     [InlineData(ModerationRank.Moderator, ModerationRank.Member, false)]
     [InlineData(ModerationRank.Owner, ModerationRank.Member, true)]
     [InlineData(ModerationRank.Owner, ModerationRank.Moderator, true)]

@@ -113,6 +113,11 @@ public class NamePolicyUnitTests
     [InlineData("r00t", false)] // like the reserved "root"
     [InlineData("Ali", true)] // short reserved names ("all") are compared exactly, not by look
     [InlineData("a11", true)]
+    [InlineData("server.", false)] // a reserved name with a separator added reads as the name
+    [InlineData("server_", false)]
+    [InlineData("_r00t", false)]
+    [InlineData("a.l.l", false)]
+    [InlineData("server_fan", true)]
     public void New_names_use_one_look_alike_script_and_are_not_like_reserved_ones(string name, bool acceptable)
     {
         Assert.True(UserNamePolicy.IsValid(name, out _)); // existing accounts with such names can still log in

@@ -30,6 +30,11 @@ internal sealed class MessagingService(
             return new HubError(ErrorCode.BadText, textProblem);
         }
 
+        if (clientId?.Length > ChatHub.MaxIdChars)
+        {
+            return new HubError(ErrorCode.BadRequest, $"\"id\" is at most {ChatHub.MaxIdChars} characters ({clientId.Length} given)");
+        }
+
         if (flood.TryAcquireMessage(session) is { } throttled)
         {
             return throttled;

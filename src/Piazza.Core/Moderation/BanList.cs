@@ -35,6 +35,15 @@ internal sealed class BanList
         }
     }
 
+    /// <summary>Every ban in force on <paramref name="target"/> there (one per time it was banned and not lifted).</summary>
+    public IReadOnlyList<BanRecord> FindAll(string? roomKey, BanKind kind, string target, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return [.. _bans.Where(b => b.RoomKey == roomKey && b.Kind == kind && b.Target == target && b.IsActive(now))];
+        }
+    }
+
     /// <summary>The ban in force with the latest expiry (a permanent one first), or null; expired bans are dropped.</summary>
     public BanRecord? Find(string? roomKey, BanKind kind, string target, DateTimeOffset now)
     {

@@ -39,6 +39,11 @@ internal sealed class ModerationPipeline(ModerationContext context, IModerationS
 {
     public async Task<HubResult<T>> RunAsync<T>(ModerationAction<T> action, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
     {
+        if (ModerationTerms.CheckReason(request.Reason) is { } badReason)
+        {
+            return badReason;
+        }
+
         var planned = await action.PlanAsync(context, actor, request, cancellationToken).ConfigureAwait(false);
         if (!planned.Succeeded)
         {

@@ -27,17 +27,29 @@ public static class ModerationTerms
     public static HubResult<TimeSpan> CheckDuration(TimeSpan duration)
         => duration <= TimeSpan.Zero || duration > MaxDuration ? BadDuration : HubResult<TimeSpan>.Ok(duration);
 
+    /// <summary>
+    /// The rule for every action's reason, checked by the pipeline before any action runs: at most
+    /// <see cref="MaxReasonChars"/>, and the text rule of a topic (one line, no control characters: it is relayed to
+    /// the target's screen and printed by <c>admin audit</c>).
+    /// </summary>
     internal static HubError? CheckReason(string? reason)
-        => reason?.Length > MaxReasonChars ? new HubError(ErrorCode.TooLarge, $"reasons are at most {MaxReasonChars} characters") : null;
-
-    /// <summary>A timed action's reason and expiry, checked together: the reason first, then the end time.</summary>
-    internal static HubResult<DateTimeOffset?> TermsOf(ModerationRequest request, DateTimeOffset now)
     {
-        if (CheckReason(request.Reason) is { } bad)
+        if (reason is null)
         {
-            return bad;
+            return null;
         }
 
+        if (reason.Length > MaxReasonChars)
+        {
+            return new HubError(ErrorCode.TooLarge, $"reasons are at most {MaxReasonChars} characters");
+        }
+
+        return UnicodeHygiene.CheckText(reason, allowNewlines: false, out var problem) ? null : new HubError(ErrorCode.BadText, "reason: " + problem);
+    }
+
+    /// <summary>A timed action's expiry (the pipeline has checked the reason).</summary>
+    internal static HubResult<DateTimeOffset?> TermsOf(ModerationRequest request, DateTimeOffset now)
+    {
         if (request.Duration is not null && request.Until is not null)
         {
             return new HubError(ErrorCode.BadRequest, "give \"duration\" or \"until\", not both");

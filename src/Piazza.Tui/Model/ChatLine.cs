@@ -78,7 +78,15 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
             : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 
+    /// <summary>
+    /// The whole line with every control and direction character escaped (<see cref="Piazza.Protocol.PrintableText"/>):
+    /// names, texts, reasons, topics and file names come from others, and a terminal must never receive a control
+    /// sequence from them, nor a line break that starts a forged line.
+    /// </summary>
     private string Format(string timeFormat, string gutter, string? conversation = null)
+        => Piazza.Protocol.PrintableText.Escape(FormatRaw(timeFormat, gutter, conversation));
+
+    private string FormatRaw(string timeFormat, string gutter, string? conversation)
     {
         var time = Time.ToString(timeFormat, CultureInfo.InvariantCulture);
         if (conversation is not null)

@@ -273,7 +273,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _syncingRoomList = true;
         try
         {
-            var labels = _state.Conversations.Select(c => (ReferenceEquals(c, _state.Current) ? "▸" : " ") + c.ListLabel).ToList();
+            var labels = _state.Conversations.Select(c => (ReferenceEquals(c, _state.Current) ? "▸" : " ") + PrintableText.Escape(c.ListLabel)).ToList();
             if (!labels.SequenceEqual(_rooms))
             {
                 Empty(_rooms);
@@ -296,7 +296,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private void OnCurrentChanged()
     {
         var conversation = _state.Current;
-        _messagesFrame.Title = conversation.IsPrivate ? conversation.DisplayName : "#" + conversation.Id;
+        _messagesFrame.Title = PrintableText.Escape(conversation.IsPrivate ? conversation.DisplayName : "#" + conversation.Id);
         ShowTopic();
         OnUsersChanged();
         OnConversationsChanged();
@@ -307,9 +307,9 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private void ShowTopic()
     {
         var conversation = _state.Current;
-        _topic.Text = conversation.IsPrivate
+        _topic.Text = PrintableText.Escape(conversation.IsPrivate
             ? $"Private conversation with {conversation.Peer}"
-            : string.IsNullOrEmpty(conversation.Topic) ? "Topic: (none; the owner sets it with /topic TEXT)" : $"Topic: {conversation.Topic}";
+            : string.IsNullOrEmpty(conversation.Topic) ? "Topic: (none; the owner sets it with /topic TEXT)" : $"Topic: {conversation.Topic}");
     }
 
     private void OnUsersChanged()
@@ -318,7 +318,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
         foreach (var user in users)
         {
-            _users.Add(string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user);
+            _users.Add(PrintableText.Escape(string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user));
         }
 
         _usersFrame.Title = $"Users ({_users.Count})";
@@ -330,14 +330,14 @@ internal sealed partial class ChatWindow : Window, IChatHost
         var where = $"{_settings.Host}:{_settings.Port}";
         var transfers = _controller.Transfers.Status;
         var detail = _state.ConnectionDetail;
-        _status.Text = transfers.Length > 0 ? transfers : _state.Connection switch
+        _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
         {
             ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {_users.Count} online · /help · Esc quits",
             ConnectionState.Reconnecting => $"◌ Reconnecting… ({detail ?? "connection lost"})",
             ConnectionState.Connecting => $"◌ Connecting to {where}…",
             ConnectionState.Closed => "○ Closed",
             _ => $"○ Disconnected{(detail is null ? "" : ": " + detail)}",
-        };
+        });
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ internal sealed class LoginWindow : Window
         _port = new TextField { Text = settings.Port.ToString(CultureInfo.InvariantCulture), X = 12, Y = 7, Width = 7 };
         _message = new Label
         {
-            Text = notice ?? "Enter logs in (as a guest when the password is empty); Tab moves; Esc quits.",
+            Text = notice is not null ? PrintableText.Escape(notice) : "Enter logs in (as a guest when the password is empty); Tab moves; Esc quits.",
             X = 1,
             Y = 9,
             Width = Dim.Fill(1),
@@ -223,7 +223,7 @@ internal sealed class LoginWindow : Window
 
     private void ShowError(string text, View focus)
     {
-        _message.Text = text;
+        _message.Text = PrintableText.Escape(text); // server messages and names quoted in them
         focus.SetFocus();
         if (focus is TextField field)
         {

@@ -9,11 +9,6 @@ internal sealed class KickAction : ModerationAction<ModerationOutcome>
 
     public override async Task<HubResult<ModerationPlan<ModerationOutcome>>> PlanAsync(ModerationContext context, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
     {
-        if (ModerationTerms.CheckReason(request.Reason) is { } bad)
-        {
-            return bad;
-        }
-
         var target = await context.FindTargetAsync(request.User, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {

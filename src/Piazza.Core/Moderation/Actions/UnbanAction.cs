@@ -49,9 +49,15 @@ internal sealed class UnbanAction : ModerationAction<ModerationOutcome>
                     return resolved.Error!;
                 }
 
-                if (!ModerationPolicy.CanModerate(Ranks.In(resolved.Value!, by)))
+                var rank = Ranks.In(resolved.Value!, by);
+                if (!ModerationPolicy.CanModerate(rank))
                 {
                     return ModerationContext.Forbidden($"only moderators of '{resolved.Value!.Name}' can lift its bans");
+                }
+
+                if (await HigherBannerAsync(context, resolved.Value!, target, rank, cancellationToken).ConfigureAwait(false) is { } higher)
+                {
+                    return ModerationContext.Forbidden($"'{request.User}' was banned from '{resolved.Value!.Name}' by {higher.Name} ({higher.Rank.ToString().ToLowerInvariant()}); only they or a higher rank can lift it");
                 }
 
                 roomKey = resolved.Value!.Key;
@@ -71,5 +77,23 @@ internal sealed class UnbanAction : ModerationAction<ModerationOutcome>
             },
             Audit = new AuditEntry(by.Name, "unban", request.Address ?? request.User, roomName, request.Reason, null),
         });
+    }
+
+    /// <summary>Who set a ban in force on <paramref name="target"/> in the room and now outranks the actor, if anyone.</summary>
+    private static async Task<(string Name, ModerationRank Rank)?> HigherBannerAsync(
+        ModerationContext context, Conversations.ChatRoom room, string target, ModerationRank actor, CancellationToken cancellationToken)
+    {
+        foreach (var ban in context.Sanctions.Bans.FindAll(room.Key, BanKind.User, target, context.Hub.Now))
+        {
+            // A name that no longer resolves (a guest long gone) stands as a member.
+            var banner = await context.FindTargetAsync(ban.By, cancellationToken, allowUnknown: true).ConfigureAwait(false);
+            var rank = banner.Succeeded ? Ranks.In(room, banner.Value!) : ModerationRank.Member;
+            if (!ModerationPolicy.CanLiftBan(actor, rank))
+            {
+                return (ban.By, rank);
+            }
+        }
+
+        return null;
     }
 }

@@ -11,6 +11,13 @@ public sealed partial class JsonLinesConnection
     /// <summary>Handles one decoded frame; false when the client said bye.</summary>
     private async ValueTask<bool> HandleFrameAsync(ClientFrame frame)
     {
+        if (frame.Id?.Length > ChatHub.MaxIdChars)
+        {
+            // Not echoed as "re": it is what is wrong, and a reply should not carry 64 KiB back.
+            ReportProtocolError(null, ErrorCode.BadRequest, $"\"id\" is at most {ChatHub.MaxIdChars} characters ({frame.Id.Length} given); the frame was ignored");
+            return true;
+        }
+
         switch (frame.Type)
         {
             case FrameTypes.Ping:
@@ -203,6 +210,12 @@ public sealed partial class JsonLinesConnection
             return;
         }
 
+        if (CheckClientName(frame.Client) is { } badClient)
+        {
+            RejectHello(frame, badClient);
+            return;
+        }
+
         HubResult<ChatSession> result;
         Volatile.Write(ref _helloInProgress, 1);
         try
@@ -223,12 +236,28 @@ public sealed partial class JsonLinesConnection
         }
 
         _session = result.Value;
-        Log.Welcomed(_logger, _session!.Name, RemoteEndPoint, Door, frame.Client ?? "unknown client");
+        Log.Welcomed(_logger, LogText.Of(_session!.Name), RemoteEndPoint, Door, frame.Client is null ? "unknown client" : LogText.Of(frame.Client));
+    }
+
+    /// <summary>The software a hello names is free text too: one line, no control characters, short.</summary>
+    private static HubError? CheckClientName(string? client)
+    {
+        if (client is null)
+        {
+            return null;
+        }
+
+        if (client.Length > ChatHub.MaxClientNameChars)
+        {
+            return new HubError(ErrorCode.BadRequest, $"\"client\" is at most {ChatHub.MaxClientNameChars} characters");
+        }
+
+        return UnicodeHygiene.CheckText(client, allowNewlines: false, out var problem) ? null : new HubError(ErrorCode.BadText, "client: " + problem);
     }
 
     private void RejectHello(ClientFrame frame, HubError error)
     {
-        Log.HelloRejected(_logger, RemoteEndPoint, frame.User ?? "(none)", error.Code.ToWire(), error.Message);
+        Log.HelloRejected(_logger, RemoteEndPoint, frame.User is null ? "(none)" : LogText.Of(frame.User), error.Code.ToWire(), LogText.Of(error.Message));
         EnqueueError(frame.Id, error);
     }
 
@@ -282,7 +311,7 @@ public sealed partial class JsonLinesConnection
 
     private void ReportError(string? requestId, HubError error)
     {
-        Log.ProtocolError(_logger, Who, error.Code.ToWire(), error.Message);
+        Log.ProtocolError(_logger, Who, error.Code.ToWire(), LogText.Of(error.Message));
         EnqueueError(requestId, error);
         if (error.Code == ErrorCode.RateLimited && !_hub.Flood.TryRecordRefusal(this))
         {

@@ -37,7 +37,7 @@ public static partial class WebSocketDoor
         var options = services.GetRequiredService<ConnectionOptions>();
         if (!OriginAllowed(context.Request, options))
         {
-            OriginRefused(logger, context.Request.Headers.Origin.ToString(), context.Connection.RemoteIpAddress?.ToString() ?? "?");
+            OriginRefused(logger, LogText.Of(context.Request.Headers.Origin.ToString()), context.Connection.RemoteIpAddress?.ToString() ?? "?");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
