@@ -168,7 +168,8 @@ public static class PiazzaHost
     }
 
     /// <summary>
-    /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up) and a log line for
+    /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up), AEAD-only TLS 1.2
+    /// suites (<see cref="TlsCipherPolicy"/>) and a log line for
     /// a connection that never completed the handshake (a plaintext client, a scanner, an untrusting client).
     /// </summary>
     private static void UseTls(ListenOptions listen, KestrelServerOptions kestrel, TlsOptions tls, string door)
@@ -185,6 +186,7 @@ public static class PiazzaHost
         {
             ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<CertificateSource>().Current,
             HandshakeTimeout = tls.HandshakeTimeout,
+            OnAuthenticate = (_, ssl) => TlsCipherPolicy.Apply(ssl),
         });
         listen.Use(next => connection =>
         {
