@@ -155,6 +155,7 @@ public static class PiazzaHost
         OptionsLog.Warn(app.Services.GetRequiredService<ILoggerFactory>(), bound.Warnings);
         var hub = app.Services.GetRequiredService<ChatHub>();
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
+        SecurityHeaders.Use(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
