@@ -91,6 +91,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(sp => new ChatHub(
             sp.GetRequiredService<IChatStore>(), options.Hub, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<PublicOrigins>();
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
         builder.Services.AddSingleton(_ => new BlobStore(options.Data));
         builder.Services.AddSingleton<UploadService>();

@@ -33,7 +33,9 @@ public static class OptionTable
         new("--max-connections-per-address", "MaxConnectionsPerAddress", "Connections:MaxConnectionsPerAddress", "connections one address (IPv6: its /64) may hold open, all doors together; 0 no limit", OptionRule.AtLeast(0)),
         new("--connections-per-second-per-address", "ConnectionsPerSecondPerAddress", "Connections:ConnectionsPerSecondPerAddress", "new connections one address may open per second, on average; 0 no limit", OptionRule.AtLeast(0)),
         new("--connection-burst-per-address", "ConnectionBurstPerAddress", "Connections:ConnectionBurstPerAddress", "new connections one address may open at once before the rate applies", OptionRule.AtLeast(1)),
-        new("--allowed-origins", "AllowedOrigins", "Connections:AllowedOrigins", "origins (e.g. https://chat.example.org) allowed to open the WebSocket besides the server's own, comma-separated"),
+        new("--public-origins", "PublicOrigins", "Connections:PublicOrigins", "origins the page is published at (e.g. https://chat.example.org behind a proxy), comma-separated; only these and the localhost names and listening addresses (with the HTTP/HTTPS ports) may open the WebSocket",
+            new OptionRule("each must be an http or https origin such as https://chat.example.org (no path)", value => ((IReadOnlyList<string>)value).All(Doors.Http.PublicOrigins.IsOrigin)),
+            defaultText: "localhost, 127.0.0.1, [::1], the machine's name and the listening addresses"),
 
         new("--motd", "Motd", "Hub:Motd", "message of the day, sent in welcome"),
         new("--allow-guests", "AllowGuests", "Hub:AllowGuests", "let people without an account connect (under a name nobody has registered)"),

@@ -87,8 +87,11 @@ public sealed record ConnectionOptions
 
     public int ConnectionBurstPerAddress { get; init; } = 30;
 
-    /// <summary>Origins allowed to open the WebSocket besides the server's own.</summary>
-    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    /// <summary>
+    /// Origins the page is published at (e.g. behind a proxy), allowed to open the WebSocket besides the localhost
+    /// names and listening addresses, which always are (<see cref="Doors.Http.PublicOrigins"/>).
+    /// </summary>
+    public IReadOnlyList<string> PublicOrigins { get; init; } = [];
 }
 
 /// <summary>File sharing (tus uploads): sizes, quota, concurrency and expiry.</summary>

@@ -16,7 +16,7 @@ public sealed record TestServerOptions
 
     public bool? PlainTcp { get; init; }
 
-    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    public IReadOnlyList<string> PublicOrigins { get; init; } = [];
 
     public int? MaxLineBytes { get; init; }
 
@@ -93,7 +93,7 @@ public sealed record TestServerOptions
             ("ConnectionsPerSecondPerAddress", Text(Limits.ConnectionsPerSecondPerAddress)),
             ("ConnectionBurstPerAddress", Text(Limits.ConnectionBurstPerAddress)),
         };
-        settings.AddRange(AllowedOrigins.Select((origin, i) => ($"AllowedOrigins:{i}", (string?)origin)));
+        settings.AddRange(PublicOrigins.Select((origin, i) => ($"PublicOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
     }
 
