@@ -225,7 +225,7 @@ public static class PiazzaHost
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<PiazzaOptions>();
-        Directory.CreateDirectory(options.Data);
+        DataFolder.Prepare(options.Data, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataFolder)));
         if (options.Tls.Enabled)
         {
             // Load (or make) the certificate now, so a bad file fails the start with a clear line, not the first client.
