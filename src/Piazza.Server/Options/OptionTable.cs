@@ -56,6 +56,7 @@ public static class OptionTable
         new("--max-file-bytes", "MaxFileBytes", "Files:MaxFileBytes", "largest file a user may upload, in bytes (refused with 413 when the upload is created)", OptionRule.AtLeast(0)),
         new("--user-quota-bytes", "UserQuotaBytes", "Files:UserQuotaBytes", "bytes of files one user may hold: stored files plus the declared lengths of unfinished uploads", OptionRule.AtLeast(0)),
         new("--max-concurrent-uploads", "MaxConcurrentUploads", "Files:MaxConcurrentUploads", "unfinished uploads one user may have at once", OptionRule.AtLeast(0)),
+        new("--uploads-per-minute", "UploadsPerMinute", "Files:UploadsPerMinute", "uploads one user may create per minute (empty files included), as a burst or spread out; 0 no limit", OptionRule.AtLeast(0)),
         new("--upload-expiry", "UploadExpiry", "Files:UploadExpiry", "seconds an unfinished upload is kept after its creation", OptionRule.PositiveSeconds),
     ];
 

@@ -103,5 +103,8 @@ public sealed record FilesOptions
 
     public int MaxConcurrentUploads { get; init; } = 4;
 
+    /// <summary>Uploads (empty ones included) one user may create per minute, all at once if they like; 0 means no limit.</summary>
+    public int UploadsPerMinute { get; init; } = 30;
+
     public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
 }

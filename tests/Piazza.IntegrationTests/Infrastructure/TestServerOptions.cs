@@ -92,6 +92,7 @@ public sealed record TestServerOptions
             ("MaxConnectionsPerAddress", Text(Limits.MaxConnectionsPerAddress)),
             ("ConnectionsPerSecondPerAddress", Text(Limits.ConnectionsPerSecondPerAddress)),
             ("ConnectionBurstPerAddress", Text(Limits.ConnectionBurstPerAddress)),
+            ("UploadsPerMinute", Text(Limits.UploadsPerMinute)),
         };
         settings.AddRange(PublicOrigins.Select((origin, i) => ($"PublicOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
@@ -115,6 +116,7 @@ public sealed record TestLimits
         FramesPerSecond = 0,
         MaxConnectionsPerAddress = 0,
         ConnectionsPerSecondPerAddress = 0,
+        UploadsPerMinute = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -142,4 +144,7 @@ public sealed record TestLimits
     public double? ConnectionsPerSecondPerAddress { get; init; }
 
     public int? ConnectionBurstPerAddress { get; init; }
+
+    /// <summary>Upload creations per user and minute (empty ones included); 0 no limit.</summary>
+    public int? UploadsPerMinute { get; init; }
 }

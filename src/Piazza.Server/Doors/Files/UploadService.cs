@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
@@ -17,7 +18,7 @@ namespace Piazza.Server.Doors.Files;
 /// the whole file verified against its declared SHA-256, then committed to the <see cref="BlobStore"/> and recorded.
 /// One request at a time writes an upload; a newer one interrupts an older (a client resuming after a lost connection).
 /// </summary>
-public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger)
+public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger) : IDisposable
 {
     /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -25,6 +26,20 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _ownerGates = new(StringComparer.Ordinal);
+
+    // Every creation counts, an empty upload too (it completes at once, so no other limit sees it): idle partitions
+    // are dropped by the limiter, so memory follows the users uploading now.
+    private readonly PartitionedRateLimiter<string> _creations = PartitionedRateLimiter.Create<string, string>(owner =>
+        options.UploadsPerMinute <= 0
+            ? RateLimitPartition.GetNoLimiter(owner)
+            : RateLimitPartition.GetTokenBucketLimiter(owner, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.UploadsPerMinute,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.UploadsPerMinute,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
 
     public long MaxFileBytes => options.MaxFileBytes;
 
@@ -39,6 +54,18 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         if (!metadata.TryGetValue("sha256", out var declaredHash) || !TusHeaders.IsSha256Hex(declaredHash))
         {
             return UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
+        }
+
+        using (var lease = _creations.AttemptAcquire(owner))
+        {
+            if (!lease.IsAcquired)
+            {
+                var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1) / Math.Max(1, options.UploadsPerMinute);
+                Log.UploadsRateLimited(logger, owner);
+                return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s")
+                    with
+                { RetryAfterSeconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds)) };
+            }
         }
 
         var sha256 = declaredHash.ToLowerInvariant();
@@ -88,6 +115,8 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         var fileId = await CommitAsync(upload, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0, FileId = fileId };
     }
+
+    public void Dispose() => _creations.Dispose();
 
     /// <summary>The upload if it exists, has not expired and belongs to <paramref name="owner"/>; otherwise null.</summary>
     public async Task<UploadRecord?> FindAsync(string owner, string uploadId, CancellationToken cancellationToken)
