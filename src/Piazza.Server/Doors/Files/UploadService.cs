@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
@@ -27,19 +26,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _ownerGates = new(StringComparer.Ordinal);
 
-    // Every creation counts, an empty upload too (it completes at once, so no other limit sees it): idle partitions
-    // are dropped by the limiter, so memory follows the users uploading now.
-    private readonly PartitionedRateLimiter<string> _creations = PartitionedRateLimiter.Create<string, string>(owner =>
-        options.UploadsPerMinute <= 0
-            ? RateLimitPartition.GetNoLimiter(owner)
-            : RateLimitPartition.GetTokenBucketLimiter(owner, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.UploadsPerMinute,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.UploadsPerMinute,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+    private readonly UploadCreationRate _creations = new(options.UploadsPerMinute);
 
     public long MaxFileBytes => options.MaxFileBytes;
 
@@ -56,16 +43,11 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             return UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
         }
 
-        using (var lease = _creations.AttemptAcquire(owner))
+        if (_creations.TryTake(owner) is { } wait)
         {
-            if (!lease.IsAcquired)
-            {
-                var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1) / Math.Max(1, options.UploadsPerMinute);
-                Log.UploadsRateLimited(logger, owner);
-                return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s")
-                    with
-                { RetryAfterSeconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds)) };
-            }
+            Log.UploadsRateLimited(logger, owner);
+            var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+            return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {seconds:0} s") with { RetryAfterSeconds = seconds };
         }
 
         var sha256 = declaredHash.ToLowerInvariant();
