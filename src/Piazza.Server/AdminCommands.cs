@@ -124,7 +124,7 @@ internal static class AdminCommands
             var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
             await using (app.ConfigureAwait(false))
             {
-                Directory.CreateDirectory(app.Services.GetRequiredService<Options.PiazzaOptions>().Data);
+                DataFolder.Prepare(app.Services.GetRequiredService<Options.PiazzaOptions>().Data, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 var hub = app.Services.GetRequiredService<ChatHub>();
                 await hub.InitializeAsync().ConfigureAwait(false);
                 return await action(hub, System.Console.Out).ConfigureAwait(false);

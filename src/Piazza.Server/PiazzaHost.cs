@@ -91,6 +91,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(sp => new ChatHub(
             sp.GetRequiredService<IChatStore>(), options.Hub, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<PublicOrigins>();
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
         builder.Services.AddSingleton(_ => new BlobStore(options.Data));
         builder.Services.AddSingleton<UploadService>();
@@ -157,6 +158,7 @@ public static class PiazzaHost
         OptionsLog.Warn(app.Services.GetRequiredService<ILoggerFactory>(), bound.Warnings);
         var hub = app.Services.GetRequiredService<ChatHub>();
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
+        SecurityHeaders.Use(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
@@ -190,7 +192,8 @@ public static class PiazzaHost
     }
 
     /// <summary>
-    /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up) and a log line for
+    /// TLS by Kestrel, with the certificate chosen per handshake (so a renewed file is picked up), AEAD-only TLS 1.2
+    /// suites (<see cref="TlsCipherPolicy"/>) and a log line for
     /// a connection that never completed the handshake (a plaintext client, a scanner, an untrusting client).
     /// </summary>
     private static void UseTls(ListenOptions listen, KestrelServerOptions kestrel, TlsOptions tls, string door)
@@ -207,6 +210,7 @@ public static class PiazzaHost
         {
             ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<CertificateSource>().Current,
             HandshakeTimeout = tls.HandshakeTimeout,
+            OnAuthenticate = (_, ssl) => TlsCipherPolicy.Apply(ssl),
         });
         listen.Use(next => connection =>
         {
@@ -243,7 +247,7 @@ public static class PiazzaHost
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<PiazzaOptions>();
-        Directory.CreateDirectory(options.Data);
+        DataFolder.Prepare(options.Data, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataFolder)));
         if (options.Tls.Enabled)
         {
             // Load (or make) the certificate now, so a bad file fails the start with a clear line, not the first client.

@@ -129,7 +129,7 @@ public class OptionsTests
     public void Flags_win_over_the_environment_which_wins_over_appsettings()
     {
         var json = Path.Combine(Directory.CreateTempSubdirectory("piazza-settings-").FullName, "appsettings.json");
-        File.WriteAllText(json, """{ "Piazza": { "Port": 1001, "HttpPort": 1002, "Network": { "Bind": "127.0.0.1" }, "AllowedOrigins": [ "https://a.example", "https://b.example" ] } }""");
+        File.WriteAllText(json, """{ "Piazza": { "Port": 1001, "HttpPort": 1002, "Network": { "Bind": "127.0.0.1" }, "PublicOrigins": [ "https://a.example", "https://b.example" ] } }""");
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(json)
             .Add(new LabeledSource(OptionOrigin.Environment, new Dictionary<string, string?> { ["Piazza:PORT"] = "2001", ["Piazza:NETWORK:HTTPPORT"] = "2002" }))
@@ -141,7 +141,7 @@ public class OptionsTests
         Assert.Equal(3001, bound.Options.Network.Port);
         Assert.Equal(2002, bound.Options.Network.HttpPort);
         Assert.Equal("127.0.0.1", bound.Options.Network.Bind);
-        Assert.Equal(["https://a.example", "https://b.example"], bound.Options.Connections.AllowedOrigins);
+        Assert.Equal(["https://a.example", "https://b.example"], bound.Options.Connections.PublicOrigins);
         Assert.Empty(bound.Warnings);
         Directory.Delete(Path.GetDirectoryName(json)!, recursive: true);
     }

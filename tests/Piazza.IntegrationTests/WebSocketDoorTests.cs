@@ -22,7 +22,7 @@ public sealed class WebSocketDoorTests : DoorConformanceTests
     [Fact]
     public async Task Configured_origins_are_accepted()
     {
-        await using var server = await TestServer.StartAsync(new TestServerOptions { AllowedOrigins = ["https://chat.example.org"] });
+        await using var server = await TestServer.StartAsync(new TestServerOptions { PublicOrigins = ["https://chat.example.org"] });
         await using var allowed = await RawClient.ConnectWebSocketAsync(server.HttpBase, origin: "https://chat.example.org");
         await RawClient.HelloAsync(allowed, "alice");
     }

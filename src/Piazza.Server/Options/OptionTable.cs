@@ -35,7 +35,9 @@ public static class OptionTable
         new("--connection-burst-per-address", "ConnectionBurstPerAddress", "Connections:ConnectionBurstPerAddress", "new connections one address may open at once before the rate applies", OptionRule.AtLeast(1)),
         new("--http2-max-streams", "Http2MaxStreams", "Connections:Http2MaxStreams", "HTTP/2 streams (requests) one HTTPS connection may have open at once; the client waits for a free one", OptionRule.AtLeast(1)),
         new("--http-history-reads-per-connection", "HttpHistoryReadsPerConnection", "Connections:HttpHistoryReadsPerConnection", "REST history answers one HTTP connection may have in progress at once; more answer 429 rate_limited; 0 no limit", OptionRule.AtLeast(0)),
-        new("--allowed-origins", "AllowedOrigins", "Connections:AllowedOrigins", "origins (e.g. https://chat.example.org) allowed to open the WebSocket besides the server's own, comma-separated"),
+        new("--public-origins", "PublicOrigins", "Connections:PublicOrigins", "origins the page is published at (e.g. https://chat.example.org behind a proxy), comma-separated; only these and the localhost names and listening addresses (with the HTTP/HTTPS ports) may open the WebSocket",
+            new OptionRule("each must be an http or https origin such as https://chat.example.org (no path)", value => ((IReadOnlyList<string>)value).All(Doors.Http.PublicOrigins.IsOrigin)),
+            defaultText: "localhost, 127.0.0.1, [::1], the machine's name and the listening addresses"),
 
         new("--motd", "Motd", "Hub:Motd", "message of the day, sent in welcome"),
         new("--allow-guests", "AllowGuests", "Hub:AllowGuests", "let people without an account connect (under a name nobody has registered)"),
@@ -76,6 +78,7 @@ public static class OptionTable
         new("--max-file-bytes", "MaxFileBytes", "Files:MaxFileBytes", "largest file a user may upload, in bytes (refused with 413 when the upload is created)", OptionRule.AtLeast(0)),
         new("--user-quota-bytes", "UserQuotaBytes", "Files:UserQuotaBytes", "bytes of files one user may hold: stored files plus the declared lengths of unfinished uploads", OptionRule.AtLeast(0)),
         new("--max-concurrent-uploads", "MaxConcurrentUploads", "Files:MaxConcurrentUploads", "unfinished uploads one user may have at once", OptionRule.AtLeast(0)),
+        new("--uploads-per-minute", "UploadsPerMinute", "Files:UploadsPerMinute", "uploads one user may create per minute (empty files included), as a burst or spread out; 0 no limit", OptionRule.AtLeast(0)),
         new("--upload-expiry", "UploadExpiry", "Files:UploadExpiry", "seconds an unfinished upload is kept after its creation", OptionRule.PositiveSeconds),
     ];
 

@@ -96,8 +96,11 @@ public sealed record ConnectionOptions
     /// <summary>REST history answers in progress per HTTP connection (each holds one page); 0 means no limit.</summary>
     public int HttpHistoryReadsPerConnection { get; init; } = 4;
 
-    /// <summary>Origins allowed to open the WebSocket besides the server's own.</summary>
-    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    /// <summary>
+    /// Origins the page is published at (e.g. behind a proxy), allowed to open the WebSocket besides the localhost
+    /// names and listening addresses, which always are (<see cref="Doors.Http.PublicOrigins"/>).
+    /// </summary>
+    public IReadOnlyList<string> PublicOrigins { get; init; } = [];
 }
 
 /// <summary>File sharing (tus uploads): sizes, quota, concurrency and expiry.</summary>
@@ -108,6 +111,9 @@ public sealed record FilesOptions
     public long UserQuotaBytes { get; init; } = 1024L * 1024 * 1024;
 
     public int MaxConcurrentUploads { get; init; } = 4;
+
+    /// <summary>Uploads (empty ones included) one user may create per minute, all at once if they like; 0 means no limit.</summary>
+    public int UploadsPerMinute { get; init; } = 30;
 
     public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
 }

@@ -24,7 +24,7 @@ public static class DevCertificate
             return (certificatePath, keyPath, false);
         }
 
-        Directory.CreateDirectory(dataFolder);
+        DataFolder.CreateFolder(dataFolder);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Piazza development certificate", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
@@ -39,14 +39,15 @@ public static class DevCertificate
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
 
-        // Key first, with owner-only permissions where the OS has them; the certificate's presence marks completion.
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        // Key first, owner-only from its creation (never briefly readable); the certificate's presence marks completion.
+        WriteOwnerOnly(keyPath, key.ExportPkcs8PrivateKeyPem());
+        WriteOwnerOnly(certificatePath, certificate.ExportCertificatePem());
         return (certificatePath, keyPath, true);
+    }
+
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        using var file = DataFolder.CreateFile(path);
+        file.Write(System.Text.Encoding.ASCII.GetBytes(text));
     }
 }

@@ -20,6 +20,7 @@ public static class ProductionServer
         ("FramesPerSecond", Production.Hub.Flood.FramesPerSecond.ToString(CultureInfo.InvariantCulture)),
         ("MaxConnectionsPerAddress", Production.Connections.MaxConnectionsPerAddress.ToString(CultureInfo.InvariantCulture)),
         ("ConnectionsPerSecondPerAddress", Production.Connections.ConnectionsPerSecondPerAddress.ToString(CultureInfo.InvariantCulture)),
+        ("UploadsPerMinute", Production.Files.UploadsPerMinute.ToString(CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>A fresh server with the production limits; <paramref name="settings"/> as for <see cref="TestServer.StartAsync"/>.</summary>

@@ -54,6 +54,10 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartLoggingAsync(CapturedLog log, TestServerOptions options)
         => StartInAsync(NewDataDirectory(), log, Settings(options));
 
+    /// <summary>Starts a logging server on a given data folder (existing or not).</summary>
+    public static Task<TestServer> StartLoggingInAsync(string data, CapturedLog log, TestServerOptions options)
+        => StartInAsync(data, log, Settings(options));
+
     /// <summary>Starts a server on an existing data folder (a restart keeps its database).</summary>
     public static Task<TestServer> StartInAsync(string data, TestServerOptions options)
         => StartInAsync(data, null, Settings(options));
@@ -76,7 +80,7 @@ public sealed class TestServer : IAsyncDisposable
 
     private static async Task<TestServer> StartInAsync(string data, CapturedLog? log, (string Key, string Value)[] settings)
     {
-        Directory.CreateDirectory(data);
+        // The server creates a missing folder itself (owner-only), as it does in production.
         var overrides = new Dictionary<string, string?>
         {
             ["Piazza:Bind"] = "127.0.0.1",

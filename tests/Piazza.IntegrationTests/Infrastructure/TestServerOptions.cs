@@ -16,7 +16,7 @@ public sealed record TestServerOptions
 
     public bool? PlainTcp { get; init; }
 
-    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    public IReadOnlyList<string> PublicOrigins { get; init; } = [];
 
     public int? MaxLineBytes { get; init; }
 
@@ -105,8 +105,9 @@ public sealed record TestServerOptions
             ("RoomCreationBurst", Text(Limits.RoomCreationBurst)),
             ("AddressRoomCreationsPerMinute", Text(Limits.AddressRoomCreationsPerMinute)),
             ("AddressRoomCreationBurst", Text(Limits.AddressRoomCreationBurst)),
+            ("UploadsPerMinute", Text(Limits.UploadsPerMinute)),
         };
-        settings.AddRange(AllowedOrigins.Select((origin, i) => ($"AllowedOrigins:{i}", (string?)origin)));
+        settings.AddRange(PublicOrigins.Select((origin, i) => ($"PublicOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
     }
 
@@ -134,6 +135,7 @@ public sealed record TestLimits
         RegistrationsPerHourPerAddress = 0,
         RoomCreationsPerMinute = 0,
         AddressRoomCreationsPerMinute = 0,
+        UploadsPerMinute = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -175,6 +177,7 @@ public sealed record TestLimits
 
     /// <summary>Accounts one address may register per hour; 0 no limit.</summary>
     public double? RegistrationsPerHourPerAddress { get; init; }
+
     public double? RoomCreationsPerMinute { get; init; }
 
     public int? RoomCreationBurst { get; init; }
@@ -182,4 +185,7 @@ public sealed record TestLimits
     public double? AddressRoomCreationsPerMinute { get; init; }
 
     public int? AddressRoomCreationBurst { get; init; }
+
+    /// <summary>Upload creations per user and minute (empty ones included); 0 no limit.</summary>
+    public int? UploadsPerMinute { get; init; }
 }

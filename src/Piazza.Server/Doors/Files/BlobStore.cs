@@ -17,8 +17,8 @@ public sealed class BlobStore
         Root = Path.GetFullPath(Path.Combine(dataFolder, "files"));
         PartialFolder = Path.Combine(Root, "partial");
         BlobFolder = Path.Combine(Root, "blobs");
-        Directory.CreateDirectory(PartialFolder);
-        Directory.CreateDirectory(BlobFolder);
+        DataFolder.CreateFolder(PartialFolder);
+        DataFolder.CreateFolder(BlobFolder);
     }
 
     public string Root { get; }
@@ -43,10 +43,10 @@ public sealed class BlobStore
         return Path.Combine(BlobFolder, sha256[..2], sha256);
     }
 
-    /// <summary>Creates the empty partial file of a new upload.</summary>
+    /// <summary>Creates the empty partial file of a new upload, owner-only (its rename keeps the mode for the blob).</summary>
     public void CreatePartial(string uploadId)
     {
-        using var _ = new FileStream(PartialPath(uploadId), FileMode.Create, FileAccess.Write, FileShare.None, 1);
+        using var _ = DataFolder.CreateFile(PartialPath(uploadId));
     }
 
     /// <summary>Bytes received so far (what the last PATCH synced to disk); a missing partial file counts as 0 and is recreated.</summary>
@@ -106,7 +106,7 @@ public sealed class BlobStore
             }
             else
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                DataFolder.CreateFolder(Path.GetDirectoryName(target)!);
 
                 // rename(2) on one file system: the blob appears whole or not at all.
                 File.Move(PartialPath(uploadId), target, overwrite: false);

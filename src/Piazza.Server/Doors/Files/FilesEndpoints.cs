@@ -299,7 +299,7 @@ public static class FilesEndpoints
         }
 
         WriteUploadHeaders(context, outcome with { FileId = null });
-        HttpErrors.AddHeaders(context.Response, outcome.Status, null);
+        HttpErrors.AddHeaders(context.Response, outcome.Status, outcome.RetryAfterSeconds);
         context.Response.Headers.CacheControl = "no-store";
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -307,7 +307,7 @@ public static class FilesEndpoints
             return;
         }
 
-        var body = HttpErrors.Body(outcome.Error ?? ErrorCode.ServerError, outcome.Message ?? "", null);
+        var body = HttpErrors.Body(outcome.Error ?? ErrorCode.ServerError, outcome.Message ?? "", outcome.RetryAfterSeconds is { } wait ? TimeSpan.FromSeconds(wait) : null);
         await TypedResults.Json(body, ApiJsonContext.Default.ErrorResponse, statusCode: outcome.Status).ExecuteAsync(context);
     }
 

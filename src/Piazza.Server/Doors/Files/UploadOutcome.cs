@@ -12,4 +12,7 @@ public sealed record UploadOutcome(int Status, ErrorCode? Error = null, string? 
     public long? Length { get; init; }
     public string? UploadId { get; init; }
     public string? FileId { get; init; }
+
+    /// <summary>For <c>rate_limited</c>: when to try again (the Retry-After header).</summary>
+    public double? RetryAfterSeconds { get; init; }
 }

@@ -12,6 +12,10 @@ public sealed partial class UploadService
         [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} created by {Owner}: {Length} bytes, '{Name}'")]
         public static partial void UploadCreated(ILogger logger, string uploadId, string owner, long length, string name);
 
+        // Debug: a flood would otherwise write a line per refused request.
+        [LoggerMessage(Level = LogLevel.Debug, Message = "upload creation by {Owner} refused: over the uploads-per-minute rate")]
+        public static partial void UploadsRateLimited(ILogger logger, string owner);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId} interrupted at offset {Offset}")]
         public static partial void UploadInterrupted(ILogger logger, string uploadId, long offset);
 

@@ -17,7 +17,7 @@ namespace Piazza.Server.Doors.Files;
 /// the whole file verified against its declared SHA-256, then committed to the <see cref="BlobStore"/> and recorded.
 /// One request at a time writes an upload; a newer one interrupts an older (a client resuming after a lost connection).
 /// </summary>
-public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger)
+public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger) : IDisposable
 {
     /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -25,6 +25,8 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _ownerGates = new(StringComparer.Ordinal);
+
+    private readonly UploadCreationRate _creations = new(options.UploadsPerMinute);
 
     public long MaxFileBytes => options.MaxFileBytes;
 
@@ -39,6 +41,13 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         if (!metadata.TryGetValue("sha256", out var declaredHash) || !TusHeaders.IsSha256Hex(declaredHash))
         {
             return UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
+        }
+
+        if (_creations.TryTake(owner) is { } wait)
+        {
+            Log.UploadsRateLimited(logger, owner);
+            var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+            return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {seconds:0} s") with { RetryAfterSeconds = seconds };
         }
 
         var sha256 = declaredHash.ToLowerInvariant();
@@ -88,6 +97,8 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         var fileId = await CommitAsync(upload, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0, FileId = fileId };
     }
+
+    public void Dispose() => _creations.Dispose();
 
     /// <summary>The upload if it exists, has not expired and belongs to <paramref name="owner"/>; otherwise null.</summary>
     public async Task<UploadRecord?> FindAsync(string owner, string uploadId, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Server.Connections;
+using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
@@ -35,9 +36,9 @@ public static partial class WebSocketDoor
         }
 
         var options = services.GetRequiredService<ConnectionOptions>();
-        if (!OriginAllowed(context.Request, options))
+        if (!OriginAllowed(context.Request, services.GetRequiredService<PublicOrigins>()))
         {
-            OriginRefused(logger, LogText.Of(context.Request.Headers.Origin.ToString()), context.Connection.RemoteIpAddress?.ToString() ?? "?");
+            OriginRefused(logger, LogText.Of(context.Request.Headers.Origin.ToString()), LogText.Of(context.Request.Host.Value ?? ""), context.Connection.RemoteIpAddress?.ToString() ?? "?");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -64,29 +65,16 @@ public static partial class WebSocketDoor
 
     /// <summary>
     /// Browsers send Origin; a page from another site must not use a visitor's session. Allowed: no Origin (not a
-    /// browser), the server's own origin, or one listed in <see cref="ConnectionOptions.AllowedOrigins"/>.
+    /// browser), or one of <see cref="PublicOrigins"/>. The Host header proves nothing: a DNS-rebinding page sends
+    /// its own name as Host and as Origin alike.
     /// </summary>
-    internal static bool OriginAllowed(HttpRequest request, ConnectionOptions options)
+    internal static bool OriginAllowed(HttpRequest request, PublicOrigins origins)
     {
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return true;
-        }
-
-        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        if (string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        var origin = request.Headers.Origin;
+        return origin.Count == 0 || (origin.Count == 1 && origins.Contains(origin.ToString()));
     }
 
-    [LoggerMessage(20, LogLevel.Warning, "Refused a WebSocket from {Remote}: origin {Origin} is not allowed")]
-    private static partial void OriginRefused(ILogger logger, string origin, string remote);
+    /// <summary>Header text as it may appear in a log line: printable ASCII, at most 200 characters.</summary>
+    [LoggerMessage(20, LogLevel.Warning, "Refused a WebSocket from {Remote}: origin {Origin} (Host {Host}) is not one of this server's origins (--public-origins)")]
+    private static partial void OriginRefused(ILogger logger, string origin, string host, string remote);
 }
