@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Protocol;
 using Piazza.Server.Connections;
+using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
@@ -42,6 +44,33 @@ public static partial class WebSocketDoor
             return;
         }
 
+        var slots = services.GetRequiredService<WebSocketSlots>();
+        var connectionId = context.Connection.Id;
+        if (!slots.TryEnter(connectionId, out var firstRefusal))
+        {
+            if (firstRefusal)
+            {
+                SecondWebSocketRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", connectionId);
+            }
+
+            var refusal = new HubError(ErrorCode.TooManyConnections, $"at most {WebSocketSlots.PerConnection} WebSocket per HTTP connection; open another connection", TimeSpan.FromSeconds(1));
+            await HttpErrors.Result(refusal).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, options, logger).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Exit(connectionId);
+        }
+    }
+
+    private static async Task RunAsync(HttpContext context, ConnectionOptions options, ILogger<JsonLinesConnection> logger)
+    {
+        var services = context.RequestServices;
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var transport = new WebSocketTransport(socket);
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
@@ -89,4 +118,7 @@ public static partial class WebSocketDoor
 
     [LoggerMessage(20, LogLevel.Warning, "Refused a WebSocket from {Remote}: origin {Origin} is not allowed")]
     private static partial void OriginRefused(ILogger logger, string origin, string remote);
+
+    [LoggerMessage(21, LogLevel.Warning, "Refused a second WebSocket from {Remote} on HTTP connection {Connection} (one per connection; further refusals on it are not logged)")]
+    private static partial void SecondWebSocketRefused(ILogger logger, string remote, string connection);
 }
