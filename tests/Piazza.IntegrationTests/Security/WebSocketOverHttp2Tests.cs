@@ -11,70 +11,76 @@ using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
 namespace Piazza.IntegrationTests.Security;
 
 /// <summary>
-/// The HTTPS door advertises RFC 8441 extended CONNECT, so one TLS connection could carry a WebSocket per HTTP/2
-/// stream, each a full line-protocol connection with its own outbox, while the per-address limit counted the TCP
-/// connection once (16 streams: 16 times the memory bound). Now one HTTP connection holds one WebSocket at a time.
+/// The HTTPS door advertises RFC 8441 extended CONNECT, so one TLS connection carries a WebSocket per HTTP/2 stream,
+/// each a full line-protocol connection with its own outbox, while the per-address limit counted the TCP connection
+/// once (16 streams: 16 times the memory bound). Now every WebSocket after the first on a connection takes a place of
+/// its own in the per-address limit (two tabs of one browser share one HTTP/2 connection, so both must work).
 /// </summary>
 public sealed class WebSocketOverHttp2Tests
 {
+    private static readonly TestServerOptions TwoPerAddress = new() { DevTls = true, Limits = TestLimits.Off with { MaxConnectionsPerAddress = 2 } };
+
     [Fact]
-    public async Task Second_websocket_on_one_http2_connection_is_refused()
+    public async Task Websockets_on_one_http2_connection_cannot_exceed_the_per_address_connection_limit()
     {
         var log = new CapturedLog();
-        await using var server = await TestServer.StartLoggingAsync(log, new TestServerOptions { DevTls = true });
+        await using var server = await TestServer.StartLoggingAsync(log, TwoPerAddress);
         var httpsBase = new Uri($"https://127.0.0.1:{server.HttpsEndPoint!.Port}/");
         using var invoker = SharedHttp2Connection(server);
+        var limiter = server.Services.GetRequiredService<ConnectionLimiter>();
 
+        // 200, not 101: each WebSocket runs on a stream of the one HTTP/2 connection.
         var (first, firstStatus, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
         Assert.NotNull(first);
         await using var alice = first;
-
-        // 200, not 101: the WebSocket runs on an HTTP/2 stream.
         Assert.Equal(HttpStatusCode.OK, firstStatus);
-        var (second, secondStatus, retryAfter) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
-        var (third, thirdStatus, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
+        Assert.Equal(1, limiter.OpenFrom(IPAddress.Loopback));
+        var (second, secondStatus, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
+        Assert.NotNull(second);
+        await using var carol = second;
+        Assert.Equal(HttpStatusCode.OK, secondStatus);
+        Assert.Equal(2, limiter.OpenFrom(IPAddress.Loopback));
 
-        Assert.Null(second);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, secondStatus);
-        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
+        // The third would be the address's third outbox: refused, with a retry hint, and logged.
+        var (third, thirdStatus, retryAfter) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
         Assert.Null(third);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, thirdStatus);
+        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
+        Assert.Equal(2, server.Services.GetRequiredService<WebSocketSlots>().Open);
+        Assert.Equal(2, limiter.OpenFrom(IPAddress.Loopback));
+        await log.WaitForAsync(l => l.Contains("Refused a connection from 127.0.0.1: too many connections", StringComparison.Ordinal));
 
-        // Both attempts travelled on the first socket's TCP connection, and the refusal is logged once for it.
-        Assert.Equal(1, server.Services.GetRequiredService<ConnectionLimiter>().OpenFrom(IPAddress.Loopback));
-        Assert.Equal(1, server.Services.GetRequiredService<WebSocketSlots>().Open);
-        await log.WaitForAsync(l => l.Contains("Refused a second WebSocket", StringComparison.Ordinal));
-        Assert.Single(log.Lines, l => l.Contains("Refused a second WebSocket", StringComparison.Ordinal));
-
-        // The first WebSocket still chats normally: a native-door guest in the room reads what it sends.
-        await using var bob = await server.GuestAsync("bob");
-        await JoinRoomAsync(bob, "lobby");
+        // Both admitted WebSockets chat normally.
         await RawClient.HelloAsync(alice, "alice");
+        await RawClient.HelloAsync(carol, "carol");
         await JoinRoomAsync(alice, "lobby");
+        await JoinRoomAsync(carol, "lobby");
         await SendOkAsync(alice, "lobby", "still here", "s");
-        var received = await bob.ReadUntilAsync(f => f.Type() == "message");
+        var received = await carol.ReadUntilAsync(f => f.Type() == "message");
         Assert.Equal("still here", received.Str("text"));
     }
 
     [Fact]
-    public async Task Websocket_slot_of_an_http2_connection_is_free_again_once_its_websocket_closes()
+    public async Task Place_of_a_websocket_on_an_http2_connection_is_given_back_when_it_closes()
     {
-        await using var server = await TestServer.StartAsync(new TestServerOptions { DevTls = true });
+        await using var server = await TestServer.StartAsync(TwoPerAddress);
         var httpsBase = new Uri($"https://127.0.0.1:{server.HttpsEndPoint!.Port}/");
         using var invoker = SharedHttp2Connection(server);
-        var slots = server.Services.GetRequiredService<WebSocketSlots>();
+        var limiter = server.Services.GetRequiredService<ConnectionLimiter>();
 
         var (first, _, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
-        Assert.NotNull(first);
-        await first.DisposeAsync();
-        await WaitUntilAsync(() => slots.Open == 0);
+        await using var alice = first!;
+        var (second, _, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
+        Assert.NotNull(second);
+        Assert.Equal(2, limiter.OpenFrom(IPAddress.Loopback));
+        await second.DisposeAsync();
+        await WaitUntilAsync(() => limiter.OpenFrom(IPAddress.Loopback) == 1);
 
         var (next, status, _) = await RawClient.ConnectWebSocketOverHttp2Async(httpsBase, invoker);
         Assert.NotNull(next);
         await using var bob = next;
         Assert.Equal(HttpStatusCode.OK, status);
         await RawClient.HelloAsync(bob, "bob");
-        Assert.Equal(1, server.Services.GetRequiredService<ConnectionLimiter>().OpenFrom(IPAddress.Loopback));
     }
 
     /// <summary>One HTTP/2 connection for every request through the invoker (no second connection is ever opened).</summary>

@@ -6,6 +6,7 @@ using Piazza.Core;
 using Piazza.Protocol;
 using Piazza.Server.Connections;
 using Piazza.Server.Doors.Http;
+using Piazza.Server.Limits;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
@@ -44,26 +45,31 @@ public static partial class WebSocketDoor
             return;
         }
 
+        // The first WebSocket on a connection lives in the connection's own place in the per-address limit; each
+        // further one (HTTP/2 streams) takes a place of its own, so the limit still bounds outboxes per address.
         var slots = services.GetRequiredService<WebSocketSlots>();
         var connectionId = context.Connection.Id;
-        if (!slots.TryEnter(connectionId, out var firstRefusal))
-        {
-            if (firstRefusal)
-            {
-                SecondWebSocketRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", connectionId);
-            }
-
-            var refusal = new HubError(ErrorCode.TooManyConnections, $"at most {WebSocketSlots.PerConnection} WebSocket per HTTP connection; open another connection", TimeSpan.FromSeconds(1));
-            await HttpErrors.Result(refusal).ExecuteAsync(context).ConfigureAwait(false);
-            return;
-        }
-
+        var address = context.Connection.RemoteIpAddress;
+        var limiter = services.GetRequiredService<ConnectionLimiter>();
+        var inner = slots.Enter(connectionId) > 1 && address is not null;
         try
         {
+            if (inner && limiter.TryOpenInner(address!) is { } refusal)
+            {
+                inner = false;
+                await HttpErrors.Result(new HubError(ErrorCode.TooManyConnections, refusal, TimeSpan.FromSeconds(1))).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             await RunAsync(context, options, logger).ConfigureAwait(false);
         }
         finally
         {
+            if (inner)
+            {
+                limiter.ReleaseInner(address!);
+            }
+
             slots.Exit(connectionId);
         }
     }
@@ -118,7 +124,4 @@ public static partial class WebSocketDoor
 
     [LoggerMessage(20, LogLevel.Warning, "Refused a WebSocket from {Remote}: origin {Origin} is not allowed")]
     private static partial void OriginRefused(ILogger logger, string origin, string remote);
-
-    [LoggerMessage(21, LogLevel.Warning, "Refused a second WebSocket from {Remote} on HTTP connection {Connection} (one per connection; further refusals on it are not logged)")]
-    private static partial void SecondWebSocketRefused(ILogger logger, string remote, string connection);
 }

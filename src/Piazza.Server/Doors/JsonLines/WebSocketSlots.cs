@@ -2,20 +2,15 @@ namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
 /// Open WebSockets per HTTP connection (Kestrel's connection id, which every HTTP/2 stream of a connection shares).
-/// Over HTTP/2 (RFC 8441 extended CONNECT) one TCP connection could carry a WebSocket per stream, each a full
-/// line-protocol connection with its own outbox, while the per-address limit counts the TCP connection once; at
-/// most <see cref="PerConnection"/> keeps "connections per address × one outbox" the memory bound. An HTTP/1.1
-/// upgrade is its own connection, so it never meets the limit.
+/// Over HTTP/2 (RFC 8441 extended CONNECT) one TCP connection carries a WebSocket per stream, each a full
+/// line-protocol connection with its own outbox, while the per-address limit counts the TCP connection once: the
+/// door makes every WebSocket after the first on a connection take a place of its own in that limit. An HTTP/1.1
+/// upgrade is its own connection, so it is always the first.
 /// </summary>
 public sealed class WebSocketSlots
 {
-    /// <summary>One: a page's single socket keeps working over a shared HTTP/2 connection.</summary>
-    public const int PerConnection = 1;
-
     private readonly Lock _gate = new();
-
-    // Connection id → whether a refusal on that connection was logged already (one log line per connection).
-    private readonly Dictionary<string, bool> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
 
     /// <summary>WebSockets open now on every connection together.</summary>
     public int Open
@@ -24,40 +19,38 @@ public sealed class WebSocketSlots
         {
             lock (_gate)
             {
-                return _open.Count;
+                return _open.Values.Sum();
             }
         }
     }
 
-    /// <summary>
-    /// Takes the slot of <paramref name="connectionId"/>; false when a WebSocket holds it. <paramref name="firstRefusal"/>
-    /// is true on the first refusal on that connection only, so a client retrying in a loop logs one line.
-    /// </summary>
-    public bool TryEnter(string connectionId, out bool firstRefusal)
+    /// <summary>Counts a WebSocket on <paramref name="connectionId"/>; returns how many it has now (1: the first).</summary>
+    public int Enter(string connectionId)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         lock (_gate)
         {
-            if (_open.TryGetValue(connectionId, out var logged))
-            {
-                firstRefusal = !logged;
-                _open[connectionId] = true;
-                return false;
-            }
-
-            _open[connectionId] = false;
-            firstRefusal = false;
-            return true;
+            var open = _open.GetValueOrDefault(connectionId) + 1;
+            _open[connectionId] = open;
+            return open;
         }
     }
 
-    /// <summary>Gives back the slot taken by <see cref="TryEnter"/>.</summary>
+    /// <summary>Uncounts a WebSocket counted by <see cref="Enter"/>.</summary>
     public void Exit(string connectionId)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         lock (_gate)
         {
-            _open.Remove(connectionId);
+            var open = _open.GetValueOrDefault(connectionId) - 1;
+            if (open <= 0)
+            {
+                _open.Remove(connectionId);
+            }
+            else
+            {
+                _open[connectionId] = open;
+            }
         }
     }
 }
