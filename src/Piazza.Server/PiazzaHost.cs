@@ -112,6 +112,7 @@ public static class PiazzaHost
 
         builder.Services.AddSingleton<ConnectionLimiter>();
         builder.Services.AddSingleton(new HistoryReadSlots(options.Connections.HttpHistoryReadsPerConnection));
+        builder.Services.AddSingleton<WebSocketSlots>();
         builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

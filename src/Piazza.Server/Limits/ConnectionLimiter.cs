@@ -87,6 +87,31 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes an open-connection place for a connection inside one already counted (a further WebSocket on an HTTP/2
+    /// connection, each with its own outbox); null when taken, else the refusal, logged like a refused connection.
+    /// <see cref="ReleaseInner"/> gives it back.
+    /// </summary>
+    public string? TryOpenInner(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var group = AddressText.LimitGroup(address);
+        var refusal = TryOpen(group);
+        if (refusal is not null)
+        {
+            LogRefusal(group, refusal);
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryOpenInner"/>.</summary>
+    public void ReleaseInner(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Release(AddressText.LimitGroup(address));
+    }
+
     private string? Admit(IPAddress address)
     {
         if (_newConnections is not null)
@@ -98,6 +123,11 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
             }
         }
 
+        return TryOpen(address);
+    }
+
+    private string? TryOpen(IPAddress address)
+    {
         lock (_gate)
         {
             var open = _open.GetValueOrDefault(address);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -101,6 +102,31 @@ public sealed class RawClient : IAsyncDisposable
         using var invoker = new HttpMessageInvoker(LoopbackSource.Handler(from));
         await socket.ConnectAsync(uri, invoker, CancellationToken.None);
         return new RawClient(socket);
+    }
+
+    /// <summary>
+    /// Opens <c>wss://…/ws</c> over HTTP/2 (RFC 8441 extended CONNECT) through <paramref name="invoker"/>, so sockets
+    /// opened through one invoker share its HTTP/2 connection. Returns the socket, or the refused attempt's status.
+    /// </summary>
+    public static async Task<(RawClient? Client, HttpStatusCode Status, TimeSpan? RetryAfter)> ConnectWebSocketOverHttp2Async(Uri httpsBase, HttpMessageInvoker invoker)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        var uri = new UriBuilder(httpsBase) { Scheme = "wss", Path = "/ws" }.Uri;
+        try
+        {
+            using var timeout = new CancellationTokenSource(DefaultTimeout);
+            await socket.ConnectAsync(uri, invoker, timeout.Token);
+            return (new RawClient(socket), socket.HttpStatusCode, null);
+        }
+        catch (WebSocketException)
+        {
+            var retryAfter = socket.HttpResponseHeaders?.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+            socket.Dispose();
+            return (null, socket.HttpStatusCode, retryAfter is null ? null : TimeSpan.FromSeconds(double.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 
     /// <summary>Connects and says hello; returns the welcome frame.</summary>

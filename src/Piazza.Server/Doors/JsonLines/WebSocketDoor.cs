@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Protocol;
 using Piazza.Server.Connections;
 using Piazza.Server.Doors.Http;
+using Piazza.Server.Limits;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.JsonLines;
@@ -43,6 +45,38 @@ public static partial class WebSocketDoor
             return;
         }
 
+        // The first WebSocket on a connection lives in the connection's own place in the per-address limit; each
+        // further one (HTTP/2 streams) takes a place of its own, so the limit still bounds outboxes per address.
+        var slots = services.GetRequiredService<WebSocketSlots>();
+        var connectionId = context.Connection.Id;
+        var address = context.Connection.RemoteIpAddress;
+        var limiter = services.GetRequiredService<ConnectionLimiter>();
+        var inner = slots.Enter(connectionId) > 1 && address is not null;
+        try
+        {
+            if (inner && limiter.TryOpenInner(address!) is { } refusal)
+            {
+                inner = false;
+                await HttpErrors.Result(new HubError(ErrorCode.TooManyConnections, refusal, TimeSpan.FromSeconds(1))).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await RunAsync(context, options, logger).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (inner)
+            {
+                limiter.ReleaseInner(address!);
+            }
+
+            slots.Exit(connectionId);
+        }
+    }
+
+    private static async Task RunAsync(HttpContext context, ConnectionOptions options, ILogger<JsonLinesConnection> logger)
+    {
+        var services = context.RequestServices;
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var transport = new WebSocketTransport(socket);
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";

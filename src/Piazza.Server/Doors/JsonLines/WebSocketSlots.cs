@@ -1,0 +1,56 @@
+namespace Piazza.Server.Doors.JsonLines;
+
+/// <summary>
+/// Open WebSockets per HTTP connection (Kestrel's connection id, which every HTTP/2 stream of a connection shares).
+/// Over HTTP/2 (RFC 8441 extended CONNECT) one TCP connection carries a WebSocket per stream, each a full
+/// line-protocol connection with its own outbox, while the per-address limit counts the TCP connection once: the
+/// door makes every WebSocket after the first on a connection take a place of its own in that limit. An HTTP/1.1
+/// upgrade is its own connection, so it is always the first.
+/// </summary>
+public sealed class WebSocketSlots
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    /// <summary>WebSockets open now on every connection together.</summary>
+    public int Open
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Values.Sum();
+            }
+        }
+    }
+
+    /// <summary>Counts a WebSocket on <paramref name="connectionId"/>; returns how many it has now (1: the first).</summary>
+    public int Enter(string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        lock (_gate)
+        {
+            var open = _open.GetValueOrDefault(connectionId) + 1;
+            _open[connectionId] = open;
+            return open;
+        }
+    }
+
+    /// <summary>Uncounts a WebSocket counted by <see cref="Enter"/>.</summary>
+    public void Exit(string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        lock (_gate)
+        {
+            var open = _open.GetValueOrDefault(connectionId) - 1;
+            if (open <= 0)
+            {
+                _open.Remove(connectionId);
+            }
+            else
+            {
+                _open[connectionId] = open;
+            }
+        }
+    }
+}
