@@ -60,13 +60,35 @@ public sealed partial class PiazzaClient
     /// <summary>
     /// Stored messages of a room or private conversation (<c>@alice,bob</c>), in seq order: older than
     /// <paramref name="before"/>, newer than <paramref name="after"/>, or the latest; at most <paramref name="limit"/> (1 to 500).
+    /// The server caps one answer by size (<c>"more":true</c>); the rest of the window is asked for until it is complete.
     /// </summary>
     public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string conversation, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversation);
-        var frame = new ClientFrame { Type = FrameTypes.History, Room = conversation, Before = before, After = after, Limit = limit };
-        var answer = await RequestAsync(frame, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
-        return [.. (answer.Messages ?? []).Select(m => WireMapping.ToMessage(m, answer.Room ?? conversation))];
+        var pages = new List<IReadOnlyList<ServerFrame>>();
+        var received = 0;
+        var room = conversation;
+        var repeat = Repeat.AfterReconnect;
+        while (true)
+        {
+            var frame = new ClientFrame { Type = FrameTypes.History, Room = room, Before = before, After = after, Limit = limit - received };
+            var answer = await RequestAsync(frame, repeat, cancellationToken).ConfigureAwait(false);
+            var messages = answer.Messages ?? [];
+            room = answer.Room ?? room;
+            pages.Add(messages);
+            received += messages.Count;
+            if (answer.More != true || messages.Count == 0 || received >= limit)
+            {
+                break;
+            }
+
+            // Newer windows continue after the last message, older and latest ones before the first.
+            (before, after) = after is not null ? ((long?)null, messages[^1].Seq) : (messages[0].Seq, (long?)null);
+            repeat = Repeat.AfterReconnectOrRateLimit; // one asked window: the continuation waits out the read budget
+        }
+
+        var ordered = after is not null ? pages : Enumerable.Reverse(pages);
+        return [.. ordered.SelectMany(page => page).Select(m => WireMapping.ToMessage(m, room))];
     }
 
     /// <summary>Changes the account's password; the client keeps the new token (other sessions must log in again).</summary>

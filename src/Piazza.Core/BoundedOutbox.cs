@@ -29,6 +29,7 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     private long _bytes;
     private int _frames;
     private TaskCompletionSource? _drained;
+    private volatile bool _completed;
 
     public int QueuedFrames => Volatile.Read(ref _frames);
 
@@ -90,7 +91,7 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     /// </summary>
     public Task WaitForHalfEmptyAsync(CancellationToken cancellationToken = default)
     {
-        if (IsHalfEmpty(QueuedBytes, QueuedFrames))
+        if (_completed || IsHalfEmpty(QueuedBytes, QueuedFrames))
         {
             return Task.CompletedTask;
         }
@@ -99,7 +100,8 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
         Volatile.Write(ref _drained, waiter);
 
         // Re-check: the consumer may have drained everything before the waiter was visible.
-        if (IsHalfEmpty(QueuedBytes, QueuedFrames) || _channel.Reader.Completion.IsCompleted)
+        // Completed but not drained (an aborted connection) never drains: nobody may wait for it.
+        if (_completed || IsHalfEmpty(QueuedBytes, QueuedFrames))
         {
             waiter.TrySetResult();
         }
@@ -112,6 +114,7 @@ public sealed class BoundedOutbox<T>(OutboxLimits limits)
     /// <summary>No more items will be accepted; the consumer drains what is queued, then stops.</summary>
     public void Complete()
     {
+        _completed = true;
         _channel.Writer.TryComplete();
         Volatile.Read(ref _drained)?.TrySetResult(); // nobody will drain it any more; let waiters go
     }

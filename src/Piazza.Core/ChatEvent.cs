@@ -99,6 +99,9 @@ public sealed class HistoryEvent(string room, IReadOnlyList<MessageEvent> messag
     public IReadOnlyList<MessageEvent> Messages { get; } = messages;
     public string? RequestId { get; } = requestId;
 
+    /// <summary>An answer cut short by its size: more messages of the asked window follow on the next request.</summary>
+    public bool More { get; init; }
+
     public override int EstimatedBytes => 64 + Messages.Sum(m => m.EstimatedBytes);
 }
 

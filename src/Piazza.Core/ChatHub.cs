@@ -30,6 +30,19 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Rooms a <c>rooms</c> page holds when the request names no limit.</summary>
     public const int DefaultRoomsPage = 100;
 
+    /// <summary>
+    /// Most estimated bytes in one <c>history</c> answer: twice under the client library's 256 KiB line limit, since
+    /// JSON escapes can make a character longer on the wire than the estimate's 3 bytes.
+    /// </summary>
+    public const long MaxHistoryReplyBytes = 128 * 1024;
+
+    /// <summary>
+    /// The most one <c>history</c> answer may carry for a connection whose outbox holds <paramref name="outboxBytes"/>:
+    /// a quarter (so that, sent once the outbox is half empty, it fits with a quarter to spare for live messages), at
+    /// most <see cref="MaxHistoryReplyBytes"/>.
+    /// </summary>
+    public static long HistoryReplyBytes(long outboxBytes) => Math.Clamp(outboxBytes / 4, 1, MaxHistoryReplyBytes);
+
     /// <summary>Most rooms one <c>rooms</c> page may hold (see <see cref="RoomsPageFitting"/> for small outboxes).</summary>
     public const int MaxRoomsPage = 500;
 
@@ -260,11 +273,14 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Sends an announcement from <see cref="ServerName"/> to the lobby; completes when it is durable.</summary>
     public Task<MessageEvent?> AnnounceAsync(string text) => _messaging.AnnounceAsync(text);
 
-    /// <summary>Stored messages of a room the user is in or of the private conversation with <paramref name="with"/>.</summary>
-    public Task<HubResult<HistoryEvent>> HistoryAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stored messages of a room the user is in or of the private conversation with <paramref name="with"/>: at most
+    /// about <paramref name="maxBytes"/> of them (<see cref="HistoryReplyBytes"/>), the answer saying when more follow.
+    /// </summary>
+    public Task<HubResult<HistoryEvent>> HistoryAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return _history.ReadAsync(session, room, with, before, after, limit, requestId, cancellationToken);
+        return _history.ReadAsync(session, room, with, before, after, limit, requestId, maxBytes, cancellationToken);
     }
 
     /// <summary>

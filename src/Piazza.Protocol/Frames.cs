@@ -83,6 +83,9 @@ public sealed class ServerFrame
     public string? Next { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
 
+    /// <summary>In a <c>history</c> answer cut short by its size: more of the asked window follows on the next request.</summary>
+    public bool? More { get; set; }
+
     // Moderation.
     public bool? Locked { get; set; }
     public IReadOnlyList<string>? Moderators { get; set; }

@@ -41,8 +41,13 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
 
         var from = afterSeq ?? Math.Max(0, conversation.LastDelivered - historyOnJoin);
         var lastCount = afterSeq is null ? historyOnJoin : (int?)null;
-        while (!conversation.TryAttach(session, from, overflowed, lastCount))
+        while (!await TryAttachPacedAsync(session, conversation, from, overflowed, lastCount, cancellationToken).ConfigureAwait(false))
         {
+            if (session.HasEnded)
+            {
+                return;
+            }
+
             lastCount = null; // from the store onwards, continue from what was sent
             var upTo = conversation.LastDelivered;
             while (from < upTo)
@@ -76,6 +81,16 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
 
         session.Attached(conversation);
         slowConsumers.Drop(overflowed);
+    }
+
+    /// <summary>
+    /// Waits until the outbox is half empty, then tries the in-memory attach: its frame (at most <see cref="FrameBytes"/>)
+    /// then fits, so entering conversation after conversation never overflows a client that reads.
+    /// </summary>
+    private static async Task<bool> TryAttachPacedAsync(ChatSession session, Conversation conversation, long from, List<ChatSession> overflowed, int? lastCount, CancellationToken cancellationToken)
+    {
+        await session.Connection.WaitForCapacityAsync(cancellationToken).ConfigureAwait(false);
+        return !session.HasEnded && conversation.TryAttach(session, from, overflowed, lastCount);
     }
 
     /// <summary>
@@ -192,17 +207,19 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
     }
 
     /// <summary>
-    /// Splits a catch-up page into history frames of at most ~64 KiB, so that, paced by
-    /// <see cref="IChatConnection.WaitForCapacityAsync"/>, a frame always fits a half-empty outbox.
+    /// Most estimated bytes in one history frame sent while entering: paced by
+    /// <see cref="IChatConnection.WaitForCapacityAsync"/>, such a frame always fits a half-empty outbox.
     /// </summary>
+    internal const int FrameBytes = 64 * 1024;
+
+    /// <summary>Splits a catch-up page into history frames of at most <see cref="FrameBytes"/>.</summary>
     private static IEnumerable<List<MessageEvent>> Chunk(IEnumerable<MessageEvent> messages)
     {
-        const int ChunkBytes = 64 * 1024;
         var chunk = new List<MessageEvent>();
         var bytes = 0;
         foreach (var message in messages)
         {
-            if (chunk.Count > 0 && bytes + message.EstimatedBytes > ChunkBytes)
+            if (chunk.Count > 0 && bytes + message.EstimatedBytes > FrameBytes)
             {
                 yield return chunk;
                 chunk = [];

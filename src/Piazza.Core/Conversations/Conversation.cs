@@ -227,7 +227,8 @@ internal abstract class Conversation
 
     /// <summary>
     /// Attaches a connection if everything after <paramref name="afterSeq"/> is still in memory: the connection gets
-    /// those messages as one history frame, then live messages. False when older messages must first be read from the store.
+    /// those messages as one history frame, then live messages. False when older messages must first be read from the store,
+    /// or when they would make a frame over <see cref="Attacher.FrameBytes"/> (the store path sends them paced, in frames that fit).
     /// </summary>
     public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed, int? lastCount = null)
     {
@@ -244,9 +245,16 @@ internal abstract class Conversation
             }
 
             var gap = new MessageEvent[missing];
+            var bytes = 0L;
             for (var seq = from + 1; seq <= last; seq++)
             {
                 gap[seq - from - 1] = _recent[seq % RecentCapacity]!;
+                bytes += gap[seq - from - 1].EstimatedBytes;
+            }
+
+            if (missing > 1 && bytes > Attacher.FrameBytes)
+            {
+                return false; // under the lock nothing can wait for the outbox to drain: too much for one unpaced frame
             }
 
             Enqueue(session, new HistoryEvent(Name, gap, null), overflowed);

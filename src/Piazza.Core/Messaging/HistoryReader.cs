@@ -14,14 +14,21 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
 {
     /// <summary>
     /// Those after <paramref name="after"/>, or before <paramref name="before"/> (default: the latest), never past
-    /// what has been delivered live, so history and live messages never disagree.
+    /// what has been delivered live, so history and live messages never disagree; at most about
+    /// <paramref name="maxBytes"/> of them (the answer must fit its asker's outbox), the rest left for the next request.
     /// </summary>
-    public async Task<HubResult<HistoryEvent>> ReadAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, CancellationToken cancellationToken)
+    public async Task<HubResult<HistoryEvent>> ReadAsync(ChatSession session, string? room, string? with, long? before, long? after, int? limit, string? requestId, long maxBytes, CancellationToken cancellationToken)
     {
         var window = await OpenAsync(session, room, with, before, after, limit, cancellationToken).ConfigureAwait(false);
         return window.Succeeded
-            ? HubResult<HistoryEvent>.Ok(new HistoryEvent(window.Value!.Room, await window.Value.ReadAllAsync(cancellationToken).ConfigureAwait(false), requestId))
+            ? HubResult<HistoryEvent>.Ok(await AnswerAsync(window.Value!, requestId, maxBytes, cancellationToken).ConfigureAwait(false))
             : window.Error!;
+    }
+
+    private static async Task<HistoryEvent> AnswerAsync(HistoryWindow window, string? requestId, long maxBytes, CancellationToken cancellationToken)
+    {
+        var (messages, more) = await window.ReadCappedAsync(maxBytes, cancellationToken).ConfigureAwait(false);
+        return new HistoryEvent(window.Room, messages, requestId) { More = more };
     }
 
     /// <summary>Checks and counts the read as <see cref="ReadAsync"/> does; the caller reads the window (in pages).</summary>

@@ -33,17 +33,65 @@ public sealed class HistoryWindow
     /// <summary>What clients see in <c>room</c>.</summary>
     public string Room { get; }
 
-    /// <summary>The whole window in one store read (the line doors put it in one <c>history</c> frame).</summary>
-    internal async Task<IReadOnlyList<MessageEvent>> ReadAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The window up to about <paramref name="maxBytes"/> (by <see cref="ChatEvent.EstimatedBytes"/>, at least one message):
+    /// the messages nearest its anchor (the first after <c>after</c>, else the latest), read a page at a time so a
+    /// window of long messages is never held whole. <c>More</c>: the cap, not the window, ended it.
+    /// </summary>
+    internal async Task<(IReadOnlyList<MessageEvent> Messages, bool More)> ReadCappedAsync(long maxBytes, CancellationToken cancellationToken)
     {
-        var stored = _after is not null
-            ? await _store.ReadAfterAsync(_key, Math.Max(0, _after.Value), _limit, cancellationToken).ConfigureAwait(false)
-            : await _store.ReadBeforeAsync(_key, UpperBound, _limit, cancellationToken).ConfigureAwait(false);
-        return stored.Where(m => m.Seq <= _delivered).Select(m => Conversation.FromStored(m, _key, Room)).ToList();
+        const int PageSize = 16;
+        var kept = new List<MessageEvent>();
+        long bytes = 0;
+        var forward = _after is not null;
+        var cursor = forward ? Math.Max(0, _after!.Value) : UpperBound;
+        while (kept.Count < _limit)
+        {
+            var asked = Math.Min(PageSize, _limit - kept.Count);
+            var stored = forward
+                ? await _store.ReadAfterAsync(_key, cursor, asked, cancellationToken).ConfigureAwait(false)
+                : await _store.ReadBeforeAsync(_key, cursor, asked, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < stored.Count; i++)
+            {
+                var next = stored[forward ? i : stored.Count - 1 - i];
+                if (next.Seq > _delivered)
+                {
+                    return (Ordered(kept, forward), false); // not delivered live yet: the window ends here
+                }
+
+                var message = Conversation.FromStored(next, _key, Room);
+                if (kept.Count > 0 && bytes + message.EstimatedBytes > maxBytes)
+                {
+                    return (Ordered(kept, forward), true);
+                }
+
+                kept.Add(message);
+                bytes += message.EstimatedBytes;
+            }
+
+            if (stored.Count < asked)
+            {
+                break;
+            }
+
+            cursor = forward ? stored[^1].Seq : stored[0].Seq;
+        }
+
+        return (Ordered(kept, forward), false);
+    }
+
+    private static List<MessageEvent> Ordered(List<MessageEvent> kept, bool forward)
+    {
+        if (!forward)
+        {
+            kept.Reverse(); // read newest first
+        }
+
+        return kept;
     }
 
     /// <summary>
-    /// The same messages as <see cref="ReadAllAsync"/>, in seq order, at most <paramref name="pageSize"/> per store read.
+    /// The whole window, in seq order, at most <paramref name="pageSize"/> per store read.
     /// The latest-before window is read forwards from its first seq: seqs have no gaps (<see cref="IMessageStore.AppendAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<MessageEvent>> ReadPagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -195,7 +195,8 @@ export class Actions {
       const answer = await this.connection.request({ type: 'history', room: key, after: from, limit: GAP_PAGE });
       if (answer.type !== 'history' || !answer.messages?.length) return;
       this.model.addPage(key, answer.messages);
-      if (answer.messages.length < GAP_PAGE) return;
+      // A short answer ends the gap unless the server cut it by size ("more").
+      if (answer.messages.length < GAP_PAGE && !answer.more) return;
       from = answer.messages[answer.messages.length - 1].seq;
     }
   }

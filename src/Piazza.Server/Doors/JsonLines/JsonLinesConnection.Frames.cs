@@ -98,9 +98,11 @@ public sealed partial class JsonLinesConnection
                 });
                 break;
             case FrameTypes.History:
-                var history = await _hub.HistoryAsync(session, frame.Room, frame.With, frame.Before, frame.After, frame.Limit, frame.Id).ConfigureAwait(false);
+                // A quarter of the outbox at most, queued once it is half empty: asking never makes a reader a slow consumer.
+                var history = await _hub.HistoryAsync(session, frame.Room, frame.With, frame.Before, frame.After, frame.Limit, frame.Id, ChatHub.HistoryReplyBytes(_options.Outbox.MaxBytes)).ConfigureAwait(false);
                 if (history.Succeeded)
                 {
+                    await WaitForCapacityAsync(CancellationToken.None).ConfigureAwait(false);
                     EnqueueEvent(history.Value!);
                 }
                 else
