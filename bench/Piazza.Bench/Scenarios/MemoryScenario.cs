@@ -50,6 +50,11 @@ internal static class MemoryScenario
                     ["Piazza:Data"] = data,
                     ["Piazza:Console"] = "false",
                     ["Piazza:ConnectionsPerSecondPerAddress"] = "0",
+
+                    // Read rates off: all attackers share one account, and the figure is what memory bounds allow,
+                    // not what the rate limits happen to leave (an attacker with time and accounts gets there too).
+                    ["Piazza:Hub:Flood:ReadsPerSecond"] = "0",
+                    ["Piazza:Hub:Flood:AccountReadsPerSecond"] = "0",
                 },
                 logging => logging.ClearProviders());
             await using (app.ConfigureAwait(false))
