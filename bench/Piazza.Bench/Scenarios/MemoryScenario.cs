@@ -71,7 +71,7 @@ internal static class MemoryScenario
                 // requests a never-reading connection can make without being dropped, and send two fewer.
                 var nativeFrames = await ProbeAsync((n, c) => MemoryAttackers.NativeAsync(doors.NativeTcpEndPoint, token, n, historyLimit, c), () => hub.Sessions.Count, historyLimit, cancellationToken).ConfigureAwait(false);
                 var webSocketFrames = await ProbeAsync((n, c) => MemoryAttackers.WebSocketAsync(doors.HttpEndPoint!, token, n, historyLimit, c), () => hub.Sessions.Count, historyLimit, cancellationToken).ConfigureAwait(false);
-                await log.WriteLineAsync($"  a never-reading line connection is dropped after {nativeFrames + 1} (native) / {webSocketFrames + 1} (WebSocket) history requests of {historyLimit}; attackers send 2 fewer").ConfigureAwait(false);
+                await log.WriteLineAsync($"  a never-reading line connection survives {Survived(nativeFrames)} (native) / {Survived(webSocketFrames)} (WebSocket) history requests of {historyLimit}; attackers send 2 fewer").ConfigureAwait(false);
                 var results = new List<DoorMemory>
                 {
                     await MeasureAsync("native-tcp", connections, () => hub.Sessions.Count, async c => await MemoryAttackers.NativeAsync(doors.NativeTcpEndPoint, token, Math.Max(0, nativeFrames - 2), historyLimit, c).ConfigureAwait(false), settleSeconds, cancellationToken).ConfigureAwait(false),
@@ -124,7 +124,12 @@ internal static class MemoryScenario
         }
     }
 
-    /// <summary>History requests one never-reading connection makes, one every 300 ms, before the server drops it (at most 58: the frame burst).</summary>
+    private static string Survived(int frames) => frames >= ProbeCap ? $"all {ProbeCap} (the probe's cap: the frame burst)" : $"{frames}";
+
+    /// <summary>Most history requests a probe sends: the frame burst, so the frame limit never drops it.</summary>
+    private const int ProbeCap = 58;
+
+    /// <summary>History requests one never-reading connection makes, one every 300 ms, before the server drops it (at most <see cref="ProbeCap"/>).</summary>
     private static async Task<int> ProbeAsync(Func<int, CancellationToken, Task<MemoryAttackers.LineAttacker>> connect, Func<int> sessions, int limit, CancellationToken cancellationToken)
     {
         var probe = await connect(0, cancellationToken).ConfigureAwait(false);
@@ -136,7 +141,7 @@ internal static class MemoryScenario
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
 
-            for (var frames = 1; frames <= 58; frames++)
+            for (var frames = 1; frames <= ProbeCap; frames++)
             {
                 try
                 {
@@ -154,7 +159,7 @@ internal static class MemoryScenario
                 }
             }
 
-            return 58;
+            return ProbeCap;
         }
     }
 
