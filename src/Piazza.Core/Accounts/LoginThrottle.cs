@@ -32,8 +32,8 @@ public sealed class LoginThrottle
     private readonly ConcurrentDictionary<(string Account, string Source), PairRecord> _pairs = new();
     private readonly ConcurrentDictionary<string, DecayingCount> _sourceFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DecayingCount> _accountFailures = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TokenBucket> _logins = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TokenBucket> _registrations = new(StringComparer.Ordinal);
+    private readonly KeyedTokenBuckets _logins;
+    private readonly KeyedTokenBuckets _registrations;
     private long _lastSweep;
 
     public LoginThrottle(LoginLimits limits, TimeProvider time)
@@ -43,6 +43,8 @@ public sealed class LoginThrottle
         _limits = limits;
         _time = time;
         _lastSweep = time.GetTimestamp();
+        _logins = new KeyedTokenBuckets(limits.LoginsPerMinutePerAddress / 60, limits.LoginBurstPerAddress, time);
+        _registrations = new KeyedTokenBuckets(limits.RegistrationsPerHourPerAddress / 3600, limits.RegistrationBurstPerAddress, time);
     }
 
     /// <summary>Records held now (pairs, failure counts, buckets): what the sweep keeps bounded.</summary>
@@ -69,10 +71,7 @@ public sealed class LoginThrottle
             return Refused("too many failed logins from your address", sourceWait);
         }
 
-        return _limits.LoginsPerMinutePerAddress > 0
-            && _logins.GetOrAdd(source, _ => new TokenBucket(_limits.LoginsPerMinutePerAddress / 60, _limits.LoginBurstPerAddress, _time)).TryTake() is { } loginWait
-            ? Refused("too many logins from your address", loginWait)
-            : null;
+        return _logins.TryTake(source) is { } loginWait ? Refused("too many logins from your address", loginWait) : null;
     }
 
     /// <summary>Whether <paramref name="address"/> may register an account now; takes one registration when it may.</summary>
@@ -80,10 +79,7 @@ public sealed class LoginThrottle
     {
         ArgumentNullException.ThrowIfNull(address);
         Sweep();
-        return _limits.RegistrationsPerHourPerAddress > 0
-            && _registrations.GetOrAdd(AddressText.LimitKey(address), _ => new TokenBucket(_limits.RegistrationsPerHourPerAddress / 3600, _limits.RegistrationBurstPerAddress, _time)).TryTake() is { } wait
-            ? Refused("too many registrations from your address", wait)
-            : null;
+        return _registrations.TryTake(AddressText.LimitKey(address)) is { } wait ? Refused("too many registrations from your address", wait) : null;
     }
 
     /// <summary>Whether the account has taken more failures, from all addresses, than its burst allows (so failing addresses wait at once).</summary>
@@ -151,8 +147,8 @@ public sealed class LoginThrottle
 
         RemoveWhere(_sourceFailures, count => count.IsZero());
         RemoveWhere(_accountFailures, count => count.IsZero());
-        RemoveWhere(_logins, bucket => bucket.IsFull);
-        RemoveWhere(_registrations, bucket => bucket.IsFull);
+        _logins.RemoveRefilled();
+        _registrations.RemoveRefilled();
     }
 
     // A failure or take racing a removal may land on the dropped record: at most one attempt goes uncounted.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Piazza.Protocol;
 
@@ -14,20 +13,17 @@ namespace Piazza.Core.Limits;
 /// System.Threading.RateLimiting's: its token bucket reads Stopwatch and has no TimeProvider, and driving it by hand
 /// (AutoReplenishment=false + TryReplenish) needs a timer of ours over every partition, which the partitioned limiter
 /// does not expose. Per-connection state hangs off the connection (a weak table: it goes when the connection does);
-/// per-account buckets that have refilled are swept, so memory stays bounded either way.
+/// per-account buckets are <see cref="KeyedTokenBuckets"/>, whose refilled buckets are swept, so memory stays bounded either way.
 /// </remarks>
 public sealed class FloodControl : IAsyncDisposable
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-
     private readonly TimeProvider _time;
     private readonly ConditionalWeakTable<IChatConnection, TokenBucket> _frames = [];
     private readonly ConditionalWeakTable<ChatSession, TokenBucket> _connectionMessages = [];
-    private readonly ConcurrentDictionary<string, TokenBucket> _accountMessages = new(StringComparer.Ordinal);
+    private readonly KeyedTokenBuckets _accountMessages;
     private readonly ConditionalWeakTable<ChatSession, TokenBucket> _connectionReads = [];
-    private readonly ConcurrentDictionary<string, TokenBucket> _accountReads = new(StringComparer.Ordinal);
+    private readonly KeyedTokenBuckets _accountReads;
     private readonly ConditionalWeakTable<IChatConnection, RefusalWindow> _refusals = [];
-    private long _lastSweep;
 
     public FloodControl(FloodLimits limits, TimeProvider time)
     {
@@ -35,7 +31,8 @@ public sealed class FloodControl : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         Limits = limits;
         _time = time;
-        _lastSweep = time.GetTimestamp();
+        _accountMessages = new KeyedTokenBuckets(limits.AccountMessagesPerSecond, limits.AccountMessageBurst, time);
+        _accountReads = new KeyedTokenBuckets(limits.AccountReadsPerSecond, limits.AccountReadBurst, time);
     }
 
     public FloodLimits Limits { get; }
@@ -62,7 +59,7 @@ public sealed class FloodControl : IAsyncDisposable
             return perConnection;
         }
 
-        return TryAcquireForAccount(_accountMessages, session, Limits.AccountMessagesPerSecond, Limits.AccountMessageBurst, "messages");
+        return TryAcquireForAccount(_accountMessages, session, "messages");
     }
 
     /// <summary>
@@ -86,7 +83,7 @@ public sealed class FloodControl : IAsyncDisposable
     public HubError? TryAcquireAccountRead(ChatSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return TryAcquireForAccount(_accountReads, session, Limits.AccountReadsPerSecond, Limits.AccountReadBurst, "history reads");
+        return TryAcquireForAccount(_accountReads, session, "history reads");
     }
 
     /// <summary>
@@ -110,39 +107,8 @@ public sealed class FloodControl : IAsyncDisposable
     /// One identity's bucket of <paramref name="buckets"/>. Guests are limited per name, not per identity key: a guest's
     /// key is new at every login, and reconnecting must not refill the budget.
     /// </summary>
-    private HubError? TryAcquireForAccount(ConcurrentDictionary<string, TokenBucket> buckets, ChatSession session, double perSecond, int burst, string what)
-    {
-        if (perSecond <= 0)
-        {
-            return null;
-        }
-
-        SweepRefilledAccounts();
-        return Refused(buckets.GetOrAdd(session.User.IsRegistered ? session.User.Key : "~" + session.User.NameKey, _ => NewBucket(perSecond, burst)).TryTake(), what);
-    }
-
-    /// <summary>A refilled bucket is the same as no bucket, so dropping it changes nothing but the memory held.</summary>
-    private void SweepRefilledAccounts()
-    {
-        var last = Interlocked.Read(ref _lastSweep);
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(last, now) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
-        {
-            return;
-        }
-
-        foreach (var buckets in new[] { _accountMessages, _accountReads })
-        {
-            foreach (var (key, bucket) in buckets)
-            {
-                if (bucket.IsFull)
-                {
-                    // A request racing this removal may take its token from the dropped bucket: at most one extra.
-                    buckets.TryRemove(new KeyValuePair<string, TokenBucket>(key, bucket));
-                }
-            }
-        }
-    }
+    private static HubError? TryAcquireForAccount(KeyedTokenBuckets buckets, ChatSession session, string what)
+        => Refused(buckets.TryTake(session.User.IsRegistered ? session.User.Key : "~" + session.User.NameKey), what);
 
     private static HubError? Refused(TimeSpan? wait, string what)
         => wait is { } retryAfter

@@ -28,19 +28,20 @@ internal sealed class KeyedTokenBuckets(double perSecond, int burst, TimeProvide
             return null;
         }
 
-        SweepRefilled();
+        if (SweepDue())
+        {
+            RemoveRefilled();
+        }
+
         return _buckets.GetOrAdd(key, _ => new TokenBucket(perSecond, burst, time)).TryTake();
     }
 
-    private void SweepRefilled()
+    /// <summary>
+    /// Drops every bucket that has refilled (it behaves exactly like a new one): for an owner that sweeps its other
+    /// records on its own schedule; <see cref="TryTake"/> sweeps by itself at most once a minute.
+    /// </summary>
+    public void RemoveRefilled()
     {
-        var last = Interlocked.Read(ref _lastSweep);
-        var now = time.GetTimestamp();
-        if (time.GetElapsedTime(last, now) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
-        {
-            return;
-        }
-
         foreach (var (key, bucket) in _buckets)
         {
             if (bucket.IsFull)
@@ -49,5 +50,12 @@ internal sealed class KeyedTokenBuckets(double perSecond, int burst, TimeProvide
                 _buckets.TryRemove(new KeyValuePair<string, TokenBucket>(key, bucket));
             }
         }
+    }
+
+    private bool SweepDue()
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        var now = time.GetTimestamp();
+        return time.GetElapsedTime(last, now) >= SweepInterval && Interlocked.CompareExchange(ref _lastSweep, now, last) == last;
     }
 }
