@@ -1,3 +1,5 @@
+using Piazza.Server.Connections;
+
 namespace Piazza.Server.Doors.Http;
 
 /// <summary>
@@ -8,56 +10,17 @@ namespace Piazza.Server.Doors.Http;
 /// </summary>
 public sealed class HistoryReadSlots(int maxPerConnection)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, int> _inProgress = new(StringComparer.Ordinal);
+    private readonly PerConnectionCounts _inProgress = new();
 
     /// <summary>The most answers one connection may have in progress; 0 means no limit.</summary>
     public int MaxPerConnection { get; } = maxPerConnection;
 
     /// <summary>History answers in progress on every connection together.</summary>
-    public int InProgress
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inProgress.Values.Sum();
-            }
-        }
-    }
+    public int InProgress => _inProgress.Total;
 
     /// <summary>Takes a slot for <paramref name="connectionId"/>; false when it has <see cref="MaxPerConnection"/> already.</summary>
-    public bool TryEnter(string connectionId)
-    {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        lock (_gate)
-        {
-            var held = _inProgress.GetValueOrDefault(connectionId);
-            if (MaxPerConnection > 0 && held >= MaxPerConnection)
-            {
-                return false;
-            }
-
-            _inProgress[connectionId] = held + 1;
-            return true;
-        }
-    }
+    public bool TryEnter(string connectionId) => _inProgress.TryEnter(connectionId, MaxPerConnection) is not null;
 
     /// <summary>Gives back a slot taken by <see cref="TryEnter"/>.</summary>
-    public void Exit(string connectionId)
-    {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        lock (_gate)
-        {
-            var held = _inProgress.GetValueOrDefault(connectionId) - 1;
-            if (held <= 0)
-            {
-                _inProgress.Remove(connectionId);
-            }
-            else
-            {
-                _inProgress[connectionId] = held;
-            }
-        }
-    }
+    public void Exit(string connectionId) => _inProgress.Exit(connectionId);
 }

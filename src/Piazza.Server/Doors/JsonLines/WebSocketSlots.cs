@@ -1,3 +1,5 @@
+using Piazza.Server.Connections;
+
 namespace Piazza.Server.Doors.JsonLines;
 
 /// <summary>
@@ -9,48 +11,14 @@ namespace Piazza.Server.Doors.JsonLines;
 /// </summary>
 public sealed class WebSocketSlots
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly PerConnectionCounts _open = new();
 
     /// <summary>WebSockets open now on every connection together.</summary>
-    public int Open
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _open.Values.Sum();
-            }
-        }
-    }
+    public int Open => _open.Total;
 
     /// <summary>Counts a WebSocket on <paramref name="connectionId"/>; returns how many it has now (1: the first).</summary>
-    public int Enter(string connectionId)
-    {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        lock (_gate)
-        {
-            var open = _open.GetValueOrDefault(connectionId) + 1;
-            _open[connectionId] = open;
-            return open;
-        }
-    }
+    public int Enter(string connectionId) => _open.TryEnter(connectionId)!.Value;
 
     /// <summary>Uncounts a WebSocket counted by <see cref="Enter"/>.</summary>
-    public void Exit(string connectionId)
-    {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        lock (_gate)
-        {
-            var open = _open.GetValueOrDefault(connectionId) - 1;
-            if (open <= 0)
-            {
-                _open.Remove(connectionId);
-            }
-            else
-            {
-                _open[connectionId] = open;
-            }
-        }
-    }
+    public void Exit(string connectionId) => _open.Exit(connectionId);
 }
