@@ -101,14 +101,15 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly ModerationContext _moderationContext;
     private readonly FilePermissions _files;
 
-    public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null)
+    public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
-        _hub = new HubContext(store, options, time, observer);
+        ports ??= new HubPorts();
+        _hub = new HubContext(store, options, time, observer, ports.Bus);
         Flood = new Limits.FloodControl(options.Flood, time);
         var slowConsumers = new SlowConsumers(observer);
-        _online = new OnlineDirectory(new InProcessNameClaims(), time);
+        _online = new OnlineDirectory(ports.Claims, time);
         _sequencer = new GroupCommitSequencer(store, new LocalFanOut(key => _conversations!.Find(key), slowConsumers), ex => observer?.StoreFailed(ex));
         _conversations = new ConversationCache(_hub, _sequencer);
         _sanctions = new Sanctions(time);
@@ -124,7 +125,11 @@ public sealed partial class ChatHub : IAsyncDisposable
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
         _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
         _files = new FilePermissions(store);
+        _hub.Cluster.Start(ports.Bus);
     }
+
+    /// <summary>This node's name in a cluster ("single" alone).</summary>
+    public string NodeId => _hub.Bus.NodeId;
 
     /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync(ChatSession, string?, string?, string?, string?, CancellationToken)"/> applies (messages).</summary>
     public Limits.FloodControl Flood { get; }

@@ -1,9 +1,14 @@
+using Piazza.Core.Cluster;
+using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
 namespace Piazza.Core;
 
-/// <summary>What every service of the hub shares and nothing more: the store port, the options, the clock, the observer.</summary>
-internal sealed class HubContext(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer)
+/// <summary>
+/// What every service of the hub shares and nothing more: the store port, the options, the clock, the observer, and
+/// the cluster (the bus to tell other nodes, the receiver where a service registers what it does with their signals).
+/// </summary>
+internal sealed class HubContext(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer, IClusterBus bus)
 {
     private volatile bool _shuttingDown;
 
@@ -14,6 +19,12 @@ internal sealed class HubContext(IChatStore store, ChatHubOptions options, TimeP
     public TimeProvider Time { get; } = time;
 
     public IHubObserver? Observer { get; } = observer;
+
+    /// <summary>Tells the other nodes (nothing on a node alone).</summary>
+    public IClusterBus Bus { get; } = bus;
+
+    /// <summary>Where services register their handlers for other nodes' signals (while the hub is built).</summary>
+    public ClusterReceiver Cluster { get; } = new(observer);
 
     public DateTimeOffset Now => Time.GetUtcNow();
 

@@ -13,4 +13,9 @@ public interface IHubObserver
 
     /// <summary>The message store failed; the hub refuses sends from now on.</summary>
     void StoreFailed(Exception exception);
+
+    /// <summary>The cluster bus came back after a cut: the node rereads what it may have missed from the store.</summary>
+    void ClusterResynchronizing()
+    {
+    }
 }

@@ -57,54 +57,65 @@ public sealed partial class SqliteChatStore
         await WriteAsync(
             async (connection, ct) =>
             {
-                var insert = _insertMessage ??= PrepareInsertMessage(connection);
-                var touch = _touchParticipant ??= PrepareTouchParticipant(connection);
-                var share = _insertShare ??= PrepareInsertShare(connection);
                 using var transaction = connection.BeginTransaction(deferred: false);
-                insert.Transaction = transaction;
-                touch.Transaction = transaction;
-                share.Transaction = transaction;
-                var p = insert.Parameters;
-                foreach (var message in batch)
-                {
-                    p[0].Value = message.Conversation;
-                    p[1].Value = message.Seq;
-                    p[2].Value = message.MessageId;
-                    p[3].Value = message.From;
-                    p[4].Value = OrDbNull(message.FromAccount);
-                    p[5].Value = OrDbNull(message.To);
-                    p[6].Value = message.Text;
-                    p[7].Value = ToUnixMs(message.Timestamp);
-                    p[8].Value = OrDbNull(message.ClientId);
-                    var file = message.File;
-                    p[9].Value = OrDbNull(file?.Id);
-                    p[10].Value = OrDbNull(file?.Name);
-                    p[11].Value = file is null ? DBNull.Value : file.Size;
-                    p[12].Value = OrDbNull(file?.Mime);
-                    p[13].Value = OrDbNull(file?.Sha256);
-                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    if (file is not null)
-                    {
-                        // The share lands with its message: a file is visible exactly where a message carries it.
-                        share.Parameters[0].Value = file.Id;
-                        share.Parameters[1].Value = message.Conversation;
-                        await share.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-                }
-
-                foreach (var ((account, conversation), lastActivity) in participants)
-                {
-                    touch.Parameters[0].Value = account;
-                    touch.Parameters[1].Value = conversation;
-                    touch.Parameters[2].Value = lastActivity;
-                    await touch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
+                await InsertLockedAsync(connection, transaction, batch, participants, ct).ConfigureAwait(false);
 
                 // Disposing an uncommitted transaction rolls it back: a failed batch leaves nothing behind.
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts a batch (with its file shares and participants' activity) inside the caller's write transaction.</summary>
+    private async Task InsertLockedAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        IReadOnlyList<StoredMessage> batch,
+        Dictionary<(string Account, string Conversation), long> participants,
+        CancellationToken ct)
+    {
+        var insert = _insertMessage ??= PrepareInsertMessage(connection);
+        var touch = _touchParticipant ??= PrepareTouchParticipant(connection);
+        var share = _insertShare ??= PrepareInsertShare(connection);
+        insert.Transaction = transaction;
+        touch.Transaction = transaction;
+        share.Transaction = transaction;
+        var p = insert.Parameters;
+        foreach (var message in batch)
+        {
+            p[0].Value = message.Conversation;
+            p[1].Value = message.Seq;
+            p[2].Value = message.MessageId;
+            p[3].Value = message.From;
+            p[4].Value = OrDbNull(message.FromAccount);
+            p[5].Value = OrDbNull(message.To);
+            p[6].Value = message.Text;
+            p[7].Value = ToUnixMs(message.Timestamp);
+            p[8].Value = OrDbNull(message.ClientId);
+            var file = message.File;
+            p[9].Value = OrDbNull(file?.Id);
+            p[10].Value = OrDbNull(file?.Name);
+            p[11].Value = file is null ? DBNull.Value : file.Size;
+            p[12].Value = OrDbNull(file?.Mime);
+            p[13].Value = OrDbNull(file?.Sha256);
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (file is not null)
+            {
+                // The share lands with its message: a file is visible exactly where a message carries it.
+                share.Parameters[0].Value = file.Id;
+                share.Parameters[1].Value = message.Conversation;
+                await share.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var ((account, conversation), lastActivity) in participants)
+        {
+            touch.Parameters[0].Value = account;
+            touch.Parameters[1].Value = conversation;
+            touch.Parameters[2].Value = lastActivity;
+            await touch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     public async Task<long> LastSeqAsync(string conversation, CancellationToken cancellationToken = default)
