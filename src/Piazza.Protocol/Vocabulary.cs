@@ -90,6 +90,12 @@ public enum ErrorCode
     /// logout of the token it used); over HTTP the same token simply gets <c>auth_failed</c>.
     /// </summary>
     SessionRevoked,
+
+    /// <summary>
+    /// A store or cluster service the request needs cannot be reached now (PostgreSQL or Redis restarting); nothing was
+    /// done; try again shortly (<c>retryAfter</c> when known).
+    /// </summary>
+    Unavailable,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>
