@@ -136,6 +136,9 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>This node's name in a cluster ("single" alone).</summary>
     public string NodeId => _hub.Bus.NodeId;
 
+    /// <summary>Whether the cluster bus is connected (always on a node alone).</summary>
+    public bool ClusterConnected => _hub.Bus.IsConnected;
+
     /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync(ChatSession, string?, string?, string?, string?, CancellationToken)"/> applies (messages).</summary>
     public Limits.FloodControl Flood { get; }
 
