@@ -162,6 +162,7 @@ public static class PiazzaHost
         var hub = app.Services.GetRequiredService<ChatHub>();
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
         SecurityHeaders.Use(app);
+        HttpErrors.UseStoreFaults(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
