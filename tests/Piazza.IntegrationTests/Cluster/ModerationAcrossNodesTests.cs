@@ -58,6 +58,30 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         Assert.DoesNotContain(_cluster[2].Sessions, s => s.User.Name == "mallory");
         var refused = await _cluster[2].HelloAsync(new HubTestConnection(), new HelloRequest("mallory", null, null, null, "127.0.0.1"));
         Assert.Equal(ErrorCode.Banned, refused.Error?.Code);
+
+        Assert.True((await _cluster[1].UnbanAsync(admin, new ModerationRequest(null, "mallory"))).Succeeded);
+        await _cluster.Network.DeliveredAsync();
+        var back = await _cluster[2].HelloAsync(new HubTestConnection(), new HelloRequest("mallory", null, null, null, "127.0.0.1"));
+        Assert.True(back.Succeeded, back.Error?.Message);
+    }
+
+    [Fact]
+    public async Task The_operators_kick_on_node_1_disconnects_every_device_of_a_user_on_node_2()
+    {
+        var (firstDevice, bob) = await RegisterAsync(2, "bob");
+        var secondDevice = new HubTestConnection();
+        Assert.True((await _cluster[2].HelloAsync(secondDevice, new HelloRequest(null, null, bob.Token, null, "127.0.0.1"))).Succeeded);
+
+        Assert.True(await _cluster[1].KickAsync("bob", "maintenance"));
+
+        foreach (var device in new[] { firstDevice, secondDevice })
+        {
+            Assert.Equal("maintenance", (await device.WaitForAsync<ModerationEvent>(e => e.Kind == ModerationEvent.Kicked)).Reason);
+            await device.WaitForCloseAsync();
+        }
+
+        Assert.DoesNotContain(_cluster[2].Sessions, s => s.User.Name == "bob");
+        Assert.False(await _cluster[1].KickAsync("nobody", null));
     }
 
     [Fact]
@@ -165,6 +189,24 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         Assert.Equal(0, firstSees.Closes);
         var oldToken = await _cluster[2].HelloAsync(new HubTestConnection(), new HelloRequest(null, null, other.Value.Token, null, "127.0.0.1"));
         Assert.Equal(ErrorCode.AuthFailed, oldToken.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Logging_out_a_token_on_node_1_ends_the_sessions_using_it_on_node_2_only()
+    {
+        var (_, first) = await RegisterAsync(1, "bob");
+        var sameTokenSees = new HubTestConnection();
+        Assert.True((await _cluster[2].HelloAsync(sameTokenSees, new HelloRequest(null, null, first.Token, null, "127.0.0.1"))).Succeeded);
+        var ownTokenSees = new HubTestConnection();
+        Assert.True((await _cluster[2].HelloAsync(ownTokenSees, new HelloRequest("bob", Password, null, null, "127.0.0.1"))).Succeeded);
+
+        await _cluster[1].RevokeTokenAsync(first);
+
+        Assert.Contains("logged out", (await sameTokenSees.WaitForAsync<SessionRevokedEvent>()).Message, StringComparison.Ordinal);
+        await sameTokenSees.WaitForCloseAsync();
+        await _cluster.Network.DeliveredAsync();
+        Assert.Equal(0, ownTokenSees.Closes);
+        Assert.False(first.HasEnded);
     }
 
     [Fact]
