@@ -1,5 +1,6 @@
 using System.Text;
 using Piazza.Core;
+using Piazza.Core.Cluster;
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Protocol;
 using Piazza.Server.Doors.JsonLines;
@@ -207,6 +208,23 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         await _cluster.Network.DeliveredAsync();
         Assert.Equal(0, ownTokenSees.Closes);
         Assert.False(first.HasEnded);
+    }
+
+    [Fact]
+    public async Task A_guest_room_deleted_by_node_1_when_it_empties_is_dropped_by_node_2_so_a_join_there_starts_afresh()
+    {
+        var (_, guest) = await GuestAsync(1, "gus");
+        await JoinAsync(guest, 1, "party");
+        Assert.True((await _cluster[2].WhoAsync("party")).Succeeded, "node 2 loads the room");
+
+        var deleted = _cluster.Network.PublishedAsync<RoomDeletedSignal>(s => s.RoomKey == "party");
+        Assert.True((await _cluster[1].LeaveAsync(guest, "party")).Succeeded);
+        await deleted;
+
+        Assert.Equal(ErrorCode.NoSuchRoom, (await _cluster[2].WhoAsync("party")).Error?.Code);
+        var (aliceSees, alice) = await RegisterAsync(2, "alice");
+        await JoinAsync(alice, 2, "party");
+        Assert.Equal("alice", (await aliceSees.WaitForAsync<RoomStateEvent>(e => e.Room == "party")).Owner);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class LoopbackClusterNetwork : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Member> _members = [];
     private readonly ConcurrentQueue<Exception> _failures = new();
+    private readonly List<(Func<ClusterSignal, bool> Match, TaskCompletionSource<ClusterSignal> Seen)> _watchers = [];
     private volatile bool _connected = true;
 
     /// <summary>Exceptions thrown by handlers (a handler must not throw; <see cref="DeliveredAsync"/> reports them).</summary>
@@ -63,6 +64,24 @@ public sealed class LoopbackClusterNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next signal of type <typeparamref name="T"/> (matching <paramref name="match"/>) any member publishes from
+    /// now on, once every other member has handled it: for effects that publish in the background (a guest room's deletion).
+    /// </summary>
+    public async Task<T> PublishedAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null)
+        where T : ClusterSignal
+    {
+        var seen = new TaskCompletionSource<ClusterSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _watchers.Add((s => s is T t && (match?.Invoke(t) ?? true), seen));
+        }
+
+        var signal = (T)await seen.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+        await DeliveredAsync(timeout);
+        return signal;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var member in Members())
@@ -93,6 +112,18 @@ public sealed class LoopbackClusterNetwork : IAsyncDisposable
             {
                 member.Post(new Item(json, Resynchronize: false, null));
             }
+        }
+
+        List<TaskCompletionSource<ClusterSignal>> seen;
+        lock (_gate)
+        {
+            seen = [.. _watchers.Where(w => w.Match(signal)).Select(w => w.Seen)];
+            _watchers.RemoveAll(w => seen.Contains(w.Seen));
+        }
+
+        foreach (var watcher in seen)
+        {
+            watcher.TrySetResult(signal);
         }
     }
 
