@@ -124,12 +124,12 @@ public sealed partial class ChatHub : IAsyncDisposable
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
-        _accounts.CredentialsRevoked = _admission.EndRevokedSessions;
         _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time));
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
-        _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
-        _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
+        _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions);
+        _moderation = new ModerationPipeline(_moderationContext, store, time);
+        new ModerationEffects(_moderationContext, _admission, slowConsumers).Register(_hub.Cluster);
         _files = new FilePermissions(store);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);

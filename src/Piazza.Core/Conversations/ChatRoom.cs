@@ -25,12 +25,14 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     /// <summary>Whether only moderators may change the topic. New rooms start locked.</summary>
     public bool TopicLocked { get; private set; } = true;
 
-    /// <summary>Takes the stored moderation state; called before the room is shared.</summary>
+    /// <summary>Takes the stored moderation state: when the room loads, and again after the cluster bus was cut off.</summary>
     public void Restore(Storage.RoomModerationRecord record)
     {
         lock (Gate)
         {
+            _moderators.Clear();
             _moderators.UnionWith(record.Moderators);
+            _mutes.Clear();
             foreach (var mute in record.Mutes)
             {
                 _mutes[mute.UserKey] = mute;
@@ -206,6 +208,21 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             BroadcastLocked(left, overflowed, except: null);
             RemoveSubscribersLocked(s => s.User == user);
             RetireIfEmptiedLocked();
+        }
+    }
+
+    /// <summary>
+    /// A user another node holds was removed (kick, ban): this node's listeners hear the same <c>left</c>, unless the
+    /// user is present here (then <see cref="RemoveUser"/> tells them).
+    /// </summary>
+    public void RemovedElsewhere(string nameKey, LeftEvent left, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            if (!_present.ContainsKey(nameKey))
+            {
+                BroadcastLocked(left, overflowed, except: null);
+            }
         }
     }
 

@@ -134,6 +134,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
             try
             {
                 await hub.Store.DeleteRoomAsync(key).ConfigureAwait(false);
+                hub.Bus.Publish(new Cluster.RoomDeletedSignal(key));
             }
 #pragma warning disable CA1031 // a failed deletion leaves the row for the purge at the next start; loads must not fail for it
             catch (Exception ex)
@@ -148,6 +149,19 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
         if (_loaded.TryUpdate(key, deleting, current))
         {
             _ = deleting.Value;
+        }
+    }
+
+    /// <summary>
+    /// Another node deleted a room from the store: a loaded copy nobody is in here is dropped, so a later join starts
+    /// from the store (a fresh room). A copy with someone present stays until they leave.
+    /// </summary>
+    public void DropDeleted(string key)
+    {
+        if (_loaded.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+            && lazy.Value.Result is ChatRoom room && room.TryRetire(DateTimeOffset.MaxValue))
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
         }
     }
 

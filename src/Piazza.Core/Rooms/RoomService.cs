@@ -139,18 +139,18 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
     /// <summary>Takes a user out of a room on every device (a leave, a kick, a ban): memory, then the stored membership.</summary>
     public async Task RemoveUserAsync(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, CancellationToken cancellationToken)
     {
-        slowConsumers.Run(overflowed => RemoveInMemory(user, room, reason, message, by, overflowed));
+        slowConsumers.Run(overflowed => RemoveInMemory(user, room, reason, message, by, hub.Now, overflowed));
         if (user.IsRegistered)
         {
             await hub.Store.RemoveMemberAsync(room.Key, user.Key, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The in-memory half of a removal: the room hears <c>left</c>, every device of the user detaches.</summary>
-    public void RemoveInMemory(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, List<ChatSession> overflowed)
+    /// <summary>The in-memory half of a removal: the room hears <c>left</c> (stamped <paramref name="at"/>), every device of the user detaches.</summary>
+    public void RemoveInMemory(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, DateTimeOffset at, List<ChatSession> overflowed)
     {
         user.RemoveRoom(room.Key);
-        room.RemoveUser(user, reason, message, hub.Now, overflowed, by);
+        room.RemoveUser(user, reason, message, at, overflowed, by);
         foreach (var device in user.Sessions)
         {
             device.Detached(room);
@@ -223,7 +223,7 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
         }
 
         await hub.Store.SetTopicAsync(chatRoom.Key, text, cancellationToken).ConfigureAwait(false);
-        slowConsumers.Run(overflowed => chatRoom.SetTopic(text, session.User.Name, hub.Now, overflowed));
+        hub.Enact(new Cluster.TopicChangedSignal(chatRoom.Key, text, session.User.Name, hub.Now));
         return HubResult<string>.Ok(chatRoom.Name);
     }
 
