@@ -83,7 +83,6 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(ban);
         var ids = await RunAsync(
-            idempotent: false,
             (connection, ct) => QueryAsync(
                 connection,
                 null,
@@ -104,6 +103,7 @@ public sealed partial class PostgresChatStore
                 },
                 r => r.GetInt64(0),
                 ct),
+            Never,
             cancellationToken).ConfigureAwait(false);
         return ban with { Id = ids[0] };
     }

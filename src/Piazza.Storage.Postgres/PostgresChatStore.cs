@@ -8,8 +8,8 @@ namespace Piazza.Storage.Postgres;
 /// <summary>
 /// <see cref="IChatStore"/> on PostgreSQL: the store every node of a cluster shares. One <see cref="NpgsqlDataSource"/>
 /// (Npgsql's pool) serves every call; each call takes a pooled connection for one statement or one transaction.
-/// After PostgreSQL restarts, calls fail promptly until it is back and then work again by themselves: the first
-/// failure on a dead pooled connection clears the pool, and reads are retried once on a fresh connection.
+/// While PostgreSQL is down calls fail promptly; once it is back they work again by themselves: the first failure on
+/// a dead pooled connection clears the pool, and reads and uncommitted transactions are tried once more on a fresh one.
 /// </summary>
 public sealed partial class PostgresChatStore : IChatStore
 {
@@ -125,10 +125,11 @@ public sealed partial class PostgresChatStore : IChatStore
 
     /// <summary>
     /// Runs one piece of work on a pooled connection. A dead connection clears the pool (its other idle connections
-    /// died with the same server); a read is then tried once more on a fresh connection, a write is not (it may have
-    /// been applied: the caller decides).
+    /// died with the same server), and the work is tried once more on a fresh connection when
+    /// <paramref name="canRetry"/> says nothing can have been applied: a read, or a transaction that had not begun
+    /// to commit. A single write statement or a commit cut off midway is not retried (it may have been applied).
     /// </summary>
-    private async Task<T> RunAsync<T>(bool idempotent, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, Func<bool> canRetry, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -143,7 +144,7 @@ public sealed partial class PostgresChatStore : IChatStore
             catch (NpgsqlException e) when (IsConnectionFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 _dataSource.Clear();
-                if (!idempotent || attempt > 1)
+                if (attempt > 1 || !canRetry())
                 {
                     throw;
                 }
@@ -151,26 +152,33 @@ public sealed partial class PostgresChatStore : IChatStore
         }
     }
 
+    private static readonly Func<bool> Always = () => true;
+    private static readonly Func<bool> Never = () => false;
+
     /// <summary>Runs <paramref name="work"/> in one transaction on one connection and commits it.</summary>
-    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(
-            idempotent: false,
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        // Until COMMIT is sent, a connection that dies takes the whole transaction with it: nothing was applied.
+        var committing = false;
+        return RunAsync(
             async (connection, ct) =>
             {
                 var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
                     var result = await work(connection, transaction, ct).ConfigureAwait(false);
+                    committing = true;
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return result;
                 }
             },
+            () => !committing,
             cancellationToken);
+    }
 
     /// <summary>Runs one statement and answers how many rows it changed.</summary>
     private Task<int> ExecuteAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
         RunAsync(
-            idempotent: false,
             async (connection, ct) =>
             {
                 var command = new NpgsqlCommand(sql, connection);
@@ -180,14 +188,12 @@ public sealed partial class PostgresChatStore : IChatStore
                     return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
             },
+            Never,
             cancellationToken);
 
     /// <summary>Runs one query and maps every row.</summary>
     private Task<List<T>> ReadAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken) =>
-        RunAsync(
-            idempotent: true,
-            (connection, ct) => QueryAsync(connection, null, sql, bind, map, ct),
-            cancellationToken);
+        RunAsync((connection, ct) => QueryAsync(connection, null, sql, bind, map, ct), Always, cancellationToken);
 
     private static async Task<List<T>> QueryAsync<T>(
         NpgsqlConnection connection,

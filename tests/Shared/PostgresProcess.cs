@@ -190,8 +190,10 @@ public sealed class PostgresProcess : IAsyncDisposable
         var server = await StartNewAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            DeleteFolder(_runFolder!);
+            // The test host may be ended soon after this starts: stop the server first, then leave the deleting to
+            // an rm of its own (a folder still left is swept by the next run).
+            RunAsync(Binary("pg_ctl"), ["-D", server._data, "-m", "immediate", "-w", "stop"], asPostgres: true).GetAwaiter().GetResult();
+            Process.Start("rm", ["-rf", _runFolder!])?.Dispose();
         };
         return server;
     }
