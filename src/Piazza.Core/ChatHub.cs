@@ -1,4 +1,5 @@
 using Piazza.Core.Accounts;
+using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
 using Piazza.Core.Files;
@@ -112,7 +113,10 @@ public sealed partial class ChatHub : IAsyncDisposable
         Flood = new Limits.FloodControl(options.Flood, time);
         var slowConsumers = new SlowConsumers(observer);
         _online = new OnlineDirectory(ports.Claims, time);
-        _sequencer = new GroupCommitSequencer(store, new LocalFanOut(key => _conversations!.Find(key), slowConsumers), ex => observer?.StoreFailed(ex));
+        var fanOut = new LocalFanOut(key => _conversations!.Find(key), slowConsumers, store, time, ex => observer?.StoreUnavailable(ex));
+        _sequencer = ports.SeqAssignedByStore
+            ? new StoreSequencer(store, fanOut, ports.Bus, ex => observer?.StoreUnavailable(ex))
+            : new GroupCommitSequencer(store, fanOut, ex => observer?.StoreFailed(ex));
         _presence = new Cluster.ClusterPresence(_hub, key => _conversations!.Find(key) as ChatRoom, slowConsumers);
         _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
@@ -129,6 +133,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
         _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
         _files = new FilePermissions(store);
+        new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);
     }
 

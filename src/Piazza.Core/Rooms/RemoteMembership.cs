@@ -117,7 +117,7 @@ internal sealed class RemoteMembership
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    _hub.Observer?.StoreFailed(ex);
+                    _hub.Observer?.StoreUnavailable(ex);
                 }
             }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         }
