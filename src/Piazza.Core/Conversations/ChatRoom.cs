@@ -170,7 +170,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         {
             lock (Gate)
             {
-                return PresentLocked().Count;
+                return cluster.Remote.AnyoneIn(Key) ? PresentLocked().Count : _present.Count;
             }
         }
     }

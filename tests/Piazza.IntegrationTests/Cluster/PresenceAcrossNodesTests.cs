@@ -62,7 +62,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     private static int Count<T>(RecordingPresenceConnection connection, Func<T, bool> match) => connection.Received.OfType<T>().Count(match);
 
     [Fact]
-    public async Task A_user_joining_a_room_on_node_2_is_in_who_and_the_listing_on_node_1_and_its_members_hear_joined_once()
+    public async Task A_user_joining_a_room_on_node_2_is_in_who_and_the_listings_on_node_1_and_its_members_hear_joined_once()
     {
         var (alice, aliceSession) = await AccountAsync(Node1, "alice", register: true);
         Assert.True((await Node1.JoinAsync(aliceSession, "plaza")).Succeeded);
@@ -78,7 +78,10 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         var listing = (await Node1.RoomsAsync(aliceSession)).Value!.Rooms.Single(r => r.Room == "plaza");
         Assert.Equal(2, listing.Members);
 
+        // A room loaded only on node 2 (a guest's, created there) is counted on node 1 from node 2's presence.
+        Assert.True((await Node2.JoinAsync(bobSession, "patio")).Succeeded);
         await MarkAsync(Node2, alice);
+        Assert.Equal(1, (await Node1.RoomsAsync(aliceSession)).Value!.Rooms.Single(r => r.Room == "patio").Members);
         Assert.Equal(1, Count<JoinedEvent>(alice, j => j is { Room: "plaza", User: "bob" }));
         Assert.Equal(1, Count<JoinedEvent>(alice, j => j is { Room: "lobby", User: "bob" }));
     }
