@@ -103,12 +103,14 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly FilePermissions _files;
     private readonly Cluster.ClusterPresence _presence;
     private readonly RemoteMembership _membership;
+    private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ports ??= new HubPorts();
+        _sharedStore = ports.SeqAssignedByStore;
         _hub = new HubContext(store, options, time, observer, ports.Bus);
         Flood = new Limits.FloodControl(options.Flood, time);
         var slowConsumers = new SlowConsumers(observer);
@@ -140,6 +142,9 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>This node's name in a cluster ("single" alone).</summary>
     public string NodeId => _hub.Bus.NodeId;
 
+    /// <summary>Whether the cluster bus is connected (always on a node alone).</summary>
+    public bool ClusterConnected => _hub.Bus.IsConnected;
+
     /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync(ChatSession, string?, string?, string?, string?, CancellationToken)"/> applies (messages).</summary>
     public Limits.FloodControl Flood { get; }
 
@@ -161,8 +166,12 @@ public sealed partial class ChatHub : IAsyncDisposable
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _hub.Now), cancellationToken).ConfigureAwait(false);
 
-        // Guests' rooms last while someone is in them, and after a restart nobody is.
-        await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
+        // Guests' rooms last while someone is in them, and after a restart nobody is; but a store other nodes share
+        // may hold the rooms of guests connected to them.
+        if (!_sharedStore)
+        {
+            await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
+        }
         _sanctions.Bans.Load(await store.ActiveBansAsync(_hub.Now, cancellationToken).ConfigureAwait(false));
         await _accounts.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -29,16 +29,20 @@ internal sealed class ClusterMessages(ConversationCache conversations, LocalFanO
         else if (DirectConversationId.TryParse(stored.Conversation, out var a, out var b)
             && (online.FindByIdentity(a) is not null || online.FindByIdentity(b) is not null))
         {
-            _ = AttachDirectAsync(stored.Conversation, stored.Seq - 1);
+            _ = AttachDirectAsync(stored);
         }
     }
 
-    /// <summary>Loads the conversation and attaches its people here from just before the message that revealed it.</summary>
-    private async Task AttachDirectAsync(string key, long afterSeq)
+    /// <summary>
+    /// Loads the conversation, attaches its people here, then delivers the message live. Should the load have read it
+    /// already (it was stored first), they are attached from just before it, so it comes in their catch-up instead.
+    /// </summary>
+    private async Task AttachDirectAsync(Storage.StoredMessage stored)
     {
-        if (await conversations.LoadExistingAsync(key).ConfigureAwait(false) is DirectConversation direct)
+        if (await conversations.LoadExistingAsync(stored.Conversation).ConfigureAwait(false) is DirectConversation direct)
         {
-            attacher.AttachParticipants(direct, afterSeq);
+            attacher.AttachParticipants(direct, Math.Min(direct.LastDelivered, stored.Seq - 1));
+            fanOut.Offer(direct, direct.FromStored(stored));
         }
     }
 

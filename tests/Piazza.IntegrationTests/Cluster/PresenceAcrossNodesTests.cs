@@ -162,8 +162,9 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     public async Task After_a_cut_and_a_restore_both_nodes_agree_on_who_is_present()
     {
         var (alice, _) = await GuestAsync(Node1, "alice");
-        var (_, bobSession) = await GuestAsync(Node2, "bob");
+        var (bob, bobSession) = await GuestAsync(Node2, "bob");
         await alice.WaitForAsync<JoinedEvent>(j => j.User == "bob", "joined of bob");
+        await MarkAsync(Node1, bob); // node 2 has heard of alice
 
         // While node 2 is cut off: bob leaves and carol arrives there, dan arrives on node 1; nobody hears of it.
         _cluster.Buses[1].Cut();
@@ -187,6 +188,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         var (alice, _) = await GuestAsync(Node1, "alice");
         var (bob, _) = await GuestAsync(Node2, "bob");
         await alice.WaitForAsync<JoinedEvent>(j => j.User == "bob", "joined of bob");
+        await MarkAsync(Node1, bob); // node 2 has heard of alice
 
         _cluster.Buses[1].Cut();
         _cluster.Advance(TimeSpan.FromSeconds(12), Beat);
