@@ -101,6 +101,8 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly ModerationPipeline _moderation;
     private readonly ModerationContext _moderationContext;
     private readonly FilePermissions _files;
+    private readonly Cluster.ClusterPresence _presence;
+    private readonly RemoteMembership _membership;
     private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
@@ -117,14 +119,16 @@ public sealed partial class ChatHub : IAsyncDisposable
         _sequencer = ports.SeqAssignedByStore
             ? new StoreSequencer(store, fanOut, ports.Bus, ex => observer?.StoreUnavailable(ex))
             : new GroupCommitSequencer(store, fanOut, ex => observer?.StoreFailed(ex));
-        _conversations = new ConversationCache(_hub, _sequencer);
+        _presence = new Cluster.ClusterPresence(_hub, key => _conversations!.Find(key) as ChatRoom, slowConsumers);
+        _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
         var names = new NameRules(store, _online.Claims);
         var attacher = new Attacher(_hub, _conversations, _online, slowConsumers, Flood);
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
-        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time));
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time), _presence);
+        _membership = new RemoteMembership(_hub, _online, _conversations, attacher, _rooms, _presence, slowConsumers);
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions);
@@ -188,6 +192,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _hub.ShuttingDown = true;
+        _presence.Dispose();
         await _sequencer.DisposeAsync().ConfigureAwait(false);
         await Flood.DisposeAsync().ConfigureAwait(false);
         _accounts.Dispose();

@@ -23,4 +23,9 @@ public interface IHubObserver
     void ClusterResynchronizing()
     {
     }
+
+    /// <summary>A node of the cluster was not heard from for <c>NodeTimeout</c>: its users' presence was dropped.</summary>
+    void ClusterNodeSilent(string nodeId)
+    {
+    }
 }

@@ -9,7 +9,7 @@ namespace Piazza.Core.Conversations;
 /// conversations always exist), and dropped again once idle: nobody attached or entering, no append pending, and
 /// untouched for <see cref="IdleTimeout"/>. The sweep runs on loads, judged against the hub's clock (no timer).
 /// </summary>
-internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequencer)
+internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequencer, Cluster.ClusterPresence presence)
 {
     /// <summary>How long an unattached conversation stays in memory after its last activity.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
@@ -82,7 +82,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
     public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner, bool createdByGuest)
     {
         var sequence = await sequencer.OpenAsync(key).ConfigureAwait(false);
-        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time), createdByGuest);
+        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time, presence), createdByGuest);
         var lazy = _loaded.GetOrAdd(key, _ => new Lazy<Task<Conversation?>>(() => Task.FromResult<Conversation?>(created)));
         return await lazy.Value.ConfigureAwait(false) as ChatRoom;
     }
@@ -220,7 +220,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
                 return null;
             }
 
-            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time), record.CreatedByGuest);
+            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time, presence), record.CreatedByGuest);
             room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
             conversation = room;
         }

@@ -106,7 +106,8 @@ internal sealed class ModerationEffects(ModerationContext context, Admission adm
             }
             else
             {
-                context.Rooms.RemoveInMemory(user, room, reason, message, by, at, overflowed);
+                // Here only: the moderation signal itself reaches every node (no membership signal on top of it).
+                context.Rooms.RemoveHere(user, room, reason, message, by, at, overflowed);
             }
         }
         else if (announce && room is not null)

@@ -21,6 +21,12 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.AdminChangedSignal), "admin_changed")]
 [JsonDerivedType(typeof(Cluster.CredentialsRevokedSignal), "credentials_revoked")]
 [JsonDerivedType(typeof(Cluster.RoomDeletedSignal), "room_deleted")]
+[JsonDerivedType(typeof(Cluster.NodeHeartbeatSignal), "heartbeat")]
+[JsonDerivedType(typeof(Cluster.UserPresentSignal), "present")]
+[JsonDerivedType(typeof(Cluster.UserAbsentSignal), "absent")]
+[JsonDerivedType(typeof(Cluster.MemberJoinedSignal), "member_joined")]
+[JsonDerivedType(typeof(Cluster.MemberLeftSignal), "member_left")]
+[JsonDerivedType(typeof(Cluster.PresenceSnapshotSignal), "presence_snapshot")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>
