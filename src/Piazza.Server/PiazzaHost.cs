@@ -89,9 +89,11 @@ public static class PiazzaHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeHealth>();
         builder.Services.AddSingleton<IHubObserver, HubActivityLog>();
-        builder.Services.AddSingleton<IChatStore>(_ => new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(options.Data, "piazza.db") }));
+        builder.Services.AddSingleton(_ => ClusterNode.CreateStore(options));
+        builder.Services.AddSingleton(sp => ClusterNode.Connect(options, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new ChatHub(
-            sp.GetRequiredService<IChatStore>(), options.Hub, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>()));
+            sp.GetRequiredService<IChatStore>(), options.Hub, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHubObserver>(),
+            sp.GetRequiredService<ClusterNode>().Ports));
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<PublicOrigins>();
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());

@@ -87,6 +87,11 @@ internal static class ServerProgram
                 await Console.Error.WriteLineAsync($"piazza-server: cannot load the TLS certificate: {ex.Message}").ConfigureAwait(false);
                 return 2;
             }
+            catch (Piazza.Storage.Postgres.PostgresUnreachableException ex)
+            {
+                await Console.Error.WriteLineAsync($"piazza-server: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
             catch (Exception ex) when (ex is UnauthorizedAccessException or System.Data.Common.DbException)
             {
                 await Console.Error.WriteLineAsync($"piazza-server: cannot open the data folder {Path.GetFullPath(options.Data)}: {ex.Message}").ConfigureAwait(false);
