@@ -28,6 +28,9 @@ public sealed record PiazzaOptions
     public ChatHubOptions Hub { get; init; } = new();
 
     public FilesOptions Files { get; init; } = new();
+
+    /// <summary>Where the files' bytes live: <c>--files-dir</c>, else <c>files</c> in the data folder.</summary>
+    public string FilesFolder => Files.Dir ?? Path.Combine(Data, "files");
 }
 
 /// <summary>Where the plain doors listen.</summary>
@@ -116,4 +119,7 @@ public sealed record FilesOptions
     public int UploadsPerMinute { get; init; } = 30;
 
     public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The files folder when not the data folder's own (<see cref="PiazzaOptions.FilesFolder"/>); shared by every node of a cluster.</summary>
+    public string? Dir { get; init; }
 }
