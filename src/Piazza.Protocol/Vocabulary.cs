@@ -96,6 +96,12 @@ public enum ErrorCode
     /// done; try again shortly (<c>retryAfter</c> when known).
     /// </summary>
     Unavailable,
+
+    /// <summary>
+    /// A tus request to an upload that another request is writing, on another node of a cluster; nothing was done;
+    /// HEAD, then try again (tus clients retry 423).
+    /// </summary>
+    UploadBusy,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -97,7 +97,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<PublicOrigins>();
         builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<IChatStore>());
-        builder.Services.AddSingleton(_ => new BlobStore(options.Data));
+        builder.Services.AddSingleton(_ => new BlobStore(options.FilesFolder));
         builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port, () => endpoints.HttpsEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();

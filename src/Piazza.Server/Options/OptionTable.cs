@@ -80,6 +80,8 @@ public static class OptionTable
         new("--max-concurrent-uploads", "MaxConcurrentUploads", "Files:MaxConcurrentUploads", "unfinished uploads one user may have at once", OptionRule.AtLeast(0)),
         new("--uploads-per-minute", "UploadsPerMinute", "Files:UploadsPerMinute", "uploads one user may create per minute (empty files included), as a burst or spread out; 0 no limit", OptionRule.AtLeast(0)),
         new("--upload-expiry", "UploadExpiry", "Files:UploadExpiry", "seconds an unfinished upload is kept after its creation", OptionRule.PositiveSeconds),
+        new("--files-dir", "FilesDir", "Files:Dir", "folder of the shared files' bytes and unfinished uploads; in a cluster one folder every node mounts (e.g. NFSv4 with locking); created owner-only when missing", OptionRule.NotEmpty,
+            defaultText: "the files folder in --data"),
 
         // Validated in PiazzaOptionsValidator without echoing the value: a connection string may hold a password.
         new("--postgres", "Postgres", "Cluster:Postgres", "PostgreSQL store shared by every node, as an Npgsql connection string (Host=…;Port=…;Username=…;Password=…;Database=…); also ConnectionStrings:Postgres", defaultText: "none: embedded SQLite in the data folder"),

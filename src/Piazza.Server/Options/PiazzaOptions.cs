@@ -30,6 +30,9 @@ public sealed record PiazzaOptions
     public FilesOptions Files { get; init; } = new();
 
     public ClusterOptions Cluster { get; init; } = new();
+
+    /// <summary>Where the files' bytes live: <c>--files-dir</c>, else <c>files</c> in the data folder.</summary>
+    public string FilesFolder => Files.Dir ?? Path.Combine(Data, "files");
 }
 
 /// <summary>
@@ -134,4 +137,7 @@ public sealed record FilesOptions
     public int UploadsPerMinute { get; init; } = 30;
 
     public TimeSpan UploadExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The files folder when not the data folder's own (<see cref="PiazzaOptions.FilesFolder"/>); shared by every node of a cluster.</summary>
+    public string? Dir { get; init; }
 }

@@ -38,7 +38,29 @@ public sealed class PiazzaOptionsValidator : IValidateOptions<PiazzaOptions>
             failures.Add("--plain-tcp false leaves no native door: give --tls-cert/--tls-key or --dev-tls");
         }
 
+        if (options.Files.Dir is { Length: > 0 } filesDir && FilesFolderProblem(filesDir) is { } problem)
+        {
+            failures.Add($"--files-dir {filesDir}: {problem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Why the files folder cannot be used: it cannot be created (owner-only), or this user cannot write in it; null when it can.</summary>
+    private static string? FilesFolderProblem(string folder)
+    {
+        try
+        {
+            DataFolder.CreateFolder(folder);
+            var probe = Path.Combine(folder, $".piazza-write-check-{Guid.NewGuid():N}");
+            DataFolder.CreateFile(probe).Dispose();
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return $"must be a folder this user can create or write in ({ex.Message})";
+        }
     }
 }
 

@@ -29,10 +29,10 @@ public static partial class ServerProcess
         return info;
     }
 
-    /// <summary>Starts a server on 127.0.0.1, port 0, on <paramref name="data"/>; returns once it listens, with its port.</summary>
-    public static async Task<(Process Process, int Port)> StartListeningAsync(string data)
+    /// <summary>Starts a server on 127.0.0.1, port 0, on <paramref name="data"/> (and any <paramref name="more"/> arguments); returns once it listens, with its port.</summary>
+    public static async Task<(Process Process, int Port)> StartListeningAsync(string data, params string[] more)
     {
-        var info = Describe("--port", "0", "--bind", "127.0.0.1", "--data", data);
+        var info = Describe(["--port", "0", "--bind", "127.0.0.1", "--data", data, .. more]);
         info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
 
         // Bursts of sends measure durability here, not flood control.

@@ -100,8 +100,14 @@ public static class FilesEndpoints
             return;
         }
 
+        if (await uploads.OffsetOfAsync(upload, context.RequestAborted) is not { } offset)
+        {
+            await FailAsync(context, UploadOutcome.Failed(ErrorCode.NotFound, "no such upload"));
+            return;
+        }
+
         context.Response.Headers[TusHeaders.UploadLength] = Format(upload.Length);
-        WriteUploadHeaders(context, new UploadOutcome(200) { Offset = uploads.OffsetOf(upload), FileId = upload.FileId });
+        WriteUploadHeaders(context, new UploadOutcome(200) { Offset = offset, FileId = upload.FileId });
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
@@ -175,7 +181,13 @@ public static class FilesEndpoints
             return;
         }
 
-        await uploads.TerminateAsync(upload, context.RequestAborted);
+        var outcome = await uploads.TerminateAsync(upload, context.RequestAborted);
+        if (outcome.Status != StatusCodes.Status204NoContent)
+        {
+            await FailAsync(context, outcome);
+            return;
+        }
+
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -25,6 +25,15 @@ public sealed partial class UploadService
         [LoggerMessage(Level = LogLevel.Error, Message = "upload {UploadId}: storage error: {Problem}")]
         public static partial void UploadIoFailed(ILogger logger, string uploadId, string problem);
 
+        [LoggerMessage(Level = LogLevel.Information, Message = "upload {UploadId}: another request holds its lock (on another node, or the one this node's request is replacing); answered upload_busy")]
+        public static partial void UploadBusy(ILogger logger, string uploadId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The files folder {Folder} is open to other users (shared files, possibly private ones): chmod o-rwx it")]
+        public static partial void FilesFolderOpenToOthers(ILogger logger, string folder);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "DOTNET_SYSTEM_IO_DISABLEFILELOCKING is set: nodes sharing the files folder cannot keep two requests from writing one upload at once")]
+        public static partial void FileLockingDisabled(ILogger logger);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "file {FileId} stored from upload {UploadId}: {Size} bytes, sha256 {Sha256}")]
         public static partial void FileStored(ILogger logger, string fileId, string uploadId, long size, string sha256);
     }

@@ -15,7 +15,9 @@ namespace Piazza.Server.Doors.Files;
 /// The server side of tus uploads: creation with limits checked from the headers alone, appending bytes at the
 /// durable offset (synced at the end of every request, also a broken one), per-request checksums, and completion:
 /// the whole file verified against its declared SHA-256, then committed to the <see cref="BlobStore"/> and recorded.
-/// One request at a time writes an upload; a newer one interrupts an older (a client resuming after a lost connection).
+/// One request at a time writes an upload, on any node sharing the files folder (its lock file); on this node a newer
+/// request interrupts an older (a client resuming after a lost connection), another node's answers <c>upload_busy</c>.
+/// Upload records live in the <see cref="IFileStore"/> (PostgreSQL in a cluster), so any node continues any upload.
 /// </summary>
 public sealed partial class UploadService(IFileStore store, BlobStore blobs, FilesOptions options, TimeProvider time, ILogger<UploadService> logger) : IDisposable
 {
@@ -24,7 +26,6 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
 
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _ownerGates = new(StringComparer.Ordinal);
 
     private readonly UploadCreationRate _creations = new(options.UploadsPerMinute);
 
@@ -54,11 +55,10 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         var name = FileNamePolicy.Sanitize(metadata.GetValueOrDefault("filename"));
         var declaredType = metadata.GetValueOrDefault("filetype");
 
-        // One creation per user at a time, so two parallel POSTs cannot both pass the quota and the cap.
-        var gate = _ownerGates.GetOrAdd(owner, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One creation per user at a time on every node, so two parallel POSTs cannot both pass the quota and the cap.
+        PruneStates();
         UploadRecord upload;
-        try
+        using (await blobs.LockOwnerAsync(owner, cancellationToken).ConfigureAwait(false))
         {
             var unfinished = await ExpireAsync(await store.UnfinishedUploadsAsync(owner, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (unfinished.Count >= options.MaxConcurrentUploads)
@@ -75,10 +75,6 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             upload = new UploadRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), owner, length, name, declaredType, sha256, time.GetUtcNow());
             await store.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
             blobs.CreatePartial(upload.Id);
-        }
-        finally
-        {
-            gate.Release();
         }
 
         Log.UploadCreated(logger, upload.Id, owner, length, name);
@@ -112,8 +108,27 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         return upload is null || upload.Owner != owner || (upload.FileId is null && IsExpired(upload)) ? null : upload;
     }
 
-    /// <summary>The offset HEAD reports: the bytes on disk, or the whole length once completed.</summary>
-    public long OffsetOf(UploadRecord upload) => upload.FileId is not null ? upload.Length : blobs.PartialLength(upload.Id);
+    /// <summary>
+    /// The offset HEAD reports: the bytes on disk in the shared folder (every acknowledged PATCH synced them, on
+    /// whichever node), or the whole length once completed; null when the upload was discarded meanwhile.
+    /// </summary>
+    public async Task<long?> OffsetOfAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (upload.FileId is not null)
+        {
+            return upload.Length;
+        }
+
+        if (blobs.PartialLength(upload.Id) is { } length)
+        {
+            return length;
+        }
+
+        // Completed (moved into place) or discarded since the record was read, here or on another node.
+        var current = await store.FindUploadAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+        return current is null ? null : current.FileId is not null ? current.Length : 0;
+    }
 
     /// <summary>
     /// Appends a request body at <paramref name="offset"/>. <paramref name="contentLength"/> (when known) is checked
@@ -121,11 +136,10 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     /// </summary>
     public async Task<UploadOutcome> AppendAsync(UploadRecord upload, long offset, long? contentLength, byte[]? requestDigest, PipeReader body, CancellationToken requestAborted)
     {
+        ArgumentNullException.ThrowIfNull(upload);
         if (upload.FileId is not null)
         {
-            return offset == upload.Length && contentLength is null or 0
-                ? new UploadOutcome(204) { Offset = upload.Length, FileId = upload.FileId }
-                : UploadOutcome.Failed(ErrorCode.OffsetMismatch, "this upload is complete") with { Offset = upload.Length };
+            return CompletedAnswer(upload, offset, contentLength);
         }
 
         if (contentLength is { } declared && offset + declared > upload.Length)
@@ -133,14 +147,45 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             return UploadOutcome.Failed(ErrorCode.TooLarge, "the request is longer than what is left of the upload");
         }
 
-        var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
+        var state = _states.GetOrAdd(upload.Id, _ => new UploadState(upload.CreatedAt));
         using var interrupt = new CancellationTokenSource();
         Interlocked.Exchange(ref state.Interrupt, interrupt)?.Cancel(); // a newer request wins over a stalled one
         await state.Gate.WaitAsync(requestAborted).ConfigureAwait(false);
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, interrupt.Token);
-            return await AppendLockedAsync(upload, state, offset, requestDigest, body, linked.Token).ConfigureAwait(false);
+            // Then the lock every node sees: a request on another node still writing this upload makes this one wait its turn.
+            if (blobs.TryLockUpload(upload.Id) is not { } held)
+            {
+                Log.UploadBusy(logger, upload.Id);
+                return UploadOutcome.Failed(ErrorCode.UploadBusy, "another request (on another server) is writing this upload; HEAD, then try again");
+            }
+
+            var finished = false;
+            try
+            {
+                // Completed or discarded while this request waited, here or on another node?
+                // (Then the lock file this request may have created anew goes too.)
+                var current = await store.FindUploadAsync(upload.Id, requestAborted).ConfigureAwait(false);
+                finished = current is not { FileId: null };
+                if (current is null)
+                {
+                    return UploadOutcome.Failed(ErrorCode.NotFound, "no such upload");
+                }
+
+                if (current.FileId is not null)
+                {
+                    _states.TryRemove(new KeyValuePair<string, UploadState>(upload.Id, state));
+                    return CompletedAnswer(current, offset, contentLength);
+                }
+
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, interrupt.Token);
+                (var outcome, finished) = await AppendLockedAsync(current, state, offset, requestDigest, body, linked.Token).ConfigureAwait(false);
+                return outcome;
+            }
+            finally
+            {
+                blobs.UnlockUpload(upload.Id, held, finished);
+            }
         }
         finally
         {
@@ -149,114 +194,40 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         }
     }
 
-    private async Task<UploadOutcome> AppendLockedAsync(UploadRecord upload, UploadState state, long offset, byte[]? requestDigest, PipeReader body, CancellationToken cancellationToken)
+    /// <summary>Appends under both locks; <c>Finished</c> tells that the upload is gone from the unfinished ones (stored or discarded).</summary>
+    private async Task<(UploadOutcome Outcome, bool Finished)> AppendLockedAsync(UploadRecord upload, UploadState state, long offset, byte[]? requestDigest, PipeReader body, CancellationToken cancellationToken)
     {
-        // A completing request may have finished while this one waited.
-        if (!_states.TryGetValue(upload.Id, out var current) || current != state)
+        long end;
+        await using (var file = blobs.OpenPartial(upload.Id))
         {
-            return UploadOutcome.Failed(ErrorCode.NotFound, "no such upload");
-        }
-
-        var path = blobs.PartialPath(upload.Id);
-        var stored = blobs.PartialLength(upload.Id);
-        if (offset != stored)
-        {
-            return UploadOutcome.Failed(ErrorCode.OffsetMismatch, $"the upload is at offset {stored}, not {offset}") with { Offset = stored };
-        }
-
-        await state.HashUpToAsync(path, offset, cancellationToken).ConfigureAwait(false);
-        using var requestHash = requestDigest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var remaining = upload.Length - offset;
-        long written = 0;
-        var broken = false;
-        var tooLong = false;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, 0, FileOptions.Asynchronous))
-        {
-            file.Position = offset;
-            try
+            var stored = file.Length;
+            if (offset != stored)
             {
-                while (true)
-                {
-                    ReadResult read;
-                    try
-                    {
-                        read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (IsBrokenRequest(ex))
-                    {
-                        broken = true;
-                        break;
-                    }
-
-                    foreach (var segment in read.Buffer)
-                    {
-                        if (segment.Length > remaining - written)
-                        {
-                            tooLong = true;
-                            break;
-                        }
-
-                        await file.WriteAsync(segment, CancellationToken.None).ConfigureAwait(false);
-                        state.Hash!.AppendData(segment.Span);
-                        requestHash?.AppendData(segment.Span);
-                        written += segment.Length;
-                    }
-
-                    body.AdvanceTo(read.Buffer.End);
-                    if (tooLong || read.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-
-                // What is kept must be whole: a cut request with a checksum cannot be verified, a too long one is refused.
-                var keep = (broken && requestDigest is not null) || tooLong ? 0 : written;
-                var mismatch = !broken && !tooLong && requestHash is not null && !CryptographicOperations.FixedTimeEquals(requestHash.GetHashAndReset(), requestDigest);
-                if (mismatch)
-                {
-                    keep = 0;
-                }
-
-                if (keep != written)
-                {
-                    file.SetLength(offset + keep);
-                    state.Reset();
-                }
-
-                state.HashedLength = state.Hash is null ? -1 : offset + keep;
-                file.Flush(flushToDisk: true);
-                if (tooLong)
-                {
-                    return UploadOutcome.Failed(ErrorCode.TooLarge, "the request is longer than what is left of the upload") with { Offset = offset };
-                }
-
-                if (mismatch)
-                {
-                    return UploadOutcome.Failed(ErrorCode.ChecksumMismatch, "the Upload-Checksum does not match the request's bytes; they were discarded") with { Offset = offset };
-                }
-
-                if (broken)
-                {
-                    Log.UploadInterrupted(logger, upload.Id, offset + keep);
-                    return UploadOutcome.Failed(ErrorCode.Interrupted, "the request body ended early") with { Offset = offset + keep };
-                }
+                return (UploadOutcome.Failed(ErrorCode.OffsetMismatch, $"the upload is at offset {stored}, not {offset}") with { Offset = stored }, false);
             }
-            catch (IOException ex)
+
+            await state.HashUpToAsync(file, offset, cancellationToken).ConfigureAwait(false);
+            var (written, failure, ioProblem) = await PartialWriter.AppendAsync(file, state, offset, upload.Length - offset, requestDigest, body, cancellationToken).ConfigureAwait(false);
+            if (ioProblem is not null)
             {
-                // Never leave bytes that were not fully written: back to the last good offset.
-                state.Reset();
-                TryTruncate(file, offset);
-                Log.UploadIoFailed(logger, upload.Id, ex.Message);
-                return IsDiskFull(ex)
-                    ? UploadOutcome.Failed(ErrorCode.StorageFull, "the server's disk is full; try again later") with { Offset = offset }
-                    : UploadOutcome.Failed(ErrorCode.StorageError, "the upload could not be written; try again") with { Offset = offset };
+                Log.UploadIoFailed(logger, upload.Id, ioProblem);
             }
+            else if (failure?.Error == ErrorCode.Interrupted)
+            {
+                Log.UploadInterrupted(logger, upload.Id, failure.Offset ?? offset);
+            }
+
+            if (failure is not null)
+            {
+                return (failure, false);
+            }
+
+            end = offset + written;
         }
 
-        var end = offset + written;
         if (end < upload.Length)
         {
-            return new UploadOutcome(204) { Offset = end };
+            return (new UploadOutcome(204) { Offset = end }, false);
         }
 
         var digest = Convert.ToHexStringLower(state.Hash!.GetHashAndReset());
@@ -266,39 +237,60 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
             Log.UploadHashMismatch(logger, upload.Id, upload.Sha256, digest);
-            return UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
+            return (UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept"), true);
         }
 
         try
         {
             var fileId = await CommitAsync(upload, CancellationToken.None).ConfigureAwait(false);
-            return new UploadOutcome(204) { Offset = end, FileId = fileId };
+            return (new UploadOutcome(204) { Offset = end, FileId = fileId }, true);
         }
         catch (IOException ex)
         {
             Log.UploadIoFailed(logger, upload.Id, ex.Message);
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
-            return UploadOutcome.Failed(IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError, "the file could not be stored; upload it again");
+            return (UploadOutcome.Failed(PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError, "the file could not be stored; upload it again"), true);
         }
     }
 
-    /// <summary>Terminates an unfinished upload: its bytes and record are removed (a running PATCH is interrupted).</summary>
-    public async Task TerminateAsync(UploadRecord upload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Terminates an unfinished upload: its bytes and record are removed (a running PATCH on this node is interrupted;
+    /// one on another node makes this answer <c>upload_busy</c>).
+    /// </summary>
+    public async Task<UploadOutcome> TerminateAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(upload);
         if (upload.FileId is not null)
         {
             await store.DeleteUploadAsync(upload.Id, cancellationToken).ConfigureAwait(false);
-            return;
+            return new UploadOutcome(204);
         }
 
-        var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
+        var state = _states.GetOrAdd(upload.Id, _ => new UploadState(upload.CreatedAt));
         Volatile.Read(ref state.Interrupt)?.Cancel();
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _states.TryRemove(upload.Id, out _);
-            state.Reset();
-            await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+            if (blobs.TryLockUpload(upload.Id) is not { } held)
+            {
+                Log.UploadBusy(logger, upload.Id);
+                return UploadOutcome.Failed(ErrorCode.UploadBusy, "another request (on another server) is writing this upload; try again");
+            }
+
+            var discarded = false;
+            try
+            {
+                _states.TryRemove(upload.Id, out _);
+                state.Reset();
+                await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+                discarded = true;
+            }
+            finally
+            {
+                blobs.UnlockUpload(upload.Id, held, discarded);
+            }
+
+            return new UploadOutcome(204);
         }
         finally
         {
@@ -314,14 +306,28 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         Log.FileDeleted(logger, file.Id, remaining == 0);
     }
 
-    /// <summary>At start-up: drops expired uploads, partial files without an upload, and blobs no file references.</summary>
+    /// <summary>
+    /// At start-up: drops expired uploads, partial and lock files without an unfinished upload, and blobs no file
+    /// references. Safe beside other nodes using the folder: what another node is writing is locked and left alone.
+    /// </summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
+        WarnAboutTheFolder();
         var live = (await ExpireAsync(await store.UnfinishedUploadsAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
             .Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var id in blobs.PartialIds().Where(id => !live.Contains(id)).ToList())
+        foreach (var id in blobs.PartialIds().Concat(blobs.LockFileIds()).Where(id => !live.Contains(id)).Distinct(StringComparer.Ordinal).ToList())
         {
-            blobs.DeletePartial(id);
+            // Another node may have created it after the list was read (its record is written before its partial file).
+            if (await store.FindUploadAsync(id, cancellationToken).ConfigureAwait(false) is { FileId: null } upload && !IsExpired(upload))
+            {
+                continue;
+            }
+
+            if (blobs.TryLockUpload(id) is { } held)
+            {
+                blobs.DeletePartial(id);
+                blobs.UnlockUpload(id, held, finished: true);
+            }
         }
 
         foreach (var sha256 in blobs.BlobHashes().ToList())
@@ -357,42 +363,71 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         await store.DeleteUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Discards the expired uploads nobody is writing (on any node) and answers the others.</summary>
     private async Task<List<UploadRecord>> ExpireAsync(IReadOnlyList<UploadRecord> uploads, CancellationToken cancellationToken)
     {
         var live = new List<UploadRecord>(uploads.Count);
         foreach (var upload in uploads)
         {
-            if (IsExpired(upload) && !_states.ContainsKey(upload.Id))
-            {
-                await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
-            }
-            else
+            if (!IsExpired(upload) || blobs.TryLockUpload(upload.Id) is not { } held)
             {
                 live.Add(upload);
+                continue;
+            }
+
+            var discarded = false;
+            try
+            {
+                if (_states.TryRemove(upload.Id, out var state))
+                {
+                    state.Reset();
+                }
+
+                await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+                discarded = true;
+            }
+            finally
+            {
+                blobs.UnlockUpload(upload.Id, held, discarded);
             }
         }
 
         return live;
     }
 
-    private bool IsExpired(UploadRecord upload) => time.GetUtcNow() - upload.CreatedAt > options.UploadExpiry;
-
-    private static bool IsBrokenRequest(Exception ex) => ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException
-        or Microsoft.AspNetCore.Connections.ConnectionResetException;
-
-    /// <summary>ENOSPC (28) on Unix, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
-    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 112 or 39;
-
-    private static void TryTruncate(FileStream file, long length)
+    /// <summary>Forgets this node's state of uploads that have expired (finished on another node, or abandoned) and that no request holds.</summary>
+    private void PruneStates()
     {
-        try
+        foreach (var (id, state) in _states)
         {
-            file.SetLength(length);
-            file.Flush(flushToDisk: true);
-        }
-        catch (IOException)
-        {
-            // the next request re-reads the length from disk and continues from there
+            if (time.GetUtcNow() - state.CreatedAt > options.UploadExpiry && state.Gate.Wait(0))
+            {
+                _states.TryRemove(new KeyValuePair<string, UploadState>(id, state));
+                state.Gate.Release();
+            }
         }
     }
+
+    /// <summary>What a PATCH to a completed upload gets: success for an empty request at its end (a retried last PATCH), else a conflict.</summary>
+    private static UploadOutcome CompletedAnswer(UploadRecord upload, long offset, long? contentLength)
+        => offset == upload.Length && contentLength is null or 0
+            ? new UploadOutcome(204) { Offset = upload.Length, FileId = upload.FileId }
+            : UploadOutcome.Failed(ErrorCode.OffsetMismatch, "this upload is complete") with { Offset = upload.Length };
+
+    /// <summary>Start-up lines about the files folder: an operator's folder open to others, or file locking switched off.</summary>
+    private void WarnAboutTheFolder()
+    {
+        const UnixFileMode Others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if (blobs.RootExisted && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(blobs.Root) & Others) != 0)
+        {
+            Log.FilesFolderOpenToOthers(logger, blobs.Root);
+        }
+
+        if (FolderLock.IsDisabled)
+        {
+            Log.FileLockingDisabled(logger);
+        }
+    }
+
+    private bool IsExpired(UploadRecord upload) => time.GetUtcNow() - upload.CreatedAt > options.UploadExpiry;
 }

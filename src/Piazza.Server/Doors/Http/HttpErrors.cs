@@ -31,6 +31,7 @@ public static class HttpErrors
         ErrorCode.TooLarge or ErrorCode.QuotaExceeded => StatusCodes.Status413PayloadTooLarge,
         ErrorCode.BadContentType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCode.HashMismatch => StatusCodes.Status422UnprocessableEntity,
+        ErrorCode.UploadBusy => StatusCodes.Status423Locked,
         ErrorCode.RateLimited or ErrorCode.TooManyUploads or ErrorCode.Flooding => StatusCodes.Status429TooManyRequests,
         ErrorCode.ChecksumMismatch => TusChecksumMismatch,
         ErrorCode.StorageError => StatusCodes.Status500InternalServerError,
