@@ -252,21 +252,9 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
 
     private static string Frame(ChatEvent chatEvent) => Encoding.UTF8.GetString(Wire.Encode(chatEvent));
 
-    private async Task<(HubTestConnection Sees, ChatSession Session)> RegisterAsync(int node, string name)
-    {
-        var connection = new HubTestConnection();
-        var result = await _cluster[node].RegisterAsync(connection, name, Password);
-        Assert.True(result.Succeeded, result.Error?.Message);
-        return (connection, result.Value!);
-    }
+    private Task<(HubTestConnection Sees, ChatSession Session)> RegisterAsync(int node, string name) => _cluster.RegisterAsync(node, name, Password);
 
-    private async Task<(HubTestConnection Sees, ChatSession Session)> GuestAsync(int node, string name)
-    {
-        var connection = new HubTestConnection();
-        var result = await _cluster[node].HelloAsync(connection, new HelloRequest(name, null, null, null, "127.0.0.1"));
-        Assert.True(result.Succeeded, result.Error?.Message);
-        return (connection, result.Value!);
-    }
+    private Task<(HubTestConnection Sees, ChatSession Session)> GuestAsync(int node, string name) => _cluster.GuestAsync(node, name);
 
     private async Task JoinAsync(ChatSession session, int node, string room)
     {

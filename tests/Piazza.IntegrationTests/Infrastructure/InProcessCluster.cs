@@ -55,6 +55,35 @@ public sealed class InProcessCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>A guest connected to node <paramref name="node"/>: what its connection receives, and its session.</summary>
+    public async Task<(HubTestConnection Sees, ChatSession Session)> GuestAsync(int node, string name)
+    {
+        var connection = new HubTestConnection();
+        var result = await this[node].HelloAsync(connection, new HelloRequest(name, null, null, null, "127.0.0.1"));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return (connection, result.Value!);
+    }
+
+    /// <summary>Registers an account on node <paramref name="node"/> and logs that connection in as it.</summary>
+    public async Task<(HubTestConnection Sees, ChatSession Session)> RegisterAsync(int node, string name, string password = DefaultPassword)
+    {
+        var connection = new HubTestConnection();
+        var result = await this[node].RegisterAsync(connection, name, password);
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return (connection, result.Value!);
+    }
+
+    /// <summary>Another device of an existing account, on node <paramref name="node"/>.</summary>
+    public async Task<(HubTestConnection Sees, ChatSession Session)> LoginAsync(int node, string name, string password = DefaultPassword)
+    {
+        var connection = new HubTestConnection();
+        var result = await this[node].HelloAsync(connection, new HelloRequest(name, password, null, null, "127.0.0.1"));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return (connection, result.Value!);
+    }
+
+    public const string DefaultPassword = "correct horse battery";
+
     public async ValueTask DisposeAsync()
     {
         foreach (var hub in _hubs)

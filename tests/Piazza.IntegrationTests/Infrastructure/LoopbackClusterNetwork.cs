@@ -38,6 +38,12 @@ public sealed class LoopbackClusterNetwork : IAsyncDisposable
     /// <summary>The bus goes down: every publish from now on is dropped, as on a real bus that lost its connection.</summary>
     public void Cut() => _connected = false;
 
+    /// <summary>
+    /// The bus carries signals again without telling anyone it was cut (a lost signal nobody noticed): what was
+    /// dropped meanwhile is found only by the gap a later one reveals.
+    /// </summary>
+    public void ResumeSilently() => _connected = true;
+
     /// <summary>The bus is back: every member is told to resynchronise (after whatever it was handed before the cut).</summary>
     public void Restore()
     {
