@@ -73,12 +73,24 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartEverythingAsync();
+        }
+        catch
+        {
+            // A part that failed to start must not leave the others running behind the failed test.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartEverythingAsync()
+    {
         _root = Directory.CreateTempSubdirectory("piazza-cluster-").FullName;
         FilesFolder = Directory.CreateDirectory(Path.Combine(_root, "files")).FullName;
-        var redis = RedisProcess.StartAsync();
-        var postgres = PostgresProcess.StartAsync();
-        Redis = await redis;
-        Postgres = await postgres;
+        Redis = await RedisProcess.StartAsync();
+        Postgres = await PostgresProcess.StartAsync();
         PostgresConnectionString = await Postgres.CreateDatabaseAsync("cluster");
         DatabaseName = PostgresConnectionString.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
 
@@ -116,19 +128,23 @@ public class ClusterFixture : IAsyncLifetime
             await node.DisposeAsync();
         }
 
+        _nodes.Clear();
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
+            Redis = null!;
         }
 
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();
+            Postgres = null!;
         }
 
         if (_root is not null)
         {
             Directory.Delete(_root, recursive: true);
+            _root = null;
         }
     }
 }
