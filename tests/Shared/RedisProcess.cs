@@ -1,96 +1,103 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Piazza.Tests.Shared;
 
 /// <summary>
-/// A real redis-server on a free loopback port, no persistence (a restart starts empty, as a replaced cache node
-/// does). <see cref="KillAsync"/> is SIGKILL; <see cref="RestartAsync"/> brings it back on the same port, so clients
-/// configured with <see cref="Configuration"/> reconnect by themselves.
+/// A real redis-server for a test: on a free loopback port, no persistence (a restart comes back empty, as the cluster
+/// must survive), killed at the end. <see cref="KillAsync"/> and <see cref="RestartAsync"/> inject Redis faults.
 /// </summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/redis-server";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private ChildProcess? _process;
+    private const string Binary = "/usr/bin/redis-server";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private Process? _process;
 
     private RedisProcess(int port) => Port = port;
 
     public int Port { get; }
 
-    /// <summary>The StackExchange.Redis configuration string (what <c>--redis</c> takes).</summary>
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+    /// <summary>The StackExchange.Redis configuration string of this server.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>The server's last output lines, for failure messages.</summary>
-    public string RecentOutput => _process?.RecentOutput ?? "";
-
-    /// <summary>Starts redis-server on a free port; fails with the apt package to install when the binary is missing.</summary>
+    /// <summary>Starts redis-server and returns once it accepts connections.</summary>
     public static async Task<RedisProcess> StartAsync()
     {
-        if (!File.Exists(Binary))
-        {
-            throw new InvalidOperationException($"{Binary} is missing: install the Debian package redis-server (apt-get install -y redis-server)");
-        }
-
-        var redis = new RedisProcess(FreePort.Next());
-        await redis.StartProcessAsync().ConfigureAwait(false);
+        var redis = new RedisProcess(FreePort());
+        await redis.LaunchAsync();
         return redis;
     }
 
-    /// <summary>SIGKILL: connections drop at once, every key and subscription is gone.</summary>
+    /// <summary>SIGKILL: every client's link drops at once and the data is gone.</summary>
     public async Task KillAsync()
     {
         if (_process is { } process)
         {
-            await process.KillAsync().ConfigureAwait(false);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+            process.Dispose();
+            _process = null;
         }
     }
 
-    /// <summary>Starts it again on the same port (killing it first if it runs); returns once it answers PING.</summary>
+    /// <summary>Kills and starts again on the same port, empty.</summary>
     public async Task RestartAsync()
     {
-        await KillAsync().ConfigureAwait(false);
-        _process?.Dispose();
-        await StartProcessAsync().ConfigureAwait(false);
+        await KillAsync();
+        await LaunchAsync();
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _process?.Dispose();
-        _process = null;
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask DisposeAsync() => await KillAsync();
 
-    private async Task StartProcessAsync()
+    private async Task LaunchAsync()
     {
-        var info = new ProcessStartInfo(Binary);
-        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException($"{Binary} is missing: install the Debian package 'redis-server' (apt-get install -y redis-server)");
+        }
+
+        var info = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
         {
             info.ArgumentList.Add(arg);
         }
 
-        _process = ChildProcess.Start(info);
-        await _process.WaitForLineAsync(l => l.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout, "accepting connections").ConfigureAwait(false);
-        await PingAsync().ConfigureAwait(false);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        _process = process;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(ready.Task, exited).WaitAsync(StartTimeout) != ready.Task)
+        {
+            throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} before listening on port {Port}");
+        }
     }
 
-    private async Task PingAsync()
+    private static int FreePort()
     {
-        using var tcp = new TcpClient();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await tcp.ConnectAsync("127.0.0.1", Port, timeout.Token).ConfigureAwait(false);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
-        var buffer = new byte[7];
-        var read = await stream.ReadAtLeastAsync(buffer, 7, throwOnEndOfStream: false, timeout.Token).ConfigureAwait(false);
-        var answer = Encoding.ASCII.GetString(buffer, 0, read);
-        if (answer != "+PONG\r\n")
-        {
-            throw new InvalidOperationException($"redis-server on port {Port} answered PING with '{answer}'; its output:\n{RecentOutput}");
-        }
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -9,7 +9,8 @@ namespace Piazza.ClusterTests.Infrastructure;
 /// <summary>
 /// Gives the client library every node of a cluster. The list of servers is being added to
 /// <see cref="PiazzaClientOptions"/> on another branch (h-clients); until it is merged this sets the property
-/// named <c>Servers</c> by reflection, whichever shape it takes (a comma list, "host:port" strings or end points),
+/// named <c>Servers</c> by reflection, whichever shape it takes (h-clients: <c>IReadOnlyList&lt;ServerEndpoint&gt;</c>
+/// built from host and port; also a comma list, "host:port" strings or end points),
 /// so this project builds now. Once merged, replace the body with the typed <c>with { Servers = … }</c>.
 /// </summary>
 internal static class ClientServers
@@ -40,6 +41,7 @@ internal static class ClientServers
         IEnumerable<object> items = element == typeof(string) ? texts
             : element.IsAssignableFrom(typeof(IPEndPoint)) ? servers
             : element.IsAssignableFrom(typeof(DnsEndPoint)) ? servers.Select(s => new DnsEndPoint(s.Address.ToString(), s.Port))
+            : element.GetConstructor([typeof(string), typeof(int)]) is { } hostAndPort ? servers.Select(s => hostAndPort.Invoke([s.Address.ToString(), s.Port]))
             : element.GetMethod("Parse", BindingFlags.Public | BindingFlags.Static, [typeof(string)]) is { } parse ? texts.Select(t => parse.Invoke(null, [t])!)
             : throw new InvalidOperationException($"unexpected element type of PiazzaClientOptions.Servers: {element}");
         var array = Array.CreateInstance(element, servers.Count);

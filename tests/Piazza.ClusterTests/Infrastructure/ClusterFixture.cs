@@ -46,7 +46,7 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>What every node's <c>--postgres</c> says (this fixture's own database).</summary>
     public string PostgresConnectionString { get; private set; } = "";
 
-    /// <summary>The database's name, for <see cref="PostgresProcess.QueryAsync"/>.</summary>
+    /// <summary>The database's name (for a test that looks into the store with <see cref="PostgresProcess.ConnectionString"/>).</summary>
     public string DatabaseName { get; private set; } = "";
 
     /// <summary>The folder every node's <c>--files-dir</c> names.</summary>
@@ -90,9 +90,11 @@ public class ClusterFixture : IAsyncLifetime
         _root = Directory.CreateTempSubdirectory("piazza-cluster-").FullName;
         FilesFolder = Directory.CreateDirectory(Path.Combine(_root, "files")).FullName;
         Redis = await RedisProcess.StartAsync();
-        Postgres = await PostgresProcess.StartAsync();
-        PostgresConnectionString = await Postgres.CreateDatabaseAsync("cluster");
-        DatabaseName = PostgresConnectionString.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+
+        // A PostgreSQL server of the fixture's own (not the run's shared one): its tests may stop and restart it.
+        Postgres = await PostgresProcess.StartNewAsync();
+        DatabaseName = Unique("cluster");
+        PostgresConnectionString = await Postgres.CreateDatabaseAsync(DatabaseName);
 
         string[] shared = ["--postgres", PostgresConnectionString, "--redis", Redis.Configuration, "--files-dir", FilesFolder];
         var environment = NodeEnvironment().AsReadOnly();
@@ -108,7 +110,15 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Starts whatever a test stopped: PostgreSQL, redis-server, then every node that is not running.</summary>
     public async Task HealAsync()
     {
-        await Postgres.StartAgainAsync();
+        try
+        {
+            await Postgres.AdminAsync("SELECT 1");
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            await Postgres.StartAsync();
+        }
+
         if (!Redis.IsRunning)
         {
             await Redis.RestartAsync();
@@ -119,7 +129,7 @@ public class ClusterFixture : IAsyncLifetime
 
     /// <summary>Every node's recent output, for a failure message that must show what the servers said.</summary>
     public string Diagnostics()
-        => string.Join("\n", _nodes.Select(n => $"--- {n}\n{n.RecentOutput}")) + $"\n--- redis\n{Redis.RecentOutput}";
+        => string.Join("\n", _nodes.Select(n => $"--- {n}\n{n.RecentOutput}")) + $"\n--- PostgreSQL log: {Postgres.LogPath}";
 
     public async Task DisposeAsync()
     {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Piazza.IntegrationTests.Infrastructure;
-using Piazza.Tests.Shared;
 
 namespace Piazza.ClusterTests.Infrastructure;
 
@@ -73,14 +72,16 @@ public sealed partial class ClusterNode : IAsyncDisposable
             return;
         }
 
-        _process?.Dispose();
         var info = ServerProcess.DescribeCommand([.. _arguments]);
         foreach (var (name, value) in _environment)
         {
             info.Environment[name] = value;
         }
 
+        // The new process replaces the old one before that is disposed: clients ask IsRunning at any moment.
+        var exited = _process;
         _process = ChildProcess.Start(info);
+        exited?.Dispose();
         await _process.WaitForLineAsync(l => HttpListeningLine().IsMatch(l), StartTimeout, $"{NodeId} listened on HTTP").ConfigureAwait(false);
         await WaitHealthyAsync().ConfigureAwait(false);
     }

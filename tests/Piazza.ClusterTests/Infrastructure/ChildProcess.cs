@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Piazza.Tests.Shared;
+namespace Piazza.ClusterTests.Infrastructure;
 
 /// <summary>
 /// A child process the tests own: its output lines are kept (the last few hundred, for failure messages) and offered
@@ -16,12 +16,14 @@ public sealed class ChildProcess : IDisposable
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _streamsOpen = 2;
+    private int _disposed;
 
     private ChildProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process has exited (or was disposed); safe to ask from any thread at any time.</summary>
+    public bool HasExited => _exited.Task.IsCompleted || Volatile.Read(ref _disposed) != 0;
 
     /// <summary>The exit code, once <see cref="Exited"/> has completed.</summary>
     public int ExitCode => _process.ExitCode;
@@ -86,6 +88,11 @@ public sealed class ChildProcess : IDisposable
     /// <summary>SIGKILL (no shutdown code runs) and waits for the exit.</summary>
     public async Task KillAsync()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -96,6 +103,11 @@ public sealed class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Piazza.Tests.Shared;
+namespace Piazza.ClusterTests.Infrastructure;
 
 /// <summary>
 /// A loopback port nobody listens on right now, for a child process that must keep its port across restarts (a
