@@ -9,6 +9,9 @@ need_packages=()
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
 command -v chromium >/dev/null || need_packages+=(chromium)
 command -v node >/dev/null || need_packages+=(nodejs)
+# Real PostgreSQL and Redis for the store and cluster tests (the fixtures start their own servers).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_packages+=(postgresql)
+command -v redis-server >/dev/null || need_packages+=(redis-server)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,11 @@ public abstract record PiazzaEvent;
 public sealed record Welcomed(Welcome Welcome, bool Reconnected) : PiazzaEvent;
 
 /// <summary>The connection changed state; <see cref="Detail"/> says why in words (e.g. why it was lost).</summary>
-public sealed record ConnectionStateChanged(ConnectionState State, string? Detail) : PiazzaEvent;
+public sealed record ConnectionStateChanged(ConnectionState State, string? Detail) : PiazzaEvent
+{
+    /// <summary>With <see cref="ConnectionState.Connected"/>: the server connected to (also <see cref="PiazzaClient.ConnectedServer"/>); else null.</summary>
+    public ServerEndpoint? Server { get; init; }
+}
 
 /// <summary>
 /// This connection entered a room (at login, on join, or on another device's join): the room's state. Its recent

@@ -47,7 +47,7 @@ public sealed partial class FileTransferClient
     {
         var have = File.Exists(state.PartPath) ? new FileInfo(state.PartPath).Length : 0;
         using var timeout = RequestTimeout(cancellationToken);
-        using var request = NewRequest(HttpMethod.Get, new Uri(_baseAddress, FilesPath + Uri.EscapeDataString(fileId)));
+        using var request = NewRequest(HttpMethod.Get, new Uri(_baseAddress(), FilesPath + Uri.EscapeDataString(fileId)));
         if (have > 0)
         {
             request.Headers.Range = new RangeHeaderValue(have, null);

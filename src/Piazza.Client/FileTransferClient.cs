@@ -24,7 +24,7 @@ public sealed partial class FileTransferClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly Uri _baseAddress;
+    private readonly Func<Uri> _baseAddress;
     private readonly Func<string?> _token;
 
     /// <param name="baseAddress">The HTTP door, e.g. <c>http://127.0.0.1:8080/</c> (<see cref="PiazzaClient.HttpBaseAddress"/>).</param>
@@ -35,11 +35,13 @@ public sealed partial class FileTransferClient : IDisposable
     /// <c>BaseAddress</c> is not used and its <c>Timeout</c> should be at least as long. Null: a client of its own.
     /// </param>
     public FileTransferClient(Uri baseAddress, Func<string?> token, HttpClient? httpClient = null, FileTransferOptions? options = null)
-        : this(baseAddress, token, httpClient, options, validateCertificate: null)
+        : this(() => baseAddress, token, httpClient, options, validateCertificate: null)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
     }
 
-    internal FileTransferClient(Uri baseAddress, Func<string?> token, HttpClient? httpClient, FileTransferOptions? options, System.Net.Security.RemoteCertificateValidationCallback? validateCertificate)
+    /// <param name="baseAddress">The HTTP door now: a client's follows the server it is connected to.</param>
+    internal FileTransferClient(Func<Uri> baseAddress, Func<string?> token, HttpClient? httpClient, FileTransferOptions? options, System.Net.Security.RemoteCertificateValidationCallback? validateCertificate)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentNullException.ThrowIfNull(token);
@@ -142,7 +144,7 @@ public sealed partial class FileTransferClient : IDisposable
 
     private async Task<(Uri Location, string? FileId)> CreateAsync(long length, string name, string? mime, string sha256, CancellationToken cancellationToken)
     {
-        using var request = NewRequest(HttpMethod.Post, new Uri(_baseAddress, UploadsPath));
+        using var request = NewRequest(HttpMethod.Post, new Uri(_baseAddress(), UploadsPath));
         request.Headers.Add(TusHeaders.UploadLength, length.ToString(CultureInfo.InvariantCulture));
         var metadata = new Dictionary<string, string> { ["filename"] = name, ["sha256"] = sha256 };
         if (!string.IsNullOrEmpty(mime))
@@ -155,7 +157,7 @@ public sealed partial class FileTransferClient : IDisposable
         await EnsureSuccessAsync(response, "creating the upload", cancellationToken).ConfigureAwait(false);
         var location = response.Headers.Location ?? throw BadResponse(response, "the server created the upload but sent no Location");
         // tus allows a relative Location; ours resolve against the HTTP door.
-        return (new Uri(_baseAddress, location), FileIdOf(response));
+        return (new Uri(_baseAddress(), location), FileIdOf(response));
     }
 
     private async Task<string> SendChunksAsync(Uri location, Stream content, long length, ProgressReporter reporter, CancellationToken cancellationToken)

@@ -11,30 +11,59 @@ public sealed partial class PiazzaClient
 {
     private const string HelloId = "hello";
 
-    private async Task<Link> OpenLinkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Tries each server once, in order from <paramref name="start"/>, and returns the first link that is welcomed. A
+    /// server that cannot be reached (or says it cannot serve now) sends us on to the next; a refusal of who we are
+    /// (wrong password, name taken…) would be the same on every node of a cluster, so it ends the round at once.
+    /// </summary>
+    private async Task<Link> OpenAnyLinkAsync(int start, CancellationToken cancellationToken)
+    {
+        var servers = Options.ServersToTry;
+        List<PiazzaException>? failures = null;
+        for (var i = 0; i < servers.Count; i++)
+        {
+            try
+            {
+                return await OpenLinkAsync(servers[(start + i) % servers.Count], cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiazzaException ex) when (servers.Count > 1 && WorthTheNextServer(ex))
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        var last = failures![^1];
+        throw new PiazzaException(last.Failure, string.Join("; ", failures.Select(f => f.Message)), last.WireCode) { RetryAfter = last.RetryAfter };
+    }
+
+    private static bool WorthTheNextServer(PiazzaException ex)
+        => ex.Failure is PiazzaFailure.Unreachable or PiazzaFailure.TlsFailed
+        || ex.Code is ErrorCode.Unavailable or ErrorCode.ServerError or ErrorCode.TooManyConnections or ErrorCode.HelloTimeout;
+
+    private async Task<Link> OpenLinkAsync(ServerEndpoint server, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         timeout.CancelAfter(Options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(Options.Host, Options.Port, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(server.Host, server.Port, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             var why = ex is SocketException se ? se.Message : "timed out";
-            throw new PiazzaException(PiazzaFailure.Unreachable, $"cannot connect to {Options.Host}:{Options.Port}: {why}");
+            throw new PiazzaException(PiazzaFailure.Unreachable, $"cannot connect to {server}: {why}");
         }
 
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         if (Options.Tls)
         {
-            stream = await AuthenticateAsync(stream, timeout.Token).ConfigureAwait(false);
+            stream = await AuthenticateAsync(stream, server, timeout.Token).ConfigureAwait(false);
         }
 
-        var link = new Link(socket, stream);
+        var link = new Link(socket, stream, server);
         link.Reading = ReadLoopAsync(link);
         ServerFrame answer;
         try
@@ -47,7 +76,7 @@ public sealed partial class PiazzaClient
             Interlocked.CompareExchange(ref _link, null, link); // a welcome that came just too late does not count
             link.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            throw new PiazzaException(PiazzaFailure.Unreachable, $"no welcome from {Options.Host}:{Options.Port}");
+            throw new PiazzaException(PiazzaFailure.Unreachable, $"no welcome from {server}");
         }
 
         if (answer.Type != FrameTypes.Welcome)
@@ -60,20 +89,20 @@ public sealed partial class PiazzaClient
     }
 
     /// <summary>Wraps the socket in TLS; an untrusted certificate becomes <see cref="PiazzaFailure.TlsFailed"/> with the reason.</summary>
-    private async Task<Stream> AuthenticateAsync(Stream network, CancellationToken cancellationToken)
+    private async Task<Stream> AuthenticateAsync(Stream network, ServerEndpoint server, CancellationToken cancellationToken)
     {
-        var verifier = new TlsVerifier(Options);
+        var verifier = new TlsVerifier(Options, server.Host);
         var tls = new SslStream(network, leaveInnerStreamOpen: false, verifier.Validate);
         try
         {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Options.Host }, cancellationToken).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = server.Host }, cancellationToken).ConfigureAwait(false);
             return tls;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             var why = verifier.Refusal ?? (ex is OperationCanceledException ? "timed out" : ex.Message);
-            throw new PiazzaException(PiazzaFailure.TlsFailed, $"TLS with {Options.Host}:{Options.Port} failed: {why}");
+            throw new PiazzaException(PiazzaFailure.TlsFailed, $"TLS with {server} failed: {why}");
         }
     }
 
@@ -100,9 +129,9 @@ public sealed partial class PiazzaClient
             }
         }
 
-        if (!_lastSeen.IsEmpty)
+        if (_delivered.Highest.Count > 0)
         {
-            frame.Resume = new Dictionary<string, long>(_lastSeen, StringComparer.OrdinalIgnoreCase);
+            frame.Resume = new Dictionary<string, long>(_delivered.Highest, StringComparer.OrdinalIgnoreCase);
         }
 
         return frame;
@@ -149,15 +178,15 @@ public sealed partial class PiazzaClient
         switch (frame.Type)
         {
             case FrameTypes.Message:
-                Track(frame);
-                break;
-            case FrameTypes.History when frame.Re is null:
-                // Join and resume history is part of the conversation stream; answers to requests are not.
-                foreach (var message in frame.Messages ?? [])
+                if (!Track(frame))
                 {
-                    Track(message);
+                    return; // already delivered (it came in a replay too): each seq reaches the events once
                 }
 
+                break;
+            case FrameTypes.History when frame.Re is null:
+                // Join and resume history is part of the conversation stream (answers to requests are not): repeats dropped.
+                frame.Messages = [.. (frame.Messages ?? []).Where(message => Track(message, frame.Room))];
                 break;
             case FrameTypes.Welcome:
                 // Published here, in arrival order, so the welcome precedes the room and history events that follow it;
@@ -166,8 +195,9 @@ public sealed partial class PiazzaClient
                 Welcome = WireMapping.ToWelcome(frame);
                 Token = frame.Token ?? Token;
                 _link = link;
+                _welcomedBy = link.Server;
                 Publish(new Welcomed(Welcome, reconnected));
-                SetState(ConnectionState.Connected, $"connected to {Options.Host}:{Options.Port} as {frame.User}");
+                SetState(ConnectionState.Connected, $"connected to {link.Server} as {frame.User}", link.Server);
                 link.Hello.TrySetResult(frame);
                 return;
             case FrameTypes.Error when frame.Re == HelloId:
@@ -183,9 +213,17 @@ public sealed partial class PiazzaClient
             case FrameTypes.Error when frame.Re is null && WireNames.TryParse(frame.Code, out ErrorCode code) && code == ErrorCode.SessionRevoked:
                 link.Final = true; // the credentials were revoked: logging in again with them would only be refused
                 break;
-            case FrameTypes.Left when WireNames.TryParse(frame.Reason, out LeaveReason reason) && reason == LeaveReason.Kicked
-                && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
-                link.Final = true;
+            case FrameTypes.Left when string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
+                if (frame.Room is { } left)
+                {
+                    _delivered.Forget(left); // out of the room: a later join's replay is news again
+                }
+
+                if (WireNames.TryParse(frame.Reason, out LeaveReason reason) && reason == LeaveReason.Kicked)
+                {
+                    link.Final = true;
+                }
+
                 break;
         }
 
@@ -218,111 +256,6 @@ public sealed partial class PiazzaClient
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // the read loop notices the broken link
-        }
-    }
-
-    /// <summary>Watches the current link and replaces it when it is lost, until closed.</summary>
-    private async Task SuperviseAsync(Link link)
-    {
-        while (true)
-        {
-            var reason = await WatchAsync(link).ConfigureAwait(false);
-            _link = null;
-            link.Dispose();
-            foreach (var waiter in _pending.Values)
-            {
-                waiter.TrySetException(new PiazzaException(PiazzaFailure.ConnectionLost, reason));
-            }
-
-            if (State == ConnectionState.Closed)
-            {
-                return;
-            }
-
-            if (!Options.Reconnect || link.Final)
-            {
-                SetState(ConnectionState.Disconnected, reason);
-                _events.Writer.TryComplete();
-                return;
-            }
-
-            SetState(ConnectionState.Reconnecting, reason);
-            var next = await ReconnectAsync().ConfigureAwait(false);
-            if (next is null)
-            {
-                return;
-            }
-
-            link = next;
-        }
-    }
-
-    private async Task<Link?> ReconnectAsync()
-    {
-        var delay = Options.InitialBackoff;
-        for (var attempt = 1; ; attempt++)
-        {
-            // Jitter spreads a crowd of clients reconnecting after a server restart.
-            var jittered = delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
-            try
-            {
-                await Task.Delay(jittered, _lifetime.Token).ConfigureAwait(false);
-                return await OpenLinkAsync(_lifetime.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (PiazzaException ex) when (ex.Code == ErrorCode.AuthFailed && Token is not null && Options.Password is not null)
-            {
-                Token = null; // revoked or expired: the password still works
-                continue;
-            }
-            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired)
-            {
-                SetState(ConnectionState.Disconnected, ex.Message);
-                _events.Writer.TryComplete();
-                return null;
-            }
-            catch (PiazzaException ex)
-            {
-                SetState(ConnectionState.Reconnecting, $"attempt {attempt} failed: {ex.Message}");
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));
-        }
-    }
-
-    /// <summary>Waits for the link to end, pinging when it is quiet and giving up on a server that stays silent.</summary>
-    private async Task<string> WatchAsync(Link link)
-    {
-        var interval = (long)Options.PingInterval.TotalMilliseconds;
-        var check = TimeSpan.FromMilliseconds(Math.Max(interval / 4, 10));
-        var pinged = false;
-        while (true)
-        {
-            var finished = await Task.WhenAny(link.Reading, Task.Delay(check, CancellationToken.None)).ConfigureAwait(false);
-            if (finished == link.Reading)
-            {
-                return await link.Reading.ConfigureAwait(false);
-            }
-
-            var silent = Environment.TickCount64 - link.LastHeardAt;
-            if (silent < interval)
-            {
-                pinged = false;
-            }
-            else if (!pinged)
-            {
-                pinged = true;
-                _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Ping, Id = "keepalive" });
-            }
-            else if (silent > 2 * interval)
-            {
-                link.Dispose();
-                await link.Reading.ConfigureAwait(false);
-                return "the server stopped answering";
-            }
         }
     }
 }

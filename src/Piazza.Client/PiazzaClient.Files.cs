@@ -7,12 +7,12 @@ namespace Piazza.Client;
 public sealed partial class PiazzaClient
 {
     /// <summary>
-    /// The HTTP door (<c>http://host:httpPort/</c>, the host we connected to and the port from <c>welcome</c>), or,
+    /// The HTTP door (<c>http://host:httpPort/</c>, the host we are connected to and the port from its <c>welcome</c>), or,
     /// when this connection uses TLS, the HTTPS door (<c>httpsPort</c>): the token never travels unencrypted when the
     /// chat itself is encrypted. Null when the server has no such door.
     /// </summary>
     public Uri? HttpBaseAddress => (Options.Tls ? Welcome?.HttpsPort : Welcome?.HttpPort) is int port and > 0
-        ? new UriBuilder(Options.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, Options.Host, port, "/").Uri
+        ? new UriBuilder(Options.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, _welcomedBy.Host, port, "/").Uri
         : null;
 
     /// <summary>
@@ -34,8 +34,8 @@ public sealed partial class PiazzaClient
         var address = HttpBaseAddress ?? throw new PiazzaException(
             PiazzaFailure.FilesUnavailable,
             Options.Tls ? "the server offers no HTTPS door for file transfers (no httpsPort in its welcome)" : "the server does not offer file transfers (no HTTP port in its welcome)");
-        var validate = Options.Tls && httpClient is null ? new TlsVerifier(Options).Validate : (System.Net.Security.RemoteCertificateValidationCallback?)null;
-        return new FileTransferClient(address, () => Token, httpClient, options, validate);
+        var validate = Options.Tls && httpClient is null ? new TlsVerifier(Options, host: null).Validate : (System.Net.Security.RemoteCertificateValidationCallback?)null;
+        return new FileTransferClient(() => HttpBaseAddress ?? address, () => Token, httpClient, options, validate);
     }
 
     /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync"/>.</summary>

@@ -36,10 +36,11 @@ public sealed partial class PiazzaClient
     }
 
     /// <summary>Leaves a room, on every device.</summary>
-    public Task LeaveAsync(string room, CancellationToken cancellationToken = default)
+    public async Task LeaveAsync(string room, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        return RequestAsync(new ClientFrame { Type = FrameTypes.Leave, Room = room }, Repeat.Never, cancellationToken);
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Leave, Room = room }, Repeat.Never, cancellationToken).ConfigureAwait(false);
+        _delivered.Forget(ok.Room ?? room); // joining again replays its recent messages: those are news again
     }
 
     /// <summary>Sets a room's topic; null or empty clears it.</summary>

@@ -9,7 +9,7 @@ namespace Piazza.Client;
 public sealed partial class PiazzaClient
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ServerFrame>> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DeliveredSeqs _delivered = new();
 
     // Ids stay unique across reconnects and restarts, so a resent message is recognised by the server.
     private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..8] + "-";
@@ -28,18 +28,14 @@ public sealed partial class PiazzaClient
         AfterReconnectOrRateLimit,
     }
 
-    /// <summary>The highest seq seen per conversation; sent as <c>resume</c> on every reconnect.</summary>
-    public IReadOnlyDictionary<string, long> LastSeen => _lastSeen;
+    /// <summary>The highest seq seen per conversation; sent as <c>resume</c> on every reconnect, to whichever server.</summary>
+    public IReadOnlyDictionary<string, long> LastSeen => _delivered.Highest;
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 
-    private void Track(ServerFrame frame)
-    {
-        if (frame.Room is { } room && frame.Seq is { } seq)
-        {
-            _lastSeen.AddOrUpdate(room, seq, (_, old) => Math.Max(old, seq));
-        }
-    }
+    /// <summary>Records a pushed message's seq; false when it was delivered already (a replay overlapping live delivery).</summary>
+    private bool Track(ServerFrame message, string? conversation = null)
+        => (message.Room ?? conversation) is not { } room || message.Seq is not { } seq || _delivered.TryAdd(room, seq);
 
     /// <summary>Sends a request (an id is assigned unless it has one) and returns the reply that names it; an error reply throws.</summary>
     private async Task<ServerFrame> RequestAsync(ClientFrame frame, Repeat repeat, CancellationToken cancellationToken)

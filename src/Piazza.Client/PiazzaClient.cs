@@ -8,7 +8,7 @@ namespace Piazza.Client;
 /// <summary>
 /// A Piazza client: connects and says hello, sends messages and requests and returns their typed results, delivers
 /// what the server pushes as typed <see cref="Events"/>, and reconnects with backoff (resuming every conversation
-/// where it left off) when the connection is lost. Thread-safe.
+/// where it left off) when the connection is lost, going on to the next server of a cluster. Thread-safe.
 /// </summary>
 /// <remarks>
 /// Every operation fails with <see cref="PiazzaException"/>. Requests made while the client reconnects wait for the
@@ -27,6 +27,9 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     private static bool _inStateHandler;
 
     private Link? _link;
+
+    /// <summary>The server of the last welcome: its HTTP door serves files (see <see cref="HttpBaseAddress"/>).</summary>
+    private ServerEndpoint _welcomedBy;
     private int _state = (int)ConnectionState.Disconnected;
     private int _connectCalled;
     private long _droppedEvents;
@@ -38,6 +41,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.EventCapacity, 1, nameof(options));
         Options = options;
+        _welcomedBy = options.ServersToTry[0];
         _events = Channel.CreateBounded<PiazzaEvent>(
             new BoundedChannelOptions(options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _droppedEvents));
@@ -57,6 +61,9 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
+    /// <summary>The server this client is connected to now; null while it is not connected (e.g. reconnecting).</summary>
+    public ServerEndpoint? ConnectedServer => _link?.Server;
+
     /// <summary>What the server said in its last welcome; null before the first.</summary>
     public Welcome? Welcome { get; private set; }
 
@@ -70,7 +77,8 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     public event EventHandler<ConnectionStateChanged>? StateChanged;
 
     /// <summary>
-    /// Connects and says hello; after success a lost connection is re-established in the background. Throws
+    /// Connects and says hello, to the first of <see cref="PiazzaClientOptions.Servers"/> that answers; after success a
+    /// lost connection is re-established in the background (on the next server, when there are several). Throws
     /// <see cref="PiazzaException"/>: <see cref="PiazzaFailure.Refused"/> with the server's code (name taken, wrong password…),
     /// <see cref="PiazzaFailure.Unreachable"/> or <see cref="PiazzaFailure.TlsFailed"/>. A client connects once: calling
     /// this again after a success throws <see cref="InvalidOperationException"/> (it may be retried after a failure).
@@ -84,11 +92,11 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
         ObjectDisposedException.ThrowIf(State == ConnectionState.Closed, this);
         _notifier ??= NotifyStateHandlersAsync();
-        SetState(ConnectionState.Connecting, $"connecting to {Options.Host}:{Options.Port}");
+        SetState(ConnectionState.Connecting, $"connecting to {string.Join(", ", Options.ServersToTry)}");
         Link link;
         try
         {
-            link = await OpenLinkAsync(cancellationToken).ConfigureAwait(false);
+            link = await OpenAnyLinkAsync(0, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -164,7 +172,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
     private void Publish(PiazzaEvent e) => _events.Writer.TryWrite(e);
 
-    private void SetState(ConnectionState state, string? detail)
+    private void SetState(ConnectionState state, string? detail, ServerEndpoint? server = null)
     {
         var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
         if (previous == ConnectionState.Closed && state != ConnectionState.Closed)
@@ -174,7 +182,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         }
 
         _gate.Update(state);
-        var change = new ConnectionStateChanged(state, detail);
+        var change = new ConnectionStateChanged(state, detail) { Server = server };
         Publish(change);
         _stateNotices.Writer.TryWrite(change);
     }

@@ -5,11 +5,19 @@ namespace Piazza.Client;
 /// <summary>How a <see cref="PiazzaClient"/> connects. Immutable; every default is stated.</summary>
 public sealed record PiazzaClientOptions
 {
-    /// <summary>Server host name or address. Default 127.0.0.1.</summary>
+    /// <summary>Server host name or address. Default 127.0.0.1. Used when <see cref="Servers"/> is empty.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Server port. Default 7070.</summary>
+    /// <summary>Server port. Default 7070. Used when <see cref="Servers"/> is empty.</summary>
     public int Port { get; init; } = ProtocolConstants.DefaultPort;
+
+    /// <summary>
+    /// The servers of a cluster, in the order they are tried: connecting takes the first that answers; after a lost
+    /// connection the client goes on to the next one (round robin) and resumes every conversation there. Empty (the
+    /// default): the one server <see cref="Host"/>:<see cref="Port"/>. <see cref="ServerEndpoint.ParseList"/> reads
+    /// <c>host:port,host:port</c>.
+    /// </summary>
+    public IReadOnlyList<ServerEndpoint> Servers { get; init; } = [];
 
     /// <summary>The user name to say hello with. Required.</summary>
     public string User { get; init; } = "";
@@ -28,6 +36,12 @@ public sealed record PiazzaClientOptions
 
     /// <summary>Reconnect after a lost connection. Default true.</summary>
     public bool Reconnect { get; init; } = true;
+
+    /// <summary>
+    /// How many full rounds of <see cref="Servers"/> may fail in a row before the client gives up reconnecting
+    /// (state <see cref="ConnectionState.Disconnected"/>). Null (the default): it never gives up.
+    /// </summary>
+    public int? MaxReconnectRounds { get; init; }
 
     /// <summary>First reconnect delay; doubles per failed attempt up to <see cref="MaxBackoff"/>. Default 0.5 s.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -77,4 +91,7 @@ public sealed record PiazzaClientOptions
 
     /// <summary>Accept any certificate. For tests only: it gives up on knowing whom you talk to.</summary>
     public bool Insecure { get; init; }
+
+    /// <summary>The servers to try, in order: <see cref="Servers"/>, or <see cref="Host"/>:<see cref="Port"/> alone.</summary>
+    internal IReadOnlyList<ServerEndpoint> ServersToTry => Servers is { Count: > 0 } servers ? servers : [new ServerEndpoint(Host, Port)];
 }

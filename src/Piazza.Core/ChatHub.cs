@@ -1,4 +1,5 @@
 using Piazza.Core.Accounts;
+using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
 using Piazza.Core.Files;
@@ -100,36 +101,49 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly ModerationPipeline _moderation;
     private readonly ModerationContext _moderationContext;
     private readonly FilePermissions _files;
+    private readonly Cluster.ClusterPresence _presence;
+    private readonly RemoteMembership _membership;
+    private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ports ??= new HubPorts();
+        _sharedStore = ports.SeqAssignedByStore;
         _hub = new HubContext(store, options, time, observer, ports.Bus);
         Flood = new Limits.FloodControl(options.Flood, time);
         var slowConsumers = new SlowConsumers(observer);
         _online = new OnlineDirectory(ports.Claims, time);
-        _sequencer = new GroupCommitSequencer(store, new LocalFanOut(key => _conversations!.Find(key), slowConsumers), ex => observer?.StoreFailed(ex));
-        _conversations = new ConversationCache(_hub, _sequencer);
+        var fanOut = new LocalFanOut(key => _conversations!.Find(key), slowConsumers, store, time, ex => observer?.StoreUnavailable(ex));
+        _sequencer = ports.SeqAssignedByStore
+            ? new StoreSequencer(store, fanOut, ports.Bus, ex => observer?.StoreUnavailable(ex))
+            : new GroupCommitSequencer(store, fanOut, ex => observer?.StoreFailed(ex));
+        _presence = new Cluster.ClusterPresence(_hub, key => _conversations!.Find(key) as ChatRoom, slowConsumers);
+        _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
         var names = new NameRules(store, _online.Claims);
         var attacher = new Attacher(_hub, _conversations, _online, slowConsumers, Flood);
         _accounts = new AccountService(_hub, _online, names);
         _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
         slowConsumers.RetireWith(_admission.Retire);
-        _accounts.CredentialsRevoked = _admission.EndRevokedSessions;
-        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time));
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time), _presence);
+        _membership = new RemoteMembership(_hub, _online, _conversations, attacher, _rooms, _presence, slowConsumers);
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
-        _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions, _admission.Retire);
-        _moderation = new ModerationPipeline(_moderationContext, store, slowConsumers, time);
+        _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions);
+        _moderation = new ModerationPipeline(_moderationContext, store, time);
+        new ModerationEffects(_moderationContext, _admission, slowConsumers).Register(_hub.Cluster);
         _files = new FilePermissions(store);
+        new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);
     }
 
     /// <summary>This node's name in a cluster ("single" alone).</summary>
     public string NodeId => _hub.Bus.NodeId;
+
+    /// <summary>Whether the cluster bus is connected (always on a node alone).</summary>
+    public bool ClusterConnected => _hub.Bus.IsConnected;
 
     /// <summary>The flood-control buckets every door consults (frames) and <see cref="SendAsync(ChatSession, string?, string?, string?, string?, CancellationToken)"/> applies (messages).</summary>
     public Limits.FloodControl Flood { get; }
@@ -152,8 +166,12 @@ public sealed partial class ChatHub : IAsyncDisposable
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await store.TryCreateRoomAsync(new RoomRecord(LobbyName, LobbyName, null, null, _hub.Now), cancellationToken).ConfigureAwait(false);
 
-        // Guests' rooms last while someone is in them, and after a restart nobody is.
-        await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
+        // Guests' rooms last while someone is in them, and after a restart nobody is; but a store other nodes share
+        // may hold the rooms of guests connected to them.
+        if (!_sharedStore)
+        {
+            await store.DeleteGuestRoomsAsync(cancellationToken).ConfigureAwait(false);
+        }
         _sanctions.Bans.Load(await store.ActiveBansAsync(_hub.Now, cancellationToken).ConfigureAwait(false));
         await _accounts.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -174,6 +192,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _hub.ShuttingDown = true;
+        _presence.Dispose();
         await _sequencer.DisposeAsync().ConfigureAwait(false);
         await Flood.DisposeAsync().ConfigureAwait(false);
         _accounts.Dispose();

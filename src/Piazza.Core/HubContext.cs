@@ -28,6 +28,16 @@ internal sealed class HubContext(IChatStore store, ChatHubOptions options, TimeP
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
+    /// <summary>
+    /// A change every node makes in memory (moderation, room state; the store has it already): applied here by the
+    /// same handler the other nodes run for it, then published to them.
+    /// </summary>
+    public void Enact(ClusterSignal signal)
+    {
+        Cluster.OnSignal(signal);
+        Bus.Publish(signal);
+    }
+
     public bool ShuttingDown
     {
         get => _shuttingDown;

@@ -14,8 +14,18 @@ public interface IHubObserver
     /// <summary>The message store failed; the hub refuses sends from now on.</summary>
     void StoreFailed(Exception exception);
 
+    /// <summary>A shared store could not be reached (a batch of sends failed as <c>unavailable</c>, or a gap could not be read); it is tried again.</summary>
+    void StoreUnavailable(Exception exception)
+    {
+    }
+
     /// <summary>The cluster bus came back after a cut: the node rereads what it may have missed from the store.</summary>
     void ClusterResynchronizing()
+    {
+    }
+
+    /// <summary>A node of the cluster was not heard from for <c>NodeTimeout</c>: its users' presence was dropped.</summary>
+    void ClusterNodeSilent(string nodeId)
     {
     }
 }

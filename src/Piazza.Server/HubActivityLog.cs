@@ -5,7 +5,7 @@ using Piazza.Protocol;
 namespace Piazza.Server;
 
 /// <summary>Turns hub activity (joins, leaves, slow consumers) into operator log lines.</summary>
-public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger) : IHubObserver
+public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger, Cluster.NodeHealth health) : IHubObserver
 {
     public void SessionJoined(ChatSession session) => Joined(logger, session.Name, session.Connection.RemoteEndPoint, session.Connection.Door);
 
@@ -14,6 +14,23 @@ public sealed partial class HubActivityLog(ILogger<HubActivityLog> logger) : IHu
     public void SlowConsumerDropped(ChatSession session) => SlowConsumer(logger, session.Name, session.Connection.RemoteEndPoint);
 
     public void StoreFailed(Exception exception) => StoreFault(logger, exception);
+
+    public void StoreUnavailable(Exception exception)
+    {
+        // One line per outage, not one per failed batch: at hundreds of sends a second the log would drown.
+        if (health.StoreFailed())
+        {
+            StoreUnreachable(logger, exception.GetBaseException().Message);
+        }
+    }
+
+    public void ClusterResynchronizing() => Resynchronizing(logger);
+
+    [LoggerMessage(104, LogLevel.Error, "The shared store cannot be reached ({Reason}); sends are answered 'unavailable' until it returns")]
+    private static partial void StoreUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(105, LogLevel.Warning, "The cluster bus is back after a cut; reading what other nodes stored meanwhile from the store")]
+    private static partial void Resynchronizing(ILogger logger);
 
     [LoggerMessage(103, LogLevel.Critical, "The message store failed; sends are refused until the server is restarted")]
     private static partial void StoreFault(ILogger logger, Exception exception);

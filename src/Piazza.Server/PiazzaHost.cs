@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Piazza.Core;
 using Piazza.Core.Storage;
+using Piazza.Server.Cluster;
 using Piazza.Server.Connections;
 using Piazza.Server.Console;
 using Piazza.Server.Doors.Files;
@@ -74,7 +75,7 @@ public static class PiazzaHost
         }
 
         var bound = OptionBinder.Bind(builder.Configuration);
-        var options = bound.Options;
+        var options = WithConnectionStrings(bound.Options, builder.Configuration);
         if (new PiazzaOptionsValidator().Validate(null, options) is { Failed: true } invalid)
         {
             throw new OptionsValidationException(PiazzaOptions.SectionName, typeof(PiazzaOptions), invalid.Failures);
@@ -86,6 +87,7 @@ public static class PiazzaHost
         builder.Services.AddPiazzaOptions(options);
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NodeHealth>();
         builder.Services.AddSingleton<IHubObserver, HubActivityLog>();
         builder.Services.AddSingleton<IChatStore>(_ => new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(options.Data, "piazza.db") }));
         builder.Services.AddSingleton(sp => new ChatHub(
@@ -160,17 +162,29 @@ public static class PiazzaHost
         var hub = app.Services.GetRequiredService<ChatHub>();
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
         SecurityHeaders.Use(app);
+        HttpErrors.UseStoreFaults(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);
         FilesEndpoints.Map(app);
         HttpApi.Map(app);
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        var health = app.Services.GetRequiredService<NodeHealth>();
+        app.MapGet("/healthz", () => Results.Text(health.Report(hub)));
 
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
         return app;
     }
+
+    /// <summary>The standard <c>ConnectionStrings:Postgres</c> and <c>ConnectionStrings:Redis</c> keys, where the options leave them unset.</summary>
+    private static PiazzaOptions WithConnectionStrings(PiazzaOptions options, IConfiguration configuration) => options with
+    {
+        Cluster = options.Cluster with
+        {
+            Postgres = options.Cluster.Postgres ?? configuration.GetConnectionString("Postgres"),
+            Redis = options.Cluster.Redis ?? configuration.GetConnectionString("Redis"),
+        },
+    };
 
     /// <summary>
     /// What one HTTP connection may make Kestrel buffer, set explicitly because docs/security.md's per-connection

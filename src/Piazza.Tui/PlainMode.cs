@@ -31,8 +31,10 @@ internal static class PlainMode
             return ExitUsage;
         }
 
-        // No reconnect: a script should fail loudly rather than silently lose lines across a gap.
-        await using var client = new PiazzaClient(settings.ToClientOptions(reconnect: false));
+        // One server: no reconnect, a script fails loudly rather than wait for a server that may not return. Several
+        // (a cluster): fail over to the next and resume (gapless, by seq), giving up after a few failed rounds.
+        var failover = settings.Servers.Count > 1;
+        await using var client = new PiazzaClient(settings.ToClientOptions(reconnect: failover, failover ? ConnectSettings.PlainReconnectRounds : null));
         try
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -73,10 +75,15 @@ internal static class PlainMode
                 await printing.ConfigureAwait(false); // the stream ends right after the state change that says why
                 lost = host.Read(() => host.State.ConnectionDetail) ?? "the server closed the connection";
             }
+            else if (failover && lost is not null && client.State == ConnectionState.Disconnected)
+            {
+                await printing.ConfigureAwait(false);
+                lost = host.Read(() => host.State.ConnectionDetail) ?? lost; // e.g. why failing over gave up
+            }
 
             if (lost is not null)
             {
-                await error.WriteLineAsync(PrintableText.Escape($"piazza: connection to {settings.Host}:{settings.Port} lost: {lost}")).ConfigureAwait(false);
+                await error.WriteLineAsync(PrintableText.Escape($"piazza: connection to {settings.ServerList} lost: {lost}")).ConfigureAwait(false);
                 return ExitConnectionLost;
             }
         }
@@ -105,14 +112,14 @@ internal static class PlainMode
 
         return ex.Code switch
         {
-            ErrorCode.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.Host}:{settings.Port}; choose another",
+            ErrorCode.NameTaken => $"piazza: the name '{settings.User}' is taken on {settings.ServerList}; choose another",
             ErrorCode.BadName => $"piazza: the name '{settings.User}' is not allowed: {ex.Message}",
             ErrorCode.NameConfusable => $"piazza: the name '{settings.User}' is refused: {ex.Message}",
             ErrorCode.NameReserved => $"piazza: '{settings.User}' is a registered name; log in with --password (or PIAZZA_PASSWORD)",
-            ErrorCode.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.Host}:{settings.Port}",
-            ErrorCode.AuthRequired => $"piazza: {settings.Host}:{settings.Port} does not allow guests; use --password or --register",
-            ErrorCode.RateLimited => $"piazza: {settings.Host}:{settings.Port} asks to wait before logging in: {ex.Message}",
-            _ => $"piazza: {settings.Host}:{settings.Port} refused the connection ({ex.WireCode}): {ex.Message}",
+            ErrorCode.AuthFailed => $"piazza: wrong user name or password for '{settings.User}' on {settings.ServerList}",
+            ErrorCode.AuthRequired => $"piazza: {settings.ServerList} does not allow guests; use --password or --register",
+            ErrorCode.RateLimited => $"piazza: {settings.ServerList} asks to wait before logging in: {ex.Message}",
+            _ => $"piazza: {settings.ServerList} refused the connection ({ex.WireCode}): {ex.Message}",
         };
     }
 

@@ -59,19 +59,19 @@ public class CoreServicesUnitTests
     public void Recent_sends_answer_repeats_forget_failures_and_keep_only_the_latest()
     {
         var sends = new RecentSends();
-        var first = Task.FromResult(Message(1));
+        var first = Task.FromResult(new SendOutcome(Message(1), Duplicate: false));
         sends.Remember("alice", "x", first);
         Assert.Same(first, sends.Find("alice", "x"));
         Assert.Null(sends.Find("bob", "x"));
 
-        var failed = Task.FromException<MessageEvent>(new InvalidOperationException("store down"));
+        var failed = Task.FromException<SendOutcome>(new InvalidOperationException("store down"));
         sends.Remember("alice", "y", failed);
         sends.Forget("alice", "y", failed);
         Assert.Null(sends.Find("alice", "y"));
 
         for (var i = 0; i < RecentSends.Capacity; i++)
         {
-            sends.Remember("alice", $"n{i}", Task.FromResult(Message(i + 2)));
+            sends.Remember("alice", $"n{i}", Task.FromResult(new SendOutcome(Message(i + 2), Duplicate: false)));
         }
 
         Assert.Null(sends.Find("alice", "x"));

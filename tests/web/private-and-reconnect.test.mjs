@@ -105,6 +105,24 @@ describe('reconnecting', () => {
     assert.equal(model.conv('dev').unread, 1);
   });
 
+  test('after a failover another node\'s replay overlapping its live messages shows each seq once, in order', () => {
+    // Behind a load balancer the next connection may reach another node: resume points are per conversation, not per node.
+    const { model } = signedIn();
+    model.receive(message(1, 'bob', 'one'));
+    model.receive(message(2, 'bob', 'two'));
+    model.setStatus('offline', '1');
+    assert.deepEqual(model.hello().resume, { lobby: 2 });
+    model.welcome(welcome());
+    const early = model.receive(message(4, 'bob', 'four')); // live on the new node before its replay
+    assert.deepEqual(early, [{ kind: 'fillGap', key: 'lobby', after: 2 }]);
+    model.receive(history('lobby', [message(2, 'bob', 'two'), message(3, 'bob', 'three'), message(4, 'bob', 'four')]));
+    model.receive(message(4, 'bob', 'four'));
+    model.receive(message(5, 'bob', 'five'));
+    model.markSynced();
+    assert.deepEqual(texts(model.conv('lobby')), ['one', 'two', 'three', 'four', 'five']);
+    assert.deepEqual(model.hello().resume, { lobby: 5 });
+  });
+
   test('an account drops rooms it left elsewhere; a guest joins its rooms again and fills the gap', () => {
     const account = signedIn({ rooms: ['lobby', 'dev'] }).model;
     account.activate('dev');

@@ -5,8 +5,11 @@ using Piazza.Protocol;
 namespace Piazza.Client.Internal;
 
 /// <summary>One connection (TCP, maybe TLS) and its read loop; a reconnect makes a new one.</summary>
-internal sealed class Link(Socket socket, Stream stream) : IDisposable
+internal sealed class Link(Socket socket, Stream stream, ServerEndpoint server) : IDisposable
 {
+    /// <summary>The server at the other end.</summary>
+    public ServerEndpoint Server { get; } = server;
+
     public PipeReader Input { get; } = PipeReader.Create(stream);
 
     public PipeWriter Output { get; } = PipeWriter.Create(stream);

@@ -12,12 +12,15 @@ namespace Piazza.Client.Internal;
 internal sealed class TlsVerifier
 {
     private readonly PiazzaClientOptions _options;
+    private readonly string? _host;
     private readonly X509Certificate2Collection? _roots;
     private readonly string? _fingerprint;
 
-    public TlsVerifier(PiazzaClientOptions options)
+    /// <param name="host">The server's host name, which the certificate must name; null: the host of each HTTP request (file transfers follow the node we are connected to).</param>
+    public TlsVerifier(PiazzaClientOptions options, string? host)
     {
         _options = options;
+        _host = host;
         if (options.CaFile is not null)
         {
             _roots = [];
@@ -44,11 +47,11 @@ internal sealed class TlsVerifier
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        Refusal = Check(certificate, errors);
+        Refusal = Check(certificate, errors, _host ?? (sender as HttpRequestMessage)?.RequestUri?.Host);
         return Refusal is null;
     }
 
-    private string? Check(X509Certificate? certificate, SslPolicyErrors errors)
+    private string? Check(X509Certificate? certificate, SslPolicyErrors errors, string? host)
     {
         if (_options.Insecure)
         {
@@ -73,7 +76,7 @@ internal sealed class TlsVerifier
         {
             if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
             {
-                return $"the server's certificate ({server.Subject}) is not for host '{_options.Host}'";
+                return $"the server's certificate ({server.Subject}) is not for host '{host}'";
             }
 
             using var chain = new X509Chain();
@@ -91,7 +94,7 @@ internal sealed class TlsVerifier
         }
 
         var what = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0
-            ? $"is not for host '{_options.Host}'"
+            ? $"is not for host '{host}'"
             : "is not trusted by this system";
         return $"the server's certificate ({server.Subject}, SHA-256 {actual}) {what}; trust it with --ca FILE or --fingerprint {actual}";
     }

@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Online;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
@@ -15,12 +16,6 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
     private readonly PasswordHashingWorkers _hashing = new(Math.Max(1, Environment.ProcessorCount - 1), hub.Options.Login.MaxQueuedHashes);
     private readonly TokenPruning _tokenPruning = new(hub);
     private string _dummyHash = "";
-
-    /// <summary>
-    /// Called once the store has revoked credentials: (account key, the one token revoked or null for all of them, the
-    /// session that asked, which stays). The hub ends the live sessions that used them.
-    /// </summary>
-    public Action<string, string?, ChatSession>? CredentialsRevoked { get; set; }
 
     // 1 while a registration decides whether it is the first admin: a concurrent one skips the check (nobody waits).
     private int _firstAdminDeciding;
@@ -166,7 +161,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         await hub.Store.RevokeAllTokensAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
         var token = await IssueTokenAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
         session.Token = token;
-        CredentialsRevoked?.Invoke(session.User.Key, null, session);
+        hub.Enact(new CredentialsRevokedSignal(session.User.Key, null, SessionTokens.HashOf(token)));
         return HubResult<string>.Ok(token);
     }
 
@@ -191,7 +186,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         {
             await hub.Store.RevokeTokenAsync(SessionTokens.HashOf(token), cancellationToken).ConfigureAwait(false);
             session.Token = null;
-            CredentialsRevoked?.Invoke(session.User.Key, token, session);
+            hub.Enact(new CredentialsRevokedSignal(session.User.Key, SessionTokens.HashOf(token), null));
         }
     }
 

@@ -1,20 +1,27 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Ports;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Conversations;
 
 /// <summary>
-/// A room: a conversation with a topic, an owner and the users present (at least one attached connection).
-/// <c>joined</c> is announced when a user's first connection attaches, <c>left</c> when their last detaches or
-/// they leave the room.
+/// A room: a conversation with a topic, an owner and the users present (at least one attached connection, on this
+/// node or, through <see cref="ClusterPresence"/>, on another). <c>joined</c> is announced when a user becomes present
+/// anywhere in the cluster, <c>left</c> when they are present nowhere any more or they leave the room.
 /// </summary>
-internal sealed class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time) : Conversation(key, name, sequence, time)
+internal sealed class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time, ClusterPresence cluster)
+    : Conversation(key, name, sequence, time)
 {
     // Joins in progress (see TryHold): a guest's room is not retired under a joiner that has found it.
     private int _holds;
 
-    // Keyed by the folded name (unique among online users), which stays the same when a guest registers its name.
+    // Present on this node. Keyed by the folded name (unique among online users), which stays the same when a guest registers its name.
     private readonly Dictionary<string, (ChatUser User, DateTimeOffset Since)> _present = new(StringComparer.Ordinal);
+
+    // Who the room's listeners were told is present (by the room's state, joined and left), folded name to name:
+    // every change, here or on another node, announces the difference between this and the truth, so each listener
+    // hears one joined and one left per cluster-wide change however the signals interleave.
+    private readonly Dictionary<string, string> _announced = new(StringComparer.Ordinal);
 
     public string? Topic { get; private set; } = topic;
 
@@ -25,12 +32,14 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     /// <summary>Whether only moderators may change the topic. New rooms start locked.</summary>
     public bool TopicLocked { get; private set; } = true;
 
-    /// <summary>Takes the stored moderation state; called before the room is shared.</summary>
+    /// <summary>Takes the stored moderation state: when the room loads, and again after the cluster bus was cut off.</summary>
     public void Restore(Storage.RoomModerationRecord record)
     {
         lock (Gate)
         {
+            _moderators.Clear();
             _moderators.UnionWith(record.Moderators);
+            _mutes.Clear();
             foreach (var mute in record.Mutes)
             {
                 _mutes[mute.UserKey] = mute;
@@ -56,7 +65,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             var changed = moderator ? _moderators.Add(accountKey) : _moderators.Remove(accountKey);
             if (changed)
             {
-                BroadcastLocked(announcement, overflowed, except: null);
+                BroadcastLocked(announcement, overflowed, exceptNameKey: null);
             }
 
             return changed;
@@ -86,7 +95,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
                 _mutes[nameKey] = mute;
             }
 
-            BroadcastLocked(announcement, overflowed, except: null);
+            BroadcastLocked(announcement, overflowed, exceptNameKey: null);
         }
     }
 
@@ -96,7 +105,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         lock (Gate)
         {
             TopicLocked = locked;
-            BroadcastLocked(new TopicEvent(Name, Topic, by, now) { Locked = locked }, overflowed, except: null);
+            BroadcastLocked(new TopicEvent(Name, Topic, by, now) { Locked = locked }, overflowed, exceptNameKey: null);
         }
     }
 
@@ -156,17 +165,19 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
     }
 
+    /// <summary>Users present on any node.</summary>
     public int PresentCount
     {
         get
         {
             lock (Gate)
             {
-                return _present.Count;
+                return cluster.Remote.AnyoneIn(Key) ? PresentLocked().Count : _present.Count;
             }
         }
     }
 
+    /// <summary>Users present on any node, earliest first.</summary>
     public IReadOnlyList<PresenceEntry> Presence()
     {
         lock (Gate)
@@ -175,11 +186,12 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
     }
 
+    /// <summary>Whether the user is present on any node.</summary>
     public bool IsPresent(ChatUser user)
     {
         lock (Gate)
         {
-            return _present.ContainsKey(user.NameKey);
+            return IsPresentLocked(user.NameKey);
         }
     }
 
@@ -188,26 +200,64 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         lock (Gate)
         {
             Topic = topic;
-            BroadcastLocked(new TopicEvent(Name, topic, by, now), overflowed, except: null);
+            BroadcastLocked(new TopicEvent(Name, topic, by, now), overflowed, exceptNameKey: null);
         }
     }
 
-    /// <summary>The user leaves the room on every device: all hear <c>left</c>, the user's connections included.</summary>
+    /// <summary>
+    /// The user leaves the room on every device: all hear <c>left</c>, the user's connections included, and the
+    /// user is forgotten on other nodes too (they are told apart, see <see cref="Rooms.RoomService"/>).
+    /// </summary>
     public void RemoveUser(ChatUser user, LeaveReason reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null)
     {
         lock (Gate)
         {
-            if (!_present.Remove(user.NameKey))
+            var departure = new Departure(reason, message, by);
+            var wasHere = _present.Remove(user.NameKey);
+            if (wasHere)
             {
-                return;
+                cluster.LocalAbsent(Key, user, departure);
             }
 
-            var left = new LeftEvent(Name, user.Name, reason, message, now) { By = by };
-            BroadcastLocked(left, overflowed, except: null);
-            RemoveSubscribersLocked(s => s.User == user);
-            RetireIfEmptiedLocked();
+            var wasElsewhere = cluster.Remote.RemoveEverywhere(Key, user.NameKey);
+            if (_announced.Remove(user.NameKey) || wasHere)
+            {
+                BroadcastLocked(new LeftEvent(Name, user.Name, reason, message, now) { By = by }, overflowed, exceptNameKey: null);
+            }
+
+            if (wasHere || wasElsewhere)
+            {
+                RemoveSubscribersLocked(s => s.User == user);
+                RetireIfEmptiedLocked();
+            }
         }
     }
+
+    /// <summary>Another node said the user left the room on every device: nobody holds them here any more.</summary>
+    public void ForgetRemote(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            cluster.Remote.RemoveEverywhere(Key, nameKey);
+            ReconcileLocked(nameKey, userName, departure, overflowed);
+        }
+    }
+
+    /// <summary>Another node's presence of the user changed: announces <c>joined</c> or <c>left</c> if the cluster-wide answer did.</summary>
+    public void Reconcile(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            ReconcileLocked(nameKey, userName, departure, overflowed);
+        }
+    }
+
+    /// <summary>
+    /// A user another node holds was removed (kick, ban): nobody holds them here any more, and this node's listeners
+    /// hear the same <c>left</c> (its stamp included) unless the user is present here (then <see cref="RemoveUser"/> tells them).
+    /// </summary>
+    public void RemovedElsewhere(string nameKey, LeftEvent left, List<ChatSession> overflowed)
+        => ForgetRemote(nameKey, left.User, new Departure(left.Reason, left.Message, left.By, left.Timestamp), overflowed);
 
     protected override ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed)
     {
@@ -215,10 +265,27 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         if (!_present.ContainsKey(user.NameKey))
         {
             _present[user.NameKey] = (user, session.ConnectedAt);
-            BroadcastLocked(new JoinedEvent(Name, user.Name, Time.GetUtcNow()), overflowed, except: user);
+            cluster.LocalPresent(Key, user, session.ConnectedAt);
         }
 
-        return new RoomStateEvent(Name, Topic, Owner, PresenceLocked()) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked };
+        // Everyone listening is brought up to date first, so the state this connection gets and what the others
+        // were told agree (a remote change may be waiting for the lock).
+        var present = PresentLocked();
+        foreach (var (nameKey, userName) in _announced.Where(a => !present.ContainsKey(a.Key)).ToList())
+        {
+            ReconcileLocked(nameKey, userName, new Departure(LeaveReason.Lost), overflowed);
+        }
+
+        foreach (var (nameKey, entry) in present)
+        {
+            if (!_announced.ContainsKey(nameKey))
+            {
+                ReconcileLocked(nameKey, entry.User, new Departure(LeaveReason.Lost), overflowed);
+            }
+        }
+
+        var presence = Ordered(present);
+        return new RoomStateEvent(Name, Topic, Owner, presence) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked };
     }
 
     protected override void OnDetached(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)
@@ -229,33 +296,76 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             return; // another device of the same user is still here
         }
 
-        BroadcastLocked(new LeftEvent(Name, user.Name, reason, null, now), overflowed, except: user);
+        var departure = new Departure(reason);
+        cluster.LocalAbsent(Key, user, departure);
+        ReconcileLocked(user.NameKey, user.Name, departure, overflowed);
         RetireIfEmptiedLocked();
     }
 
-    /// <summary>Never under a join in progress; a guest's room only once nobody is present (it is deleted then).</summary>
-    protected override bool CanRetireLocked() => _holds == 0 && (!CreatedByGuest || _present.Count == 0);
+    /// <summary>Never under a join in progress; a guest's room only once nobody is present on any node (it is deleted then).</summary>
+    protected override bool CanRetireLocked() => _holds == 0 && (!CreatedByGuest || IsEmptyLocked());
+
+    private bool IsEmptyLocked() => _present.Count == 0 && !cluster.Remote.AnyoneIn(Key);
+
+    private bool IsPresentLocked(string nameKey) => _present.ContainsKey(nameKey) || cluster.Remote.IsPresent(Key, nameKey);
+
+    /// <summary>Tells the listeners the difference, for one user, between what they were told and the truth.</summary>
+    private void ReconcileLocked(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
+    {
+        if (IsPresentLocked(nameKey))
+        {
+            if (_announced.TryAdd(nameKey, userName))
+            {
+                BroadcastLocked(new JoinedEvent(Name, userName, Time.GetUtcNow()), overflowed, exceptNameKey: nameKey);
+            }
+        }
+        else if (_announced.Remove(nameKey))
+        {
+            var left = new LeftEvent(Name, userName, departure.Reason, departure.Message, departure.At ?? Time.GetUtcNow()) { By = departure.By };
+            BroadcastLocked(left, overflowed, exceptNameKey: nameKey);
+            RetireIfEmptiedLocked();
+        }
+    }
 
     /// <summary>A guest's room whose last user left goes at once (unless an append is pending: the idle sweep takes it then).</summary>
     private void RetireIfEmptiedLocked()
     {
-        if (CreatedByGuest && _present.Count == 0 && !RetiredLocked && TryRetireLocked(DateTimeOffset.MaxValue))
+        if (CreatedByGuest && IsEmptyLocked() && !RetiredLocked && TryRetireLocked(DateTimeOffset.MaxValue))
         {
             Emptied?.Invoke(this);
         }
     }
 
-    private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, ChatUser? except)
+    private void BroadcastLocked(ChatEvent chatEvent, List<ChatSession> overflowed, string? exceptNameKey)
     {
         foreach (var subscriber in Listeners)
         {
-            if (subscriber.User != except)
+            if (subscriber.User.NameKey != exceptNameKey)
             {
                 Enqueue(subscriber, chatEvent, overflowed);
             }
         }
     }
 
-    private List<PresenceEntry> PresenceLocked()
-        => [.. _present.Values.OrderBy(p => p.Since).Select(p => new PresenceEntry(p.User.Name, p.Since))];
+    /// <summary>Present here or on another node, once each (the earliest since), earliest first.</summary>
+    private List<PresenceEntry> PresenceLocked() => Ordered(PresentLocked());
+
+    private static List<PresenceEntry> Ordered(Dictionary<string, PresenceEntry> present) => [.. present.Values.OrderBy(p => p.Since)];
+
+    /// <summary>Present here or on another node, by folded name, each with the earliest since.</summary>
+    private Dictionary<string, PresenceEntry> PresentLocked()
+    {
+        var present = new Dictionary<string, PresenceEntry>(StringComparer.Ordinal);
+        foreach (var (nameKey, remote) in cluster.Remote.UsersIn(Key))
+        {
+            present[nameKey] = new PresenceEntry(remote.User, remote.Since);
+        }
+
+        foreach (var (nameKey, (user, since)) in _present)
+        {
+            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since);
+        }
+
+        return present;
+    }
 }

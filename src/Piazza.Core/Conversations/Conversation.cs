@@ -8,17 +8,24 @@ namespace Piazza.Core.Conversations;
 /// <summary>
 /// A sequence of messages with gap-free <c>seq</c>: a room or a private conversation. Its lock orders everything
 /// delivered to its subscribers (the connections attached to it); the lock covers only in-memory queueing.
-/// Seqs are assigned when a message is accepted and the message is delivered once it is durable, in seq order.
+/// Messages are delivered once durable, strictly in seq order: in a cluster another node's message may arrive early
+/// (over the bus), and is held until the seqs before it arrive or are read from the store.
 /// </summary>
 internal abstract class Conversation
 {
     /// <summary>Recently delivered messages kept in memory, so a connection can attach without a store read.</summary>
     private const int RecentCapacity = 256;
 
+    /// <summary>Most early messages held per conversation; beyond it they are dropped and read from the store with the gap.</summary>
+    private const int MaxHeld = 4096;
+
     private readonly MessageEvent?[] _recent = new MessageEvent?[RecentCapacity];
     private readonly IMessageSequence _sequence;
     private readonly RecentSends _recentSends = new();
     private ChatSession[] _subscribers = [];
+
+    // Messages that arrived ahead of a missing seq, by seq (under Gate); null while there is no gap.
+    private SortedList<long, MessageEvent>? _held;
 
     // Connections that received the conversation's state and are catching up from the store: they get events
     // without a seq (joined, left, topic) at once, and messages only once attached.
@@ -32,7 +39,7 @@ internal abstract class Conversation
         Key = key;
         Name = name;
         _sequence = sequence;
-        _lastDelivered = sequence.LastAssigned;
+        _lastDelivered = sequence.StartSeq;
         Time = time;
         _lastActivity = time.GetUtcNow();
     }
@@ -49,6 +56,18 @@ internal abstract class Conversation
 
     public long LastDelivered => Interlocked.Read(ref _lastDelivered);
 
+    /// <summary>Whether messages after <see cref="LastDelivered"/> are missing while later ones are held.</summary>
+    public bool HasGap
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _held is { Count: > 0 };
+            }
+        }
+    }
+
     public ChatSession[] Subscribers => Volatile.Read(ref _subscribers);
 
     /// <summary>
@@ -64,8 +83,14 @@ internal abstract class Conversation
                 var message = newestFirst[i];
                 if (message.FromAccount is { } account && message.ClientId is { } clientId)
                 {
-                    _recentSends.Remember(account, clientId, Task.FromResult(FromStored(message)));
+                    _recentSends.Remember(account, clientId, Task.FromResult(new SendOutcome(FromStored(message), Duplicate: true)));
                 }
+            }
+
+            // Another node may have stored more since the sequence opened; nobody is attached yet, so start after them.
+            if (newestFirst.Count > 0 && newestFirst[0].Seq > _lastDelivered && _subscribers.Length == 0)
+            {
+                Interlocked.Exchange(ref _lastDelivered, newestFirst[0].Seq);
             }
 
             // Only a gap-free stretch ending at the last seq: the ring must hold exactly what was delivered, in order.
@@ -80,7 +105,7 @@ internal abstract class Conversation
     /// Assigns the next seq and queues the durable append while still ordered. A repeated client id of the same
     /// account answers with the earlier send (<c>Duplicate</c>). Null when the conversation was retired: load it again.
     /// </summary>
-    public (Task<MessageEvent> Durable, bool Duplicate)? Assign(Func<long, MessageEvent> create, string? account, string? clientId)
+    public (Task<SendOutcome> Durable, bool Duplicate)? Assign(Func<long, MessageEvent> create, string? account, string? clientId)
     {
         lock (Gate)
         {
@@ -96,18 +121,18 @@ internal abstract class Conversation
                 return (earlier, true);
             }
 
-            var sequenced = _sequence.Append(create, account, clientId);
+            var durable = _sequence.Append(create, account, clientId);
             if (idempotent)
             {
-                _recentSends.Remember(account!, clientId!, sequenced.Durable);
+                _recentSends.Remember(account!, clientId!, durable);
             }
 
-            return (sequenced.Durable, false);
+            return (durable, false);
         }
     }
 
     /// <summary>A send failed: its client id may be used again.</summary>
-    public void ForgetSend(string account, string clientId, Task<MessageEvent> failed)
+    public void ForgetSend(string account, string clientId, Task<SendOutcome> failed)
     {
         lock (Gate)
         {
@@ -115,17 +140,57 @@ internal abstract class Conversation
         }
     }
 
-    /// <summary>Delivers a durable message to every subscriber and remembers it for late attachers.</summary>
-    public void Deliver(MessageEvent message, List<ChatSession> overflowed)
+    /// <summary>
+    /// Delivers a durable message in seq order: the next seq goes to every subscriber at once (with the held ones it
+    /// releases), an old or repeated one is dropped, a later one is held until the gap before it is filled. True
+    /// when a gap remains (the caller reads it from the store if no signal fills it soon).
+    /// </summary>
+    public bool Offer(MessageEvent message, List<ChatSession> overflowed)
     {
         lock (Gate)
         {
-            _recent[message.Seq % RecentCapacity] = message;
-            Interlocked.Exchange(ref _lastDelivered, message.Seq);
-            foreach (var subscriber in _subscribers)
+            if (message.Seq > _lastDelivered + 1)
             {
-                Enqueue(subscriber, message, overflowed);
+                _held ??= [];
+                if (_held.Count < MaxHeld && !_held.ContainsKey(message.Seq))
+                {
+                    _held.Add(message.Seq, message);
+                }
+
+                return true;
             }
+
+            if (message.Seq == _lastDelivered + 1)
+            {
+                DeliverLocked(message, overflowed);
+            }
+
+            while (_held is { Count: > 0 } held && held.Keys[0] <= _lastDelivered + 1)
+            {
+                var next = held.Values[0];
+                held.RemoveAt(0);
+                if (next.Seq == _lastDelivered + 1)
+                {
+                    DeliverLocked(next, overflowed);
+                }
+            }
+
+            if (_held is { Count: 0 })
+            {
+                _held = null;
+            }
+
+            return _held is not null;
+        }
+    }
+
+    private void DeliverLocked(MessageEvent message, List<ChatSession> overflowed)
+    {
+        _recent[message.Seq % RecentCapacity] = message;
+        Interlocked.Exchange(ref _lastDelivered, message.Seq);
+        foreach (var subscriber in _subscribers)
+        {
+            Enqueue(subscriber, message, overflowed);
         }
     }
 
@@ -184,7 +249,7 @@ internal abstract class Conversation
     /// <summary><see cref="TryRetire"/> with the lock held (<see cref="DateTimeOffset.MaxValue"/>: however recent the last activity).</summary>
     protected bool TryRetireLocked(DateTimeOffset idleSince)
     {
-        if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.LastAssigned == _lastDelivered
+        if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.Pending == 0 && _held is null
             && _lastActivity <= idleSince && CanRetireLocked())
         {
             _retired = true;

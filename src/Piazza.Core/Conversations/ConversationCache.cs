@@ -9,7 +9,7 @@ namespace Piazza.Core.Conversations;
 /// conversations always exist), and dropped again once idle: nobody attached or entering, no append pending, and
 /// untouched for <see cref="IdleTimeout"/>. The sweep runs on loads, judged against the hub's clock (no timer).
 /// </summary>
-internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequencer)
+internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequencer, Cluster.ClusterPresence presence)
 {
     /// <summary>How long an unattached conversation stays in memory after its last activity.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
@@ -82,7 +82,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
     public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner, bool createdByGuest)
     {
         var sequence = await sequencer.OpenAsync(key).ConfigureAwait(false);
-        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time), createdByGuest);
+        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time, presence), createdByGuest);
         var lazy = _loaded.GetOrAdd(key, _ => new Lazy<Task<Conversation?>>(() => Task.FromResult<Conversation?>(created)));
         return await lazy.Value.ConfigureAwait(false) as ChatRoom;
     }
@@ -134,6 +134,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
             try
             {
                 await hub.Store.DeleteRoomAsync(key).ConfigureAwait(false);
+                hub.Bus.Publish(new Cluster.RoomDeletedSignal(key));
             }
 #pragma warning disable CA1031 // a failed deletion leaves the row for the purge at the next start; loads must not fail for it
             catch (Exception ex)
@@ -148,6 +149,19 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
         if (_loaded.TryUpdate(key, deleting, current))
         {
             _ = deleting.Value;
+        }
+    }
+
+    /// <summary>
+    /// Another node deleted a room from the store: a loaded copy nobody is in here is dropped, so a later join starts
+    /// from the store (a fresh room). A copy with someone present stays until they leave.
+    /// </summary>
+    public void DropDeleted(string key)
+    {
+        if (_loaded.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+            && lazy.Value.Result is ChatRoom room && room.TryRetire(DateTimeOffset.MaxValue))
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<Conversation?>>>(key, lazy));
         }
     }
 
@@ -206,7 +220,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
                 return null;
             }
 
-            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time), record.CreatedByGuest);
+            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time, presence), record.CreatedByGuest);
             room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
             conversation = room;
         }

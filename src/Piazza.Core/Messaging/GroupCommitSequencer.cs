@@ -22,18 +22,23 @@ internal sealed class GroupCommitSequencer(IMessageStore store, IFanOutBus bus, 
     {
         private readonly Lock _gate = new();
         private long _lastAssigned = lastSeq;
+        private int _pending;
 
-        public long LastAssigned => Interlocked.Read(ref _lastAssigned);
+        public long StartSeq { get; } = lastSeq;
 
-        public SequencedMessage Append(Func<long, MessageEvent> create, string? fromAccount, string? clientId)
+        public int Pending => Volatile.Read(ref _pending);
+
+        public Task<SendOutcome> Append(Func<long, MessageEvent> create, string? fromAccount, string? clientId)
         {
             // The conversation calls this under its own lock; this one keeps the port safe for any caller.
             lock (_gate)
             {
                 var message = create(_lastAssigned + 1);
+                Interlocked.Increment(ref _pending);
                 var durable = log.Append(message, fromAccount, clientId);
-                Interlocked.Increment(ref _lastAssigned);
-                return new SequencedMessage(message, durable);
+                _lastAssigned++;
+                durable.ContinueWith(static (_, state) => Interlocked.Decrement(ref ((Sequence)state!)._pending), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return durable;
             }
         }
     }

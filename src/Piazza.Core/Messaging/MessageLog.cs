@@ -38,9 +38,9 @@ internal sealed class MessageLog : IAsyncDisposable
     public bool HasFailed => _failure is not null;
 
     /// <summary>Queues an accepted message; must be called in seq order for its conversation (under its lock).</summary>
-    public Task<MessageEvent> Append(MessageEvent message, string? fromAccount, string? clientId)
+    public Task<SendOutcome> Append(MessageEvent message, string? fromAccount, string? clientId)
     {
-        var pending = new Pending(message, fromAccount, clientId, new TaskCompletionSource<MessageEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, fromAccount, clientId, new TaskCompletionSource<SendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (_failure is { } failure || !_queue.Writer.TryWrite(pending))
         {
             pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", _failure));
@@ -153,7 +153,7 @@ internal sealed class MessageLog : IAsyncDisposable
                     }
 
                     _bus.Publish(pending.Message);
-                    pending.Completion.TrySetResult(pending.Message);
+                    pending.Completion.TrySetResult(new SendOutcome(pending.Message, Duplicate: false));
                 }
             }
         }
@@ -167,5 +167,5 @@ internal sealed class MessageLog : IAsyncDisposable
         await _deliverer.ConfigureAwait(false);
     }
 
-    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<MessageEvent> Completion);
+    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<SendOutcome> Completion);
 }

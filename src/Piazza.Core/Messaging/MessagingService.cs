@@ -99,7 +99,7 @@ internal sealed class MessagingService(
         var assigned = lobby.Assign(seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, lobby.Key, lobby.Name, ChatHub.ServerName, null, text, now), null, null);
         try
         {
-            return assigned is { } send ? await send.Durable.ConfigureAwait(false) : null;
+            return assigned is { } send ? (await send.Durable.ConfigureAwait(false)).Message : null;
         }
         catch (InvalidOperationException)
         {
@@ -151,32 +151,36 @@ internal sealed class MessagingService(
         return HubResult<(Conversation, string?)>.Ok((direct, target.Name));
     }
 
-    private static async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<MessageEvent> durable, Conversation conversation, string? account, string? clientId)
+    private static async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<SendOutcome> durable, Conversation conversation, string? account, string? clientId)
     {
         try
         {
-            return HubResult<SendOutcome>.Ok(new SendOutcome(await durable.ConfigureAwait(false), Duplicate: false));
+            return HubResult<SendOutcome>.Ok(await durable.ConfigureAwait(false));
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException ex)
         {
             if (account is not null && clientId is not null)
             {
                 conversation.ForgetSend(account, clientId, durable);
             }
 
-            return new HubError(ErrorCode.ServerError, "the message could not be stored; it was not sent");
+            return ex is StoreUnavailableException
+                ? new HubError(ErrorCode.Unavailable, "the message store cannot be reached right now; the message was not sent; send it again shortly")
+                : new HubError(ErrorCode.ServerError, "the message could not be stored; it was not sent");
         }
     }
 
-    private static async Task<HubResult<SendOutcome>> AwaitDuplicateAsync(Task<MessageEvent> original)
+    private static async Task<HubResult<SendOutcome>> AwaitDuplicateAsync(Task<SendOutcome> original)
     {
         try
         {
-            return HubResult<SendOutcome>.Ok(new SendOutcome(await original.ConfigureAwait(false), Duplicate: true));
+            return HubResult<SendOutcome>.Ok((await original.ConfigureAwait(false)) with { Duplicate = true });
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException ex)
         {
-            return new HubError(ErrorCode.ServerError, "the earlier send with this id failed; send again with a new id");
+            return ex is StoreUnavailableException
+                ? new HubError(ErrorCode.Unavailable, "the earlier send with this id could not be stored; send it again shortly")
+                : new HubError(ErrorCode.ServerError, "the earlier send with this id failed; send again with a new id");
         }
     }
 }

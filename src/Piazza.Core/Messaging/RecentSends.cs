@@ -10,12 +10,12 @@ internal sealed class RecentSends
     /// <summary>How many sends are remembered per conversation (docs/protocol.md, "Idempotent sends").</summary>
     public const int Capacity = 1000;
 
-    private readonly Dictionary<(string Account, string ClientId), Task<MessageEvent>> _byId = [];
+    private readonly Dictionary<(string Account, string ClientId), Task<SendOutcome>> _byId = [];
     private readonly Queue<(string Account, string ClientId)> _order = new();
 
-    public Task<MessageEvent>? Find(string account, string clientId) => _byId.GetValueOrDefault((account, clientId));
+    public Task<SendOutcome>? Find(string account, string clientId) => _byId.GetValueOrDefault((account, clientId));
 
-    public void Remember(string account, string clientId, Task<MessageEvent> send)
+    public void Remember(string account, string clientId, Task<SendOutcome> send)
     {
         if (!_byId.TryAdd((account, clientId), send))
         {
@@ -30,7 +30,7 @@ internal sealed class RecentSends
         }
     }
 
-    public void Forget(string account, string clientId, Task<MessageEvent> failed)
+    public void Forget(string account, string clientId, Task<SendOutcome> failed)
     {
         if (_byId.TryGetValue((account, clientId), out var kept) && kept == failed)
         {

@@ -19,11 +19,27 @@ internal sealed class BanList
         }
     }
 
+    /// <summary>Adds a ban unless it is here already (by its stored id).</summary>
     public void Add(BanRecord ban)
     {
         lock (_gate)
         {
-            _bans.Add(ban);
+            if (!_bans.Any(b => b.Id == ban.Id))
+            {
+                _bans.Add(ban);
+            }
+        }
+    }
+
+    /// <summary>Takes the bans in force as the store has them now; returns those this list did not hold.</summary>
+    public IReadOnlyList<BanRecord> Replace(IReadOnlyList<BanRecord> inForce)
+    {
+        lock (_gate)
+        {
+            var known = _bans.Select(b => b.Id).ToHashSet();
+            _bans.Clear();
+            _bans.AddRange(inForce);
+            return [.. inForce.Where(b => !known.Contains(b.Id))];
         }
     }
 

@@ -6,8 +6,7 @@ using Piazza.Protocol;
 namespace Piazza.Core.Moderation;
 
 /// <summary>What actions resolve against: targets, rooms, sanctions, and the removals they apply.</summary>
-internal sealed class ModerationContext(
-    HubContext hub, OnlineDirectory online, RoomService rooms, ConversationCache conversations, Sanctions sanctions, Action<ChatSession, LeaveReason> retire)
+internal sealed class ModerationContext(HubContext hub, OnlineDirectory online, RoomService rooms, ConversationCache conversations, Sanctions sanctions)
 {
     public HubContext Hub { get; } = hub;
 
@@ -21,7 +20,10 @@ internal sealed class ModerationContext(
 
     public static HubError Forbidden(string message) => new(ErrorCode.Forbidden, message);
 
-    /// <summary>An online user, else an account, else (with <paramref name="allowUnknown"/>, bans only) a name nobody uses yet.</summary>
+    /// <summary>
+    /// A user online here, else an account or a guest online on another node (the name claims know), else an account,
+    /// else (with <paramref name="allowUnknown"/>, bans only) a name nobody uses yet.
+    /// </summary>
     public async Task<HubResult<ModerationTarget>> FindTargetAsync(string? name, CancellationToken cancellationToken, bool allowUnknown = false)
     {
         if (name is null)
@@ -37,18 +39,24 @@ internal sealed class ModerationContext(
         var nameKey = UserNamePolicy.Fold(name);
         if (Online.FindByName(nameKey) is { } user)
         {
-            return HubResult<ModerationTarget>.Ok(new ModerationTarget(user.Name, user.Key, nameKey, user.IsRegistered, user.IsAdmin, user));
+            return HubResult<ModerationTarget>.Ok(new ModerationTarget(user.Name, user.Key, nameKey, user.IsRegistered, user.IsAdmin, user, IsOnline: true));
+        }
+
+        var elsewhere = await Online.Claims.FindAsync(nameKey, cancellationToken).ConfigureAwait(false);
+        if (elsewhere is { Registered: false })
+        {
+            return HubResult<ModerationTarget>.Ok(new ModerationTarget(elsewhere.Name, elsewhere.Identity, nameKey, false, false, null, IsOnline: true));
         }
 
         var store = Hub.Store;
         if (await store.FindAccountAsync(nameKey, cancellationToken).ConfigureAwait(false) is { } account)
         {
             var isAdmin = await store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
-            return HubResult<ModerationTarget>.Ok(new ModerationTarget(account.Name, account.Key, nameKey, true, isAdmin, null));
+            return HubResult<ModerationTarget>.Ok(new ModerationTarget(account.Name, account.Key, nameKey, true, isAdmin, null, IsOnline: elsewhere is not null));
         }
 
         return allowUnknown
-            ? HubResult<ModerationTarget>.Ok(new ModerationTarget(name, "~" + nameKey, nameKey, false, false, null))
+            ? HubResult<ModerationTarget>.Ok(new ModerationTarget(name, "~" + nameKey, nameKey, false, false, null, IsOnline: false))
             : new HubError(ErrorCode.NoSuchUser, $"there is no user '{name}'");
     }
 
@@ -71,35 +79,22 @@ internal sealed class ModerationContext(
     }
 
     /// <summary>
-    /// Disconnects a user (every device, or only <paramref name="connections"/>): each connection is told
-    /// <paramref name="noticeKind"/> first, rooms hear <c>left</c> with <paramref name="reason"/>, connections close after flushing.
+    /// Whether the target is in the room: exactly when it is online here; on another node, an account's stored
+    /// membership says (every device of it is in its stored rooms), and a guest's rooms are known only to its node,
+    /// so it is taken to be (the removal is a no-op there if not).
     /// </summary>
-    public void RemoveFromServer(
-        ChatUser target, LeaveReason reason, string? message, string by, string noticeKind, DateTimeOffset? until, ChatSession[]? connections, List<ChatSession> overflowed)
+    public async Task<bool> IsInRoomAsync(ModerationTarget who, ChatRoom room, CancellationToken cancellationToken)
     {
-        var now = Hub.Now;
-        var notice = new ModerationEvent(noticeKind, null, target.Name, by, message, until, now);
-        var leaving = connections ?? target.Sessions;
-        foreach (var session in leaving)
+        if (who.Here is { } user)
         {
-            session.Connection.TryEnqueue(notice);
+            return user.IsInRoom(room.Key);
         }
 
-        if (connections is null)
+        if (!who.IsOnline)
         {
-            foreach (var key in target.Rooms)
-            {
-                if (Conversations.Find(key) is ChatRoom room)
-                {
-                    room.RemoveUser(target, reason, message, now, overflowed, by);
-                }
-            }
+            return false;
         }
 
-        foreach (var session in leaving)
-        {
-            retire(session, reason);
-            session.Connection.Close(flush: true);
-        }
+        return !who.Registered || (await Hub.Store.RoomsOfAsync(who.Key, cancellationToken).ConfigureAwait(false)).Contains(room.Key);
     }
 }

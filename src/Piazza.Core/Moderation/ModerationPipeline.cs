@@ -1,4 +1,4 @@
-using Piazza.Core.Delivery;
+using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
 namespace Piazza.Core.Moderation;
@@ -8,14 +8,17 @@ internal sealed record AuditEntry(string Actor, string Action, string? Target, s
 
 /// <summary>
 /// What an action decided once it resolved its target and was authorized: what to write to the store (which may
-/// still refuse, e.g. nothing to unban), what to change in memory and tell connections, and what to audit.
+/// still refuse, e.g. nothing to unban), what changes in memory on every node, and what to audit.
 /// </summary>
 internal sealed record ModerationPlan<T>(T Result)
 {
     public Func<CancellationToken, Task<HubError?>>? Persist { get; init; }
 
-    /// <summary>In memory only, no await: collects the sessions whose outbox overflowed.</summary>
-    public Action<List<ChatSession>>? Apply { get; init; }
+    /// <summary>
+    /// The change in memory as the signal every node applies (<see cref="ModerationEffects"/>), this one first; built
+    /// once the store has it (a ban's id comes from the store).
+    /// </summary>
+    public Func<ClusterSignal>? Effect { get; init; }
 
     public AuditEntry? Audit { get; init; }
 }
@@ -31,11 +34,11 @@ internal abstract class ModerationAction<T>
 }
 
 /// <summary>
-/// The one moderation pipeline: resolve and authorize (the action), persist, apply in memory, drop the slow
-/// consumers that fan-out overflowed, audit. The store is written before memory changes, so a failure leaves
+/// The one moderation pipeline: resolve and authorize (the action), persist, apply in memory here and tell the other
+/// nodes (<see cref="HubContext.Enact"/>), audit. The store is written before memory changes, so a failure leaves
 /// memory as it was; no lock is held across any await.
 /// </summary>
-internal sealed class ModerationPipeline(ModerationContext context, IModerationStore store, SlowConsumers slowConsumers, TimeProvider time)
+internal sealed class ModerationPipeline(ModerationContext context, IModerationStore store, TimeProvider time)
 {
     public async Task<HubResult<T>> RunAsync<T>(ModerationAction<T> action, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
     {
@@ -56,9 +59,9 @@ internal sealed class ModerationPipeline(ModerationContext context, IModerationS
             return refused;
         }
 
-        if (plan.Apply is { } apply)
+        if (plan.Effect is { } effect)
         {
-            slowConsumers.Run(apply);
+            context.Hub.Enact(effect());
         }
 
         if (plan.Audit is { } audit)

@@ -12,5 +12,8 @@ internal static class Ranks
         => ModerationPolicy.RankOf(target.IsAdmin, room.Owner == target.Key, target.Registered && room.IsModerator(target.Key));
 }
 
-/// <summary>Whom an action is aimed at: online, or an account, or (bans only) a name nobody uses yet.</summary>
-internal sealed record ModerationTarget(string Name, string Key, string NameKey, bool Registered, bool IsAdmin, ChatUser? Online);
+/// <summary>
+/// Whom an action is aimed at: online (<see cref="Here"/> when on this node), or an account, or (bans only) a name
+/// nobody uses yet. <see cref="IsOnline"/>: connected to some node of the cluster.
+/// </summary>
+internal sealed record ModerationTarget(string Name, string Key, string NameKey, bool Registered, bool IsAdmin, ChatUser? Here, bool IsOnline);

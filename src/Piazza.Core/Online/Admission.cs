@@ -1,4 +1,5 @@
 using Piazza.Core.Accounts;
+using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
 using Piazza.Core.Moderation;
@@ -154,15 +155,15 @@ internal sealed class Admission(
     }
 
     /// <summary>
-    /// Credentials were revoked (the store no longer accepts them): every live session of the account that used them
-    /// is told <c>session_revoked</c> and closed, except <paramref name="asking"/>, the session that asked for it.
-    /// <paramref name="token"/> null means all of the account's tokens (and so every session, password logins too).
+    /// Credentials were revoked (the store no longer accepts them): every live session here of the account that used
+    /// them is told <c>session_revoked</c> and closed; the session that asked keeps the token issued after a password
+    /// change. Runs on the node that revoked them and, from its signal, on every other node.
     /// </summary>
-    public void EndRevokedSessions(string accountKey, string? token, ChatSession asking)
+    public void EndRevokedSessions(CredentialsRevokedSignal signal)
     {
-        var user = online.FindByIdentity(accountKey);
-        var revoked = (user?.Sessions ?? []).Where(s => s != asking && (token is null || s.Token == token)).ToList();
-        var notice = new SessionRevokedEvent(token is null
+        var user = online.FindByIdentity(signal.AccountKey);
+        var revoked = (user?.Sessions ?? []).Where(s => UsesRevoked(s.Token, signal)).ToList();
+        var notice = new SessionRevokedEvent(signal.RevokedTokenHash is null
             ? "the account's password was changed: log in again"
             : "this session was logged out: log in again");
         foreach (var session in revoked)
@@ -171,6 +172,14 @@ internal sealed class Admission(
             Retire(session, LeaveReason.SessionRevoked);
             session.Connection.Close(flush: true);
         }
+    }
+
+    private static bool UsesRevoked(string? token, CredentialsRevokedSignal signal)
+    {
+        var hash = token is null ? null : SessionTokens.HashOf(token);
+        return signal.RevokedTokenHash is { } revoked
+            ? hash is not null && hash.AsSpan().SequenceEqual(revoked)
+            : hash is null || signal.KeptTokenHash is not { } kept || !hash.AsSpan().SequenceEqual(kept);
     }
 
     /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>

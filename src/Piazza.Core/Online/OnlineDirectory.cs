@@ -42,6 +42,8 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
                 return new HubError(ErrorCode.NameTaken, $"'{name}' is already connected");
             case NameClaimStatus.LookAlike:
                 return NameRules.Confusable(name, claimed.Holder!.Name);
+            case NameClaimStatus.Unavailable:
+                return new HubError(ErrorCode.Unavailable, "names cannot be checked right now (the cluster's Redis is unreachable); try again shortly", TimeSpan.FromSeconds(5));
         }
 
         ChatSession session;

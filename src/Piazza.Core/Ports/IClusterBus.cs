@@ -9,6 +9,24 @@ namespace Piazza.Core.Ports;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "k")]
 [JsonDerivedType(typeof(MessageStoredSignal), "message")]
+[JsonDerivedType(typeof(Cluster.RemovedFromRoomSignal), "removed_from_room")]
+[JsonDerivedType(typeof(Cluster.KickedFromServerSignal), "kicked_from_server")]
+[JsonDerivedType(typeof(Cluster.BanAddedSignal), "ban_added")]
+[JsonDerivedType(typeof(Cluster.BansLiftedSignal), "bans_lifted")]
+[JsonDerivedType(typeof(Cluster.MuteChangedSignal), "mute_changed")]
+[JsonDerivedType(typeof(Cluster.ModeratorChangedSignal), "moderator_changed")]
+[JsonDerivedType(typeof(Cluster.TopicChangedSignal), "topic_changed")]
+[JsonDerivedType(typeof(Cluster.TopicLockChangedSignal), "topic_lock_changed")]
+[JsonDerivedType(typeof(Cluster.MessageDeletedSignal), "message_deleted")]
+[JsonDerivedType(typeof(Cluster.AdminChangedSignal), "admin_changed")]
+[JsonDerivedType(typeof(Cluster.CredentialsRevokedSignal), "credentials_revoked")]
+[JsonDerivedType(typeof(Cluster.RoomDeletedSignal), "room_deleted")]
+[JsonDerivedType(typeof(Cluster.NodeHeartbeatSignal), "heartbeat")]
+[JsonDerivedType(typeof(Cluster.UserPresentSignal), "present")]
+[JsonDerivedType(typeof(Cluster.UserAbsentSignal), "absent")]
+[JsonDerivedType(typeof(Cluster.MemberJoinedSignal), "member_joined")]
+[JsonDerivedType(typeof(Cluster.MemberLeftSignal), "member_left")]
+[JsonDerivedType(typeof(Cluster.PresenceSnapshotSignal), "presence_snapshot")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

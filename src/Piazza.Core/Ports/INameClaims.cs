@@ -12,6 +12,9 @@ public enum NameClaimStatus
 
     /// <summary>Another identity holds a name with the same skeleton (docs/security.md).</summary>
     LookAlike,
+
+    /// <summary>The shared claims cannot be reached now (Redis down): nothing was claimed; the client may retry.</summary>
+    Unavailable,
 }
 
 /// <summary>The outcome of a claim; <see cref="Holder"/> is the conflicting claim when refused.</summary>

@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
 using Piazza.Core.Moderation;
@@ -5,8 +6,13 @@ using Piazza.Protocol;
 
 namespace Piazza.Core.Rooms;
 
-/// <summary>Rooms: join (creating), leave, list, topic, who, and finding a room a request names.</summary>
-internal sealed class RoomService(HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations)
+/// <summary>
+/// Rooms: join (creating), leave, list, topic, who, and finding a room a request names. A join or a leave is the
+/// user's on every device: other nodes are told (<see cref="MemberJoinedSignal"/>, <see cref="MemberLeftSignal"/>)
+/// and <see cref="RemoteMembership"/> applies it to the user's connections there.
+/// </summary>
+internal sealed class RoomService(
+    HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations, ClusterPresence presence)
 {
     /// <summary>
     /// Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.
@@ -119,6 +125,12 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
             await attacher.AttachAsync(device, chatRoom, null, cancellationToken).ConfigureAwait(false);
         }
 
+        // A guest's identity is one login, so all its devices are here; an account's may be on other nodes too.
+        if (user.IsRegistered)
+        {
+            hub.Bus.Publish(new MemberJoinedSignal(hub.Bus.NodeId, key, user.Key));
+        }
+
         return HubResult<string>.Ok(chatRoom.Name);
     }
 
@@ -139,18 +151,28 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
     /// <summary>Takes a user out of a room on every device (a leave, a kick, a ban): memory, then the stored membership.</summary>
     public async Task RemoveUserAsync(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, CancellationToken cancellationToken)
     {
-        slowConsumers.Run(overflowed => RemoveInMemory(user, room, reason, message, by, overflowed));
+        slowConsumers.Run(overflowed => RemoveInMemory(user, room, reason, message, by, hub.Now, overflowed));
         if (user.IsRegistered)
         {
             await hub.Store.RemoveMemberAsync(room.Key, user.Key, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The in-memory half of a removal: the room hears <c>left</c>, every device of the user detaches.</summary>
-    public void RemoveInMemory(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, List<ChatSession> overflowed)
+    /// <summary>
+    /// The in-memory half of a removal: the room hears <c>left</c> (stamped <paramref name="at"/>), every device of the
+    /// user detaches, here and, told by a <see cref="MemberLeftSignal"/>, on the other nodes.
+    /// </summary>
+    public void RemoveInMemory(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, DateTimeOffset at, List<ChatSession> overflowed)
+    {
+        RemoveHere(user, room, reason, message, by, at, overflowed);
+        hub.Bus.Publish(new MemberLeftSignal(hub.Bus.NodeId, room.Key, user.Key, user.Name, reason, message, by));
+    }
+
+    /// <summary><see cref="RemoveInMemory"/> on this node only (another node said so).</summary>
+    public void RemoveHere(ChatUser user, ChatRoom room, LeaveReason reason, string? message, string? by, DateTimeOffset at, List<ChatSession> overflowed)
     {
         user.RemoveRoom(room.Key);
-        room.RemoveUser(user, reason, message, hub.Now, overflowed, by);
+        room.RemoveUser(user, reason, message, at, overflowed, by);
         foreach (var device in user.Sessions)
         {
             device.Detached(room);
@@ -183,7 +205,9 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
         foreach (var summary in stored.Take(size))
         {
             var live = conversations.Find(summary.Room.Key) as ChatRoom;
-            listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, live?.PresentCount ?? 0, session.User.IsInRoom(summary.Room.Key)));
+            // Not loaded here: nobody is present on this node, but others may hold users there.
+            var present = live?.PresentCount ?? presence.Remote.UsersIn(summary.Room.Key).Count;
+            listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, present, session.User.IsInRoom(summary.Room.Key)));
         }
 
         return HubResult<RoomPage>.Ok(new RoomPage(listings, stored.Count > size ? listings[^1].Room : null));
@@ -223,7 +247,7 @@ internal sealed class RoomService(HubContext hub, ConversationCache conversation
         }
 
         await hub.Store.SetTopicAsync(chatRoom.Key, text, cancellationToken).ConfigureAwait(false);
-        slowConsumers.Run(overflowed => chatRoom.SetTopic(text, session.User.Name, hub.Now, overflowed));
+        hub.Enact(new Cluster.TopicChangedSignal(chatRoom.Key, text, session.User.Name, hub.Now));
         return HubResult<string>.Ok(chatRoom.Name);
     }
 

@@ -18,6 +18,7 @@ public static class ConfigurationDoc
         ("Connections", "Connections (every door)"),
         ("Hub", "Chat rules and flood control"),
         ("Files", "Files"),
+        ("Cluster", "Cluster (docs/scale-out.md)"),
     ];
 
     public static string Render()

@@ -80,6 +80,13 @@ public static class OptionTable
         new("--max-concurrent-uploads", "MaxConcurrentUploads", "Files:MaxConcurrentUploads", "unfinished uploads one user may have at once", OptionRule.AtLeast(0)),
         new("--uploads-per-minute", "UploadsPerMinute", "Files:UploadsPerMinute", "uploads one user may create per minute (empty files included), as a burst or spread out; 0 no limit", OptionRule.AtLeast(0)),
         new("--upload-expiry", "UploadExpiry", "Files:UploadExpiry", "seconds an unfinished upload is kept after its creation", OptionRule.PositiveSeconds),
+
+        // Validated in PiazzaOptionsValidator without echoing the value: a connection string may hold a password.
+        new("--postgres", "Postgres", "Cluster:Postgres", "PostgreSQL store shared by every node, as an Npgsql connection string (Host=…;Port=…;Username=…;Password=…;Database=…); also ConnectionStrings:Postgres", defaultText: "none: embedded SQLite in the data folder"),
+        new("--redis", "Redis", "Cluster:Redis", "Redis carrying messages, presence and name claims between nodes, as a StackExchange.Redis configuration string (HOST:PORT[,password=…]); needs --postgres; also ConnectionStrings:Redis", defaultText: "none: a single node"),
+        new("--node-id", "NodeId", "Cluster:NodeId", "this node's name in logs, metrics and presence (letters, digits, '.', '_' and '-', at most 64)",
+            new OptionRule("must be 1 to 64 letters, digits, '.', '_' or '-'", value => Cluster.NodeIdentity.IsValid((string)value)),
+            defaultText: "the host name and the native port"),
     ];
 
     /// <summary>Other <c>PIAZZA_</c> variables that are not options, so they draw no "unknown" warning.</summary>

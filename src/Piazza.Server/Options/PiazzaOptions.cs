@@ -28,6 +28,24 @@ public sealed record PiazzaOptions
     public ChatHubOptions Hub { get; init; } = new();
 
     public FilesOptions Files { get; init; } = new();
+
+    public ClusterOptions Cluster { get; init; } = new();
+}
+
+/// <summary>
+/// Where the node keeps what every node shares. Neither set: one process on embedded SQLite. <see cref="Postgres"/>
+/// alone: one node on PostgreSQL. Both: a cluster node (docs/scale-out.md).
+/// </summary>
+public sealed record ClusterOptions
+{
+    /// <summary>An Npgsql connection string; also <c>ConnectionStrings:Postgres</c>. Never logged or echoed (it may hold a password).</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>A StackExchange.Redis configuration string; also <c>ConnectionStrings:Redis</c>. Never echoed.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>The node's name in logs, metrics and presence; null: the host name and the native port.</summary>
+    public string? NodeId { get; init; }
 }
 
 /// <summary>Where the plain doors listen.</summary>

@@ -32,6 +32,7 @@ public sealed class PiazzaOptionsValidator : IValidateOptions<PiazzaOptions>
             failures.Add("--tls-cert needs --tls-key (the PEM private key file)");
         }
 
+        failures.AddRange(Cluster.ClusterSettings.Problems(options.Cluster));
         if (!options.Network.PlainTcp && !tls.Enabled)
         {
             failures.Add("--plain-tcp false leaves no native door: give --tls-cert/--tls-key or --dev-tls");

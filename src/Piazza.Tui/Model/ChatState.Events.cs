@@ -68,9 +68,16 @@ internal sealed partial class ChatState
 
     private void ApplyConnection(ConnectionStateChanged change)
     {
+        var wasReconnecting = Connection == ConnectionState.Reconnecting;
         Connection = change.State;
         ConnectionDetail = change.Detail;
+        ConnectedServer = change.Server;
         ConnectionChanged?.Invoke();
+        if (change.State == ConnectionState.Connected && wasReconnecting && change.Server is { } server)
+        {
+            AddSystem($"reconnected to {server}");
+        }
+
         if (change.State == ConnectionState.Reconnecting && change.Detail is { } detail && !detail.StartsWith("attempt", StringComparison.Ordinal))
         {
             AddError($"connection lost: {detail}; reconnecting…");

@@ -144,6 +144,9 @@ internal sealed partial class ChatState
     /// <summary>The detail of the last connection change (e.g. why it was lost); null when there was none.</summary>
     public string? ConnectionDetail { get; private set; }
 
+    /// <summary>The server connected to now (one node of a cluster); null while not connected.</summary>
+    public ServerEndpoint? ConnectedServer { get; private set; }
+
     /// <summary>The connection's state changed.</summary>
     public event Action? ConnectionChanged;
 

@@ -52,7 +52,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _client = client;
         _settings = settings;
         _controller = new ChatController(client, _state, this);
-        Title = $"Piazza · {settings.Host}:{settings.Port}";
+        Title = $"Piazza · {settings.ServerList}";
 
         // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
         _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = RoomListWidth, Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
@@ -327,7 +327,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
 
     private void UpdateStatus()
     {
-        var where = $"{_settings.Host}:{_settings.Port}";
+        // The node answering now: with several servers it changes when the client fails over.
+        var where = (_state.ConnectedServer ?? _client.ConnectedServer)?.ToString() ?? _settings.ServerList;
         var transfers = _controller.Transfers.Status;
         var detail = _state.ConnectionDetail;
         _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch

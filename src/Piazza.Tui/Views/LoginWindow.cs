@@ -8,7 +8,8 @@ using Terminal.Gui.Views;
 namespace Piazza.Tui;
 
 /// <summary>
-/// Asks for name, password, host and port and logs in, registers or connects as a guest. It stays open while
+/// Asks for name, password, server(s) and port and logs in, registers or connects as a guest. The server field takes
+/// one host or a comma list of <c>host[:port]</c> (a cluster's nodes; a host without a port takes the port field's). It stays open while
 /// connecting and after a failure, explaining what went wrong, so the user can correct the name or password
 /// (auth_failed, name_reserved, name_taken, bad_name), wait (rate_limited) or simply retry (server unreachable).
 /// </summary>
@@ -41,8 +42,8 @@ internal sealed class LoginWindow : Window
         _user = new TextField { Text = settings.User ?? "", X = 12, Y = 1, Width = Dim.Fill(1) };
         var passwordLabel = new Label { Text = "Pass_word:", X = 1, Y = 3 };
         _password = new TextField { Text = settings.Password ?? "", Secret = true, X = 12, Y = 3, Width = Dim.Fill(1) };
-        var hostLabel = new Label { Text = "_Host:", X = 1, Y = 5 };
-        _host = new TextField { Text = settings.Host, X = 12, Y = 5, Width = Dim.Fill(1) };
+        var hostLabel = new Label { Text = "_Servers:", X = 1, Y = 5 };
+        _host = new TextField { Text = settings.Servers.Count > 1 ? settings.ServerList : settings.Host, X = 12, Y = 5, Width = Dim.Fill(1) };
         var portLabel = new Label { Text = "_Port:", X = 1, Y = 7 };
         _port = new TextField { Text = settings.Port.ToString(CultureInfo.InvariantCulture), X = 12, Y = 7, Width = 7 };
         _message = new Label
@@ -134,8 +135,20 @@ internal sealed class LoginWindow : Window
         }
 
         var host = (_host.Text ?? "").Trim();
-        Settings = new ConnectSettings(host.Length == 0 ? ConnectSettings.DefaultHost : host, port, user)
+        IReadOnlyList<ServerEndpoint> servers;
+        try
         {
+            servers = ServerEndpoint.ParseList([host.Length == 0 ? ConnectSettings.DefaultHost : host], port);
+        }
+        catch (FormatException ex)
+        {
+            ShowError($"Servers: {ex.Message} (e.g. host or host:7070,other:7070).", _host);
+            return;
+        }
+
+        Settings = new ConnectSettings(servers[0].Host, servers[0].Port, user)
+        {
+            Servers = servers,
             Password = password.Length == 0 ? null : password,
             Mode = mode,
             Room = Settings.Room,
@@ -144,7 +157,7 @@ internal sealed class LoginWindow : Window
         _connecting = true;
         SetButtonsEnabled(false);
         var how = Settings.Mode == LoginMode.Register ? "registering" : Settings.IsGuest ? "as a guest" : "logging in";
-        _message.Text = $"Connecting to {Settings.Host}:{Settings.Port} as {user} ({how})…";
+        _message.Text = $"Connecting to {Settings.ServerList} as {user} ({how})…";
         _ = ConnectAsync(Settings);
     }
 

@@ -1,4 +1,5 @@
 using Piazza.Core.Accounts;
+using Piazza.Core.Cluster;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Moderation.Actions;
@@ -66,7 +67,7 @@ internal static class AdminChange
             await context.Hub.Store.SetAdminAsync(key, admin, context.Hub.Now, ct).ConfigureAwait(false);
             return null;
         },
-        Apply = _ => context.Online.SetAdmin(key, admin),
+        Effect = () => new AdminChangedSignal(key, admin),
         Audit = new AuditEntry(ChatHub.OperatorName, admin ? "admin" : "unadmin", name, null, null, created ? "account created" : null),
     };
 }

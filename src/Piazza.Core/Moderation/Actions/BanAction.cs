@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 
@@ -50,14 +51,7 @@ internal sealed class BanAction : ModerationAction<ModerationOutcome>
                     ban = await store.AddBanAsync(new BanRecord(0, null, BanKind.User, who.NameKey, request.Reason, by.Name, now, until), ct).ConfigureAwait(false);
                     return null;
                 },
-                Apply = overflowed =>
-                {
-                    context.Sanctions.Bans.Add(ban!);
-                    if (who.Online is { } online)
-                    {
-                        context.RemoveFromServer(online, LeaveReason.Banned, request.Reason, by.Name, ModerationEvent.Banned, until, null, overflowed);
-                    }
-                },
+                Effect = () => new BanAddedSignal(ban!, null, who.Name, Announce: false),
                 Audit = new AuditEntry(by.Name, "ban", who.Name, null, request.Reason, ModerationTerms.DescribeUntil(until)),
             });
         }
@@ -75,7 +69,7 @@ internal sealed class BanAction : ModerationAction<ModerationOutcome>
         }
 
         BanRecord? roomBan = null;
-        var present = who.Online is { } user && user.IsInRoom(room.Key) ? user : null;
+        var present = await context.IsInRoomAsync(who, room, cancellationToken).ConfigureAwait(false);
         return HubResult<ModerationPlan<ModerationOutcome>>.Ok(new(new ModerationOutcome(room.Name, who.Name, until))
         {
             Persist = async ct =>
@@ -88,20 +82,7 @@ internal sealed class BanAction : ModerationAction<ModerationOutcome>
 
                 return null;
             },
-            Apply = overflowed =>
-            {
-                context.Sanctions.Bans.Add(roomBan!);
-                if (present is not null)
-                {
-                    var notice = new ModerationEvent(ModerationEvent.Banned, room.Name, who.Name, by.Name, request.Reason, until, now);
-                    foreach (var device in present.Sessions)
-                    {
-                        device.Connection.TryEnqueue(notice);
-                    }
-
-                    context.Rooms.RemoveInMemory(present, room, LeaveReason.Banned, request.Reason, by.Name, overflowed);
-                }
-            },
+            Effect = () => new BanAddedSignal(roomBan!, room.Name, who.Name, Announce: present),
             Audit = new AuditEntry(by.Name, "ban", who.Name, room.Name, request.Reason, ModerationTerms.DescribeUntil(until)),
         });
     }
@@ -128,16 +109,7 @@ internal sealed class BanAction : ModerationAction<ModerationOutcome>
                 ban = await context.Hub.Store.AddBanAsync(new BanRecord(0, null, BanKind.Address, address, request.Reason, by.Name, now, until), ct).ConfigureAwait(false);
                 return null;
             },
-            Apply = overflowed =>
-            {
-                context.Sanctions.Bans.Add(ban!);
-
-                // Admins are exempt from address bans, so an admin cannot lock themselves out by banning their own address.
-                foreach (var victim in context.Online.Sessions.Where(s => !s.User.IsAdmin && s.Connection.RemoteAddress == address).GroupBy(s => s.User))
-                {
-                    context.RemoveFromServer(victim.Key, LeaveReason.Banned, request.Reason, by.Name, ModerationEvent.Banned, until, [.. victim], overflowed);
-                }
-            },
+            Effect = () => new BanAddedSignal(ban!, null, null, Announce: false),
             Audit = new AuditEntry(by.Name, "ban", address, null, request.Reason, ModerationTerms.DescribeUntil(until)),
         });
     }

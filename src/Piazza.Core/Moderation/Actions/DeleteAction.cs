@@ -1,4 +1,5 @@
 using System.Globalization;
+using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Protocol;
 
@@ -66,7 +67,7 @@ internal sealed class DeleteAction(string messageId) : ModerationAction<DeletedE
                 await store.MarkDeletedAsync(stored.Conversation, stored.Seq, user.Name, ct).ConfigureAwait(false);
                 return null;
             },
-            Apply = overflowed => conversation.MarkDeleted(stored.Seq, user.Name, deleted, overflowed),
+            Effect = () => new MessageDeletedSignal(stored.Conversation, stored.MessageId, stored.Seq, user.Name, deleted.Timestamp),
             Audit = isAuthor ? null : new AuditEntry(user.Name, "delete", stored.From, conversation.Name, null, $"msg {stored.MessageId} (seq {stored.Seq.ToString(CultureInfo.InvariantCulture)})"),
         });
     }

@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Moderation.Actions;
@@ -24,14 +25,15 @@ internal sealed class KickAction : ModerationAction<ModerationOutcome>
                 return ModerationContext.Forbidden(by.IsAdmin ? "admins cannot kick admins" : "only server admins can kick from the server; name a room");
             }
 
-            if (who.Online is not { } online)
+            if (!who.IsOnline)
             {
                 return new HubError(ErrorCode.NoSuchUser, $"'{who.Name}' is not online");
             }
 
+            var at = context.Hub.Now;
             return HubResult<ModerationPlan<ModerationOutcome>>.Ok(new(new ModerationOutcome(null, who.Name))
             {
-                Apply = overflowed => context.RemoveFromServer(online, LeaveReason.Kicked, request.Reason, by.Name, ModerationEvent.Kicked, null, null, overflowed),
+                Effect = () => new KickedFromServerSignal(who.NameKey, request.Reason, by.Name, at),
                 Audit = new AuditEntry(by.Name, "kick", who.Name, null, request.Reason, null),
             });
         }
@@ -48,42 +50,45 @@ internal sealed class KickAction : ModerationAction<ModerationOutcome>
             return ModerationContext.Forbidden($"you cannot kick '{who.Name}' from '{room.Name}'");
         }
 
-        if (who.Online is not { } user || !user.IsInRoom(room.Key))
+        if (!await context.IsInRoomAsync(who, room, cancellationToken).ConfigureAwait(false))
         {
             return new HubError(ErrorCode.NotInRoom, $"'{who.Name}' is not in '{room.Name}'");
         }
 
+        var now = context.Hub.Now;
         return HubResult<ModerationPlan<ModerationOutcome>>.Ok(new(new ModerationOutcome(room.Name, who.Name))
         {
             Persist = async ct =>
             {
-                if (user.IsRegistered)
+                if (who.Registered)
                 {
-                    await context.Hub.Store.RemoveMemberAsync(room.Key, user.Key, ct).ConfigureAwait(false);
+                    await context.Hub.Store.RemoveMemberAsync(room.Key, who.Key, ct).ConfigureAwait(false);
                 }
 
                 return null;
             },
-            Apply = overflowed => context.Rooms.RemoveInMemory(user, room, LeaveReason.Kicked, request.Reason, by.Name, overflowed),
+            Effect = () => new RemovedFromRoomSignal(room.Key, who.NameKey, who.Name, request.Reason, by.Name, now),
             Audit = new AuditEntry(by.Name, "kick", who.Name, room.Name, request.Reason, null),
         });
     }
 }
 
-/// <summary>The operator console's kick: every device of an online user, no rank check (the operator runs the server).</summary>
+/// <summary>The operator console's kick: every device of a user online on any node, no rank check (the operator runs the server).</summary>
 internal sealed class OperatorKickAction(string by) : ModerationAction<bool>
 {
-    public override Task<HubResult<ModerationPlan<bool>>> PlanAsync(ModerationContext context, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
+    public override async Task<HubResult<ModerationPlan<bool>>> PlanAsync(ModerationContext context, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
     {
-        if (context.Online.FindByName(UserNamePolicy.Fold(request.User ?? "")) is not { } target)
+        if (!UserNamePolicy.IsValid(request.User, out _)
+            || (await context.FindTargetAsync(request.User, cancellationToken).ConfigureAwait(false)).Value is not { IsOnline: true } who)
         {
-            return Task.FromResult(HubResult<ModerationPlan<bool>>.Ok(new(false)));
+            return HubResult<ModerationPlan<bool>>.Ok(new(false));
         }
 
-        return Task.FromResult(HubResult<ModerationPlan<bool>>.Ok(new(true)
+        var at = context.Hub.Now;
+        return HubResult<ModerationPlan<bool>>.Ok(new(true)
         {
-            Apply = overflowed => context.RemoveFromServer(target, LeaveReason.Kicked, request.Reason, by, ModerationEvent.Kicked, null, null, overflowed),
-            Audit = new AuditEntry(by, "kick", target.Name, null, request.Reason, null),
-        }));
+            Effect = () => new KickedFromServerSignal(who.NameKey, request.Reason, by, at),
+            Audit = new AuditEntry(by, "kick", who.Name, null, request.Reason, null),
+        });
     }
 }

@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 
@@ -40,7 +41,6 @@ internal sealed class MuteAction(bool mute) : ModerationAction<ModerationOutcome
 
         var store = context.Hub.Store;
         var record = mute ? new MuteRecord(room.Key, who.NameKey, request.Reason, by.Name, expiry.Value) : null;
-        var notice = new ModerationEvent(mute ? ModerationEvent.Muted : ModerationEvent.Unmuted, room.Name, who.Name, by.Name, request.Reason, record?.ExpiresAt, now);
         return HubResult<ModerationPlan<ModerationOutcome>>.Ok(new(new ModerationOutcome(room.Name, who.Name, expiry.Value))
         {
             Persist = async ct =>
@@ -48,7 +48,7 @@ internal sealed class MuteAction(bool mute) : ModerationAction<ModerationOutcome
                 await (record is null ? store.RemoveMuteAsync(room.Key, who.NameKey, ct) : store.SetMuteAsync(record, ct)).ConfigureAwait(false);
                 return null;
             },
-            Apply = overflowed => room.SetMute(who.NameKey, record, notice, overflowed),
+            Effect = () => new MuteChangedSignal(room.Key, who.NameKey, who.Name, record, request.Reason, by.Name, now),
             Audit = new AuditEntry(by.Name, Verb, who.Name, room.Name, request.Reason, mute ? ModerationTerms.DescribeUntil(expiry.Value) : null),
         });
     }

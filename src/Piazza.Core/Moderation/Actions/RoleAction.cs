@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Moderation.Actions;
@@ -29,10 +30,7 @@ internal sealed class RoleAction(bool moderator) : ModerationAction<ModerationOu
             return new HubError(ErrorCode.BadRequest, $"'{who.Name}' is a guest; only accounts can be moderators");
         }
 
-        var announcement = new ModerationEvent(ModerationEvent.RoleChanged, room.Name, who.Name, by.Name, null, null, context.Hub.Now)
-        {
-            Detail = moderator ? "moderator" : "member",
-        };
+        var now = context.Hub.Now;
         return HubResult<ModerationPlan<ModerationOutcome>>.Ok(new(new ModerationOutcome(room.Name, who.Name))
         {
             Persist = async ct =>
@@ -40,7 +38,7 @@ internal sealed class RoleAction(bool moderator) : ModerationAction<ModerationOu
                 await context.Hub.Store.SetModeratorAsync(room.Key, who.Key, moderator, ct).ConfigureAwait(false);
                 return null;
             },
-            Apply = overflowed => room.SetModerator(who.Key, moderator, announcement, overflowed),
+            Effect = () => new ModeratorChangedSignal(room.Key, who.Key, who.Name, moderator, by.Name, now),
             Audit = new AuditEntry(by.Name, verb, who.Name, room.Name, null, null),
         });
     }
@@ -74,7 +72,7 @@ internal sealed class TopicLockAction(bool locked) : ModerationAction<string>
                 await context.Hub.Store.SetTopicLockAsync(room.Key, locked, ct).ConfigureAwait(false);
                 return null;
             },
-            Apply = overflowed => room.SetTopicLock(locked, by.Name, context.Hub.Now, overflowed),
+            Effect = () => new TopicLockChangedSignal(room.Key, locked, by.Name, context.Hub.Now),
             Audit = new AuditEntry(by.Name, locked ? "lock" : "unlock", null, room.Name, null, null),
         });
     }

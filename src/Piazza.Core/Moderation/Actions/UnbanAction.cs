@@ -1,3 +1,4 @@
+using Piazza.Core.Cluster;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 
@@ -69,12 +70,16 @@ internal sealed class UnbanAction : ModerationAction<ModerationOutcome>
         {
             Persist = async ct =>
             {
-                var removed = await context.Hub.Store.RemoveBansAsync(roomKey, kind, target, ct).ConfigureAwait(false);
+                if (await context.Hub.Store.RemoveBansAsync(roomKey, kind, target, ct).ConfigureAwait(false) > 0)
+                {
+                    return null;
+                }
+
+                // Memory follows the store even so: a lift whose signal never reached this node.
                 context.Sanctions.Bans.Remove(roomKey, kind, target);
-                return removed == 0
-                    ? new HubError(ErrorCode.NotBanned, $"'{request.Address ?? request.User}' is not banned{(roomName is null ? "" : $" from '{roomName}'")}")
-                    : null;
+                return new HubError(ErrorCode.NotBanned, $"'{request.Address ?? request.User}' is not banned{(roomName is null ? "" : $" from '{roomName}'")}");
             },
+            Effect = () => new BansLiftedSignal(roomKey, kind, target),
             Audit = new AuditEntry(by.Name, "unban", request.Address ?? request.User, roomName, request.Reason, null),
         });
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Piazza.Core;
+using Piazza.Core.Storage;
 using Piazza.Protocol;
 
 namespace Piazza.Server.Doors.Http;
@@ -45,6 +47,22 @@ public static class HttpErrors
     }
 
     public static IResult Result(ErrorCode code, string message) => new ErrorResult(StatusOf(code), Body(code, message, null));
+
+    /// <summary>
+    /// A store that fails under a request (<see cref="StoreFaults"/>) is answered 503 <c>unavailable</c> with
+    /// <c>Retry-After: 1</c> on every endpoint, rather than a bare 500.
+    /// </summary>
+    public static void UseStoreFaults(IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StoreFaults.IsUnavailable(ex) && !context.Response.HasStarted)
+        {
+            await new ErrorResult(StatusCodes.Status503ServiceUnavailable, Body(ErrorCode.Unavailable, StoreFaults.Message, TimeSpan.FromSeconds(1))).ExecuteAsync(context).ConfigureAwait(false);
+        }
+    });
 
     public static ErrorResponse Body(ErrorCode code, string message, TimeSpan? retryAfter)
         => new(code.ToWire(), message, retryAfter is { } wait ? Math.Ceiling(wait.TotalSeconds) : null);

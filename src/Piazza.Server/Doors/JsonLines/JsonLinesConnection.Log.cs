@@ -34,6 +34,9 @@ public sealed partial class JsonLinesConnection
         [LoggerMessage(10, LogLevel.Warning, "{Who} kept flooding (over {Refusals} refusals in {Seconds} s); disconnected")]
         public static partial void Flooding(ILogger logger, string who, int refusals, double seconds);
 
+        [LoggerMessage(11, LogLevel.Warning, "{Who}: '{FrameType}' answered unavailable: the store cannot be reached ({Reason})")]
+        public static partial void StoreUnavailable(ILogger logger, string who, string frameType, string reason);
+
         [LoggerMessage(9, LogLevel.Error, "Connection {Who} failed")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, string who);
     }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Core.Storage;
 using Piazza.Protocol;
 using Piazza.Server.Connections;
 using Piazza.Server.Options;
@@ -232,9 +233,18 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
                         continue;
                     }
 
-                    if (!await HandleFrameAsync(frame).ConfigureAwait(false))
+                    try
                     {
-                        return LeaveReason.Quit;
+                        if (!await HandleFrameAsync(frame).ConfigureAwait(false))
+                        {
+                            return LeaveReason.Quit;
+                        }
+                    }
+                    catch (Exception ex) when (StoreFaults.IsUnavailable(ex))
+                    {
+                        // PostgreSQL restarting, say: this request fails, the connection and the next ones do not.
+                        Log.StoreUnavailable(_logger, Who, frame.Type ?? "?", ex.GetBaseException().Message);
+                        ReportProtocolError(frame.Id, ErrorCode.Unavailable, StoreFaults.Message);
                     }
                 }
             }

@@ -1,0 +1,129 @@
+using System.Threading.Channels;
+using Piazza.Core.Ports;
+using Piazza.Core.Storage;
+
+namespace Piazza.Core.Messaging;
+
+/// <summary>
+/// The cluster's <see cref="IMessageSequencer"/>: the shared store assigns each message its seq in the transaction
+/// that stores it (<see cref="ISequencingStore"/>), so nodes need no agreement of their own. One writer loop appends
+/// whatever has queued as one transaction (group commit, as <see cref="MessageLog"/> does), then delivers the batch to
+/// this node's connections, tells the other nodes over the <see cref="IClusterBus"/>, and completes the senders'
+/// waits. A failed batch fails only its own sends, as <see cref="StoreUnavailableException"/>: nothing of it was
+/// stored, no seq was taken, and the next batch tries again (so sends work again by themselves once the store is back).
+/// </summary>
+internal sealed class StoreSequencer : IMessageSequencer
+{
+    private const int MaxBatch = 512;
+
+    /// <summary>A batch that takes longer has failed: a hung store must not hang every sender.</summary>
+    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IChatStore _store;
+    private readonly IFanOutBus _local;
+    private readonly IClusterBus _bus;
+    private readonly Action<Exception> _onFailure;
+    private readonly Task _writer;
+
+    public StoreSequencer(IChatStore store, IFanOutBus local, IClusterBus bus, Action<Exception> onFailure)
+    {
+        _store = store;
+        _local = local;
+        _bus = bus;
+        _onFailure = onFailure;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public bool HasFailed => false;
+
+    public async Task<IMessageSequence> OpenAsync(string conversation, CancellationToken cancellationToken = default)
+        => new Sequence(this, await _store.LastSeqAsync(conversation, cancellationToken).ConfigureAwait(false));
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var records = new List<StoredMessage>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            records.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                var m = pending.Message;
+                records.Add(new StoredMessage(m.Conversation, 0, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId, m.File));
+            }
+
+            IReadOnlyList<AppendedMessage> appended;
+            try
+            {
+                using var timeout = new CancellationTokenSource(BatchTimeout);
+                appended = await _store.AppendAssigningAsync(records, timeout.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // any store fault fails this batch's sends, never the loop
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _onFailure(ex);
+                foreach (var pending in batch)
+                {
+                    pending.Sequence.Done();
+                    pending.Completion.TrySetException(new StoreUnavailableException("messages cannot be stored right now; send again shortly", ex));
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (pending, (stored, duplicate)) = (batch[i], appended[i]);
+                var template = pending.Message;
+                var message = duplicate
+                    ? Conversations.Conversation.FromStored(stored, template.Conversation, template.Room)
+                    : new MessageEvent(template.Id, stored.Seq, template.Conversation, template.Room, template.From, template.To, template.Text, template.Timestamp, template.File);
+                if (!duplicate)
+                {
+                    _local.Publish(message);
+                    _bus.Publish(new MessageStoredSignal(stored));
+                }
+
+                pending.Sequence.Done();
+                pending.Completion.TrySetResult(new SendOutcome(message, duplicate));
+            }
+        }
+    }
+
+    /// <summary>A message waiting for its seq: built with seq 0, given the stored one once appended.</summary>
+    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, Sequence Sequence, TaskCompletionSource<SendOutcome> Completion);
+
+    private sealed class Sequence(StoreSequencer owner, long startSeq) : IMessageSequence
+    {
+        private int _pending;
+
+        public long StartSeq { get; } = startSeq;
+
+        public int Pending => Volatile.Read(ref _pending);
+
+        public Task<SendOutcome> Append(Func<long, MessageEvent> create, string? fromAccount, string? clientId)
+        {
+            var pending = new Pending(create(0), fromAccount, clientId, this, new TaskCompletionSource<SendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+            Interlocked.Increment(ref _pending);
+            if (!owner._queue.Writer.TryWrite(pending))
+            {
+                Done();
+                pending.Completion.TrySetException(new InvalidOperationException("the server is shutting down"));
+            }
+
+            return pending.Completion.Task;
+        }
+
+        public void Done() => Interlocked.Decrement(ref _pending);
+    }
+}

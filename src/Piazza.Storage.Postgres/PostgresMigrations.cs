@@ -1,0 +1,171 @@
+namespace Piazza.Storage.Postgres;
+
+/// <summary>One schema step: the SQL that takes the database from <c>Version - 1</c> to <see cref="Version"/>.</summary>
+internal sealed record PostgresMigration(int Version, string Sql);
+
+/// <summary>
+/// The schema history, oldest first. Never edit a released step: append a new one. Applied versions are rows of
+/// <c>piazza_schema_versions</c>. Version 1 is the whole schema the SQLite store reached in its fifth step, with
+/// PostgreSQL types: keys are <c>text COLLATE "C"</c> so they sort and compare by code point as SQLite's BINARY
+/// does, times are <c>timestamptz</c> kept to the millisecond, flags are <c>boolean</c>, ids are identities.
+/// </summary>
+internal static class PostgresMigrations
+{
+    public static IReadOnlyList<PostgresMigration> All { get; } =
+    [
+        new(1, """
+            CREATE TABLE accounts (
+                key           text COLLATE "C" NOT NULL PRIMARY KEY,
+                name          text        NOT NULL,
+                password_hash text        NOT NULL,
+                created_at    timestamptz NOT NULL,
+                skeleton      text        NOT NULL
+            );
+            CREATE INDEX accounts_by_skeleton ON accounts (skeleton);
+
+            CREATE TABLE tokens (
+                hash        bytea       NOT NULL PRIMARY KEY,
+                account_key text COLLATE "C" NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                expires_at  timestamptz NOT NULL,
+                revoked     boolean     NOT NULL DEFAULT false
+            );
+            CREATE INDEX tokens_by_account ON tokens (account_key);
+
+            CREATE TABLE rooms (
+                key          text COLLATE "C" NOT NULL PRIMARY KEY,
+                name         text        NOT NULL,
+                topic        text        NULL,
+                owner        text COLLATE "C" NULL REFERENCES accounts (key) ON DELETE SET NULL,
+                created_at   timestamptz NOT NULL,
+                topic_locked boolean     NOT NULL DEFAULT true,
+                skeleton     text        NOT NULL,
+                by_guest     boolean     NOT NULL DEFAULT false
+            );
+            CREATE INDEX rooms_by_skeleton ON rooms (skeleton);
+
+            CREATE TABLE memberships (
+                room_key    text COLLATE "C" NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+                account_key text COLLATE "C" NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                PRIMARY KEY (room_key, account_key)
+            );
+            CREATE INDEX memberships_by_account ON memberships (account_key, room_key);
+
+            -- Each conversation's last assigned seq: the row every appender locks (in conversation order) to take the
+            -- next seqs inside the transaction that stores the messages, so seqs are gap-free across nodes.
+            CREATE TABLE conversation_seqs (
+                conversation text COLLATE "C" NOT NULL PRIMARY KEY,
+                last_seq     bigint NOT NULL
+            );
+
+            -- No foreign keys on messages: history outlives accounts and rooms, and appends stay cheap.
+            CREATE TABLE messages (
+                conversation   text COLLATE "C" NOT NULL,
+                seq            bigint      NOT NULL,
+                message_id     text        NOT NULL,
+                sender         text        NOT NULL,
+                sender_account text COLLATE "C" NULL,
+                recipient      text        NULL,
+                text           text        NOT NULL,
+                ts             timestamptz NOT NULL,
+                client_id      text COLLATE "C" NULL,
+                file_id        text        NULL,
+                file_name      text        NULL,
+                file_size      bigint      NULL,
+                file_mime      text        NULL,
+                file_sha256    text        NULL,
+                deleted_by     text        NULL,
+                PRIMARY KEY (conversation, seq)
+            );
+            -- Unique: a client id resent to another node is stored once (SQLite's index is not unique; one node
+            -- checks in memory there).
+            CREATE UNIQUE INDEX messages_by_client_id ON messages (sender_account, client_id) WHERE client_id IS NOT NULL;
+            CREATE INDEX messages_by_id ON messages (message_id);
+
+            CREATE TABLE private_participants (
+                account_key   text COLLATE "C" NOT NULL,
+                conversation  text COLLATE "C" NOT NULL,
+                last_activity timestamptz NOT NULL,
+                PRIMARY KEY (account_key, conversation)
+            );
+            CREATE INDEX private_participants_by_activity ON private_participants (account_key, last_activity DESC, conversation);
+
+            CREATE TABLE files (
+                id         text COLLATE "C" NOT NULL PRIMARY KEY,
+                owner      text COLLATE "C" NOT NULL,
+                name       text        NOT NULL,
+                size       bigint      NOT NULL,
+                mime       text        NOT NULL,
+                sha256     text        NOT NULL,
+                created_at timestamptz NOT NULL
+            );
+            CREATE INDEX files_by_owner ON files (owner);
+            CREATE INDEX files_by_sha256 ON files (sha256);
+
+            -- No foreign key: shares are appended with messages, and a file deleted meanwhile must not fail the batch.
+            CREATE TABLE file_shares (
+                file_id      text COLLATE "C" NOT NULL,
+                conversation text COLLATE "C" NOT NULL,
+                PRIMARY KEY (file_id, conversation)
+            );
+            CREATE INDEX file_shares_by_conversation ON file_shares (conversation);
+
+            CREATE TABLE uploads (
+                id            text COLLATE "C" NOT NULL PRIMARY KEY,
+                owner         text COLLATE "C" NOT NULL,
+                length        bigint      NOT NULL,
+                name          text        NOT NULL,
+                declared_type text        NULL,
+                sha256        text        NOT NULL,
+                created_at    timestamptz NOT NULL,
+                file_id       text COLLATE "C" NULL REFERENCES files (id) ON DELETE CASCADE
+            );
+            CREATE INDEX uploads_by_owner ON uploads (owner) WHERE file_id IS NULL;
+            CREATE INDEX uploads_by_file ON uploads (file_id);
+
+            CREATE TABLE server_admins (
+                account_key text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES accounts (key) ON DELETE CASCADE,
+                granted_at  timestamptz NOT NULL
+            );
+
+            CREATE TABLE room_moderators (
+                room_key    text COLLATE "C" NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+                account_key text COLLATE "C" NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                PRIMARY KEY (room_key, account_key)
+            );
+
+            -- room_key NULL: a server-wide ban. kind 'user' targets a folded user name, 'address' an IP address.
+            CREATE TABLE bans (
+                id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                room_key   text COLLATE "C" NULL,
+                kind       text        NOT NULL CHECK (kind IN ('user', 'address')),
+                target     text        NOT NULL,
+                reason     text        NULL,
+                by_user    text        NOT NULL,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NULL
+            );
+            CREATE INDEX bans_by_target ON bans (kind, target);
+            CREATE INDEX bans_by_room ON bans (room_key);
+
+            CREATE TABLE room_mutes (
+                room_key   text COLLATE "C" NOT NULL,
+                user_key   text COLLATE "C" NOT NULL,
+                reason     text        NULL,
+                by_user    text        NOT NULL,
+                expires_at timestamptz NULL,
+                PRIMARY KEY (room_key, user_key)
+            );
+
+            CREATE TABLE audit_log (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at     timestamptz NOT NULL,
+                actor  text        NOT NULL,
+                action text        NOT NULL,
+                target text        NULL,
+                room   text        NULL,
+                reason text        NULL,
+                detail text        NULL
+            );
+            """),
+    ];
+}
