@@ -16,6 +16,7 @@ if (args is ["micro", .. var benchmarkArguments])
 var target = new Option<string>("--target") { Description = "piazza (native protocol) or redis (RESP pub/sub)", DefaultValueFactory = _ => "piazza" };
 target.AcceptOnlyFromAmong("piazza", "redis");
 var port = new Option<int?>("--port") { Description = "port on 127.0.0.1 (default 7070 for piazza, 6379 for redis)" };
+var nodes = new Option<string?>("--nodes") { Description = "comma-separated ports of a cluster's nodes on 127.0.0.1 (piazza only): members are spread over them round-robin; overrides --port" };
 var receivers = new Option<int>("--receivers", "-r") { Description = "members that only listen", DefaultValueFactory = _ => 100 };
 var senders = new Option<int>("--senders", "-s") { Description = "members that send (they hear the room too)", DefaultValueFactory = _ => 1 };
 var window = new Option<int>("--window", "-w") { Description = "most un-acknowledged sends per sender", DefaultValueFactory = _ => 64 };
@@ -29,28 +30,28 @@ var settle = new Option<double>("--settle") { Description = "seconds to wait aft
 
 var fanout = new Command("fanout", "R receivers and S senders in one room, each sender keeping W sends in flight: deliveries/s and loss check")
 {
-    target, port, receivers, senders, window, duration, warmup, size,
+    target, port, nodes, receivers, senders, window, duration, warmup, size,
 };
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var settings = LoadFrom(parse) with { Window = parse.GetValue(window) };
-    Console.WriteLine($"fanout target={settings.Target} R={settings.Receivers} S={settings.Senders} W={settings.Window} D={settings.Duration}s size={settings.MessageBytes}");
+    Console.WriteLine($"fanout target={settings.Target} nodes={Math.Max(1, settings.NodePorts.Count)} R={settings.Receivers} S={settings.Senders} W={settings.Window} D={settings.Duration}s size={settings.MessageBytes}");
     var result = await LoadRun.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
     Console.WriteLine(Invariant($"  deliveries/s {result.DeliveriesPerSecond:N0}   sent/s {result.SentPerSecond:N0}   sent {result.TotalSent:N0}   delivered {result.TotalDelivered:N0}"));
     Console.WriteLine($"  lost {result.Lost}   seq gaps {result.SeqGaps}   disconnected {result.Disconnected}   rejected {result.Rejected}");
     Console.WriteLine(Invariant(
-        $"RESULT scenario=fanout target={settings.Target} receivers={settings.Receivers} senders={settings.Senders} window={settings.Window} deliveries_per_s={result.DeliveriesPerSecond:0} sent_per_s={result.SentPerSecond:0} lost={result.Lost} seq_gaps={result.SeqGaps} disconnected={result.Disconnected} rejected={result.Rejected}"));
+        $"RESULT scenario=fanout target={settings.Target} nodes={Math.Max(1, settings.NodePorts.Count)} receivers={settings.Receivers} senders={settings.Senders} window={settings.Window} deliveries_per_s={result.DeliveriesPerSecond:0} sent_per_s={result.SentPerSecond:0} lost={result.Lost} seq_gaps={result.SeqGaps} disconnected={result.Disconnected} rejected={result.Rejected}"));
     return result.Lost == 0 && result.Disconnected == 0 ? 0 : 1;
 });
 
 var latency = new Command("latency", "a fixed total send rate into a room of R receivers: send→receive latency percentiles at receivers")
 {
-    target, port, receivers, senders, rate, duration, warmup, size,
+    target, port, nodes, receivers, senders, rate, duration, warmup, size,
 };
 latency.SetAction(async (parse, cancellationToken) =>
 {
     var settings = LoadFrom(parse) with { Rate = parse.GetValue(rate) };
-    Console.WriteLine($"latency target={settings.Target} R={settings.Receivers} S={settings.Senders} rate={settings.Rate}/s D={settings.Duration}s size={settings.MessageBytes}");
+    Console.WriteLine($"latency target={settings.Target} nodes={Math.Max(1, settings.NodePorts.Count)} R={settings.Receivers} S={settings.Senders} rate={settings.Rate}/s D={settings.Duration}s size={settings.MessageBytes}");
     var result = await LoadRun.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
     var samples = result.Latencies;
     var p50 = Percentile(samples, 0.50);
@@ -60,7 +61,7 @@ latency.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine(Invariant($"  samples {samples.Length:N0}   p50 {p50:0.000} ms   p99 {p99:0.000} ms   p99.9 {p999:0.000} ms   max {max:0.000} ms"));
     Console.WriteLine(Invariant($"  sent/s {result.SentPerSecond:N0}   deliveries/s {result.DeliveriesPerSecond:N0}   lost {result.Lost}   seq gaps {result.SeqGaps}   disconnected {result.Disconnected}"));
     Console.WriteLine(Invariant(
-        $"RESULT scenario=latency target={settings.Target} receivers={settings.Receivers} senders={settings.Senders} rate={settings.Rate:0} p50_ms={p50:0.000} p99_ms={p99:0.000} p999_ms={p999:0.000} max_ms={max:0.000} samples={samples.Length} sent_per_s={result.SentPerSecond:0} lost={result.Lost} disconnected={result.Disconnected}"));
+        $"RESULT scenario=latency target={settings.Target} nodes={Math.Max(1, settings.NodePorts.Count)} receivers={settings.Receivers} senders={settings.Senders} rate={settings.Rate:0} p50_ms={p50:0.000} p99_ms={p99:0.000} p999_ms={p999:0.000} max_ms={max:0.000} samples={samples.Length} sent_per_s={result.SentPerSecond:0} lost={result.Lost} disconnected={result.Disconnected}"));
     return result.Lost == 0 && result.Disconnected == 0 ? 0 : 1;
 });
 
@@ -83,7 +84,7 @@ conns.SetAction(async (parse, cancellationToken) =>
 var ownRooms = new Option<bool>("--own-rooms") { Description = "each sender sends into a room of its own (no fan-out) instead of all into the lobby" };
 var insert = new Command("insert", "S senders (no extra receivers) keep W sends each in flight into one room: acknowledged (durable) sends/s")
 {
-    port, senders, window, duration, warmup, size, ownRooms,
+    port, nodes, senders, window, duration, warmup, size, ownRooms,
 };
 insert.SetAction(async (parse, cancellationToken) =>
 {
@@ -182,6 +183,7 @@ LoadSettings LoadFrom(ParseResult parse)
     {
         Target = name,
         Port = parse.GetValue(port) ?? (name == "redis" ? 6379 : 7070),
+        NodePorts = parse.GetValue(nodes) is { Length: > 0 } list ? [.. list.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))] : [],
         Receivers = parse.GetValue(receivers),
         Senders = parse.GetValue(senders),
         Duration = parse.GetValue(duration),

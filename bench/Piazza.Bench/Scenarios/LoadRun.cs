@@ -22,7 +22,7 @@ internal static class LoadRun
         var runId = RunId.Next();
         IBenchTarget target = settings.Target switch
         {
-            "piazza" => new PiazzaTarget(endPoint),
+            "piazza" => new PiazzaTarget(settings.NodePorts.Count > 0 ? [.. settings.NodePorts.Select(p => new IPEndPoint(IPAddress.Loopback, p))] : [endPoint]),
             "redis" => new RedisTarget(endPoint, "bench-" + runId),
             _ => throw new ArgumentException($"unknown target '{settings.Target}'", nameof(settings)),
         };

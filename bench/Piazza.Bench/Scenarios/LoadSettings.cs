@@ -9,6 +9,9 @@ internal sealed record LoadSettings
     /// <summary>Port on 127.0.0.1; the harness never talks to any other address.</summary>
     public required int Port { get; init; }
 
+    /// <summary>Ports of several Piazza nodes of one cluster on 127.0.0.1 (members spread over them); empty: <see cref="Port"/> alone.</summary>
+    public IReadOnlyList<int> NodePorts { get; init; } = [];
+
     public required int Receivers { get; init; }
 
     public required int Senders { get; init; }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Piazza.ClusterTests.Infrastructure;
+using Piazza.IntegrationTests.Infrastructure;
+
+namespace Piazza.ClusterTests;
+
+/// <summary>
+/// The cluster under load while its parts fail one after another: a node (SIGKILL, then back), redis-server (killed,
+/// restarted empty), PostgreSQL (fast stop, start). Clients behave as the client library does: they resend an
+/// unacknowledged send with the same id after <c>unavailable</c> or a lost connection, and resume where they were.
+/// </summary>
+[Collection(FaultClusterCollection.Name)]
+public class FaultInjectionTests(FaultCluster cluster)
+{
+    private const double MessagesPerSecond = 300;
+    private const int AcksPerPhase = 600;
+    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task At_300_messages_a_second_a_node_kill_a_redis_restart_and_a_postgres_restart_lose_and_repeat_nothing()
+    {
+        string[] rooms = [ClusterFixture.Unique("north"), ClusterFixture.Unique("south"), ClusterFixture.Unique("east")];
+        var nodes = cluster.Nodes;
+
+        // Two senders per node (native TCP and WebSocket), one receiver per node; each account is in every room.
+        var senders = new List<ResilientSender>();
+        var receivers = new List<ResumingReceiver>();
+        for (var n = 0; n < nodes.Count; n++)
+        {
+            foreach (var webSocket in new[] { false, true })
+            {
+                var name = ClusterFixture.Unique(webSocket ? "wsend" : "tsend");
+                senders.Add(new ResilientSender(name, await RegisterInRoomsAsync(nodes[n], name, rooms), rooms, nodes, n, webSocket, MessagesPerSecond / 6));
+            }
+
+            var listener = ClusterFixture.Unique("recv");
+            receivers.Add(new ResumingReceiver(listener, await RegisterInRoomsAsync(nodes[n], listener, rooms), rooms, nodes, n, webSocket: n == 1));
+        }
+
+        using var stopReceiving = new CancellationTokenSource();
+        using var stopSending = new CancellationTokenSource();
+        using var drainDeadline = new CancellationTokenSource();
+        var listening = receivers.Select(r => Task.Run(() => r.RunAsync(stopReceiving.Token))).ToList();
+        var sending = senders.Select(s => Task.Run(() => s.RunAsync(stopSending.Token, drainDeadline.Token))).ToList();
+        var log = new List<string>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            async Task PhaseAsync(string what, Func<Task> fault)
+            {
+                var goal = senders.Sum(s => s.AckedCount) + AcksPerPhase;
+                await WaitForAsync(() => senders.Sum(s => s.AckedCount) >= goal, PhaseTimeout, $"{AcksPerPhase} more acknowledgements before: {what}");
+                log.Add($"{clock.Elapsed.TotalSeconds:0.0} s, {senders.Sum(s => s.AckedCount)} acked: {what}");
+                await fault();
+            }
+
+            await PhaseAsync("SIGKILL node 2 and start it again", async () =>
+            {
+                await nodes[1].KillAsync();
+                await nodes[1].StartAsync();
+            });
+            await PhaseAsync("restart redis-server", cluster.Redis.RestartAsync);
+            await PhaseAsync("restart PostgreSQL", cluster.Postgres.RestartAsync);
+            await PhaseAsync("stop sending", () => stopSending.CancelAsync());
+
+            drainDeadline.CancelAfter(PhaseTimeout);
+            await Task.WhenAll(sending);
+            log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: senders drained");
+
+            var stored = new Dictionary<string, List<(long Seq, string Text)>>();
+            foreach (var room in rooms)
+            {
+                stored[room] = [.. (await nodes[0].HistoryOverHttpAsync(receivers[0].Token, room)).Select(m => (m.Seq(), m.Str("text")!))];
+            }
+
+            await WaitForAsync(() => receivers.All(r => rooms.All(room => r.Last(room) >= stored[room].Count)), PhaseTimeout, "every receiver caught up");
+            await stopReceiving.CancelAsync();
+            await Task.WhenAll(listening);
+
+            var context = $"\n{string.Join('\n', log)}\n{cluster.Diagnostics()}";
+            Assert.True(senders.All(s => s.Failures.Count == 0), string.Join('\n', senders.SelectMany(s => s.Failures).Take(20)) + context);
+            foreach (var sender in senders)
+            {
+                Assert.True(sender.AckedCount == sender.Created, $"{sender.Name}: {sender.Created} made, {sender.AckedCount} acknowledged{context}");
+            }
+
+            var acked = senders.SelectMany(s => s.Acked).ToDictionary(a => a.Key, a => a.Value);
+            foreach (var (room, messages) in stored)
+            {
+                Assert.Equal(ProtocolSteps.Range(1, messages.Count), messages.Select(m => m.Seq));
+                var repeated = messages.GroupBy(m => m.Text).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+                Assert.True(repeated.Count == 0, $"stored more than once in {room}: {string.Join(", ", repeated.Take(10))}{context}");
+            }
+
+            var storedAt = stored.SelectMany(r => r.Value.Select(m => (m.Text, Place: (r.Key, m.Seq)))).ToDictionary(m => m.Text, m => m.Place);
+            foreach (var (id, place) in acked)
+            {
+                Assert.True(storedAt.TryGetValue(id, out var at), $"acknowledged {id} ({place}) is not in history{context}");
+                Assert.True(string.Equals(at.Key, place.Room, StringComparison.OrdinalIgnoreCase) && at.Seq == place.Seq, $"{id} acknowledged at {place}, stored at {at}{context}");
+            }
+
+            foreach (var receiver in receivers)
+            {
+                foreach (var room in rooms)
+                {
+                    Assert.Equal(ProtocolSteps.Range(1, stored[room].Count), receiver.Received[room]);
+                }
+            }
+
+            Assert.Contains(senders, s => s.Reconnects > 0);
+            Assert.Contains(receivers, r => r.Reconnects > 0);
+        }
+        finally
+        {
+            await stopSending.CancelAsync();
+            await drainDeadline.CancelAsync();
+            await stopReceiving.CancelAsync();
+            await Task.WhenAll([.. sending, .. listening]).ContinueWith(_ => { }, TaskScheduler.Default);
+            await cluster.HealAsync();
+        }
+    }
+
+    private static async Task<string> RegisterInRoomsAsync(ClusterNode node, string name, string[] rooms)
+    {
+        await using var client = await node.RegisterAsync(name);
+        foreach (var room in rooms)
+        {
+            await ProtocolSteps.JoinRoomAsync(client, room);
+        }
+
+        return client.Welcome.Str("token")!;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, checking every 20 ms; fails naming <paramref name="what"/> after the timeout.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < timeout, $"timed out waiting for {what}");
+            await tick.WaitForNextTickAsync();
+        }
+    }
+}
