@@ -34,14 +34,14 @@ internal sealed class ClusterMessages(ConversationCache conversations, LocalFanO
     }
 
     /// <summary>
-    /// Loads the conversation, attaches its people here, then delivers the message live. Should the load have read it
-    /// already (it was stored first), they are attached from just before it, so it comes in their catch-up instead.
+    /// Loads the conversation (which reads the message, stored before its signal was sent) and attaches its people
+    /// here from just before it, the message coming as live: what they would have seen on the sender's node.
     /// </summary>
     private async Task AttachDirectAsync(Storage.StoredMessage stored)
     {
         if (await conversations.LoadExistingAsync(stored.Conversation).ConfigureAwait(false) is DirectConversation direct)
         {
-            attacher.AttachParticipants(direct, Math.Min(direct.LastDelivered, stored.Seq - 1));
+            attacher.AttachParticipants(direct, Math.Min(direct.LastDelivered, stored.Seq - 1), asLive: true);
             fanOut.Offer(direct, direct.FromStored(stored));
         }
     }

@@ -161,7 +161,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
     }
 
     /// <summary>Attaches every ready connection of both participants that is not attached yet (a new conversation).</summary>
-    public void AttachParticipants(DirectConversation conversation, long? afterSeq = null)
+    public void AttachParticipants(DirectConversation conversation, long? afterSeq = null, bool asLive = false)
     {
         if (!DirectConversationId.TryParse(conversation.Key, out var a, out var b))
         {
@@ -176,7 +176,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
                 {
                     if (session.IsReady && Array.IndexOf(conversation.Subscribers, session) < 0
                         && conversation.BeginAttach(session, overflowed)
-                        && conversation.TryAttach(session, afterSeq ?? conversation.LastDelivered, overflowed))
+                        && conversation.TryAttach(session, afterSeq ?? conversation.LastDelivered, overflowed, asLive: asLive))
                     {
                         session.Attached(conversation);
                     }

@@ -295,7 +295,7 @@ internal abstract class Conversation
     /// those messages as one history frame, then live messages. False when older messages must first be read from the store,
     /// or when they would make a frame over <see cref="Attacher.FrameBytes"/> (the store path sends them paced, in frames that fit).
     /// </summary>
-    public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed, int? lastCount = null)
+    public bool TryAttach(ChatSession session, long afterSeq, List<ChatSession> overflowed, int? lastCount = null, bool asLive = false)
     {
         lock (Gate)
         {
@@ -322,7 +322,17 @@ internal abstract class Conversation
                 return false; // under the lock nothing can wait for the outbox to drain: too much for one unpaced frame
             }
 
-            Enqueue(session, new HistoryEvent(Name, gap, null), overflowed);
+            // As live: an empty catch-up, then the messages as they would have come had the connection been attached
+            // when they were sent (another node's private message that revealed the conversation here).
+            Enqueue(session, new HistoryEvent(Name, asLive ? [] : gap, null), overflowed);
+            if (asLive)
+            {
+                foreach (var message in gap)
+                {
+                    Enqueue(session, message, overflowed);
+                }
+            }
+
             if (Array.IndexOf(_subscribers, session) < 0)
             {
                 _subscribers = [.. _subscribers, session];
@@ -377,15 +387,4 @@ internal abstract class Conversation
             overflowed.Add(session);
         }
     }
-}
-
-/// <summary>A private conversation between two identities; delivered to every connection of both.</summary>
-internal sealed class DirectConversation(string key, IMessageSequence sequence, TimeProvider time) : Conversation(key, key, sequence, time)
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-
-    /// <summary>The display name of a participant, once a send resolved it (so later sends need no store read).</summary>
-    public string? NameOf(string identityKey) => _names.GetValueOrDefault(identityKey);
-
-    public void LearnName(string identityKey, string name) => _names[identityKey] = name;
 }

@@ -35,9 +35,8 @@ internal sealed class GroupCommitSequencer(IMessageStore store, IFanOutBus bus, 
             {
                 var message = create(_lastAssigned + 1);
                 Interlocked.Increment(ref _pending);
-                var durable = log.Append(message, fromAccount, clientId);
+                var durable = log.Append(message, fromAccount, clientId, () => Interlocked.Decrement(ref _pending));
                 _lastAssigned++;
-                durable.ContinueWith(static (_, state) => Interlocked.Decrement(ref ((Sequence)state!)._pending), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 return durable;
             }
         }

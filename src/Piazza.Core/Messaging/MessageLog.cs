@@ -38,12 +38,12 @@ internal sealed class MessageLog : IAsyncDisposable
     public bool HasFailed => _failure is not null;
 
     /// <summary>Queues an accepted message; must be called in seq order for its conversation (under its lock).</summary>
-    public Task<SendOutcome> Append(MessageEvent message, string? fromAccount, string? clientId)
+    public Task<SendOutcome> Append(MessageEvent message, string? fromAccount, string? clientId, Action settled)
     {
-        var pending = new Pending(message, fromAccount, clientId, new TaskCompletionSource<SendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, fromAccount, clientId, settled, new TaskCompletionSource<SendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (_failure is { } failure || !_queue.Writer.TryWrite(pending))
         {
-            pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", _failure));
+            pending.Fail(new InvalidOperationException("the message store is unavailable", _failure));
         }
 
         return pending.Completion.Task;
@@ -65,7 +65,7 @@ internal sealed class MessageLog : IAsyncDisposable
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var pending))
             {
-                pending.Completion.TrySetException(new InvalidOperationException("the message log stopped", ex));
+                pending.Fail(new InvalidOperationException("the message log stopped", ex));
             }
         }
     }
@@ -148,11 +148,12 @@ internal sealed class MessageLog : IAsyncDisposable
                 {
                     if (!committed.Durable)
                     {
-                        pending.Completion.TrySetException(new InvalidOperationException("the message store is unavailable", _failure));
+                        pending.Fail(new InvalidOperationException("the message store is unavailable", _failure));
                         continue;
                     }
 
                     _bus.Publish(pending.Message);
+                    pending.Settled();
                     pending.Completion.TrySetResult(new SendOutcome(pending.Message, Duplicate: false));
                 }
             }
@@ -167,5 +168,13 @@ internal sealed class MessageLog : IAsyncDisposable
         await _deliverer.ConfigureAwait(false);
     }
 
-    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, TaskCompletionSource<SendOutcome> Completion);
+    /// <summary>A queued message; <see cref="Settled"/> runs before its sender hears, so "no append pending" holds once it has.</summary>
+    private sealed record Pending(MessageEvent Message, string? FromAccount, string? ClientId, Action Settled, TaskCompletionSource<SendOutcome> Completion)
+    {
+        public void Fail(Exception exception)
+        {
+            Settled();
+            Completion.TrySetException(exception);
+        }
+    }
 }
