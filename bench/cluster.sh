@@ -35,7 +35,6 @@ PGBIN=/usr/lib/postgresql/15/bin
 PG_DIR=
 REDIS_PID=
 NODE_PIDS=()
-DATABASES=0
 
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -68,9 +67,8 @@ start_postgres() {
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" start >"$OUT/pg_ctl.log" 2>&1
 }
 
-new_database() { # prints the connection string of a fresh database
-  DATABASES=$((DATABASES + 1))
-  local name="bench_$$_$DATABASES"
+new_database() { # prints the connection string of a fresh database (called in $(…), a subshell: no counter survives)
+  local name="bench_$$_$(date +%s%N)"
   "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -q -c "CREATE DATABASE $name" >/dev/null
   echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$name"
 }

@@ -111,6 +111,30 @@ public sealed class MessagesAcrossNodesTests : IAsyncLifetime
         Assert.Equal(sent.Value.Message.Conversation, heard.Conversation);
     }
 
+    [Fact]
+    public async Task Another_nodes_private_message_and_room_message_reach_nobody_on_this_node_who_may_not_read_them()
+    {
+        var (_, alice) = await _cluster.RegisterAsync(1, "alice");
+        var (bobSees, _) = await _cluster.RegisterAsync(2, "bob");
+        var (carolSees, carol) = await _cluster.GuestAsync(2, "carol");
+        Assert.True((await _cluster[1].JoinAsync(alice, "secret")).Succeeded);
+        Assert.True((await _cluster[2].JoinAsync(carol, "public")).Succeeded);
+
+        var pm = await (await _cluster[1].SendAsync(alice, null, "bob", "for bob only", null)).Value!.Completion;
+        var room = await (await _cluster[1].SendAsync(alice, "secret", null, "for #secret only", null)).Value!.Completion;
+        Assert.True(pm.Succeeded && room.Succeeded);
+        await bobSees.WaitForAsync<MessageEvent>(m => m.Text == "for bob only");
+
+        // Node 2 handled both signals (the bus is drained): carol, on the node that delivered bob's copy, got neither.
+        await _cluster.Network.DeliveredAsync();
+        var carolGot = carolSees.Received.OfType<MessageEvent>().Select(m => m.Text)
+            .Concat(carolSees.Received.OfType<HistoryEvent>().SelectMany(h => h.Messages).Select(m => m.Text));
+        Assert.DoesNotContain("for bob only", carolGot);
+        Assert.DoesNotContain("for #secret only", carolGot);
+        var refused = await _cluster[2].HistoryAsync(carol, null, "alice", null, 0, 100, null);
+        Assert.DoesNotContain(refused.Value?.Messages ?? [], m => m.Text == "for bob only");
+    }
+
     private async Task<long> SendAsync(int node, ChatSession session, string text)
     {
         var pending = await _cluster[node].SendAsync(session, null, null, text, null);
