@@ -31,6 +31,9 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         var (bobSees, bob) = await RegisterAsync(2, "bob");
         await JoinAsync(bob, 2, "dev");
 
+        // The owner kicks someone she sees: node 1 has heard bob's presence (else it learns of him after the kick and
+        // tells her joined, then left, stamped when it heard it).
+        await ownerSees.WaitForAsync<JoinedEvent>(e => e.User == "bob");
         var kicked = await _cluster[1].KickAsync(owner, new ModerationRequest("dev", "bob", Reason: "spam"));
         Assert.True(kicked.Succeeded, kicked.Error?.Message);
 

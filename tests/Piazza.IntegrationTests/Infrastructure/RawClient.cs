@@ -196,6 +196,19 @@ public sealed class RawClient : IAsyncDisposable
             var result = await _webSocket!.ReceiveAsync(buffer.GetMemory(8192), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                // Answer the close as a browser does (the server otherwise waits 2 s for it, then cuts the connection).
+                if (_webSocket.State == WebSocketState.CloseReceived)
+                {
+                    try
+                    {
+                        await _webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
+                    catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+                    {
+                        // the server cut it first
+                    }
+                }
+
                 return null;
             }
 

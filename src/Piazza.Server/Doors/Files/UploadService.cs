@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 using Piazza.Core.Storage;
@@ -24,7 +23,6 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
 
     private readonly UploadCreationRate _creations = new(options.UploadsPerMinute);
@@ -306,52 +304,9 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         Log.FileDeleted(logger, file.Id, remaining == 0);
     }
 
-    /// <summary>
-    /// At start-up: drops expired uploads, partial and lock files without an unfinished upload, and blobs no file
-    /// references. Safe beside other nodes using the folder: what another node is writing is locked and left alone.
-    /// </summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
-    {
-        WarnAboutTheFolder();
-        var live = (await ExpireAsync(await store.UnfinishedUploadsAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
-            .Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var id in blobs.PartialIds().Concat(blobs.LockFileIds()).Where(id => !live.Contains(id)).Distinct(StringComparer.Ordinal).ToList())
-        {
-            // Another node may have created it after the list was read (its record is written before its partial file).
-            if (await store.FindUploadAsync(id, cancellationToken).ConfigureAwait(false) is { FileId: null } upload && !IsExpired(upload))
-            {
-                continue;
-            }
-
-            if (blobs.TryLockUpload(id) is { } held)
-            {
-                blobs.DeletePartial(id);
-                blobs.UnlockUpload(id, held, finished: true);
-            }
-        }
-
-        foreach (var sha256 in blobs.BlobHashes().ToList())
-        {
-            await blobs.RemoveIfUnreferencedAsync(sha256, () => store.IsContentReferencedAsync(sha256, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The MIME type a file is served with: by its extension, else a well-formed declared type, else binary.</summary>
-    public static string MimeTypeOf(string name, string? declaredType)
-    {
-        if (ContentTypes.TryGetContentType(name, out var byExtension))
-        {
-            return byExtension;
-        }
-
-        return declaredType is { Length: > 2 and <= 100 } && declaredType.Count(c => c == '/') == 1 && declaredType.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '+' or '-' or '_')
-            ? declaredType.ToLowerInvariant()
-            : "application/octet-stream";
-    }
-
     private async Task<string> CommitAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
-        var file = new FileRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), upload.Owner, upload.Name, upload.Length, MimeTypeOf(upload.Name, upload.DeclaredType), upload.Sha256, time.GetUtcNow());
+        var file = new FileRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), upload.Owner, upload.Name, upload.Length, MimeTypes.Of(upload.Name, upload.DeclaredType), upload.Sha256, time.GetUtcNow());
         await blobs.CommitAsync(upload.Id, upload.Sha256, () => store.CompleteUploadAsync(upload.Id, file, cancellationToken), cancellationToken).ConfigureAwait(false);
         Log.FileStored(logger, file.Id, upload.Id, file.Size, file.Sha256);
         return file.Id;
@@ -413,21 +368,6 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         => offset == upload.Length && contentLength is null or 0
             ? new UploadOutcome(204) { Offset = upload.Length, FileId = upload.FileId }
             : UploadOutcome.Failed(ErrorCode.OffsetMismatch, "this upload is complete") with { Offset = upload.Length };
-
-    /// <summary>Start-up lines about the files folder: an operator's folder open to others, or file locking switched off.</summary>
-    private void WarnAboutTheFolder()
-    {
-        const UnixFileMode Others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-        if (blobs.RootExisted && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(blobs.Root) & Others) != 0)
-        {
-            Log.FilesFolderOpenToOthers(logger, blobs.Root);
-        }
-
-        if (FolderLock.IsDisabled)
-        {
-            Log.FileLockingDisabled(logger);
-        }
-    }
 
     private bool IsExpired(UploadRecord upload) => time.GetUtcNow() - upload.CreatedAt > options.UploadExpiry;
 }
