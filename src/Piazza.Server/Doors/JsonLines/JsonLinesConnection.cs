@@ -106,7 +106,12 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     }
 
     /// <inheritdoc/>
-    public bool TryEnqueue(ChatEvent chatEvent) => _outbox.TryEnqueue(new Outbound(chatEvent, null), chatEvent.EstimatedBytes);
+    /// <remarks>
+    /// A connection already closing (flooding, a kick, shutdown) drops the event and says so with true: its outbox is
+    /// complete, and a false would make the hub retire it as a slow consumer, racing the reason it is closing for.
+    /// </remarks>
+    public bool TryEnqueue(ChatEvent chatEvent)
+        => _outbox.TryEnqueue(new Outbound(chatEvent, null), chatEvent.EstimatedBytes) || Volatile.Read(ref _closing) != 0;
 
     /// <inheritdoc/>
     public Task WaitForCapacityAsync(CancellationToken cancellationToken) => _outbox.WaitForHalfEmptyAsync(cancellationToken);
