@@ -109,8 +109,7 @@ internal sealed class MessageLog : IAsyncDisposable
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                var m = pending.Message;
-                records.Add(new StoredMessage(m.Conversation, m.Seq, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId, m.File));
+                records.Add(StoredMessage.Of(pending.Message, pending.FromAccount, pending.ClientId));
             }
 
             var durable = false;

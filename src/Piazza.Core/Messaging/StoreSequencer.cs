@@ -57,8 +57,7 @@ internal sealed class StoreSequencer : IMessageSequencer
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                var m = pending.Message;
-                records.Add(new StoredMessage(m.Conversation, 0, m.Id, m.From, pending.FromAccount, m.To, m.Text, m.Timestamp, pending.ClientId, m.File));
+                records.Add(StoredMessage.Of(pending.Message, pending.FromAccount, pending.ClientId));
             }
 
             IReadOnlyList<AppendedMessage> appended;
@@ -84,10 +83,8 @@ internal sealed class StoreSequencer : IMessageSequencer
             for (var i = 0; i < batch.Count; i++)
             {
                 var (pending, (stored, duplicate)) = (batch[i], appended[i]);
-                var template = pending.Message;
-                var message = duplicate
-                    ? Conversations.Conversation.FromStored(stored, template.Conversation, template.Room)
-                    : new MessageEvent(template.Id, stored.Seq, template.Conversation, template.Room, template.From, template.To, template.Text, template.Timestamp, template.File);
+                // As stored: the seq the store gave it, or for a duplicate the earlier message (its own seq, text and id).
+                var message = Conversations.Conversation.FromStored(stored, pending.Message.Conversation, pending.Message.Room);
                 if (!duplicate)
                 {
                     _local.Publish(message);

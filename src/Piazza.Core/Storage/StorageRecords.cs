@@ -18,6 +18,13 @@ public sealed record StoredMessage(
 {
     /// <summary>Who deleted the message (its text and file are then gone); null while it stands.</summary>
     public string? DeletedBy { get; init; }
+
+    /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
+    public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new StoredMessage(message.Conversation, message.Seq, message.Id, message.From, fromAccount, message.To, message.Text, message.Timestamp, clientId, message.File);
+    }
 }
 
 
