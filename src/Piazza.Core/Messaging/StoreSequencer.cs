@@ -9,8 +9,9 @@ namespace Piazza.Core.Messaging;
 /// that stores it (<see cref="ISequencingStore"/>), so nodes need no agreement of their own. One writer loop appends
 /// whatever has queued as one transaction (group commit, as <see cref="MessageLog"/> does), then delivers the batch to
 /// this node's connections, tells the other nodes over the <see cref="IClusterBus"/>, and completes the senders'
-/// waits. A failed batch fails only its own sends, as <see cref="StoreUnavailableException"/>: nothing of it was
-/// stored, no seq was taken, and the next batch tries again (so sends work again by themselves once the store is back).
+/// waits. A failed batch fails only its own sends, as <see cref="StoreUnavailableException"/>: normally nothing of it
+/// was stored and no seq was taken, and the next batch tries again (so sends work again by themselves once the store
+/// is back). When its commit went through unheard, the client's resend finds the message stored and announces it.
 /// </summary>
 internal sealed class StoreSequencer : IMessageSequencer
 {
@@ -85,7 +86,11 @@ internal sealed class StoreSequencer : IMessageSequencer
                 var (pending, (stored, duplicate)) = (batch[i], appended[i]);
                 // As stored: the seq the store gave it, or for a duplicate the earlier message (its own seq, text and id).
                 var message = Conversations.Conversation.FromStored(stored, pending.Message.Conversation, pending.Message.Room);
-                if (!duplicate)
+
+                // A duplicate is announced again: its first append may have committed while this node heard a failure
+                // (a connection lost during COMMIT, a timeout), and then nobody announced it. Delivery drops a seq
+                // already delivered, so a repeat costs nothing where it was.
+                if (!duplicate || stored.Conversation == pending.Message.Conversation)
                 {
                     _local.Publish(message);
                     _bus.Publish(new MessageStoredSignal(stored));

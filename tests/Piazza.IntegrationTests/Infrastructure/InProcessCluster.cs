@@ -1,6 +1,7 @@
 using Piazza.Core;
 using Piazza.Core.Online;
 using Piazza.Core.Ports;
+using Piazza.Core.Storage;
 using Piazza.Storage.Sqlite;
 
 namespace Piazza.IntegrationTests.Infrastructure;
@@ -30,8 +31,11 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Node <paramref name="node"/>, counted from 1 as in the docs ("node 1", "node 2").</summary>
     public ChatHub this[int node] => _hubs[node - 1];
 
-    /// <summary>Starts <paramref name="nodes"/> hubs, initialised one after another (as nodes starting on one store).</summary>
-    public static async Task<InProcessCluster> StartAsync(int nodes = 2, ChatHubOptions? options = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts <paramref name="nodes"/> hubs, initialised one after another (as nodes starting on one store);
+    /// <paramref name="storeOf"/> may put a faulty store in front of a node's (by node number, from 1).
+    /// </summary>
+    public static async Task<InProcessCluster> StartAsync(int nodes = 2, ChatHubOptions? options = null, TimeProvider? time = null, Func<int, IChatStore, IChatStore>? storeOf = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("piazza-cluster-").FullName);
         try
@@ -41,7 +45,7 @@ public sealed class InProcessCluster : IAsyncDisposable
                 var store = new SqliteChatStore(new SqliteStoreOptions { Path = cluster.DatabasePath });
                 cluster._stores.Add(store);
                 var ports = new HubPorts { Bus = cluster.Network.Join($"node{node}"), Claims = cluster.Claims, SeqAssignedByStore = true };
-                var hub = new ChatHub(store, options ?? new ChatHubOptions { PasswordIterations = 1000 }, time ?? TimeProvider.System, ports: ports);
+                var hub = new ChatHub(storeOf?.Invoke(node, store) ?? store, options ?? new ChatHubOptions { PasswordIterations = 1000 }, time ?? TimeProvider.System, ports: ports);
                 cluster._hubs.Add(hub);
                 await hub.InitializeAsync();
             }
