@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Piazza.ClusterTests.Infrastructure;
 using Piazza.IntegrationTests.Infrastructure;
 
@@ -67,10 +68,14 @@ public class FaultInjectionTests(FaultCluster cluster)
             await Task.WhenAll(sending);
             log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: senders drained");
 
+            // History on a node ends at what that node delivered live, and a message another node acknowledged a
+            // moment ago may still be on its way over the bus: read until the highest acknowledged seq is there.
+            var acked = senders.SelectMany(s => s.Acked).ToDictionary(a => a.Key, a => a.Value);
             var stored = new Dictionary<string, List<(long Seq, string Text)>>();
             foreach (var room in rooms)
             {
-                stored[room] = [.. (await nodes[0].HistoryOverHttpAsync(receivers[0].Token, room)).Select(m => (m.Seq(), m.Str("text")!))];
+                var highest = acked.Values.Where(a => string.Equals(a.Room, room, StringComparison.OrdinalIgnoreCase)).Select(a => a.Seq).DefaultIfEmpty(0).Max();
+                stored[room] = await HistoryReachingAsync(nodes[0], receivers[0].Token, room, highest);
             }
 
             await WaitForAsync(() => receivers.All(r => rooms.All(room => r.Last(room) >= stored[room].Count)), PhaseTimeout, "every receiver caught up");
@@ -84,7 +89,6 @@ public class FaultInjectionTests(FaultCluster cluster)
                 Assert.True(sender.AckedCount == sender.Created, $"{sender.Name}: {sender.Created} made, {sender.AckedCount} acknowledged{context}");
             }
 
-            var acked = senders.SelectMany(s => s.Acked).ToDictionary(a => a.Key, a => a.Value);
             foreach (var (room, messages) in stored)
             {
                 Assert.Equal(ProtocolSteps.Range(1, messages.Count), messages.Select(m => m.Seq));
@@ -95,8 +99,8 @@ public class FaultInjectionTests(FaultCluster cluster)
             var storedAt = stored.SelectMany(r => r.Value.Select(m => (m.Text, Place: (r.Key, m.Seq)))).ToDictionary(m => m.Text, m => m.Place);
             foreach (var (id, place) in acked)
             {
-                Assert.True(storedAt.TryGetValue(id, out var at), $"acknowledged {id} ({place}) is not in history{context}");
-                Assert.True(string.Equals(at.Key, place.Room, StringComparison.OrdinalIgnoreCase) && at.Seq == place.Seq, $"{id} acknowledged at {place}, stored at {at}{context}");
+                Assert.True(storedAt.TryGetValue(id, out var at), $"acknowledged {id} ({place}) is not in history: {Explain(id, place)}{context}");
+                Assert.True(string.Equals(at.Key, place.Room, StringComparison.OrdinalIgnoreCase) && at.Seq == place.Seq, $"{id} acknowledged at {place}, stored at {at}: {Explain(id, place)}{context}");
             }
 
             foreach (var receiver in receivers)
@@ -105,6 +109,14 @@ public class FaultInjectionTests(FaultCluster cluster)
                 {
                     Assert.Equal(ProtocolSteps.Range(1, stored[room].Count), receiver.Received[room]);
                 }
+            }
+
+            string Explain(string id, (string Room, long Seq) place)
+            {
+                var history = stored.First(r => string.Equals(r.Key, place.Room, StringComparison.OrdinalIgnoreCase)).Value;
+                var there = history.Where(m => m.Seq == place.Seq).Select(m => $"\"{m.Text}\"").DefaultIfEmpty("nothing").First();
+                var frame = senders.Select(s => s.AckFrameOf(id)).FirstOrDefault(f => f is not null);
+                return $"history of {place.Room} has {history.Count} messages, at seq {place.Seq} {there}; the ack was {frame}";
             }
 
             Assert.Contains(senders, s => s.Reconnects > 0);
@@ -129,6 +141,32 @@ public class FaultInjectionTests(FaultCluster cluster)
         }
 
         return client.Welcome.Str("token")!;
+    }
+
+    /// <summary>
+    /// The whole history of <paramref name="room"/> over REST once <paramref name="seq"/> is in it on that node (or
+    /// as it is after <see cref="PhaseTimeout"/>: the assertions then say what is missing). Polls one message at a
+    /// time, 4 a second, well inside the account's read budget.
+    /// </summary>
+    private static async Task<List<(long Seq, string Text)>> HistoryReachingAsync(ClusterNode node, string token, string room, long seq)
+    {
+        var watch = Stopwatch.StartNew();
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var http = node.CreateHttpClient(token);
+        var probe = new Uri($"/api/rooms/{Uri.EscapeDataString(room)}/messages?after={seq - 1}&limit=1", UriKind.Relative);
+        while (seq > 0 && watch.Elapsed < PhaseTimeout)
+        {
+            using var response = await http.GetAsync(probe);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && JsonNode.Parse(body)!["messages"]!.AsArray().Count > 0)
+            {
+                break;
+            }
+
+            await tick.WaitForNextTickAsync();
+        }
+
+        return [.. (await node.HistoryOverHttpAsync(token, room)).Select(m => (m.Seq(), m.Str("text")!))];
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 20 ms; fails naming <paramref name="what"/> after the timeout.</summary>

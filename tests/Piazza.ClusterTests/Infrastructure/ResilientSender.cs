@@ -19,6 +19,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
     private readonly LinkedList<string> _pending = new();
     private readonly HashSet<string> _inFlight = [];
     private readonly Dictionary<string, (string Room, long Seq)> _acked = [];
+    private readonly Dictionary<string, string> _ackFrames = [];
     private readonly Dictionary<string, string> _roomOf = [];
     private readonly List<string> _failures = [];
     private long _pauseUntil;
@@ -35,6 +36,15 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
             {
                 return new Dictionary<string, (string, long)>(_acked);
             }
+        }
+    }
+
+    /// <summary>The <c>ok</c> frame that acknowledged <paramref name="id"/> as received (for a failure's message).</summary>
+    public string? AckFrameOf(string id)
+    {
+        lock (_gate)
+        {
+            return _ackFrames.GetValueOrDefault(id);
         }
     }
 
@@ -146,6 +156,8 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
 
     private async Task WriteAsync(RawClient client, long start, CancellationToken stop, CancellationToken lost)
     {
+        // The sender's clock: one tick per 10 ms is 100 chances a second to send what has come due.
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         while (!lost.IsCancellationRequested && (!stop.IsCancellationRequested || Outstanding() > 0))
         {
             // New messages at the sender's rate (none after stop), then as many pending ones as the window allows.
@@ -181,8 +193,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
                 await client.SendAsync(new { type = "send", room, text = id, id });
             }
 
-            // The sender's clock: one tick per 10 ms is 100 chances a second to send what has come due.
-            await Task.Delay(10, lost);
+            await tick.WaitForNextTickAsync(lost);
         }
     }
 
@@ -234,6 +245,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
             }
 
             _acked[id] = (room, seq);
+            _ackFrames[id] = frame.ToJsonString();
         }
         else if (frame.Type() == "error" && frame.Str("code") == "unavailable")
         {
