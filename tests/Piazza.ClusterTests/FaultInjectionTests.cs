@@ -114,9 +114,11 @@ public class FaultInjectionTests(FaultCluster cluster)
             string Explain(string id, (string Room, long Seq) place)
             {
                 var history = stored.First(r => string.Equals(r.Key, place.Room, StringComparison.OrdinalIgnoreCase)).Value;
-                var there = history.Where(m => m.Seq == place.Seq).Select(m => $"\"{m.Text}\"").DefaultIfEmpty("nothing").First();
-                var frame = senders.Select(s => s.AckFrameOf(id)).FirstOrDefault(f => f is not null);
-                return $"history of {place.Room} has {history.Count} messages, at seq {place.Seq} {there}; the ack was {frame}";
+                var there = history.Where(m => m.Seq == place.Seq).Select(m => m.Text).FirstOrDefault();
+                var thereAcked = there is not null && acked.TryGetValue(there, out var p) ? $"acknowledged as {p}" : "not acknowledged";
+                string Trail(string of) => senders.Select(s => s.TrailOf(of)).FirstOrDefault(t => t is not null) ?? "none";
+                return $"history of {place.Room} has {history.Count} messages; at seq {place.Seq}: " + (there is null ? "nothing" : $"\"{there}\" ({thereAcked}; its trail: {Trail(there)})")
+                    + $"; the trail of {id}: {Trail(id)}";
             }
 
             Assert.Contains(senders, s => s.Reconnects > 0);

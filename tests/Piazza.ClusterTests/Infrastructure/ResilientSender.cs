@@ -19,7 +19,8 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
     private readonly LinkedList<string> _pending = new();
     private readonly HashSet<string> _inFlight = [];
     private readonly Dictionary<string, (string Room, long Seq)> _acked = [];
-    private readonly Dictionary<string, string> _ackFrames = [];
+    private readonly Dictionary<string, List<string>> _trails = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, string> _roomOf = [];
     private readonly List<string> _failures = [];
     private long _pauseUntil;
@@ -39,12 +40,12 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
         }
     }
 
-    /// <summary>The <c>ok</c> frame that acknowledged <paramref name="id"/> as received (for a failure's message).</summary>
-    public string? AckFrameOf(string id)
+    /// <summary>What happened to <paramref name="id"/>: each send (connection and node), each answer as received, each re-queue.</summary>
+    public string? TrailOf(string id)
     {
         lock (_gate)
         {
-            return _ackFrames.GetValueOrDefault(id);
+            return _trails.TryGetValue(id, out var trail) ? string.Join("; ", trail) : null;
         }
     }
 
@@ -106,11 +107,12 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
 
             await using (client)
             {
+                var link = $"connection {Reconnects + 1} to {nodes[node].NodeId}";
                 using var lost = CancellationTokenSource.CreateLinkedTokenSource(drained);
-                var reading = ReadAsync(client, lost);
+                var reading = ReadAsync(client, link, lost);
                 try
                 {
-                    await WriteAsync(client, start, stop, lost.Token);
+                    await WriteAsync(client, link, start, stop, lost.Token);
                 }
                 catch (Exception ex) when (IsConnectionLoss(ex) || ex is OperationCanceledException)
                 {
@@ -128,6 +130,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
                 foreach (var id in _inFlight.OrderByDescending(Number))
                 {
                     _pending.AddFirst(id);
+                    Note(id, "re-queued: connection lost");
                 }
 
                 _inFlight.Clear();
@@ -154,7 +157,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
         return client;
     }
 
-    private async Task WriteAsync(RawClient client, long start, CancellationToken stop, CancellationToken lost)
+    private async Task WriteAsync(RawClient client, string link, long start, CancellationToken stop, CancellationToken lost)
     {
         // The sender's clock: one tick per 10 ms is 100 chances a second to send what has come due.
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
@@ -185,6 +188,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
                     _pending.RemoveFirst();
                     _inFlight.Add(id);
                     batch.Add((id, _roomOf[id]));
+                    Note(id, $"sent on {link}");
                 }
             }
 
@@ -197,7 +201,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
         }
     }
 
-    private async Task ReadAsync(RawClient client, CancellationTokenSource lost)
+    private async Task ReadAsync(RawClient client, string link, CancellationTokenSource lost)
     {
         try
         {
@@ -213,6 +217,7 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
                 {
                     if (_roomOf.ContainsKey(id))
                     {
+                        Note(id, $"{frame.ToJsonString()} on {link}");
                         Answer(id, frame);
                     }
                 }
@@ -245,7 +250,6 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
             }
 
             _acked[id] = (room, seq);
-            _ackFrames[id] = frame.ToJsonString();
         }
         else if (frame.Type() == "error" && frame.Str("code") == "unavailable")
         {
@@ -256,6 +260,17 @@ public sealed class ResilientSender(string name, string token, IReadOnlyList<str
         {
             _failures.Add($"{id}: {frame.ToJsonString()}");
         }
+    }
+
+    /// <summary>Adds to <paramref name="id"/>'s trail; the caller holds the gate.</summary>
+    private void Note(string id, string what)
+    {
+        if (!_trails.TryGetValue(id, out var trail))
+        {
+            _trails[id] = trail = [];
+        }
+
+        trail.Add($"{_clock.Elapsed.TotalSeconds:0.000} s {what}");
     }
 
     private int Outstanding()
