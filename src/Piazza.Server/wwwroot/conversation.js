@@ -95,10 +95,17 @@ export class Conversation {
     return null;
   }
 
-  /** Adds a joined/left/topic line after the latest message seen so far. */
-  addSystem(text, ts) {
-    const item = { kind: 'sys', text, ts, sort: [this.maxSeq, 1, ++this.systemCounter] };
+  /**
+   * Adds a joined/left/topic line after the message `after` (by default the latest seen so far); a line placed
+   * before later messages (a leave shown once its grace period ended) re-sorts the timeline.
+   */
+  addSystem(text, ts, after = this.maxSeq) {
+    const item = { kind: 'sys', text, ts, sort: [after, 1, ++this.systemCounter] };
     this.items.push(item);
+    if (after < this.maxSeq) {
+      this.items.sort(compareItems);
+      this.version++;
+    }
     return item;
   }
 

@@ -5,6 +5,7 @@
 import { Conversation, keyOf, isDirect, peerOf, peerFromKey, sameName } from './conversation.js';
 import { receiveFrame } from './model-frames.js';
 import { describeRefusal } from './refusals.js';
+import { LeaveHolds, realTimers, releaseLeave } from './presence.js';
 
 /** The frame that carries a pending send (sent again, with the same id, after a reconnect: the server dedupes). */
 export function sendFrame(pending) {
@@ -17,9 +18,14 @@ export function sendFrame(pending) {
 }
 
 export class ChatModel {
-  /** `now` is the clock (an acknowledged send is stamped with it); `sendPrefix` tells this page's send ids apart. */
-  constructor({ now = () => new Date(), sendPrefix = Math.random().toString(36).slice(2, 10) } = {}) {
+  /**
+   * `now` is the clock (an acknowledged send is stamped with it) and `timers` its setTimeout/clearTimeout (a leave
+   * waits on them for a rejoin); `sendPrefix` tells this page's send ids apart.
+   */
+  constructor({ now = () => new Date(), timers = realTimers, sendPrefix = Math.random().toString(36).slice(2, 10) } = {}) {
     this.now = now;
+    /** Leaves of others held for a moment: a rejoin right after (a reload) shows neither line. */
+    this.leaveHolds = new LeaveHolds(timers, (held) => releaseLeave(this, held));
     this.sendPrefix = sendPrefix;
     this.sendCounter = 0;
     this.listeners = new Set();
@@ -48,6 +54,7 @@ export class ChatModel {
     this.pending = new Map();
     /** What was typed but not sent, by conversation key. */
     this.drafts = new Map();
+    this.leaveHolds.clear();
     this.changed();
   }
 
