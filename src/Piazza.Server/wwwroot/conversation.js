@@ -31,7 +31,9 @@ export class Conversation {
     this.loadingOlder = false;
     this.systemCounter = 0;
     this.joined = true;
-    /** Bumped whenever items are inserted anywhere but the end, so a view knows it must rebuild. */
+    /** The seq of the first message that was unread when the conversation was opened: the "new" line goes above it. */
+    this.unreadFrom = null;
+    /** Bumped whenever items are inserted anywhere but the end (or the "new" line moves), so a view rebuilds. */
     this.version = 0;
   }
 
@@ -83,6 +85,20 @@ export class Conversation {
     item.text = '';
     this.version++;
     return true;
+  }
+
+  /** Puts the "new" line above the `count` newest messages of others (`isMine` tells ours apart); 0 removes it. */
+  markUnread(count, isMine) {
+    let from = null;
+    for (let i = this.items.length - 1, left = count; i >= 0 && left > 0; i--) {
+      const item = this.items[i];
+      if (item.kind !== 'msg' || isMine(item.from)) continue;
+      from = item.seq;
+      left--;
+    }
+    if (from === this.unreadFrom) return;
+    this.unreadFrom = from;
+    this.version++;
   }
 
   /** The newest message still standing from `name` (compared case-insensitively). */

@@ -157,6 +157,7 @@ export class ChatModel {
     this.visible = visible;
     const conv = this.activeConv;
     if (visible && conv && conv.unread) {
+      conv.markUnread(conv.unread, (name) => this.isMine(name));
       conv.unread = 0;
       this.changed();
     }
@@ -253,8 +254,10 @@ export class ChatModel {
       this.drafts.set(this.active, draft);
       restored = this.drafts.get(key) ?? '';
     }
+    const conv = this.convs.get(key);
+    if (restored !== null || conv.unread > 0) conv.markUnread(conv.unread, (name) => this.isMine(name));
     this.active = key;
-    this.convs.get(key).unread = 0;
+    conv.unread = 0;
     this.changed();
     return restored;
   }

@@ -4,6 +4,9 @@
 /** Consecutive messages from one sender within this span share one header. */
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+/** ```fenced``` blocks (the newline right inside each fence belongs to the fence) and `inline` code, as in Markdown. */
+const FENCE_PATTERN = /```\n?([\s\S]*?)\n?```/g;
+const INLINE_CODE_PATTERN = /`([^`\n]+)`/g;
 
 export function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -75,12 +78,39 @@ export function appendLinkified(parent, text) {
   if (last < text.length) parent.append(text.slice(last));
 }
 
+/** Appends a message's text: code in backticks as code (never linkified), links elsewhere, all as text nodes. */
+export function appendText(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(FENCE_PATTERN)) {
+    if (!match[1].trim()) continue;
+    // The line break before and after a block is the block's own edge: do not show it as an empty line too.
+    appendInline(parent, text.slice(last, match.index).replace(/\n$/, ''));
+    const pre = el('pre', 'code-block');
+    pre.append(el('code', null, match[1]));
+    parent.append(pre);
+    last = match.index + match[0].length;
+    if (text[last] === '\n') last++;
+  }
+  appendInline(parent, text.slice(last));
+}
+
+function appendInline(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(INLINE_CODE_PATTERN)) {
+    if (!match[1].trim()) continue;
+    appendLinkified(parent, text.slice(last, match.index));
+    parent.append(el('code', 'code', match[1]));
+    last = match.index + match[0].length;
+  }
+  appendLinkified(parent, text.slice(last));
+}
+
 /**
  * Builds list items for items[from..] of a conversation timeline, using the item before `from` for the grouping
  * and day separator decisions, so an append renders exactly what a full render would. `renderFile(file)` builds the
  * view of a shared file (files.js).
  */
-export function renderItems(items, from, me, renderFile) {
+export function renderItems(items, from, me, renderFile, unreadFrom = null) {
   const nodes = [];
   const now = new Date();
   for (let i = from; i < items.length; i++) {
@@ -92,6 +122,12 @@ export function renderItems(items, from, me, renderFile) {
       sep.setAttribute('role', 'separator');
       sep.append(el('span', null, dayLabel(date, now)));
       nodes.push(sep);
+    }
+    if (item.kind === 'msg' && item.seq === unreadFrom) {
+      const line = el('li', 'unread-line');
+      line.setAttribute('role', 'separator');
+      line.append(el('span', null, 'New'));
+      nodes.push(line);
     }
     nodes.push(item.kind === 'msg' ? renderMessage(item, prev, date, me, renderFile) : renderSystem(item, date));
   }
@@ -130,7 +166,7 @@ function renderMessage(item, prev, date, me, renderFile) {
   }
   if (item.text) {
     const body = el('div', 'msg-text');
-    appendLinkified(body, item.text);
+    appendText(body, item.text);
     li.append(body);
   }
   if (item.file && renderFile) {
@@ -158,7 +194,7 @@ export function renderPending(pending, handlers) {
   header.append(el('span', 'msg-state', pending.state === 'failed' ? `not sent: ${pending.error}` : 'sending…'));
   li.append(header);
   const body = el('div', 'msg-text');
-  appendLinkified(body, pending.text ?? '');
+  appendText(body, pending.text ?? '');
   if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
   li.append(body);
   if (pending.state === 'failed') {
