@@ -111,14 +111,16 @@ export class MessagesView {
   /** The open conversation's sends not yet acknowledged (greyed) or failed (with Retry and Discard). */
   renderPendingList(model, conv, switched) {
     const visible = model.pendingIn(conv.key);
-    const shown = `${conv.key}\n${visible.map((p) => `${p.id} ${p.state} ${p.error ?? ''}`).join('\n')}`;
+    const last = conv.items.at(-1);
+    const afterMine = last?.kind === 'msg' && !last.deleted && model.isMine(last.from);
+    const shown = `${conv.key} ${afterMine}\n${visible.map((p) => `${p.id} ${p.state} ${p.error ?? ''}`).join('\n')}`;
     if (shown === this.pendingShown && !switched) return;
     this.pendingShown = shown;
     const follow = this.atBottom();
-    this.ui.pending.replaceChildren(...visible.map((p) => renderPending(p, {
+    this.ui.pending.replaceChildren(...visible.map((p, i) => renderPending(p, {
       retry: () => this.handlers.retry(p.id),
       discard: () => this.handlers.discard(p.id),
-    })));
+    }, i === 0 ? afterMine : visible[i - 1].state !== 'failed')));
     if (follow) this.scrollToBottom();
   }
 

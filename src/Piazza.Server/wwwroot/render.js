@@ -184,19 +184,27 @@ function renderSystem(item, date) {
   return li;
 }
 
-/** A message sent but not yet acknowledged (or failed), shown greyed below the conversation. */
-export function renderPending(pending, handlers) {
-  const li = el('li', `msg own pending${pending.state === 'failed' ? ' failed' : ''}`);
+/**
+ * A message sent but not yet acknowledged (or failed), shown greyed below the conversation; `grouped` when it
+ * follows our own message (it then takes the place it will have once acknowledged). A failure always has its header.
+ */
+export function renderPending(pending, handlers, grouped = false) {
+  const failed = pending.state === 'failed';
+  const state = el('span', 'msg-state', failed ? `not sent: ${pending.error}` : 'sending…');
+  const li = el('li', `msg own pending${failed ? ' failed' : ''}${grouped && !failed ? ' grouped' : ''}`);
   li.dataset.pendingId = pending.id;
-  li.append(avatar(pending.from));
-  const header = el('div', 'msg-header');
-  header.append(el('span', 'msg-sender', pending.from));
-  header.append(el('span', 'msg-state', pending.state === 'failed' ? `not sent: ${pending.error}` : 'sending…'));
-  li.append(header);
   const body = el('div', 'msg-text');
   appendText(body, pending.text ?? '');
   if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
-  li.append(body);
+  if (grouped && !failed) {
+    body.append(' ', state);
+    li.append(body);
+    return li;
+  }
+  li.append(avatar(pending.from));
+  const header = el('div', 'msg-header');
+  header.append(el('span', 'msg-sender', pending.from), state);
+  li.append(header, body);
   if (pending.state === 'failed') {
     const actions = el('div', 'msg-actions');
     const retry = el('button', 'btn small', 'Retry');
