@@ -101,7 +101,7 @@ export class ChatView {
     users.sort((a, b) => a.user.localeCompare(b.user));
     const live = model.status.kind === 'online';
     ui.people.classList.toggle('stale', !live);
-    this.presenceNote.hidden = live;
+    this.presenceNote.hidden = live || model.me === null; // nothing shown yet on a first connect: nothing stale
     this.presenceNote.textContent = model.status.kind === 'stopped' ? 'Disconnected: who is here is not known.' : 'Offline — reconnecting. Who is here may be out of date.';
     ui.peopleTotal.textContent = String(users.length);
     ui.peopleCount.textContent = String(users.length);
