@@ -5,9 +5,45 @@ import { ChatModel } from '../../src/Piazza.Server/wwwroot/model.js';
 export const T0 = Date.parse('2026-11-24T10:00:00.000Z');
 export const ts = (second) => new Date(T0 + second * 1000).toISOString();
 
-/** A model whose clock stands still at T0 and whose send ids are web-test-1, web-test-2, … */
-export function newModel() {
-  return new ChatModel({ now: () => new Date(T0), sendPrefix: 'test' });
+/** A clock that moves only when a test advances it: `now()`, and the timers the model waits on. */
+export class FakeClock {
+  constructor(start = T0) {
+    this.time = start;
+    this.timers = new Map();
+    this.nextHandle = 1;
+  }
+
+  now() {
+    return new Date(this.time);
+  }
+
+  setTimeout(fn, ms) {
+    const handle = this.nextHandle++;
+    this.timers.set(handle, { at: this.time + ms, fn });
+    return handle;
+  }
+
+  clearTimeout(handle) {
+    this.timers.delete(handle);
+  }
+
+  /** Moves time on by `ms`, running each timer that falls due, in order. */
+  advance(ms) {
+    const end = this.time + ms;
+    for (;;) {
+      const due = [...this.timers].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].fn();
+    }
+    this.time = end;
+  }
+}
+
+/** A model on `clock` (by default one standing still at T0) whose send ids are web-test-1, web-test-2, … */
+export function newModel(clock = new FakeClock()) {
+  return new ChatModel({ now: () => clock.now(), timers: clock, sendPrefix: 'test' });
 }
 
 export function welcome({ user = 'alice', registered = true, rooms = ['lobby'], users = [user], token = 'tok-1' } = {}) {
@@ -21,7 +57,7 @@ export function welcome({ user = 'alice', registered = true, rooms = ['lobby'], 
 
 /** A model signed in as `user` (an account unless registered is false), with the effects of its welcome. */
 export function signedIn(options = {}) {
-  const model = newModel();
+  const model = newModel(options.clock);
   model.signIn(options.registered === false ? { mode: 'guest', user: options.user ?? 'alice' } : { mode: 'login', user: options.user ?? 'alice', password: 'secret-password' });
   const effects = model.welcome(welcome(options));
   model.markSynced();

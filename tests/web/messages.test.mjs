@@ -45,6 +45,33 @@ describe('messages', () => {
 });
 
 describe('unread counts', () => {
+  test('opening a conversation with unread messages puts the "new" line above the first of them', () => {
+    const { model } = signedIn({ rooms: ['lobby', 'dev'] });
+    model.receive(message(1, 'bob', 'seen before', 'dev'));
+    model.activate('dev');
+    model.activate('lobby');
+    model.receive(message(2, 'bob', 'news 1', 'dev'));
+    model.receive(message(3, 'alice', 'mine, from another device', 'dev'));
+    model.receive(message(4, 'carol', 'news 2', 'dev'));
+    const dev = model.conv('dev');
+    const version = dev.version;
+    model.activate('dev');
+    assert.equal(dev.unreadFrom, 2);
+    assert.ok(dev.version > version, 'the view rebuilds to draw the line');
+    model.activate('lobby');
+    model.activate('dev');
+    assert.equal(dev.unreadFrom, null, 'nothing new since the last visit: no line');
+  });
+
+  test('coming back to the page puts the "new" line above what arrived while it was hidden', () => {
+    const { model } = signedIn();
+    model.receive(message(1, 'bob', 'seen'));
+    model.setVisible(false);
+    model.receive(message(2, 'bob', 'while away'));
+    model.setVisible(true);
+    assert.equal(model.conv('lobby').unreadFrom, 2);
+  });
+
   test('count others\' messages in a conversation that is not open, and clear on opening it', () => {
     const { model } = signedIn({ rooms: ['lobby', 'dev'] });
     model.receive(message(1, 'bob', 'dev news 1', 'dev'));

@@ -2,6 +2,7 @@
 // conversation's header, the people in it, who we are, and the connection's status.
 import { el, avatar } from './render.js';
 import { sameName } from './conversation.js';
+import { presenceOf } from './presence.js';
 
 const STATUS_TEXT = {
   connecting: () => 'Connecting…',
@@ -9,6 +10,9 @@ const STATUS_TEXT = {
   offline: (detail) => `Offline — retrying in ${detail ?? 1} s`,
   stopped: () => 'Disconnected',
 };
+
+/** What a presence dot says, for people who cannot see its colour. */
+const PRESENCE_TEXT = { online: 'online', away: 'not in any of your rooms', unknown: 'presence unknown while offline' };
 
 export class ChatView {
   /**
@@ -19,6 +23,10 @@ export class ChatView {
     this.ui = ui;
     this.handlers = handlers;
     this.shownMe = null;
+    // Above the people list: says why everyone is greyed out while the page is not connected.
+    this.presenceNote = el('p', 'presence-note');
+    this.presenceNote.hidden = true;
+    ui.peopleList.before(this.presenceNote);
   }
 
   render(model) {
@@ -41,22 +49,23 @@ export class ChatView {
   renderSidebar(model) {
     const { ui } = this;
     const { rooms, directs, unread } = model.sidebar;
-    ui.roomList.replaceChildren(...rooms.map((conv) => this.convButton(conv, model.active)));
-    ui.directList.replaceChildren(...directs.map((conv) => this.convButton(conv, model.active)));
+    ui.roomList.replaceChildren(...rooms.map((conv) => this.convButton(conv, model)));
+    ui.directList.replaceChildren(...directs.map((conv) => this.convButton(conv, model)));
     ui.directEmpty.hidden = directs.length > 0;
     ui.toggleUnread.hidden = unread === 0;
     ui.toggleUnread.textContent = String(unread);
     document.title = unread > 0 ? `(${unread}) Piazza` : 'Piazza';
   }
 
-  convButton(conv, active) {
+  convButton(conv, model) {
+    const { active } = model;
     const li = el('li');
     const button = el('button', 'conv-btn');
     button.type = 'button';
     button.dataset.key = conv.key;
     if (conv.key === active) button.setAttribute('aria-current', 'page');
     if (conv.unread > 0) button.classList.add('has-unread');
-    if (conv.direct) button.append(avatar(conv.peer ?? '?', 'avatar tiny'));
+    if (conv.direct) button.append(withPresence(avatar(conv.peer ?? '?', 'avatar tiny'), presenceOf(model, conv.peer ?? '')));
     else button.append(el('span', 'hash', '#'));
     button.append(el('span', 'conv-name', conv.direct ? conv.peer : conv.name));
     if (conv.unread > 0) {
@@ -90,6 +99,10 @@ export class ChatView {
     if (conv && conv.direct) users = [{ user: model.me }, { user: conv.peer }];
     else if (conv) users = [...conv.users];
     users.sort((a, b) => a.user.localeCompare(b.user));
+    const live = model.status.kind === 'online';
+    ui.people.classList.toggle('stale', !live);
+    this.presenceNote.hidden = live || model.me === null; // nothing shown yet on a first connect: nothing stale
+    this.presenceNote.textContent = model.status.kind === 'stopped' ? 'Disconnected: who is here is not known.' : 'Offline — reconnecting. Who is here may be out of date.';
     ui.peopleTotal.textContent = String(users.length);
     ui.peopleCount.textContent = String(users.length);
     ui.peopleList.replaceChildren(...users.map((u) => {
@@ -100,14 +113,16 @@ export class ChatView {
       button.append(avatar(u.user, 'avatar small'), el('span', 'person-name', u.user));
       if (me) button.append(el('span', 'msg-you', 'you'));
       if (conv && !conv.direct && sameName(u.user, conv.owner)) button.append(el('span', 'owner', 'owner'));
+      const presence = presenceOf(model, u.user);
       const dot = el('span', 'presence');
-      dot.setAttribute('aria-label', 'online');
+      dot.dataset.presence = presence;
+      dot.setAttribute('aria-label', PRESENCE_TEXT[presence]);
       button.prepend(dot);
       if (me) {
         button.disabled = true;
       } else {
         button.title = `Message ${u.user} privately`;
-        button.setAttribute('aria-label', `${u.user}, online: send a private message`);
+        button.setAttribute('aria-label', `${u.user}, ${PRESENCE_TEXT[presence]}: send a private message`);
         button.addEventListener('click', () => this.handlers.openDirect(u.user));
       }
       li.append(button);
@@ -123,4 +138,15 @@ export class ChatView {
     ui.status.title = kind === 'offline' ? 'Click to retry now' : '';
     ui.composer.classList.toggle('offline', kind !== 'online');
   }
+}
+
+/** A person's avatar with a presence dot on its corner (the private conversations in the sidebar). */
+function withPresence(node, presence) {
+  const wrap = el('span', 'avatar-presence');
+  wrap.dataset.presence = presence;
+  const dot = el('span', 'presence');
+  dot.dataset.presence = presence;
+  wrap.title = PRESENCE_TEXT[presence];
+  wrap.append(node, dot);
+  return wrap;
 }

@@ -31,7 +31,9 @@ export class Conversation {
     this.loadingOlder = false;
     this.systemCounter = 0;
     this.joined = true;
-    /** Bumped whenever items are inserted anywhere but the end, so a view knows it must rebuild. */
+    /** The seq of the first message that was unread when the conversation was opened: the "new" line goes above it. */
+    this.unreadFrom = null;
+    /** Bumped whenever items are inserted anywhere but the end (or the "new" line moves), so a view rebuilds. */
     this.version = 0;
   }
 
@@ -85,6 +87,20 @@ export class Conversation {
     return true;
   }
 
+  /** Puts the "new" line above the `count` newest messages of others (`isMine` tells ours apart); 0 removes it. */
+  markUnread(count, isMine) {
+    let from = null;
+    for (let i = this.items.length - 1, left = count; i >= 0 && left > 0; i--) {
+      const item = this.items[i];
+      if (item.kind !== 'msg' || isMine(item.from)) continue;
+      from = item.seq;
+      left--;
+    }
+    if (from === this.unreadFrom) return;
+    this.unreadFrom = from;
+    this.version++;
+  }
+
   /** The newest message still standing from `name` (compared case-insensitively). */
   latestFrom(name) {
     const wanted = String(name).toLowerCase();
@@ -95,10 +111,17 @@ export class Conversation {
     return null;
   }
 
-  /** Adds a joined/left/topic line after the latest message seen so far. */
-  addSystem(text, ts) {
-    const item = { kind: 'sys', text, ts, sort: [this.maxSeq, 1, ++this.systemCounter] };
+  /**
+   * Adds a joined/left/topic line after the message `after` (by default the latest seen so far); a line placed
+   * before later messages (a leave shown once its grace period ended) re-sorts the timeline.
+   */
+  addSystem(text, ts, after = this.maxSeq) {
+    const item = { kind: 'sys', text, ts, sort: [after, 1, ++this.systemCounter] };
     this.items.push(item);
+    if (after < this.maxSeq) {
+      this.items.sort(compareItems);
+      this.version++;
+    }
     return item;
   }
 

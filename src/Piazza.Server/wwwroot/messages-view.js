@@ -79,17 +79,25 @@ export class MessagesView {
     const oldTop = ui.scroller.scrollTop;
     // Messages newer than any shown before: older pages and re-sorts are not news.
     const fresh = switched ? [] : conv.items.filter((i) => i.kind === 'msg' && i.seq > r.maxSeq);
-    if (rebuild) ui.messages.replaceChildren(...renderItems(conv.items, 0, model.me, renderFile));
-    else ui.messages.append(...renderItems(conv.items, r.count, model.me, renderFile));
+    if (rebuild) ui.messages.replaceChildren(...renderItems(conv.items, 0, model.me, renderFile, conv.unreadFrom));
+    else ui.messages.append(...renderItems(conv.items, r.count, model.me, renderFile, conv.unreadFrom));
     this.rendered = { key: conv.key, count: conv.items.length, version: conv.version, maxSeq: conv.maxSeq };
     if (follow || fresh.some((m) => model.isMine(m.from))) {
       this.scrollToBottom();
+      if (switched) this.showUnreadLine();
     } else if (rebuild) {
       ui.scroller.scrollTop = oldTop + (ui.scroller.scrollHeight - oldHeight);
     } else if (fresh.length > 0) {
       this.showUnseen(this.unseenBelow + fresh.length);
     }
     if (switched) this.showUnseen(0);
+  }
+
+  /** Opening a conversation with more news than fits: start at the "new" line rather than below all of it. */
+  showUnreadLine() {
+    const line = this.ui.messages.querySelector('.unread-line');
+    const s = this.ui.scroller;
+    if (line && line.offsetTop - s.offsetTop < s.scrollTop) s.scrollTop = line.offsetTop - s.offsetTop - 8;
   }
 
   renderHistoryStatus(conv) {
@@ -103,14 +111,16 @@ export class MessagesView {
   /** The open conversation's sends not yet acknowledged (greyed) or failed (with Retry and Discard). */
   renderPendingList(model, conv, switched) {
     const visible = model.pendingIn(conv.key);
-    const shown = `${conv.key}\n${visible.map((p) => `${p.id} ${p.state} ${p.error ?? ''}`).join('\n')}`;
+    const last = conv.items.at(-1);
+    const afterMine = last?.kind === 'msg' && !last.deleted && model.isMine(last.from);
+    const shown = `${conv.key} ${afterMine}\n${visible.map((p) => `${p.id} ${p.state} ${p.error ?? ''}`).join('\n')}`;
     if (shown === this.pendingShown && !switched) return;
     this.pendingShown = shown;
     const follow = this.atBottom();
-    this.ui.pending.replaceChildren(...visible.map((p) => renderPending(p, {
+    this.ui.pending.replaceChildren(...visible.map((p, i) => renderPending(p, {
       retry: () => this.handlers.retry(p.id),
       discard: () => this.handlers.discard(p.id),
-    })));
+    }, i === 0 ? afterMine : visible[i - 1].state !== 'failed')));
     if (follow) this.scrollToBottom();
   }
 

@@ -1,10 +1,12 @@
 // How each server frame changes the model (model.js): messages, history, presence, topics, moderation and the
 // answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
 import { keyOf, sameName } from './conversation.js';
+import { HELD_REASONS } from './presence.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
   kicked: 'was removed', slow_consumer: 'fell behind and was disconnected', banned: 'was banned',
+  flooding: 'was disconnected for flooding', session_revoked: 'was signed out',
 };
 
 /** Applies one frame to `model`; returns the effects for the app to carry out. */
@@ -81,6 +83,8 @@ function onJoined(model, j) {
   const conv = model.conv(keyOf(j.room));
   if (!conv) return;
   if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts });
+  // Back within the grace period of a lost connection (a reload): neither the leave nor this join is news.
+  if (model.leaveHolds.undo(conv.key, j.user)) return;
   conv.addSystem(`${j.user} joined`, j.ts);
 }
 
@@ -105,7 +109,9 @@ function onLeft(model, l, effects) {
   if (!conv) return;
   conv.users = conv.users.filter((u) => !sameName(u.user, l.user));
   const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.by ? ` by ${l.by}` : ''}`;
-  conv.addSystem(`${l.user} ${why}${l.message ? ` (${l.message})` : ''}`, l.ts);
+  const text = `${l.user} ${why}${l.message ? ` (${l.message})` : ''}`;
+  if (HELD_REASONS.has(l.reason)) model.leaveHolds.hold(conv, l.user, text, l.ts);
+  else conv.addSystem(text, l.ts);
 }
 
 /** The server removed us: the connection ends and must not reconnect on its own. */

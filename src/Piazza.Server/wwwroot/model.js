@@ -5,6 +5,7 @@
 import { Conversation, keyOf, isDirect, peerOf, peerFromKey, sameName } from './conversation.js';
 import { receiveFrame } from './model-frames.js';
 import { describeRefusal } from './refusals.js';
+import { LeaveHolds, realTimers, releaseLeave } from './presence.js';
 
 /** The frame that carries a pending send (sent again, with the same id, after a reconnect: the server dedupes). */
 export function sendFrame(pending) {
@@ -17,9 +18,14 @@ export function sendFrame(pending) {
 }
 
 export class ChatModel {
-  /** `now` is the clock (an acknowledged send is stamped with it); `sendPrefix` tells this page's send ids apart. */
-  constructor({ now = () => new Date(), sendPrefix = Math.random().toString(36).slice(2, 10) } = {}) {
+  /**
+   * `now` is the clock (an acknowledged send is stamped with it) and `timers` its setTimeout/clearTimeout (a leave
+   * waits on them for a rejoin); `sendPrefix` tells this page's send ids apart.
+   */
+  constructor({ now = () => new Date(), timers = realTimers, sendPrefix = Math.random().toString(36).slice(2, 10) } = {}) {
     this.now = now;
+    /** Leaves of others held for a moment: a rejoin right after (a reload) shows neither line. */
+    this.leaveHolds = new LeaveHolds(timers, (held) => releaseLeave(this, held));
     this.sendPrefix = sendPrefix;
     this.sendCounter = 0;
     this.listeners = new Set();
@@ -48,6 +54,7 @@ export class ChatModel {
     this.pending = new Map();
     /** What was typed but not sent, by conversation key. */
     this.drafts = new Map();
+    this.leaveHolds.clear();
     this.changed();
   }
 
@@ -150,6 +157,7 @@ export class ChatModel {
     this.visible = visible;
     const conv = this.activeConv;
     if (visible && conv && conv.unread) {
+      conv.markUnread(conv.unread, (name) => this.isMine(name));
       conv.unread = 0;
       this.changed();
     }
@@ -246,8 +254,10 @@ export class ChatModel {
       this.drafts.set(this.active, draft);
       restored = this.drafts.get(key) ?? '';
     }
+    const conv = this.convs.get(key);
+    if (restored !== null || conv.unread > 0) conv.markUnread(conv.unread, (name) => this.isMine(name));
     this.active = key;
-    this.convs.get(key).unread = 0;
+    conv.unread = 0;
     this.changed();
     return restored;
   }

@@ -4,6 +4,9 @@
 /** Consecutive messages from one sender within this span share one header. */
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+/** ```fenced``` blocks (the newline right inside each fence belongs to the fence) and `inline` code, as in Markdown. */
+const FENCE_PATTERN = /```\n?([\s\S]*?)\n?```/g;
+const INLINE_CODE_PATTERN = /`([^`\n]+)`/g;
 
 export function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -75,12 +78,39 @@ export function appendLinkified(parent, text) {
   if (last < text.length) parent.append(text.slice(last));
 }
 
+/** Appends a message's text: code in backticks as code (never linkified), links elsewhere, all as text nodes. */
+export function appendText(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(FENCE_PATTERN)) {
+    if (!match[1].trim()) continue;
+    // The line break before and after a block is the block's own edge: do not show it as an empty line too.
+    appendInline(parent, text.slice(last, match.index).replace(/\n$/, ''));
+    const pre = el('pre', 'code-block');
+    pre.append(el('code', null, match[1]));
+    parent.append(pre);
+    last = match.index + match[0].length;
+    if (text[last] === '\n') last++;
+  }
+  appendInline(parent, text.slice(last));
+}
+
+function appendInline(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(INLINE_CODE_PATTERN)) {
+    if (!match[1].trim()) continue;
+    appendLinkified(parent, text.slice(last, match.index));
+    parent.append(el('code', 'code', match[1]));
+    last = match.index + match[0].length;
+  }
+  appendLinkified(parent, text.slice(last));
+}
+
 /**
  * Builds list items for items[from..] of a conversation timeline, using the item before `from` for the grouping
  * and day separator decisions, so an append renders exactly what a full render would. `renderFile(file)` builds the
  * view of a shared file (files.js).
  */
-export function renderItems(items, from, me, renderFile) {
+export function renderItems(items, from, me, renderFile, unreadFrom = null) {
   const nodes = [];
   const now = new Date();
   for (let i = from; i < items.length; i++) {
@@ -92,6 +122,12 @@ export function renderItems(items, from, me, renderFile) {
       sep.setAttribute('role', 'separator');
       sep.append(el('span', null, dayLabel(date, now)));
       nodes.push(sep);
+    }
+    if (item.kind === 'msg' && item.seq === unreadFrom) {
+      const line = el('li', 'unread-line');
+      line.setAttribute('role', 'separator');
+      line.append(el('span', null, 'New'));
+      nodes.push(line);
     }
     nodes.push(item.kind === 'msg' ? renderMessage(item, prev, date, me, renderFile) : renderSystem(item, date));
   }
@@ -130,7 +166,7 @@ function renderMessage(item, prev, date, me, renderFile) {
   }
   if (item.text) {
     const body = el('div', 'msg-text');
-    appendLinkified(body, item.text);
+    appendText(body, item.text);
     li.append(body);
   }
   if (item.file && renderFile) {
@@ -148,19 +184,27 @@ function renderSystem(item, date) {
   return li;
 }
 
-/** A message sent but not yet acknowledged (or failed), shown greyed below the conversation. */
-export function renderPending(pending, handlers) {
-  const li = el('li', `msg own pending${pending.state === 'failed' ? ' failed' : ''}`);
+/**
+ * A message sent but not yet acknowledged (or failed), shown greyed below the conversation; `grouped` when it
+ * follows our own message (it then takes the place it will have once acknowledged). A failure always has its header.
+ */
+export function renderPending(pending, handlers, grouped = false) {
+  const failed = pending.state === 'failed';
+  const state = el('span', 'msg-state', failed ? `not sent: ${pending.error}` : 'sending…');
+  const li = el('li', `msg own pending${failed ? ' failed' : ''}${grouped && !failed ? ' grouped' : ''}`);
   li.dataset.pendingId = pending.id;
+  const body = el('div', 'msg-text');
+  appendText(body, pending.text ?? '');
+  if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
+  if (grouped && !failed) {
+    body.append(' ', state);
+    li.append(body);
+    return li;
+  }
   li.append(avatar(pending.from));
   const header = el('div', 'msg-header');
-  header.append(el('span', 'msg-sender', pending.from));
-  header.append(el('span', 'msg-state', pending.state === 'failed' ? `not sent: ${pending.error}` : 'sending…'));
-  li.append(header);
-  const body = el('div', 'msg-text');
-  appendLinkified(body, pending.text ?? '');
-  if (pending.file) body.append(el('span', 'pending-file', `file: ${pending.file.name}`));
-  li.append(body);
+  header.append(el('span', 'msg-sender', pending.from), state);
+  li.append(header, body);
   if (pending.state === 'failed') {
     const actions = el('div', 'msg-actions');
     const retry = el('button', 'btn small', 'Retry');
