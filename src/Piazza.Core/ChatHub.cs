@@ -159,6 +159,12 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Rooms and private conversations held in memory now (idle ones are dropped after a while).</summary>
     public int ConversationsInMemory => _conversations.Count;
 
+    /// <summary>Messages this node has stored since it started.</summary>
+    public long MessagesStoredSinceStart => _messaging.Stored;
+
+    /// <summary>What the store holds now, counted (every node's messages when the store is shared).</summary>
+    public Task<Storage.StoreCounts> CountStoredAsync(CancellationToken cancellationToken = default) => _hub.Store.CountAsync(cancellationToken);
+
     /// <summary>Prepares the store (schema, the lobby) and loads the bans in force. Call once before any connection.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

@@ -18,10 +18,12 @@ internal static class AdminCommands
 
     public static Command Create(Option<string?> data)
     {
+        // A mistyped or relative --data must not quietly become a new, empty folder that answers "no admins".
+        var createData = new Option<bool>("--create") { Description = "create the data folder and its database when there is none (else such a folder is refused)", Recursive = true };
         var name = new Argument<string>("NAME") { Description = "account name" };
         var password = new Option<string?>("--password") { Description = $"password for a new account (else ${PasswordVariable}, else one line on stdin)" };
         var create = new Command("create", "make NAME a server admin, creating the account if it does not exist") { name, password };
-        create.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        create.SetAction((parse, ct) => RunAsync(parse.GetValue(data), parse.GetValue(createData), async (hub, output) =>
         {
             var user = parse.GetRequiredValue(name);
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable(PasswordVariable);
@@ -42,7 +44,7 @@ internal static class AdminCommands
 
         var removeName = new Argument<string>("NAME") { Description = "account name" };
         var remove = new Command("remove", "take server admin away from NAME (the account stays)") { removeName };
-        remove.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        remove.SetAction((parse, ct) => RunAsync(parse.GetValue(data), parse.GetValue(createData), async (hub, output) =>
         {
             var user = parse.GetRequiredValue(removeName);
             var result = await hub.RevokeAdminAsync(user, ct).ConfigureAwait(false);
@@ -56,7 +58,7 @@ internal static class AdminCommands
         }));
 
         var list = new Command("list", "list the server admins");
-        list.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        list.SetAction((parse, ct) => RunAsync(parse.GetValue(data), parse.GetValue(createData), async (hub, output) =>
         {
             var admins = await hub.AdminsAsync(ct).ConfigureAwait(false);
             await output.WriteLineAsync(admins.Count == 0 ? "no admins" : string.Join(Environment.NewLine, admins)).ConfigureAwait(false);
@@ -65,7 +67,7 @@ internal static class AdminCommands
 
         var limit = new Option<int>("--limit") { Description = "how many of the latest entries (default 100)", DefaultValueFactory = _ => 100 };
         var audit = new Command("audit", "print the moderation audit log, oldest first") { limit };
-        audit.SetAction((parse, ct) => RunAsync(parse.GetValue(data), async (hub, output) =>
+        audit.SetAction((parse, ct) => RunAsync(parse.GetValue(data), parse.GetValue(createData), async (hub, output) =>
         {
             var entries = await hub.AuditLogAsync(Math.Clamp(parse.GetValue(limit), 1, 100_000), ct).ConfigureAwait(false);
             if (entries.Count == 0)
@@ -81,7 +83,7 @@ internal static class AdminCommands
             return 0;
         }));
 
-        return new Command("admin", "server admins and the moderation audit log (acts on the data folder)") { create, remove, list, audit };
+        return new Command("admin", "server admins and the moderation audit log (acts on the data folder)") { createData, create, remove, list, audit };
     }
 
     /// <summary>
@@ -111,7 +113,7 @@ internal static class AdminCommands
         return 1;
     }
 
-    private static async Task<int> RunAsync(string? data, Func<ChatHub, TextWriter, Task<int>> action)
+    private static async Task<int> RunAsync(string? data, bool createData, Func<ChatHub, TextWriter, Task<int>> action)
     {
         var overrides = new Dictionary<string, string?> { ["Piazza:Console"] = "false" };
         if (data is not null)
@@ -124,7 +126,14 @@ internal static class AdminCommands
             var app = PiazzaHost.Build(overrides, logging => logging.ClearProviders());
             await using (app.ConfigureAwait(false))
             {
-                DataFolder.Prepare(app.Services.GetRequiredService<Options.PiazzaOptions>().Data, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                var options = app.Services.GetRequiredService<Options.PiazzaOptions>();
+                if (options.Cluster.Postgres is null && !createData && !DataFolder.HoldsDatabase(options.Data))
+                {
+                    await System.Console.Error.WriteLineAsync($"piazza-server: no Piazza database in {options.Data}; start the server once there, pass --data FOLDER, or --create to make one").ConfigureAwait(false);
+                    return 2;
+                }
+
+                DataFolder.Prepare(options.Data, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 var hub = app.Services.GetRequiredService<ChatHub>();
                 await hub.InitializeAsync().ConfigureAwait(false);
                 return await action(hub, System.Console.Out).ConfigureAwait(false);

@@ -19,6 +19,16 @@ public static partial class DataFolder
     private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds a Piazza database a server has started on (its file, or in WAL mode its
+    /// log, has content): <c>admin</c> refuses other folders, since an empty one would answer "no admins".
+    /// </summary>
+    public static bool HoldsDatabase(string folder)
+    {
+        var database = Path.Combine(folder, DatabaseFile);
+        return new FileInfo(database) is { Exists: true, Length: > 0 } || new FileInfo(database + "-wal") is { Exists: true, Length: > 0 };
+    }
+
     /// <summary>Creates the folder and an empty database owner-only when missing; warns when an existing one is open to others.</summary>
     public static void Prepare(string folder, ILogger logger)
     {

@@ -75,7 +75,7 @@ public static class PiazzaHost
         }
 
         var bound = OptionBinder.Bind(builder.Configuration);
-        var options = WithConnectionStrings(bound.Options, builder.Configuration);
+        var options = WithAbsoluteFolders(WithConnectionStrings(bound.Options, builder.Configuration));
         if (new PiazzaOptionsValidator().Validate(null, options) is { Failed: true } invalid)
         {
             throw new OptionsValidationException(PiazzaOptions.SectionName, typeof(PiazzaOptions), invalid.Failures);
@@ -104,13 +104,17 @@ public static class PiazzaHost
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
         var interactive = options.Console ?? !System.Console.IsInputRedirected;
+        TerminalLineReader? terminal = null;
         if (interactive || consoleInput is not null)
         {
+            // On a terminal the typed line is kept under log lines; before the loggers exist, as they keep Console.Out.
+            terminal = consoleInput is null ? TerminalLineReader.AttachToTerminal() : null;
+            var input = consoleInput ?? terminal ?? System.Console.In;
             builder.Services.AddHostedService(sp => new OperatorConsole(
                 sp.GetRequiredService<ChatHub>(),
                 sp.GetRequiredService<ConnectionRegistry>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(),
-                consoleInput ?? System.Console.In,
+                input,
                 System.Console.Out));
         }
 
@@ -175,6 +179,11 @@ public static class PiazzaHost
 
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
+        if (terminal is not null)
+        {
+            app.Lifetime.ApplicationStopping.Register(terminal.Prompt.Deactivate);
+        }
+
         return app;
     }
 
@@ -186,6 +195,16 @@ public static class PiazzaHost
             Postgres = options.Cluster.Postgres ?? configuration.GetConnectionString("Postgres"),
             Redis = options.Cluster.Redis ?? configuration.GetConnectionString("Redis"),
         },
+    };
+
+    /// <summary>
+    /// Relative folders resolved once, against the working directory of the command the operator typed (never the
+    /// content root), so every log line, error and <c>admin</c> names the same absolute folder.
+    /// </summary>
+    private static PiazzaOptions WithAbsoluteFolders(PiazzaOptions options) => options with
+    {
+        Data = Path.GetFullPath(options.Data),
+        Files = options.Files with { Dir = options.Files.Dir is { } dir ? Path.GetFullPath(dir) : null },
     };
 
     /// <summary>

@@ -57,29 +57,15 @@ internal static class ServerProgram
 
         await using (app.ConfigureAwait(false))
         {
+            bool newDatabase;
             try
             {
+                newDatabase = options.Cluster.Postgres is null && !DataFolder.HoldsDatabase(options.Data);
                 await PiazzaHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
-                var reason = ex.Message;
-                var address = $"{options.Network.Bind}:{options.Network.Port}";
-                for (var inner = (Exception?)ex; inner is not null; inner = inner.InnerException)
-                {
-                    if (inner is SocketException socketError)
-                    {
-                        reason = socketError.Message.ToLowerInvariant();
-                    }
-
-                    // Kestrel names the address that failed ("http://0.0.0.0:8080"): the TCP door's or the HTTP door's.
-                    if (System.Text.RegularExpressions.Regex.Match(inner.Message, @"://([^\s/]+?):?\s") is { Success: true } named)
-                    {
-                        address = named.Groups[1].Value.TrimEnd(':');
-                    }
-                }
-
-                await Console.Error.WriteLineAsync($"piazza-server: cannot listen on {address}: {reason}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"piazza-server: {ListenFailure.Describe(ex, options)}").ConfigureAwait(false);
                 return 2;
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException)
@@ -94,35 +80,49 @@ internal static class ServerProgram
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or System.Data.Common.DbException)
             {
-                await Console.Error.WriteLineAsync($"piazza-server: cannot open the data folder {Path.GetFullPath(options.Data)}: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"piazza-server: cannot open the data folder {options.Data}: {ex.Message}").ConfigureAwait(false);
                 return 2;
             }
 
             var doors = app.Services.GetRequiredService<DoorEndpoints>();
             if (doors.PlainTcpEndPoint is { } endpoint)
             {
-                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tcp://{endpoint} (native protocol v1); data in {Path.GetFullPath(options.Data)}");
+                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tcp://{endpoint} (native protocol v1)");
             }
 
             if (doors.TlsEndPoint is { } tls)
             {
                 var certificate = app.Services.GetRequiredService<Piazza.Server.Tls.CertificateSource>();
-                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tls://{tls} (native protocol v1 over TLS); data in {Path.GetFullPath(options.Data)}");
+                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tls://{tls} (native protocol v1 over TLS)");
                 Console.WriteLine($"TLS certificate SHA-256 fingerprint: {certificate.Fingerprint}");
             }
 
             if (doors.HttpEndPoint is { } http)
             {
-                Console.WriteLine($"Web client on http://{http}/ (WebSocket at /ws, API at /api)");
+                Console.WriteLine($"Web client on {PageAddress("http", http)}WebSocket at /ws, API at /api)");
             }
 
             if (doors.HttpsEndPoint is { } https)
             {
-                Console.WriteLine($"Web client on https://{https}/ (WebSocket at /ws over wss, API at /api)");
+                Console.WriteLine($"Web client on {PageAddress("https", https)}WebSocket at /ws over wss, API at /api)");
             }
+
+            // Said plainly, and absolute: a relative --data is resolved against the folder the command was typed in.
+            Console.WriteLine(options.Cluster.Postgres is null
+                ? $"Data folder: {options.Data}{(newDatabase ? " (new: created now)" : "")}"
+                : $"Data in PostgreSQL; files in {options.FilesFolder}");
             Console.WriteLine(options.Console ?? !Console.IsInputRedirected ? "Operator console ready: type help" : "No terminal on stdin: logging only");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
     }
+
+    /// <summary>
+    /// An address to open in a browser, and the opening of the note after it: listening on every address (0.0.0.0, ::)
+    /// that is localhost (a browser may refuse 0.0.0.0), with where it really listens.
+    /// </summary>
+    private static string PageAddress(string scheme, System.Net.IPEndPoint endpoint)
+        => endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any)
+            ? $"{scheme}://localhost:{endpoint.Port}/ (listening on {endpoint}; "
+            : $"{scheme}://{endpoint}/ (";
 }

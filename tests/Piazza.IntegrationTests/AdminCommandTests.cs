@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Piazza.IntegrationTests.Infrastructure;
+using Piazza.Server;
 using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
 
 namespace Piazza.IntegrationTests;
@@ -13,7 +14,8 @@ public class AdminCommandTests
         var data = Directory.CreateTempSubdirectory("piazza-admin-").FullName;
         try
         {
-            var (code, output) = await RunAdminAsync(data, null, "create", "Boss", "--password", Password);
+            // A first admin before the first start: the folder has no database yet, so --create says to make one.
+            var (code, output) = await RunAdminAsync(data, null, "create", "Boss", "--password", Password, "--create");
             Assert.True(code == 0, output);
             Assert.Contains("created account 'Boss' as a server admin", output, StringComparison.Ordinal);
 
@@ -54,10 +56,42 @@ public class AdminCommandTests
         }
     }
 
+    [Fact]
+    public async Task Admin_refuses_a_folder_without_a_database_naming_it_absolute_and_creates_one_only_with_create()
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("piazza-admin-cwd-").FullName;
+        var expected = Path.Combine(workingDirectory, "typo-data");
+        try
+        {
+            // A relative --data is the folder under the one the command was typed in, and a missing database is no "no admins".
+            var (code, output) = await RunAdminInAsync(workingDirectory, "typo-data", null, "list");
+            Assert.Equal(2, code);
+            Assert.Equal($"piazza-server: no Piazza database in {expected}; start the server once there, pass --data FOLDER, or --create to make one", output.Trim());
+            Assert.False(Directory.Exists(expected));
+
+            var (created, list) = await RunAdminInAsync(workingDirectory, "typo-data", null, "list", "--create");
+            Assert.True(created == 0, list);
+            Assert.Equal("no admins", list.Trim());
+            Assert.True(DataFolder.HoldsDatabase(expected));
+
+            // Once there is a database, no --create is needed.
+            var (again, listAgain) = await RunAdminInAsync(workingDirectory, "typo-data", null, "list");
+            Assert.True(again == 0, listAgain);
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+
     /// <summary>Runs <c>piazza-server admin …</c> on a data folder, optionally feeding stdin; returns the exit code and all output.</summary>
-    private static async Task<(int Code, string Output)> RunAdminAsync(string data, string? stdin, params string[] args)
+    private static Task<(int Code, string Output)> RunAdminAsync(string data, string? stdin, params string[] args) => RunAdminInAsync(null, data, stdin, args);
+
+    /// <summary>As <see cref="RunAdminAsync"/>, in <paramref name="workingDirectory"/> (null: the test's own).</summary>
+    private static async Task<(int Code, string Output)> RunAdminInAsync(string? workingDirectory, string data, string? stdin, params string[] args)
     {
         var info = ServerProcess.DescribeCommand(["admin", .. args, "--data", data]);
+        info.WorkingDirectory = workingDirectory ?? "";
         info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
         info.Environment.Remove("PIAZZA_ADMIN_PASSWORD");
         using var process = Process.Start(info)!;

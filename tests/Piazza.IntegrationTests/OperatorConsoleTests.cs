@@ -75,9 +75,80 @@ public sealed partial class OperatorConsoleTests
         }
     }
 
+    [Fact]
+    public async Task Stats_counts_messages_stored_before_and_since_the_start_and_what_the_store_holds()
+    {
+        var data = Directory.CreateTempSubdirectory("piazza-console-").FullName;
+        try
+        {
+            // Two messages and an account from an earlier run of the server on this folder.
+            await using (var earlier = await TestServer.StartInAsync(data))
+            {
+                await using var boss = await earlier.RegisterAsync("boss");
+                Assert.NotNull(await earlier.Hub.AnnounceAsync("one"));
+                Assert.NotNull(await earlier.Hub.AnnounceAsync("two"));
+                await earlier.StopKeepingDataAsync();
+            }
+
+            await using var terminal = await StartServerAsync(data);
+            var port = int.Parse((await terminal.WaitForScreenAsync(ListeningLine())).Groups[1].Value, CultureInfo.InvariantCulture);
+            await terminal.WaitForScreenAsync(ConsoleReadyLine());
+            await terminal.TypeLineAsync("stats");
+            await terminal.WaitForScreenAsync(new Regex(@"(?m)^messages: 2 stored, 0 since start\s*\n^stored:\s+1 room, 0 private conversations, 1 account, 0 files\s*$"));
+
+            // A client's send counts as stored since the start, as an announcement does.
+            var (alice, _) = await RawClient.JoinAsync(port, "alice");
+            await using var aliceClient = alice;
+            await alice.SendAsync(new { type = "send", room = "lobby", text = "hi", id = "c1" });
+            await alice.ReadUntilAsync(f => f.Type() == "ok");
+            await terminal.TypeLineAsync("stats");
+            await terminal.WaitForScreenAsync(new Regex(@"(?m)^online:\s+1 user on 1 session, 1 open connection\s*\n^messages: 3 stored, 1 since start\s*$"));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_log_line_while_the_operator_types_leaves_the_typed_text_whole_below_it()
+    {
+        var data = Directory.CreateTempSubdirectory("piazza-console-").FullName;
+        try
+        {
+            await using var terminal = await StartServerAsync(data);
+            var port = int.Parse((await terminal.WaitForScreenAsync(ListeningLine())).Groups[1].Value, CultureInfo.InvariantCulture);
+            await terminal.WaitForScreenAsync(ConsoleReadyLine());
+            await terminal.TypeAsync("sta");
+            await terminal.WaitForScreenAsync(PromptWith("sta"));
+
+            // A connection logs lines while "sta" is typed: they go above the prompt, which keeps the text.
+            var (alice, _) = await RawClient.JoinAsync(port, "alice");
+            await using var aliceClient = alice;
+            await terminal.WaitForScreenAsync(new Regex(@"(?s)alice connected from [^\n]*\n> sta\s*\z"));
+            Assert.Matches(@"(?m)^\d\d:\d\d:\d\d info: \S+ Connection from 127\.0\.0\.1", await terminal.CaptureAsync());
+            Assert.DoesNotMatch(@"sta\d", await terminal.CaptureAsync());
+
+            // What was typed before and after the log lines is one command.
+            await terminal.TypeLineAsync("ts");
+            await terminal.WaitForScreenAsync(StatsLine(1));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static Task<Terminal> StartServerAsync(string data) => Terminal.StartAsync(
+        "env", "PIAZZA_PASSWORDITERATIONS=1000", "dotnet", Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"),
+        "--port", "0", "--bind", "127.0.0.1", "--http-port", "0", "--data", data);
+
+    /// <summary>The prompt with <paramref name="typed"/> on the last line of the terminal.</summary>
+    private static Regex PromptWith(string typed) => new($@"(?m)^> {Regex.Escape(typed)}\s*\z");
+
     private static Regex UserRow(string name) => new($@"(?m)^{name}\s+guest\s+127\.0\.0\.1:\d+\s+tcp\s+\d\d:\d\d:\d\d\s+0\s+lobby\s*$");
 
-    private static Regex StatsLine(int users) => new($@"(?m)^{users} users online on {users} sessions; \d+ open connections");
+    private static Regex StatsLine(int users) => new($@"(?m)^online:\s+{users} users? on {users} sessions?, \d+ open connections?");
 
     [GeneratedRegex(@"listening on tcp://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
@@ -93,150 +164,4 @@ public sealed partial class OperatorConsoleTests
 
     [GeneratedRegex(@"(?m)^kicked bob\s*$")]
     private static partial Regex KickedLine();
-
-    /// <summary>
-    /// One tmux session on a private server socket (<c>-L</c>) running one command in a pane that stays after the
-    /// command exits, so its exit status can be read. Disposing kills that tmux server and, if still alive, the command.
-    /// </summary>
-    private sealed class Terminal : IAsyncDisposable
-    {
-        private const string Session = "console";
-        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-        private readonly string _socket = $"piazza-test-{Guid.NewGuid():N}";
-        private int _commandPid;
-        private string? _socketPath;
-
-        public static async Task<Terminal> StartAsync(params string[] command)
-        {
-            var terminal = new Terminal();
-
-            // Wide and tall enough that no reply wraps; remain-on-exit keeps the pane (and its exit status) after quit.
-            string[] start = ["-f", "/dev/null", "new-session", "-d", "-s", Session, "-x", "220", "-y", "60", "--", .. command, ";", "set-option", "-t", Session, "remain-on-exit", "on"];
-            await terminal.TmuxAsync(start);
-            var pidAndSocket = (await terminal.TmuxAsync("display-message", "-p", "-t", Session, "#{pane_pid} #{socket_path}")).Trim().Split(' ', 2);
-            terminal._commandPid = int.Parse(pidAndSocket[0], CultureInfo.InvariantCulture);
-            terminal._socketPath = pidAndSocket[1];
-            return terminal;
-        }
-
-        /// <summary>Types a line as an operator would: the text, then Enter.</summary>
-        public async Task TypeLineAsync(string text)
-        {
-            await TmuxAsync("send-keys", "-t", Session, "-l", text);
-            await TmuxAsync("send-keys", "-t", Session, "Enter");
-        }
-
-        /// <summary>The whole pane, scroll-back included, wrapped lines joined.</summary>
-        public Task<string> CaptureAsync() => TmuxAsync("capture-pane", "-p", "-J", "-S", "-", "-t", Session);
-
-        /// <summary>Reads the screen until <paramref name="pattern"/> appears on it; fails with the screen at the deadline.</summary>
-        public async Task<Match> WaitForScreenAsync(Regex pattern)
-        {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (true)
-            {
-                var screen = await CaptureAsync();
-                var match = pattern.Match(screen);
-                if (match.Success)
-                {
-                    return match;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"'{pattern}' did not appear on the terminal; it shows:\n{screen}");
-                }
-
-                await Task.Delay(PollInterval);
-            }
-        }
-
-        /// <summary>Waits until the command in the pane has exited and returns its exit status.</summary>
-        public async Task<int> WaitForExitCodeAsync()
-        {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (true)
-            {
-                // A pane is dead once its terminal closes, which can be before tmux has reaped the command: only then is
-                // pane_dead_status (a normal exit) or pane_dead_signal (killed) set.
-                var state = (await TmuxAsync("display-message", "-p", "-t", Session, "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pid}")).Trim().Split(':');
-                if (state[0] == "1" && state[1].Length > 0)
-                {
-                    return int.Parse(state[1], CultureInfo.InvariantCulture);
-                }
-
-                if (state[0] == "1" && state[2].Length > 0)
-                {
-                    throw new InvalidOperationException($"the command was ended by signal {state[2]}; the terminal shows:\n{await CaptureAsync()}");
-                }
-
-                if (state[0] == "1")
-                {
-                    // Debian's tmux closes the pane's utmp record with libutempter, whose own SIGCHLD handler can swallow
-                    // the command's SIGCHLD (tmux/tmux#311): the command stays a zombie until tmux is told again.
-                    await RunAsync("kill", "-CHLD", state[3]);
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"the command did not exit; the terminal shows:\n{await CaptureAsync()}");
-                }
-
-                await Task.Delay(PollInterval);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                using var command = Process.GetProcessById(_commandPid);
-                if (!command.HasExited)
-                {
-                    command.Kill();
-                }
-            }
-            catch (ArgumentException)
-            {
-                // already gone
-            }
-
-            try
-            {
-                await TmuxAsync("kill-server");
-            }
-            catch (InvalidOperationException)
-            {
-                // the tmux server already ended with its last session
-            }
-
-            // tmux leaves its socket file behind; one per test run would pile up in /tmp.
-            if (_socketPath is not null)
-            {
-                File.Delete(_socketPath);
-            }
-        }
-
-        private Task<string> TmuxAsync(params string[] args) => RunAsync("tmux", ["-L", _socket, .. args]);
-
-        private static async Task<string> RunAsync(string program, params string[] args)
-        {
-            var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(info)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(Timeout);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {await error}");
-            }
-
-            return await output;
-        }
-    }
 }

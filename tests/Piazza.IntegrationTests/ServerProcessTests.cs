@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Piazza.IntegrationTests.Infrastructure;
@@ -8,25 +9,133 @@ namespace Piazza.IntegrationTests;
 /// <summary>The server executable as an operator runs it: start-up failures and the listening line.</summary>
 public class ServerProcessTests
 {
-    [Fact]
-    public async Task A_port_in_use_gives_one_clear_line_and_a_nonzero_exit_code()
+    [Theory]
+    [InlineData("--port")]
+    [InlineData("--http-port")]
+    [InlineData("--tls-port")]
+    [InlineData("--https-port")]
+    public async Task A_port_in_use_gives_one_line_naming_the_flag_that_changes_it_and_exit_code_2(string flag)
     {
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
         blocker.Start();
-        var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var port = ((IPEndPoint)blocker.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
         var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
 
-        using var process = Process.Start(ServerProcess.Describe("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data", data))!;
+        // Every other door on a free port, so only the one under test can fail.
+        var doors = new Dictionary<string, string> { ["--port"] = "0", ["--http-port"] = "0", ["--tls-port"] = "0", ["--https-port"] = "0" };
+        doors[flag] = port;
+        using var process = Process.Start(ServerProcess.DescribeCommand(["--bind", "127.0.0.1", "--data", data, "--dev-tls", .. doors.SelectMany(d => new[] { d.Key, d.Value })]))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, process.ExitCode);
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var line = Assert.Single(lines);
-        Assert.Contains($"cannot listen on 127.0.0.1:{port}", line, StringComparison.Ordinal);
-        Assert.Contains("address already in use", line, StringComparison.OrdinalIgnoreCase);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"piazza-server: cannot listen on 127.0.0.1:{port}: address already in use", line, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith($"choose another with {flag})", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Two_doors_on_one_port_are_refused_by_name_before_any_listens()
+    {
+        var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
+        using var process = Process.Start(ServerProcess.DescribeCommand("--bind", "127.0.0.1", "--data", data, "--port", "7999", "--http-port", "7999"))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("piazza-server: --port 7999 and --http-port 7999 are the same port: give each door its own", (await stderr).Trim());
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_relative_data_folder_is_resolved_in_the_working_directory_and_named_absolute_at_start()
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("piazza-cwd-").FullName;
+        var expected = Path.Combine(workingDirectory, "chat-data");
+        try
+        {
+            Assert.Equal($"Data folder: {expected} (new: created now)", await DataLineOfAsync(workingDirectory, "--data", "chat-data"));
+            Assert.True(File.Exists(Path.Combine(expected, "piazza.db")));
+
+            // Started again on it, the folder is the same and no longer new.
+            Assert.Equal($"Data folder: {expected}", await DataLineOfAsync(workingDirectory, "--data", "chat-data"));
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Dotnet_run_keeps_the_default_data_folder_in_the_folder_it_was_typed_in()
+    {
+        // The README's command, from another folder: the Web SDK used to run the server in src/Piazza.Server.
+        var workingDirectory = Directory.CreateTempSubdirectory("piazza-run-").FullName;
+        var binaries = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = binaries.Parent!.Name;
+        var repository = binaries;
+        while (!File.Exists(Path.Combine(repository.FullName, "Piazza.slnx")))
+        {
+            repository = repository.Parent ?? throw new InvalidOperationException("no Piazza.slnx above " + AppContext.BaseDirectory);
+        }
+
+        try
+        {
+            var line = await DataLineOfAsync(
+                workingDirectory, "dotnet", "run", "--project", Path.Combine(repository.FullName, "src", "Piazza.Server"), "-c", configuration, "--no-build", "--");
+            Assert.Equal($"Data folder: {Path.Combine(workingDirectory, "piazza-data")} (new: created now)", line);
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Starts the server in <paramref name="workingDirectory"/> (the built executable, or the command given before
+    /// <c>--</c>), returns its "Data folder:" line and stops it.
+    /// </summary>
+    private static async Task<string> DataLineOfAsync(string workingDirectory, params string[] args)
+    {
+        var dashes = Array.IndexOf(args, "--");
+        var info = dashes < 0 ? ServerProcess.DescribeCommand([.. args, "--port", "0", "--http-port", "0", "--bind", "127.0.0.1"]) : new ProcessStartInfo(args[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (dashes >= 0)
+        {
+            foreach (var arg in args[1..].Concat(["--port", "0", "--http-port", "0", "--bind", "127.0.0.1"]))
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        info.WorkingDirectory = workingDirectory;
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120))
+                    ?? throw new InvalidOperationException("the server exited before naming its data folder: " + await stderr);
+                if (line.StartsWith("Data folder: ", StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
     }
 
     [Fact]

@@ -16,6 +16,11 @@ internal sealed class MessagingService(
     HubContext hub, IMessageSequencer sequencer, ConversationCache conversations, OnlineDirectory online, RoomService rooms, Sanctions sanctions,
     Attacher attacher, Limits.FloodControl flood)
 {
+    private long _stored;
+
+    /// <summary>Messages this node has stored since it started (sends and announcements; retried duplicates not again).</summary>
+    public long Stored => Interlocked.Read(ref _stored);
+
     /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
     public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken)
     {
@@ -99,7 +104,14 @@ internal sealed class MessagingService(
         var assigned = lobby.Assign(seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, lobby.Key, lobby.Name, ChatHub.ServerName, null, text, now), null, null);
         try
         {
-            return assigned is { } send ? (await send.Durable.ConfigureAwait(false)).Message : null;
+            if (assigned is not { } send)
+            {
+                return null;
+            }
+
+            var stored = (await send.Durable.ConfigureAwait(false)).Message;
+            Interlocked.Increment(ref _stored);
+            return stored;
         }
         catch (InvalidOperationException)
         {
@@ -151,11 +163,17 @@ internal sealed class MessagingService(
         return HubResult<(Conversation, string?)>.Ok((direct, target.Name));
     }
 
-    private static async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<SendOutcome> durable, Conversation conversation, string? account, string? clientId)
+    private async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<SendOutcome> durable, Conversation conversation, string? account, string? clientId)
     {
         try
         {
-            return HubResult<SendOutcome>.Ok(await durable.ConfigureAwait(false));
+            var outcome = await durable.ConfigureAwait(false);
+            if (!outcome.Duplicate)
+            {
+                Interlocked.Increment(ref _stored);
+            }
+
+            return HubResult<SendOutcome>.Ok(outcome);
         }
         catch (InvalidOperationException ex)
         {

@@ -8,6 +8,9 @@ public interface IChatStore : IAccountStore, IRoomStore, IMessageStore, ISequenc
 {
     /// <summary>Creates or migrates the schema. Called once before anything else.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>How much the store holds now (the operator console's <c>stats</c>); each figure is counted, so it costs a scan.</summary>
+    Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Accounts and their session tokens. Keys are folded names; tokens are stored only as hashes.</summary>

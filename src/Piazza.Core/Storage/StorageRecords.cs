@@ -51,3 +51,6 @@ public sealed record FileRecord(string Id, string Owner, string Name, long Size,
 {
     public FileAttachment ToAttachment() => new(Id, Name, Size, Mime, Sha256);
 }
+
+/// <summary>What a store holds: messages of every conversation, rooms, private conversations, accounts and shared files.</summary>
+public sealed record StoreCounts(long Messages, long Rooms, long PrivateConversations, long Accounts, long Files);

@@ -15,7 +15,7 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
     public const string Help = """
         Operator commands:
           users               who is connected: name, address, door, since, messages sent
-          stats               connection and message counts
+          stats               who is online; messages stored (and since start), rooms, accounts, files
           say TEXT            announce TEXT to everyone, from 'server'
           kick NAME [REASON]  disconnect a user
           help                this list
@@ -77,8 +77,7 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
             case "users":
                 return Users();
             case "stats":
-                var online = hub.Sessions;
-                return $"{online.Select(s => s.User).Distinct().Count()} users online on {online.Count} sessions; {registry.Count} open connections";
+                return await StatsAsync().ConfigureAwait(false);
             case "say" when rest.Length > 0:
                 var message = await hub.AnnounceAsync(rest).ConfigureAwait(false);
                 return message is null ? "could not store the announcement" : $"announced in lobby as seq {message.Seq}";
@@ -95,6 +94,31 @@ public sealed class OperatorConsole(ChatHub hub, ConnectionRegistry registry, IH
                 return $"unknown command '{trimmed}'; type help";
         }
     }
+
+    /// <summary>What is online (this node), what the store holds (all nodes, counted now) and what this node stored since it started.</summary>
+    private async Task<string> StatsAsync()
+    {
+        var online = hub.Sessions;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"online:   {Count(online.Select(s => s.User).Distinct().Count(), "user")} on {Count(online.Count, "session")}, {Count(registry.Count, "open connection")}");
+        try
+        {
+            var stored = await hub.CountStoredAsync().ConfigureAwait(false);
+            text.AppendLine(CultureInfo.InvariantCulture, $"messages: {stored.Messages} stored, {hub.MessagesStoredSinceStart} since start");
+            text.AppendLine(CultureInfo.InvariantCulture, $"stored:   {Count(stored.Rooms, "room")}, {Count(stored.PrivateConversations, "private conversation")}, {Count(stored.Accounts, "account")}, {Count(stored.Files, "file")}");
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"messages: {hub.MessagesStoredSinceStart} stored since start; the store cannot be counted now ({ex.Message})");
+        }
+
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var up = DateTime.Now - self.StartTime;
+        text.Append(CultureInfo.InvariantCulture, $"memory:   {Count(hub.ConversationsInMemory, "conversation")} loaded; up {(int)up.TotalHours}h {up.Minutes:00}m {up.Seconds:00}s");
+        return text.ToString();
+    }
+
+    private static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
 
     private string Users()
     {

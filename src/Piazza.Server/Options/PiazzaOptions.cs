@@ -33,6 +33,29 @@ public sealed record PiazzaOptions
 
     /// <summary>Where the files' bytes live: <c>--files-dir</c>, else <c>files</c> in the data folder.</summary>
     public string FilesFolder => Files.Dir ?? Path.Combine(Data, "files");
+
+    /// <summary>The doors that are on, each with the flag that sets its port, in the order they are opened.</summary>
+    public IEnumerable<(string Flag, int Port)> DoorPorts()
+    {
+        if (Network.PlainTcp)
+        {
+            yield return ("--port", Network.Port);
+        }
+
+        if (Network.HttpPort >= 0)
+        {
+            yield return ("--http-port", Network.HttpPort);
+        }
+
+        if (Tls.Enabled)
+        {
+            yield return ("--tls-port", Tls.Port);
+            if (Tls.HttpsPort >= 0)
+            {
+                yield return ("--https-port", Tls.HttpsPort);
+            }
+        }
+    }
 }
 
 /// <summary>

@@ -38,6 +38,12 @@ public sealed class PiazzaOptionsValidator : IValidateOptions<PiazzaOptions>
             failures.Add("--plain-tcp false leaves no native door: give --tls-cert/--tls-key or --dev-tls");
         }
 
+        // Two doors on one port would fail the start with "address already in use" from the second bind.
+        foreach (var shared in options.DoorPorts().Where(d => d.Port != 0).GroupBy(d => d.Port).Where(g => g.Count() > 1))
+        {
+            failures.Add($"{string.Join(" and ", shared.Select(d => $"{d.Flag} {d.Port}"))} are the same port: give each door its own");
+        }
+
         if (options.Files.Dir is { Length: > 0 } filesDir && FilesFolderProblem(filesDir) is { } problem)
         {
             failures.Add($"--files-dir {filesDir}: {problem}");
