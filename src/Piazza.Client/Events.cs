@@ -16,6 +16,12 @@ public sealed record ConnectionStateChanged(ConnectionState State, string? Detai
 {
     /// <summary>With <see cref="ConnectionState.Connected"/>: the server connected to (also <see cref="PiazzaClient.ConnectedServer"/>); else null.</summary>
     public ServerEndpoint? Server { get; init; }
+
+    /// <summary>
+    /// With <see cref="ConnectionState.Reconnecting"/>: when the next attempt starts, on <see cref="PiazzaClientOptions.TimeProvider"/>'s
+    /// clock (for a countdown; <see cref="PiazzaClient.ReconnectNow"/> starts it at once). A new change follows every failed attempt.
+    /// </summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 }
 
 /// <summary>
@@ -51,10 +57,17 @@ public sealed record TopicChanged(string Room, string? Topic, string? By, bool? 
 /// <summary>A message was deleted: drop its text; its seq stays taken.</summary>
 public sealed record MessageDeleted(string Conversation, long Seq, string MessageId, string? By, DateTimeOffset? At) : PiazzaEvent;
 
-/// <summary>An admin (or the operator) disconnected us from the server; the connection closes next and is not re-opened.</summary>
+/// <summary>
+/// An admin (or the operator) disconnected us from the server; the connection closes next and is not re-opened (the
+/// client's state becomes <see cref="ConnectionState.Disconnected"/> with "kicked from the server by … : …" as its detail).
+/// A kick from one room is a <see cref="MemberLeft"/> about ourselves instead, and the connection goes on.
+/// </summary>
 public sealed record KickedFromServer(string? By, string? Reason, DateTimeOffset? At) : PiazzaEvent;
 
-/// <summary>We were banned from <see cref="Room"/>, or from the server when it is null (the connection then closes).</summary>
+/// <summary>
+/// We were banned from <see cref="Room"/>, or from the server when it is null (the connection then closes and is not
+/// re-opened; the state's detail says "banned from the server by …").
+/// </summary>
 /// <param name="Until">When the ban ends; null until lifted.</param>
 public sealed record BannedByModerator(string? Room, string? By, string? Reason, DateTimeOffset? Until, DateTimeOffset? At) : PiazzaEvent;
 

@@ -208,22 +208,19 @@ public sealed partial class PiazzaClient
                 _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Pong, Id = frame.Id });
                 return;
             case FrameTypes.Kicked:
-                link.Final = true;
+                link.FinalReason = WireMapping.RemovedFromServer("kicked", frame);
+                break;
+            case FrameTypes.Banned when frame.Room is null:
+                link.FinalReason = WireMapping.RemovedFromServer("banned", frame); // a server ban: the connection closes next
                 break;
             case FrameTypes.Error when frame.Re is null && WireNames.TryParse(frame.Code, out ErrorCode code) && code == ErrorCode.SessionRevoked:
-                link.Final = true; // the credentials were revoked: logging in again with them would only be refused
+                // The credentials were revoked: logging in again with them would only be refused.
+                link.FinalReason = frame.Message is { Length: > 0 } revoked ? $"session revoked: {revoked}" : "session revoked: log in again";
                 break;
-            case FrameTypes.Left when string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
-                if (frame.Room is { } left)
-                {
-                    _delivered.Forget(left); // out of the room: a later join's replay is news again
-                }
-
-                if (WireNames.TryParse(frame.Reason, out LeaveReason reason) && reason == LeaveReason.Kicked)
-                {
-                    link.Final = true;
-                }
-
+            case FrameTypes.Left when frame.Room is { } left && string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
+                // Out of the room (left, or kicked or banned from that one room: the connection itself goes on, and a
+                // reconnect must follow): a later join's replay is news again.
+                _delivered.Forget(left);
                 break;
         }
 

@@ -14,6 +14,8 @@ public sealed partial class PiazzaClient
     {
         while (true)
         {
+            // Not awaited: the link is watched meanwhile (a write that hangs on a dead link must not stop that).
+            _ = ReleaseWaitingRequestsAsync(link);
             var reason = await WatchAsync(link).ConfigureAwait(false);
             _link = null;
             link.Dispose();
@@ -27,15 +29,14 @@ public sealed partial class PiazzaClient
                 return;
             }
 
-            if (!Options.Reconnect || link.Final)
+            if (!Options.Reconnect || link.FinalReason is not null)
             {
-                SetState(ConnectionState.Disconnected, reason);
+                SetState(ConnectionState.Disconnected, link.FinalReason ?? reason);
                 _events.Writer.TryComplete();
                 return;
             }
 
-            SetState(ConnectionState.Reconnecting, Options.ServersToTry.Count > 1 ? $"{link.Server}: {reason}" : reason);
-            var next = await ReconnectAsync(link.Server).ConfigureAwait(false);
+            var next = await ReconnectAsync(link.Server, Options.ServersToTry.Count > 1 ? $"{link.Server}: {reason}" : reason).ConfigureAwait(false);
             if (next is null)
             {
                 return;
@@ -46,21 +47,66 @@ public sealed partial class PiazzaClient
     }
 
     /// <summary>
+    /// Ends the wait before the next reconnect attempt, so that it starts now (e.g. when the user asks to retry).
+    /// Returns false when there is no wait to cut short: connected, closed, or an attempt is already under way.
+    /// The backoff goes on from where it was should this attempt fail too.
+    /// </summary>
+    public bool ReconnectNow()
+    {
+        var wait = Volatile.Read(ref _reconnectWait);
+        if (wait is null || State != ConnectionState.Reconnecting)
+        {
+            return false;
+        }
+
+        try
+        {
+            wait.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // the wait had just ended
+        }
+    }
+
+    /// <summary>
     /// Goes round the servers, starting with the one after <paramref name="lost"/> (with a single server: that one
     /// again). Every round waits first, the wait doubling after each failed round up to the maximum, jittered so that
-    /// the clients of a node that died do not all arrive at the next node in the same instant.
+    /// the clients of a node that died do not all arrive at the next node in the same instant. Each wait is announced
+    /// as a <see cref="ConnectionState.Reconnecting"/> change carrying its end (<see cref="ConnectionStateChanged.NextAttemptAt"/>),
+    /// and <see cref="ReconnectNow"/> cuts it short.
     /// </summary>
-    private async Task<Link?> ReconnectAsync(ServerEndpoint lost)
+    private async Task<Link?> ReconnectAsync(ServerEndpoint lost, string lostReason)
     {
         var servers = Options.ServersToTry;
+        var clock = Options.TimeProvider;
         var start = (IndexOf(servers, lost) + 1) % servers.Count;
         var delay = Options.InitialBackoff;
+        var detail = lostReason;
         for (var round = 1; ; round++)
         {
             var jittered = delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
             try
             {
-                await Task.Delay(jittered, _lifetime.Token).ConfigureAwait(false);
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
+                {
+                    Volatile.Write(ref _reconnectWait, wait);
+                    SetState(ConnectionState.Reconnecting, detail, nextAttemptAt: clock.GetUtcNow() + jittered);
+                    try
+                    {
+                        await Task.Delay(jittered, clock, wait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+                    {
+                        // ReconnectNow: try at once
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _reconnectWait, null);
+                    }
+                }
+
                 return await OpenAnyLinkAsync(start, _lifetime.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -72,9 +118,9 @@ public sealed partial class PiazzaClient
                 Token = null; // revoked or expired: the password still works
                 continue;
             }
-            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired)
+            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired or ErrorCode.Banned)
             {
-                SetState(ConnectionState.Disconnected, ex.Message);
+                SetState(ConnectionState.Disconnected, ex.Code == ErrorCode.Banned ? $"banned: {ex.Message}" : ex.Message);
                 _events.Writer.TryComplete();
                 return null;
             }
@@ -86,7 +132,7 @@ public sealed partial class PiazzaClient
             }
             catch (PiazzaException ex)
             {
-                SetState(ConnectionState.Reconnecting, $"attempt {round} failed: {ex.Message}");
+                detail = $"attempt {round} failed: {ex.Message}";
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxBackoff.Ticks));

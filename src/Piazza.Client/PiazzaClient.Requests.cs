@@ -37,16 +37,20 @@ public sealed partial class PiazzaClient
     private bool Track(ServerFrame message, string? conversation = null)
         => (message.Room ?? conversation) is not { } room || message.Seq is not { } seq || _delivered.TryAdd(room, seq);
 
-    /// <summary>Sends a request (an id is assigned unless it has one) and returns the reply that names it; an error reply throws.</summary>
+    /// <summary>
+    /// Sends a request (an id is assigned unless it has one) and returns the reply that names it; an error reply throws.
+    /// Requests that wait for a connection are written in the order they were made (see PiazzaClient.Waiting.cs).
+    /// </summary>
     private async Task<ServerFrame> RequestAsync(ClientFrame frame, Repeat repeat, CancellationToken cancellationToken)
     {
         frame.Id ??= NextId();
+        var ticket = Interlocked.Increment(ref _nextTicket);
         while (true)
         {
-            var link = await CurrentLinkAsync(cancellationToken).ConfigureAwait(false);
+            var turn = await TakeTurnAsync(ticket, cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RequestOnceAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                return await RequestOnceAsync(turn, frame, cancellationToken).ConfigureAwait(false);
             }
             catch (PiazzaException ex) when (ex.Failure == PiazzaFailure.ConnectionLost && repeat != Repeat.Never && Options.Reconnect)
             {
@@ -62,25 +66,30 @@ public sealed partial class PiazzaClient
         }
     }
 
-    private async Task<ServerFrame> RequestOnceAsync(Link link, ClientFrame frame, CancellationToken cancellationToken)
+    private async Task<ServerFrame> RequestOnceAsync(Turn turn, ClientFrame frame, CancellationToken cancellationToken)
     {
         var id = frame.Id!;
+        var link = turn.Link;
         var reply = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
         try
         {
-            if (_link != link)
-            {
-                throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost");
-            }
-
             try
             {
+                if (_link != link)
+                {
+                    throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost");
+                }
+
                 await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 throw new PiazzaException(PiazzaFailure.ConnectionLost, "the connection was lost", innerException: ex);
+            }
+            finally
+            {
+                turn.Done(); // written (or not): the next waiting request may go
             }
 
             var answer = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -89,38 +98,6 @@ public sealed partial class PiazzaClient
         finally
         {
             _pending.TryRemove(id, out _);
-        }
-    }
-
-    /// <summary>The connection to use now; while (re)connecting, waits for it. Fails when the client is closed or gave up.</summary>
-    private async Task<Link> CurrentLinkAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_link is { } link)
-            {
-                return link;
-            }
-
-            switch (State)
-            {
-                case ConnectionState.Closed:
-                    throw new PiazzaException(PiazzaFailure.Closed, "the client was closed");
-                case ConnectionState.Disconnected:
-                    throw new PiazzaException(PiazzaFailure.ConnectionLost, "not connected");
-            }
-
-            if (!await _gate.WhenConnected.WaitAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // Closed or given up: the checks above say which.
-                continue;
-            }
-
-            if (_link is null)
-            {
-                // The link just ended and the supervisor has not yet said so: give it a moment.
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 }

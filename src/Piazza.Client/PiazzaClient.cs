@@ -18,7 +18,6 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 {
     private readonly Channel<PiazzaEvent> _events;
     private readonly Channel<ConnectionStateChanged> _stateNotices = Channel.CreateUnbounded<ConnectionStateChanged>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConnectionGate _gate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -35,6 +34,9 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     private long _droppedEvents;
     private Task? _supervisor;
     private Task? _notifier;
+
+    /// <summary>Cancelled by <see cref="ReconnectNow"/>: the wait before the next reconnect attempt; null when there is none.</summary>
+    private CancellationTokenSource? _reconnectWait;
 
     public PiazzaClient(PiazzaClientOptions options)
     {
@@ -59,6 +61,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
     /// <summary>Events dropped because the reader of <see cref="Events"/> fell behind by a full buffer.</summary>
     public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
 
+    /// <summary>Where the client stands now; every change is also a <see cref="ConnectionStateChanged"/> event.</summary>
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
     /// <summary>The server this client is connected to now; null while it is not connected (e.g. reconnecting).</summary>
@@ -172,7 +175,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
 
     private void Publish(PiazzaEvent e) => _events.Writer.TryWrite(e);
 
-    private void SetState(ConnectionState state, string? detail, ServerEndpoint? server = null)
+    private void SetState(ConnectionState state, string? detail, ServerEndpoint? server = null, DateTimeOffset? nextAttemptAt = null)
     {
         var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
         if (previous == ConnectionState.Closed && state != ConnectionState.Closed)
@@ -181,8 +184,12 @@ public sealed partial class PiazzaClient : IAsyncDisposable
             return;
         }
 
-        _gate.Update(state);
-        var change = new ConnectionStateChanged(state, detail) { Server = server };
+        if (state is ConnectionState.Disconnected or ConnectionState.Closed)
+        {
+            FailWaitingRequests(); // after the state is set: a request that looks again sees why
+        }
+
+        var change = new ConnectionStateChanged(state, detail) { Server = server, NextAttemptAt = nextAttemptAt };
         Publish(change);
         _stateNotices.Writer.TryWrite(change);
     }

@@ -50,6 +50,12 @@ public sealed record PiazzaClientOptions
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// The clock of the reconnect waits and of <see cref="ConnectionStateChanged.NextAttemptAt"/>. Default
+    /// <see cref="System.TimeProvider.System"/>; tests pass a fake one.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
     /// Silence after which the client pings the server; no answer within the same time again means the
     /// connection is dead (catches half-open TCP). Default 20 s, below the server's 60 s idle timeout.
     /// </summary>

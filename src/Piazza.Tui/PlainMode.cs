@@ -75,10 +75,16 @@ internal static class PlainMode
                 await printing.ConfigureAwait(false); // the stream ends right after the state change that says why
                 lost = host.Read(() => host.State.ConnectionDetail) ?? "the server closed the connection";
             }
-            else if (failover && lost is not null && client.State == ConnectionState.Disconnected)
+            else if (lost is not null && client.State == ConnectionState.Disconnected)
             {
                 await printing.ConfigureAwait(false);
-                lost = host.Read(() => host.State.ConnectionDetail) ?? lost; // e.g. why failing over gave up
+                lost = host.Read(() => host.State.ConnectionDetail) ?? lost; // e.g. why failing over gave up, or who kicked us
+            }
+
+            if (host.Read(() => host.State.RemovedFromServer) is { } removed)
+            {
+                await error.WriteLineAsync(PrintableText.Escape($"piazza: {removed}")).ConfigureAwait(false);
+                return ExitConnectionLost;
             }
 
             if (lost is not null)

@@ -22,8 +22,11 @@ internal sealed class Link(Socket socket, Stream stream, ServerEndpoint server) 
 
     public long LastHeardAt { get; set; } = Environment.TickCount64;
 
-    /// <summary>Set when the server told us not to come back (kicked), so reconnecting would be wrong.</summary>
-    public bool Final { get; set; }
+    /// <summary>
+    /// Set when the server told us not to come back (kicked or banned from the server, credentials revoked), so
+    /// reconnecting would be wrong: why, in words (e.g. "kicked from the server by alice: spam"); null otherwise.
+    /// </summary>
+    public string? FinalReason { get; set; }
 
     public void Dispose()
     {

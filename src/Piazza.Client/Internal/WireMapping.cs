@@ -45,6 +45,18 @@ internal static class WireMapping
 
     public static SentMessage ToSent(ServerFrame ok, string conversation) => new(ok.Room ?? conversation, ok.Seq ?? 0, ok.Msg ?? "", ok.Duplicate == true);
 
+    /// <summary>
+    /// Why the server removed us, in words: "kicked from the server by alice: spam", "banned from the server by alice
+    /// until 2026-12-01 00:00 UTC: spam" (the moderator and reason as given; <c>operator</c> is the server's console).
+    /// </summary>
+    public static string RemovedFromServer(string verb, ServerFrame frame)
+    {
+        var by = string.IsNullOrEmpty(frame.By) ? "" : $" by {frame.By}";
+        var until = Time(frame.Until) is { } end ? $" until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : "";
+        var reason = string.IsNullOrEmpty(frame.Reason) ? "" : $": {frame.Reason}";
+        return $"{verb} from the server{by}{until}{reason}";
+    }
+
     /// <summary>A refusal from an <c>error</c> frame.</summary>
     public static PiazzaException ToException(ServerFrame error, string fallback)
         => new(PiazzaFailure.Refused, error.Message ?? error.Code ?? fallback, error.Code ?? "error") { RetryAfter = Seconds(error.RetryAfter) };

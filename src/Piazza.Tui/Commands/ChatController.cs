@@ -29,9 +29,7 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
         switch (command)
         {
             case ChatCommand.Send send:
-                return await AttemptAsync($"not sent: {Shorten(send.Text)}", () => conversation.IsPrivate
-                    ? client.SendPrivateAsync(conversation.Peer ?? conversation.Id, send.Text, cancellationToken: cancellationToken)
-                    : client.SendAsync(conversation.Id, send.Text, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return await SendAsync(conversation, send.Text, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Msg msg:
                 return await AttemptAsync($"/msg {msg.User} failed", async () =>
                 {

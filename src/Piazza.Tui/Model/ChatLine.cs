@@ -30,6 +30,9 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
 
+    /// <summary>Our own message not yet confirmed by the server (typed while disconnected); the UI dims it.</summary>
+    public bool Pending { get; init; }
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 

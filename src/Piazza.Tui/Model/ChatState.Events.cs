@@ -68,19 +68,21 @@ internal sealed partial class ChatState
 
     private void ApplyConnection(ConnectionStateChanged change)
     {
-        var wasReconnecting = Connection == ConnectionState.Reconnecting;
+        var was = Connection;
         Connection = change.State;
         ConnectionDetail = change.Detail;
         ConnectedServer = change.Server;
+        NextAttemptAt = change.NextAttemptAt;
         ConnectionChanged?.Invoke();
-        if (change.State == ConnectionState.Connected && wasReconnecting && change.Server is { } server)
+        if (change.State == ConnectionState.Connected && was == ConnectionState.Reconnecting && change.Server is { } server)
         {
             AddSystem($"reconnected to {server}");
         }
 
-        if (change.State == ConnectionState.Reconnecting && change.Detail is { } detail && !detail.StartsWith("attempt", StringComparison.Ordinal))
+        // Once per loss: the failed attempts that follow only update the status line's countdown.
+        if (change.State == ConnectionState.Reconnecting && was != ConnectionState.Reconnecting)
         {
-            AddError($"connection lost: {detail}; reconnecting…");
+            AddError($"connection lost: {change.Detail ?? "no reason given"}; reconnecting (Enter retries now)…");
         }
     }
 
@@ -99,11 +101,15 @@ internal sealed partial class ChatState
 
                 break;
             case KickedFromServer kicked:
-                AddLine(Current, new ChatLine(TimeOf(kicked.At), ChatLineKind.Error, kicked.By, $"you were disconnected from the server by {kicked.By}{Reason(kicked.Reason)}"));
+                RemovedFromServer = $"you were kicked from the server by {kicked.By}{Reason(kicked.Reason)}";
+                AddLine(Current, new ChatLine(TimeOf(kicked.At), ChatLineKind.Error, kicked.By, RemovedFromServer));
+                break;
+            case BannedByModerator { Room: null } banned:
+                RemovedFromServer = $"you were banned from the server by {banned.By}{Until(banned.Until)}{Reason(banned.Reason)}";
+                AddLine(Current, new ChatLine(TimeOf(banned.At), ChatLineKind.Error, banned.By, RemovedFromServer));
                 break;
             case BannedByModerator banned:
-                var where = banned.Room is { } bannedFrom ? $"from {bannedFrom}" : "from the server";
-                AddLine(banned.Room is { } r && Find(r) is { } c ? c : Current, new ChatLine(TimeOf(banned.At), ChatLineKind.Error, banned.By, $"you were banned {where} by {banned.By}{Until(banned.Until)}{Reason(banned.Reason)}"));
+                AddLine(Find(banned.Room!) ?? Current, new ChatLine(TimeOf(banned.At), ChatLineKind.Error, banned.By, $"you were banned from {banned.Room} by {banned.By}{Until(banned.Until)}{Reason(banned.Reason)}"));
                 break;
             case MuteChanged mute:
                 var self = string.Equals(mute.User, Self, StringComparison.OrdinalIgnoreCase);
@@ -152,8 +158,11 @@ internal sealed partial class ChatState
 
         var verb = _welcomed ? "reconnected" : "connected";
         _welcomed = true;
-        var online = Find(ProtocolConstants.Lobby)?.Users.Count ?? 1;
-        AddSystem($"{verb} as {Self} · {online} online · /help for commands");
+        RemovedFromServer = null;
+
+        // The welcome lists the lobby's users, and every connection starts in the lobby: the server's "online".
+        var online = Math.Max(1, welcome.Online.Select(m => m.Name).Append(Self).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        AddSystem($"{verb} as {Self} · {online} {(online == 1 ? "person" : "people")} online · /help for commands");
         if (verb == "connected" && !string.IsNullOrWhiteSpace(welcome.Motd))
         {
             AddSystem(welcome.Motd);
@@ -178,6 +187,11 @@ internal sealed partial class ChatState
     private bool AddMessage(ConversationState conversation, ChatMessage message, bool history, bool raiseReplaced = true)
     {
         var own = string.Equals(message.From, Self, StringComparison.OrdinalIgnoreCase);
+        if (own && ConfirmPendingByEcho(conversation, message))
+        {
+            return true;
+        }
+
         var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, message.Deleted ? "(message deleted)" : ChatLine.MessageText(message.Text, message.File))
         {
             Seq = message.Seq,
@@ -233,11 +247,23 @@ internal sealed partial class ChatState
             UsersChanged?.Invoke(conversation);
         }
 
+        var self = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase);
+        if (self && RemovedFromServer is { } removed && left.Reason is LeaveReason.Kicked or LeaveReason.Banned)
+        {
+            // The rooms' side of a server-wide kick or ban: not a kick from this room. The current one said it already.
+            if (!ReferenceEquals(conversation, Current))
+            {
+                AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Error, left.By, removed));
+            }
+
+            return;
+        }
+
         if (left.By is { } by && left.Reason is LeaveReason.Kicked or LeaveReason.Banned)
         {
             // A moderator removed them: say who and why, as clearly as the event allows.
             var why = string.IsNullOrEmpty(left.Message) ? "" : $": {left.Message}";
-            var who = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase) ? "you were" : $"{left.User} was";
+            var who = self ? "you were" : $"{left.User} was";
             AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Left, left.User, $"{who} {reasonText} from {room} by {by}{why}"));
             return;
         }

@@ -138,6 +138,18 @@ internal sealed class ConversationState
         Trim();
     }
 
+    /// <summary>Removes this very line (a pending send that was confirmed or failed); false when it is not held.</summary>
+    public bool RemoveLine(ChatLine line)
+    {
+        var index = _lines.FindIndex(l => ReferenceEquals(l, line));
+        if (index >= 0)
+        {
+            _lines.RemoveAt(index);
+        }
+
+        return index >= 0;
+    }
+
     /// <summary>Drops the oldest lines beyond the limit, so a long session stays small.</summary>
     private void Trim()
     {

@@ -159,6 +159,7 @@ internal sealed partial class ChatWindow
         var background = _messages.GetAttributeForRole(VisualRole.Normal).Background;
         ColorName16? foreground = _lines[e.Row].Line.Kind switch
         {
+            ChatLineKind.OwnMessage when _lines[e.Row].Line.Pending => ColorName16.DarkGray,
             ChatLineKind.OwnMessage => ColorName16.BrightCyan,
             ChatLineKind.Error => ColorName16.BrightRed,
             ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System => ColorName16.DarkGray,

@@ -43,6 +43,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private readonly TextField _input;
     private readonly Button _send;
     private readonly Label _status;
+    private readonly System.Threading.ITimer _countdown;
     private bool _syncingRoomList;
     private volatile bool _stopped;
 
@@ -52,6 +53,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _client = client;
         _settings = settings;
         _controller = new ChatController(client, _state, this);
+        _state.ShowsPendingSends = true;
         Title = $"Piazza · {settings.ServerList}";
 
         // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
@@ -118,10 +120,21 @@ internal sealed partial class ChatWindow : Window, IChatHost
             }
         };
         Pumping = PumpEventsAsync();
+
+        // The reconnect countdown ticks on the client's clock (a fake one in tests).
+        _countdown = client.Options.TimeProvider.CreateTimer(_ => OnCountdownTick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Why the connection ended for good (kicked, name refused on reconnect); null when the user quit.</summary>
     public string? LostReason { get; private set; }
+
+    /// <summary>What the login dialog says when the connection ended for good: who removed us and why, or why it was lost.</summary>
+    public string? LostNotice => LostReason is null ? null
+        : _state.RemovedFromServer is { Length: > 0 } removed ? $"{char.ToUpperInvariant(removed[0])}{removed[1..]}. Press Enter to log in again."
+        : $"Connection lost: {LostReason}. Press Enter to reconnect.";
+
+    /// <summary>The status line, for tests.</summary>
+    internal string StatusText => _status.Text ?? "";
 
     bool IChatHost.ShowsPrivateConversations => true;
 
@@ -172,6 +185,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         if (disposing)
         {
             _stopped = true;
+            _countdown.Dispose();
             _controller.Dispose();
         }
 
@@ -200,6 +214,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _state.ConversationsChanged += OnConversationsChanged;
         _state.CurrentChanged += OnCurrentChanged;
         _state.ConnectionChanged += UpdateStatus;
+        BindStatus();
         _controller.Transfers.Changed += UpdateStatus;
         OnConversationsChanged();
         OnCurrentChanged();
@@ -227,6 +242,13 @@ internal sealed partial class ChatWindow : Window, IChatHost
     {
         var text = _input.Text ?? "";
         _input.Text = "";
+
+        // While waiting to reconnect, Enter tries at once; a typed line is also sent (it waits, shown as pending).
+        if (_state.Connection == ConnectionState.Reconnecting && _client.ReconnectNow())
+        {
+            UpdateStatus();
+        }
+
         var running = _controller.RunAsync(text);
         if (running.IsCompletedSuccessfully && running.Result.Quit)
         {
@@ -323,22 +345,6 @@ internal sealed partial class ChatWindow : Window, IChatHost
 
         _usersFrame.Title = $"Users ({_users.Count})";
         UpdateStatus();
-    }
-
-    private void UpdateStatus()
-    {
-        // The node answering now: with several servers it changes when the client fails over.
-        var where = (_state.ConnectedServer ?? _client.ConnectedServer)?.ToString() ?? _settings.ServerList;
-        var transfers = _controller.Transfers.Status;
-        var detail = _state.ConnectionDetail;
-        _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
-        {
-            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {_users.Count} online · /help · Esc quits",
-            ConnectionState.Reconnecting => $"◌ Reconnecting… ({detail ?? "connection lost"})",
-            ConnectionState.Connecting => $"◌ Connecting to {where}…",
-            ConnectionState.Closed => "○ Closed",
-            _ => $"○ Disconnected{(detail is null ? "" : ": " + detail)}",
-        });
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ internal static class TuiApp
             using (var chat = new ChatWindow(app, client, settings))
             {
                 app.Run(chat);
-                lost = chat.LostReason;
+                lost = chat.LostNotice;
             }
 
             // Blocking is deliberate: the next window must run on this same thread, and closing takes at most ~2 s.
@@ -64,7 +64,7 @@ internal static class TuiApp
                 return 0;
             }
 
-            notice = $"Connection lost: {lost}. Press Enter to reconnect.";
+            notice = lost;
             connectAtOnce = false;
         }
     }

@@ -21,7 +21,7 @@ public sealed class ChatStateUnitTests
 
         Assert.Equal(["alice", "Carol"], state.Users);
         Assert.Equal(
-            ["12:00 * connected as alice · 2 online · /help for commands", "12:00 * Carol joined", "12:00   <bob> hi 👋", "12:00 » <alice> hello", "12:00 * bob left (lost)"],
+            ["12:00 * connected as alice · 2 people online · /help for commands", "12:00 * Carol joined", "12:00   <bob> hi 👋", "12:00 » <alice> hello", "12:00 * bob left (lost)"],
             state.Lines.Select(l => l.ToString()));
         Assert.Equal(ChatLineKind.OwnMessage, state.Lines[3].Kind);
         Assert.True(state.Lines[4].IsNotice);

@@ -112,9 +112,11 @@ public sealed class ChatWindowTests
             Assert.True(await server.Hub.KickAsync("alice", "testing"));
 
             ui.PumpUntil(() => chat.LostReason is not null, "the window to give up");
-            // The kick names who did it and why (moderation events); the operator console kicks as "operator".
-            Assert.Contains("* you were kicked from lobby by operator: testing", ui.Screen, StringComparison.Ordinal);
-            Assert.Contains("Disconnected", ui.Screen, StringComparison.Ordinal);
+            // The kick names who did it and why, as a server-wide one (not "from lobby"); the console kicks as "operator".
+            Assert.Single(chat.State.Lines, l => l.Text == "you were kicked from the server by operator: testing");
+            Assert.DoesNotContain(chat.State.Lines, l => l.Text.Contains("from lobby", StringComparison.Ordinal));
+            Assert.Equal("○ Disconnected: kicked from the server by operator: testing", chat.StatusText);
+            Assert.Equal("You were kicked from the server by operator: testing. Press Enter to log in again.", chat.LostNotice);
         }
         finally
         {

@@ -99,6 +99,29 @@ public sealed partial class PlainModeTests
     }
 
     [Fact]
+    public async Task Kicked_from_the_server_exits_3_saying_who_and_why()
+    {
+        await using var server = await TestServer.StartAsync();
+        var input = new BlockingReader();
+        var output = new LineSignallingWriter();
+        var error = new StringWriter();
+        try
+        {
+            var run = PlainMode.RunAsync(new ConnectSettings("127.0.0.1", server.Port, "carol"), input, output, error);
+            await output.WaitForAsync(l => l.Contains("connected as carol", StringComparison.Ordinal));
+            Assert.True(await server.Hub.KickAsync("carol", "spam"));
+
+            Assert.Equal(3, await run.WaitAsync(ProcessTimeout));
+            var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal("piazza: you were kicked from the server by operator: spam", line.TrimEnd('\r'));
+        }
+        finally
+        {
+            input.End();
+        }
+    }
+
+    [Fact]
     public async Task Unreachable_port_exits_2_with_one_stderr_line()
     {
         var error = new StringWriter();

@@ -1,0 +1,63 @@
+using Piazza.Client;
+using Piazza.Protocol;
+
+namespace Piazza.Tui;
+
+/// <summary>The status line: connection (with the reconnect countdown), who is here and online, transfers.</summary>
+internal sealed partial class ChatWindow
+{
+    /// <summary>Keeps the status line current: the online count follows the lobby even while another conversation is shown.</summary>
+    private void BindStatus()
+    {
+        _state.UsersChanged += c =>
+        {
+            if (string.Equals(c.Id, ProtocolConstants.Lobby, StringComparison.OrdinalIgnoreCase))
+            {
+                UpdateStatus();
+            }
+        };
+    }
+
+    private void UpdateStatus()
+    {
+        // The node answering now: with several servers it changes when the client fails over.
+        var where = (_state.ConnectedServer ?? _client.ConnectedServer)?.ToString() ?? _settings.ServerList;
+        var transfers = _controller.Transfers.Status;
+        var detail = _state.ConnectionDetail;
+        _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
+        {
+            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {Presence()} · /help · Esc quits",
+            ConnectionState.Reconnecting => $"◌ {Countdown()} · {detail ?? "connection lost"}",
+            ConnectionState.Connecting => $"◌ Connecting to {where}…",
+            ConnectionState.Closed => "○ Closed",
+            _ => $"○ Disconnected{(detail is null ? "" : ": " + detail)}",
+        });
+    }
+
+    /// <summary>
+    /// "3 here · 12 online": here = the users of the conversation shown; online = the lobby's users, which every
+    /// connection enters (the server gives no other count), known live only while we are in the lobby.
+    /// </summary>
+    private string Presence()
+    {
+        var here = $"{_users.Count} here";
+        return _state.Find(ProtocolConstants.Lobby) is { Users.Count: > 0 } lobby ? $"{here} · {lobby.Users.Count} online" : here;
+    }
+
+    /// <summary>"Reconnecting in 7 s · Enter retries now", on the client's clock; "Reconnecting now…" during an attempt.</summary>
+    private string Countdown()
+    {
+        var left = _state.NextAttemptAt - _client.Options.TimeProvider.GetUtcNow();
+        return left is { } wait && wait > TimeSpan.Zero
+            ? $"Reconnecting in {Math.Ceiling(wait.TotalSeconds):0} s · Enter retries now"
+            : "Reconnecting now…";
+    }
+
+    private void OnCountdownTick()
+    {
+        if (_state.Connection == ConnectionState.Reconnecting)
+        {
+            ((IChatHost)this).Post(UpdateStatus);
+        }
+    }
+}
