@@ -46,7 +46,9 @@ export class ChatView {
     ui.directEmpty.hidden = directs.length > 0;
     ui.toggleUnread.hidden = unread === 0;
     ui.toggleUnread.textContent = String(unread);
-    document.title = unread > 0 ? `(${unread}) Piazza` : 'Piazza';
+    // The open conversation in the title: the browser's history (a long press on Back) lists conversations by it.
+    const open = model.activeConv ? `${model.activeConv.direct ? '@' : '#'}${model.activeConv.direct ? model.activeConv.peer : model.activeConv.name} · ` : '';
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${open}Piazza`;
   }
 
   convButton(conv, active) {
@@ -99,6 +101,7 @@ export class ChatView {
       button.type = 'button';
       button.append(avatar(u.user, 'avatar small'), el('span', 'person-name', u.user));
       if (me) button.append(el('span', 'msg-you', 'you'));
+      if (u.guest || (me && !model.registered)) button.append(el('span', 'guest-badge', 'guest'));
       if (conv && !conv.direct && sameName(u.user, conv.owner)) button.append(el('span', 'owner', 'owner'));
       const dot = el('span', 'presence');
       dot.setAttribute('aria-label', 'online');
@@ -107,7 +110,7 @@ export class ChatView {
         button.disabled = true;
       } else {
         button.title = `Message ${u.user} privately`;
-        button.setAttribute('aria-label', `${u.user}, online: send a private message`);
+        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}, online: send a private message`);
         button.addEventListener('click', () => this.handlers.openDirect(u.user));
       }
       li.append(button);

@@ -8,8 +8,10 @@ export const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d
   + '/unmute name · /op name · /deop name · /lock · /unlock · /delete [name] (latest message; yours without a name). '
   + 'Admins: /gkick name · /gban name|address [duration] [reason] · /gunban name|address.';
 
-/** The names the server accepts for a room. */
+/** The names the server accepts for a room (RoomNamePolicy), after NFC normalisation. */
 export const ROOM_NAME = /^[\p{L}\p{N}_.-]{1,64}$/u;
+/** The characters and length the server accepts in a user name (UserNamePolicy; reserved names aside), after NFC. */
+export const USER_NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
 
 const DURATION = /^(\d{1,9})([smhdw]?)$/i;
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -80,7 +80,7 @@ function onTopic(model, t) {
 function onJoined(model, j) {
   const conv = model.conv(keyOf(j.room));
   if (!conv) return;
-  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts });
+  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts, guest: Boolean(j.guest) });
   conv.addSystem(`${j.user} joined`, j.ts);
 }
 
