@@ -44,6 +44,12 @@ public sealed class NavigationTests
         await Expect(alice.Page.Locator("#conv-title")).ToHaveTextAsync("#lobby");
         Assert.Equal("online", await alice.Status.GetAttributeAsync("data-state"));
 
+        // From the keyboard, as in Slack and Element: Alt+↓ goes to the next conversation of the list.
+        await alice.Page.Keyboard.PressAsync("Alt+ArrowDown");
+        await Expect(alice.Page.Locator("#conv-title")).ToHaveTextAsync("#dev");
+        await alice.Page.Keyboard.PressAsync("Alt+ArrowUp");
+        await Expect(alice.Page.Locator("#conv-title")).ToHaveTextAsync("#lobby");
+
         // A private conversation has its address too, and a reload comes back to it.
         ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(bob, new { type = "send", to = "alice", text = "psst, alice", id = "p1" }, "p1"));
         await alice.Conversation("bob").ClickAsync();

@@ -225,7 +225,7 @@ ui.togglePeople.addEventListener('click', () => setDrawer(document.body.classLis
 ui.scrim.addEventListener('click', () => setDrawer(null));
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') setDrawer(null);
-  if (ui.chatView.hidden || event.defaultPrevented) return;
+  if (ui.chatView.hidden || ui.settings.open || event.defaultPrevented) return;
   // Ctrl+, opens the settings (as in Slack and Element); Alt+↑/↓ goes to the previous or next conversation.
   if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
     event.preventDefault();

@@ -2,7 +2,8 @@
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
 export const HELP = '/join room · /leave [room] · /rooms [more] · /topic text · /msg name text · /help — start a line with // to send a slash. '
-  + 'Share files with the paperclip button or by dropping them on the conversation.';
+  + 'Share files with the paperclip button or by dropping them on the conversation. '
+  + 'Keys: Alt+↑/↓ previous/next conversation · Ctrl+, settings · the browser\'s Back returns to the conversation before.';
 
 export const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d] [reason] · /unban name · /mute name [duration] [reason] · '
   + '/unmute name · /op name · /deop name · /lock · /unlock · /delete [name] (latest message; yours without a name). '
