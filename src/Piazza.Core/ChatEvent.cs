@@ -143,6 +143,9 @@ public sealed class JoinedEvent(string room, string user, DateTimeOffset timesta
     public string User { get; } = user;
     public DateTimeOffset Timestamp { get; } = timestamp;
 
+    /// <summary>The user is a guest (no account).</summary>
+    public bool Guest { get; init; }
+
     public override int EstimatedBytes => 96 + Utf8Bound(Room) + Utf8Bound(User);
 }
 
@@ -196,8 +199,8 @@ public sealed class SessionRevokedEvent(string message) : ChatEvent
     public override int EstimatedBytes => 96 + Utf8Bound(Message);
 }
 
-/// <summary>One user present in a room, and since when.</summary>
-public readonly record struct PresenceEntry(string User, DateTimeOffset Since);
+/// <summary>One user present in a room, since when, and whether a guest (clients mark guests: they cannot share files).</summary>
+public readonly record struct PresenceEntry(string User, DateTimeOffset Since, bool Guest = false);
 
 /// <summary>A message was deleted: clients drop its text. <see cref="Seq"/> stays taken (no gap).</summary>
 public sealed class DeletedEvent(string room, string messageId, long seq, string by, DateTimeOffset timestamp) : ChatEvent

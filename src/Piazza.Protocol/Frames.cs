@@ -74,6 +74,9 @@ public sealed class ServerFrame
     public string? By { get; set; }
     public bool? Duplicate { get; set; }
 
+    /// <summary>In <c>joined</c>: true when the user is a guest (no account); absent otherwise.</summary>
+    public bool? Guest { get; set; }
+
     /// <summary>Seconds to wait before retrying (with <c>rate_limited</c>).</summary>
     public double? RetryAfter { get; set; }
 
@@ -133,6 +136,9 @@ public sealed class UserInfo
 {
     public string User { get; set; } = "";
     public string Since { get; set; } = "";
+
+    /// <summary>True for a guest (no account); absent for an account.</summary>
+    public bool? Guest { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -34,7 +34,7 @@ public sealed class SessionTests
         await alice.Page.GetByLabel("User name").FillAsync("alice");
         await alice.Page.GetByLabel("Password").FillAsync("not the password");
         await alice.Page.GetByLabel("Password").PressAsync("Enter");
-        await Expect(alice.Page.Locator("#login-error")).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(alice.Page.Locator("#login-error")).ToHaveTextAsync("Wrong password, or there is no account called “alice”. New here? Register creates it with the password you typed.");
         await alice.LoginAsync("alice");
     }
 

@@ -29,14 +29,16 @@ describe('signing in', () => {
   test('a refused hello says why; a refused remembered token is forgotten', () => {
     const model = newModel();
     model.signIn({ mode: 'login', user: 'alice', password: 'wrong-password' });
-    assert.deepEqual(model.refusal({ type: 'error', code: 'auth_failed' }), { text: 'Wrong user name or password.', forgetToken: false });
-    assert.equal(model.refusal({ type: 'error', code: 'rate_limited', retryAfter: 30 }).text, 'Too many sign-in attempts, or the server is busy: wait 30 seconds.');
+    assert.deepEqual(model.refusal({ type: 'error', code: 'auth_failed' }), {
+      text: 'Wrong password, or there is no account called “alice”. New here? Register creates it with the password you typed.', forgetToken: false, field: 'password',
+    });
+    assert.equal(model.refusal({ type: 'error', code: 'rate_limited', retryAfter: 30 }).text, 'Too many sign-in attempts from here, or the server is busy: wait 30 seconds, then try again.');
     assert.equal(model.refusal({ type: 'error', code: 'bad_name', message: 'mixed scripts' }).text, 'That name is not allowed: mixed scripts.');
 
     model.signIn({ token: 'expired' });
-    assert.deepEqual(model.refusal({ type: 'error', code: 'auth_failed' }), { text: '', forgetToken: true });
+    assert.deepEqual(model.refusal({ type: 'error', code: 'auth_failed' }), { text: '', forgetToken: true, field: null });
     const { model: signed } = signedIn();
-    assert.deepEqual(signed.refusal({ type: 'error', code: 'auth_failed' }), { text: 'Your session has ended: please log in again.', forgetToken: true });
+    assert.deepEqual(signed.refusal({ type: 'error', code: 'auth_failed' }), { text: 'Your session has ended: please log in again.', forgetToken: true, field: null });
   });
 
   test('clear forgets the session', () => {

@@ -87,9 +87,9 @@ internal sealed class ClusterPresence : IDisposable
 
         lock (_publishing)
         {
-            var present = new PresentUser(room, user.Name, since);
+            var present = new PresentUser(room, user.Name, since, !user.IsRegistered);
             _local[(room, user.NameKey)] = present;
-            _hub.Bus.Publish(new UserPresentSignal(Node, room, user.Name, since));
+            _hub.Bus.Publish(new UserPresentSignal(Node, room, user.Name, since, !user.IsRegistered));
         }
     }
 
@@ -130,7 +130,7 @@ internal sealed class ClusterPresence : IDisposable
     private void OnPresent(UserPresentSignal signal)
     {
         Touch(signal.Node);
-        if (Remote.Add(signal.Node, new PresentUser(signal.Room, signal.User, signal.Since)))
+        if (Remote.Add(signal.Node, new PresentUser(signal.Room, signal.User, signal.Since, signal.Guest)))
         {
             Reconcile(signal.Room, signal.User, new Departure(LeaveReason.Lost));
         }

@@ -6,8 +6,8 @@ namespace Piazza.Core.Cluster;
 /// <summary>A node is alive; <paramref name="Incarnation"/> changes when its process restarts under the same name.</summary>
 public sealed record NodeHeartbeatSignal(string Node, string Incarnation) : ClusterSignal;
 
-/// <summary>A user became present in a room on <paramref name="Node"/> (their first connection there entered it).</summary>
-public sealed record UserPresentSignal(string Node, string Room, string User, DateTimeOffset Since) : ClusterSignal;
+/// <summary>A user became present in a room on <paramref name="Node"/> (their first connection there entered it); <paramref name="Guest"/>: no account.</summary>
+public sealed record UserPresentSignal(string Node, string Room, string User, DateTimeOffset Since, bool Guest = false) : ClusterSignal;
 
 /// <summary>A user stopped being present in a room on <paramref name="Node"/> (their last connection there left it), and why.</summary>
 public sealed record UserAbsentSignal(string Node, string Room, string User, LeaveReason Reason, string? Message, string? By) : ClusterSignal;
@@ -21,8 +21,8 @@ public sealed record MemberJoinedSignal(string Node, string Room, string Identit
 /// </summary>
 public sealed record MemberLeftSignal(string Node, string Room, string Identity, string User, LeaveReason Reason, string? Message, string? By) : ClusterSignal;
 
-/// <summary>One user present in a room on the node that sends a <see cref="PresenceSnapshotSignal"/>.</summary>
-public sealed record PresentUser(string Room, string User, DateTimeOffset Since);
+/// <summary>One user present in a room on the node that sends a <see cref="PresenceSnapshotSignal"/>; <paramref name="Guest"/>: no account.</summary>
+public sealed record PresentUser(string Room, string User, DateTimeOffset Since, bool Guest = false);
 
 /// <summary>
 /// Everything present on <paramref name="Node"/> (receivers replace what they held for it). Sent when a node needs the

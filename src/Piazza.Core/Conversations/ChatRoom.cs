@@ -309,6 +309,10 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
 
     private bool IsPresentLocked(string nameKey) => _present.ContainsKey(nameKey) || cluster.Remote.IsPresent(Key, nameKey);
 
+    private bool IsGuestLocked(string nameKey) => _present.TryGetValue(nameKey, out var here)
+        ? !here.User.IsRegistered
+        : cluster.Remote.UsersIn(Key).TryGetValue(nameKey, out var remote) && remote.Guest;
+
     /// <summary>Tells the listeners the difference, for one user, between what they were told and the truth.</summary>
     private void ReconcileLocked(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
     {
@@ -316,7 +320,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         {
             if (_announced.TryAdd(nameKey, userName))
             {
-                BroadcastLocked(new JoinedEvent(Name, userName, Time.GetUtcNow()), overflowed, exceptNameKey: nameKey);
+                BroadcastLocked(new JoinedEvent(Name, userName, Time.GetUtcNow()) { Guest = IsGuestLocked(nameKey) }, overflowed, exceptNameKey: nameKey);
             }
         }
         else if (_announced.Remove(nameKey))
@@ -358,12 +362,12 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         var present = new Dictionary<string, PresenceEntry>(StringComparer.Ordinal);
         foreach (var (nameKey, remote) in cluster.Remote.UsersIn(Key))
         {
-            present[nameKey] = new PresenceEntry(remote.User, remote.Since);
+            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest);
         }
 
         foreach (var (nameKey, (user, since)) in _present)
         {
-            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since);
+            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered);
         }
 
         return present;

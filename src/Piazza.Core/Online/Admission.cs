@@ -250,7 +250,7 @@ internal sealed class Admission(
                 lobbyUsers.AddRange(lobby.Presence());
                 if (!lobby.IsPresent(user))
                 {
-                    lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt));
+                    lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered));
                 }
             }
 

@@ -70,24 +70,37 @@ export class Actions {
     for (const line of this.roomList.lines(answer)) model.notice(where, line);
   }
 
+  /** Joins (or creates) a room and opens it; resolves true once it is open. */
   async joinRoom(name) {
     const model = this.model;
     const room = name.replace(/^#/, '');
     if (!ROOM_NAME.test(room)) {
       model.notice(model.active, 'Room names are 1 to 64 letters, digits, “-”, “_” or “.”.');
-      return;
+      return false;
     }
     const existing = model.conv(keyOf(room));
     if (existing && !existing.direct) {
       this.hooks.open(existing.key);
-      return;
+      return true;
     }
     const answer = await this.connection.request({ type: 'join', room });
     if (answer.type === 'ok') {
       this.hooks.open(model.joinedRoom(answer.room ?? room).key);
-    } else {
-      model.notice(model.active, `Could not join ${room}: ${answer.message ?? answer.code}`);
+      return true;
     }
+    model.notice(model.active, `Could not join ${room}: ${answer.message ?? answer.code}`);
+    return false;
+  }
+
+  /** Opens a room an address names: joins it when it exists, never creates it (a mistyped link must not). */
+  async enterRoom(name) {
+    if (this.model.conv(keyOf(name))) return this.joinRoom(name);
+    const who = await this.connection.request({ type: 'who', room: name });
+    if (who.code === 'no_such_room') {
+      this.model.notice(this.model.active, `There is no room called #${name}: /join ${name} creates it.`);
+      return false;
+    }
+    return this.joinRoom(name);
   }
 
   /** Leaves a room (or closes a private conversation, which has nothing to leave on the server). */
@@ -132,24 +145,37 @@ export class Actions {
     return null;
   }
 
-  /** Opens (or starts) the private conversation with `who`. */
-  async openDirect(who) {
+  /**
+   * Opens (or starts) the private conversation with `who`; resolves true once it is open. With `dropUnknown` (an
+   * address, not a typed /msg) a name that is nobody's closes it again and says so where the person is.
+   */
+  async openDirect(who, { dropUnknown = false } = {}) {
     const model = this.model;
     if (model.isMine(who)) {
       model.notice(model.active, 'That is you.');
-      return;
+      return false;
     }
     const existing = model.findDirect(who);
     if (existing) {
       this.hooks.open(existing.key);
-      return;
+      return true;
     }
     const conv = model.startDirect(who);
     this.hooks.open(conv.key);
     const answer = await this.connection.request({ type: 'history', with: who, limit: HISTORY_PAGE });
     // conv.key, not a copy: a message from `who` may have moved the conversation to its real id meanwhile.
-    if (answer.type === 'history') model.directHistory(conv.key, answer);
-    else if (answer.code === 'no_such_user') model.notice(conv.key, `There is no user called ${who}.`);
+    if (answer.type === 'history') {
+      model.directHistory(conv.key, answer);
+      return true;
+    }
+    if (answer.code !== 'no_such_user') return true;
+    if (!dropUnknown) {
+      model.notice(conv.key, `There is no user called ${who}.`);
+      return true;
+    }
+    model.removeConv(conv.key);
+    model.notice(model.active, `There is no user called ${who}.`);
+    return false;
   }
 
   async moderate(command, args) {

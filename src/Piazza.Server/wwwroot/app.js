@@ -1,5 +1,6 @@
 // Piazza's web client: wires the model (model.js, frames in, state out) to the connection (connection.js, the /ws
-// WebSocket door) and to the views that render from it; owns sign-in, logout and the page's own controls.
+// WebSocket door), to the views that render from it and to the address bar (navigation.js); owns the session
+// (sign-in, logout) and the page's own controls.
 import { Connection } from './connection.js';
 import { ChatModel } from './model.js';
 import { Actions } from './actions.js';
@@ -7,8 +8,13 @@ import { ChatView } from './chat-view.js';
 import { MessagesView } from './messages-view.js';
 import { UploadsView } from './uploads-view.js';
 import { useToken, forgetFiles } from './files.js';
+import { Navigation } from './navigation.js';
+import { LoginForm } from './login.js';
+import { SettingsView } from './settings-view.js';
+import { retriesRefusal } from './refusals.js';
 
 const TOKEN_KEY = 'piazza.token';
+const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -21,7 +27,8 @@ const ui = {
   people: $('people'), peopleTotal: $('people-total'), peopleList: $('people-list'), scroller: $('scroller'),
   historyStatus: $('history-status'), messages: $('messages'), pending: $('pending'), newMessages: $('new-messages'),
   composer: $('composer'), input: $('input'), attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
-  conversation: $('conversation'),
+  conversation: $('conversation'), guestNote: $('guest-note'), openSettings: $('open-settings'), settings: $('settings'),
+  notifyPrivate: $('notify-private'), notifyState: $('notify-state'),
 };
 
 const model = new ChatModel();
@@ -32,12 +39,18 @@ const connection = new Connection(`${location.protocol === 'https:' ? 'wss:' : '
     run(model.welcome(frame));
   },
   refused: onRefused,
-  frame: (frame) => run(model.receive(frame)),
-  state: (kind, detail) => model.setStatus(kind, detail),
+  frame: (frame) => {
+    run(model.receive(frame));
+    settingsView.notify(frame, { me: model.me, hidden: document.hidden, openConversation: (user) => actions.openDirect(user) });
+  },
+  state: onConnectionState,
 });
 useToken(() => model.credentials?.token ?? null);
 
 const actions = new Actions(model, connection, { open, sent: () => messagesView.scrollToBottom() });
+const navigation = new Navigation(model, actions, { open: show });
+const login = new LoginForm(ui, { submit: startSession });
+const settingsView = new SettingsView(ui, { storage: localStorage, notificationApi: window.Notification });
 const chatView = new ChatView(ui, { open, openDirect: (user) => actions.openDirect(user) });
 const messagesView = new MessagesView(ui, {
   loadOlder: (key) => actions.loadOlder(key),
@@ -51,6 +64,8 @@ const uploadsView = new UploadsView(ui.uploads, {
 model.subscribe(() => {
   chatView.render(model);
   messagesView.render(model);
+  renderFileSharing();
+  navigation.follow();
 });
 
 /** Carries out what the model asked for after a frame. */
@@ -61,8 +76,14 @@ function run(effects) {
       case 'remember': localStorage.setItem(TOKEN_KEY, effect.token); break;
       case 'rejoin': actions.rejoin(effect.key, effect.room); break;
       case 'fillGap': actions.fillGap(effect.key, effect.after); break;
-      // The server sends a login's rooms and history before it reads our next frame: the pong marks the end.
-      case 'sync': connection.request({ type: 'ping' }).then(() => model.markSynced()); break;
+      // The server sends a login's rooms and history before it reads our next frame: the pong marks the end, and
+      // then the conversation the address names can be found (or joined).
+      case 'sync':
+        connection.request({ type: 'ping' }).then(() => {
+          model.markSynced();
+          return navigation.restore();
+        });
+        break;
       case 'stop':
         connection.stop();
         model.setStatus('stopped', null, effect.text);
@@ -76,52 +97,39 @@ function run(effects) {
 
 function startSession(credentials) {
   model.signIn(credentials);
-  ui.loginError.textContent = '';
-  setLoginBusy(true);
   connection.start();
 }
 
-function setLoginBusy(busy) {
-  for (const button of ui.loginForm.querySelectorAll('button')) button.disabled = busy;
-}
-
-function loginWith(mode) {
-  const user = ui.loginUser.value.trim();
-  const password = ui.loginPassword.value;
-  if (!user) {
-    ui.loginError.textContent = 'Please enter a user name.';
-    ui.loginUser.focus();
-    return;
-  }
-  if (mode !== 'guest' && password.length < 8) {
-    ui.loginError.textContent = mode === 'register' ? 'Choose a password of at least 8 characters.' : 'Please enter your password.';
-    ui.loginPassword.focus();
-    return;
-  }
-  startSession(mode === 'guest' ? { mode, user } : { mode, user, password });
-}
-
-function onRefused(frame, retrying) {
-  if (retrying) return;
-  const { text, forgetToken } = model.refusal(frame);
+/** A refused hello: true keeps trying (a resumed session waiting out a busy server), else the form says why. */
+function onRefused(frame, attempt) {
+  const resuming = Boolean(model.credentials?.token) || model.me !== null;
+  if (retriesRefusal(frame, { resuming, attempt })) return true;
+  const { text, forgetToken, field } = model.refusal(frame);
   if (forgetToken) localStorage.removeItem(TOKEN_KEY);
   endSession();
-  showLogin(text);
+  showLogin(text, { field });
+  return false;
 }
 
-function showLogin(message) {
+function onConnectionState(kind, detail) {
+  model.setStatus(kind, detail);
+  // A sign-in from the form that cannot reach the server says so, instead of a form that silently keeps trying.
+  if (kind === 'offline' && login.shown && model.me === null) {
+    connection.stop();
+    login.show(`Cannot reach the server at ${location.host}: check your connection, then try again.`);
+  }
+}
+
+function showLogin(message, options) {
   ui.chatView.hidden = true;
-  ui.loginView.hidden = false;
-  ui.loginError.textContent = message ?? '';
-  setLoginBusy(false);
-  ui.loginPassword.value = '';
-  (ui.loginUser.value ? ui.loginPassword : ui.loginUser).focus();
+  login.show(message, options);
+  navigation.expect();
   document.title = 'Piazza';
 }
 
 function showChat() {
   if (!ui.chatView.hidden) return;
-  ui.loginView.hidden = true;
+  login.hide();
   ui.chatView.hidden = false;
   if (!isNarrow()) ui.input.focus();
 }
@@ -138,13 +146,21 @@ async function logout() {
   connection.stop();
   localStorage.removeItem(TOKEN_KEY);
   endSession();
-  showLogin('You are logged out.');
+  navigation.reset();
+  showLogin('You are logged out.', { clearPassword: true });
 }
 
 // ---------------------------------------------------------------- the page's controls
 
-/** Opens a conversation: its draft replaces the one being left, drawers close, the composer gets the focus. */
+/** The person opens a conversation: a new entry in the browser's history (Back returns), then show(key). */
 function open(key) {
+  if (!model.conv(key)) return;
+  navigation.push(key);
+  show(key);
+}
+
+/** Shows a conversation: its draft replaces the one being left, drawers close, the composer gets the focus. */
+function show(key) {
   if (!model.conv(key)) return;
   const draft = model.activate(key, ui.input.value);
   if (draft !== null) {
@@ -164,15 +180,27 @@ function submitInput() {
   actions.submit(raw);
 }
 
+const canShareFiles = () => model.registered && Boolean(model.credentials?.token);
+
 /** Uploads files for the open conversation; guests are told why they cannot. */
 function uploadFiles(files) {
   const target = model.sendTarget();
   if (!target || files.length === 0) return;
-  if (!model.registered || !model.credentials?.token) {
-    model.notice(target.key, 'Guests cannot share files: log in or register an account.');
+  if (!canShareFiles()) {
+    model.notice(target.key, GUEST_FILES);
     return;
   }
   uploadsView.start(files, target);
+}
+
+/** A guest sees up front that the paperclip is not for them, and why (the title, and a line under the composer). */
+function renderFileSharing() {
+  const guest = model.me !== null && !model.registered;
+  ui.attach.setAttribute('aria-disabled', String(guest));
+  ui.attach.title = guest ? GUEST_FILES : 'Attach files (or drop them on the conversation)';
+  if (guest) ui.attach.setAttribute('aria-describedby', 'guest-note');
+  else ui.attach.removeAttribute('aria-describedby');
+  ui.guestNote.hidden = !guest;
 }
 
 const narrowQuery = window.matchMedia('(max-width: 759px)');
@@ -191,18 +219,25 @@ function autosize() {
   ui.input.style.height = `${Math.min(ui.input.scrollHeight, 180)}px`;
 }
 
-ui.loginForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  loginWith('login');
-});
-$('login-register').addEventListener('click', () => loginWith('register'));
-$('login-guest').addEventListener('click', () => loginWith('guest'));
 ui.logout.addEventListener('click', logout);
 ui.toggleSidebar.addEventListener('click', () => setDrawer(document.body.classList.contains('sidebar-open') ? null : 'sidebar'));
 ui.togglePeople.addEventListener('click', () => setDrawer(document.body.classList.contains('people-open') ? null : 'people'));
 ui.scrim.addEventListener('click', () => setDrawer(null));
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') setDrawer(null);
+  if (ui.chatView.hidden || ui.settings.open || event.defaultPrevented) return;
+  // Ctrl+, opens the settings (as in Slack and Element); Alt+↑/↓ goes to the previous or next conversation.
+  if (event.key === ',' && (event.ctrlKey || event.metaKey) && !event.altKey) {
+    event.preventDefault();
+    settingsView.open();
+  } else if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+    event.preventDefault();
+    const { rooms, directs } = model.sidebar;
+    const order = [...rooms, ...directs].map((c) => c.key);
+    const at = order.indexOf(model.active);
+    const next = order[(at + (event.key === 'ArrowUp' ? order.length - 1 : 1)) % order.length];
+    if (next && next !== model.active) open(next);
+  }
 });
 ui.status.addEventListener('click', () => connection.retryNow());
 window.addEventListener('online', () => connection.retryNow());
@@ -232,7 +267,10 @@ ui.input.addEventListener('keydown', (event) => {
   }
 });
 ui.input.addEventListener('input', autosize);
-ui.attach.addEventListener('click', () => ui.fileInput.click());
+ui.attach.addEventListener('click', () => {
+  if (canShareFiles()) ui.fileInput.click();
+  else model.notice(model.active, GUEST_FILES);
+});
 ui.fileInput.addEventListener('change', () => {
   uploadFiles([...ui.fileInput.files]);
   ui.fileInput.value = '';

@@ -54,7 +54,9 @@ export class ChatView {
     ui.directEmpty.hidden = directs.length > 0;
     ui.toggleUnread.hidden = unread === 0;
     ui.toggleUnread.textContent = String(unread);
-    document.title = unread > 0 ? `(${unread}) Piazza` : 'Piazza';
+    // The open conversation in the title: the browser's history (a long press on Back) lists conversations by it.
+    const open = model.activeConv ? `${model.activeConv.direct ? '@' : '#'}${model.activeConv.direct ? model.activeConv.peer : model.activeConv.name} · ` : '';
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${open}Piazza`;
   }
 
   convButton(conv, model) {
@@ -112,6 +114,7 @@ export class ChatView {
       button.type = 'button';
       button.append(avatar(u.user, 'avatar small'), el('span', 'person-name', u.user));
       if (me) button.append(el('span', 'msg-you', 'you'));
+      if (u.guest || (me && !model.registered)) button.append(el('span', 'guest-badge', 'guest'));
       if (conv && !conv.direct && sameName(u.user, conv.owner)) button.append(el('span', 'owner', 'owner'));
       const presence = presenceOf(model, u.user);
       const dot = el('span', 'presence');
@@ -122,7 +125,7 @@ export class ChatView {
         button.disabled = true;
       } else {
         button.title = `Message ${u.user} privately`;
-        button.setAttribute('aria-label', `${u.user}, ${PRESENCE_TEXT[presence]}: send a private message`);
+        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}, ${PRESENCE_TEXT[presence]}: send a private message`);
         button.addEventListener('click', () => this.handlers.openDirect(u.user));
       }
       li.append(button);

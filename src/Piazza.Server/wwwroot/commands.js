@@ -2,14 +2,17 @@
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
 export const HELP = '/join room · /leave [room] · /rooms [more] · /topic text · /msg name text · /help — start a line with // to send a slash. '
-  + 'Share files with the paperclip button or by dropping them on the conversation.';
+  + 'Share files with the paperclip button or by dropping them on the conversation. '
+  + 'Keys: Alt+↑/↓ previous/next conversation · Ctrl+, settings · the browser\'s Back returns to the conversation before.';
 
 export const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d] [reason] · /unban name · /mute name [duration] [reason] · '
   + '/unmute name · /op name · /deop name · /lock · /unlock · /delete [name] (latest message; yours without a name). '
   + 'Admins: /gkick name · /gban name|address [duration] [reason] · /gunban name|address.';
 
-/** The names the server accepts for a room. */
+/** The names the server accepts for a room (RoomNamePolicy), after NFC normalisation. */
 export const ROOM_NAME = /^[\p{L}\p{N}_.-]{1,64}$/u;
+/** The characters and length the server accepts in a user name (UserNamePolicy; reserved names aside), after NFC. */
+export const USER_NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
 
 const DURATION = /^(\d{1,9})([smhdw]?)$/i;
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -17,7 +17,7 @@ export class Connection {
    * @param {object} handlers
    * @param {() => object} handlers.hello builds the first frame for each connection attempt (hello or register)
    * @param {(frame: object) => void} handlers.welcome the server accepted the hello
-   * @param {(frame: object, retry: boolean) => void} handlers.refused the hello was refused; retry says whether we keep trying
+   * @param {(frame: object, attempt: number) => boolean} handlers.refused the hello was refused; returns whether to keep trying
    * @param {(frame: object) => void} handlers.frame every frame after welcome that is not an answer to a request
    * @param {(state: string, detail?: string) => void} handlers.state connecting | online | offline | stopped
    */
@@ -142,19 +142,19 @@ export class Connection {
         this.handlers.welcome(frame);
       } else if (frame.type === 'error') {
         clearTimeout(this.helloTimer);
-        // A name still held by our previous, not yet noticed connection frees itself: keep trying those.
-        const retry = frame.code === 'name_taken' && this.attempt > 0 || frame.code === 'server_error' || frame.code === 'rate_limited';
-        this.handlers.refused(frame, retry);
+        const retry = this.handlers.refused(frame, this.attempt) === true;
         if (!retry) this.stop();
         else this.socket?.close(4001, 'retry');
       }
       return;
     }
+    const answers = frame.re !== undefined && this.waiting.has(frame.re);
     if (frame.type === 'pong') {
       clearTimeout(this.pongTimer);
-      return;
+      // The heartbeat's pong ends here; a requested ping's pong (the end of a login's sync) answers its request.
+      if (!answers) return;
     }
-    if (frame.re !== undefined && this.waiting.has(frame.re) && (frame.type === 'ok' || frame.type === 'error' || frame.type === 'history')) {
+    if (answers && (frame.type === 'ok' || frame.type === 'error' || frame.type === 'history' || frame.type === 'pong')) {
       const resolve = this.waiting.get(frame.re);
       this.waiting.delete(frame.re);
       resolve(frame);

@@ -82,7 +82,7 @@ function onTopic(model, t) {
 function onJoined(model, j) {
   const conv = model.conv(keyOf(j.room));
   if (!conv) return;
-  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts });
+  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts, guest: Boolean(j.guest) });
   // Back within the grace period of a lost connection (a reload): neither the leave nor this join is news.
   if (model.leaveHolds.undo(conv.key, j.user)) return;
   conv.addSystem(`${j.user} joined`, j.ts);

@@ -145,7 +145,8 @@ export class ChatModel {
 
   /** What to tell the person about a refused hello, and whether the remembered token must be forgotten. */
   refusal(frame) {
-    return describeRefusal(frame, { usedToken: Boolean(this.credentials?.token), wasSignedIn: this.me !== null });
+    const c = this.credentials ?? {};
+    return describeRefusal(frame, { usedToken: Boolean(c.token), wasSignedIn: this.me !== null, mode: c.mode, user: c.user });
   }
 
   setStatus(kind, detail = null, message = null) {
