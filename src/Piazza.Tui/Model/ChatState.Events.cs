@@ -178,7 +178,7 @@ internal sealed partial class ChatState
     private bool AddMessage(ConversationState conversation, ChatMessage message, bool history, bool raiseReplaced = true)
     {
         var own = string.Equals(message.From, Self, StringComparison.OrdinalIgnoreCase);
-        var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, message.Deleted ? "(message deleted)" : ChatLine.MessageText(message.Text, message.File))
+        var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, MessageText(message))
         {
             Seq = message.Seq,
             File = message.Deleted ? null : message.File,
