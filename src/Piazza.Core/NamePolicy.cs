@@ -1,3 +1,5 @@
+using Piazza.Protocol;
+
 namespace Piazza.Core;
 
 /// <summary>
@@ -6,34 +8,13 @@ namespace Piazza.Core;
 /// </summary>
 public static class RoomNamePolicy
 {
-    public const int MaxLength = 64;
+    public const int MaxLength = NameSyntax.MaxRoomLength;
 
     /// <summary>The form a room name is used in (NFC).</summary>
     public static string Normalize(string name) => UnicodeHygiene.Normalize(name, System.Text.NormalizationForm.FormC);
 
-    public static bool IsValid(string? name, out string problem)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            problem = "a room name is required";
-            return false;
-        }
-
-        if (UnicodeHygiene.HasUnpairedSurrogate(name))
-        {
-            problem = "the room name is not valid Unicode";
-            return false;
-        }
-
-        name = Normalize(name);
-        if (name.Length > MaxLength)
-        {
-            problem = $"room names are at most {MaxLength} characters";
-            return false;
-        }
-
-        return UnicodeHygiene.CheckNameCharacters(name, "room names", out problem);
-    }
+    /// <summary>The room name rules (<see cref="NameSyntax.CheckRoomName"/>), shared with the clients.</summary>
+    public static bool IsValid(string? name, out string problem) => NameSyntax.CheckRoomName(name, out problem);
 
     /// <summary>The stricter rules for creating a room: valid, and letters from at most one of Latin/Greek/Cyrillic.</summary>
     public static bool IsAcceptableNew(string? name, out string problem)

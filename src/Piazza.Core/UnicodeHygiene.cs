@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -18,46 +19,11 @@ public static class UnicodeHygiene
         Cyrillic,
     }
 
-    /// <summary>
-    /// <paramref name="text"/> in the given normal form; unchanged when <see cref="string.Normalize(NormalizationForm)"/>
-    /// refuses it (an unpaired surrogate, or U+FFFE), which every name check then refuses too.
-    /// </summary>
-    public static string Normalize(string text, NormalizationForm form)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (HasUnpairedSurrogate(text))
-        {
-            return text;
-        }
+    /// <summary><see cref="NameSyntax.Normalize"/>: one definition, shared with the clients.</summary>
+    public static string Normalize(string text, NormalizationForm form) => NameSyntax.Normalize(text, form);
 
-        try
-        {
-            return text.Normalize(form);
-        }
-        catch (ArgumentException)
-        {
-            return text;
-        }
-    }
-
-    /// <summary>True when the string is not valid UTF-16 (a surrogate without its partner).</summary>
-    public static bool HasUnpairedSurrogate(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary><see cref="NameSyntax.HasUnpairedSurrogate"/>: one definition, shared with the clients.</summary>
+    public static bool HasUnpairedSurrogate(string text) => NameSyntax.HasUnpairedSurrogate(text);
 
     /// <summary>C0 controls, DEL and C1 controls (general category Cc).</summary>
     public static bool IsControl(Rune rune) => Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control;
@@ -68,15 +34,8 @@ public static class UnicodeHygiene
     /// </summary>
     public static bool IsBidiControl(Rune rune) => Piazza.Protocol.PrintableText.IsDirectionControl(rune.Value);
 
-    /// <summary>
-    /// Characters that draw nothing: every format character (Cf: ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen,
-    /// invisible operators, tag characters…), the combining grapheme joiner, variation selectors, and the letters
-    /// that render blank (Hangul fillers, Khmer inherent vowels).
-    /// </summary>
-    public static bool IsInvisible(Rune rune)
-        => Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
-           || rune.Value is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x3164 or 0xFFA0
-           || rune.Value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
+    /// <summary><see cref="NameSyntax.IsInvisible"/>: one definition, shared with the clients.</summary>
+    public static bool IsInvisible(Rune rune) => NameSyntax.IsInvisible(rune);
 
     /// <summary>The look-alike script of a letter (by Unicode block), or <see cref="LookAlikeScript.None"/> for anything else.</summary>
     public static LookAlikeScript ScriptOf(Rune rune)
@@ -96,42 +55,8 @@ public static class UnicodeHygiene
         };
     }
 
-    /// <summary>
-    /// Checks the characters of a name (already in NFC): letters, digits, '_', '-' and '.' only, with a specific
-    /// reason for the characters people use to spoof (controls, direction controls, invisible characters).
-    /// </summary>
-    public static bool CheckNameCharacters(string name, string what, out string problem)
-    {
-        foreach (var rune in name.EnumerateRunes())
-        {
-            if (IsControl(rune))
-            {
-                problem = $"{what} may not contain control characters (U+{rune.Value:X4})";
-                return false;
-            }
-
-            if (IsBidiControl(rune))
-            {
-                problem = $"{what} may not contain direction controls (U+{rune.Value:X4})";
-                return false;
-            }
-
-            if (IsInvisible(rune))
-            {
-                problem = $"{what} may not contain invisible characters (U+{rune.Value:X4})";
-                return false;
-            }
-
-            if (!(Rune.IsLetterOrDigit(rune) || rune.Value is '_' or '-' or '.'))
-            {
-                problem = $"{what} may contain only letters, digits, '_', '-' and '.'";
-                return false;
-            }
-        }
-
-        problem = "";
-        return true;
-    }
+    /// <summary><see cref="NameSyntax.CheckCharacters"/>: one definition, shared with the clients.</summary>
+    public static bool CheckNameCharacters(string name, string what, out string problem) => NameSyntax.CheckCharacters(name, what, out problem);
 
     /// <summary>
     /// The mixed-script rule for new names: the letters of one name may come from at most one of Latin, Greek and

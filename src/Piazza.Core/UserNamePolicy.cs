@@ -1,4 +1,5 @@
 using System.Text;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -9,7 +10,7 @@ namespace Piazza.Core;
 /// </summary>
 public static class UserNamePolicy
 {
-    public const int MaxLength = 32;
+    public const int MaxLength = NameSyntax.MaxUserLength;
 
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
     {
@@ -29,30 +30,12 @@ public static class UserNamePolicy
     /// </summary>
     public static bool IsValid(string? name, out string problem)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            problem = "a user name is required";
-            return false;
-        }
-
-        if (UnicodeHygiene.HasUnpairedSurrogate(name))
-        {
-            problem = "the name is not valid Unicode";
-            return false;
-        }
-
-        name = Normalize(name);
-        if (!UnicodeHygiene.CheckNameCharacters(name, "names", out problem))
+        if (!NameSyntax.CheckUserName(name, out problem))
         {
             return false;
         }
 
-        if (name.EnumerateRunes().Count() > MaxLength)
-        {
-            problem = $"names are at most {MaxLength} characters";
-            return false;
-        }
-
+        name = Normalize(name!);
         if (Reserved.Contains(Fold(name)))
         {
             problem = $"'{name}' is reserved";

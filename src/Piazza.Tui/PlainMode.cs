@@ -5,9 +5,9 @@ namespace Piazza.Tui;
 
 /// <summary>
 /// <c>--plain</c>: a line-oriented client for scripts and pipes. Each input line is sent to the <c>--room</c> (or run
-/// as a command, e.g. <c>/msg USER TEXT</c>), each live event is printed as one line, with the conversation after the
-/// time when it is not the <c>--room</c>; stored history is not printed. Exits after the input ends and every send
-/// is acknowledged.
+/// as a command, e.g. <c>/msg USER TEXT</c>), each event is printed as one line, with the conversation after the
+/// time when it is not the <c>--room</c>; stored history from before the session is not printed (what was missed
+/// since is, labelled the same way). Exits after the input ends and every send is acknowledged.
 /// </summary>
 internal static class PlainMode
 {
@@ -60,6 +60,10 @@ internal static class PlainMode
                 break;
             }
         }
+
+        // Lines are labelled by how their conversation relates to the current one (the --room): make it current
+        // before any replayed message is printed, so history and live lines are labelled alike.
+        host.Post(() => host.State.SwitchTo(host.State.Ensure(room)));
 
         var printing = PrintEventsAsync(client, host);
         try

@@ -18,16 +18,11 @@ internal enum ModerationAction
 /// <summary>What a line typed by the user asks for: the one parser of the window and <c>--plain</c>.</summary>
 internal abstract record ChatCommand
 {
-    public const string HelpText =
-        "Commands: /join ROOM, /leave [ROOM], /rooms [more], /topic TEXT, /msg USER TEXT, /who, /upload PATH, /download ID [DEST], /cancel, "
-        + "/password OLD NEW, /help, /quit. "
-        + "Start a message with // to send a leading slash.";
+    /// <summary>What /help shows everyone (from <see cref="CommandCatalog"/>).</summary>
+    public static string HelpText => CommandCatalog.HelpText;
 
     /// <summary>Shown by /help to admins and to a room's owner and moderators.</summary>
-    public const string ModerationHelpText =
-        "Moderation: /kick USER [REASON], /ban USER [DURATION] [REASON], /unban USER, /mute USER [DURATION] [REASON], /unmute USER, "
-        + "/op USER, /deop USER, /lock, /unlock (the topic), /delete [USER] (the latest message; yours without USER). "
-        + "Admins: /gkick USER [REASON], /gban USER|ADDRESS [DURATION] [REASON], /gunban USER|ADDRESS. DURATION: 30s, 10m, 2h, 7d.";
+    public static string ModerationHelpText => CommandCatalog.ModerationHelpText;
 
     /// <summary>The answer to /who as one line, sorted so it reads the same as the user list.</summary>
     public static string FormatUsers(IEnumerable<string> users)
@@ -65,63 +60,91 @@ internal abstract record ChatCommand
         }
 
         var parts = text.Split(' ', 2);
-        var name = parts[0].ToUpperInvariant();
+        var typed = parts[0];
         var rest = parts.Length > 1 ? parts[1].Trim() : "";
         var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return name switch
+        if (CommandCatalog.Find(typed[1..]) is not { } known)
         {
-            "/QUIT" or "/EXIT" => new Quit(),
-            "/WHO" or "/USERS" => new Who(),
-            "/HELP" or "/?" => new Help(),
-            "/ROOMS" or "/LIST" when words.Length == 0 => new Rooms(More: false),
-            "/ROOMS" or "/LIST" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
-            "/ROOMS" or "/LIST" => new Usage("/rooms [more]"),
-            "/JOIN" when words.Length == 1 => new Join(words[0].TrimStart('#')),
-            "/JOIN" => new Usage("/join ROOM"),
-            "/LEAVE" or "/PART" when words.Length <= 1 => new Leave(words.Length == 0 ? null : words[0].TrimStart('#')),
-            "/LEAVE" or "/PART" => new Usage("/leave [ROOM]"),
-            "/TOPIC" => new Topic(rest),
-            "/MSG" or "/QUERY" when words.Length >= 1 && rest.Split(' ', 2) is [var user, var message] && message.Trim().Length > 0
-                => new Msg(user.TrimStart('@'), message.Trim()),
-            "/MSG" or "/QUERY" when words.Length == 1 => new Open(words[0].TrimStart('@')),
-            "/MSG" or "/QUERY" => new Usage("/msg USER TEXT"),
-            "/UPLOAD" when rest.Length > 0 => new Upload(Unquote(rest)),
-            "/UPLOAD" => new Usage("/upload PATH"),
-            "/DOWNLOAD" when rest.Split(' ', 2) is [var id, .. var dest] && id.Length > 0
+            return new Unknown(typed);
+        }
+
+        var usage = new Usage(known.Syntax);
+        return known.Name switch
+        {
+            "quit" => new Quit(),
+            "who" => new Who(),
+            "help" when words.Length == 0 => new Help(null),
+            "help" when words.Length == 1 => new Help(words[0].TrimStart('/')),
+            "rooms" when words.Length == 0 => new Rooms(More: false),
+            "rooms" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
+            "join" when rest.Length > 0 => RoomNamed(rest, room => new Join(room)),
+            "leave" when rest.Length == 0 => new Leave(null),
+            "leave" when rest.StartsWith('@') => UserNamed(rest[1..], user => new ClosePrivate(user)),
+            "leave" => RoomNamed(rest, room => new Leave(room)),
+            "topic" when rest.Length == 0 => new ShowTopic(),
+            "topic" when rest is "-clear" or "-delete" => new Topic(""),
+            "topic" => new Topic(rest),
+            "msg" when rest.Length > 0 => Message(rest),
+            "upload" when rest.Length > 0 => new Upload(Unquote(rest)),
+            "download" when rest.Split(' ', 2) is [var id, .. var dest] && id.Length > 0
                 => new Download(id, dest.Length == 0 || dest[0].Trim().Length == 0 ? null : Unquote(dest[0].Trim())),
-            "/DOWNLOAD" => new Usage("/download ID [DEST]"),
-            "/CANCEL" => new Cancel(),
-            "/PASSWORD" when words.Length == 2 => new Password(words[0], words[1]),
-            "/PASSWORD" => new Usage("/password OLD NEW"),
-            "/KICK" => Moderation(ModerationAction.Kick, rest, serverWide: false, takesDuration: false, takesReason: true, "/kick USER [REASON]"),
-            "/GKICK" => Moderation(ModerationAction.Kick, rest, serverWide: true, takesDuration: false, takesReason: true, "/gkick USER [REASON]"),
-            "/BAN" => Moderation(ModerationAction.Ban, rest, serverWide: false, takesDuration: true, takesReason: true, "/ban USER [DURATION] [REASON]"),
-            "/GBAN" => Moderation(ModerationAction.Ban, rest, serverWide: true, takesDuration: true, takesReason: true, "/gban USER|ADDRESS [DURATION] [REASON]"),
-            "/UNBAN" => Moderation(ModerationAction.Unban, rest, serverWide: false, takesDuration: false, takesReason: false, "/unban USER"),
-            "/GUNBAN" => Moderation(ModerationAction.Unban, rest, serverWide: true, takesDuration: false, takesReason: false, "/gunban USER|ADDRESS"),
-            "/MUTE" => Moderation(ModerationAction.Mute, rest, serverWide: false, takesDuration: true, takesReason: true, "/mute USER [DURATION] [REASON]"),
-            "/UNMUTE" => Moderation(ModerationAction.Unmute, rest, serverWide: false, takesDuration: false, takesReason: false, "/unmute USER"),
-            "/OP" => Moderation(ModerationAction.Op, rest, serverWide: false, takesDuration: false, takesReason: false, "/op USER"),
-            "/DEOP" => Moderation(ModerationAction.Deop, rest, serverWide: false, takesDuration: false, takesReason: false, "/deop USER"),
-            "/LOCK" when words.Length == 0 => new Lock(true),
-            "/UNLOCK" when words.Length == 0 => new Lock(false),
-            "/LOCK" or "/UNLOCK" => new Usage(name.ToLowerInvariant()),
-            "/DELETE" or "/DEL" when words.Length <= 1 => new Delete(words.Length == 0 ? null : words[0].TrimStart('@')),
-            "/DELETE" or "/DEL" => new Usage("/delete [USER]"),
-            _ => new Unknown(parts[0]),
+            "cancel" => new Cancel(),
+            "password" when words.Length == 2 => new Password(words[0], words[1]),
+            "kick" => Moderation(ModerationAction.Kick, rest, serverWide: false, takesDuration: false, takesReason: true, usage),
+            "gkick" => Moderation(ModerationAction.Kick, rest, serverWide: true, takesDuration: false, takesReason: true, usage),
+            "ban" => Moderation(ModerationAction.Ban, rest, serverWide: false, takesDuration: true, takesReason: true, usage),
+            "gban" => Moderation(ModerationAction.Ban, rest, serverWide: true, takesDuration: true, takesReason: true, usage),
+            "unban" => Moderation(ModerationAction.Unban, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
+            "gunban" => Moderation(ModerationAction.Unban, rest, serverWide: true, takesDuration: false, takesReason: false, usage),
+            "mute" => Moderation(ModerationAction.Mute, rest, serverWide: false, takesDuration: true, takesReason: true, usage),
+            "unmute" => Moderation(ModerationAction.Unmute, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
+            "op" => Moderation(ModerationAction.Op, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
+            "deop" => Moderation(ModerationAction.Deop, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
+            "lock" when words.Length == 0 => new Lock(true),
+            "unlock" when words.Length == 0 => new Lock(false),
+            "delete" when words.Length == 0 => new Delete(null),
+            "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
+            _ => usage,
         };
     }
+
+    /// <summary><c>/msg USER TEXT</c>, <c>/msg #ROOM TEXT</c>, or <c>/msg USER</c> (show that conversation).</summary>
+    private static ChatCommand Message(string rest)
+    {
+        var (target, message) = rest.Split(' ', 2) is [var first, var second] ? (first, second.Trim()) : (rest, "");
+        if (target.StartsWith('#'))
+        {
+            return message.Length == 0 ? new Usage(CommandCatalog.Syntax("msg")) : RoomNamed(target, room => new SendTo(room, message));
+        }
+
+        return UserNamed(target.TrimStart('@'), user => message.Length == 0 ? new Open(user) : new Msg(user, message));
+    }
+
+    /// <summary>The command for a typed room name (a leading '#' as in IRC is dropped), or which rule the name breaks.</summary>
+    private static ChatCommand RoomNamed(string typed, Func<string, ChatCommand> command)
+    {
+        var room = typed.StartsWith('#') ? typed[1..] : typed;
+        return Piazza.Protocol.NameSyntax.CheckRoomName(room, out var problem)
+            ? command(room)
+            : new Refused($"'{typed}' is not a room name: {problem}");
+    }
+
+    /// <summary>The command for a typed user name, or which rule the name breaks.</summary>
+    private static ChatCommand UserNamed(string user, Func<string, ChatCommand> command)
+        => Piazza.Protocol.NameSyntax.CheckUserName(user, out var problem)
+            ? command(user)
+            : new Refused($"'{user}' is not a user name: {problem}");
 
     /// <summary>A path typed with quotes around it (to keep spaces visible) means the same without them.</summary>
     private static string Unquote(string path)
         => path.Length >= 2 && (path[0] == '"' || path[0] == '\'') && path[^1] == path[0] ? path[1..^1] : path;
     /// <summary><c>USER [DURATION] [REASON]</c> for a moderation command.</summary>
-    private static ChatCommand Moderation(ModerationAction action, string rest, bool serverWide, bool takesDuration, bool takesReason, string syntax)
+    private static ChatCommand Moderation(ModerationAction action, string rest, bool serverWide, bool takesDuration, bool takesReason, Usage usage)
     {
         var parts = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0)
         {
-            return new Usage(syntax);
+            return usage;
         }
 
         var remainder = parts.Length > 1 ? parts[1] : "";
@@ -134,10 +157,11 @@ internal abstract record ChatCommand
 
         if (!takesReason && remainder.Length > 0)
         {
-            return new Usage(syntax);
+            return usage;
         }
 
-        return new Moderate(action, parts[0].TrimStart('@'), serverWide, duration, remainder.Length == 0 ? null : remainder);
+        var moderate = new Moderate(action, parts[0].TrimStart('@'), serverWide, duration, remainder.Length == 0 ? null : remainder);
+        return moderate.TargetIsAddress ? moderate : UserNamed(moderate.Target, _ => moderate);
     }
 
     /// <summary>A duration like <c>90</c> (seconds), <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>7d</c> or <c>2w</c>, in seconds.</summary>
@@ -191,7 +215,8 @@ internal abstract record ChatCommand
 
     public sealed record Who : ChatCommand;
 
-    public sealed record Help : ChatCommand;
+    /// <summary>The command list, or (<paramref name="Command"/>) one command explained.</summary>
+    public sealed record Help(string? Command) : ChatCommand;
 
     public sealed record Quit : ChatCommand;
 
@@ -206,8 +231,17 @@ internal abstract record ChatCommand
     /// <summary>Set the current room's topic; empty clears it.</summary>
     public sealed record Topic(string Text) : ChatCommand;
 
+    /// <summary><c>/topic</c> alone: show the current room's topic.</summary>
+    public sealed record ShowTopic : ChatCommand;
+
     /// <summary>A private message, which also opens the conversation.</summary>
     public sealed record Msg(string User, string Text) : ChatCommand;
+
+    /// <summary><c>/msg #ROOM TEXT</c>: a message to a room other than the one shown.</summary>
+    public sealed record SendTo(string Room, string Text) : ChatCommand;
+
+    /// <summary><c>/leave @USER</c>: close the private conversation with a user.</summary>
+    public sealed record ClosePrivate(string User) : ChatCommand;
 
     /// <summary><c>/msg USER</c> with no text: open (switch to) the private conversation.</summary>
     public sealed record Open(string User) : ChatCommand;
@@ -226,5 +260,12 @@ internal abstract record ChatCommand
     /// <summary>A known command with the wrong arguments; <see cref="Syntax"/> shows the right form.</summary>
     public sealed record Usage(string Syntax) : ChatCommand;
 
-    public sealed record Unknown(string Name) : ChatCommand;
+    /// <summary>A known command whose argument breaks a rule; <see cref="Reason"/> says which.</summary>
+    public sealed record Refused(string Reason) : ChatCommand;
+
+    /// <summary>A command name that is not in <see cref="CommandCatalog"/>; <see cref="Suggestion"/> is the likely one meant.</summary>
+    public sealed record Unknown(string Name) : ChatCommand
+    {
+        public CommandInfo? Suggestion => CommandCatalog.Suggest(Name);
+    }
 }

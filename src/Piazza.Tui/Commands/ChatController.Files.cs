@@ -39,18 +39,44 @@ internal sealed partial class ChatController
         }).ConfigureAwait(false);
     }
 
-    private async Task<CommandResult> DownloadAsync(string fileId, string? destination, CancellationToken cancellationToken)
+    /// <summary>Ambiguous matches listed after "ambiguous: …": enough to pick one, short enough for a line.</summary>
+    private const int AmbiguousShown = 5;
+
+    /// <summary>
+    /// Downloads the file whose id starts with <paramref name="typed"/> among the files seen this session (a short id,
+    /// as git takes a commit's); an id matching none goes to the server as it is (a full id from elsewhere).
+    /// </summary>
+    private async Task<CommandResult> DownloadAsync(string typed, string? destination, CancellationToken cancellationToken)
     {
+        var matches = host.Read(() => state.MatchFiles(typed).Select(f => (File: f, Shown: state.ShortFileId(f.Id))).ToList());
+        if (matches.Count > 1)
+        {
+            var listed = string.Join(", ", matches.Take(AmbiguousShown).Select(m => $"{m.Shown} {m.File.Name ?? "?"}"));
+            var more = matches.Count > AmbiguousShown ? ", …" : "";
+            return Error($"ambiguous: {typed} matches {matches.Count} files: {listed}{more}");
+        }
+
         if (FileTransfers() is not { } files)
         {
             return CommandResult.Done;
         }
 
-        var known = host.Read(() => state.FindFile(fileId));
+        var known = matches.Count == 1 ? matches[0].File : null;
+        var fileId = known?.Id ?? typed;
         var target = destination is null ? Directory.GetCurrentDirectory() : LocalPath(destination);
         return await RunTransferAsync("↓", known?.Name ?? fileId, "download", cancellationToken, async (report, cancel) =>
         {
-            var saved = await files.DownloadAsync(fileId, target, report, known?.Sha256, cancel).ConfigureAwait(false);
+            DownloadResult saved;
+            try
+            {
+                saved = await files.DownloadAsync(fileId, target, report, known?.Sha256, cancel).ConfigureAwait(false);
+            }
+            catch (PiazzaException ex) when (known is null && ex.Code == Piazza.Protocol.ErrorCode.NotFound)
+            {
+                host.Post(() => state.AddError($"no file with id {typed} (a file shared before this session needs its full id)"));
+                return;
+            }
+
             host.Post(() => state.AddSystem($"saved {saved.Name ?? fileId} ({ChatLine.FormatSize(saved.Size)}) to {saved.Path}"));
         }).ConfigureAwait(false);
     }

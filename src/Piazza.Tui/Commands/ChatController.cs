@@ -43,8 +43,27 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return await AttemptAsync($"/join {join.Room} failed", async () =>
                 {
                     var room = await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
-                    host.Post(() => state.SwitchTo(state.Ensure(room)));
+                    host.Post(() =>
+                    {
+                        state.SwitchTo(state.Ensure(room));
+                        state.AddSystem($"you joined {state.Current.DisplayName}");
+                    });
                 }).ConfigureAwait(false);
+            case ChatCommand.SendTo sendTo:
+                return await AttemptAsync($"not sent to {sendTo.Room}: {Shorten(sendTo.Text)}", () => client.SendAsync(sendTo.Room, sendTo.Text, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            case ChatCommand.ClosePrivate close:
+                host.Post(() =>
+                {
+                    if (state.FindPrivate(close.User) is { } existing)
+                    {
+                        state.Remove(existing.Id);
+                    }
+                    else
+                    {
+                        state.AddError($"no conversation with {close.User} to close");
+                    }
+                });
+                return CommandResult.Done;
             case ChatCommand.Leave leave:
                 return await LeaveAsync(leave.Room is null ? conversation : host.Read(() => state.Find(leave.Room)), leave.Room, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Who:
@@ -66,8 +85,13 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                         }
                     });
                 }).ConfigureAwait(false);
-            case ChatCommand.Topic when conversation.IsPrivate:
+            case ChatCommand.Topic or ChatCommand.ShowTopic when conversation.IsPrivate:
                 return Error("/topic works in rooms only");
+            case ChatCommand.ShowTopic:
+                host.Post(() => state.AddSystem(string.IsNullOrEmpty(conversation.Topic)
+                    ? $"{conversation.DisplayName} has no topic; /topic TEXT sets one"
+                    : $"topic of {conversation.DisplayName}: {conversation.Topic}"));
+                return CommandResult.Done;
             case ChatCommand.Topic topic:
                 return await AttemptAsync("/topic failed", () => client.SetTopicAsync(conversation.Id, topic.Text, cancellationToken)).ConfigureAwait(false);
             case ChatCommand.Open open:
@@ -119,6 +143,10 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return target?.MessageId is { } messageId
                     ? await AttemptAsync("/delete failed", () => client.DeleteMessageAsync(conversation.Id, messageId, cancellationToken)).ConfigureAwait(false)
                     : Error(delete.User is null ? "no message of yours to delete here" : $"no message from {delete.User} to delete here");
+            case ChatCommand.Help { Command: { } name }:
+                return CommandCatalog.Find(name) is { } info
+                    ? System(info.Describe())
+                    : Error($"no command /{name}; /help lists them");
             case ChatCommand.Help:
                 host.Post(() =>
                 {
@@ -138,6 +166,10 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return new CommandResult(Quit: true);
             case ChatCommand.Usage usage:
                 return Error($"usage: {usage.Syntax}");
+            case ChatCommand.Refused refused:
+                return Error(refused.Reason);
+            case ChatCommand.Unknown { Suggestion: { } suggestion } unknown:
+                return Error($"unknown command {unknown.Name}: did you mean {suggestion.Syntax}? /help lists commands");
             case ChatCommand.Unknown unknown:
                 return Error($"unknown command {unknown.Name}; /help lists commands");
             default:
@@ -252,6 +284,12 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
         {
             return Error($"{failure} ({ex.Message})");
         }
+    }
+
+    private CommandResult System(string text)
+    {
+        host.Post(() => state.AddSystem(text));
+        return CommandResult.Done;
     }
 
     private CommandResult Error(string text)

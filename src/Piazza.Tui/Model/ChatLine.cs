@@ -52,15 +52,18 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     public string ToPlainString(string? conversation = null)
         => Format("HH:mm:ss", Kind is ChatLineKind.Message or ChatLineKind.OwnMessage ? "" : Kind == ChatLineKind.Error ? "! " : "* ", conversation);
 
-    /// <summary>A message's text with its file: <c>caption [file] report.pdf · 1.2 MB · /download ID</c>.</summary>
-    public static string MessageText(string? text, Piazza.Client.SharedFile? file)
+    /// <summary>
+    /// A message's text with its file: <c>caption [file] report.pdf · 1.2 MB · /download 3f9a0c2e</c>, the file shown
+    /// by <paramref name="shownId"/> (a short id) when given, else by its full id.
+    /// </summary>
+    public static string MessageText(string? text, Piazza.Client.SharedFile? file, string? shownId = null)
     {
         if (file is null)
         {
             return text ?? "";
         }
 
-        var summary = $"[file] {file.Name ?? file.Id} · {FormatSize(file.Size)} · /download {file.Id}";
+        var summary = $"[file] {file.Name ?? file.Id} · {FormatSize(file.Size)} · /download {shownId ?? file.Id}";
         return string.IsNullOrEmpty(text) ? summary : $"{text} {summary}";
     }
 

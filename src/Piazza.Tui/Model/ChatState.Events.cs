@@ -192,7 +192,7 @@ internal sealed partial class ChatState
             return true;
         }
 
-        var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, message.Deleted ? "(message deleted)" : ChatLine.MessageText(message.Text, message.File))
+        var line = new ChatLine(TimeOf(message.At), own ? ChatLineKind.OwnMessage : ChatLineKind.Message, message.From, MessageText(message))
         {
             Seq = message.Seq,
             File = message.Deleted ? null : message.File,

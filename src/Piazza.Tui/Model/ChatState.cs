@@ -14,7 +14,16 @@ internal sealed partial class ChatState
     /// <summary>Lines kept in memory per conversation; older ones are dropped so a long session stays small.</summary>
     public const int DefaultMaxLines = 5000;
 
+    /// <summary>
+    /// Hex digits a file line shows of a file's id (as git shows 7 of a commit's): 8 make two of a session's files
+    /// start alike about once in 4 billion pairs; <see cref="ShortFileId"/> adds digits when they do.
+    /// </summary>
+    public const int ShortFileIdLength = 8;
+
     private readonly List<ConversationState> _conversations = [];
+
+    /// <summary>Every file seen in a message this session, by id (for /download by a short id); a few bytes each.</summary>
+    private readonly Dictionary<string, SharedFile> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _maxLines;
     private readonly Func<DateTime> _now;
     private bool _welcomed;
@@ -177,9 +186,47 @@ internal sealed partial class ChatState
         AddMessages(conversation, messages);
     }
 
-    /// <summary>A file shared in any conversation held, by id (for its name and checksum when downloading); null if unseen.</summary>
-    public SharedFile? FindFile(string id)
-        => _conversations.SelectMany(c => c.Lines).Select(l => l.File).LastOrDefault(f => f is not null && string.Equals(f.Id, id, StringComparison.Ordinal));
+    /// <summary>A file shared in a message seen this session, by its full id; null if unseen.</summary>
+    public SharedFile? FindFile(string id) => _files.GetValueOrDefault(id);
+
+    /// <summary>The files seen this session whose id starts with <paramref name="prefix"/> (as git resolves a short commit id).</summary>
+    public IReadOnlyList<SharedFile> MatchFiles(string prefix)
+        => FindFile(prefix) is { } exact ? [exact] : [.. _files.Values.Where(f => f.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>
+    /// The id a file line shows: its first <see cref="ShortFileIdLength"/> characters, more when another file seen
+    /// this session starts the same way, so that /download of what is shown finds this one file.
+    /// </summary>
+    public string ShortFileId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        for (var length = Math.Min(ShortFileIdLength, id.Length); length < id.Length; length++)
+        {
+            var prefix = id[..length];
+            if (!_files.Keys.Any(other => !string.Equals(other, id, StringComparison.OrdinalIgnoreCase) && other.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            {
+                return prefix;
+            }
+        }
+
+        return id;
+    }
+
+    /// <summary>A message's text as a line shows it, its file (if any) remembered for /download and shown by its short id.</summary>
+    private string MessageText(ChatMessage message)
+    {
+        if (message.Deleted)
+        {
+            return "(message deleted)";
+        }
+
+        if (message.File is { } file)
+        {
+            _files[file.Id] = file;
+        }
+
+        return ChatLine.MessageText(message.Text, message.File, message.File is { } shared ? ShortFileId(shared.Id) : null);
+    }
 
     /// <summary>Adds a local notice (help text, who list, connection state) to the current conversation.</summary>
     public ChatLine AddSystem(string text) => AddLine(Current, new ChatLine(_now(), ChatLineKind.System, null, text));

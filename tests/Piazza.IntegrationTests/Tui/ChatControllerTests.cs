@@ -124,6 +124,44 @@ public sealed class ChatControllerTests
     }
 
     [Fact]
+    public async Task Download_by_a_short_id_says_when_it_is_ambiguous_or_matches_no_file()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (client, host, controller, pump) = await StartAsync(server, "alice", window: false);
+        await using (client)
+        {
+            await UntilAsync(() => host.Read(() => host.State.Self) == "alice", "the welcome");
+            var files = new[] { ("3f9a0c2e41d8a1b0c2e7f00112233445", "report.pdf"), ("3f9a0c2e77d8a1b0c2e7f00112233445", "notes.txt"), ("3f9a11112222333344445555666677aa", "photo.png") };
+            host.Post(() =>
+            {
+                foreach (var (seq, (id, name)) in files.Index())
+                {
+                    host.State.Apply(new MessageReceived(ChatEvents.Stored("lobby", 100 + seq) with { File = new SharedFile(id, name, 1, null, null) }, Replayed: false));
+                }
+            });
+
+            await controller.RunAsync("/download 3f9a");
+            Assert.Contains("ambiguous: 3f9a matches 3 files: 3f9a0c2e4 report.pdf, 3f9a0c2e7 notes.txt, 3f9a1111 photo.png", host.Texts());
+
+            // No file seen with that id: the server is asked (an id from elsewhere), and says there is none.
+            await controller.RunAsync("/download 0badc0de");
+            await UntilAsync(() => host.Texts().Any(t => t.StartsWith("no file with id 0badc0de", StringComparison.Ordinal)), "the answer about an unknown id");
+            Assert.DoesNotContain(host.Texts(), t => t.Contains("failed", StringComparison.Ordinal));
+
+            await controller.RunAsync("/join bad name!");
+            Assert.Contains("'bad name!' is not a room name: room names may contain only letters, digits, '_', '-' and '.' (not spaces)", host.Texts());
+            await controller.RunAsync("/jion dev");
+            Assert.Contains("unknown command /jion: did you mean /join ROOM? /help lists commands", host.Texts());
+            await controller.RunAsync("/help msg");
+            Assert.Contains(CommandCatalog.Find("msg")!.Describe(), host.Texts());
+            await controller.RunAsync("/topic");
+            Assert.Contains("lobby has no topic; /topic TEXT sets one", host.Texts());
+        }
+
+        await pump;
+    }
+
+    [Fact]
     public async Task Rooms_lists_a_page_at_a_time_and_rooms_more_goes_on_until_the_last()
     {
         await using var server = await TestServer.StartAsync();

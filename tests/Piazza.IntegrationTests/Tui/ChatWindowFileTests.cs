@@ -42,11 +42,13 @@ public sealed class ChatWindowFileTests : IDisposable
             var id = file["id"]!.GetValue<string>();
             Assert.Equal(("alice", "report.bin", 200L * 1024), (shared.Str("from"), file["name"]!.GetValue<string>(), file["size"]!.GetValue<long>()));
             ui.PumpUntil(() => ui.Screen.Contains("» <alice> [file] report.bin · 200.0 KB", StringComparison.Ordinal), "the file message with name and size", Timeout);
-            Assert.Contains(chat.State.Lines, l => l.File?.Id == id && l.Text.EndsWith($"/download {id}", StringComparison.Ordinal));
+            // The line shows a short id (the full 32 digits wrapped at 80 columns), and /download takes it.
+            var shortId = id[..ChatState.ShortFileIdLength];
+            Assert.Contains(chat.State.Lines, l => l.File?.Id == id && l.Text.EndsWith($"/download {shortId}", StringComparison.Ordinal));
             ui.PumpUntil(() => chat.TransferCount == 0, "the upload to end", Timeout);
 
             var copy = Path.Combine(_folder, "copy.bin");
-            ui.Type($"/download {id} {copy}");
+            ui.Type($"/download {shortId} {copy}");
             ui.App.InjectKey(Key.Enter);
             ui.PumpUntil(() => ui.Screen.Contains("saved report.bin (200.0 KB)", StringComparison.Ordinal), "the download's confirmation", Timeout);
             Assert.Equal(await File.ReadAllBytesAsync(path), await File.ReadAllBytesAsync(copy));

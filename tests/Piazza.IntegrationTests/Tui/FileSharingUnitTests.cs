@@ -49,6 +49,27 @@ public sealed class FileSharingUnitTests
     }
 
     [Fact]
+    public void File_lines_show_short_ids_longer_only_where_two_files_start_alike_and_any_unambiguous_prefix_finds_one()
+    {
+        var state = new ChatState(now: () => Noon);
+        SharedFile File(string id, string name) => new(id, name, 10, null, null);
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 1) with { File = File("3f9a0c2e41d8a1b0c2e7f00112233445", "report.pdf") }, Replayed: true));
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 2) with { File = File("77aa00ff41d8a1b0c2e7f00112233445", "photo.png") }, Replayed: false));
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 3) with { File = File("3f9a0c2e77d8a1b0c2e7f00112233445", "notes.txt") }, Replayed: false));
+
+        Assert.EndsWith("[file] report.pdf · 10 B · /download 3f9a0c2e", state.Lines[0].Text, StringComparison.Ordinal);
+        Assert.EndsWith("[file] photo.png · 10 B · /download 77aa00ff", state.Lines[1].Text, StringComparison.Ordinal);
+        Assert.EndsWith("[file] notes.txt · 10 B · /download 3f9a0c2e7", state.Lines[2].Text, StringComparison.Ordinal); // 8 digits would name two
+        Assert.Equal("3f9a0c2e4", state.ShortFileId("3f9a0c2e41d8a1b0c2e7f00112233445"));
+
+        Assert.Equal(["photo.png"], state.MatchFiles("77").Select(f => f.Name));
+        Assert.Equal(["notes.txt"], state.MatchFiles("3F9A0C2E7").Select(f => f.Name));
+        Assert.Equal(2, state.MatchFiles("3f9a").Count);
+        Assert.Equal(["report.pdf"], state.MatchFiles("3f9a0c2e41d8a1b0c2e7f00112233445").Select(f => f.Name));
+        Assert.Empty(state.MatchFiles("0000"));
+    }
+
+    [Fact]
     public void The_progress_line_shows_a_bar_percent_amounts_and_why_a_transfer_waits()
     {
         Assert.Equal(

@@ -30,11 +30,13 @@ public sealed class PlainModeFileTests : IDisposable
         Assert.Equal((0, ""), (exit, error.ToString()));
         var shared = await bob.ReadUntilAsync(f => f.Type() == "message" && f["file"] is not null, Timeout);
         var id = shared["file"]!["id"]!.GetValue<string>();
-        Assert.Contains($"<carol> [file] notes.txt · 12 B · /download {id}", output.ToString(), StringComparison.Ordinal);
+        var shortId = id[..ChatState.ShortFileIdLength];
+        Assert.Contains($"<carol> [file] notes.txt · 12 B · /download {shortId}", output.ToString(), StringComparison.Ordinal);
 
+        // A new session knows the file from the lobby's replayed history: the short id shown is enough.
         var into = Directory.CreateDirectory(Path.Combine(_folder, "in")).FullName;
         output = new StringWriter();
-        exit = await PlainMode.RunAsync(settings, new StringReader($"/download {id} {into}\n"), output, error).WaitAsync(Timeout);
+        exit = await PlainMode.RunAsync(settings, new StringReader($"/download {shortId} {into}\n"), output, error).WaitAsync(Timeout);
 
         Assert.Equal((0, ""), (exit, error.ToString()));
         Assert.Contains($"* saved notes.txt (12 B) to {Path.Combine(into, "notes.txt")}", output.ToString(), StringComparison.Ordinal);

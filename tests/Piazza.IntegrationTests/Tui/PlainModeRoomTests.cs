@@ -80,6 +80,34 @@ public sealed partial class PlainModeTests
     }
 
     [Fact]
+    public async Task Messages_replayed_on_connect_are_labelled_by_conversation_like_live_ones()
+    {
+        await using var server = await TestServer.StartAsync();
+        // carol's first session makes her a member of dev and is still online, so the second one is sent what was
+        // posted since (replayed, not live) in lobby and dev.
+        var (carolFirst, _) = await ProtocolSteps.RegisterAsync(server.Port, "carol");
+        await using var carolFirstClient = carolFirst;
+        await ProtocolSteps.JoinRoomAsync(carolFirst, "dev");
+        var (bob, _) = await ProtocolSteps.RegisterAsync(server.Port, "bob");
+        await using var bobClient = bob;
+        await ProtocolSteps.JoinRoomAsync(bob, "dev");
+        await ProtocolSteps.SendOkAsync(bob, "lobby", "missed in the lobby", "l1");
+        await ProtocolSteps.SendOkAsync(bob, "dev", "missed in dev", "d1");
+        var settings = new ConnectSettings("127.0.0.1", server.Port, "carol") { Password = ProtocolSteps.Password, Room = "dev" };
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await PlainMode.RunAsync(settings, new StringReader("back in dev\n"), output, error).WaitAsync(ProcessTimeout);
+
+        Assert.Equal((0, ""), (exit, error.ToString()));
+        var text = output.ToString();
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d \[lobby\] <bob> missed in the lobby$", text);
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d <bob> missed in dev$", text);
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d <carol> back in dev$", text);
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d \* connected as carol", text); // a notice of the session, not of a room
+    }
+
+    [Fact]
     public void Command_line_takes_account_and_room_options()
     {
         var command = Piazza.Tui.Program.BuildCommand();
