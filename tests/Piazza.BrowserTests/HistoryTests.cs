@@ -62,7 +62,7 @@ public sealed class HistoryTests
 
         // Read back a little (not to the top, which would load more), then a message arrives.
         var scroller = alice.Page.Locator("#scroller");
-        await scroller.EvaluateAsync("e => { e.scrollTop = e.scrollHeight / 2; }");
+        await scroller.EvaluateAsync("e => { e.scrollTop = (e.scrollHeight - e.clientHeight) / 2; }");
         var before = await scroller.EvaluateAsync<double>("e => e.scrollTop");
         await ProtocolSteps.SendOkAsync(bob, "lobby", "a new one", "new");
         var marker = alice.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("new message") });
