@@ -85,8 +85,10 @@ public sealed class ChatWindowConnectionTests
         TestServer? restarted = null;
         try
         {
+            // The welcome first: the UI applies queued events only when it turns (as the other window tests do).
+            ui.PumpUntil(() => chat.State.Lines.Any(l => l.Text.StartsWith("connected as bob", StringComparison.Ordinal)), "the welcome line");
             await alice.KickAsync("dev", "bob", "too loud");
-            ui.PumpUntil(() => chat.State.Find("dev")?.Lines.Any(l => l.Text == "you were kicked from dev by alice: too loud") == true, "the kick line" + string.Join("\n", chat.State.Conversations.SelectMany(c => c.Lines.Select(l => c.Id + ": " + l.Text))));
+            ui.PumpUntil(() => chat.State.Find("dev")?.Lines.Any(l => l.Text == "you were kicked from dev by alice: too loud") == true, "the kick line");
 
             await server.DisposeAsync();
             restarted = await TestServer.StartAsync(("Port", port.ToString(CultureInfo.InvariantCulture)));
