@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Piazza.ClusterTests.Infrastructure;
 using Piazza.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Piazza.ClusterTests;
 
@@ -11,7 +12,7 @@ namespace Piazza.ClusterTests;
 /// unacknowledged send with the same id after <c>unavailable</c> or a lost connection, and resume where they were.
 /// </summary>
 [Collection(FaultClusterCollection.Name)]
-public class FaultInjectionTests(FaultCluster cluster)
+public class FaultInjectionTests(FaultCluster cluster, ITestOutputHelper output)
 {
     private const double MessagesPerSecond = 300;
     private const int AcksPerPhase = 600;
@@ -75,7 +76,15 @@ public class FaultInjectionTests(FaultCluster cluster)
             foreach (var room in rooms)
             {
                 var highest = acked.Values.Where(a => string.Equals(a.Room, room, StringComparison.OrdinalIgnoreCase)).Select(a => a.Seq).DefaultIfEmpty(0).Max();
-                stored[room] = await HistoryReachingAsync(nodes[0], receivers[0].Token, room, highest);
+                var (history, probes) = await HistoryReachingAsync(nodes[0], receivers[0].Token, room, highest);
+                stored[room] = history;
+                log.Add($"{room}: highest acknowledged seq {highest}, {history.Count} in history on {nodes[0].NodeId} (delivered there at probe {probes})");
+            }
+
+            log.Add($"made: {string.Join(", ", senders.Select(s => $"{s.Name} {s.Created}"))}");
+            foreach (var line in log)
+            {
+                output.WriteLine(line);
             }
 
             await WaitForAsync(() => receivers.All(r => rooms.All(room => r.Last(room) >= stored[room].Count)), PhaseTimeout, "every receiver caught up");
@@ -150,14 +159,16 @@ public class FaultInjectionTests(FaultCluster cluster)
     /// as it is after <see cref="PhaseTimeout"/>: the assertions then say what is missing). Polls one message at a
     /// time, 4 a second, well inside the account's read budget.
     /// </summary>
-    private static async Task<List<(long Seq, string Text)>> HistoryReachingAsync(ClusterNode node, string token, string room, long seq)
+    private static async Task<(List<(long Seq, string Text)> History, int Probes)> HistoryReachingAsync(ClusterNode node, string token, string room, long seq)
     {
+        var probes = 0;
         var watch = Stopwatch.StartNew();
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         using var http = node.CreateHttpClient(token);
         var probe = new Uri($"/api/rooms/{Uri.EscapeDataString(room)}/messages?after={seq - 1}&limit=1", UriKind.Relative);
         while (seq > 0 && watch.Elapsed < PhaseTimeout)
         {
+            probes++;
             using var response = await http.GetAsync(probe);
             var body = await response.Content.ReadAsStringAsync();
             if (response.IsSuccessStatusCode && JsonNode.Parse(body)!["messages"]!.AsArray().Count > 0)
@@ -168,7 +179,7 @@ public class FaultInjectionTests(FaultCluster cluster)
             await tick.WaitForNextTickAsync();
         }
 
-        return [.. (await node.HistoryOverHttpAsync(token, room)).Select(m => (m.Seq(), m.Str("text")!))];
+        return ([.. (await node.HistoryOverHttpAsync(token, room)).Select(m => (m.Seq(), m.Str("text")!))], probes);
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 20 ms; fails naming <paramref name="what"/> after the timeout.</summary>
