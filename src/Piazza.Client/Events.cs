@@ -48,8 +48,9 @@ public sealed record MemberJoined(string Room, string User, DateTimeOffset? At) 
 /// Someone left a room we are in (or we did, on another device: <see cref="LeaveReason.Left"/>). With
 /// <see cref="LeaveReason.Kicked"/> and <see cref="LeaveReason.Banned"/>, <see cref="By"/> is the moderator and
 /// <see cref="Message"/> their reason. <see cref="Reason"/> is null for a reason this library does not know.
+/// <see cref="ServerWide"/> is true when the kick or ban removed the user from the whole server, not only this room.
 /// </summary>
-public sealed record MemberLeft(string Room, string User, LeaveReason? Reason, string? By, string? Message, DateTimeOffset? At) : PiazzaEvent;
+public sealed record MemberLeft(string Room, string User, LeaveReason? Reason, string? By, string? Message, DateTimeOffset? At, bool ServerWide = false) : PiazzaEvent;
 
 /// <summary>A room's topic changed (empty or null: cleared); <see cref="Locked"/> is set when the lock changed too.</summary>
 public sealed record TopicChanged(string Room, string? Topic, string? By, bool? Locked, DateTimeOffset? At) : PiazzaEvent;

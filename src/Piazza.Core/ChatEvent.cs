@@ -161,6 +161,9 @@ public sealed class LeftEvent(string room, string user, LeaveReason reason, stri
     /// <summary>The moderator who removed the user (kicked, banned); null otherwise.</summary>
     public string? By { get; init; }
 
+    /// <summary>The kick or ban removed the user from the whole server, not only from this room.</summary>
+    public bool ServerWide { get; init; }
+
     public override int EstimatedBytes => 128 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Message) + Utf8Bound(By);
 }
 

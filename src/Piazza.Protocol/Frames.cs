@@ -77,6 +77,9 @@ public sealed class ServerFrame
     /// <summary>In <c>joined</c>: true when the user is a guest (no account); absent otherwise.</summary>
     public bool? Guest { get; set; }
 
+    /// <summary>In <c>left</c>: <see cref="LeaveScopes.Server"/> when the kick or ban was from the whole server; absent for a room.</summary>
+    public string? Scope { get; set; }
+
     /// <summary>Seconds to wait before retrying (with <c>rate_limited</c>).</summary>
     public double? RetryAfter { get; set; }
 

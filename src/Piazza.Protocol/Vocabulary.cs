@@ -127,6 +127,12 @@ public enum LeaveReason
     SessionRevoked,
 }
 
+/// <summary>The <c>scope</c> of a <c>left</c> frame: absent for a room, <see cref="Server"/> when a kick or ban removed the user from the whole server.</summary>
+public static class LeaveScopes
+{
+    public const string Server = "server";
+}
+
 /// <summary>
 /// The one place the vocabulary is spelled for the wire: each member's name in snake_case
 /// (<see cref="ErrorCode.NoSuchRoom"/> is <c>no_such_room</c>). Tables are built once, so a lookup allocates nothing.

@@ -142,7 +142,7 @@ public abstract class DoorConformanceTests
     }
 
     [Fact]
-    public async Task Kicked_user_and_everyone_else_hear_kicked_then_it_is_closed()
+    public async Task Kicked_user_and_everyone_else_hear_kicked_from_the_server_then_it_is_closed()
     {
         await using var server = await StartServerAsync();
         await using var alice = await JoinAsync(server, "alice");
@@ -152,7 +152,7 @@ public abstract class DoorConformanceTests
         Assert.Equal(("bob", "kicked", "too loud"), (toBob.Str("user"), toBob.Str("reason"), toBob.Str("message")));
         Assert.True(await bob.WaitForCloseAsync());
         var toAlice = await alice.ReadUntilAsync(f => f.Type() == "left");
-        Assert.Equal(("bob", "kicked"), (toAlice.Str("user"), toAlice.Str("reason")));
+        Assert.Equal(("bob", "kicked", "server"), (toAlice.Str("user"), toAlice.Str("reason"), toAlice.Str("scope")));
     }
 
     [Theory]

@@ -57,6 +57,7 @@ public class ModerationTests
         AssertOk(await RequestAsync(bob, new { type = "kick", room = "dev", user = "carol", reason = "calm down", id = "k" }, "k"));
         var left = await carol.ReadUntilAsync(f => f.Type() == "left" && f.Str("user") == "carol");
         Assert.Equal(("dev", "kicked", "calm down", "bob"), (left.Str("room"), left.Str("reason"), left.Str("message"), left.Str("by")));
+        Assert.Null(left.Str("scope")); // a room kick, not a server-wide one
         AssertError(await RequestAsync(carol, new { type = "send", room = "dev", text = "hey", id = "s0" }, "s0"), "not_in_room");
         await JoinRoomAsync(carol, "dev", "j2");
 

@@ -97,6 +97,12 @@ describe('rooms and people', () => {
     assert.deepEqual(lines(lobby), ['bob was removed by alice (enough)', 'carol timed out', 'dave left']);
   });
 
+  test('a kick from the whole server says so, not only the room', () => {
+    const { model } = signedIn({ users: ['alice', 'bob'] });
+    model.receive(left('lobby', 'bob', 'kicked', { by: 'root', message: 'spam', scope: 'server' }));
+    assert.deepEqual(lines(model.conv('lobby')), ['bob was removed from the server by root (spam)']);
+  });
+
   test('leaving on another device closes the room here; the open conversation falls back to the lobby', () => {
     const { model } = signedIn({ rooms: ['lobby', 'dev'] });
     model.activate('dev');

@@ -93,7 +93,7 @@ internal static class WireMapping
                 yield return new MemberJoined(room, user, at);
                 break;
             case FrameTypes.Left when frame.User is { } user:
-                yield return new MemberLeft(room, user, WireNames.TryParse(frame.Reason, out LeaveReason reason) ? reason : null, frame.By, frame.Message, at);
+                yield return new MemberLeft(room, user, WireNames.TryParse(frame.Reason, out LeaveReason reason) ? reason : null, frame.By, frame.Message, at, frame.Scope == LeaveScopes.Server);
                 break;
             case FrameTypes.Topic when frame.Room is not null:
                 yield return new TopicChanged(room, frame.Topic, frame.By, frame.Locked, at);

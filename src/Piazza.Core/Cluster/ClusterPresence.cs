@@ -6,7 +6,8 @@ using Piazza.Protocol;
 namespace Piazza.Core.Cluster;
 
 /// <summary>Why a user is no longer present in a room, as the room's <c>left</c> says it.</summary>
-internal readonly record struct Departure(LeaveReason Reason, string? Message = null, string? By = null, DateTimeOffset? At = null);
+/// <summary>Why a user left a room; <paramref name="ServerWide"/> when a kick or ban removed them from the whole server.</summary>
+internal readonly record struct Departure(LeaveReason Reason, string? Message = null, string? By = null, DateTimeOffset? At = null, bool ServerWide = false);
 
 /// <summary>
 /// Presence across the nodes of a cluster. Each node knows its own connections and tells the others when a user
@@ -104,7 +105,7 @@ internal sealed class ClusterPresence : IDisposable
         lock (_publishing)
         {
             _local.Remove((room, user.NameKey));
-            _hub.Bus.Publish(new UserAbsentSignal(Node, room, user.Name, departure.Reason, departure.Message, departure.By));
+            _hub.Bus.Publish(new UserAbsentSignal(Node, room, user.Name, departure.Reason, departure.Message, departure.By, departure.ServerWide));
         }
     }
 
@@ -141,7 +142,7 @@ internal sealed class ClusterPresence : IDisposable
         Touch(signal.Node);
         if (Remote.Remove(signal.Node, signal.Room, UserNamePolicy.Fold(signal.User)))
         {
-            Reconcile(signal.Room, signal.User, new Departure(signal.Reason, signal.Message, signal.By));
+            Reconcile(signal.Room, signal.User, new Departure(signal.Reason, signal.Message, signal.By, ServerWide: signal.ServerWide));
         }
     }
 

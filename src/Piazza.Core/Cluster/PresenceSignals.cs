@@ -10,7 +10,7 @@ public sealed record NodeHeartbeatSignal(string Node, string Incarnation) : Clus
 public sealed record UserPresentSignal(string Node, string Room, string User, DateTimeOffset Since, bool Guest = false) : ClusterSignal;
 
 /// <summary>A user stopped being present in a room on <paramref name="Node"/> (their last connection there left it), and why.</summary>
-public sealed record UserAbsentSignal(string Node, string Room, string User, LeaveReason Reason, string? Message, string? By) : ClusterSignal;
+public sealed record UserAbsentSignal(string Node, string Room, string User, LeaveReason Reason, string? Message, string? By, bool ServerWide = false) : ClusterSignal;
 
 /// <summary>A user joined a room: their connections on every node enter it (membership, as for a join on one node).</summary>
 public sealed record MemberJoinedSignal(string Node, string Room, string Identity) : ClusterSignal;

@@ -208,11 +208,11 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     /// The user leaves the room on every device: all hear <c>left</c>, the user's connections included, and the
     /// user is forgotten on other nodes too (they are told apart, see <see cref="Rooms.RoomService"/>).
     /// </summary>
-    public void RemoveUser(ChatUser user, LeaveReason reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null)
+    public void RemoveUser(ChatUser user, LeaveReason reason, string? message, DateTimeOffset now, List<ChatSession> overflowed, string? by = null, bool serverWide = false)
     {
         lock (Gate)
         {
-            var departure = new Departure(reason, message, by);
+            var departure = new Departure(reason, message, by, ServerWide: serverWide);
             var wasHere = _present.Remove(user.NameKey);
             if (wasHere)
             {
@@ -222,7 +222,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             var wasElsewhere = cluster.Remote.RemoveEverywhere(Key, user.NameKey);
             if (_announced.Remove(user.NameKey) || wasHere)
             {
-                BroadcastLocked(new LeftEvent(Name, user.Name, reason, message, now) { By = by }, overflowed, exceptNameKey: null);
+                BroadcastLocked(new LeftEvent(Name, user.Name, reason, message, now) { By = by, ServerWide = serverWide }, overflowed, exceptNameKey: null);
             }
 
             if (wasHere || wasElsewhere)
@@ -257,7 +257,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     /// hear the same <c>left</c> (its stamp included) unless the user is present here (then <see cref="RemoveUser"/> tells them).
     /// </summary>
     public void RemovedElsewhere(string nameKey, LeftEvent left, List<ChatSession> overflowed)
-        => ForgetRemote(nameKey, left.User, new Departure(left.Reason, left.Message, left.By, left.Timestamp), overflowed);
+        => ForgetRemote(nameKey, left.User, new Departure(left.Reason, left.Message, left.By, left.Timestamp, left.ServerWide), overflowed);
 
     protected override ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed)
     {
@@ -325,7 +325,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
         else if (_announced.Remove(nameKey))
         {
-            var left = new LeftEvent(Name, userName, departure.Reason, departure.Message, departure.At ?? Time.GetUtcNow()) { By = departure.By };
+            var left = new LeftEvent(Name, userName, departure.Reason, departure.Message, departure.At ?? Time.GetUtcNow()) { By = departure.By, ServerWide = departure.ServerWide };
             BroadcastLocked(left, overflowed, exceptNameKey: nameKey);
             RetireIfEmptiedLocked();
         }

@@ -136,7 +136,7 @@ internal sealed class ModerationEffects(ModerationContext context, Admission adm
             {
                 if (Conversations.Find(key) is ChatRoom room)
                 {
-                    room.RemoveUser(target, reason, message, at, overflowed, by);
+                    room.RemoveUser(target, reason, message, at, overflowed, by, serverWide: true);
                 }
             }
         }

@@ -108,7 +108,7 @@ function onLeft(model, l, effects) {
   const conv = model.conv(key);
   if (!conv) return;
   conv.users = conv.users.filter((u) => !sameName(u.user, l.user));
-  const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.by ? ` by ${l.by}` : ''}`;
+  const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.scope === 'server' ? ' from the server' : ''}${l.by ? ` by ${l.by}` : ''}`;
   const text = `${l.user} ${why}${l.message ? ` (${l.message})` : ''}`;
   if (HELD_REASONS.has(l.reason)) model.leaveHolds.hold(conv, l.user, text, l.ts);
   else conv.addSystem(text, l.ts);

@@ -264,7 +264,8 @@ internal sealed partial class ChatState
             // A moderator removed them: say who and why, as clearly as the event allows.
             var why = string.IsNullOrEmpty(left.Message) ? "" : $": {left.Message}";
             var who = self ? "you were" : $"{left.User} was";
-            AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Left, left.User, $"{who} {reasonText} from {room} by {by}{why}"));
+            var from = left.ServerWide ? "the server" : room;
+            AddLine(conversation, new ChatLine(TimeOf(left.At), ChatLineKind.Left, left.User, $"{who} {reasonText} from {from} by {by}{why}"));
             return;
         }
 

@@ -70,9 +70,11 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_operators_kick_on_node_1_disconnects_every_device_of_a_user_on_node_2()
+    public async Task The_operators_kick_on_node_1_disconnects_every_device_of_a_user_on_node_2_and_node_1_hears_a_server_wide_left()
     {
+        var (aliceSees, _) = await RegisterAsync(1, "alice");
         var (firstDevice, bob) = await RegisterAsync(2, "bob");
+        await aliceSees.WaitForAsync<JoinedEvent>(e => e.User == "bob");
         var secondDevice = new HubTestConnection();
         Assert.True((await _cluster[2].HelloAsync(secondDevice, new HelloRequest(null, null, bob.Token, null, "127.0.0.1"))).Succeeded);
 
@@ -85,6 +87,8 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(_cluster[2].Sessions, s => s.User.Name == "bob");
+        var heardOnNode1 = await aliceSees.WaitForAsync<LeftEvent>(e => e.User == "bob");
+        Assert.Equal((LeaveReason.Kicked, true), (heardOnNode1.Reason, heardOnNode1.ServerWide));
         Assert.False(await _cluster[1].KickAsync("nobody", null));
     }
 

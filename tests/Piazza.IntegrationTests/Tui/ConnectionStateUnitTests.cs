@@ -39,6 +39,18 @@ public sealed class ConnectionStateUnitTests
     }
 
     [Fact]
+    public void Others_see_a_server_wide_kick_as_one_from_the_server_and_a_room_kick_as_one_from_the_room()
+    {
+        var state = new ChatState(now: () => Noon);
+        state.Apply(ChatEvents.Welcome("alice", ["lobby", "dev"]));
+        state.Apply(ChatEvents.Left("lobby", "bob", LeaveReason.Kicked, by: "root", message: "spam") with { ServerWide = true });
+        state.Apply(ChatEvents.Left("dev", "carol", LeaveReason.Kicked, by: "root", message: "off topic"));
+
+        Assert.Contains(state.Find("lobby")!.Lines, l => l.Text == "bob was kicked from the server by root: spam");
+        Assert.Contains(state.Find("dev")!.Lines, l => l.Text == "carol was kicked from dev by root: off topic");
+    }
+
+    [Fact]
     public void The_welcome_line_says_how_many_people_are_online()
     {
         var state = new ChatState(now: () => Noon);
