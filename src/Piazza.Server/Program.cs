@@ -29,7 +29,15 @@ configurationDoc.SetAction(_ => Console.Out.Write(ConfigurationDoc.Render()));
 root.Subcommands.Add(configurationDoc);
 root.SetAction((parse, cancellationToken) => ServerProgram.RunAsync(flags.ToConfiguration(parse), cancellationToken));
 
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+var parse = root.Parse(args);
+if (CommandLineErrors.Describe(parse) is { } problem)
+{
+    // Exit code 2, as for an invalid value: the command line is wrong, nothing ran.
+    await Console.Error.WriteLineAsync($"piazza-server: {problem}").ConfigureAwait(false);
+    return 2;
+}
+
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
 
 /// <summary>Starts the host and turns start-up failures into one clear line and exit code 2.</summary>
 internal static class ServerProgram

@@ -138,6 +138,22 @@ public class ServerProcessTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { "--prot", "7070" }, "unknown option --prot (did you mean --port?)")]
+    [InlineData(new[] { "admin", "list", "--creat" }, "unknown option --creat (did you mean --create?)")]
+    [InlineData(new[] { "admin" }, "Required command was not provided")]
+    public async Task A_mistyped_command_line_gives_one_line_with_the_likely_flag_and_exit_code_2(string[] args, string problem)
+    {
+        using var process = Process.Start(ServerProcess.DescribeCommand(args))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal($"piazza-server: {problem}; piazza-server --help lists every option", (await stderr).Trim());
+        Assert.Equal("", await stdout);
+    }
+
     [Fact]
     public async Task Help_lists_every_flag()
     {
