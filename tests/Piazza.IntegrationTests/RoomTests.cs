@@ -37,6 +37,30 @@ public class RoomTests
     }
 
     [Fact]
+    public async Task Guests_are_marked_in_joined_and_in_every_user_list_and_accounts_are_not()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.RegisterAsync("alice");
+        await ReadEntryAsync(alice, "lobby");
+        await using var dave = await server.GuestAsync("dave");
+        var daveJoined = await alice.ReadUntilAsync(f => f.Type() == "joined" && f.Str("user") == "dave");
+        Assert.True(daveJoined["guest"]!.GetValue<bool>());
+        await using var bob = await server.RegisterAsync("bob");
+        var bobJoined = await alice.ReadUntilAsync(f => f.Type() == "joined" && f.Str("user") == "bob");
+        Assert.Null(bobJoined["guest"]);
+
+        static string[] Guests(JsonNode users) => [.. users.AsArray().Where(u => u!["guest"]?.GetValue<bool>() == true).Select(u => u!["user"]!.GetValue<string>()).Order()];
+        Assert.Equal(["dave"], Guests(bob.Welcome["users"]!));
+        var who = await RequestAsync(alice, new { type = "who", room = "lobby", id = "w" }, "w");
+        Assert.Equal(["alice", "bob", "dave"], Names(who["users"]!.AsArray()).Order());
+        Assert.Equal(["dave"], Guests(who["users"]!));
+        var (before, _) = await JoinRoomAsync(dave, "games");
+        var (bobBefore, _) = await JoinRoomAsync(bob, "games");
+        Assert.Equal(["dave"], Guests(bobBefore.Single(f => f.Type() == "room")["users"]!));
+        Assert.Equal(["dave"], Guests(before.Single(f => f.Type() == "room")["users"]!));
+    }
+
+    [Fact]
     public async Task Others_join_and_the_members_hear_joined()
     {
         await using var server = await TestServer.StartAsync();
