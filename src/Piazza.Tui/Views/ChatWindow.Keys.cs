@@ -68,6 +68,10 @@ internal sealed partial class ChatWindow
         {
             TogglePanel(users: key == Key.F2);
         }
+        else if (key == Key.U.WithCtrl)
+        {
+            _input.Text = ""; // as readline's Ctrl+U: start the line again
+        }
         else if (key == Key.L.WithCtrl)
         {
             _app.LayoutAndDraw(true); // redraw the whole screen, as every terminal program does on Ctrl+L

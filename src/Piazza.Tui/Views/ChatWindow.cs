@@ -20,7 +20,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
     [
         "Keys: Enter sends; ↑/↓ recall sent lines; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Ctrl+K jumps to "
             + "one by name; PgUp/PgDn or the mouse wheel scroll the messages (at the top older ones load), Ctrl+End "
-            + "returns to the newest; Tab moves between input, rooms and messages, Esc back to the input; F2 shows or "
+            + "returns to the newest; Tab completes a name or moves between input, rooms and messages, Esc back to the "
+            + "input; Ctrl+U clears the line; F2 shows or "
             + "hides the users, F3 the rooms; Ctrl+Q (or /quit) quits.",
         "Files: /upload PATH shares a file here (progress below; it resumes after a lost connection), "
             + "/download ID [DEST] saves one (ID is on the file's line; DEST a file or folder, default the current folder), "
@@ -74,7 +75,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _userList.SetSource(_users);
         _usersFrame.Add(_userList);
 
-        _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2) };
+        // The button is for the mouse: Tab goes from the input straight to the rooms.
+        _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2), TabStop = TabBehavior.NoStop };
         var prompt = new Label { Text = "›", X = 0, Y = Pos.AnchorEnd(2) };
         _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
         _status = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
