@@ -26,7 +26,7 @@ internal sealed partial class ChatWindow
         var detail = _state.ConnectionDetail;
         _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
         {
-            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {Presence()} · /help · Esc quits",
+            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {Presence()} · /help · Ctrl+Q quits",
             ConnectionState.Reconnecting => $"◌ {Countdown()} · {detail ?? "connection lost"}",
             ConnectionState.Connecting => $"◌ Connecting to {where}…",
             ConnectionState.Closed => "○ Closed",

@@ -16,13 +16,13 @@ namespace Piazza.Tui;
 /// </summary>
 internal sealed partial class ChatWindow : Window, IChatHost
 {
-    private const int UserListWidth = 20;
-    private const int RoomListWidth = 18;
-
     private static readonly string[] WindowHelp =
     [
-        "Keys: Enter sends; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Tab moves between "
-            + "input, rooms and messages (PgUp/PgDn scroll; PgUp at the top loads older messages); Esc quits.",
+        "Keys: Enter sends; ↑/↓ recall sent lines; Ctrl+N/Ctrl+P or Alt+↓/Alt+↑ switch conversations; Ctrl+K jumps to "
+            + "one by name; PgUp/PgDn or the mouse wheel scroll the messages (at the top older ones load), Ctrl+End "
+            + "returns to the newest; Tab completes a name or moves between input, rooms and messages, Esc back to the "
+            + "input; Ctrl+U clears the line; F2 shows or "
+            + "hides the users, F3 the rooms; Ctrl+Q (or /quit) quits.",
         "Files: /upload PATH shares a file here (progress below; it resumes after a lost connection), "
             + "/download ID [DEST] saves one (ID is on the file's line; DEST a file or folder, default the current folder), "
             + "/cancel stops transfers. Guests cannot share files.",
@@ -57,28 +57,28 @@ internal sealed partial class ChatWindow : Window, IChatHost
         Title = $"Piazza · {settings.ServerList}";
 
         // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
-        _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = RoomListWidth, Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
+        // Side panels take the width they need, narrower or folded on small terminals (ChatWindow.Layout.cs).
+        _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = Dim.Func(_ => RoomsPanelWidth()), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
         _roomList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
         _roomList.SetSource(_rooms);
         _roomList.ValueChanged += (_, _) => OnRoomSelected();
         _roomsFrame.Add(_roomList);
 
-        _messagesFrame = new FrameView { Title = "#" + ProtocolConstants.Lobby, X = Pos.Right(_roomsFrame), Y = 0, Width = Dim.Fill(UserListWidth), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
+        _messagesFrame = new FrameView { Title = "#" + ProtocolConstants.Lobby, X = Pos.Func(_ => RoomsPanelWidth()), Y = 0, Width = Dim.Fill(Dim.Func(_ => UsersPanelWidth())), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
         _topic = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
         var rule = new Line { X = 0, Y = 1, Width = Dim.Fill(), Orientation = Orientation.Horizontal };
-        _messages = new ListView { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
-        _messages.SetSource(_lines);
-        _messages.RowRender += OnMessageRowRender;
-        _messages.ViewportChanged += (_, _) => OnMessagesScrolled();
-        _messages.FrameChanged += (_, _) => OnMessagesResized();
+        _messages = new MessageListView { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill() };
+        _messages.ReachedTop += () => _controller.LoadOlder(_state.Current);
+        _messages.IsMention = Mentions;
         _messagesFrame.Add(_topic, rule, _messages);
 
-        _usersFrame = new FrameView { Title = "Users", X = Pos.Right(_messagesFrame), Y = 0, Width = Dim.Fill(), Height = Dim.Fill(2) };
+        _usersFrame = new FrameView { Title = "Users", X = Pos.Func(_ => Viewport.Width - UsersPanelWidth()), Y = 0, Width = Dim.Func(_ => UsersPanelWidth()), Height = Dim.Fill(2) };
         _userList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = false };
         _userList.SetSource(_users);
         _usersFrame.Add(_userList);
 
-        _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2) };
+        // The button is for the mouse: Tab goes from the input straight to the rooms.
+        _send = new Button { Text = "Send", X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2), TabStop = TabBehavior.NoStop };
         var prompt = new Label { Text = "›", X = 0, Y = Pos.AnchorEnd(2) };
         _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
         _status = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
@@ -87,6 +87,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _input.Accepting += (_, e) =>
         {
             e.Handled = true;
+            _history.Add(_input.Text ?? "");
             Submit();
         };
         _send.Accepting += (_, e) =>
@@ -99,7 +100,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         {
             e.Handled = true;
             OnRoomSelected();
-            _input.SetFocus();
+            FocusInput();
         };
         KeyDown += (_, key) =>
         {
@@ -109,7 +110,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
             }
         };
 
-        Add(_roomsFrame, _messagesFrame, _usersFrame, prompt, _input, _send, _status);
+        Add(_roomsFrame, _messagesFrame, _usersFrame, prompt, _input, _send, _status, _jump, _quitConfirm);
+        BindKeysAndPanels();
         _input.SetFocus();
         Bind();
         IsRunningChanged += (_, e) =>
@@ -256,30 +258,6 @@ internal sealed partial class ChatWindow : Window, IChatHost
         }
     }
 
-    /// <summary>Window-wide keys: switching conversations, loading older messages.</summary>
-    private bool OnShortcut(Key key)
-    {
-        if (key == Key.N.WithCtrl || key == Key.CursorDown.WithAlt)
-        {
-            _state.SwitchBy(1);
-            return true;
-        }
-
-        if (key == Key.P.WithCtrl || key == Key.CursorUp.WithAlt)
-        {
-            _state.SwitchBy(-1);
-            return true;
-        }
-
-        if (key == Key.PageUp && _messages.Viewport.Y == 0)
-        {
-            _controller.LoadOlder(_state.Current);
-            return false;
-        }
-
-        return false;
-    }
-
     private void OnRoomSelected()
     {
         if (_syncingRoomList || _roomList.SelectedItem is not { } index || index < 0 || index >= _state.Conversations.Count)
@@ -306,8 +284,9 @@ internal sealed partial class ChatWindow : Window, IChatHost
             }
 
             _roomList.SelectedItem = _state.Conversations.ToList().IndexOf(_state.Current);
+            SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
-            _roomsFrame.Title = unread > 0 ? $"Rooms ({unread})" : "Rooms";
+            SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");
         }
         finally
         {
@@ -318,12 +297,11 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private void OnCurrentChanged()
     {
         var conversation = _state.Current;
-        _messagesFrame.Title = PrintableText.Escape(conversation.IsPrivate ? conversation.DisplayName : "#" + conversation.Id);
+        SetFrameTitle(_messagesFrame, PrintableText.Escape(conversation.IsPrivate ? conversation.DisplayName : "#" + conversation.Id));
         ShowTopic();
         OnUsersChanged();
         OnConversationsChanged();
-        _follow = true;
-        RebuildRows();
+        ShowCurrentLines();
     }
 
     private void ShowTopic()
@@ -344,6 +322,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         }
 
         _usersFrame.Title = $"Users ({_users.Count})";
+        SetNeedsLayout(); // the users panel fits its longest name
         UpdateStatus();
     }
 

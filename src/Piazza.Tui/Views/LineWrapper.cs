@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Piazza.Protocol;
 using Terminal.Gui.Text;
 
 namespace Piazza.Tui;
@@ -10,6 +11,30 @@ namespace Piazza.Tui;
 /// </summary>
 internal static class LineWrapper
 {
+    /// <summary>The line breaks a message may hold; each starts a new screen row instead of showing as an escape.</summary>
+    private static readonly string[] LineBreaks = ["\r\n", "\n", "\r", "\u2028", "\u2029"];
+
+    /// <summary>
+    /// The screen rows of a chat line: its first text line after time and sender, each further text line (a multi-line
+    /// message) on its own row under the text column, every row wrapped to <paramref name="width"/>. Everything else a
+    /// terminal would act on stays escaped (<see cref="PrintableText"/>); a tab becomes spaces.
+    /// </summary>
+    public static IReadOnlyList<string> Rows(ChatLine line, int width)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var parts = line.Text.TrimEnd('\r', '\n', '\u2028', '\u2029').Split(LineBreaks, StringSplitOptions.None);
+        var indent = new string(' ', ChatLine.TextColumn);
+        var rows = new List<string>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i].Replace("\t", "    ", StringComparison.Ordinal);
+            var row = i == 0 ? (line with { Text = part }).ToString() : indent + PrintableText.Escape(part);
+            rows.AddRange(Wrap(row, width, ChatLine.TextColumn));
+        }
+
+        return rows;
+    }
+
     /// <summary>Wraps <paramref name="text"/>; continuation rows start with <paramref name="indent"/> spaces.</summary>
     public static IReadOnlyList<string> Wrap(string text, int width, int indent, Func<string, int>? columns = null)
     {
