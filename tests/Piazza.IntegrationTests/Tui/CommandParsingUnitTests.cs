@@ -77,4 +77,25 @@ public sealed class CommandParsingUnitTests
         Assert.Equal("/join ROOM (also /j): enter a room; a new name creates it", CommandCatalog.Find("J")!.Describe());
         Assert.Null(CommandCatalog.Find("me"));
     }
+
+    [Theory]
+    [InlineData("bo", "bob: ")]
+    [InlineData("thanks Ca", "thanks Carol ")]
+    [InlineData("/msg @bo", "/msg @bob ")]
+    [InlineData("/jo", "/join ")]
+    [InlineData("/d", "/d")] // /delete, /deop, /download: nothing shared to add, Tab still taken
+    [InlineData("a", "a")] // alice and anna
+    [InlineData("al", "alice: ")]
+    public void Tab_completes_the_name_or_command_before_the_cursor(string typed, string expected)
+    {
+        var completed = InputCompletion.Complete(typed, typed.Length, ["alice", "anna", "bob", "Carol"]);
+        Assert.Equal((expected, expected.Length), completed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hello ")]
+    [InlineData("zed")]
+    public void Tab_with_nothing_to_complete_is_left_to_move_the_focus(string typed)
+        => Assert.Null(InputCompletion.Complete(typed, typed.Length, ["alice", "bob"]));
 }

@@ -33,10 +33,10 @@ public sealed class PlainModeFileTests : IDisposable
         var shortId = id[..ChatState.ShortFileIdLength];
         Assert.Contains($"<carol> [file] notes.txt · 12 B · /download {shortId}", output.ToString(), StringComparison.Ordinal);
 
-        // A new session knows the file from the lobby's replayed history: the short id shown is enough.
+        // A new session's first line may run before the lobby's history is replayed: a script gives the full id.
         var into = Directory.CreateDirectory(Path.Combine(_folder, "in")).FullName;
         output = new StringWriter();
-        exit = await PlainMode.RunAsync(settings, new StringReader($"/download {shortId} {into}\n"), output, error).WaitAsync(Timeout);
+        exit = await PlainMode.RunAsync(settings, new StringReader($"/download {id} {into}\n"), output, error).WaitAsync(Timeout);
 
         Assert.Equal((0, ""), (exit, error.ToString()));
         Assert.Contains($"* saved notes.txt (12 B) to {Path.Combine(into, "notes.txt")}", output.ToString(), StringComparison.Ordinal);
