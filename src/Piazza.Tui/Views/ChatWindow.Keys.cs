@@ -133,33 +133,21 @@ internal sealed partial class ChatWindow
     }
 
     /// <summary>
-    /// Tab after the start of a name completes it from the conversation's users, as irssi does ("bob: " at the start of
-    /// the line, "bob " after it); with nothing to complete Tab moves the focus as usual.
+    /// Tab completes the word before the cursor to a name of the conversation (not our own) or a command
+    /// (<see cref="InputCompletion"/>); with nothing to complete Tab moves the focus as usual.
     /// </summary>
     private bool CompleteName()
     {
-        var text = _input.Text ?? "";
-        var start = text.LastIndexOf(' ') + 1;
-        var at = start < text.Length && text[start] == '@' ? 1 : 0;
-        var prefix = text[(start + at)..];
-        if (prefix.Length == 0 || (start == 0 && text.StartsWith('/')))
-        {
-            return false;
-        }
-
         var conversation = _state.Current;
         IEnumerable<string> names = conversation.IsPrivate ? [conversation.Peer ?? ""] : conversation.Users;
-        var match = names
-            .Where(n => !string.Equals(n, _state.Self, StringComparison.OrdinalIgnoreCase) && n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.OrdinalIgnoreCase)
-            .FirstOrDefault();
-        if (match is null)
+        names = names.Where(n => !string.Equals(n, _state.Self, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase);
+        if (InputCompletion.Complete(_input.Text ?? "", _input.InsertionPoint, names) is not { } completed)
         {
             return false;
         }
 
-        _input.Text = text[..(start + at)] + match + (start == 0 ? ": " : " ");
-        _input.MoveEnd();
+        _input.Text = completed.Text;
+        _input.InsertionPoint = completed.Cursor;
         return true;
     }
 

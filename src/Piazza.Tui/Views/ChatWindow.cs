@@ -83,18 +83,6 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(_send) };
         _status = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
-        // Tab completes a name or command when the word before the cursor starts one; otherwise it moves the focus.
-        _input.KeyDown += (_, key) =>
-        {
-            var names = _state.Current.IsPrivate ? [_state.Current.Peer ?? ""] : _state.Current.Users.ToArray();
-            if (key == Key.Tab && InputCompletion.Complete(_input.Text ?? "", _input.InsertionPoint, names) is { } completed)
-            {
-                _input.Text = completed.Text;
-                _input.InsertionPoint = completed.Cursor;
-                key.Handled = true;
-            }
-        };
-
         // Enter in the input and the Send button both submit; Handled stops Enter from closing the window.
         _input.Accepting += (_, e) =>
         {
