@@ -9,6 +9,7 @@ internal sealed partial class ChatWindow
     /// <summary>Keeps the status line current: the online count follows the lobby even while another conversation is shown.</summary>
     private void BindStatus()
     {
+        _status.FrameChanged += (_, _) => UpdateStatus(); // a resize may need the shorter form
         _state.UsersChanged += c =>
         {
             if (string.Equals(c.Id, ProtocolConstants.Lobby, StringComparison.OrdinalIgnoreCase))
@@ -26,12 +27,25 @@ internal sealed partial class ChatWindow
         var detail = _state.ConnectionDetail;
         _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
         {
-            ConnectionState.Connected => $"● Connected to {where} as {_client.Welcome?.User ?? _settings.User} · {Presence()} · /help · Ctrl+Q quits",
+            ConnectionState.Connected => Connected(where, _client.Welcome?.User ?? _settings.User),
             ConnectionState.Reconnecting => $"◌ {Countdown()} · {detail ?? "connection lost"}",
             ConnectionState.Connecting => $"◌ Connecting to {where}…",
             ConnectionState.Closed => "○ Closed",
             _ => $"○ Disconnected{(detail is null ? "" : ": " + detail)}",
         });
+    }
+
+    /// <summary>The connected status, shortened to fit a narrow terminal: the server goes first, then the /help hint.</summary>
+    private string Connected(string where, string? user)
+    {
+        var width = Math.Max(_status.Frame.Width, Frame.Width - 2);
+        string[] forms =
+        [
+            $"● Connected to {where} as {user} · {Presence()} · /help · Ctrl+Q quits",
+            $"● Connected as {user} · {Presence()} · /help · Ctrl+Q quits",
+            $"● {user} · {Presence()} · Ctrl+Q quits",
+        ];
+        return forms.FirstOrDefault(f => f.Length <= width) ?? forms[^1];
     }
 
     /// <summary>
@@ -41,7 +55,13 @@ internal sealed partial class ChatWindow
     private string Presence()
     {
         var here = $"{_users.Count} here";
-        return _state.Find(ProtocolConstants.Lobby) is { Users.Count: > 0 } lobby ? $"{here} · {lobby.Users.Count} online" : here;
+        if (_state.Find(ProtocolConstants.Lobby) is not { Users.Count: > 0 } lobby)
+        {
+            return here;
+        }
+
+        // In the lobby the two counts are the same people: say it once.
+        return ReferenceEquals(lobby, _state.Current) ? $"{lobby.Users.Count} online" : $"{here} · {lobby.Users.Count} online";
     }
 
     /// <summary>"Reconnecting in 7 s · Enter retries now", on the client's clock; "Reconnecting now…" during an attempt.</summary>

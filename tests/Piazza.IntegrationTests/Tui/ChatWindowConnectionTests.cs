@@ -33,7 +33,7 @@ public sealed class ChatWindowConnectionTests
         TestServer? restarted = null;
         try
         {
-            ui.PumpUntil(() => chat.StatusText.Contains("1 here · 1 online", StringComparison.Ordinal), "who is here and online");
+            ui.PumpUntil(() => chat.StatusText.Contains(" · 1 online · /help", StringComparison.Ordinal), "who is online");
             await server.DisposeAsync();
             ui.PumpUntil(() => chat.StatusText.Contains(" s · Enter retries now", StringComparison.Ordinal), "the countdown");
             var before = Seconds(chat.StatusText);

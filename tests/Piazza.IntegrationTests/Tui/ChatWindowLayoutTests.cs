@@ -54,6 +54,25 @@ public sealed class ChatWindowLayoutTests
     }
 
     [Fact]
+    public async Task The_status_says_who_is_here_and_online_and_fits_80_columns_whole()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
+        await using var bobClient = bob;
+        await using var chat = await ChatAsync(server, "alice", 200, 50);
+        var (ui, window) = chat;
+        ui.PumpUntil(() => window.StatusText.Contains("as alice · 2 online · /help · Ctrl+Q quits", StringComparison.Ordinal), "the lobby's count, said once");
+
+        ui.Type("/join dev");
+        ui.App.InjectKey(Key.Enter);
+        ui.PumpUntil(() => window.StatusText.Contains("1 here · 2 online", StringComparison.Ordinal), "here and online told apart in another room");
+
+        ui.App.Driver!.SetScreenSize(80, 24);
+        ui.PumpUntil(() => window.StatusText.EndsWith("Ctrl+Q quits", StringComparison.Ordinal) && window.StatusText.Length <= 78, "the status shortened to fit 80 columns");
+        Assert.Contains("1 here · 2 online", window.StatusText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Side_panels_fold_at_80_columns_so_a_file_id_fits_and_F2_brings_the_users_back()
     {
         await using var server = await TestServer.StartAsync();
