@@ -67,7 +67,9 @@ internal sealed partial class ChatWindow
             return 0;
         }
 
-        return PanelWidth(_users, Columns >= WideColumns ? 30 : 20);
+        // The title ("Users (12)") must fit between its corners and the ┤ ├ around it.
+        var title = (_usersFrame.Title ?? "").GetColumns() + 4;
+        return Math.Max(title, PanelWidth(_users, Columns >= WideColumns ? 30 : 20));
     }
 
     /// <summary>Wide enough for the longest entry plus the frame (and the title), at most <paramref name="cap"/>.</summary>

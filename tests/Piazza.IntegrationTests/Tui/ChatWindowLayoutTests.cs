@@ -88,6 +88,7 @@ public sealed class ChatWindowLayoutTests
 
         ui.App.Driver!.SetScreenSize(120, 40);
         ui.PumpUntil(() => window.UsersPanelColumns is > 0 and <= 20 && window.RoomsPanelColumns is > 0 and <= 20, "both panels, narrower, at 120×40");
+        Assert.Contains("Users (2)", ui.Screen, StringComparison.Ordinal); // the title whole, not cut by the narrower panel
 
         ui.App.Driver.SetScreenSize(80, 24);
         ui.PumpUntil(() => window.UsersPanelColumns == 0, "the users panel folded at 80×24");
