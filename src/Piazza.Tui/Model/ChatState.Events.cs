@@ -242,12 +242,19 @@ internal sealed partial class ChatState
         }
 
         var conversation = Ensure(room);
-        if (conversation.Users.Remove(left.User))
+        var self = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase);
+
+        // Removed ourselves: nobody there is known any more (the room stays listed with the line saying why).
+        if (self ? conversation.Users.Count > 0 : conversation.Users.Remove(left.User))
         {
+            if (self)
+            {
+                conversation.Users.Clear();
+            }
+
             UsersChanged?.Invoke(conversation);
         }
 
-        var self = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase);
         if (self && RemovedFromServer is { } removed && left.Reason is LeaveReason.Kicked or LeaveReason.Banned)
         {
             // The rooms' side of a server-wide kick or ban: not a kick from this room. The current one said it already.

@@ -30,9 +30,12 @@ public sealed class ConnectionStateUnitTests
     {
         var state = new ChatState(now: () => Noon);
         state.Apply(ChatEvents.Welcome("bob", ["lobby", "dev"]));
+        state.Apply(new RoomEntered("dev", null, "alice", [new Member("alice", null), new Member("bob", null)], [], false));
+        Assert.Equal(2, state.Find("dev")!.Users.Count);
         state.Apply(ChatEvents.Left("dev", "bob", LeaveReason.Kicked, by: "alice", message: "off topic"));
         Assert.Null(state.RemovedFromServer);
         Assert.Contains(state.Find("dev")!.Lines, l => l.Text == "you were kicked from dev by alice: off topic");
+        Assert.Empty(state.Find("dev")!.Users); // out of the room: its people are no longer known
 
         state.Apply(new BannedByModerator(null, "root", "spam", null, null));
         Assert.Equal("you were banned from the server by root: spam", state.RemovedFromServer);
