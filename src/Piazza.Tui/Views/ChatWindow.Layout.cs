@@ -57,7 +57,10 @@ internal sealed partial class ChatWindow
         }
 
         var cap = Columns >= WideColumns ? 30 : Columns >= UsersPanelMinColumns ? 20 : 16;
-        return PanelWidth(_rooms, cap);
+
+        // The title ("▶ Rooms (12)" when focused) fits between the corners and the ┤ ├ around it, within the cap.
+        var title = Math.Min(cap, (_frameTitles.GetValueOrDefault(_roomsFrame) ?? "Rooms").GetColumns() + FocusMark.GetColumns() + 4);
+        return Math.Max(title, PanelWidth(_rooms, cap));
     }
 
     private int UsersPanelWidth()
