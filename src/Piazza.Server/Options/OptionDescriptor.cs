@@ -100,7 +100,8 @@ public sealed class OptionDescriptor
         OptionKind.Switch => "true|false",
         OptionKind.Seconds => "seconds",
         OptionKind.List => "a,b,…",
-        _ => Name.Contains("Tls", StringComparison.Ordinal) || Name == "Data" ? "path" : "text",
+        _ when Name == "Bind" => "address",
+        _ => Name.Contains("Tls", StringComparison.Ordinal) || Name is "Data" or "FilesDir" ? "path" : "text",
     };
 
     public string DefaultDisplay => DefaultText ?? (Get(new PiazzaOptions()) is string text ? $"\"{text}\"" : Format(Get(new PiazzaOptions())));
@@ -192,10 +193,12 @@ public sealed class OptionDescriptor
     private static string FormatSeconds(TimeSpan span)
     {
         var seconds = span.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        return span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? $"{seconds} ({span.TotalDays.ToString(CultureInfo.InvariantCulture)} days)"
-            : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{seconds} ({span.TotalHours.ToString(CultureInfo.InvariantCulture)} hours)"
+        return span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? $"{seconds} ({Count(span.TotalDays, "day")})"
+            : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{seconds} ({Count(span.TotalHours, "hour")})"
             : seconds;
     }
+
+    private static string Count(double n, string unit) => $"{n.ToString(CultureInfo.InvariantCulture)} {unit}{(n == 1 ? "" : "s")}";
 
     private static OptionKind KindOf(Type type)
     {

@@ -42,11 +42,16 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
             case ChatCommand.Join join:
                 return await AttemptAsync($"/join {join.Room} failed", async () =>
                 {
+                    // Read before the request (still on the caller's thread): /join of a room we are in only switches to it.
+                    var alreadyIn = state.Find(join.Room) is { } known && known.Users.Contains(state.Self);
                     var room = await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
                     host.Post(() =>
                     {
                         state.SwitchTo(state.Ensure(room));
-                        state.AddSystem($"you joined {state.Current.DisplayName}");
+                        if (!alreadyIn)
+                        {
+                            state.AddSystem($"you joined {state.Current.DisplayName}");
+                        }
                     });
                 }).ConfigureAwait(false);
             case ChatCommand.SendTo sendTo:

@@ -75,6 +75,15 @@ public sealed class ChatControllerTests
             await UntilAsync(() => host.Read(() => host.State.Self) == "alice", "the welcome");
             Assert.Equal(CommandResult.Done, await controller.RunAsync("/join dev"));
             await UntilAsync(() => host.Read(() => host.State.Current.Id) == "dev", "dev shown");
+            await UntilAsync(() => host.Read(() => host.State.Current.Users.Contains("alice")), "alice listed in dev");
+            Assert.Single(host.Texts(), t => t == "you joined dev");
+
+            // Joining again (as a way back from another room) switches to it and does not say "joined" twice.
+            await controller.RunAsync("/join lobby");
+            await UntilAsync(() => host.Read(() => host.State.Current.Id) == "lobby", "lobby shown");
+            await controller.RunAsync("/join dev");
+            await UntilAsync(() => host.Read(() => host.State.Current.Id) == "dev", "dev shown again");
+            Assert.Single(host.Texts(), t => t == "you joined dev");
 
             Assert.Equal(CommandResult.Done, await controller.RunAsync("first words"));
             await UntilAsync(() => host.Texts().Contains("first words"), "the echo of the message");
