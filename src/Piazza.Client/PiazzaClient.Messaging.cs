@@ -109,9 +109,23 @@ public sealed partial class PiazzaClient
         return Stopwatch.GetElapsedTime(started);
     }
 
+    /// <summary>
+    /// Messages go one at a time, each answered before the next is written: a send refused as rate_limited and sent
+    /// again after the wait would otherwise be overtaken by the sends made after it, and stored out of order.
+    /// </summary>
+    private readonly SemaphoreSlim _sendLane = new(1, 1);
+
     private async Task<SentMessage> SendFrameAsync(ClientFrame frame, string conversation, CancellationToken cancellationToken)
     {
-        var ok = await RequestAsync(frame, Repeat.AfterReconnectOrRateLimit, cancellationToken).ConfigureAwait(false);
-        return WireMapping.ToSent(ok, conversation);
+        await _sendLane.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ok = await RequestAsync(frame, Repeat.AfterReconnectOrRateLimit, cancellationToken).ConfigureAwait(false);
+            return WireMapping.ToSent(ok, conversation);
+        }
+        finally
+        {
+            _sendLane.Release();
+        }
     }
 }

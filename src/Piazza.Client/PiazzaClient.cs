@@ -157,6 +157,7 @@ public sealed partial class PiazzaClient : IAsyncDisposable
         await CloseAsync().ConfigureAwait(false);
         _lifetime.Dispose();
         _writeLock.Dispose();
+        _sendLane.Dispose();
     }
 
     private async Task WriteAsync(Link link, ClientFrame frame, CancellationToken cancellationToken)

@@ -73,6 +73,22 @@ public class LimitsTests
     }
 
     [Fact]
+    public async Task Sends_made_at_once_and_refused_as_rate_limited_are_stored_in_the_order_they_were_made()
+    {
+        // A paste into the terminal client: every line's send starts before the first is answered.
+        await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { MessagesPerSecond = 4, MessageBurst = 2, FloodRefusals = 20 } });
+        await using var client = new Piazza.Client.PiazzaClient(new Piazza.Client.PiazzaClientOptions { Port = server.Port, User = "paster", Reconnect = false });
+        await client.ConnectAsync();
+        var texts = Enumerable.Range(0, 10).Select(i => $"line {i}").ToList();
+        var sends = texts.Select(text => client.SendAsync("lobby", text)).ToList();
+        await Task.WhenAll(sends);
+
+        var history = await client.HistoryAsync("lobby");
+        Assert.Equal(texts, history.Select(m => m.Text));
+        Assert.Equal(Range(1, 10), history.Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task The_account_rate_spans_devices_and_the_http_api()
     {
         await using var server = await TestServer.StartAsync(new TestServerOptions { Limits = TestLimits.Off with { AccountMessagesPerSecond = 0.05, AccountMessageBurst = 4, FloodRefusals = 0 } });

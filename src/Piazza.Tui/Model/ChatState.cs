@@ -137,11 +137,13 @@ internal sealed partial class ChatState
             Ensure(ProtocolConstants.Lobby);
         }
 
-        ConversationsChanged?.Invoke();
+        // Switch away first: listeners of ConversationsChanged look the current conversation up in the list.
         if (ReferenceEquals(conversation, Current))
         {
             SwitchTo(Find(ProtocolConstants.Lobby) ?? _conversations[0]);
         }
+
+        ConversationsChanged?.Invoke();
     }
 
     /// <summary>The user is a server admin (from the welcome).</summary>

@@ -30,6 +30,12 @@ internal sealed partial class ChatWindow
         _input.KeyBindings.Remove(Key.End.WithCtrl);
         _input.KeyDown += (_, key) => key.Handled = RecallHistory(key) || (key == Key.Tab && CompleteName());
 
+        _roomList.Typed += key =>
+        {
+            FocusInput();
+            _input.NewKeyDownEvent(key);
+        };
+
         _jump.Chosen += _state.SwitchTo;
         _jump.Closed += FocusInput;
         _quitConfirm.Confirmed += RequestStop;

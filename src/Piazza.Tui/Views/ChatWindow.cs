@@ -37,7 +37,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private readonly ObservableCollection<string> _rooms = [];
     private readonly ListView _userList;
     private readonly FrameView _usersFrame;
-    private readonly ListView _roomList;
+    private readonly RoomListView _roomList;
     private readonly FrameView _roomsFrame;
     private readonly Label _topic;
     private readonly TextField _input;
@@ -59,7 +59,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         // Frames are tab groups by default (reached with F6); as tab stops, Tab alone cycles input, rooms and messages.
         // Side panels take the width they need, narrower or folded on small terminals (ChatWindow.Layout.cs).
         _roomsFrame = new FrameView { Title = "Rooms", X = 0, Y = 0, Width = Dim.Func(_ => RoomsPanelWidth()), Height = Dim.Fill(2), TabStop = TabBehavior.TabStop };
-        _roomList = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
+        _roomList = new RoomListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
         _roomList.SetSource(_rooms);
         _roomList.ValueChanged += (_, _) => OnRoomSelected();
         _roomsFrame.Add(_roomList);
@@ -283,7 +283,10 @@ internal sealed partial class ChatWindow : Window, IChatHost
                 }
             }
 
-            _roomList.SelectedItem = _state.Conversations.ToList().IndexOf(_state.Current);
+            if (_state.Conversations.ToList().IndexOf(_state.Current) is var index and >= 0)
+            {
+                _roomList.SelectedItem = index;
+            }
             SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
             SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");

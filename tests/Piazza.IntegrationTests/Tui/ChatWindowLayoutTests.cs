@@ -177,6 +177,18 @@ public sealed class ChatWindowLayoutTests
         }
 
         ui.PumpUntil(() => ui.Screen.Contains("▶ Rooms", StringComparison.Ordinal) && ui.Screen.Contains('╔', StringComparison.Ordinal), "the rooms frame marked");
+
+        // Typing while the rooms have the focus goes to the input too (nothing typed is lost).
+        ui.Type("?");
+        ui.PumpUntil(() => window.InputHasFocus && window.InputText == "draft?", "the key typed in the rooms, in the input");
+        ui.App.InjectKey(Key.Backspace);
+        ui.PumpUntil(() => window.InputText == "draft", "the draft again");
+        for (var i = 0; i < 6 && !window.RoomListHasFocus; i++)
+        {
+            ui.App.InjectKey(Key.Tab);
+        }
+
+        ui.PumpUntil(() => window.RoomListHasFocus, "the rooms focused again");
         ui.App.InjectKey(Key.Tab);
         ui.PumpUntil(() => ui.Screen.Contains("▶ #lobby", StringComparison.Ordinal) && !ui.Screen.Contains("▶ Rooms", StringComparison.Ordinal), "the messages frame marked");
 

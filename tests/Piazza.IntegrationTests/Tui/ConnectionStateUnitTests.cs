@@ -54,6 +54,23 @@ public sealed class ConnectionStateUnitTests
     }
 
     [Fact]
+    public void Leaving_the_shown_room_shows_the_lobby_before_listeners_hear_the_list_changed()
+    {
+        // The window selects the current conversation's row when the list changes: a removed current one was -1, a crash.
+        var state = new ChatState(now: () => Noon);
+        state.Apply(ChatEvents.Welcome("bob", ["lobby", "dev"]));
+        state.SwitchTo(state.Find("dev")!);
+        var currentListed = new List<bool>();
+        state.ConversationsChanged += () => currentListed.Add(state.Conversations.Contains(state.Current));
+
+        state.Remove("dev");
+
+        Assert.Equal("lobby", state.Current.Id);
+        Assert.NotEmpty(currentListed);
+        Assert.All(currentListed, Assert.True);
+    }
+
+    [Fact]
     public void The_welcome_line_says_how_many_people_are_online()
     {
         var state = new ChatState(now: () => Noon);
