@@ -12,15 +12,9 @@ namespace Piazza.IntegrationTests;
 /// </summary>
 public class ClientConnectionTests
 {
-    private static PiazzaClientOptions QuickReconnect(int port, string user) => new()
-    {
-        Port = port,
-        User = user,
-        InitialBackoff = TimeSpan.FromMilliseconds(50),
-        MaxBackoff = TimeSpan.FromMilliseconds(400),
-    };
+    private static PiazzaClientOptions QuickReconnect(int port, string user) => ClientLibraryTests.QuickReconnect(port, user);
 
-    private static (string, string) PortSetting(int port) => ("Port", port.ToString(CultureInfo.InvariantCulture));
+    private static (string, string) PortSetting(int port) => ClientLibraryTests.PortSetting(port);
 
     [Fact]
     public async Task A_kick_from_one_room_does_not_end_reconnecting()

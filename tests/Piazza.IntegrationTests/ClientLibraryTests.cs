@@ -31,7 +31,8 @@ internal static class ClientEvents
 /// <summary>The client library against a real server: requests, typed events and results, errors and reconnects.</summary>
 public class ClientLibraryTests
 {
-    private static PiazzaClientOptions QuickReconnect(int port, string user) => new()
+    /// <summary>Options that reconnect within a fraction of a second (the connection tests use them too).</summary>
+    internal static PiazzaClientOptions QuickReconnect(int port, string user) => new()
     {
         Port = port,
         User = user,
@@ -39,7 +40,7 @@ public class ClientLibraryTests
         MaxBackoff = TimeSpan.FromMilliseconds(400),
     };
 
-    private static (string, string) PortSetting(int port) => ("Port", port.ToString(CultureInfo.InvariantCulture));
+    internal static (string, string) PortSetting(int port) => ("Port", port.ToString(CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task Send_who_and_events_work_end_to_end()

@@ -157,6 +157,7 @@ internal sealed partial class ChatWindow
         return true;
     }
 
-    private static bool IsTyping(Key key)
+    /// <summary>A printable key without Ctrl or Alt: text, not a shortcut.</summary>
+    internal static bool IsTyping(Key key)
         => !key.IsCtrl && !key.IsAlt && key.AsRune is { Value: >= ' ' } rune && !System.Text.Rune.IsControl(rune);
 }

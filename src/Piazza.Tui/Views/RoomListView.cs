@@ -14,7 +14,7 @@ internal sealed class RoomListView : ListView
 
     protected override bool OnKeyDown(Key key)
     {
-        if (Typed is { } typed && !key.IsCtrl && !key.IsAlt && key.AsRune is { Value: >= ' ' } rune && !System.Text.Rune.IsControl(rune))
+        if (Typed is { } typed && ChatWindow.IsTyping(key))
         {
             typed(key);
             return true;
