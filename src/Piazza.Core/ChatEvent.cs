@@ -202,8 +202,11 @@ public sealed class SessionRevokedEvent(string message) : ChatEvent
     public override int EstimatedBytes => 96 + Utf8Bound(Message);
 }
 
-/// <summary>One user present in a room, since when, and whether a guest (clients mark guests: they cannot share files).</summary>
-public readonly record struct PresenceEntry(string User, DateTimeOffset Since, bool Guest = false);
+/// <summary>
+/// One user present in a room, since when, whether a guest (clients mark guests: they cannot share files), and their
+/// away text while they are away.
+/// </summary>
+public readonly record struct PresenceEntry(string User, DateTimeOffset Since, bool Guest = false, string? Away = null);
 
 /// <summary>A message was deleted: clients drop its text. <see cref="Seq"/> stays taken (no gap).</summary>
 public sealed class DeletedEvent(string room, string messageId, long seq, string by, DateTimeOffset timestamp) : ChatEvent

@@ -136,6 +136,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         new ModerationEffects(_moderationContext, _admission, slowConsumers).Register(_hub.Cluster);
         _files = new FilePermissions(store);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
+        StartAwayAndTyping(slowConsumers);
         _hub.Cluster.Start(ports.Bus);
     }
 

@@ -142,6 +142,9 @@ public sealed class UserInfo
 
     /// <summary>True for a guest (no account); absent for an account.</summary>
     public bool? Guest { get; set; }
+
+    /// <summary>The user's away text while away (<c>away</c>); absent when not away.</summary>
+    public string? Away { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -68,4 +68,8 @@ public static class FrameTypes
     public const string Muted = "muted";
     public const string Unmuted = "unmuted";
     public const string Role = "role";
+
+    // Away and typing (docs/protocol.md, "Away and typing"): the same word asks and tells.
+    public const string Away = "away";
+    public const string Typing = "typing";
 }

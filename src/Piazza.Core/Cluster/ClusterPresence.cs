@@ -66,6 +66,9 @@ internal sealed class ClusterPresence : IDisposable
     /// <summary>What the other nodes hold present.</summary>
     public RemotePresence Remote { get; } = new();
 
+    /// <summary>Who is away, on any node (user lists show it next to each name).</summary>
+    public Away.AwayBook Away { get; } = new();
+
     /// <summary>The nodes heard from within <see cref="NodeTimeout"/>.</summary>
     public IReadOnlyList<string> LiveNodes
     {

@@ -116,6 +116,15 @@ internal sealed class RemotePresence
         }
     }
 
+    /// <summary>Whether another node has the user present in any room.</summary>
+    public bool IsAnywhere(string nameKey)
+    {
+        lock (_gate)
+        {
+            return _byNode.Values.Any(rooms => rooms.Values.Any(users => users.ContainsKey(nameKey)));
+        }
+    }
+
     /// <summary>Whether anyone is present in the room on another node.</summary>
     public bool AnyoneIn(string room)
     {

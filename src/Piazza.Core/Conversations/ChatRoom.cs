@@ -362,12 +362,12 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         var present = new Dictionary<string, PresenceEntry>(StringComparer.Ordinal);
         foreach (var (nameKey, remote) in cluster.Remote.UsersIn(Key))
         {
-            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest);
+            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest, cluster.Away.Of(nameKey));
         }
 
         foreach (var (nameKey, (user, since)) in _present)
         {
-            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered);
+            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered, cluster.Away.Of(nameKey));
         }
 
         return present;

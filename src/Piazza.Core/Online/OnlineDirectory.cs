@@ -17,6 +17,9 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
 
     public INameClaims Claims { get; } = claims;
 
+    /// <summary>A user's last connection here went (after their claim was released).</summary>
+    public event Action<ChatUser>? WentOffline;
+
     /// <summary>Every live session, in no particular order.</summary>
     public IReadOnlyList<ChatSession> Sessions => [.. _byName.Values.SelectMany(u => u.Sessions)];
 
@@ -73,16 +76,22 @@ internal sealed class OnlineDirectory(INameClaims claims, TimeProvider time)
         }
 
         var user = session.User;
+        var offline = false;
         lock (_writes)
         {
             if (user.RemoveSession(session) == 0 && _byName.TryGetValue(user.NameKey, out var current) && current == user)
             {
                 _byName.TryRemove(user.NameKey, out _);
                 _byIdentity.TryRemove(user.Key, out _);
+                offline = true;
             }
         }
 
         Claims.Release(claim with { Identity = user.Key, Registered = user.IsRegistered });
+        if (offline)
+        {
+            WentOffline?.Invoke(user);
+        }
     }
 
     /// <summary>A guest registered its name: it is found under the account's key from now on.</summary>

@@ -117,6 +117,12 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.Password:
                 Reply(frame, await _hub.ChangePasswordAsync(session, frame.Password, frame.NewPassword).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
                 break;
+            case FrameTypes.Away:
+                HandleAway(session, frame);
+                break;
+            case FrameTypes.Typing:
+                await HandleTypingAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Logout:
                 await _hub.RevokeTokenAsync(session).ConfigureAwait(false);
                 Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id });
@@ -132,7 +138,7 @@ public sealed partial class JsonLinesConnection
     private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
         or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
         or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
-        or FrameTypes.Delete;
+        or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {

@@ -61,6 +61,8 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Admin = w.Admin ? true : null,
         },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
+        AwayEvent a => new ServerFrame { Type = FrameTypes.Away, User = a.User, Text = a.Text, Ts = WireTimestamp.Format(a.Timestamp) },
+        TypingEvent t => new ServerFrame { Type = FrameTypes.Typing, Room = t.Room, User = t.User },
         SessionRevokedEvent v => new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SessionRevoked.ToWire(), Message = v.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
@@ -70,7 +72,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         var list = new List<UserInfo>(users.Count);
         foreach (var entry in users)
         {
-            list.Add(new UserInfo { User = entry.User, Since = WireTimestamp.Format(entry.Since), Guest = entry.Guest ? true : null });
+            list.Add(new UserInfo { User = entry.User, Since = WireTimestamp.Format(entry.Since), Guest = entry.Guest ? true : null, Away = entry.Away });
         }
 
         return list;
