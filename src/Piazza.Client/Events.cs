@@ -83,3 +83,15 @@ public sealed record ServerShuttingDown(string? Message) : PiazzaEvent;
 
 /// <summary>An error the server sent that answers no waiting request (e.g. <see cref="ErrorCode.Flooding"/> before it closes).</summary>
 public sealed record ServerError(ErrorCode? Code, string? WireCode, string Message) : PiazzaEvent;
+
+/// <summary>
+/// A user in one of our rooms or private conversations (or we, from another device) went away (<see cref="Text"/>:
+/// why) or came back (<see cref="Text"/> null).
+/// </summary>
+public sealed record UserAway(string User, string? Text, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>
+/// <see cref="User"/> is typing in <see cref="Conversation"/> (a room, or a private conversation's id). The server
+/// repeats it at most every 3 s while they type: show it for a few seconds, and drop it when their message arrives.
+/// </summary>
+public sealed record UserTyping(string Conversation, string User) : PiazzaEvent;

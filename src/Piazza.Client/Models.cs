@@ -24,7 +24,11 @@ public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnly
 }
 
 /// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
-public sealed record Member(string Name, DateTimeOffset? Since);
+public sealed record Member(string Name, DateTimeOffset? Since)
+{
+    /// <summary>Why the user is away (<see cref="PiazzaClient.SetAwayAsync"/>); null when they are not.</summary>
+    public string? Away { get; init; }
+}
 
 /// <summary>One room of a <see cref="PiazzaClient.RoomsPageAsync"/> listing.</summary>
 /// <param name="Members">Users present now.</param>

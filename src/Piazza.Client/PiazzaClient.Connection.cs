@@ -197,6 +197,7 @@ public sealed partial class PiazzaClient
                 _link = link;
                 _welcomedBy = link.Server;
                 Publish(new Welcomed(Welcome, reconnected));
+                RestoreAway(link, reconnected);
                 SetState(ConnectionState.Connected, $"connected to {link.Server} as {frame.User}", link.Server);
                 link.Hello.TrySetResult(frame);
                 return;
@@ -207,6 +208,9 @@ public sealed partial class PiazzaClient
                 // The server's heartbeat: answer it. Fire-and-forget is safe: a failed write ends the link anyway.
                 _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Pong, Id = frame.Id });
                 return;
+            case FrameTypes.Away when string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
+                _awayText = frame.Text; // ours, set here or on another device: restored after a reconnect
+                break;
             case FrameTypes.Kicked:
                 link.FinalReason = WireMapping.RemovedFromServer("kicked", frame);
                 break;

@@ -11,7 +11,7 @@ internal static class WireMapping
 
     public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    public static Member ToMember(UserInfo user) => new(user.User, Time(user.Since));
+    public static Member ToMember(UserInfo user) => new(user.User, Time(user.Since)) { Away = user.Away };
 
     public static IReadOnlyList<Member> ToMembers(IReadOnlyList<UserInfo>? users) => [.. (users ?? []).Select(ToMember)];
 
@@ -112,6 +112,12 @@ internal static class WireMapping
                 break;
             case FrameTypes.Role when frame.User is { } user:
                 yield return new RoleChanged(room, user, frame.Role == "moderator", frame.By, at);
+                break;
+            case FrameTypes.Away when frame.User is { } user:
+                yield return new UserAway(user, frame.Text, at);
+                break;
+            case FrameTypes.Typing when frame.User is { } user && frame.Room is not null:
+                yield return new UserTyping(room, user);
                 break;
             case FrameTypes.Shutdown:
                 yield return new ServerShuttingDown(frame.Message);

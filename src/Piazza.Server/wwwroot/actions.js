@@ -4,6 +4,7 @@
 import { keyOf } from './conversation.js';
 import { parseInput, helpText, unknownText, moderationRequest, ROOM_NAME } from './commands.js';
 import { RoomListPager } from './room-list.js';
+import { awayFrame } from './away.js';
 
 /** Scroll-back asks for this many older messages at a time. */
 const HISTORY_PAGE = 50;
@@ -36,6 +37,7 @@ export class Actions {
       case 'topic': this.setTopic(intent.topic); break;
       case 'msg': this.openDirect(intent.who).then(() => { if (intent.text.trim()) this.say(intent.text); }); break;
       case 'rooms': this.listRooms(intent.more); break;
+      case 'away': this.setAway(intent.text); break;
       case 'help': model.notice(model.active, helpText(model.canModerate(model.activeConv))); break;
       case 'usage': model.notice(model.active, intent.text); break;
       case 'moderate': this.moderate(intent.command, intent.args); break;
@@ -55,6 +57,12 @@ export class Actions {
 
   send(frame) {
     if (frame) this.connection.send(frame);
+  }
+
+  /** Sets our away status on all our devices (/away why, the menu's Away); empty: back. The `away` frame that follows says so. */
+  async setAway(text) {
+    const answer = await this.connection.request(awayFrame(text));
+    if (answer?.type === 'error') this.model.notice(this.model.active, `Away not set: ${answer.message ?? answer.code}`);
   }
 
   /** Shows a page of the room list in the open conversation (/rooms, /rooms more). */

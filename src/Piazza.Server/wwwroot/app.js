@@ -12,6 +12,7 @@ import { Navigation } from './navigation.js';
 import { LoginForm } from './login.js';
 import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
+import { bindAway } from './away-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -61,8 +62,10 @@ const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
 });
+const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);
+  awayView.render();
   messagesView.render(model);
   renderFileSharing();
   navigation.follow();

@@ -116,6 +116,11 @@ export class ChatView {
       if (me) button.append(el('span', 'msg-you', 'you'));
       if (u.guest || (me && !model.registered)) button.append(el('span', 'guest-badge', 'guest'));
       if (conv && !conv.direct && sameName(u.user, conv.owner)) button.append(el('span', 'owner', 'owner'));
+      if (u.away) {
+        button.classList.add('is-away');
+        button.append(el('span', 'away-badge', 'away'));
+        button.title = `Away: ${u.away}`;
+      }
       const presence = presenceOf(model, u.user);
       const dot = el('span', 'presence');
       dot.dataset.presence = presence;
@@ -124,8 +129,8 @@ export class ChatView {
       if (me) {
         button.disabled = true;
       } else {
-        button.title = `Message ${u.user} privately`;
-        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}, ${PRESENCE_TEXT[presence]}: send a private message`);
+        button.title = u.away ? `Away: ${u.away} — message ${u.user} privately` : `Message ${u.user} privately`;
+        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}, ${PRESENCE_TEXT[presence]}${u.away ? `, away: ${u.away}` : ''}: send a private message`);
         button.addEventListener('click', () => this.handlers.openDirect(u.user));
       }
       li.append(button);

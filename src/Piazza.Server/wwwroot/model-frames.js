@@ -2,6 +2,7 @@
 // answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
 import { keyOf, sameName } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
+import { onAway, onTyping, stopTyping } from './away.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -26,6 +27,8 @@ export function receiveFrame(model, f) {
     case 'kicked': case 'banned': onRemoved(model, f, effects); break;
     case 'muted': case 'unmuted': onMuted(model, f); break;
     case 'role': onRole(model, f); break;
+    case 'away': onAway(model, f); break;
+    case 'typing': onTyping(model, f); break;
     default: break;
   }
   return effects;
@@ -35,6 +38,7 @@ function onMessage(model, m, effects) {
   const conv = model.convFor(m.room, m);
   const before = conv.maxSeq;
   const added = conv.addMessages([m]);
+  stopTyping(conv, m.from);
   if (added.length === 0) return;
   if (before > 0 && m.seq > before + 1) effects.push({ kind: 'fillGap', key: conv.key, after: before });
   // The echo of our own send may come before its ok: stop showing it as pending.

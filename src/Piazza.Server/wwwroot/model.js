@@ -40,6 +40,8 @@ export class ChatModel {
     this.synced = false;
     /** Set when the server removed us (kicked or banned): nothing reconnects by itself any more. */
     this.ended = false;
+    /** Our away text (away.js), set again after a reconnect: the server forgets it with our last connection. */
+    this.myAway = null;
     /** Conversations by key, in the order they were first seen. */
     this.convs = new Map();
     this.active = null;
@@ -114,6 +116,7 @@ export class ChatModel {
     for (const pending of this.pending.values()) {
       if (pending.state === 'pending') effects.push({ kind: 'send', frame: sendFrame(pending) });
     }
+    if (reconnect && this.myAway) effects.push({ kind: 'send', frame: { type: 'away', text: this.myAway } });
     effects.push({ kind: 'sync' });
     if (!this.active || !this.convs.has(this.active)) this.active = this.defaultKey();
     if (reconnect) this.addNotice(this.active, 'Reconnected.');

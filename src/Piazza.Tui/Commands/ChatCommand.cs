@@ -81,6 +81,8 @@ internal abstract record ChatCommand
             "leave" when rest.Length == 0 => new Leave(null),
             "leave" when rest.StartsWith('@') => UserNamed(rest[1..], user => new ClosePrivate(user)),
             "leave" => RoomNamed(rest, room => new Leave(room)),
+            "away" => new Away(rest.Length == 0 ? null : rest),
+            "back" => new Away(null),
             "topic" when rest.Length == 0 => new ShowTopic(),
             "topic" when rest is "-clear" or "-delete" => new Topic(""),
             "topic" => new Topic(rest),
@@ -230,6 +232,9 @@ internal abstract record ChatCommand
 
     /// <summary>Set the current room's topic; empty clears it.</summary>
     public sealed record Topic(string Text) : ChatCommand;
+
+    /// <summary><c>/away TEXT</c>: set our away status on all our devices; <c>/away</c> alone or <c>/back</c> (null): clear it.</summary>
+    public sealed record Away(string? Text) : ChatCommand;
 
     /// <summary><c>/topic</c> alone: show the current room's topic.</summary>
     public sealed record ShowTopic : ChatCommand;

@@ -97,6 +97,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                     ? $"{conversation.DisplayName} has no topic; /topic TEXT sets one"
                     : $"topic of {conversation.DisplayName}: {conversation.Topic}"));
                 return CommandResult.Done;
+            case ChatCommand.Away away:
+                return await AttemptAsync("/away failed", () => client.SetAwayAsync(away.Text, cancellationToken)).ConfigureAwait(false);
             case ChatCommand.Topic topic:
                 return await AttemptAsync("/topic failed", () => client.SetTopicAsync(conversation.Id, topic.Text, cancellationToken)).ConfigureAwait(false);
             case ChatCommand.Open open:

@@ -24,6 +24,8 @@ internal static class CommandCatalog
         new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),
         new("msg", "/msg USER|#ROOM [TEXT]", "send a private message (or to a room); without TEXT, show that conversation", ["query"]),
         new("who", "/who", "list who is in this conversation", ["names", "users"]),
+        new("away", "/away [TEXT]", "say why you are away (others see it by your name); /away alone or /back: you are back", []),
+        new("back", "/back", "you are back: clear your away status", []),
         new("upload", "/upload PATH", "share a file in this conversation", []),
         new("download", "/download ID [DEST]", "save a shared file: ID is the id on its line (any unambiguous start of it); DEST a file or folder", []),
         new("cancel", "/cancel", "stop the running uploads and downloads", []),

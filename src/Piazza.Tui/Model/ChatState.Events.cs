@@ -26,6 +26,7 @@ internal sealed partial class ChatState
                 entered.Users.UnionWith(room.Members.Select(m => m.Name));
                 entered.Moderators.Clear();
                 entered.Moderators.UnionWith(room.Moderators);
+                RememberAway(room.Members);
                 UsersChanged?.Invoke(entered);
                 TopicChanged?.Invoke(entered);
                 break;
@@ -33,7 +34,15 @@ internal sealed partial class ChatState
                 Ensure(privateConversation.Conversation);
                 break;
             case MessageReceived received:
-                AddMessage(ConversationOf(received.Message), received.Message, history: received.Replayed);
+                var to = ConversationOf(received.Message);
+                AddMessage(to, received.Message, history: received.Replayed);
+                StopTyping(to, received.Message.From);
+                break;
+            case UserAway away:
+                ApplyAway(away);
+                break;
+            case UserTyping typing:
+                ApplyTyping(typing);
                 break;
             case MemberJoined joined:
                 var joinedRoom = Ensure(joined.Room);

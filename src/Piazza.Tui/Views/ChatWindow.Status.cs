@@ -6,6 +6,8 @@ namespace Piazza.Tui;
 /// <summary>The status line: connection (with the reconnect countdown), who is here and online, transfers.</summary>
 internal sealed partial class ChatWindow
 {
+    private volatile bool _typingShown;
+
     /// <summary>Keeps the status line current: the online count follows the lobby even while another conversation is shown.</summary>
     private void BindStatus()
     {
@@ -25,8 +27,10 @@ internal sealed partial class ChatWindow
         var where = (_state.ConnectedServer ?? _client.ConnectedServer)?.ToString() ?? _settings.ServerList;
         var transfers = _controller.Transfers.Status;
         var detail = _state.ConnectionDetail;
+        _typingShown = _state.TypingText(_state.Current) is not null;
         _status.Text = PrintableText.Escape(transfers.Length > 0 ? transfers : _state.Connection switch
         {
+            ConnectionState.Connected when _state.TypingText(_state.Current) is { } typing => $"✎ {typing} · {Connected(where, _client.Welcome?.User ?? _settings.User, typing.Length + 5)}",
             ConnectionState.Connected => Connected(where, _client.Welcome?.User ?? _settings.User),
             ConnectionState.Reconnecting => $"◌ {Countdown()} · {detail ?? "connection lost"}",
             ConnectionState.Connecting => $"◌ Connecting to {where}…",
@@ -36,9 +40,9 @@ internal sealed partial class ChatWindow
     }
 
     /// <summary>The connected status, shortened to fit a narrow terminal: the server goes first, then the /help hint.</summary>
-    private string Connected(string where, string? user)
+    private string Connected(string where, string? user, int reserved = 0)
     {
-        var width = Math.Max(_status.Frame.Width, Frame.Width - 2);
+        var width = Math.Max(_status.Frame.Width, Frame.Width - 2) - reserved;
         string[] forms =
         [
             $"● Connected to {where} as {user} · {Presence()} · /help · Ctrl+Q quits",
@@ -75,7 +79,8 @@ internal sealed partial class ChatWindow
 
     private void OnCountdownTick()
     {
-        if (_state.Connection == ConnectionState.Reconnecting)
+        // The countdown, or "bob is typing…" running out (it lasts a few seconds after bob's last notice).
+        if (_state.Connection == ConnectionState.Reconnecting || _typingShown)
         {
             ((IChatHost)this).Post(UpdateStatus);
         }

@@ -216,6 +216,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _state.ConversationsChanged += OnConversationsChanged;
         _state.CurrentChanged += OnCurrentChanged;
         _state.ConnectionChanged += UpdateStatus;
+        _state.AwayChanged += OnUsersChanged;
+        _state.TypingChanged += UpdateStatus;
         BindStatus();
         _controller.Transfers.Changed += UpdateStatus;
         OnConversationsChanged();
@@ -321,7 +323,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
         var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
         foreach (var user in users)
         {
-            _users.Add(PrintableText.Escape(string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user));
+            var away = _state.AwayOf(user) is null ? "" : " (away)";
+            _users.Add(PrintableText.Escape((string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user) + away));
         }
 
         _usersFrame.Title = $"Users ({_users.Count})";
