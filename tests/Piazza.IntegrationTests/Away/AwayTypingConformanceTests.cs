@@ -49,16 +49,17 @@ public abstract class AwayTypingConformanceTests
         await JoinRoomAsync(alice, "dev");
         await JoinRoomAsync(bob, "dev");
 
-        var ok = await RequestAsync(alice, new { type = "away", text = "  lunch ", id = "a" }, "a");
+        var own = new List<JsonObject>();
+        var ok = await RequestAsync(alice, new { type = "away", text = "  lunch ", id = "a" }, "a", own);
         AssertOk(ok);
         Assert.Equal("lunch", ok.Str("text"));
+        Assert.Equal("lunch", Assert.Single(own, f => f.Type() == "away").Str("text")); // her own connection hears it too
 
         // bob shares the lobby and dev with alice: one away frame, not one per room.
         var heard = await HeardBeforeMarkerAsync(alice, bob);
         var told = Assert.Single(heard, f => f.Type() == "away");
         Assert.Equal(("alice", "lunch"), (told.Str("user"), told.Str("text")));
         Assert.NotNull(told.Str("ts"));
-        Assert.Equal("lunch", (await alice.ReadUntilAsync(f => f.Type() == "away")).Str("text")); // her own connection hears it too
 
         var who = await RequestAsync(bob, new { type = "who", room = "dev", id = "w" }, "w");
         Assert.Equal("lunch", AwayOf(who, "alice"));

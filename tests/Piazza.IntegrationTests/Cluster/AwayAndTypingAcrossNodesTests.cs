@@ -29,9 +29,9 @@ public sealed class AwayAndTypingAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task An_away_set_on_node_1_is_heard_and_shown_on_node_2_and_forgotten_with_the_last_connection()
     {
-        var (_, alice) = await _cluster.GuestAsync(1, "alice");
         var (bob, _) = await _cluster.GuestAsync(2, "bob");
-        await bob.WaitForAsync<RoomStateEvent>(r => r.Users.Any(u => u.User == "alice"));
+        var (_, alice) = await _cluster.GuestAsync(1, "alice");
+        await bob.WaitForAsync<JoinedEvent>(j => j.User == "alice");
 
         Assert.Equal("lunch", _cluster[1].SetAway(alice, "lunch").Value);
         var told = await bob.WaitForAsync<AwayEvent>();
@@ -51,9 +51,9 @@ public sealed class AwayAndTypingAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task Typing_on_node_1_reaches_node_2_at_most_once_per_three_seconds_of_the_clock()
     {
-        var (alice, aliceSession) = await _cluster.GuestAsync(1, "alice");
         var (bob, _) = await _cluster.GuestAsync(2, "bob");
-        await bob.WaitForAsync<RoomStateEvent>(r => r.Users.Any(u => u.User == "alice"));
+        var (alice, aliceSession) = await _cluster.GuestAsync(1, "alice");
+        await bob.WaitForAsync<JoinedEvent>(j => j.User == "alice");
 
         Assert.True((await _cluster[1].TypingAsync(aliceSession, "lobby", null)).Value);
         Assert.False((await _cluster[1].TypingAsync(aliceSession, "lobby", null)).Value);
