@@ -6,6 +6,9 @@ namespace Piazza.Client;
 /// <summary>Away status and typing notices.</summary>
 public sealed partial class PiazzaClient
 {
+    /// <summary>The id of the <c>away</c> that restores ours after a reconnect: its answer is nobody's business.</summary>
+    private const string AwayRestoreId = "away-restore";
+
     private volatile string? _awayText;
 
     /// <summary>Our away text as last set (here or on another device of the account); null when not away.</summary>
@@ -46,7 +49,7 @@ public sealed partial class PiazzaClient
     {
         if (reconnected && _awayText is { } text)
         {
-            _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Away, Text = text, Id = "away-restore" });
+            _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Away, Text = text, Id = AwayRestoreId });
         }
     }
 }

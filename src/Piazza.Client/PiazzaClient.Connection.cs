@@ -208,6 +208,8 @@ public sealed partial class PiazzaClient
                 // The server's heartbeat: answer it. Fire-and-forget is safe: a failed write ends the link anyway.
                 _ = WriteQuietlyAsync(link, new ClientFrame { Type = FrameTypes.Pong, Id = frame.Id });
                 return;
+            case FrameTypes.Error when frame.Re == AwayRestoreId:
+                return; // a server without away: nothing to restore, nothing to tell the user
             case FrameTypes.Away when string.Equals(frame.User, Welcome?.User, StringComparison.OrdinalIgnoreCase):
                 _awayText = frame.Text; // ours, set here or on another device: restored after a reconnect
                 break;
