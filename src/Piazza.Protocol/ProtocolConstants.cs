@@ -68,4 +68,10 @@ public static class FrameTypes
     public const string Muted = "muted";
     public const string Unmuted = "unmuted";
     public const string Role = "role";
+
+    // Private rooms and invitations (docs/protocol.md): room_set is a request and, to the room, the change it made.
+    public const string RoomSet = "room_set";
+    public const string Invite = "invite";
+    public const string Uninvite = "uninvite";
+    public const string Invited = "invited";
 }
