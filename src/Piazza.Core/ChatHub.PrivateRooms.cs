@@ -11,7 +11,7 @@ public sealed partial class ChatHub
     /// Joins a room like <see cref="JoinAsync(ChatSession, string?, CancellationToken)"/>; <paramref name="createPrivate"/>
     /// creates it private when it does not exist (ignored for a room that exists; guests are refused <c>forbidden</c>).
     /// </summary>
-    public Task<HubResult<string>> JoinAsync(ChatSession session, string? room, bool createPrivate, CancellationToken cancellationToken = default)
+    public Task<HubResult<string>> JoinAsync(ChatSession session, string? room, bool createPrivate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         return _rooms.JoinAsync(session, room, cancellationToken, createPrivate);

@@ -2,6 +2,7 @@
 // answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
 import { keyOf, sameName } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
+import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -26,6 +27,8 @@ export function receiveFrame(model, f) {
     case 'kicked': case 'banned': onRemoved(model, f, effects); break;
     case 'muted': case 'unmuted': onMuted(model, f); break;
     case 'role': onRole(model, f); break;
+    case 'invited': onInvited(model, f); break;
+    case 'room_set': onRoomSet(model, f); break;
     default: break;
   }
   return effects;
@@ -69,7 +72,9 @@ function onRoom(model, r) {
   conv.users = Array.isArray(r.users) ? r.users : [];
   conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
   conv.locked = r.locked !== false;
+  conv.private = r.private === true;
   conv.joined = true;
+  dropInvitation(model, r.room);
 }
 
 function onTopic(model, t) {

@@ -77,7 +77,11 @@ internal abstract record ChatCommand
             "help" when words.Length == 1 => new Help(words[0].TrimStart('/')),
             "rooms" when words.Length == 0 => new Rooms(More: false),
             "rooms" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
-            "join" when rest.Length > 0 => RoomNamed(rest, room => new Join(room)),
+            "join" when words is ["-p", var named] => RoomNamed(named, room => new Join(room, Private: true)),
+            "join" when rest.Length > 0 && !rest.StartsWith('-') => RoomNamed(rest, room => new Join(room)),
+            "invite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: false)),
+            "uninvite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: true)),
+            "private" when words is ["on" or "off"] => new MakePrivate(words[0] == "on"),
             "leave" when rest.Length == 0 => new Leave(null),
             "leave" when rest.StartsWith('@') => UserNamed(rest[1..], user => new ClosePrivate(user)),
             "leave" => RoomNamed(rest, room => new Leave(room)),
@@ -223,7 +227,14 @@ internal abstract record ChatCommand
     /// <summary>The first page of the room list, or (<paramref name="More"/>) the page after the last one shown.</summary>
     public sealed record Rooms(bool More) : ChatCommand;
 
-    public sealed record Join(string Room) : ChatCommand;
+    /// <summary>Enter a room; <paramref name="Private"/>: create it private when it does not exist.</summary>
+    public sealed record Join(string Room, bool Private = false) : ChatCommand;
+
+    /// <summary>Invite <paramref name="User"/> to the current room, or (<paramref name="Withdraw"/>) withdraw the invitation.</summary>
+    public sealed record Invite(string User, bool Withdraw) : ChatCommand;
+
+    /// <summary>Make the current room private (true) or public.</summary>
+    public sealed record MakePrivate(bool Private) : ChatCommand;
 
     /// <summary>Leave a room; null means the current conversation.</summary>
     public sealed record Leave(string? Room) : ChatCommand;

@@ -57,7 +57,7 @@ public sealed partial class JsonLinesConnection
                 });
                 break;
             case FrameTypes.Join:
-                Reply(frame, await _hub.JoinAsync(session, frame.Room, frame.Private == true).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                Reply(frame, await _hub.JoinAsync(session, frame.Room, frame.Private == true, CancellationToken.None).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
                 break;
             case FrameTypes.Leave:
                 Reply(frame, await _hub.LeaveAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
