@@ -73,6 +73,7 @@ public sealed class PrivateRoomRestartTests
                 await using var bob = await server.RegisterAsync("bob");
                 AssertOk(await RequestAsync(alice, new { type = "join", room = "ops", @private = true, id = "j" }, "j"));
                 AssertOk(await RequestAsync(alice, new { type = "invite", room = "ops", user = "bob", id = "i" }, "i"));
+                await server.StopKeepingDataAsync();
             }
 
             await using (var server = await TestServer.StartInAsync(data, new TestServerOptions()))
@@ -86,7 +87,10 @@ public sealed class PrivateRoomRestartTests
         }
         finally
         {
-            Directory.Delete(data, recursive: true);
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
         }
     }
 }

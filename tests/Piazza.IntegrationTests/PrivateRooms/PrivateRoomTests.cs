@@ -132,7 +132,7 @@ public abstract class PrivateRoomTests
         await SendOkAsync(back, "ops", "still here", "s");
 
         AssertOk(await RequestAsync(alice, new { type = "kick", room = "ops", user = "bob", id = "k" }, "k"));
-        await back.ReadUntilAsync(f => f.Type() == "kicked" && f.Str("room") == "ops");
+        await back.ReadUntilAsync(f => f.Type() == "left" && f.Str("room") == "ops" && f.Str("user") == "bob" && f.Str("reason") == "kicked");
         AssertError(await RequestAsync(back, new { type = "join", room = "ops", id = "j" }, "j"), "no_such_room");
         AssertOk(await RequestAsync(alice, new { type = "invite", room = "ops", user = "bob", id = "i2" }, "i2"));
         await JoinRoomAsync(back, "ops", "j2");
@@ -153,7 +153,7 @@ public abstract class PrivateRoomTests
         Assert.Null(joined.Single(f => f.Type() == "room")["private"]);
         AssertError(await RequestAsync(guest, new { type = "invite", room = "dev", user = "alice", id = "i" }, "i"), "forbidden");
         AssertError(await RequestAsync(alice, new { type = "invite", room = "ops", user = "gus", id = "i2" }, "i2"), "forbidden");
-        AssertError(await RequestAsync(alice, new { type = "invite", room = "ops", user = "nobody", id = "i3" }, "i3"), "no_such_user");
+        AssertError(await RequestAsync(alice, new { type = "invite", room = "ops", user = "zed", id = "i3" }, "i3"), "no_such_user");
     }
 
     [Fact]
