@@ -1,6 +1,6 @@
 // Private rooms and invitations on the page (src/Piazza.Server/wwwroot/private-rooms.js and the frames that reach it):
 // the room frame's mark, room_set, an invitation offered until taken up, and the requests /invite, /uninvite,
-// /private and /join -p make.
+// /private and /create --private make.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { signedIn, ts, lines } from './frames.mjs';
@@ -36,8 +36,9 @@ describe('private rooms on the page', () => {
     assert.deepEqual(invitationsOf(model), []);
   });
 
-  test('/join -p, /invite, /uninvite and /private parse into their requests; misuse shows the usage', () => {
-    assert.deepEqual(parseInput('/join -p ops'), { kind: 'join', room: 'ops', private: true });
+  test('/create --private, /invite, /uninvite and /private parse into their requests; misuse shows the usage', () => {
+    assert.deepEqual(parseInput('/create ops --private'), { kind: 'join', room: 'ops', private: true });
+    assert.deepEqual(parseInput('/create ops'), { kind: 'usage', text: 'Usage: /create room --private' });
     assert.deepEqual(parseInput('/join ops'), { kind: 'join', room: 'ops' });
     assert.deepEqual(parseInput('/invite @bob'), { kind: 'private-room', command: 'invite', args: '@bob' });
 

@@ -1,7 +1,7 @@
 // What a line typed in the composer asks for: a message, or a slash command with its arguments. Pure parsing,
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
-export const HELP = '/join room · /join -p room (a new private room) · /leave [room] · /rooms [more] · /topic text · /msg name text · /help — start a line with // to send a slash. '
+export const HELP = '/join room · /create room --private (a private room) · /leave [room] · /rooms [more] · /topic text · /msg name text · /help — start a line with // to send a slash. '
   + 'Share files with the paperclip button or by dropping them on the conversation. '
   + 'Keys: Alt+↑/↓ previous/next conversation · Ctrl+, settings · the browser\'s Back returns to the conversation before.';
 
@@ -32,9 +32,10 @@ export function parseInput(raw) {
   const name = (command ?? '').toLowerCase();
   if (MODERATION.has(name)) return { kind: 'moderate', command: name, args: rest.trim() };
   switch (name) {
-    case 'join': case 'j': {
-      const [, flag, room] = rest.trim().match(/^(-p\s+)?(.*)$/s);
-      return flag ? { kind: 'join', room: room.trim(), private: true } : { kind: 'join', room: rest.trim() };
+    case 'join': case 'j': return { kind: 'join', room: rest.trim() };
+    case 'create': {
+      const [, room] = rest.trim().match(/^(\S+)\s+--private$/) ?? [];
+      return room ? { kind: 'join', room, private: true } : { kind: 'usage', text: 'Usage: /create room --private' };
     }
     case 'invite': case 'uninvite': case 'private': return { kind: 'private-room', command: name, args: rest.trim() };
     case 'leave': case 'part': return { kind: 'leave', room: rest.trim() || null };

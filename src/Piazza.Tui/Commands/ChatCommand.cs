@@ -77,8 +77,8 @@ internal abstract record ChatCommand
             "help" when words.Length == 1 => new Help(words[0].TrimStart('/')),
             "rooms" when words.Length == 0 => new Rooms(More: false),
             "rooms" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
-            "join" when words is ["-p", var named] => RoomNamed(named, room => new Join(room, Private: true)),
-            "join" when rest.Length > 0 && !rest.StartsWith('-') => RoomNamed(rest, room => new Join(room)),
+            "join" when rest.Length > 0 => RoomNamed(rest, room => new Join(room)),
+            "create" when words is [var named, "--private"] => RoomNamed(named, room => new CreatePrivate(room)),
             "invite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: false)),
             "uninvite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: true)),
             "private" when words is ["on" or "off"] => new MakePrivate(words[0] == "on"),
@@ -227,8 +227,10 @@ internal abstract record ChatCommand
     /// <summary>The first page of the room list, or (<paramref name="More"/>) the page after the last one shown.</summary>
     public sealed record Rooms(bool More) : ChatCommand;
 
-    /// <summary>Enter a room; <paramref name="Private"/>: create it private when it does not exist.</summary>
-    public sealed record Join(string Room, bool Private = false) : ChatCommand;
+    public sealed record Join(string Room) : ChatCommand;
+
+    /// <summary>Create a private room (or join it when it exists).</summary>
+    public sealed record CreatePrivate(string Room) : ChatCommand;
 
     /// <summary>Invite <paramref name="User"/> to the current room, or (<paramref name="Withdraw"/>) withdraw the invitation.</summary>
     public sealed record Invite(string User, bool Withdraw) : ChatCommand;

@@ -1,10 +1,23 @@
 namespace Piazza.Tui;
 
-/// <summary>Private rooms: /invite, /uninvite and /private in the room shown (/join -p creates one).</summary>
+/// <summary>Private rooms: /create ROOM --private, and /invite, /uninvite and /private in the room shown.</summary>
 internal sealed partial class ChatController
 {
     private async Task<CommandResult> PrivateRoomAsync(ChatCommand command, ConversationState conversation, CancellationToken cancellationToken)
     {
+        if (command is ChatCommand.CreatePrivate create)
+        {
+            return await AttemptAsync($"/create {create.Room} failed", async () =>
+            {
+                var room = await client.CreatePrivateRoomAsync(create.Room, cancellationToken).ConfigureAwait(false);
+                host.Post(() =>
+                {
+                    state.SwitchTo(state.Ensure(room));
+                    state.AddSystem($"you are in the private room {room}: /invite USER lets someone in");
+                });
+            }).ConfigureAwait(false);
+        }
+
         if (conversation.IsPrivate)
         {
             return Error("this works in rooms only");

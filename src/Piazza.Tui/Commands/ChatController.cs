@@ -44,7 +44,7 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 {
                     // Read before the request (still on the caller's thread): /join of a room we are in only switches to it.
                     var alreadyIn = state.Find(join.Room) is { } known && known.Users.Contains(state.Self);
-                    var room = join.Private ? await client.CreatePrivateRoomAsync(join.Room, cancellationToken).ConfigureAwait(false) : await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
+                    var room = await client.JoinAsync(join.Room, cancellationToken).ConfigureAwait(false);
                     host.Post(() =>
                     {
                         state.SwitchTo(state.Ensure(room));
@@ -139,7 +139,7 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                     await ModerateAsync(moderate, conversation.Id, cancellationToken).ConfigureAwait(false);
                     host.Post(() => state.AddSystem($"{moderate.Verb} {moderate.Target}: done"));
                 }).ConfigureAwait(false);
-            case ChatCommand.Invite or ChatCommand.MakePrivate:
+            case ChatCommand.Invite or ChatCommand.MakePrivate or ChatCommand.CreatePrivate:
                 return await PrivateRoomAsync(command, conversation, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Lock when conversation.IsPrivate:
                 return Error("/lock works in rooms only");

@@ -18,7 +18,8 @@ internal static class CommandCatalog
 {
     public static IReadOnlyList<CommandInfo> All { get; } =
     [
-        new("join", "/join [-p] ROOM", "enter a room; a new name creates it (-p: create it private, unlisted and joined by invitation)", ["j"]),
+        new("join", "/join ROOM", "enter a room; a new name creates it", ["j"]),
+        new("create", "/create ROOM --private", "create a private room: unlisted, others join it once invited (/invite); a room that exists is simply joined", []),
         new("leave", "/leave [ROOM|@USER]", "leave this room or ROOM, or close a private conversation", ["part", "close"]),
         new("rooms", "/rooms [more]", "list the server's rooms, a page at a time", ["list"]),
         new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),

@@ -7,12 +7,12 @@ using Terminal.Gui.Testing;
 
 namespace Piazza.IntegrationTests.Tui;
 
-/// <summary>Private rooms in the terminal client, headless against a real server: /join -p, the list's mark, /invite, the invited notice, /private.</summary>
+/// <summary>Private rooms in the terminal client, headless against a real server: /create --private, the list's mark, /invite, the invited notice, /private.</summary>
 [Collection(TuiCollection.Name)]
 public sealed class PrivateRoomTuiTests
 {
     [Fact]
-    public async Task Join_p_creates_a_marked_private_room_invite_tells_bob_who_joins_from_the_notice_and_private_off_unmarks_it()
+    public async Task Create_private_makes_a_marked_private_room_invite_tells_bob_who_joins_from_the_notice_and_private_off_unmarks_it()
     {
         await using var server = await TestServer.StartAsync();
         await using var bob = await server.RegisterAsync("bob");
@@ -26,7 +26,7 @@ public sealed class PrivateRoomTuiTests
         {
             ui.PumpUntil(() => window.State.Lines.Any(l => l.Text.StartsWith("connected as alice", StringComparison.Ordinal)), "the welcome line");
 
-            Run(ui, "/join -p ops");
+            Run(ui, "/create ops --private");
             ui.PumpUntil(() => window.State.Current.Id == "ops" && ui.Screen.Contains("▸ops*", StringComparison.Ordinal), "the private room, marked in the list");
 
             Run(ui, "/invite bob");
@@ -75,6 +75,18 @@ public sealed class PrivateRoomTuiTests
             ui.App.End(session);
         }
     }
+
+    [Theory]
+    [InlineData("/create ops --private", "CreatePrivate { Room = ops }")]
+    [InlineData("/create #ops --private", "CreatePrivate { Room = ops }")]
+    [InlineData("/create ops", "Usage { Syntax = /create ROOM --private }")]
+    [InlineData("/invite @bob", "Invite { User = bob, Withdraw = False }")]
+    [InlineData("/uninvite bob", "Invite { User = bob, Withdraw = True }")]
+    [InlineData("/private on", "MakePrivate { Private = True }")]
+    [InlineData("/private off", "MakePrivate { Private = False }")]
+    [InlineData("/private", "Usage { Syntax = /private on|off }")]
+    public void The_private_room_commands_parse(string input, string expected)
+        => Assert.Equal(expected, ChatCommand.Parse(input).ToString());
 
     private static void Run(HeadlessUi ui, string line)
     {
