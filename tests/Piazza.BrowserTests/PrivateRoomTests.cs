@@ -33,10 +33,12 @@ public sealed class PrivateRoomTests
         ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(alice, new { type = "invite", room = "ops", user = "bob", id = "i" }, "i"));
         var join = bob.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Join #ops" });
         await Expect(bob.Page.Locator("#invitation-list")).ToContainTextAsync("alice invited you to #ops");
+        await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "private-room-invited.png"), await bob.Page.ScreenshotAsync());
         await join.ClickAsync();
         await Expect(bob.Page.Locator("#conv-title")).ToHaveTextAsync("#ops");
         await Expect(bob.MessageTexts).ToHaveTextAsync(["the secret plan"]);
         await Expect(bob.Conversation("ops").Locator(".private-mark")).ToHaveCountAsync(1);
         await Expect(bob.Page.Locator("#invitation-list")).ToBeHiddenAsync();
+        await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "private-room-joined.png"), await bob.Page.ScreenshotAsync());
     }
 }

@@ -3,11 +3,25 @@ import { el } from './render.js';
 import { keyOf } from './conversation.js';
 import { invitationsOf } from './private-rooms.js';
 
-/** The room list's mark for a private room, in place of its '#'. */
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The room list's mark for a private room, in place of its '#': a padlock drawn as SVG (no emoji font needed). */
 export function privateMark() {
-  const mark = el('span', 'hash private-mark', '🔒');
+  const mark = el('span', 'hash private-mark');
   mark.title = 'Private room: only its members and invited people can see it';
+  mark.setAttribute('role', 'img');
   mark.setAttribute('aria-label', 'private room');
+  const icon = document.createElementNS(SVG, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('width', '14');
+  icon.setAttribute('height', '14');
+  icon.setAttribute('aria-hidden', 'true');
+  const body = document.createElementNS(SVG, 'rect');
+  for (const [name, value] of Object.entries({ x: 5, y: 10.5, width: 14, height: 10, rx: 2, fill: 'currentColor' })) body.setAttribute(name, String(value));
+  const shackle = document.createElementNS(SVG, 'path');
+  for (const [name, value] of Object.entries({ d: 'M8 10.5V7.5a4 4 0 0 1 8 0v3', fill: 'none', stroke: 'currentColor', 'stroke-width': 2 })) shackle.setAttribute(name, String(value));
+  icon.append(body, shackle);
+  mark.append(icon);
   return mark;
 }
 
