@@ -30,7 +30,17 @@ public sealed record ConnectionStateChanged(ConnectionState State, string? Detai
 /// </summary>
 /// <param name="Moderators">Folded names of the room's moderators.</param>
 /// <param name="Locked">Only moderators may change the topic.</param>
-public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent;
+public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent
+{
+    /// <summary>A private room: listed only to its members, joined by invitation.</summary>
+    public bool Private { get; init; }
+}
+
+/// <summary>This account was invited to a private room by <paramref name="By"/>: <see cref="PiazzaClient.JoinAsync"/> it to accept (once).</summary>
+public sealed record Invited(string Room, string By, DateTimeOffset? At) : PiazzaEvent;
+
+/// <summary>A room this connection is in became private (<paramref name="Private"/>) or public.</summary>
+public sealed record RoomPrivacyChanged(string Room, bool Private, string? By, DateTimeOffset? At) : PiazzaEvent;
 
 /// <summary>A private conversation was entered (at login: recent ones; or by a first message); its messages follow.</summary>
 public sealed record PrivateConversationEntered(string Conversation) : PiazzaEvent;

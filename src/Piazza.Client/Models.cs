@@ -33,7 +33,11 @@ public sealed record Member(string Name, DateTimeOffset? Since)
 /// <summary>One room of a <see cref="PiazzaClient.RoomsPageAsync"/> listing.</summary>
 /// <param name="Members">Users present now.</param>
 /// <param name="Joined">Whether this account is a member.</param>
-public sealed record RoomSummary(string Name, string? Topic, int Members, bool Joined);
+public sealed record RoomSummary(string Name, string? Topic, int Members, bool Joined)
+{
+    /// <summary>A private room (listed only to its members).</summary>
+    public bool Private { get; init; }
+}
 
 /// <summary>One page of the room list; pass <see cref="Next"/> to <see cref="PiazzaClient.RoomsPageAsync"/> for the following page (null: this was the last).</summary>
 public sealed record RoomListPage(IReadOnlyList<RoomSummary> Rooms, string? Next);

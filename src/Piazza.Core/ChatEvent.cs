@@ -119,6 +119,9 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     /// <summary>Whether only moderators may change the topic.</summary>
     public bool TopicLocked { get; init; }
 
+    /// <summary>A private room (listed to its members only).</summary>
+    public bool Private { get; init; }
+
     public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70);
 }
 

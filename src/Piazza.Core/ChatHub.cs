@@ -134,9 +134,11 @@ public sealed partial class ChatHub : IAsyncDisposable
         _moderationContext = new ModerationContext(_hub, _online, _rooms, _conversations, _sanctions);
         _moderation = new ModerationPipeline(_moderationContext, store, time);
         new ModerationEffects(_moderationContext, _admission, slowConsumers).Register(_hub.Cluster);
-        _files = new FilePermissions(store);
+        _files = new FilePermissions(store, store);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         StartAwayAndTyping(slowConsumers);
+        _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
+        _privateRooms.Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);
     }
 
@@ -213,11 +215,17 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>Logs a connection in (guest, password or token) and attaches it to its rooms and conversations.</summary>
-    public Task<HubResult<ChatSession>> HelloAsync(IChatConnection connection, HelloRequest request, CancellationToken cancellationToken = default)
+    public async Task<HubResult<ChatSession>> HelloAsync(IChatConnection connection, HelloRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(request);
-        return _admission.HelloAsync(connection, request, cancellationToken);
+        var hello = await _admission.HelloAsync(connection, request, cancellationToken).ConfigureAwait(false);
+        if (hello.Succeeded)
+        {
+            await _privateRooms.TellOpenInvitationsAsync(hello.Value!, cancellationToken).ConfigureAwait(false);
+        }
+
+        return hello;
     }
 
     /// <summary>Creates an account and logs the connection in as it (register as the first frame).</summary>

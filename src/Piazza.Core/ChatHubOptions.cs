@@ -36,6 +36,9 @@ public sealed record ChatHubOptions
     /// </summary>
     public bool GuestsMayCreateRooms { get; init; } = true;
 
+    /// <summary>Whether every member of a room may invite to it (<c>invite</c>, <c>uninvite</c>); by default only its owner, moderators and admins.</summary>
+    public bool MembersMayInvite { get; init; }
+
     /// <summary>How fast rooms may be created, per account and per address (docs/security.md).</summary>
     public Limits.RoomCreationLimits RoomCreation { get; init; } = new();
 

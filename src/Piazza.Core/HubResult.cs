@@ -25,7 +25,11 @@ public sealed record PendingSend(Task<HubResult<SendOutcome>> Completion);
 public sealed record HelloRequest(string? User, string? Password, string? Token, IReadOnlyDictionary<string, long>? Resume, string Address);
 
 /// <summary>One line of a room listing.</summary>
-public sealed record RoomListing(string Room, string? Topic, int Members, bool Joined);
+public sealed record RoomListing(string Room, string? Topic, int Members, bool Joined)
+{
+    /// <summary>A private room (listed only to its members).</summary>
+    public bool Private { get; init; }
+}
 
 /// <summary>One page of the room list; <see cref="Next"/> is the cursor of the following page, null on the last.</summary>
 public sealed record RoomPage(IReadOnlyList<RoomListing> Rooms, string? Next);

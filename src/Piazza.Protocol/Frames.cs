@@ -42,6 +42,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>topic</c>: true locks the topic to moderators, false unlocks it.</summary>
     public bool? Lock { get; set; }
+
+    /// <summary>With <c>join</c> of a room that does not exist: create it private; with <c>room_set</c>: switch it.</summary>
+    public bool? Private { get; set; }
 }
 
 /// <summary>
@@ -110,6 +113,9 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the port of the HTTPS door on the same host; absent when it is off. TLS clients transfer files there only.</summary>
     public int? HttpsPort { get; set; }
+
+    /// <summary>In <c>room</c>, <c>room_set</c> and their <c>ok</c>: true for a private room (absent or false otherwise).</summary>
+    public bool? Private { get; set; }
 }
 
 /// <summary>
@@ -132,6 +138,9 @@ public sealed class RoomInfo
     public string? Topic { get; set; }
     public int? Members { get; set; }
     public bool? Joined { get; set; }
+
+    /// <summary>True for a private room (listed only to its members); absent otherwise.</summary>
+    public bool? Private { get; set; }
 }
 
 /// <summary>One entry of a user list (<c>welcome</c>, <c>who</c>).</summary>

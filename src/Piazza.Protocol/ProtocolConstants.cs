@@ -72,4 +72,9 @@ public static class FrameTypes
     // Away and typing (docs/protocol.md, "Away and typing"): the same word asks and tells.
     public const string Away = "away";
     public const string Typing = "typing";
+    // Private rooms and invitations (docs/protocol.md): room_set is a request and, to the room, the change it made.
+    public const string RoomSet = "room_set";
+    public const string Invite = "invite";
+    public const string Uninvite = "uninvite";
+    public const string Invited = "invited";
 }

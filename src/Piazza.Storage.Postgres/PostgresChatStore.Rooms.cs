@@ -7,7 +7,7 @@ namespace Piazza.Storage.Postgres;
 
 public sealed partial class PostgresChatStore
 {
-    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at, r.by_guest";
+    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at, r.by_guest, r.private";
 
     public async Task<RoomRecord?> FindRoomAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -21,8 +21,8 @@ public sealed partial class PostgresChatStore
         ArgumentNullException.ThrowIfNull(room);
         var inserted = await ExecuteAsync(
             """
-            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton, by_guest)
-            VALUES (@key, @name, @topic, @owner, @created_at, @skeleton, @by_guest)
+            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton, by_guest, private)
+            VALUES (@key, @name, @topic, @owner, @created_at, @skeleton, @by_guest, @private)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -34,6 +34,7 @@ public sealed partial class PostgresChatStore
                 p.Add(Time("created_at", room.CreatedAt));
                 p.Add(Text("skeleton", NameSkeleton.Of(room.Name)));
                 p.Add(Boolean("by_guest", room.CreatedByGuest));
+                p.Add(Boolean("private", room.Private));
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;
@@ -86,7 +87,7 @@ public sealed partial class PostgresChatStore
                 p.Add(Text("after", afterKey));
                 p.Add(Integer("limit", Math.Max(0, limit)));
             },
-            r => new RoomSummary(ReadRoom(r), r.GetInt32(6)),
+            r => new RoomSummary(ReadRoom(r), r.GetInt32(7)),
             cancellationToken).ConfigureAwait(false);
 
     // Messages, shares, seq counters, mutes and room bans have no foreign key to rooms (history outlives them
@@ -191,5 +192,5 @@ public sealed partial class PostgresChatStore
     }
 
     private static RoomRecord ReadRoom(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), ReadTime(r, 4), r.GetBoolean(5));
+        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), ReadTime(r, 4), r.GetBoolean(5)) { Private = r.GetBoolean(6) };
 }

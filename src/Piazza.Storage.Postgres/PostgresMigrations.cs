@@ -167,5 +167,20 @@ internal static class PostgresMigrations
                 detail text        NULL
             );
             """),
+
+        // Private rooms (listed to members only) and the invitations that let an account join one, each used once.
+        // Invitations cascade with their room and account.
+        new(2, """
+            ALTER TABLE rooms ADD COLUMN private boolean NOT NULL DEFAULT false;
+
+            CREATE TABLE invitations (
+                room_key    text COLLATE "C" NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+                account_key text COLLATE "C" NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                invited_by  text        NOT NULL,
+                invited_at  timestamptz NOT NULL,
+                PRIMARY KEY (room_key, account_key)
+            );
+            CREATE INDEX invitations_by_account ON invitations (account_key, room_key);
+            """),
     ];
 }

@@ -6,7 +6,7 @@ namespace Piazza.Storage.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at, r.by_guest";
+    private const string RoomColumns = "r.key, r.name, r.topic, r.owner, r.created_at, r.by_guest, r.private";
 
     public async Task<RoomRecord?> FindRoomAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -24,8 +24,8 @@ public sealed partial class SqliteChatStore
         ArgumentNullException.ThrowIfNull(room);
         var inserted = await WriteAsync(
             """
-            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton, by_guest)
-            VALUES ($key, $name, $topic, $owner, $created_at, $skeleton, $by_guest)
+            INSERT INTO rooms (key, name, topic, owner, created_at, skeleton, by_guest, private)
+            VALUES ($key, $name, $topic, $owner, $created_at, $skeleton, $by_guest, $private)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -37,6 +37,7 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$created_at", ToUnixMs(room.CreatedAt));
                 p.AddWithValue("$skeleton", NameSkeleton.Of(room.Name));
                 p.AddWithValue("$by_guest", room.CreatedByGuest ? 1 : 0);
+                p.AddWithValue("$private", room.Private ? 1 : 0);
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;
@@ -91,7 +92,7 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$after", OrDbNull(afterKey));
                 p.AddWithValue("$limit", Math.Max(0, limit));
             },
-            r => new RoomSummary(ReadRoom(r), r.GetInt32(6)),
+            r => new RoomSummary(ReadRoom(r), r.GetInt32(7)),
             cancellationToken).ConfigureAwait(false);
 
     // Messages, shares, mutes and room bans have no foreign key to rooms (history outlives them elsewhere), so they
@@ -103,6 +104,7 @@ public sealed partial class SqliteChatStore
         DELETE FROM bans WHERE room_key IN (SELECT key FROM doomed);
         DELETE FROM room_moderators WHERE room_key IN (SELECT key FROM doomed);
         DELETE FROM memberships WHERE room_key IN (SELECT key FROM doomed);
+        DELETE FROM invitations WHERE room_key IN (SELECT key FROM doomed);
         DELETE FROM rooms WHERE key IN (SELECT key FROM doomed);
         """;
 
@@ -189,5 +191,5 @@ public sealed partial class SqliteChatStore
     }
 
     private static RoomRecord ReadRoom(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), FromUnixMs(r.GetInt64(4)), r.GetInt64(5) != 0);
+        new(r.GetString(0), r.GetString(1), GetNullableString(r, 2), GetNullableString(r, 3), FromUnixMs(r.GetInt64(4)), r.GetInt64(5) != 0) { Private = r.GetInt64(6) != 0 };
 }

@@ -181,5 +181,19 @@ internal static class SqliteMigrations
             WHERE owner IS NULL AND key <> 'lobby'
               AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_key = rooms.key);
             """),
+
+        // Private rooms (listed to members only) and the invitations that let an account join one, each used once.
+        new(6, """
+            ALTER TABLE rooms ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+
+            CREATE TABLE invitations (
+                room_key    TEXT    NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+                account_key TEXT    NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+                invited_by  TEXT    NOT NULL,
+                invited_at  INTEGER NOT NULL,
+                PRIMARY KEY (room_key, account_key)
+            ) WITHOUT ROWID;
+            CREATE INDEX invitations_by_account ON invitations (account_key, room_key);
+            """),
     ];
 }

@@ -41,7 +41,7 @@ internal static class WireMapping
         Deleted = frame.Deleted == true,
     };
 
-    public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true);
+    public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };
 
     public static SentMessage ToSent(ServerFrame ok, string conversation) => new(ok.Room ?? conversation, ok.Seq ?? 0, ok.Msg ?? "", ok.Duplicate == true);
 
@@ -87,7 +87,13 @@ internal static class WireMapping
 
                 break;
             case FrameTypes.Room when frame.Room is not null:
-                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true);
+                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true) { Private = frame.Private == true };
+                break;
+            case FrameTypes.Invited when frame.Room is not null:
+                yield return new Invited(room, frame.By ?? "", at);
+                break;
+            case FrameTypes.RoomSet when frame.Room is not null:
+                yield return new RoomPrivacyChanged(room, frame.Private == true, frame.By, at);
                 break;
             case FrameTypes.Joined when frame.User is { } user:
                 yield return new MemberJoined(room, user, at);

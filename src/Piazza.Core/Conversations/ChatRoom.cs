@@ -99,6 +99,21 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
     }
 
+    /// <summary>A private room (Rooms/PrivateRooms): unlisted, and hidden from non-members as if it did not exist.</summary>
+    public bool IsPrivate { get => Volatile.Read(ref _private); set => Volatile.Write(ref _private, value); }
+
+    private bool _private;
+
+    /// <summary>Makes the room private or public; the room hears <paramref name="announcement"/> (<c>room_set</c>).</summary>
+    public void SetPrivate(bool isPrivate, ChatEvent announcement, List<ChatSession> overflowed)
+    {
+        lock (Gate)
+        {
+            IsPrivate = isPrivate;
+            BroadcastLocked(announcement, overflowed, exceptNameKey: null);
+        }
+    }
+
     /// <summary>Locks or unlocks the topic; the room hears <c>topic</c> with <c>locked</c>.</summary>
     public void SetTopicLock(bool locked, string by, DateTimeOffset now, List<ChatSession> overflowed)
     {
@@ -285,7 +300,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
 
         var presence = Ordered(present);
-        return new RoomStateEvent(Name, Topic, Owner, presence) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked };
+        return new RoomStateEvent(Name, Topic, Owner, presence) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked, Private = IsPrivate };
     }
 
     protected override void OnDetached(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)

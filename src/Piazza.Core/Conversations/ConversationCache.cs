@@ -79,10 +79,10 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
     }
 
     /// <summary>Adds a room just created (or returns the one a concurrent join created first).</summary>
-    public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner, bool createdByGuest)
+    public async Task<ChatRoom?> AddCreatedAsync(string key, string name, string? owner, bool createdByGuest, bool isPrivate = false)
     {
         var sequence = await sequencer.OpenAsync(key).ConfigureAwait(false);
-        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time, presence), createdByGuest);
+        var created = Prepared(new ChatRoom(key, name, null, owner, sequence, hub.Time, presence) { IsPrivate = isPrivate }, createdByGuest);
         var lazy = _loaded.GetOrAdd(key, _ => new Lazy<Task<Conversation?>>(() => Task.FromResult<Conversation?>(created)));
         return await lazy.Value.ConfigureAwait(false) as ChatRoom;
     }
@@ -220,7 +220,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
                 return null;
             }
 
-            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time, presence), record.CreatedByGuest);
+            var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time, presence) { IsPrivate = record.Private }, record.CreatedByGuest);
             room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
             conversation = room;
         }

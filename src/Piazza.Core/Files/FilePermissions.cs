@@ -8,7 +8,7 @@ namespace Piazza.Core.Files;
 /// Who may share, see and delete a stored file. The bytes and the upload protocol are a door's business; the rules
 /// are here so that every door applies the same ones.
 /// </summary>
-internal sealed class FilePermissions(IFileStore store)
+internal sealed class FilePermissions(IFileStore store, IRoomStore rooms)
 {
     /// <summary>Longest file id accepted (ids are 32 hex digits; anything far longer is not worth a query).</summary>
     private const int MaxFileIdLength = 64;
@@ -36,7 +36,8 @@ internal sealed class FilePermissions(IFileStore store)
             return HubResult<FileRecord>.Ok(file);
         }
 
-        foreach (var conversation in await store.FileSharesAsync(file.Id, cancellationToken).ConfigureAwait(false))
+        var shares = await store.FileSharesAsync(file.Id, cancellationToken).ConfigureAwait(false);
+        foreach (var conversation in shares)
         {
             var visible = DirectConversationId.IsDirect(conversation) ? Attacher.IsParticipant(conversation, user.Key) : user.IsInRoom(conversation);
             if (visible)
@@ -45,7 +46,16 @@ internal sealed class FilePermissions(IFileStore store)
             }
         }
 
-        return new HubError(ErrorCode.Forbidden, "you cannot see that file");
+        // A file shared only in private rooms the user is not in is unknown to them, as those rooms are (Rooms/PrivateRooms).
+        foreach (var conversation in shares)
+        {
+            if (DirectConversationId.IsDirect(conversation) || user.IsAdmin || await rooms.FindRoomAsync(conversation, cancellationToken).ConfigureAwait(false) is { Private: false })
+            {
+                return new HubError(ErrorCode.Forbidden, "you cannot see that file");
+            }
+        }
+
+        return shares.Count == 0 ? new HubError(ErrorCode.Forbidden, "you cannot see that file") : new HubError(ErrorCode.NoSuchFile, "there is no such file (it may have been deleted)");
     }
 
     /// <summary>The uploader, or a moderator (<paramref name="isModerator"/>, decided by whoever knows roles).</summary>

@@ -60,9 +60,15 @@ internal sealed class ModerationResync(ModerationContext context, Admission admi
         foreach (var room in context.Conversations.Loaded.OfType<ChatRoom>().ToList())
         {
             room.Restore(await store.RoomModerationAsync(room.Key).ConfigureAwait(false));
-            if (await store.FindRoomAsync(room.Key).ConfigureAwait(false) is { } stored && stored.Topic != room.Topic)
+            var stored = await store.FindRoomAsync(room.Key).ConfigureAwait(false);
+            if (stored is not null && stored.Topic != room.Topic)
             {
                 hub.Cluster.OnSignal(new TopicChangedSignal(room.Key, stored.Topic, ChatHub.ServerName, hub.Now));
+            }
+
+            if (stored is not null && stored.Private != room.IsPrivate)
+            {
+                hub.Cluster.OnSignal(new RoomPrivacyChangedSignal(room.Key, stored.Private, ChatHub.ServerName, hub.Now));
             }
         }
 

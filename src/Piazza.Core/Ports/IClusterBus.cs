@@ -29,6 +29,8 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.PresenceSnapshotSignal), "presence_snapshot")]
 [JsonDerivedType(typeof(Cluster.AwayChangedSignal), "away_changed")]
 [JsonDerivedType(typeof(Cluster.TypingSignal), "typing")]
+[JsonDerivedType(typeof(Cluster.RoomPrivacyChangedSignal), "room_privacy_changed")]
+[JsonDerivedType(typeof(Cluster.InvitedSignal), "invited")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

@@ -18,7 +18,7 @@ internal sealed class RoomService(
     /// Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.
     /// Creating is throttled per account and per address, and guests may be refused it (<see cref="ChatHubOptions.GuestsMayCreateRooms"/>).
     /// </summary>
-    public async Task<HubResult<string>> JoinAsync(ChatSession session, string? room, CancellationToken cancellationToken)
+    public async Task<HubResult<string>> JoinAsync(ChatSession session, string? room, CancellationToken cancellationToken, bool createPrivate = false)
     {
         if (!RoomNamePolicy.IsValid(room, out var problem))
         {
@@ -37,7 +37,7 @@ internal sealed class RoomService(
         ChatRoom chatRoom;
         do
         {
-            var found = await FindOrCreateAsync(session, key, room!, cancellationToken).ConfigureAwait(false);
+            var found = await FindOrCreateAsync(session, key, room!, createPrivate, cancellationToken).ConfigureAwait(false);
             if (!found.Succeeded)
             {
                 return found.Error!;
@@ -46,6 +46,13 @@ internal sealed class RoomService(
             chatRoom = found.Value!;
         }
         while (!chatRoom.TryHold());
+
+        // A private room lets in its members, its owner and moderators, admins, and an invitation (used up here).
+        if (await PrivateRooms.AdmitAsync(hub, session.User, chatRoom, room!, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            chatRoom.Release();
+            return refused;
+        }
 
         try
         {
@@ -57,7 +64,7 @@ internal sealed class RoomService(
         }
     }
 
-    private async Task<HubResult<ChatRoom>> FindOrCreateAsync(ChatSession session, string key, string room, CancellationToken cancellationToken)
+    private async Task<HubResult<ChatRoom>> FindOrCreateAsync(ChatSession session, string key, string room, bool createPrivate, CancellationToken cancellationToken)
     {
         if (await conversations.LoadAsync(key).ConfigureAwait(false) is ChatRoom existing)
         {
@@ -68,6 +75,11 @@ internal sealed class RoomService(
         if (!user.IsRegistered && !hub.Options.GuestsMayCreateRooms)
         {
             return new HubError(ErrorCode.Forbidden, $"there is no room '{room}', and guests cannot create rooms on this server; register to create one");
+        }
+
+        if (createPrivate && !user.IsRegistered)
+        {
+            return new HubError(ErrorCode.Forbidden, "guests cannot create private rooms; register to create one");
         }
 
         if (!RoomNamePolicy.IsAcceptableNew(room, out var problem))
@@ -93,9 +105,9 @@ internal sealed class RoomService(
 
         // A guest's room is stored (its messages are) but lasts only while someone is in it; its owner is in memory.
         var createdByGuest = !user.IsRegistered;
-        var record = new Storage.RoomRecord(key, room, null, createdByGuest ? null : user.Key, hub.Now, createdByGuest);
+        var record = new Storage.RoomRecord(key, room, null, createdByGuest ? null : user.Key, hub.Now, createdByGuest) { Private = createPrivate };
         await hub.Store.TryCreateRoomAsync(record, cancellationToken).ConfigureAwait(false);
-        var created = await conversations.AddCreatedAsync(key, room, user.Key, createdByGuest).ConfigureAwait(false);
+        var created = await conversations.AddCreatedAsync(key, room, user.Key, createdByGuest, createPrivate).ConfigureAwait(false);
         return created is null ? new HubError(ErrorCode.ServerError, $"room '{room}' could not be created") : HubResult<ChatRoom>.Ok(created);
     }
 
@@ -205,12 +217,18 @@ internal sealed class RoomService(
         foreach (var summary in stored.Take(size))
         {
             var live = conversations.Find(summary.Room.Key) as ChatRoom;
+            var isPrivate = live?.IsPrivate ?? summary.Room.Private;
+            if (isPrivate && PrivateRooms.HiddenFrom(session.User, summary.Room.Key))
+            {
+                continue; // unlisted: a page may hold fewer rooms, and "next" still follows the stored order
+            }
+
             // Not loaded here: nobody is present on this node, but others may hold users there.
             var present = live?.PresentCount ?? presence.Remote.UsersIn(summary.Room.Key).Count;
-            listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, present, session.User.IsInRoom(summary.Room.Key)));
+            listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, present, session.User.IsInRoom(summary.Room.Key)) { Private = isPrivate });
         }
 
-        return HubResult<RoomPage>.Ok(new RoomPage(listings, stored.Count > size ? listings[^1].Room : null));
+        return HubResult<RoomPage>.Ok(new RoomPage(listings, stored.Count > size ? stored[size - 1].Room.Name : null));
     }
 
     /// <summary>Sets a room's topic (a locked topic: its owner and moderators only; never a muted user); everyone in the room hears <c>topic</c>.</summary>
@@ -252,10 +270,11 @@ internal sealed class RoomService(
     }
 
     /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
-    public async Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(string? room)
+    public async Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(string? room, ChatUser? asker = null)
     {
         var key = RoomNamePolicy.Fold(room ?? ChatHub.LobbyName);
-        if (!RoomNamePolicy.IsValid(room ?? ChatHub.LobbyName, out _) || await conversations.LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom)
+        if (!RoomNamePolicy.IsValid(room ?? ChatHub.LobbyName, out _) || await conversations.LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom
+            || (asker is not null && chatRoom.IsPrivate && PrivateRooms.HiddenFrom(asker, key)))
         {
             return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }
@@ -277,7 +296,8 @@ internal sealed class RoomService(
         }
 
         var key = RoomNamePolicy.Fold(room!);
-        if (await conversations.LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom)
+        if (await conversations.LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom
+            || (chatRoom.IsPrivate && PrivateRooms.HiddenFrom(session.User, key)))
         {
             return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }

@@ -35,7 +35,11 @@ public sealed record AccountRecord(string Key, string Name, string PasswordHash,
 /// A room as stored. <see cref="Owner"/> is an account key, or null (lobby, or a guest's room). A room a guest created
 /// (<see cref="CreatedByGuest"/>) lasts while someone is in it: it is deleted once empty, and at start.
 /// </summary>
-public sealed record RoomRecord(string Key, string Name, string? Topic, string? Owner, DateTimeOffset CreatedAt, bool CreatedByGuest = false);
+public sealed record RoomRecord(string Key, string Name, string? Topic, string? Owner, DateTimeOffset CreatedAt, bool CreatedByGuest = false)
+{
+    /// <summary>A private room: listed to its members only, joined by invitation (<see cref="IInvitationStore"/>).</summary>
+    public bool Private { get; init; }
+}
 
 /// <summary>A room with its stored member count, for listings.</summary>
 public sealed record RoomSummary(RoomRecord Room, int Members);

@@ -47,6 +47,7 @@ public static class OptionTable
         new("--max-message-chars", "MaxMessageChars", "Hub:MaxMessageChars", "longest message text in characters", OptionRule.AtLeast(1)),
         new("--max-rooms-per-user", "MaxRoomsPerUser", "Hub:MaxRoomsPerUser", "rooms one user may be in at once, the lobby included; 0 no limit", OptionRule.AtLeast(0)),
         new("--guests-create-rooms", "GuestsMayCreateRooms", "Hub:GuestsMayCreateRooms", "let guests create rooms (a guest's room is deleted once nobody is in it); false: guests join existing rooms only"),
+        new("--members-can-invite", "MembersMayInvite", "Hub:MembersMayInvite", "let every member of a room invite others to it (a private room is joined by invitation); false: only its owner, moderators and admins"),
         new("--room-creations-per-minute", "RoomCreationsPerMinute", "Hub:RoomCreation:PerAccountPerMinute", "rooms one account (or guest) may create per minute, on average; 0 no limit", OptionRule.AtLeast(0)),
         new("--room-creation-burst", "RoomCreationBurst", "Hub:RoomCreation:AccountBurst", "rooms one account may create at once before the rate applies", OptionRule.AtLeast(1)),
         new("--address-room-creations-per-minute", "AddressRoomCreationsPerMinute", "Hub:RoomCreation:PerAddressPerMinute", "rooms one address (IPv6: its /64) may create per minute, all its connections together; 0 no limit", OptionRule.AtLeast(0)),

@@ -5,6 +5,7 @@ import { keyOf } from './conversation.js';
 import { parseInput, helpText, unknownText, moderationRequest, ROOM_NAME } from './commands.js';
 import { RoomListPager } from './room-list.js';
 import { awayFrame } from './away.js';
+import { privateRoomRequest, privateRoomAnswer, dropInvitation } from './private-rooms.js';
 
 /** Scroll-back asks for this many older messages at a time. */
 const HISTORY_PAGE = 50;
@@ -32,7 +33,8 @@ export class Actions {
     const intent = parseInput(raw);
     switch (intent.kind) {
       case 'say': this.say(intent.text); break;
-      case 'join': this.joinRoom(intent.room); break;
+      case 'join': this.joinRoom(intent.room, intent.private === true); break;
+      case 'private-room': this.privateRoom(intent.command, intent.args); break;
       case 'leave': this.leave(intent.room ? keyOf(intent.room) : model.active); break;
       case 'topic': this.setTopic(intent.topic); break;
       case 'msg': this.openDirect(intent.who).then(() => { if (intent.text.trim()) this.say(intent.text); }); break;
@@ -78,8 +80,21 @@ export class Actions {
     for (const line of this.roomList.lines(answer)) model.notice(where, line);
   }
 
-  /** Joins (or creates) a room and opens it; resolves true once it is open. */
-  async joinRoom(name) {
+  /** /invite, /uninvite, /private in the open room. */
+  async privateRoom(kind, args) {
+    const model = this.model;
+    const conv = model.activeConv;
+    const { frame, error } = privateRoomRequest(kind, args, conv);
+    if (error) {
+      model.notice(model.active, error);
+      return;
+    }
+    const text = privateRoomAnswer(kind, frame, await this.connection.request(frame));
+    if (text) model.notice(conv.key, text);
+  }
+
+  /** Joins (or creates: private when `isPrivate`) a room and opens it; resolves true once it is open. */
+  async joinRoom(name, isPrivate = false) {
     const model = this.model;
     const room = name.replace(/^#/, '');
     if (!ROOM_NAME.test(room)) {
@@ -91,7 +106,8 @@ export class Actions {
       this.hooks.open(existing.key);
       return true;
     }
-    const answer = await this.connection.request({ type: 'join', room });
+    const answer = await this.connection.request(isPrivate ? { type: 'join', room, private: true } : { type: 'join', room });
+    dropInvitation(model, room);
     if (answer.type === 'ok') {
       this.hooks.open(model.joinedRoom(answer.room ?? room).key);
       return true;

@@ -13,6 +13,7 @@ import { LoginForm } from './login.js';
 import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
+import { renderInvitations } from './private-rooms-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -23,6 +24,7 @@ const ui = {
   loginError: $('login-error'), chatView: $('chat-view'), status: $('status'), statusText: $('status-text'),
   meName: $('me-name'), logout: $('logout'), toggleSidebar: $('toggle-sidebar'), toggleUnread: $('toggle-unread'),
   sidebar: $('sidebar'), scrim: $('scrim'), joinForm: $('join-form'), joinRoom: $('join-room'), roomList: $('room-list'),
+  joinPrivate: $('join-private'), invitationList: $('invitation-list'),
   directList: $('direct-list'), directEmpty: $('direct-empty'), convTitle: $('conv-title'), convTopic: $('conv-topic'),
   editTopic: $('edit-topic'), leave: $('leave'), togglePeople: $('toggle-people'), peopleCount: $('people-count'),
   people: $('people'), peopleTotal: $('people-total'), peopleList: $('people-list'), scroller: $('scroller'),
@@ -66,6 +68,7 @@ const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), i
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();
+  renderInvitations(ui.invitationList, model, (room) => actions.joinRoom(room));
   messagesView.render(model);
   renderFileSharing();
   navigation.follow();
@@ -250,7 +253,8 @@ ui.joinForm.addEventListener('submit', (event) => {
   const room = ui.joinRoom.value.trim();
   if (!room) return;
   ui.joinRoom.value = '';
-  actions.joinRoom(room);
+  actions.joinRoom(room, ui.joinPrivate.checked);
+  ui.joinPrivate.checked = false;
 });
 ui.leave.addEventListener('click', () => actions.leave(model.active));
 ui.editTopic.addEventListener('click', () => {

@@ -3,6 +3,7 @@
 import { el, avatar } from './render.js';
 import { sameName } from './conversation.js';
 import { presenceOf } from './presence.js';
+import { privateMark } from './private-rooms-view.js';
 
 const STATUS_TEXT = {
   connecting: () => 'Connecting…',
@@ -68,7 +69,7 @@ export class ChatView {
     if (conv.key === active) button.setAttribute('aria-current', 'page');
     if (conv.unread > 0) button.classList.add('has-unread');
     if (conv.direct) button.append(withPresence(avatar(conv.peer ?? '?', 'avatar tiny'), presenceOf(model, conv.peer ?? '')));
-    else button.append(el('span', 'hash', '#'));
+    else button.append(conv.private ? privateMark() : el('span', 'hash', '#'));
     button.append(el('span', 'conv-name', conv.direct ? conv.peer : conv.name));
     if (conv.unread > 0) {
       const badge = el('span', 'badge unread', String(conv.unread));

@@ -1,12 +1,13 @@
 // What a line typed in the composer asks for: a message, or a slash command with its arguments. Pure parsing,
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
-export const HELP = '/join room · /leave [room] · /rooms [more] · /topic text · /msg name text · /away [why] · /back · /help — start a line with // to send a slash. '
+export const HELP = '/join room · /create room --private (a private room) · /leave [room] · /rooms [more] · /topic text · /msg name text · /away [why] · /back · /help — start a line with // to send a slash. '
   + 'Share files with the paperclip button or by dropping them on the conversation. '
   + 'Keys: Alt+↑/↓ previous/next conversation · Ctrl+, settings · the browser\'s Back returns to the conversation before.';
 
 export const MOD_HELP = 'Moderation: /kick name [reason] · /ban name [30m|2h|7d] [reason] · /unban name · /mute name [duration] [reason] · '
   + '/unmute name · /op name · /deop name · /lock · /unlock · /delete [name] (latest message; yours without a name). '
+  + 'Private rooms: /invite name · /uninvite name · /private on|off. '
   + 'Admins: /gkick name · /gban name|address [duration] [reason] · /gunban name|address.';
 
 /** The names the server accepts for a room (RoomNamePolicy), after NFC normalisation. */
@@ -32,6 +33,11 @@ export function parseInput(raw) {
   if (MODERATION.has(name)) return { kind: 'moderate', command: name, args: rest.trim() };
   switch (name) {
     case 'join': case 'j': return { kind: 'join', room: rest.trim() };
+    case 'create': {
+      const [, room] = rest.trim().match(/^(\S+)\s+--private$/) ?? [];
+      return room ? { kind: 'join', room, private: true } : { kind: 'usage', text: 'Usage: /create room --private' };
+    }
+    case 'invite': case 'uninvite': case 'private': return { kind: 'private-room', command: name, args: rest.trim() };
     case 'leave': case 'part': return { kind: 'leave', room: rest.trim() || null };
     case 'topic': return { kind: 'topic', topic: rest.trim() };
     case 'msg': case 'query': {

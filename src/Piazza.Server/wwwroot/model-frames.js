@@ -3,6 +3,7 @@
 import { keyOf, sameName } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
 import { onAway, onTyping, stopTyping } from './away.js';
+import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -29,6 +30,8 @@ export function receiveFrame(model, f) {
     case 'role': onRole(model, f); break;
     case 'away': onAway(model, f); break;
     case 'typing': onTyping(model, f); break;
+    case 'invited': onInvited(model, f); break;
+    case 'room_set': onRoomSet(model, f); break;
     default: break;
   }
   return effects;
@@ -73,7 +76,9 @@ function onRoom(model, r) {
   conv.users = Array.isArray(r.users) ? r.users : [];
   conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
   conv.locked = r.locked !== false;
+  conv.private = r.private === true;
   conv.joined = true;
+  dropInvitation(model, r.room);
 }
 
 function onTopic(model, t) {

@@ -78,6 +78,10 @@ internal abstract record ChatCommand
             "rooms" when words.Length == 0 => new Rooms(More: false),
             "rooms" when words.Length == 1 && words[0].Equals("more", StringComparison.OrdinalIgnoreCase) => new Rooms(More: true),
             "join" when rest.Length > 0 => RoomNamed(rest, room => new Join(room)),
+            "create" when words is [var named, "--private"] => RoomNamed(named, room => new CreatePrivate(room)),
+            "invite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: false)),
+            "uninvite" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Invite(user, Withdraw: true)),
+            "private" when words is ["on" or "off"] => new MakePrivate(words[0] == "on"),
             "leave" when rest.Length == 0 => new Leave(null),
             "leave" when rest.StartsWith('@') => UserNamed(rest[1..], user => new ClosePrivate(user)),
             "leave" => RoomNamed(rest, room => new Leave(room)),
@@ -226,6 +230,15 @@ internal abstract record ChatCommand
     public sealed record Rooms(bool More) : ChatCommand;
 
     public sealed record Join(string Room) : ChatCommand;
+
+    /// <summary>Create a private room (or join it when it exists).</summary>
+    public sealed record CreatePrivate(string Room) : ChatCommand;
+
+    /// <summary>Invite <paramref name="User"/> to the current room, or (<paramref name="Withdraw"/>) withdraw the invitation.</summary>
+    public sealed record Invite(string User, bool Withdraw) : ChatCommand;
+
+    /// <summary>Make the current room private (true) or public.</summary>
+    public sealed record MakePrivate(bool Private) : ChatCommand;
 
     /// <summary>Leave a room; null means the current conversation.</summary>
     public sealed record Leave(string? Room) : ChatCommand;

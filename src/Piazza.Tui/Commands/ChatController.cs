@@ -141,6 +141,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                     await ModerateAsync(moderate, conversation.Id, cancellationToken).ConfigureAwait(false);
                     host.Post(() => state.AddSystem($"{moderate.Verb} {moderate.Target}: done"));
                 }).ConfigureAwait(false);
+            case ChatCommand.Invite or ChatCommand.MakePrivate or ChatCommand.CreatePrivate:
+                return await PrivateRoomAsync(command, conversation, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Lock when conversation.IsPrivate:
                 return Error("/lock works in rooms only");
             case ChatCommand.Lock lockTopic:

@@ -19,6 +19,7 @@ internal static class CommandCatalog
     public static IReadOnlyList<CommandInfo> All { get; } =
     [
         new("join", "/join ROOM", "enter a room; a new name creates it", ["j"]),
+        new("create", "/create ROOM --private", "create a private room: unlisted, others join it once invited (/invite); a room that exists is simply joined", []),
         new("leave", "/leave [ROOM|@USER]", "leave this room or ROOM, or close a private conversation", ["part", "close"]),
         new("rooms", "/rooms [more]", "list the server's rooms, a page at a time", ["list"]),
         new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),
@@ -39,6 +40,9 @@ internal static class CommandCatalog
         new("unmute", "/unmute USER", "let a muted user write again", [], Moderation: true),
         new("op", "/op USER", "make someone a moderator of this room", [], Moderation: true),
         new("deop", "/deop USER", "remove a moderator of this room", [], Moderation: true),
+        new("invite", "/invite USER", "let USER join this room once (a private room is joined by invitation)", [], Moderation: true),
+        new("uninvite", "/uninvite USER", "withdraw USER's invitation to this room", [], Moderation: true),
+        new("private", "/private on|off", "make this room private (unlisted, joined by invitation) or public", [], Moderation: true),
         new("lock", "/lock", "let only moderators change this room's topic", [], Moderation: true),
         new("unlock", "/unlock", "let everyone change this room's topic", [], Moderation: true),
         new("delete", "/delete [USER]", "delete the latest message here: yours, or USER's", ["del"], Moderation: true),

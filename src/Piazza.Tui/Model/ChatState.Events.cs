@@ -22,6 +22,7 @@ internal sealed partial class ChatState
                 var entered = Ensure(room.Room);
                 entered.Topic = room.Topic;
                 entered.Owner = room.Owner;
+                SetPrivateRoom(entered, room.Private);
                 entered.Users.Clear();
                 entered.Users.UnionWith(room.Members.Select(m => m.Name));
                 entered.Moderators.Clear();
@@ -62,6 +63,9 @@ internal sealed partial class ChatState
                 TopicChanged?.Invoke(changed);
                 var by = topic.By is null ? "" : $"{topic.By} ";
                 AddLine(changed, new ChatLine(TimeOf(topic.At), ChatLineKind.System, topic.By, string.IsNullOrEmpty(topic.Topic) ? $"{by}cleared the topic" : $"{by}set the topic: {topic.Topic}"));
+                break;
+            case Invited or RoomPrivacyChanged:
+                ApplyPrivateRoom(e);
                 break;
             case ServerShuttingDown shutdown:
                 AddSystem(shutdown.Message is { Length: > 0 } m ? "server: " + m : "the server is shutting down");

@@ -39,8 +39,13 @@ internal sealed class ConversationState
     /// <summary>Messages that arrived while another conversation was shown.</summary>
     public int Unread { get; set; }
 
-    /// <summary>What the room list shows, with the unread count: <c>dev (3)</c>.</summary>
-    public string ListLabel => Unread > 0 ? $"{DisplayName} ({Unread})" : DisplayName;
+    /// <summary>A private room (listed only to its members): the list marks it with <see cref="PrivateMark"/>.</summary>
+    public bool IsPrivateRoom { get; set; }
+
+    public const string PrivateMark = "*";
+
+    /// <summary>What the room list shows, with the private mark and the unread count: <c>ops* (3)</c>.</summary>
+    public string ListLabel => (IsPrivateRoom ? DisplayName + PrivateMark : DisplayName) + (Unread > 0 ? $" ({Unread})" : "");
 
     public IReadOnlyList<ChatLine> Lines => _lines;
 

@@ -36,6 +36,8 @@ public sealed record TestServerOptions
 
     public bool? GuestsMayCreateRooms { get; init; }
 
+    public bool? MembersMayInvite { get; init; }
+
     public long? MaxFileBytes { get; init; }
 
     public long? UserQuotaBytes { get; init; }
@@ -101,6 +103,7 @@ public sealed record TestServerOptions
             ("LoginsPerMinutePerAddress", Text(Limits.LoginsPerMinutePerAddress)),
             ("RegistrationsPerHourPerAddress", Text(Limits.RegistrationsPerHourPerAddress)),
             ("GuestsMayCreateRooms", Text(GuestsMayCreateRooms)),
+            ("MembersMayInvite", Text(MembersMayInvite)),
             ("RoomCreationsPerMinute", Text(Limits.RoomCreationsPerMinute)),
             ("RoomCreationBurst", Text(Limits.RoomCreationBurst)),
             ("AddressRoomCreationsPerMinute", Text(Limits.AddressRoomCreationsPerMinute)),

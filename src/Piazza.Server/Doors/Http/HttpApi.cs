@@ -106,7 +106,7 @@ public static class HttpApi
             context.Response.Headers.Link = $"</api/rooms?{query}>; rel=\"next\"";
         }
 
-        return TypedResults.Json([.. page.Value.Rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined))], ApiJsonContext.Default.ListRoomResponse);
+        return TypedResults.Json([.. page.Value.Rooms.Select(r => new RoomResponse(r.Room, r.Topic, r.Members, r.Joined, r.Private ? true : null))], ApiJsonContext.Default.ListRoomResponse);
     }
 
     private static async Task<IResult> SendAsync(HttpContext context, ChatHub hub, string? room, string? to)
@@ -206,7 +206,7 @@ public sealed record TokenResponse(string Token, string User);
 
 public sealed record MeResponse(string User, bool Registered, IReadOnlyList<string> Rooms);
 
-public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined);
+public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined, bool? Private = null);
 
 /// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>). <see cref="HistoryRoute"/> writes this shape as it reads.</summary>
 public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages);

@@ -48,7 +48,7 @@ public sealed partial class JsonLinesConnection
                 await HandleSendAsync(session, frame).ConfigureAwait(false);
                 break;
             case FrameTypes.Who:
-                Reply(frame, await _hub.WhoAsync(frame.Room).ConfigureAwait(false), users => new ServerFrame
+                Reply(frame, await _hub.WhoAsync(session, frame.Room).ConfigureAwait(false), users => new ServerFrame
                 {
                     Type = FrameTypes.Ok,
                     Re = frame.Id,
@@ -57,7 +57,7 @@ public sealed partial class JsonLinesConnection
                 });
                 break;
             case FrameTypes.Join:
-                Reply(frame, await _hub.JoinAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
+                Reply(frame, await _hub.JoinAsync(session, frame.Room, frame.Private == true, CancellationToken.None).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
                 break;
             case FrameTypes.Leave:
                 Reply(frame, await _hub.LeaveAsync(session, frame.Room).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room });
@@ -78,6 +78,9 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop:
                 await HandleModerationAsync(session, frame).ConfigureAwait(false);
                 break;
+            case FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite:
+                await HandlePrivateRoomAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Delete:
                 Reply(frame, await _hub.DeleteMessageAsync(session, frame.Room, frame.Msg).ConfigureAwait(false), deleted => new ServerFrame
                 {
@@ -93,7 +96,7 @@ public sealed partial class JsonLinesConnection
                 {
                     Type = FrameTypes.Ok,
                     Re = frame.Id,
-                    Rooms = [.. page.Rooms.Select(r => new RoomInfo { Room = r.Room, Topic = r.Topic, Members = r.Members, Joined = r.Joined })],
+                    Rooms = [.. page.Rooms.Select(r => new RoomInfo { Room = r.Room, Topic = r.Topic, Members = r.Members, Joined = r.Joined, Private = r.Private ? true : null })],
                     Next = page.Next,
                 });
                 break;
@@ -138,7 +141,7 @@ public sealed partial class JsonLinesConnection
     private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
         or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
         or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
-        or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing;
+        or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing or FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {

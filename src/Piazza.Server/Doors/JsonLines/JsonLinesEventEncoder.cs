@@ -30,7 +30,10 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Users = ToUserInfos(r.Users),
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
+            Private = r.Private ? true : null,
         },
+        Core.Rooms.InvitedEvent i => new ServerFrame { Type = FrameTypes.Invited, Room = i.Room, By = i.By, Ts = WireTimestamp.Format(i.Timestamp) },
+        Core.Rooms.RoomSetEvent rs => new ServerFrame { Type = FrameTypes.RoomSet, Room = rs.Room, Private = rs.Private, By = rs.By, Ts = WireTimestamp.Format(rs.Timestamp) },
         TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
         DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
         ModerationEvent e => new ServerFrame
