@@ -22,7 +22,7 @@ internal static class CommandCatalog
         new("leave", "/leave [ROOM|@USER]", "leave this room or ROOM, or close a private conversation", ["part", "close"]),
         new("rooms", "/rooms [more]", "list the server's rooms, a page at a time", ["list"]),
         new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),
-        new("msg", "/msg USER|#ROOM [TEXT]", "send a private message (or to a room); without TEXT, show that conversation", ["query"]),
+        new("msg", "/msg USER|USER,USER…|#ROOM [TEXT]", "send a private message (to several: a group conversation; or to a room); without TEXT, show that conversation", ["query"]),
         new("who", "/who", "list who is in this conversation", ["names", "users"]),
         new("upload", "/upload PATH", "share a file in this conversation", []),
         new("download", "/download ID [DEST]", "save a shared file: ID is the id on its line (any unambiguous start of it); DEST a file or folder", []),

@@ -318,7 +318,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private void OnUsersChanged()
     {
         Empty(_users);
-        var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
+        var users = _state.Current.IsPrivate ? [.. _state.Current.PrivateUsers(_state.Self)] : _state.Current.Users.ToList();
         foreach (var user in users)
         {
             _users.Add(PrintableText.Escape(string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user));
