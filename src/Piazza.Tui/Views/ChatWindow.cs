@@ -290,6 +290,10 @@ internal sealed partial class ChatWindow : Window, IChatHost
             SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
             SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");
+            if (_state.Current.IsPrivate)
+            {
+                ShowTopic(); // a private conversation's names came with a message (a group's as the server spells them)
+            }
         }
         finally
         {
