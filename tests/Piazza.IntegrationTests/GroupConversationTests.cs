@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Piazza.IntegrationTests.Infrastructure;
 using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
@@ -111,6 +112,17 @@ public abstract class GroupConversationTests
         var skipped = new List<JsonObject>();
         await daveAgain.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "marker", skipped: skipped);
         Assert.DoesNotContain(skipped, f => f.Str("room") == Group);
+
+        // Sends by the group's id: over REST for carol, in "room" on the door for bob; dave is refused.
+        var posted = await carolHttp.PostAsJsonAsync($"/api/rooms/{Group}/messages", new { text = "by rest" });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        Assert.Equal(3, JsonNode.Parse(await posted.Content.ReadAsStringAsync())!["seq"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await daveHttp.PostAsJsonAsync($"/api/rooms/{Group}/messages", new { text = "let me in" })).StatusCode);
+        AssertError(await RequestAsync(dave, new { type = "send", room = Group, text = "let me in", id = "d1" }, "d1"), "forbidden");
+        var byId = await RequestAsync(bob, new { type = "send", room = Group, text = "by id", id = "b1" }, "b1");
+        Assert.Equal((Group, 4L), (byId.Str("room"), byId.Seq()));
+        var atAlice = await alice.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "by id");
+        Assert.Equal(["alice", "carol"], To(atAlice));
     }
 
     [Fact]

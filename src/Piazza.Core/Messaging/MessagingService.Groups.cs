@@ -43,6 +43,52 @@ internal sealed partial class MessagingService
     }
 
     /// <summary>
+    /// A send to a private conversation named by its id (<c>"room":"@alice,bob,carol"</c>, REST
+    /// <c>POST /api/rooms/{id}/messages</c>): the id rule first; each other participant must still exist (an account,
+    /// or a guest still logged in), known from the conversation once a send named them.
+    /// </summary>
+    private async Task<HubResult<(Conversation Conversation, string? Recipient)>> PrivateByIdAsync(ChatSession session, string room, CancellationToken cancellationToken)
+    {
+        var user = session.User;
+        var checkedId = DirectConversationIdRule.Check(room, user.Key);
+        if (!checkedId.Succeeded)
+        {
+            return checkedId.Error!;
+        }
+
+        var id = checkedId.Value!;
+        DirectConversationId.TryParticipants(id, out var keys);
+        var known = conversations.Find(id) as DirectConversation;
+        var others = new List<(string Key, string Name)>();
+        foreach (var key in keys.Where(k => k != user.Key).Distinct(StringComparer.Ordinal))
+        {
+            var name = known?.NameOf(key) ?? online.FindByIdentity(key)?.Name;
+            if (name is null && !IdentityKey.IsGuest(key) && await hub.Store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false) is { } account)
+            {
+                name = account.Name;
+            }
+
+            if (name is null)
+            {
+                return new HubError(ErrorCode.NoSuchUser, "someone in that conversation is no longer here (a guest who left, or a deleted account)");
+            }
+
+            others.Add((key, name));
+        }
+
+        var conversation = (DirectConversation)(await conversations.LoadAsync(id).ConfigureAwait(false))!;
+        conversation.LearnName(user.Key, user.Name);
+        foreach (var (key, name) in others)
+        {
+            conversation.LearnName(key, name);
+        }
+
+        attacher.AttachParticipants(conversation);
+        var recipient = others.Count == 0 ? user.Name : string.Join(',', others.Select(o => o.Name));
+        return HubResult<(Conversation, string?)>.Ok((conversation, recipient));
+    }
+
+    /// <summary>
     /// Each folded name's identity: online here or on another node, else an offline account (named by a loaded
     /// conversation of the same people when there is one, else read once from the store).
     /// </summary>

@@ -147,6 +147,11 @@ internal sealed partial class MessagingService(
 
     private async Task<HubResult<(Conversation Conversation, string? Recipient)>> ConversationOfAsync(ChatSession session, string? room, string? to, CancellationToken cancellationToken)
     {
+        if (to is null && room is not null && DirectConversationId.IsDirect(room))
+        {
+            return await PrivateByIdAsync(session, room, cancellationToken).ConfigureAwait(false);
+        }
+
         if (to is null)
         {
             var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
