@@ -48,7 +48,8 @@ internal sealed partial class ChatController
             var sent = await client.SendToGroupAsync(group.Users, group.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (host.ShowsPrivateConversations)
             {
-                host.Post(() => state.SwitchTo(state.EnsureGroup(sent.Conversation, group.Users)));
+                // The echo may have come first, naming everyone as the server spells them: keep those names.
+                host.Post(() => state.SwitchTo(state.Find(sent.Conversation) ?? state.EnsureGroup(sent.Conversation, group.Users)));
             }
         }).ConfigureAwait(false);
     }
