@@ -58,8 +58,14 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
     /// <summary>The message was deleted: its text is gone, its seq stays taken.</summary>
     public bool Deleted { get; init; }
 
-    /// <summary>Whether the message is private (a conversation of two, not a room).</summary>
+    /// <summary>In a group conversation: the participants other than the sender (names, in the id's order); null otherwise (<see cref="To"/> is then null too).</summary>
+    public IReadOnlyList<string>? Group { get; init; }
+
+    /// <summary>Whether the message is private (a conversation of two or a group, not a room).</summary>
     public bool IsPrivate => Conversation.StartsWith('@');
+
+    /// <summary>Whether the message is in a group conversation (three or more participants).</summary>
+    public bool IsGroup => Group is not null;
 }
 
 /// <summary>A file shared in a message: its id (what a download takes), name, size in bytes, MIME type and SHA-256 (hex).</summary>

@@ -27,6 +27,18 @@ public sealed partial class PiazzaClient
         return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, To = user, Text = text, Id = messageId }, user, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a message to the group conversation of us and <paramref name="to"/> (2 to 9 user names, not us), opening
+    /// it with the first message; its id is <c>@</c> and every participant's key, sorted (<see cref="SentMessage.Conversation"/>).
+    /// Same guarantees as <see cref="SendAsync"/>. Refusals: <c>bad_request</c> (count, repeats, us), <c>no_such_user</c>.
+    /// </summary>
+    public Task<SentMessage> SendToGroupAsync(IReadOnlyList<string> to, string text, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(text);
+        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, To = Recipients.Many(to), Text = text, Id = messageId }, "@" + string.Join(",", to), cancellationToken);
+    }
+
     /// <summary>Joins a room (creating it, owned by us, if it does not exist); returns its name as the server spells it.</summary>
     public async Task<string> JoinAsync(string room, CancellationToken cancellationToken = default)
     {

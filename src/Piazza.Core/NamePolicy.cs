@@ -78,33 +78,61 @@ public static class IdentityKey
 }
 
 /// <summary>
-/// Private conversation ids: <c>@a,b</c> with the two participants' identity keys (<see cref="IdentityKey"/>) in
-/// ordinal order, so both sides name it alike: <c>@alice,bob</c>, <c>@alice,~carol~3f9a0c2e7b1d4a65</c>.
+/// Private conversation ids: <c>@</c> and the participants' identity keys (<see cref="IdentityKey"/>) in ordinal
+/// order, separated by commas, so every participant names it alike: two-person <c>@alice,bob</c>,
+/// <c>@alice,~carol~3f9a0c2e7b1d4a65</c>; a group (3 to <see cref="MaxParticipants"/> keys) <c>@alice,bob,carol</c>.
 /// </summary>
 public static class DirectConversationId
 {
+    /// <summary>Most participants of a group conversation (the sender and 9 others).</summary>
+    public const int MaxParticipants = 10;
+
     public static string For(string keyA, string keyB)
         => string.CompareOrdinal(keyA, keyB) <= 0 ? $"@{keyA},{keyB}" : $"@{keyB},{keyA}";
 
+    /// <summary>The id of a group conversation of these keys (distinct, sorted ordinally).</summary>
+    public static string ForGroup(IEnumerable<string> keys)
+        => "@" + string.Join(',', keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
     public static bool IsDirect(string conversation) => conversation.StartsWith('@');
 
-    /// <summary>The two identity keys of a private conversation id, or false when it is not one.</summary>
+    /// <summary>Whether the id names more than two participants (a group conversation); says nothing of its validity.</summary>
+    public static bool IsGroup(string conversation)
+        => IsDirect(conversation) && conversation.AsSpan().Count(',') >= 2;
+
+    /// <summary>The two identity keys of a two-person conversation id, or false when it is not one.</summary>
     public static bool TryParse(string conversation, out string first, out string second)
     {
         first = second = "";
-        if (!IsDirect(conversation))
+        if (!TryParticipants(conversation, out var keys) || keys.Length != 2)
         {
             return false;
         }
 
-        var comma = conversation.IndexOf(',', StringComparison.Ordinal);
-        if (comma < 2 || comma == conversation.Length - 1)
+        first = keys[0];
+        second = keys[1];
+        return true;
+    }
+
+    /// <summary>
+    /// The identity keys of a private conversation id (2 to <see cref="MaxParticipants"/>, none empty; not checked
+    /// for order or form: <see cref="Conversations.DirectConversationIdRule"/> does that), or false.
+    /// </summary>
+    public static bool TryParticipants(string conversation, out string[] keys)
+    {
+        keys = [];
+        if (!IsDirect(conversation) || conversation.AsSpan().Count(',') is < 1 or >= MaxParticipants)
         {
             return false;
         }
 
-        first = conversation[1..comma];
-        second = conversation[(comma + 1)..];
+        var parts = conversation[1..].Split(',');
+        if (Array.Exists(parts, p => p.Length == 0))
+        {
+            return false;
+        }
+
+        keys = parts;
         return true;
     }
 }

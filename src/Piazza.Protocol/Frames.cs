@@ -19,7 +19,9 @@ public sealed class ClientFrame
     public string? NewPassword { get; set; }
     public string? Token { get; set; }
     public Dictionary<string, long>? Resume { get; set; }
-    public string? To { get; set; }
+
+    /// <summary>With <c>send</c>: a user name (two-person) or a list of 2 to 9 names (a group conversation).</summary>
+    public Recipients? To { get; set; }
     public string? With { get; set; }
     public long? Before { get; set; }
     public long? After { get; set; }
@@ -69,7 +71,9 @@ public sealed class ServerFrame
     public string? Msg { get; set; }
     public string? Motd { get; set; }
     public IReadOnlyList<UserInfo>? Users { get; set; }
-    public string? To { get; set; }
+
+    /// <summary>In a private <c>message</c>: the recipient's name, or in a group conversation the list of the participants other than the sender.</summary>
+    public Recipients? To { get; set; }
     public string? Token { get; set; }
     public bool? Registered { get; set; }
     public string? Topic { get; set; }

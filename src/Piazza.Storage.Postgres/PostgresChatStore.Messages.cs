@@ -266,12 +266,12 @@ public sealed partial class PostgresChatStore
                 continue;
             }
 
-            if (!DirectConversationId.TryParse(conversation, out var first, out var second))
+            if (!DirectConversationId.TryParticipants(conversation, out var keys))
             {
-                throw new ArgumentException($"'{conversation}' is not a private conversation id (@a,b).", nameof(batch));
+                throw new ArgumentException($"'{conversation}' is not a private conversation id (@a,b or @a,b,c…).", nameof(batch));
             }
 
-            foreach (var account in (string[])[first, second])
+            foreach (var account in keys)
             {
                 var key = (account, conversation);
                 latest[key] = latest.TryGetValue(key, out var seen) && seen > message.Timestamp ? seen : message.Timestamp;

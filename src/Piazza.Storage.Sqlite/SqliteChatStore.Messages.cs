@@ -223,15 +223,14 @@ public sealed partial class SqliteChatStore
                 continue;
             }
 
-            // "@a,b": folded names cannot contain a comma, so the first comma after '@' separates them.
-            var comma = conversation.IndexOf(',', 1);
-            if (comma <= 1 || comma == conversation.Length - 1)
+            // "@a,b" or a group's "@a,b,c": identity keys cannot contain a comma.
+            if (!DirectConversationId.TryParticipants(conversation, out var keys))
             {
-                throw new ArgumentException($"'{conversation}' is not a private conversation id (@a,b).", nameof(batch));
+                throw new ArgumentException($"'{conversation}' is not a private conversation id (@a,b or @a,b,c…).", nameof(batch));
             }
 
             var ts = ToUnixMs(message.Timestamp);
-            foreach (var account in (string[])[conversation[1..comma], conversation[(comma + 1)..]])
+            foreach (var account in keys)
             {
                 var key = (account, conversation);
                 latest[key] = latest.TryGetValue(key, out var seen) ? Math.Max(seen, ts) : ts;

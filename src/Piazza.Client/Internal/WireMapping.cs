@@ -33,10 +33,11 @@ internal static class WireMapping
         frame.Seq ?? 0,
         frame.Id ?? "",
         frame.From ?? "",
-        frame.To,
+        frame.To?.Single,
         frame.Text ?? "",
         Time(frame.Ts))
     {
+        Group = frame.To is { IsList: true } group ? group.Names : null,
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
     };

@@ -26,8 +26,8 @@ internal sealed class ClusterMessages(ConversationCache conversations, LocalFanO
         {
             fanOut.Offer(conversation, conversation.FromStored(stored));
         }
-        else if (DirectConversationId.TryParse(stored.Conversation, out var a, out var b)
-            && (online.FindByIdentity(a) is not null || online.FindByIdentity(b) is not null))
+        else if (DirectConversationId.TryParticipants(stored.Conversation, out var keys)
+            && Array.Exists(keys, key => online.FindByIdentity(key) is not null))
         {
             _ = AttachDirectAsync(stored);
         }

@@ -160,17 +160,17 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
         return resumed;
     }
 
-    /// <summary>Attaches every ready connection of both participants that is not attached yet (a new conversation).</summary>
+    /// <summary>Attaches every ready connection of every participant that is not attached yet (a new conversation).</summary>
     public void AttachParticipants(DirectConversation conversation, long? afterSeq = null, bool asLive = false)
     {
-        if (!DirectConversationId.TryParse(conversation.Key, out var a, out var b))
+        if (!DirectConversationId.TryParticipants(conversation.Key, out var keys))
         {
             return;
         }
 
         slowConsumers.Run(overflowed =>
         {
-            foreach (var user in new[] { online.FindByIdentity(a), a == b ? null : online.FindByIdentity(b) })
+            foreach (var user in keys.Distinct(StringComparer.Ordinal).Select(online.FindByIdentity))
             {
                 foreach (var session in user?.Sessions ?? [])
                 {
@@ -186,7 +186,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
     }
 
     public static bool IsParticipant(string conversationKey, string identityKey)
-        => DirectConversationId.TryParse(conversationKey, out var a, out var b) && (a == identityKey || b == identityKey);
+        => DirectConversationId.TryParticipants(conversationKey, out var keys) && Array.IndexOf(keys, identityKey) >= 0;
 
     public static long? ResumePoint(IReadOnlyDictionary<string, long>? resume, string key)
     {

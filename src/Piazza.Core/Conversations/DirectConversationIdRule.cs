@@ -5,30 +5,36 @@ namespace Piazza.Core.Conversations;
 /// <summary>
 /// The one check of a private conversation id a user names (<c>history</c> <c>room</c>, <c>hello</c> <c>resume</c>,
 /// REST <c>/api/rooms/@a,b/messages</c>): it must be the id the server itself would make, <c>@a,b</c> with two
-/// identity keys, folded, in ordinal order, one of them the asker's. Anything else is refused, so one conversation
+/// identity keys (or <c>@a,b,c</c> with up to ten, a group), folded, in ordinal order, one of them the asker's. Anything else is refused, so one conversation
 /// has exactly one id and no made-up spelling can reach the store or the cache.
 /// </summary>
 public static class DirectConversationIdRule
 {
     /// <summary>
     /// The id when it is canonical and <paramref name="askerKey"/> takes part in it; otherwise <c>bad_request</c>
-    /// (not an id as the server writes them) or <c>forbidden</c> (a well-formed id of two other identities).
+    /// (not an id as the server writes them) or <c>forbidden</c> (a well-formed id of other identities). A group
+    /// id (3 to <see cref="DirectConversationId.MaxParticipants"/> keys) names each participant once.
     /// </summary>
     public static HubResult<string> Check(string id, string askerKey)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(askerKey);
-        if (!DirectConversationId.TryParse(id, out var first, out var second)
-            || !IsIdentityKey(first, askerKey) || !IsIdentityKey(second, askerKey)
-            || DirectConversationId.For(first, second) != id)
+        if (!DirectConversationId.TryParticipants(id, out var keys)
+            || !Array.TrueForAll(keys, key => IsIdentityKey(key, askerKey))
+            || !IsCanonical(id, keys))
         {
-            return new HubError(ErrorCode.BadRequest, "a private conversation id is '@' and the two participants' keys, folded (lower case), in ordinal order, separated by a comma, as the server sends it in \"room\"");
+            return new HubError(ErrorCode.BadRequest, $"a private conversation id is '@' and its 2 to {DirectConversationId.MaxParticipants} participants' keys, folded (lower case), each once, in ordinal order, separated by commas, as the server sends it in \"room\"");
         }
 
-        return first == askerKey || second == askerKey
+        return Array.IndexOf(keys, askerKey) >= 0
             ? HubResult<string>.Ok(id)
             : new HubError(ErrorCode.Forbidden, "that conversation is not yours");
     }
+
+    private static bool IsCanonical(string id, string[] keys)
+        => keys.Length == 2
+            ? DirectConversationId.For(keys[0], keys[1]) == id
+            : DirectConversationId.ForGroup(keys) == id && keys.Distinct(StringComparer.Ordinal).Count() == keys.Length;
 
     /// <summary>
     /// Whether <paramref name="key"/> is an identity key as the server makes them (<see cref="IdentityKey"/>): the

@@ -12,7 +12,7 @@ namespace Piazza.Core.Messaging;
 /// on this path reads the store once the conversation is loaded: rooms, mutes, online users and recent client ids
 /// are in memory. A private send to an offline account reads the account once per loaded conversation.
 /// </summary>
-internal sealed class MessagingService(
+internal sealed partial class MessagingService(
     HubContext hub, IMessageSequencer sequencer, ConversationCache conversations, OnlineDirectory online, RoomService rooms, Sanctions sanctions,
     Attacher attacher, Limits.FloodControl flood)
 {
@@ -22,7 +22,7 @@ internal sealed class MessagingService(
     public long Stored => Interlocked.Read(ref _stored);
 
     /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
-    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken)
+    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken, IReadOnlyList<string>? group = null)
     {
         var maxChars = hub.Options.MaxMessageChars;
         if (text.Length > maxChars)
@@ -50,7 +50,9 @@ internal sealed class MessagingService(
         var idempotencyKey = account is null ? null : clientId;
         for (var attempt = 0; ; attempt++)
         {
-            var target = await ConversationOfAsync(session, room, to, cancellationToken).ConfigureAwait(false);
+            var target = group is null
+                ? await ConversationOfAsync(session, room, to, cancellationToken).ConfigureAwait(false)
+                : await GroupConversationOfAsync(session, group, cancellationToken).ConfigureAwait(false);
             if (!target.Succeeded)
             {
                 return target.Error!;
@@ -145,6 +147,11 @@ internal sealed class MessagingService(
 
     private async Task<HubResult<(Conversation Conversation, string? Recipient)>> ConversationOfAsync(ChatSession session, string? room, string? to, CancellationToken cancellationToken)
     {
+        if (to is null && room is not null && DirectConversationId.IsDirect(room))
+        {
+            return await PrivateByIdAsync(session, room, cancellationToken).ConfigureAwait(false);
+        }
+
         if (to is null)
         {
             var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 // What a person asks for that needs the server: sending, joining, leaving, topics, private conversations,
 // moderation and history pages. Each request goes out on the connection and its answer goes into the model;
 // the views then render from the model.
-import { keyOf } from './conversation.js';
+import { groupName, keyOf, splitNames } from './conversation.js';
 import { parseInput, helpText, unknownText, moderationRequest, ROOM_NAME } from './commands.js';
 import { RoomListPager } from './room-list.js';
 import { awayFrame } from './away.js';
@@ -170,11 +170,34 @@ export class Actions {
   }
 
   /**
+   * Opens (or starts) the group conversation of us and `names` (`/msg bob,carol`, `#/dm/bob,carol`); resolves true
+   * once it is open. Unknown names are told by the server when the first message is sent (no_such_user).
+   */
+  async openGroup(names) {
+    const model = this.model;
+    if (names.some((n) => model.isMine(n))) {
+      model.notice(model.active, 'Leave yourself out: you are always in your group conversations.');
+      return false;
+    }
+    const existing = model.findDirect(groupName(names, model.me));
+    if (existing) {
+      this.hooks.open(existing.key);
+      return true;
+    }
+    const conv = model.startGroup(names);
+    this.hooks.open(conv.key);
+    const answer = await this.connection.request({ type: 'history', room: conv.key, limit: HISTORY_PAGE });
+    if (answer.type === 'history') model.directHistory(conv.key, answer);
+    return true;
+  }
+
+  /**
    * Opens (or starts) the private conversation with `who`; resolves true once it is open. With `dropUnknown` (an
    * address, not a typed /msg) a name that is nobody's closes it again and says so where the person is.
    */
   async openDirect(who, { dropUnknown = false } = {}) {
     const model = this.model;
+    if (who.includes(',')) return this.openGroup(splitNames(who));
     if (model.isMine(who)) {
       model.notice(model.active, 'That is you.');
       return false;

@@ -86,7 +86,7 @@ export class ChatView {
     const { ui } = this;
     const conv = model.activeConv;
     ui.convTitle.textContent = conv ? (conv.direct ? `@${conv.peer}` : `#${conv.name}`) : '';
-    ui.convTopic.textContent = conv ? (conv.direct ? 'Private conversation' : conv.topic || 'No topic set') : '';
+    ui.convTopic.textContent = conv ? (conv.group ? 'Group conversation' : conv.direct ? 'Private conversation' : conv.topic || 'No topic set') : '';
     ui.convTopic.classList.toggle('empty', !conv || (!conv.direct && !conv.topic));
     ui.leave.hidden = !conv;
     ui.leave.textContent = conv?.direct ? 'Close' : 'Leave';
@@ -99,7 +99,7 @@ export class ChatView {
     const { ui } = this;
     const conv = model.activeConv;
     let users = [];
-    if (conv && conv.direct) users = [{ user: model.me }, { user: conv.peer }];
+    if (conv && conv.direct) users = [model.me, ...(conv.others ?? [conv.peer])].map((user) => ({ user }));
     else if (conv) users = [...conv.users];
     users.sort((a, b) => a.user.localeCompare(b.user));
     const live = model.status.kind === 'online';

@@ -1,7 +1,7 @@
 // What a line typed in the composer asks for: a message, or a slash command with its arguments. Pure parsing,
 // no DOM and no I/O (actions.js carries the commands out), so node's test runner checks it.
 
-export const HELP = '/join room · /create room --private (a private room) · /leave [room] · /rooms [more] · /topic text · /msg name text · /away [why] · /back · /help — start a line with // to send a slash. '
+export const HELP = '/join room · /create room --private (a private room) · /leave [room] · /rooms [more] · /topic text · /msg name text (several names, bob,carol: a group) · /away [why] · /back · /help — start a line with // to send a slash. '
   + 'Share files with the paperclip button or by dropping them on the conversation. '
   + 'Keys: Alt+↑/↓ previous/next conversation · Ctrl+, settings · the browser\'s Back returns to the conversation before.';
 

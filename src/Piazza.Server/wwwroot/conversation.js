@@ -13,6 +13,8 @@ export class Conversation {
     this.key = key;
     this.name = name;
     this.direct = isDirect(key);
+    /** A group conversation (three or more participants); its `peer` is the others' names, 'bob, carol'. */
+    this.group = isGroupKey(key);
     this.peer = null;
     this.topic = '';
     this.owner = null;
@@ -35,6 +37,11 @@ export class Conversation {
     this.unreadFrom = null;
     /** Bumped whenever items are inserted anywhere but the end (or the "new" line moves), so a view rebuilds. */
     this.version = 0;
+  }
+
+  /** A group's participants other than us, as a list (what a send's `to` carries); null for rooms and two-person ones. */
+  get others() {
+    return this.group ? splitNames(this.peer ?? '') : null;
   }
 
   get minSeq() {
@@ -138,9 +145,10 @@ function compareItems(a, b) {
   return 0;
 }
 
-/** The other participant of a private conversation, from a message's from/to and our own name. */
+/** The other participant of a private conversation, from a message's from/to and our own name (a group's: 'bob, carol'). */
 export function peerOf(message, me) {
   if (!message) return null;
+  if (Array.isArray(message.to)) return groupName([message.from, ...message.to], me);
   const from = message.from ?? '';
   if (from.toLowerCase() !== me.toLowerCase()) return from;
   return message.to ?? null;
@@ -152,5 +160,24 @@ export const nameOfKey = (key) => (key.startsWith('~') ? key.slice(1).split('~')
 /** The other participant's name, read from a conversation id like '@alice,~bob~3f9a0c2e7b1d4a65'. */
 export function peerFromKey(key, me) {
   const names = key.slice(1).split(',').map(nameOfKey);
+  if (names.length > 2) return groupName(names, me);
   return names.find((n) => n !== keyOf(me ?? '')) ?? names[0];
 }
+
+/** A group conversation's key names three or more participants: '@alice,bob,carol'. */
+export const isGroupKey = (key) => isDirect(key) && key.split(',').length > 2;
+
+/** The names of a group other than `me`, once each, in key order, joined as the page shows them: 'Bob, carol'. */
+export function groupName(names, me) {
+  const seen = new Set([keyOf(me ?? '')]);
+  const others = [];
+  for (const n of names) {
+    if (typeof n !== 'string' || n === '' || seen.has(keyOf(n))) continue;
+    seen.add(keyOf(n));
+    others.push(n);
+  }
+  return others.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)).join(', ');
+}
+
+/** 'bob, carol' or 'bob,carol' as a list of names. */
+export const splitNames = (text) => String(text).split(',').map((n) => n.trim()).filter(Boolean);

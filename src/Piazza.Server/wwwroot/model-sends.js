@@ -28,7 +28,7 @@ export const sendingMethods = {
   sendTarget() {
     const conv = this.activeConv;
     if (!conv) return null;
-    return conv.direct ? { key: conv.key, to: conv.peer } : { key: conv.key, room: conv.name };
+    return conv.direct ? { key: conv.key, to: conv.others ?? conv.peer } : { key: conv.key, room: conv.name };
   },
 
   queueSend(target, { text, file }) {

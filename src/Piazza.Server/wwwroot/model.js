@@ -7,6 +7,7 @@ import { receiveFrame } from './model-frames.js';
 import { describeRefusal } from './refusals.js';
 import { LeaveHolds, realTimers, releaseLeave } from './presence.js';
 import { sendFrame, sendingMethods } from './model-sends.js';
+import { groupMethods } from './model-groups.js';
 
 export { sendFrame };
 
@@ -348,4 +349,4 @@ export class ChatModel {
 }
 
 // Sending (compose, retry, discard, pendingIn) lives in model-sends.js; the model is one object to its views.
-Object.assign(ChatModel.prototype, sendingMethods);
+Object.assign(ChatModel.prototype, sendingMethods, groupMethods);

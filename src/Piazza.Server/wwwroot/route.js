@@ -1,10 +1,12 @@
-// Conversations as addresses: `#/room/dev` for a room, `#/dm/bob` for a private conversation. Pure (no DOM, no I/O)
+// Conversations as addresses: `#/room/dev` for a room, `#/dm/bob` for a private conversation (`#/dm/bob,carol` a group). Pure (no DOM, no I/O)
 // so node's test runner checks it; navigation.js applies a route to the page and keeps the address bar in step.
 import { ROOM_NAME, USER_NAME } from './commands.js';
+import { groupName, splitNames } from './conversation.js';
 
 /** The address of a conversation, or '' when there is none. */
 export function routeOf(conv) {
   if (!conv) return '';
+  if (conv.group) return `#/dm/${conv.others.map(encodeURIComponent).join(',')}`;
   if (conv.direct) return conv.peer ? `#/dm/${encodeURIComponent(conv.peer)}` : '';
   return `#/room/${encodeURIComponent(conv.name)}`;
 }
@@ -39,9 +41,19 @@ function checkRoom(name) {
 }
 
 function checkUser(raw) {
+  if (raw.includes(',')) return checkGroup(raw);
   const name = raw.normalize('NFC');
   if (USER_NAME.test(name)) return { kind: 'dm', user: name };
   return { kind: 'bad', text: `“${name}” is not a user name: user names are 1 to 32 letters, digits, “-”, “_” or “.”.` };
+}
+
+/** `#/dm/bob,carol`: a group conversation, read as `{ kind: 'dm', user: 'bob, carol', users }` (names in key order). */
+function checkGroup(raw) {
+  const users = splitNames(raw.normalize('NFC'));
+  const bad = users.find((u) => !USER_NAME.test(u));
+  if (bad !== undefined) return { kind: 'bad', text: `“${bad}” is not a user name: user names are 1 to 32 letters, digits, “-”, “_” or “.”.` };
+  if (users.length < 2) return { kind: 'bad', text: 'A group conversation address names two or more people: #/dm/bob,carol.' };
+  return { kind: 'dm', user: groupName(users, ''), users };
 }
 
 /** Whether two addresses name the same conversation (room and user names compare case-insensitively). */

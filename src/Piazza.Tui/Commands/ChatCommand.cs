@@ -123,7 +123,27 @@ internal abstract record ChatCommand
             return message.Length == 0 ? new Usage(CommandCatalog.Syntax("msg")) : RoomNamed(target, room => new SendTo(room, message));
         }
 
+        if (target.Contains(','))
+        {
+            return GroupNamed(target.TrimStart('@'), users => new MsgGroup(users, message));
+        }
+
         return UserNamed(target.TrimStart('@'), user => message.Length == 0 ? new Open(user) : new Msg(user, message));
+    }
+
+    /// <summary><c>/msg bob,carol TEXT</c>: the group of the typed names (2 to 9 others; the server says why another list is refused).</summary>
+    private static ChatCommand GroupNamed(string typed, Func<IReadOnlyList<string>, ChatCommand> command)
+    {
+        var users = typed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var user in users)
+        {
+            if (!Piazza.Protocol.NameSyntax.CheckUserName(user, out var problem))
+            {
+                return new Refused($"'{user}' is not a user name: {problem}");
+            }
+        }
+
+        return users.Length < 2 ? new Refused("a group needs at least two names: /msg bob,carol TEXT") : command(users);
     }
 
     /// <summary>The command for a typed room name (a leading '#' as in IRC is dropped), or which rule the name breaks.</summary>
@@ -254,6 +274,9 @@ internal abstract record ChatCommand
 
     /// <summary>A private message, which also opens the conversation.</summary>
     public sealed record Msg(string User, string Text) : ChatCommand;
+
+    /// <summary><c>/msg bob,carol TEXT</c>: a message to the group conversation of us and <see cref="Users"/>; without text, open it.</summary>
+    public sealed record MsgGroup(IReadOnlyList<string> Users, string Text) : ChatCommand;
 
     /// <summary><c>/msg #ROOM TEXT</c>: a message to a room other than the one shown.</summary>
     public sealed record SendTo(string Room, string Text) : ChatCommand;

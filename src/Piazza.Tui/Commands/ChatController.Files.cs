@@ -32,8 +32,9 @@ internal sealed partial class ChatController
         return await RunTransferAsync("↑", Path.GetFileName(full), "upload", cancellationToken, async (report, cancel) =>
         {
             var uploaded = await files.UploadFileAsync(full, report, cancel).ConfigureAwait(false);
-            // The shared message (with name, size and id) is the confirmation: it arrives like every message.
-            _ = conversation.IsPrivate
+            // The shared message (with name, size and id) is the confirmation: it arrives like every message. A group
+            // is named by its id, as a room is (the server accepts a private id in "room").
+            _ = conversation.IsPrivate && !conversation.IsGroup
                 ? await client.SendPrivateFileAsync(conversation.Peer ?? conversation.Id, uploaded.FileId, cancellationToken: cancel).ConfigureAwait(false)
                 : await client.SendFileAsync(conversation.Id, uploaded.FileId, cancellationToken: cancel).ConfigureAwait(false);
         }).ConfigureAwait(false);

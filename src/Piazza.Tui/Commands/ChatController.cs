@@ -39,6 +39,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                         host.Post(() => state.SwitchTo(state.Ensure(sent.Conversation, msg.User)));
                     }
                 }).ConfigureAwait(false);
+            case ChatCommand.MsgGroup group:
+                return await MessageGroupAsync(group, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Join join:
                 return await AttemptAsync($"/join {join.Room} failed", async () =>
                 {
@@ -261,7 +263,7 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
     {
         if (conversation.IsPrivate)
         {
-            host.Post(() => state.AddSystem(ChatCommand.FormatUsers([self, conversation.Peer ?? "?"])));
+            host.Post(() => state.AddSystem(ChatCommand.FormatUsers(conversation.PrivateUsers(self))));
             return CommandResult.Done;
         }
 

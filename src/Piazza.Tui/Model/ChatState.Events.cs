@@ -294,7 +294,7 @@ internal sealed partial class ChatState
     }
 
     private ConversationState ConversationOf(ChatMessage message)
-        => message.IsPrivate || message.To is not null ? Ensure(message.Conversation, PeerOf(message)) : Ensure(message.Conversation);
+        => message.IsGroup ? EnsureGroup(message) : message.IsPrivate || message.To is not null ? Ensure(message.Conversation, PeerOf(message)) : Ensure(message.Conversation);
 
     /// <summary>The other participant of a private message: the recipient of our own, else the sender.</summary>
     private string? PeerOf(ChatMessage message)

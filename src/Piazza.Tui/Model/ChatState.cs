@@ -91,6 +91,7 @@ internal sealed partial class ChatState
         }
 
         var conversation = new ConversationState(id, peer ?? (ConversationState.IsPrivateId(id) ? PeerFromId(id) : null), _maxLines);
+        conversation.Group = conversation.IsGroup ? OthersFromId(id) : null;
         var index = conversation.IsPrivate ? _conversations.Count : _conversations.FindIndex(c => c.IsPrivate);
         _conversations.Insert(index < 0 ? _conversations.Count : index, conversation);
         ConversationsChanged?.Invoke();

@@ -29,8 +29,25 @@ internal sealed class ConversationState
     /// <summary>The other participant of a private conversation (as the server spells the name); null for rooms.</summary>
     public string? Peer { get; set; }
 
-    /// <summary>What the room list shows: <c>dev</c>, or <c>@bob</c> for a private conversation with bob.</summary>
-    public string DisplayName => IsPrivate ? "@" + (Peer ?? Id[1..]) : Id;
+    /// <summary>The participants other than us of a group conversation (as the server spells the names); null otherwise.</summary>
+    public IReadOnlyList<string>? Group
+    {
+        get;
+        set
+        {
+            field = value;
+            Peer = value is null ? Peer : string.Join(", ", value); // what "Private conversation with …" and Ctrl+K show
+        }
+    }
+
+    /// <summary>Who is in a private conversation, us first: <c>[alice, bob]</c>, or a group's <c>[alice, bob, carol]</c>.</summary>
+    public IReadOnlyList<string> PrivateUsers(string self) => IsGroup && Group is { } group ? [self, .. group] : [self, Peer ?? "?"];
+
+    /// <summary>A group conversation: three or more participants (<c>@alice,bob,carol</c>).</summary>
+    public bool IsGroup => IsPrivate && Id.Count(c => c == ',') >= 2;
+
+    /// <summary>What the room list shows: <c>dev</c>, <c>@bob</c> for a private conversation with bob, <c>bob, carol</c> for a group.</summary>
+    public string DisplayName => IsGroup ? string.Join(", ", Group ?? [Peer ?? Id[1..]]) : IsPrivate ? "@" + (Peer ?? Id[1..]) : Id;
 
     public string? Topic { get; set; }
 

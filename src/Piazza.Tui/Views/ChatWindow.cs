@@ -292,6 +292,10 @@ internal sealed partial class ChatWindow : Window, IChatHost
             SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
             SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");
+            if (_state.Current.IsPrivate)
+            {
+                ShowTopic(); // a private conversation's names came with a message (a group's as the server spells them)
+            }
         }
         finally
         {
@@ -320,7 +324,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
     private void OnUsersChanged()
     {
         Empty(_users);
-        var users = _state.Current.IsPrivate ? [_state.Self, _state.Current.Peer ?? "?"] : _state.Current.Users.ToList();
+        var users = _state.Current.IsPrivate ? [.. _state.Current.PrivateUsers(_state.Self)] : _state.Current.Users.ToList();
         foreach (var user in users)
         {
             var away = _state.AwayOf(user) is null ? "" : " (away)";

@@ -216,9 +216,11 @@ public sealed partial class JsonLinesConnection
 
     private async Task HandleSendAsync(ChatSession session, ClientFrame frame)
     {
-        var accepted = frame.File is { } file
-            ? await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, file.Id, frame.Id).ConfigureAwait(false)
-            : await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To, frame.Text, frame.Id).ConfigureAwait(false);
+        var accepted = frame.To is { IsList: true } group
+            ? await _hub.SendToGroupAsync(session, group.Names, frame.Text, frame.File?.Id, frame.Id).ConfigureAwait(false)
+            : frame.File is { } file
+            ? await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To?.Single, frame.Text, file.Id, frame.Id).ConfigureAwait(false)
+            : await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To?.Single, frame.Text, frame.Id).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
             ReportError(frame.Id, accepted.Error!);

@@ -19,13 +19,18 @@ public static class MessageJson
             Seq = message.Seq,
             Room = message.Room,
             From = message.From,
-            To = message.To,
+            To = ToRecipients(message),
             Text = message.Text,
             Ts = WireTimestamp.Format(message.Timestamp),
             Deleted = message.DeletedBy is null ? null : true,
             File = ToFileInfo(message.File),
         };
     }
+
+    /// <summary>A two-person message's recipient name; a group message's other participants (stored comma-separated) as a list.</summary>
+    private static Recipients? ToRecipients(MessageEvent message)
+        => message.To is not { } to ? null
+            : DirectConversationId.IsGroup(message.Conversation) ? Recipients.Many(to.Split(',')) : Recipients.One(to);
 
     private static SharedFileInfo? ToFileInfo(FileAttachment? file)
         => file is null ? null : new SharedFileInfo { Id = file.Id, Name = file.Name, Size = file.Size, Mime = file.Mime, Sha256 = file.Sha256 };
