@@ -72,12 +72,12 @@ public static class MentionRule
                     }
                 }
 
-                previousIsName = end > start;
+                previousIsName = true; // "@@bob" and "a@@b" mention nobody: an '@' never starts the next token
                 i = end;
                 continue;
             }
 
-            previousIsName = IsNameRune(rune);
+            previousIsName = rune.Value == '@' || IsNameRune(rune);
             i += rune.Utf16SequenceLength;
         }
 

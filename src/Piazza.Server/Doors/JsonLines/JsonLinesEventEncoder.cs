@@ -30,6 +30,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Users = ToUserInfos(r.Users),
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
+            Seq = r.Counts?.Seq,
             Read = r.Counts?.Read,
             Unread = r.Counts?.Unread,
             Mentions = r.Counts is { } counts ? MentionsField.OfCount(counts.Mentions) : null,
