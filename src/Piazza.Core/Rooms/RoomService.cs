@@ -136,6 +136,23 @@ internal sealed class RoomService(
         return HubResult<string>.Ok(chatRoom.Name);
     }
 
+    /// <summary>The user's read state in a room, for the room frame of a join made on another node; null when the store cannot say.</summary>
+    public async Task<ReadCounts?> ReadCountsAsync(ChatUser user, ChatRoom room)
+    {
+        try
+        {
+            return await reads.CountOneAsync(user, room.Key, room.Name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // the store is unavailable: the room frame goes without counts; the client counts what arrives
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Leaves a room on every device; the room hears <c>left</c> with reason <c>left</c>.</summary>
     public async Task<HubResult<string>> LeaveAsync(ChatSession session, string? room, CancellationToken cancellationToken)
     {

@@ -34,5 +34,13 @@ public sealed class ReadStateAcrossNodesTests : IAsyncLifetime
         var welcome = await fresh.WaitForAsync<WelcomeEvent>();
         var lobby = Assert.Single(welcome.Conversations, c => c.Room == ChatHub.LobbyName);
         Assert.Equal((seq, seq, 0L, 0L), (lobby.Seq, lobby.Read, lobby.Unread, lobby.Mentions));
+
+        // A join on node A: the account's connection on node B enters the room with its counts too.
+        Assert.True((await _cluster[2].JoinAsync(bob, "dev")).Succeeded);
+        var devSent = await _cluster[2].SendAsync(bob, "dev", null, "anyone?", "b2");
+        await devSent.Value!.Completion;
+        Assert.True((await _cluster[1].JoinAsync(sessionA, "dev")).Succeeded);
+        var entered = await aliceOnB.WaitForAsync<RoomStateEvent>(r => r.Room == "dev");
+        Assert.Equal(new ReadCounts("dev", 1, 0, 1, 0), entered.Counts);
     }
 }
