@@ -34,6 +34,9 @@ public sealed record RoomEntered(string Room, string? Topic, string? Owner, IRea
 {
     /// <summary>A private room: listed only to its members, joined by invitation.</summary>
     public bool Private { get; init; }
+
+    /// <summary>Our read state in the room (with a join's or a login's room state); null when the server sent none.</summary>
+    public ConversationReadState? ReadState { get; init; }
 }
 
 /// <summary>This account was invited to a private room by <paramref name="By"/>: <see cref="PiazzaClient.JoinAsync"/> it to accept (once).</summary>

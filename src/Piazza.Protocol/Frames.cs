@@ -47,6 +47,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>join</c> of a room that does not exist: create it private; with <c>room_set</c>: switch it.</summary>
     public bool? Private { get; set; }
+
+    /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
+    public long? Seq { get; set; }
 }
 
 /// <summary>
@@ -120,6 +123,21 @@ public sealed class ServerFrame
 
     /// <summary>In <c>room</c>, <c>room_set</c> and their <c>ok</c>: true for a private room (absent or false otherwise).</summary>
     public bool? Private { get; set; }
+
+    /// <summary>
+    /// In a <c>message</c>: the keys it mentions (<see cref="MentionsField.Keys"/>; <c>@room</c> for everyone). In a
+    /// <c>room</c> frame: how many messages after <see cref="Read"/> mention the user (<see cref="MentionsField.Count"/>).
+    /// </summary>
+    public MentionsField? Mentions { get; set; }
+
+    /// <summary>In a <c>room</c> frame: the account's stored read position in the room (0 if none).</summary>
+    public long? Read { get; set; }
+
+    /// <summary>In a <c>room</c> frame: messages after <see cref="Read"/> not sent by the user (deleted ones not counted).</summary>
+    public long? Unread { get; set; }
+
+    /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
+    public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
 }
 
 /// <summary>

@@ -182,5 +182,27 @@ internal static class PostgresMigrations
             );
             CREATE INDEX invitations_by_account ON invitations (account_key, room_key);
             """),
+        // Mentions and read state, as SQLite's step 7: the mentions a message keeps, their index for counting, read
+        // positions, and the two partial indexes that make unread counts range reads.
+        new(3, """
+            ALTER TABLE messages ADD COLUMN mentions text NULL;
+
+            CREATE TABLE message_mentions (
+                conversation text COLLATE "C" NOT NULL,
+                account_key  text COLLATE "C" NOT NULL,
+                seq          bigint NOT NULL,
+                PRIMARY KEY (conversation, account_key, seq)
+            );
+
+            CREATE TABLE read_positions (
+                account_key  text COLLATE "C" NOT NULL,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint NOT NULL,
+                PRIMARY KEY (account_key, conversation)
+            );
+
+            CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
+            CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
+            """),
     ];
 }

@@ -195,5 +195,29 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX invitations_by_account ON invitations (account_key, room_key);
             """),
+        // Mentions and read state (docs/protocol.md): a message keeps the keys it mentions (mentions, comma-separated,
+        // '@room' for every member) and, for counting, one message_mentions row per key; read positions per account and
+        // conversation. Unread counts are seq spans less the reader's own messages (messages_by_sender) and others'
+        // deleted ones (messages_deleted): range reads, never a scan of the conversation.
+        new(7, """
+            ALTER TABLE messages ADD COLUMN mentions TEXT NULL;
+
+            CREATE TABLE message_mentions (
+                conversation TEXT    NOT NULL,
+                account_key  TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (conversation, account_key, seq)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE read_positions (
+                account_key  TEXT    NOT NULL,
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (account_key, conversation)
+            ) WITHOUT ROWID;
+
+            CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
+            CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
+            """),
     ];
 }

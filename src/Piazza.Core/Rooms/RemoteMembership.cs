@@ -97,9 +97,10 @@ internal sealed class RemoteMembership
             return;
         }
 
+        var counts = await _rooms.ReadCountsAsync(user, room).ConfigureAwait(false);
         foreach (var device in user.Sessions)
         {
-            await _attacher.AttachAsync(device, room, null, CancellationToken.None).ConfigureAwait(false);
+            await _attacher.AttachAsync(device, room, null, counts, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

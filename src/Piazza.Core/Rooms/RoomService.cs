@@ -12,7 +12,8 @@ namespace Piazza.Core.Rooms;
 /// and <see cref="RemoteMembership"/> applies it to the user's connections there.
 /// </summary>
 internal sealed class RoomService(
-    HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations, ClusterPresence presence)
+    HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations, ClusterPresence presence,
+    Reading.ReadCounter reads)
 {
     /// <summary>
     /// Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.
@@ -132,9 +133,10 @@ internal sealed class RoomService(
             await hub.Store.AddMemberAsync(key, user.Key, cancellationToken).ConfigureAwait(false);
         }
 
+        var counts = await reads.CountOneAsync(user, key, chatRoom.Name, cancellationToken).ConfigureAwait(false);
         foreach (var device in user.Sessions)
         {
-            await attacher.AttachAsync(device, chatRoom, null, cancellationToken).ConfigureAwait(false);
+            await attacher.AttachAsync(device, chatRoom, null, counts, cancellationToken).ConfigureAwait(false);
         }
 
         // A guest's identity is one login, so all its devices are here; an account's may be on other nodes too.
@@ -144,6 +146,23 @@ internal sealed class RoomService(
         }
 
         return HubResult<string>.Ok(chatRoom.Name);
+    }
+
+    /// <summary>The user's read state in a room, for the room frame of a join made on another node; null when the store cannot say.</summary>
+    public async Task<ReadCounts?> ReadCountsAsync(ChatUser user, ChatRoom room)
+    {
+        try
+        {
+            return await reads.CountOneAsync(user, room.Key, room.Name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // the store is unavailable: the room frame goes without counts; the client counts what arrives
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Leaves a room on every device; the room hears <c>left</c> with reason <c>left</c>.</summary>

@@ -16,7 +16,13 @@ public sealed partial class JsonLinesConnection
     /// </summary>
     private async Task HandleTypingAsync(ChatSession session, ClientFrame frame)
     {
-        var told = await _hub.TypingAsync(session, frame.Room, frame.To).ConfigureAwait(false);
+        if (frame.To is { IsList: true })
+        {
+            ReportProtocolError(frame.Id, ErrorCode.BadRequest, "typing in a group conversation: name it by its id in \"room\" (@a,b,c)");
+            return;
+        }
+
+        var told = await _hub.TypingAsync(session, frame.Room, frame.To?.Single).ConfigureAwait(false);
         if (!told.Succeeded)
         {
             ReportError(frame.Id, told.Error!);

@@ -31,6 +31,10 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
             Private = r.Private ? true : null,
+            Seq = r.Counts?.Seq,
+            Read = r.Counts?.Read,
+            Unread = r.Counts?.Unread,
+            Mentions = r.Counts is { } counts ? MentionsField.OfCount(counts.Mentions) : null,
         },
         Core.Rooms.InvitedEvent i => new ServerFrame { Type = FrameTypes.Invited, Room = i.Room, By = i.By, Ts = WireTimestamp.Format(i.Timestamp) },
         Core.Rooms.RoomSetEvent rs => new ServerFrame { Type = FrameTypes.RoomSet, Room = rs.Room, Private = rs.Private, By = rs.By, Ts = WireTimestamp.Format(rs.Timestamp) },
@@ -62,13 +66,22 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             HttpPort = httpPort?.Invoke(),
             HttpsPort = httpsPort?.Invoke(),
             Admin = w.Admin ? true : null,
+            Conversations = [.. w.Conversations.Select(ToConversationInfo)],
         },
+        ReadEvent e => new ServerFrame { Type = FrameTypes.Read, Room = e.Room, Seq = e.Seq },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         AwayEvent a => new ServerFrame { Type = FrameTypes.Away, User = a.User, Text = a.Text, Ts = WireTimestamp.Format(a.Timestamp) },
         TypingEvent t => new ServerFrame { Type = FrameTypes.Typing, Room = t.Room, User = t.User },
         SessionRevokedEvent v => new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SessionRevoked.ToWire(), Message = v.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
+
+    /// <summary>One conversation's read state as <c>welcome</c> and REST <c>GET /api/conversations</c> write it.</summary>
+    public static ConversationInfo ToConversationInfo(ReadCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return new() { Room = counts.Room, Seq = counts.Seq, Read = counts.Read, Unread = counts.Unread, Mentions = counts.Mentions };
+    }
 
     public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
     {
