@@ -12,6 +12,7 @@ import { Navigation } from './navigation.js';
 import { LoginForm } from './login.js';
 import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
+import { Attention } from './attention.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -28,7 +29,7 @@ const ui = {
   historyStatus: $('history-status'), messages: $('messages'), pending: $('pending'), newMessages: $('new-messages'),
   composer: $('composer'), input: $('input'), attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
   conversation: $('conversation'), guestNote: $('guest-note'), openSettings: $('open-settings'), settings: $('settings'),
-  notifyPrivate: $('notify-private'), notifyState: $('notify-state'),
+  notifyPrivate: $('notify-private'), notifyState: $('notify-state'), mute: $('mute'),
 };
 
 const model = new ChatModel();
@@ -37,11 +38,12 @@ const connection = new Connection(`${location.protocol === 'https:' ? 'wss:' : '
   welcome: (frame) => {
     showChat();
     run(model.welcome(frame));
+    attention.welcomed();
   },
   refused: onRefused,
   frame: (frame) => {
     run(model.receive(frame));
-    settingsView.notify(frame, { me: model.me, hidden: document.hidden, openConversation: (user) => actions.openDirect(user) });
+    settingsView.notify(frame, { me: model.me, hidden: document.hidden, ...attention.about(frame), openConversation: openNotified });
   },
   state: onConnectionState,
 });
@@ -57,6 +59,7 @@ const messagesView = new MessagesView(ui, {
   retry: (id) => actions.send(model.retry(id)),
   discard: (id) => model.discard(id),
 });
+const attention = new Attention({ model, connection, storage: localStorage, muteButton: ui.mute });
 const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
@@ -151,6 +154,12 @@ async function logout() {
 }
 
 // ---------------------------------------------------------------- the page's controls
+
+/** A notification was clicked: its conversation (a private one with a person not listed yet is opened anew). */
+function openNotified({ tag, from }) {
+  if (model.conv(tag)) open(tag);
+  else actions.openDirect(from);
+}
 
 /** The person opens a conversation: a new entry in the browser's history (Back returns), then show(key). */
 function open(key) {

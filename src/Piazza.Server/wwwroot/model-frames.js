@@ -2,6 +2,7 @@
 // answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
 import { keyOf, sameName } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
+import { applyCounts, onRead } from './model-reading.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -26,6 +27,7 @@ export function receiveFrame(model, f) {
     case 'kicked': case 'banned': onRemoved(model, f, effects); break;
     case 'muted': case 'unmuted': onMuted(model, f); break;
     case 'role': onRole(model, f); break;
+    case 'read': onRead(model, f); break;
     default: break;
   }
   return effects;
@@ -56,8 +58,12 @@ function onHistory(model, h, effects) {
   const added = conv.addMessages(h.messages ?? []);
   const first = added.length > 0 ? added[0].seq : 0;
   if (before > 0 && first > before + 1) effects.push({ kind: 'fillGap', key: conv.key, after: before });
-  // A login's first history is the past; anything after that (a resume, a new private conversation) is news.
-  if (conv.loaded || model.synced) model.countUnread(conv, added);
+  // A login's first history is the past; anything after that (a resume, a new private conversation) is news,
+  // unless the server's counts (a join's room frame) already hold it.
+  if (conv.historyCounted) {
+    conv.historyCounted = false;
+    if (added.length > 0) conv.countedTo = Math.max(conv.countedTo, added.at(-1).seq);
+  } else if (conv.loaded || model.synced) model.countUnread(conv, added);
   conv.loaded = true;
 }
 
@@ -70,6 +76,7 @@ function onRoom(model, r) {
   conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
   conv.locked = r.locked !== false;
   conv.joined = true;
+  applyCounts(conv, r);
 }
 
 function onTopic(model, t) {
