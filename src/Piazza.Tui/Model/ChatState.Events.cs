@@ -128,6 +128,7 @@ internal sealed partial class ChatState
     {
         Self = welcome.User.Length > 0 ? welcome.User : Self;
         IsAdmin = welcome.Admin;
+        IsGuest = !welcome.Registered;
         var rooms = welcome.Rooms.ToList();
         if (rooms.Count == 0)
         {
@@ -198,6 +199,7 @@ internal sealed partial class ChatState
             File = message.Deleted ? null : message.File,
             MessageId = message.Id,
             Deleted = message.Deleted,
+            MentionsMe = !own && IsMentionOfSelf(MentionsOf(message)),
         };
         if (!conversation.AddMessage(line, out var prepended))
         {
@@ -214,12 +216,7 @@ internal sealed partial class ChatState
             return true;
         }
 
-        if (!history && !own && !ReferenceEquals(conversation, Current))
-        {
-            conversation.Unread++;
-            ConversationsChanged?.Invoke();
-        }
-
+        CountNews(conversation, line, own, history);
         LineAdded?.Invoke(conversation, line, history);
         return false;
     }

@@ -36,11 +36,23 @@ internal sealed class ConversationState
 
     public string? Owner { get; set; }
 
-    /// <summary>Messages that arrived while another conversation was shown.</summary>
+    /// <summary>Messages of others after the read position (from the server's counts, then as they arrive unseen).</summary>
     public int Unread { get; set; }
 
-    /// <summary>What the room list shows, with the unread count: <c>dev (3)</c>.</summary>
-    public string ListLabel => Unread > 0 ? $"{DisplayName} ({Unread})" : DisplayName;
+    /// <summary>Of those, the ones that mention us (ChatState.Reading.cs).</summary>
+    public int Mentions { get; set; }
+
+    /// <summary>The account's read position here (the seq of the newest message read, on any device); 0 for none.</summary>
+    public long ReadSeq { get; set; }
+
+    /// <summary>The newest seq the counts already hold (the server's counts, or messages counted as they came).</summary>
+    public long CountedTo { get; set; }
+
+    /// <summary>The conversation's newest seq as the server last said it (the welcome's counts), even if not held.</summary>
+    public long ServerSeq { get; set; }
+
+    /// <summary>What the room list shows, with the unread count and, apart, the mentions of us: <c>dev (3) @1</c>.</summary>
+    public string ListLabel => (Unread > 0 ? $"{DisplayName} ({Unread})" : DisplayName) + (Mentions > 0 ? $" @{Mentions}" : "");
 
     public IReadOnlyList<ChatLine> Lines => _lines;
 

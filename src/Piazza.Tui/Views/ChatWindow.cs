@@ -217,6 +217,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _state.CurrentChanged += OnCurrentChanged;
         _state.ConnectionChanged += UpdateStatus;
         BindStatus();
+        BindReading();
         _controller.Transfers.Changed += UpdateStatus;
         OnConversationsChanged();
         OnCurrentChanged();
@@ -289,7 +290,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
             }
             SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
-            SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");
+            var mentions = _state.Conversations.Sum(c => c.Mentions);
+            SetFrameTitle(_roomsFrame, (unread > 0 ? $"Rooms ({unread})" : "Rooms") + (mentions > 0 ? $" @{mentions}" : ""));
         }
         finally
         {
