@@ -66,6 +66,8 @@ describe('mentions', () => {
     assert.deepEqual(counts(model.conv('dev')), { read: 54, unread: 5, mentions: 2 });
     assert.equal(model.mentionsMe(model.conv('dev').items.find((i) => i.seq === 58)), true);
     assert.equal(model.mentionsMe(model.conv('dev').items.find((i) => i.seq === 59)), false);
+    model.receive(mention(61, 'carol', '@room standup', 'dev', ['@room']));
+    assert.deepEqual(counts(model.conv('dev')), { read: 54, unread: 6, mentions: 3 }, '@room names everyone');
   });
 
   test('a guest is named by its key, of which the page knows the name', () => {

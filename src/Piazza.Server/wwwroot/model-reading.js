@@ -6,13 +6,17 @@
 // Pure like model.js: no DOM, no I/O; these are ChatModel methods and helpers the frame handlers call.
 import { keyOf, isDirect, nameOfKey } from './conversation.js';
 
-/** Whether a message (a frame or a timeline item) names us in its `mentions` (identity keys). */
+/** The entry of a message's `mentions` that names everyone in the room (`@room`). */
+const EVERYONE = '@room';
+
+/** Whether a message (a frame or a timeline item) names us in its `mentions` (identity keys, or `@room`). */
 export function mentionsMe(model, message) {
   const mentions = message?.mentions;
   if (!Array.isArray(mentions) || model.me === null) return false;
   const name = keyOf(model.me);
   // An account's key is its lower-case name; a guest's is '~name~random', of which the page knows only the name.
-  return mentions.some((k) => typeof k === 'string' && (model.registered ? k === name : k.startsWith('~') && nameOfKey(k) === name));
+  return mentions.some((k) => typeof k === 'string'
+    && (k === EVERYONE || (model.registered ? k === name : k.startsWith('~') && nameOfKey(k) === name)));
 }
 
 /** Counts from the server for one conversation: `{ seq, read, unread, mentions }` (a welcome entry or a room frame). */

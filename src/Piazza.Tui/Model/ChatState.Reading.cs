@@ -18,7 +18,13 @@ internal sealed partial class ChatState
     /// <summary>This client moved a conversation's read position: the server must be told (<c>read</c>).</summary>
     public event Action<ConversationState>? ReadOwed;
 
-    /// <summary>Whether a message's mentions (identity keys) name us: an account's key is its lower-case name, a guest's <c>~name~random</c>.</summary>
+    /// <summary>The entry of a message's mentions that names everyone in the room.</summary>
+    private const string Everyone = "@room";
+
+    /// <summary>
+    /// Whether a message's mentions (identity keys, or <c>@room</c>) name us: an account's key is its lower-case
+    /// name, a guest's <c>~name~random</c>.
+    /// </summary>
     public bool IsMentionOfSelf(IEnumerable<string>? keys)
     {
         if (keys is null || Self.Length == 0)
@@ -27,7 +33,7 @@ internal sealed partial class ChatState
         }
 
         var self = Self.ToLowerInvariant();
-        return keys.Any(k => k == self || (k.StartsWith('~') && NameOfKey(k) == self && IsGuest));
+        return keys.Any(k => k == Everyone || (IsGuest ? k.StartsWith('~') && NameOfKey(k) == self : k == self));
     }
 
     // Until the client library's Mentions land (h-mentions).
