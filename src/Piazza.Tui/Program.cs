@@ -94,7 +94,9 @@ internal static class Program
 
         var noBell = new Option<bool>("--no-bell")
         {
-            Description = "Do not ring the terminal bell on a mention of you or a private message",
+            Description = "Do not ring the terminal bell on a mention of you or a private message (default: on unless the "
+                + "PIAZZA_BELL environment variable is off, 0 or false)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PIAZZA_BELL")?.Trim().ToLowerInvariant() is "off" or "0" or "false",
         };
 
         var tls = new Option<bool>("--tls")

@@ -45,6 +45,10 @@ export class Attention {
   sendReads() {
     for (const frame of this.model.takeReads()) {
       this.connection.request(frame).then((answer) => {
+        // Another device had read further: the stored position is the one to count from.
+        if (answer.type === 'ok' && typeof answer.seq === 'number' && answer.seq > frame.seq) {
+          this.model.receive({ type: 'read', room: frame.room, seq: answer.seq });
+        }
         // Not sent (the connection dropped): owed again, and sent after the next welcome.
         if (answer.type === 'error' && answer.code === 'offline') {
           const conv = this.model.conv(keyOf(frame.room));
