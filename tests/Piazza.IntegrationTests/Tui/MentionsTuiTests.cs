@@ -4,6 +4,7 @@ using Piazza.Tui;
 using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
 
 namespace Piazza.IntegrationTests.Tui;
 
@@ -77,7 +78,7 @@ public sealed class MentionsTuiTests
         await ProtocolSteps.SendOkAsync(bob, "dev", "second", "d2");
 
         // A window opened afterwards starts with the server's counts, not from nothing.
-        var parse = Program.Build();
+        var parse = Piazza.Tui.Program.Build();
         var settings = parse.Settings(parse.Command.Parse(["--server", $"127.0.0.1:{server.Port}", "--user", "alice", "--password", Password, "--no-bell"]));
         Assert.False(settings.Bell);
         await using var chat = await ChatAsync(server, settings);
