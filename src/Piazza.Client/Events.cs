@@ -30,7 +30,11 @@ public sealed record ConnectionStateChanged(ConnectionState State, string? Detai
 /// </summary>
 /// <param name="Moderators">Folded names of the room's moderators.</param>
 /// <param name="Locked">Only moderators may change the topic.</param>
-public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent;
+public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent
+{
+    /// <summary>Our read state in the room (with a join's or a login's room state); null when the server sent none.</summary>
+    public ConversationReadState? ReadState { get; init; }
+}
 
 /// <summary>A private conversation was entered (at login: recent ones; or by a first message); its messages follow.</summary>
 public sealed record PrivateConversationEntered(string Conversation) : PiazzaEvent;

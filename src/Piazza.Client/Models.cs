@@ -21,6 +21,9 @@ public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnly
 
     /// <summary>The port of the server's HTTPS door on the same host; null when it is off.</summary>
     public int? HttpsPort { get; init; }
+
+    /// <summary>The read state (unread and mention counts) of every room and recent private conversation this login entered.</summary>
+    public IReadOnlyList<ConversationReadState> Conversations { get; init; } = [];
 }
 
 /// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
@@ -49,6 +52,12 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
 
     /// <summary>The message was deleted: its text is gone, its seq stays taken.</summary>
     public bool Deleted { get; init; }
+
+    /// <summary>The identity keys the message mentions (folded names; <c>@room</c>: every member of the room); empty when none.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>Whether the message mentions the user with this identity key (by name or <c>@room</c>).</summary>
+    public bool Mentioned(string key) => Mentions.Contains(key, StringComparer.Ordinal) || Mentions.Contains("@room", StringComparer.Ordinal);
 
     /// <summary>Whether the message is private (a conversation of two, not a room).</summary>
     public bool IsPrivate => Conversation.StartsWith('@');

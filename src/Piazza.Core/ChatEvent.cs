@@ -44,6 +44,15 @@ public abstract class ChatEvent
         }
     }
 
+    /// <summary>A copy of this event with no encodings cached (for a variant that differs in an init property).</summary>
+    protected T CloneUnencoded<T>()
+        where T : ChatEvent
+    {
+        var copy = (T)MemberwiseClone();
+        copy._encodings = null;
+        return copy;
+    }
+
     /// <summary>Rough UTF-8 size of a string: 3 bytes per UTF-16 unit bounds every code point.</summary>
     protected static int Utf8Bound(string? s) => s is null ? 0 : s.Length * 3;
 }
@@ -86,7 +95,11 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>Who deleted the message; its <see cref="Text"/> is then empty.</summary>
     public string? DeletedBy { get; init; }
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime));
+    /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
+    public IReadOnlyList<string>? Mentions { get; init; }
+
+    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
+        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)));
 
     /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
@@ -119,7 +132,20 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     /// <summary>Whether only moderators may change the topic.</summary>
     public bool TopicLocked { get; init; }
 
-    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70);
+    private ReadCounts? _counts;
+
+    /// <summary>The entering account's read state in the room (<c>read</c>, <c>unread</c>, <c>mentions</c>); null when not counted.</summary>
+    public ReadCounts? Counts => _counts;
+
+    /// <summary>The same state with the entering user's read counts: a copy, as the state may be shared.</summary>
+    public RoomStateEvent WithCounts(ReadCounts counts)
+    {
+        var copy = CloneUnencoded<RoomStateEvent>();
+        copy._counts = counts;
+        return copy;
+    }
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70) + (Counts is null ? 0 : 80);
 }
 
 /// <summary>A room's topic changed.</summary>
@@ -183,7 +209,10 @@ public sealed class WelcomeEvent(string user, bool registered, string? token, IR
     /// <summary>The user is a server admin (clients show moderation commands).</summary>
     public bool Admin { get; init; }
 
-    public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80);
+    /// <summary>The read state of every conversation the login enters (rooms, recent private conversations).</summary>
+    public IReadOnlyList<ReadCounts> Conversations { get; init; } = [];
+
+    public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80) + Conversations.Sum(c => 96 + Utf8Bound(c.Room));
 }
 
 /// <summary>The server is going away; sent to everyone before connections close.</summary>
@@ -241,4 +270,21 @@ public sealed class ModerationEvent(string kind, string? room, string user, stri
     public string? Detail { get; init; }
 
     public override int EstimatedBytes => 192 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(By) + Utf8Bound(Reason) + Utf8Bound(Detail);
+}
+
+/// <summary>
+/// One conversation's read state for one account: <see cref="Room"/> as clients see it (a room's name or a private
+/// conversation's id), its newest <see cref="Seq"/>, the stored <see cref="Read"/> position (0 if none), the
+/// <see cref="Unread"/> messages after it not sent by the account (deleted ones not counted) and those of them that
+/// mention it (<see cref="Mentions"/>).
+/// </summary>
+public sealed record ReadCounts(string Room, long Seq, long Read, long Unread, long Mentions);
+
+/// <summary>The account read a conversation up to <see cref="Seq"/> on another connection (its other connections hear it).</summary>
+public sealed class ReadEvent(string room, long seq) : ChatEvent
+{
+    public string Room { get; } = room;
+    public long Seq { get; } = seq;
+
+    public override int EstimatedBytes => 64 + Utf8Bound(Room);
 }

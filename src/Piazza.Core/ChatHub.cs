@@ -103,6 +103,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly FilePermissions _files;
     private readonly Cluster.ClusterPresence _presence;
     private readonly RemoteMembership _membership;
+    private readonly Reading.ReadStateService _readState;
     private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
@@ -123,11 +124,12 @@ public sealed partial class ChatHub : IAsyncDisposable
         _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
         var names = new NameRules(store, _online.Claims);
+        var reads = new Reading.ReadCounter(_hub);
         var attacher = new Attacher(_hub, _conversations, _online, slowConsumers, Flood);
         _accounts = new AccountService(_hub, _online, names);
-        _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers);
+        _admission = new Admission(_hub, _online, names, _accounts, _conversations, attacher, _sanctions, slowConsumers, reads);
         slowConsumers.RetireWith(_admission.Retire);
-        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time), _presence);
+        _rooms = new RoomService(_hub, _conversations, attacher, _sanctions, slowConsumers, new Limits.RoomCreationThrottle(options.RoomCreation, time), _presence, reads);
         _membership = new RemoteMembership(_hub, _online, _conversations, attacher, _rooms, _presence, slowConsumers);
         _messaging = new MessagingService(_hub, _sequencer, _conversations, _online, _rooms, _sanctions, attacher, Flood);
         _history = new HistoryReader(_hub, _conversations, _rooms, _messaging, Flood);
@@ -135,6 +137,8 @@ public sealed partial class ChatHub : IAsyncDisposable
         _moderation = new ModerationPipeline(_moderationContext, store, time);
         new ModerationEffects(_moderationContext, _admission, slowConsumers).Register(_hub.Cluster);
         _files = new FilePermissions(store);
+        _readState = new Reading.ReadStateService(_hub, reads, _conversations, _rooms, _online, slowConsumers);
+        _readState.Register(_hub.Cluster);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);
     }

@@ -42,6 +42,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>topic</c>: true locks the topic to moderators, false unlocks it.</summary>
     public bool? Lock { get; set; }
+
+    /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
+    public long? Seq { get; set; }
 }
 
 /// <summary>
@@ -110,6 +113,21 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the port of the HTTPS door on the same host; absent when it is off. TLS clients transfer files there only.</summary>
     public int? HttpsPort { get; set; }
+
+    /// <summary>
+    /// In a <c>message</c>: the keys it mentions (<see cref="MentionsField.Keys"/>; <c>@room</c> for everyone). In a
+    /// <c>room</c> frame: how many messages after <see cref="Read"/> mention the user (<see cref="MentionsField.Count"/>).
+    /// </summary>
+    public MentionsField? Mentions { get; set; }
+
+    /// <summary>In a <c>room</c> frame: the account's stored read position in the room (0 if none).</summary>
+    public long? Read { get; set; }
+
+    /// <summary>In a <c>room</c> frame: messages after <see cref="Read"/> not sent by the user (deleted ones not counted).</summary>
+    public long? Unread { get; set; }
+
+    /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
+    public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
 }
 
 /// <summary>

@@ -51,6 +51,9 @@ public static class FrameTypes
     public const string History = "history";
     public const string Room = "room";
 
+    /// <summary>Read state (docs/protocol.md, "Read state"): the client's request and the account's other connections' news.</summary>
+    public const string Read = "read";
+
     // Moderation (docs/protocol.md, "Moderation"): requests...
     public const string Kick = "kick";
     public const string Ban = "ban";

@@ -15,19 +15,19 @@ public sealed partial class PostgresChatStore
     internal const string LastSeqSql = "SELECT seq FROM messages WHERE conversation = @conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE conversation = @conversation AND seq > @seq
         ORDER BY seq LIMIT @limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE conversation = @conversation AND seq < @seq
         ORDER BY seq DESC LIMIT @limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE sender_account = @account AND client_id = @client_id
         LIMIT 1;
         """;
@@ -93,9 +93,9 @@ public sealed partial class PostgresChatStore
         """;
 
     private const string InsertMessagesSql = $"""
-        INSERT INTO messages ({MessageColumns})
+        INSERT INTO messages ({MessageColumns}, mentions)
         SELECT * FROM unnest(@conversation, @seq, @message_id, @sender, @sender_account, @recipient, @text, @ts, @client_id,
-                             @file_id, @file_name, @file_size, @file_mime, @file_sha256);
+                             @file_id, @file_name, @file_size, @file_mime, @file_sha256, @mentions);
         """;
 
     private const string InsertSharesSql = """
@@ -134,7 +134,9 @@ public sealed partial class PostgresChatStore
         p.Add(Array("file_size", NpgsqlDbType.Bigint, ordered.Select(m => m.File?.Size).ToArray()));
         p.Add(Array("file_mime", NpgsqlDbType.Text, ordered.Select(m => m.File?.Mime).ToArray()));
         p.Add(Array("file_sha256", NpgsqlDbType.Text, ordered.Select(m => m.File?.Sha256).ToArray()));
+        p.Add(Array("mentions", NpgsqlDbType.Text, ordered.Select(m => JoinMentions(m.Mentions)).ToArray()));
         commands.BatchCommands.Add(insert);
+        AddMentionInserts(commands, rows);
 
         // The share lands with its message: a file is visible exactly where a message carries it.
         var shares = rows.Where(m => m.File is not null).Select(m => (File: m.File!.Id, m.Conversation)).Distinct()
@@ -176,7 +178,7 @@ public sealed partial class PostgresChatStore
             connection,
             transaction,
             $"""
-            SELECT {MessageColumns}, deleted_by FROM messages m
+            SELECT {MessageColumns}, deleted_by, mentions FROM messages m
             JOIN unnest(@accounts, @client_ids) AS k(wanted_account, wanted_client_id) ON m.sender_account = k.wanted_account AND m.client_id = k.wanted_client_id
             WHERE m.client_id IS NOT NULL;
             """,
@@ -295,5 +297,6 @@ public sealed partial class PostgresChatStore
             r.IsDBNull(9) ? null : new FileAttachment(r.GetString(9), r.GetString(10), r.GetInt64(11), r.GetString(12), r.GetString(13)))
         {
             DeletedBy = GetNullableString(r, 14),
+            Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
         };
 }

@@ -198,7 +198,7 @@ public sealed partial class PostgresChatStore
                     transaction,
                     """
                     UPDATE messages m
-                    SET text = '', deleted_by = @by, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL
+                    SET text = '', deleted_by = @by, mentions = NULL, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL
                     FROM (SELECT file_id FROM messages WHERE conversation = @conversation AND seq = @seq AND deleted_by IS NULL FOR UPDATE) old
                     WHERE m.conversation = @conversation AND m.seq = @seq
                     RETURNING old.file_id;

@@ -167,5 +167,31 @@ internal static class PostgresMigrations
                 detail text        NULL
             );
             """),
+        // Reserved for the other parts of issue 14 (their branches replace these placeholders at the merge).
+        new(2, "SELECT 1;"),
+        new(3, "SELECT 1;"),
+
+        // Mentions and read state, as SQLite's step 8: the mentions a message keeps, their index for counting, read
+        // positions, and the two partial indexes that make unread counts range reads.
+        new(4, """
+            ALTER TABLE messages ADD COLUMN mentions text NULL;
+
+            CREATE TABLE message_mentions (
+                conversation text COLLATE "C" NOT NULL,
+                account_key  text COLLATE "C" NOT NULL,
+                seq          bigint NOT NULL,
+                PRIMARY KEY (conversation, account_key, seq)
+            );
+
+            CREATE TABLE read_positions (
+                account_key  text COLLATE "C" NOT NULL,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint NOT NULL,
+                PRIMARY KEY (account_key, conversation)
+            );
+
+            CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
+            CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
+            """),
     ];
 }

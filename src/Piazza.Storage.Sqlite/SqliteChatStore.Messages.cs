@@ -15,19 +15,19 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions FROM messages
         WHERE sender_account = $account AND client_id = $client_id
         LIMIT 1;
         """;
@@ -43,6 +43,7 @@ public sealed partial class SqliteChatStore
     private SqliteCommand? _insertMessage;
     private SqliteCommand? _touchParticipant;
     private SqliteCommand? _insertShare;
+    private SqliteCommand? _insertMention;
 
     public async Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken = default)
     {
@@ -78,6 +79,8 @@ public sealed partial class SqliteChatStore
         var insert = _insertMessage ??= PrepareInsertMessage(connection);
         var touch = _touchParticipant ??= PrepareTouchParticipant(connection);
         var share = _insertShare ??= PrepareInsertShare(connection);
+        var mention = _insertMention ??= PrepareInsertMention(connection);
+        mention.Transaction = transaction;
         insert.Transaction = transaction;
         touch.Transaction = transaction;
         share.Transaction = transaction;
@@ -99,7 +102,9 @@ public sealed partial class SqliteChatStore
             p[11].Value = file is null ? DBNull.Value : file.Size;
             p[12].Value = OrDbNull(file?.Mime);
             p[13].Value = OrDbNull(file?.Sha256);
+            p[14].Value = OrDbNull(JoinMentions(message.Mentions));
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await InsertMentionsAsync(mention, message, ct).ConfigureAwait(false);
             if (file is not null)
             {
                 // The share lands with its message: a file is visible exactly where a message carries it.
@@ -245,9 +250,9 @@ public sealed partial class SqliteChatStore
     {
         var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO messages ({MessageColumns})
+            INSERT INTO messages ({MessageColumns}, mentions)
             VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id,
-                    $file_id, $file_name, $file_size, $file_mime, $file_sha256);
+                    $file_id, $file_name, $file_size, $file_mime, $file_sha256, $mentions);
             """;
         command.Parameters.Add("$conversation", SqliteType.Text);
         command.Parameters.Add("$seq", SqliteType.Integer);
@@ -263,6 +268,7 @@ public sealed partial class SqliteChatStore
         command.Parameters.Add("$file_size", SqliteType.Integer);
         command.Parameters.Add("$file_mime", SqliteType.Text);
         command.Parameters.Add("$file_sha256", SqliteType.Text);
+        command.Parameters.Add("$mentions", SqliteType.Text);
         command.Prepare();
         return command;
     }
@@ -297,6 +303,8 @@ public sealed partial class SqliteChatStore
     {
         _insertShare?.Dispose();
         _insertShare = null;
+        _insertMention?.Dispose();
+        _insertMention = null;
         _insertMessage?.Dispose();
         _insertMessage = null;
         _touchParticipant?.Dispose();
@@ -317,5 +325,6 @@ public sealed partial class SqliteChatStore
             r.IsDBNull(9) ? null : new FileAttachment(r.GetString(9), r.GetString(10), r.GetInt64(11), r.GetString(12), r.GetString(13)))
         {
             DeletedBy = r.FieldCount > 14 ? GetNullableString(r, 14) : null,
+            Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
         };
 }

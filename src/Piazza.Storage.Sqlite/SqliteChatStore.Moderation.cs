@@ -202,7 +202,7 @@ public sealed partial class SqliteChatStore
                 command.Parameters.AddWithValue("$by", by);
                 var fileId = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
                 command.CommandText = """
-                    UPDATE messages SET text = '', deleted_by = $by, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL
+                    UPDATE messages SET text = '', deleted_by = $by, mentions = NULL, file_id = NULL, file_name = NULL, file_size = NULL, file_mime = NULL, file_sha256 = NULL
                     WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
                     """;
                 var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;

@@ -98,6 +98,8 @@ public sealed partial class SqliteChatStore
     // are deleted by name; memberships and roles cascade, and are deleted explicitly too in case foreign keys are off.
     private const string DeleteRoomsSql = """
         DELETE FROM messages WHERE conversation IN (SELECT key FROM doomed);
+        DELETE FROM message_mentions WHERE conversation IN (SELECT key FROM doomed);
+        DELETE FROM read_positions WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM file_shares WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM room_mutes WHERE room_key IN (SELECT key FROM doomed);
         DELETE FROM bans WHERE room_key IN (SELECT key FROM doomed);

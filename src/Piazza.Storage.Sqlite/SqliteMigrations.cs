@@ -181,5 +181,33 @@ internal static class SqliteMigrations
             WHERE owner IS NULL AND key <> 'lobby'
               AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_key = rooms.key);
             """),
+        // Reserved for the other parts of issue 14 (their branches replace these placeholders at the merge).
+        new(6, "SELECT 1;"),
+        new(7, "SELECT 1;"),
+
+        // Mentions and read state (docs/protocol.md): a message keeps the keys it mentions (mentions, comma-separated,
+        // '@room' for every member) and, for counting, one message_mentions row per key; read positions per account and
+        // conversation. Unread counts are seq spans less the reader's own messages (messages_by_sender) and others'
+        // deleted ones (messages_deleted): range reads, never a scan of the conversation.
+        new(8, """
+            ALTER TABLE messages ADD COLUMN mentions TEXT NULL;
+
+            CREATE TABLE message_mentions (
+                conversation TEXT    NOT NULL,
+                account_key  TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (conversation, account_key, seq)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE read_positions (
+                account_key  TEXT    NOT NULL,
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (account_key, conversation)
+            ) WITHOUT ROWID;
+
+            CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
+            CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
+            """),
     ];
 }

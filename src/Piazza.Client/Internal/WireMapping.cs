@@ -26,6 +26,7 @@ internal static class WireMapping
         Server = frame.Server,
         HttpPort = frame.HttpPort,
         HttpsPort = frame.HttpsPort,
+        Conversations = [.. (frame.Conversations ?? []).Select(c => new ConversationReadState(c.Room, c.Seq, c.Read, c.Unread, c.Mentions))],
     };
 
     public static ChatMessage ToMessage(ServerFrame frame, string? conversation = null) => new(
@@ -39,6 +40,7 @@ internal static class WireMapping
     {
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
+        Mentions = frame.Mentions?.Keys ?? [],
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true);
@@ -87,7 +89,13 @@ internal static class WireMapping
 
                 break;
             case FrameTypes.Room when frame.Room is not null:
-                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true);
+                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true)
+                {
+                    ReadState = frame.Read is { } read ? new ConversationReadState(room, frame.Seq ?? 0, read, frame.Unread ?? 0, frame.Mentions?.Count ?? 0) : null,
+                };
+                break;
+            case FrameTypes.Read when frame.Seq is { } readSeq && frame.Room is not null:
+                yield return new ReadPositionChanged(room, readSeq);
                 break;
             case FrameTypes.Joined when frame.User is { } user:
                 yield return new MemberJoined(room, user, at);

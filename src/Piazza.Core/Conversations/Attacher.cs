@@ -17,7 +17,11 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
     /// Attaches a connection so that it receives everything after <paramref name="afterSeq"/> (default: the last
     /// <see cref="ChatHubOptions.HistoryOnJoin"/> messages) and then live messages.
     /// </summary>
-    public async Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, CancellationToken cancellationToken)
+    public Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, CancellationToken cancellationToken)
+        => AttachAsync(session, conversation, afterSeq, null, cancellationToken);
+
+    /// <summary>As <see cref="AttachAsync(ChatSession, Conversation, long?, CancellationToken)"/>; a room's state frame carries <paramref name="counts"/>.</summary>
+    public async Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, ReadCounts? counts, CancellationToken cancellationToken)
     {
         if (Array.IndexOf(conversation.Subscribers, session) >= 0)
         {
@@ -26,7 +30,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
 
         var historyOnJoin = hub.Options.HistoryOnJoin;
         var overflowed = new List<ChatSession>();
-        while (!conversation.BeginAttach(session, overflowed))
+        while (!conversation.BeginAttach(session, overflowed, counts))
         {
             // Retired by an idle sweep in between: its replacement comes from the store. A guest's room that emptied
             // meanwhile is gone (joins hold it, so only a login can meet this): the user is no longer in it.

@@ -195,6 +195,15 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         }
     }
 
+    /// <summary>Whether a user with this folded name is present on any node (mentions).</summary>
+    public bool IsPresent(string nameKey)
+    {
+        lock (Gate)
+        {
+            return IsPresentLocked(nameKey);
+        }
+    }
+
     public void SetTopic(string? topic, string by, DateTimeOffset now, List<ChatSession> overflowed)
     {
         lock (Gate)

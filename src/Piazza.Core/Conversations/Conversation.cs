@@ -265,7 +265,7 @@ internal abstract class Conversation
     /// First step of entering: the connection receives the conversation's state (a room's topic and users) and from
     /// now on its presence events; messages follow through <see cref="TryAttach"/>. False when retired: load it again.
     /// </summary>
-    public bool BeginAttach(ChatSession session, List<ChatSession> overflowed)
+    public bool BeginAttach(ChatSession session, List<ChatSession> overflowed, ReadCounts? counts = null)
     {
         lock (Gate)
         {
@@ -282,7 +282,7 @@ internal abstract class Conversation
 
             if (OnAttaching(session, overflowed) is { } state)
             {
-                Enqueue(session, state, overflowed);
+                Enqueue(session, counts is not null && state is RoomStateEvent room ? room.WithCounts(counts) : state, overflowed);
             }
 
             _entering = [.. _entering, session];
@@ -360,7 +360,7 @@ internal abstract class Conversation
 
     /// <summary>A stored message as the conversation <paramref name="key"/> (shown as <paramref name="name"/>) delivers it, without loading it.</summary>
     public static MessageEvent FromStored(StoredMessage m, string key, string name)
-        => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy };
+        => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy, Mentions = m.DeletedBy is null ? m.Mentions : null };
 
     /// <summary>Under the lock: whether state only memory holds forbids dropping it.</summary>
     protected virtual bool CanRetireLocked() => true;

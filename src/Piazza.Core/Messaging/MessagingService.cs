@@ -16,6 +16,7 @@ internal sealed class MessagingService(
     HubContext hub, IMessageSequencer sequencer, ConversationCache conversations, OnlineDirectory online, RoomService rooms, Sanctions sanctions,
     Attacher attacher, Limits.FloodControl flood)
 {
+    private readonly MentionResolver _mentions = new(hub, online);
     private long _stored;
 
     /// <summary>Messages this node has stored since it started (sends and announcements; retried duplicates not again).</summary>
@@ -67,9 +68,10 @@ internal sealed class MessagingService(
                 return new HubError(ErrorCode.ServerError, hub.ShuttingDown ? "the server is shutting down" : "messages cannot be stored right now");
             }
 
+            var mentions = await _mentions.ResolveAsync(user, conversation, text, cancellationToken).ConfigureAwait(false);
             var now = hub.Now;
             var assigned = conversation.Assign(
-                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file),
+                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions },
                 account,
                 idempotencyKey);
             if (assigned is not { } send)

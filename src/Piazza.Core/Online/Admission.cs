@@ -13,7 +13,7 @@ namespace Piazza.Core.Online;
 /// </summary>
 internal sealed class Admission(
     HubContext hub, OnlineDirectory online, NameRules names, AccountService accounts, ConversationCache conversations, Attacher attacher,
-    Sanctions sanctions, SlowConsumers slowConsumers)
+    Sanctions sanctions, SlowConsumers slowConsumers, Reading.ReadCounter reads)
 {
     public async Task<HubResult<ChatSession>> HelloAsync(IChatConnection connection, HelloRequest request, CancellationToken cancellationToken)
     {
@@ -263,11 +263,17 @@ internal sealed class Admission(
                 }
             }
 
+            // Read state: the rooms, then the recent private conversations the login enters (docs/protocol.md).
+            IReadOnlyList<string> direct = registered
+                ? await hub.Store.ConversationsOfAsync(user.Key, hub.Options.ConversationsOnLogin, cancellationToken).ConfigureAwait(false)
+                : [];
+            var counts = await reads.CountAsync(user, [.. loaded.Select(r => (r.Key, r.Name)), .. direct.Select(k => (k, k))], cancellationToken).ConfigureAwait(false);
+
             // Rooms by their display names (the case their creator gave them), not their keys.
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, hub.Options.Motd) { Admin = isAdmin });
-            foreach (var room in loaded)
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, hub.Options.Motd) { Admin = isAdmin, Conversations = counts });
+            for (var i = 0; i < loaded.Count; i++)
             {
-                await attacher.AttachAsync(session, room, Attacher.ResumePoint(resume, room.Key), cancellationToken).ConfigureAwait(false);
+                await attacher.AttachAsync(session, loaded[i], Attacher.ResumePoint(resume, loaded[i].Key), counts[i], cancellationToken).ConfigureAwait(false);
             }
 
             await attacher.AttachDirectConversationsAsync(session, resume, cancellationToken).ConfigureAwait(false);

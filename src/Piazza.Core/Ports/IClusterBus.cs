@@ -27,6 +27,7 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.MemberJoinedSignal), "member_joined")]
 [JsonDerivedType(typeof(Cluster.MemberLeftSignal), "member_left")]
 [JsonDerivedType(typeof(Cluster.PresenceSnapshotSignal), "presence_snapshot")]
+[JsonDerivedType(typeof(Cluster.ReadPositionSignal), "read_position")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

@@ -12,7 +12,8 @@ namespace Piazza.Core.Rooms;
 /// and <see cref="RemoteMembership"/> applies it to the user's connections there.
 /// </summary>
 internal sealed class RoomService(
-    HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations, ClusterPresence presence)
+    HubContext hub, ConversationCache conversations, Attacher attacher, Sanctions sanctions, SlowConsumers slowConsumers, Limits.RoomCreationThrottle creations, ClusterPresence presence,
+    Reading.ReadCounter reads)
 {
     /// <summary>
     /// Joins a room, creating it (with the joiner as owner) when it does not exist; every device of the user enters it.
@@ -120,9 +121,10 @@ internal sealed class RoomService(
             await hub.Store.AddMemberAsync(key, user.Key, cancellationToken).ConfigureAwait(false);
         }
 
+        var counts = await reads.CountOneAsync(user, key, chatRoom.Name, cancellationToken).ConfigureAwait(false);
         foreach (var device in user.Sessions)
         {
-            await attacher.AttachAsync(device, chatRoom, null, cancellationToken).ConfigureAwait(false);
+            await attacher.AttachAsync(device, chatRoom, null, counts, cancellationToken).ConfigureAwait(false);
         }
 
         // A guest's identity is one login, so all its devices are here; an account's may be on other nodes too.

@@ -19,11 +19,17 @@ public sealed record StoredMessage(
     /// <summary>Who deleted the message (its text and file are then gone); null while it stands.</summary>
     public string? DeletedBy { get; init; }
 
+    /// <summary>The identity keys the message mentions (<c>@room</c>: every member); null when none.</summary>
+    public IReadOnlyList<string>? Mentions { get; init; }
+
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new StoredMessage(message.Conversation, message.Seq, message.Id, message.From, fromAccount, message.To, message.Text, message.Timestamp, clientId, message.File);
+        return new StoredMessage(message.Conversation, message.Seq, message.Id, message.From, fromAccount, message.To, message.Text, message.Timestamp, clientId, message.File)
+        {
+            Mentions = message.Mentions,
+        };
     }
 }
 

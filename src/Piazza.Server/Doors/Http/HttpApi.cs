@@ -34,6 +34,7 @@ public static class HttpApi
         api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
         api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string user, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, null, user, before, after, limit));
         api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
+        ReadStateRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
@@ -153,7 +154,7 @@ public static class HttpApi
     private static string RemoteAddress(HttpContext context) => AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown";
 
     /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 413 when larger, 400 when not the expected JSON.</summary>
-    private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+    internal static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         if (context.Request.ContentLength > MaxBodyBytes)

@@ -111,6 +111,9 @@ public sealed partial class JsonLinesConnection
                 }
 
                 break;
+            case FrameTypes.Read:
+                await HandleReadAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Register:
                 Reply(frame, await _hub.RegisterGuestAsync(session, frame.User, frame.Password).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
                 break;
@@ -132,7 +135,7 @@ public sealed partial class JsonLinesConnection
     private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
         or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
         or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
-        or FrameTypes.Delete;
+        or FrameTypes.Delete or FrameTypes.Read;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {

@@ -30,6 +30,10 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Users = ToUserInfos(r.Users),
             Moderators = r.Moderators,
             Locked = r.TopicLocked,
+            Seq = r.Counts?.Seq,
+            Read = r.Counts?.Read,
+            Unread = r.Counts?.Unread,
+            Mentions = r.Counts is { } counts ? MentionsField.OfCount(counts.Mentions) : null,
         },
         TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
         DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
@@ -59,11 +63,20 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             HttpPort = httpPort?.Invoke(),
             HttpsPort = httpsPort?.Invoke(),
             Admin = w.Admin ? true : null,
+            Conversations = [.. w.Conversations.Select(ToConversationInfo)],
         },
+        ReadEvent e => new ServerFrame { Type = FrameTypes.Read, Room = e.Room, Seq = e.Seq },
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         SessionRevokedEvent v => new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SessionRevoked.ToWire(), Message = v.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };
+
+    /// <summary>One conversation's read state as <c>welcome</c> and REST <c>GET /api/conversations</c> write it.</summary>
+    public static ConversationInfo ToConversationInfo(ReadCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return new() { Room = counts.Room, Seq = counts.Seq, Read = counts.Read, Unread = counts.Unread, Mentions = counts.Mentions };
+    }
 
     public static List<UserInfo> ToUserInfos(IReadOnlyList<PresenceEntry> users)
     {

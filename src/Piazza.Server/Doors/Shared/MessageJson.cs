@@ -24,6 +24,7 @@ public static class MessageJson
             Ts = WireTimestamp.Format(message.Timestamp),
             Deleted = message.DeletedBy is null ? null : true,
             File = ToFileInfo(message.File),
+            Mentions = MentionsField.Of(message.Mentions),
         };
     }
 
