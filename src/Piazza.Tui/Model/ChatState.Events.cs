@@ -28,6 +28,10 @@ internal sealed partial class ChatState
                 entered.Moderators.UnionWith(room.Moderators);
                 UsersChanged?.Invoke(entered);
                 TopicChanged?.Invoke(entered);
+                ApplyCounts(room.ReadState);
+                break;
+            case ReadPositionChanged read:
+                ApplyRead(read.Conversation, read.Seq);
                 break;
             case PrivateConversationEntered privateConversation:
                 Ensure(privateConversation.Conversation);
@@ -147,6 +151,11 @@ internal sealed partial class ChatState
             ConversationsChanged?.Invoke();
         }
 
+        foreach (var counts in welcome.Conversations)
+        {
+            ApplyCounts(counts);
+        }
+
         if (!_welcomed)
         {
             SwitchTo(Find(ProtocolConstants.Lobby) ?? Find(rooms[0])!);
@@ -199,7 +208,7 @@ internal sealed partial class ChatState
             File = message.Deleted ? null : message.File,
             MessageId = message.Id,
             Deleted = message.Deleted,
-            MentionsMe = !own && IsMentionOfSelf(MentionsOf(message)),
+            MentionsMe = !own && IsMentionOfSelf(message.Mentions),
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

@@ -36,18 +36,21 @@ internal sealed partial class ChatState
         return keys.Any(k => k == Everyone || (IsGuest ? k.StartsWith('~') && NameOfKey(k) == self : k == self));
     }
 
-    // Until the client library's Mentions land (h-mentions).
-    private static IEnumerable<string>? MentionsOf(ChatMessage message) => message.Deleted ? null : null;
-
     /// <summary>Whether we are a guest (from the welcome): a guest's key is not its name.</summary>
     public bool IsGuest { get; private set; }
 
     /// <summary>
-    /// The server's counts for a conversation: its read position, unread and mention counts and, when known, its
-    /// newest seq (the welcome). Without a seq (a join's room state) the history that follows is already counted.
+    /// The server's counts for a conversation (the welcome's, or a join's room state): its read position, unread and
+    /// mention counts, and the newest seq they hold (the replayed history up to it is in them already).
     /// </summary>
-    public void ApplyCounts(string id, long? seq, long read, int unread, int mentions)
+    public void ApplyCounts(ConversationReadState? counts)
     {
+        if (counts is null)
+        {
+            return;
+        }
+
+        var (id, seq, read, unread, mentions) = counts;
         var conversation = Ensure(id);
 
         // A read of ours not yet stored when the server wrote these counts keeps its own.
@@ -57,13 +60,10 @@ internal sealed partial class ChatState
         }
 
         conversation.ReadSeq = read;
-        conversation.Unread = Math.Max(0, unread);
-        conversation.Mentions = Math.Max(0, mentions);
-        if (seq is { } newest)
-        {
-            conversation.ServerSeq = Math.Max(conversation.ServerSeq, newest);
-            conversation.CountedTo = Math.Max(conversation.CountedTo, newest);
-        }
+        conversation.Unread = (int)Math.Clamp(unread, 0, int.MaxValue);
+        conversation.Mentions = (int)Math.Clamp(mentions, 0, int.MaxValue);
+        conversation.ServerSeq = Math.Max(conversation.ServerSeq, seq);
+        conversation.CountedTo = Math.Max(conversation.CountedTo, seq);
 
         ConversationsChanged?.Invoke();
     }

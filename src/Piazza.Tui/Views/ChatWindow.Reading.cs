@@ -66,7 +66,13 @@ internal sealed partial class ChatWindow
     {
         try
         {
-            await MarkReadAsync(conversation.Id, seq).ConfigureAwait(false);
+            var stored = await _client.MarkReadAsync(conversation.Id, seq).ConfigureAwait(false);
+
+            // Another device had read further: the counts follow the stored position.
+            if (stored > seq)
+            {
+                ((IChatHost)this).Post(() => _state.ApplyRead(conversation.Id, stored));
+            }
         }
         catch (PiazzaException)
         {
@@ -85,7 +91,4 @@ internal sealed partial class ChatWindow
             }
         });
     }
-
-    // Until the client library's read request lands (h-mentions): nothing is sent.
-    private static Task MarkReadAsync(string conversation, long seq) => Task.CompletedTask;
 }
