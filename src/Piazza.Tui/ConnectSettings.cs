@@ -51,6 +51,9 @@ internal sealed record ConnectSettings(string Host, int Port, string? User)
     /// <summary><c>--plain</c> only: the room stdin lines go to (joined if needed); null for the lobby.</summary>
     public string? Room { get; init; }
 
+    /// <summary>Whether a mention of the user or a private message rings the terminal bell (<c>--no-bell</c> turns it off).</summary>
+    public bool Bell { get; init; } = true;
+
     /// <summary>TLS and how the server's certificate is trusted (<c>--tls</c>, <c>--ca</c>, <c>--fingerprint</c>, <c>--insecure</c>); null for plain TCP.</summary>
     public TlsSettings? Tls { get; init; }
 

@@ -92,6 +92,13 @@ internal static class Program
                 + "exit codes: 0 done, 1 name or password refused, 2 cannot connect, 3 connection lost, 64 usage",
         };
 
+        var noBell = new Option<bool>("--no-bell")
+        {
+            Description = "Do not ring the terminal bell on a mention of you or a private message (default: on unless the "
+                + "PIAZZA_BELL environment variable is off, 0 or false)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PIAZZA_BELL")?.Trim().ToLowerInvariant() is "off" or "0" or "false",
+        };
+
         var tls = new Option<bool>("--tls")
         {
             Description = "Connect with TLS; the certificate must be trusted by this system and name --host, unless --ca or --fingerprint says otherwise",
@@ -124,6 +131,7 @@ internal static class Program
             guest,
             room,
             plain,
+            noBell,
         };
 
         // -h is taken by --host; keep --help and -? for help.
@@ -159,6 +167,7 @@ internal static class Program
                 Password = mode == LoginMode.Guest ? null : parse.GetValue(password),
                 Mode = mode,
                 Room = parse.GetValue(room),
+                Bell = !parse.GetValue(noBell),
             };
         }
 

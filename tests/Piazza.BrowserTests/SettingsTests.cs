@@ -36,7 +36,7 @@ public sealed class SettingsTests
         await alice.Page.Keyboard.PressAsync("Enter");
         var dialog = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Settings" });
         await Expect(dialog).ToBeVisibleAsync();
-        var toggle = dialog.GetByLabel("Notify me of private messages while this tab is hidden");
+        var toggle = dialog.GetByLabel("Notify me of mentions and private messages while this tab is hidden");
         await Expect(toggle).Not.ToBeCheckedAsync();
         await Expect(dialog).ToContainTextAsync("Coming soon: sounds");
         Assert.Equal("default", await alice.Page.EvaluateAsync<string>("() => Notification.permission"));

@@ -49,6 +49,7 @@ describe('unread counts', () => {
     const { model } = signedIn({ rooms: ['lobby', 'dev'] });
     model.receive(message(1, 'bob', 'seen before', 'dev'));
     model.activate('dev');
+    model.seen('dev', 1, true);
     model.activate('lobby');
     model.receive(message(2, 'bob', 'news 1', 'dev'));
     model.receive(message(3, 'alice', 'mine, from another device', 'dev'));
@@ -58,6 +59,7 @@ describe('unread counts', () => {
     model.activate('dev');
     assert.equal(dev.unreadFrom, 2);
     assert.ok(dev.version > version, 'the view rebuilds to draw the line');
+    model.seen('dev', 4, true);
     model.activate('lobby');
     model.activate('dev');
     assert.equal(dev.unreadFrom, null, 'nothing new since the last visit: no line');
@@ -72,7 +74,7 @@ describe('unread counts', () => {
     assert.equal(model.conv('lobby').unreadFrom, 2);
   });
 
-  test('count others\' messages in a conversation that is not open, and clear on opening it', () => {
+  test('count others\' messages in a conversation that is not open, and clear once its view shows them', () => {
     const { model } = signedIn({ rooms: ['lobby', 'dev'] });
     model.receive(message(1, 'bob', 'dev news 1', 'dev'));
     model.receive(message(2, 'bob', 'dev news 2', 'dev'));
@@ -82,6 +84,8 @@ describe('unread counts', () => {
     assert.equal(model.conv('lobby').unread, 0);
     assert.equal(model.sidebar.unread, 2);
     model.activate('dev');
+    assert.equal(model.conv('dev').unread, 2, 'opening is not reading');
+    model.seen('dev', 3, true);
     assert.equal(model.conv('dev').unread, 0);
   });
 

@@ -97,6 +97,7 @@ describe('reconnecting', () => {
     const { model } = signedIn({ rooms: ['lobby', 'dev'] });
     model.receive(message(1, 'bob', 'one', 'dev'));
     model.activate('dev');
+    model.seen('dev', 1, true);
     model.activate('lobby');
     model.welcome(welcome({ rooms: ['lobby', 'dev'] }));
     model.receive(history('dev', [message(1, 'bob', 'one', 'dev'), message(2, 'bob', 'two', 'dev')]));

@@ -14,6 +14,7 @@ import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
+import { Attention } from './attention.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -31,7 +32,7 @@ const ui = {
   historyStatus: $('history-status'), messages: $('messages'), pending: $('pending'), newMessages: $('new-messages'),
   composer: $('composer'), input: $('input'), attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
   conversation: $('conversation'), guestNote: $('guest-note'), openSettings: $('open-settings'), settings: $('settings'),
-  notifyPrivate: $('notify-private'), notifyState: $('notify-state'),
+  notifyPrivate: $('notify-private'), notifyState: $('notify-state'), mute: $('mute'),
 };
 
 const model = new ChatModel();
@@ -40,11 +41,12 @@ const connection = new Connection(`${location.protocol === 'https:' ? 'wss:' : '
   welcome: (frame) => {
     showChat();
     run(model.welcome(frame));
+    attention.welcomed();
   },
   refused: onRefused,
   frame: (frame) => {
     run(model.receive(frame));
-    settingsView.notify(frame, { me: model.me, hidden: document.hidden, openConversation: (user) => actions.openDirect(user) });
+    settingsView.notify(frame, { me: model.me, hidden: document.hidden, ...attention.about(frame), openConversation: openNotified });
   },
   state: onConnectionState,
 });
@@ -60,6 +62,7 @@ const messagesView = new MessagesView(ui, {
   retry: (id) => actions.send(model.retry(id)),
   discard: (id) => model.discard(id),
 });
+const attention = new Attention({ model, connection, storage: localStorage, muteButton: ui.mute });
 const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
@@ -157,6 +160,12 @@ async function logout() {
 }
 
 // ---------------------------------------------------------------- the page's controls
+
+/** A notification was clicked: its conversation (a private one with a person not listed yet is opened anew). */
+function openNotified({ tag, from }) {
+  if (model.conv(tag)) open(tag);
+  else actions.openDirect(from);
+}
 
 /** The person opens a conversation: a new entry in the browser's history (Back returns), then show(key). */
 function open(key) {

@@ -4,6 +4,7 @@ import { el, avatar } from './render.js';
 import { sameName } from './conversation.js';
 import { presenceOf } from './presence.js';
 import { privateMark } from './private-rooms-view.js';
+import { tabTitle } from './notifications.js';
 
 const STATUS_TEXT = {
   connecting: () => 'Connecting…',
@@ -49,15 +50,15 @@ export class ChatView {
 
   renderSidebar(model) {
     const { ui } = this;
-    const { rooms, directs, unread } = model.sidebar;
+    const { rooms, directs, unread, mentions } = model.sidebar;
     ui.roomList.replaceChildren(...rooms.map((conv) => this.convButton(conv, model)));
     ui.directList.replaceChildren(...directs.map((conv) => this.convButton(conv, model)));
     ui.directEmpty.hidden = directs.length > 0;
-    ui.toggleUnread.hidden = unread === 0;
-    ui.toggleUnread.textContent = String(unread);
+    ui.toggleUnread.hidden = unread + mentions === 0;
+    ui.toggleUnread.textContent = mentions > 0 ? `@${mentions}` : String(unread);
     // The open conversation in the title: the browser's history (a long press on Back) lists conversations by it.
-    const open = model.activeConv ? `${model.activeConv.direct ? '@' : '#'}${model.activeConv.direct ? model.activeConv.peer : model.activeConv.name} · ` : '';
-    document.title = `${unread > 0 ? `(${unread}) ` : ''}${open}Piazza`;
+    const open = model.activeConv ? `${model.activeConv.direct ? '@' : '#'}${model.activeConv.direct ? model.activeConv.peer : model.activeConv.name}` : '';
+    document.title = tabTitle({ unread, mentions }, open);
   }
 
   convButton(conv, model) {
@@ -67,13 +68,20 @@ export class ChatView {
     button.type = 'button';
     button.dataset.key = conv.key;
     if (conv.key === active) button.setAttribute('aria-current', 'page');
-    if (conv.unread > 0) button.classList.add('has-unread');
+    const unread = model.shownUnread(conv);
+    if (unread > 0 || conv.mentions > 0) button.classList.add('has-unread');
+    if (model.isMuted(conv.key)) button.classList.add('muted');
     if (conv.direct) button.append(withPresence(avatar(conv.peer ?? '?', 'avatar tiny'), presenceOf(model, conv.peer ?? '')));
     else button.append(conv.private ? privateMark() : el('span', 'hash', '#'));
     button.append(el('span', 'conv-name', conv.direct ? conv.peer : conv.name));
-    if (conv.unread > 0) {
-      const badge = el('span', 'badge unread', String(conv.unread));
-      badge.setAttribute('aria-label', `${conv.unread} unread`);
+    if (conv.mentions > 0) {
+      const badge = el('span', 'badge mention', `@${conv.mentions}`);
+      badge.setAttribute('aria-label', `${conv.mentions} mention${conv.mentions === 1 ? '' : 's'} of you`);
+      button.append(badge);
+    }
+    if (unread > 0) {
+      const badge = el('span', 'badge unread', String(unread));
+      badge.setAttribute('aria-label', `${unread} unread`);
       button.append(badge);
     }
     const { key } = conv;

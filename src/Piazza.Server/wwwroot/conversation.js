@@ -29,6 +29,13 @@ export class Conversation {
     this.seqs = new Set();
     this.maxSeq = 0;
     this.unread = 0;
+    /** Read state (model-reading.js): mentions of us unread, the read position, and the seqs the counts hold. */
+    this.mentions = 0;
+    this.readSeq = 0;
+    this.readDue = false;
+    this.serverSeq = 0;
+    this.countedTo = 0;
+    this.historyCounted = false;
     this.loaded = false;
     this.loadingOlder = false;
     this.systemCounter = 0;
@@ -66,7 +73,7 @@ export class Conversation {
       this.seqs.add(m.seq);
       // A deletion can overtake the message itself (a catch-up page read just before it): remember and apply it.
       const deleted = Boolean(m.deleted) || this.deletedSeqs.has(m.seq);
-      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, sort: [m.seq, 0, 0] });
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, mentions: m.mentions, sort: [m.seq, 0, 0] });
     }
     if (added.length === 0) return added;
     const appendOnly = added.every((a) => a.seq > this.maxSeq);

@@ -25,6 +25,7 @@ export class MessagesView {
     this.model = null;
     ui.scroller.addEventListener('scroll', () => {
       if (this.atBottom()) this.showUnseen(0);
+      this.reportSeen();
       if (this.model?.activeConv) this.maybeLoadOlder(this.model.activeConv);
     }, { passive: true });
     ui.newMessages.addEventListener('click', () => this.scrollToBottom());
@@ -67,6 +68,31 @@ export class MessagesView {
     this.renderHistoryStatus(conv);
     this.renderPendingList(model, conv, switched);
     this.maybeLoadOlder(conv);
+    // After this render, not inside it: what the person now sees may move the read position (model-reading.js).
+    queueMicrotask(() => this.reportSeen());
+  }
+
+  /** Tells the model the newest message on screen in the open conversation, and whether the view follows the bottom. */
+  reportSeen() {
+    const model = this.model;
+    const conv = model?.activeConv;
+    if (!conv || this.rendered.key !== conv.key) return;
+    const shown = this.ui.messages.querySelectorAll('li.msg[data-seq]');
+    const bottom = this.ui.scroller.getBoundingClientRect().bottom;
+    // The last message whose top is on screen: they are in order, so halve the list.
+    let lo = 0;
+    let hi = shown.length - 1;
+    let seen = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (shown[mid].getBoundingClientRect().top < bottom - 8) {
+        seen = Number(shown[mid].dataset.seq);
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    model.seen(conv.key, seen, this.atBottom());
   }
 
   renderTimeline(model, conv, switched) {
@@ -79,8 +105,9 @@ export class MessagesView {
     const oldTop = ui.scroller.scrollTop;
     // Messages newer than any shown before: older pages and re-sorts are not news.
     const fresh = switched ? [] : conv.items.filter((i) => i.kind === 'msg' && i.seq > r.maxSeq);
-    if (rebuild) ui.messages.replaceChildren(...renderItems(conv.items, 0, model.me, renderFile, conv.unreadFrom));
-    else ui.messages.append(...renderItems(conv.items, r.count, model.me, renderFile, conv.unreadFrom));
+    const mentionsMe = (item) => model.mentionsMe(item);
+    if (rebuild) ui.messages.replaceChildren(...renderItems(conv.items, 0, model.me, renderFile, conv.unreadFrom, mentionsMe));
+    else ui.messages.append(...renderItems(conv.items, r.count, model.me, renderFile, conv.unreadFrom, mentionsMe));
     this.rendered = { key: conv.key, count: conv.items.length, version: conv.version, maxSeq: conv.maxSeq };
     if (follow || fresh.some((m) => model.isMine(m.from))) {
       this.scrollToBottom();

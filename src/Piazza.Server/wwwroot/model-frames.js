@@ -4,6 +4,7 @@ import { keyOf, sameName } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
 import { onAway, onTyping, stopTyping } from './away.js';
 import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
+import { applyCounts, onRead } from './model-reading.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -32,6 +33,7 @@ export function receiveFrame(model, f) {
     case 'typing': onTyping(model, f); break;
     case 'invited': onInvited(model, f); break;
     case 'room_set': onRoomSet(model, f); break;
+    case 'read': onRead(model, f); break;
     default: break;
   }
   return effects;
@@ -63,8 +65,12 @@ function onHistory(model, h, effects) {
   const added = conv.addMessages(h.messages ?? []);
   const first = added.length > 0 ? added[0].seq : 0;
   if (before > 0 && first > before + 1) effects.push({ kind: 'fillGap', key: conv.key, after: before });
-  // A login's first history is the past; anything after that (a resume, a new private conversation) is news.
-  if (conv.loaded || model.synced) model.countUnread(conv, added);
+  // A login's first history is the past; anything after that (a resume, a new private conversation) is news,
+  // unless the server's counts (a join's room frame) already hold it.
+  if (conv.historyCounted) {
+    conv.historyCounted = false;
+    if (added.length > 0) conv.countedTo = Math.max(conv.countedTo, added.at(-1).seq);
+  } else if (conv.loaded || model.synced) model.countUnread(conv, added);
   conv.loaded = true;
 }
 
@@ -79,6 +85,7 @@ function onRoom(model, r) {
   conv.private = r.private === true;
   conv.joined = true;
   dropInvitation(model, r.room);
+  applyCounts(conv, r);
 }
 
 function onTopic(model, t) {

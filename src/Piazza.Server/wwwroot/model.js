@@ -8,6 +8,7 @@ import { describeRefusal } from './refusals.js';
 import { LeaveHolds, realTimers, releaseLeave } from './presence.js';
 import { sendFrame, sendingMethods } from './model-sends.js';
 import { groupMethods } from './model-groups.js';
+import { applyWelcomeCounts, advanceRead, countNews, readingMethods } from './model-reading.js';
 
 export { sendFrame };
 
@@ -25,6 +26,8 @@ export class ChatModel {
     this.listeners = new Set();
     /** Whether the person can see the page: messages arriving in the open conversation then are read. */
     this.visible = true;
+    /** Whether the open conversation's view sits at its newest messages (the view says; see model-reading.js). */
+    this.following = true;
     /** What the connection is doing: connecting | online | offline | stopped, with a detail and a server message. */
     this.status = { kind: 'connecting', detail: null, message: null };
     this.clear();
@@ -50,6 +53,8 @@ export class ChatModel {
     this.pending = new Map();
     /** What was typed but not sent, by conversation key. */
     this.drafts = new Map();
+    /** Conversations this browser keeps quiet for this account (app.js loads them after the welcome). */
+    this.muted = new Set();
     this.leaveHolds.clear();
     this.changed();
   }
@@ -106,6 +111,7 @@ export class ChatModel {
     for (const [key, name] of welcomeRooms) this.ensureConv(key, name).joined = true;
     const lobby = this.convs.get('lobby');
     if (lobby && Array.isArray(w.users)) lobby.users = w.users;
+    applyWelcomeCounts(this, w.conversations);
 
     // Rooms we were in before this connection: an account's memberships are stored (gone means left elsewhere);
     // a guest's end with its connection, so it joins them again and fills what it missed.
@@ -151,14 +157,14 @@ export class ChatModel {
     this.changed();
   }
 
+  /** The page was hidden or shown again: shown at the bottom of the open conversation, its news is read. */
   setVisible(visible) {
     this.visible = visible;
     const conv = this.activeConv;
-    if (visible && conv && conv.unread) {
-      conv.markUnread(conv.unread, (name) => this.isMine(name));
-      conv.unread = 0;
-      this.changed();
-    }
+    if (!visible || !conv) return;
+    if (conv.unread) conv.markUnread(conv.unread, (name) => this.isMine(name));
+    if (this.following) advanceRead(this, conv, conv.maxSeq, true);
+    this.changed();
   }
 
   // ------------------------------------------------------------ conversations
@@ -182,32 +188,37 @@ export class ChatModel {
     return sameName(conv.owner, this.me) || conv.moderators.includes(keyOf(this.me));
   }
 
-  /** Rooms (the lobby first, then by name) and private conversations (by peer), with the unread total. */
+  /** Rooms (the lobby first, then by name) and private conversations (by peer), with the unread and mention totals. */
   get sidebar() {
     const rooms = [];
     const directs = [];
     let unread = 0;
+    let mentions = 0;
     for (const conv of this.convs.values()) {
       (conv.direct ? directs : rooms).push(conv);
-      unread += conv.unread;
+      unread += this.shownUnread(conv);
+      mentions += conv.mentions;
     }
     rooms.sort((a, b) => (a.key === 'lobby' ? -1 : b.key === 'lobby' ? 1 : a.name.localeCompare(b.name)));
     directs.sort((a, b) => a.name.localeCompare(b.name));
-    return { rooms, directs, unread };
+    return { rooms, directs, unread, mentions };
   }
 
-  /** Opens a conversation; `draft` is what was typed in the one being left. Returns the draft of the one opened. */
+  /**
+   * Opens a conversation; `draft` is what was typed in the one being left. Returns the draft of the one opened.
+   * Opening is not reading: the view reports what it shows (seen), which moves the read position.
+   */
   activate(key, draft = '') {
     if (!this.convs.has(key)) return null;
     let restored = null;
     if (this.active !== key) {
       this.drafts.set(this.active, draft);
       restored = this.drafts.get(key) ?? '';
+      this.following = false;
     }
     const conv = this.convs.get(key);
     if (restored !== null || conv.unread > 0) conv.markUnread(conv.unread, (name) => this.isMine(name));
     this.active = key;
-    conv.unread = 0;
     this.changed();
     return restored;
   }
@@ -342,11 +353,11 @@ export class ChatModel {
   }
 
   countUnread(conv, added) {
-    if (conv.key === this.active && this.visible) return;
-    const news = added.filter((a) => !this.isMine(a.from)).length;
-    if (news > 0) conv.unread += news;
+    countNews(this, conv, added);
   }
 }
 
-// Sending (compose, retry, discard, pendingIn) lives in model-sends.js; the model is one object to its views.
+// Sending (compose, retry, discard, pendingIn) lives in model-sends.js, read state and mute (seen, takeReads,
+// setMuted) in model-reading.js, groups in model-groups.js; the model is one object to its views.
 Object.assign(ChatModel.prototype, sendingMethods, groupMethods);
+Object.defineProperties(ChatModel.prototype, Object.getOwnPropertyDescriptors(readingMethods));

@@ -110,7 +110,7 @@ function appendInline(parent, text) {
  * and day separator decisions, so an append renders exactly what a full render would. `renderFile(file)` builds the
  * view of a shared file (files.js).
  */
-export function renderItems(items, from, me, renderFile, unreadFrom = null) {
+export function renderItems(items, from, me, renderFile, unreadFrom = null, mentionsMe = () => false) {
   const nodes = [];
   const now = new Date();
   for (let i = from; i < items.length; i++) {
@@ -129,7 +129,10 @@ export function renderItems(items, from, me, renderFile, unreadFrom = null) {
       line.append(el('span', null, 'New'));
       nodes.push(line);
     }
-    nodes.push(item.kind === 'msg' ? renderMessage(item, prev, date, me, renderFile) : renderSystem(item, date));
+    const node = item.kind === 'msg' ? renderMessage(item, prev, date, me, renderFile) : renderSystem(item, date);
+    // A message that names us (its `mentions`, issue 14) stands out: mentions.css.
+    if (item.kind === 'msg' && !item.deleted && mentionsMe(item)) node.classList.add('mention');
+    nodes.push(node);
   }
   return nodes;
 }

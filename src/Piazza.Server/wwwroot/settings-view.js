@@ -50,14 +50,17 @@ export class SettingsView {
     ui.notifyState.textContent = this.note || (ui.notifyPrivate.checked ? '' : STATE_TEXT[state]);
   }
 
-  /** Shows a desktop notification for `frame` when it deserves one; clicking it brings the conversation up. */
-  notify(frame, { me, hidden, openConversation }) {
-    const wanted = notificationFor(frame, { me, hidden, settings: this.settings, permission: notificationState(this.api) });
+  /**
+   * Shows a desktop notification for `frame` when it deserves one (`mentioned`: it names us; `muted`: its
+   * conversation is muted); clicking it brings the conversation up.
+   */
+  notify(frame, { me, hidden, mentioned, muted, openConversation }) {
+    const wanted = notificationFor(frame, { me, hidden, mentioned, muted, settings: this.settings, permission: notificationState(this.api) });
     if (!wanted) return;
     const shown = new this.api(wanted.title, { body: wanted.body, tag: wanted.tag });
     shown.addEventListener('click', () => {
       window.focus();
-      openConversation(wanted.from);
+      openConversation(wanted);
       shown.close();
     });
   }

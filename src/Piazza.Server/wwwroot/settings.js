@@ -1,7 +1,7 @@
-// The person's settings for this browser, kept in localStorage, and the one notification they can ask for today:
-// a private message while the tab is hidden. Pure (storage and the clock are passed in) so node's runner checks it;
+// The person's settings for this browser, kept in localStorage (with each account's muted conversations); the
+// notifications they switch on are chosen in notifications.js. Pure (storage and the clock are passed in) so node's runner checks it;
 // settings-view.js draws the dialog and asks the browser for permission.
-import { keyOf, isDirect } from './conversation.js';
+import { keyOf } from './conversation.js';
 
 export const SETTINGS_KEY = 'piazza.settings';
 
@@ -35,21 +35,30 @@ export function writeSettings(storage, settings) {
   }
 }
 
-/** Longest message text shown in a notification: enough to know what it is about. */
-const BODY_CHARS = 140;
+// Which messages notify lives in notifications.js (mentions, private and group messages); re-exported for old callers.
+export { notificationFor } from './notifications.js';
 
-/**
- * The notification a frame deserves, or null: a live private message from someone else, while the page is hidden,
- * with the setting on and the browser's permission granted. `tag` is the conversation, so one person's burst of
- * messages replaces a single notification instead of piling up.
- */
-export function notificationFor(frame, { me, hidden, settings, permission }) {
-  if (!settings.notifyPrivate || permission !== 'granted' || !hidden) return null;
-  if (frame?.type !== 'message' || typeof frame.room !== 'string' || !isDirect(keyOf(frame.room))) return null;
-  if (!frame.from || (me && keyOf(frame.from) === keyOf(me))) return null;
-  const text = frame.text ? frame.text : frame.file ? `shared a file: ${frame.file.name ?? 'file'}` : '';
-  const body = text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS - 1)}…` : text;
-  return { title: `${frame.from} (private message)`, body, tag: keyOf(frame.room), from: frame.from };
+/** Where this browser keeps an account's muted conversations (keys): per account, so a shared browser keeps them apart. */
+export const mutedKey = (account) => `piazza.muted.${keyOf(account)}`;
+
+/** The conversations `account` muted in this browser; damaged or foreign JSON gives none. */
+export function readMuted(storage, account) {
+  try {
+    const stored = JSON.parse(storage.getItem(mutedKey(account)) ?? '[]');
+    return Array.isArray(stored) ? stored.filter((k) => typeof k === 'string').map(keyOf) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Stores `account`'s muted conversations; false when the browser refuses. */
+export function writeMuted(storage, account, keys) {
+  try {
+    storage.setItem(mutedKey(account), JSON.stringify([...keys]));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What the notification setting can do in this browser: 'unsupported', 'denied', 'granted' or 'default' (not asked yet). */

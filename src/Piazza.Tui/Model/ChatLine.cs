@@ -30,6 +30,9 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
 
+    /// <summary>The message names us (its server-listed mentions hold our key); the UI highlights it.</summary>
+    public bool MentionsMe { get; init; }
+
     /// <summary>Our own message not yet confirmed by the server (typed while disconnected); the UI dims it.</summary>
     public bool Pending { get; init; }
 

@@ -30,6 +30,10 @@ internal sealed partial class ChatState
                 RememberAway(room.Members);
                 UsersChanged?.Invoke(entered);
                 TopicChanged?.Invoke(entered);
+                ApplyCounts(room.ReadState);
+                break;
+            case ReadPositionChanged read:
+                ApplyRead(read.Conversation, read.Seq);
                 break;
             case PrivateConversationEntered privateConversation:
                 Ensure(privateConversation.Conversation);
@@ -141,6 +145,7 @@ internal sealed partial class ChatState
     {
         Self = welcome.User.Length > 0 ? welcome.User : Self;
         IsAdmin = welcome.Admin;
+        IsGuest = !welcome.Registered;
         var rooms = welcome.Rooms.ToList();
         if (rooms.Count == 0)
         {
@@ -157,6 +162,11 @@ internal sealed partial class ChatState
         {
             _conversations.Remove(lobby);
             ConversationsChanged?.Invoke();
+        }
+
+        foreach (var counts in welcome.Conversations)
+        {
+            ApplyCounts(counts);
         }
 
         if (!_welcomed)
@@ -211,6 +221,7 @@ internal sealed partial class ChatState
             File = message.Deleted ? null : message.File,
             MessageId = message.Id,
             Deleted = message.Deleted,
+            MentionsMe = !own && IsMentionOfSelf(message.Mentions),
         };
         if (!conversation.AddMessage(line, out var prepended))
         {
@@ -227,12 +238,7 @@ internal sealed partial class ChatState
             return true;
         }
 
-        if (!history && !own && !ReferenceEquals(conversation, Current))
-        {
-            conversation.Unread++;
-            ConversationsChanged?.Invoke();
-        }
-
+        CountNews(conversation, line, own, history);
         LineAdded?.Invoke(conversation, line, history);
         return false;
     }

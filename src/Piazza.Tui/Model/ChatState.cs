@@ -98,17 +98,14 @@ internal sealed partial class ChatState
         return conversation;
     }
 
-    /// <summary>Shows another conversation and clears its unread count.</summary>
+    /// <summary>Shows another conversation, from its newest line: what it holds is read (its counts clear).</summary>
     public void SwitchTo(ConversationState conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var changed = !ReferenceEquals(conversation, Current);
         Current = conversation;
-        if (conversation.Unread != 0)
-        {
-            conversation.Unread = 0;
-            ConversationsChanged?.Invoke();
-        }
+        Following = true;
+        Seen(conversation, conversation.NewestSeq ?? 0);
 
         if (changed)
         {

@@ -53,7 +53,7 @@ internal sealed class ConversationState
 
     public string? Owner { get; set; }
 
-    /// <summary>Messages that arrived while another conversation was shown.</summary>
+    /// <summary>Messages of others after the read position (from the server's counts, then as they arrive unseen).</summary>
     public int Unread { get; set; }
 
     /// <summary>A private room (listed only to its members): the list marks it with <see cref="PrivateMark"/>.</summary>
@@ -61,8 +61,20 @@ internal sealed class ConversationState
 
     public const string PrivateMark = "*";
 
-    /// <summary>What the room list shows, with the private mark and the unread count: <c>ops* (3)</c>.</summary>
-    public string ListLabel => (IsPrivateRoom ? DisplayName + PrivateMark : DisplayName) + (Unread > 0 ? $" ({Unread})" : "");
+    /// <summary>Of those, the ones that mention us (ChatState.Reading.cs).</summary>
+    public int Mentions { get; set; }
+
+    /// <summary>The account's read position here (the seq of the newest message read, on any device); 0 for none.</summary>
+    public long ReadSeq { get; set; }
+
+    /// <summary>The newest seq the counts already hold (the server's counts, or messages counted as they came).</summary>
+    public long CountedTo { get; set; }
+
+    /// <summary>The conversation's newest seq as the server last said it (the welcome's counts), even if not held.</summary>
+    public long ServerSeq { get; set; }
+
+    /// <summary>What the room list shows, with the private mark, the unread count and, apart, the mentions of us: <c>ops* (3) @1</c>.</summary>
+    public string ListLabel => (IsPrivateRoom ? DisplayName + PrivateMark : DisplayName) + (Unread > 0 ? $" ({Unread})" : "") + (Mentions > 0 ? $" @{Mentions}" : "");
 
     public IReadOnlyList<ChatLine> Lines => _lines;
 

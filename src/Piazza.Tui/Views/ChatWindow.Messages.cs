@@ -37,6 +37,8 @@ internal sealed partial class ChatWindow
         {
             _messages.ScrollToEnd();
         }
+
+        ReportSeen();
     }
 
     /// <summary>Older lines were inserted: the line at the top of the view stays where it was.</summary>
@@ -48,26 +50,15 @@ internal sealed partial class ChatWindow
         }
     }
 
-    private void ShowCurrentLines() => _messages.Show(_state.Current.Lines);
-
-    /// <summary>A message from someone else naming the user as a whole word (irssi's highlight).</summary>
-    private bool Mentions(ChatLine line)
+    private void ShowCurrentLines()
     {
-        var self = _state.Self;
-        if (line.Kind != ChatLineKind.Message || self.Length == 0)
-        {
-            return false;
-        }
-
-        for (var i = line.Text.IndexOf(self, StringComparison.OrdinalIgnoreCase); i >= 0; i = line.Text.IndexOf(self, i + 1, StringComparison.OrdinalIgnoreCase))
-        {
-            var end = i + self.Length;
-            if ((i == 0 || !char.IsLetterOrDigit(line.Text[i - 1])) && (end == line.Text.Length || !char.IsLetterOrDigit(line.Text[end])))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        _messages.Show(_state.Current.Lines);
+        ReportSeen();
     }
+
+    /// <summary>
+    /// A message from someone else that mentions the user: the server lists it (an <c>@name</c> of a member, issue 14),
+    /// so the highlight, the mention counts and the bell agree.
+    /// </summary>
+    private static bool Mentions(ChatLine line) => line.Kind == ChatLineKind.Message && line.MentionsMe;
 }

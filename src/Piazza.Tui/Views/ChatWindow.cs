@@ -219,6 +219,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         _state.AwayChanged += OnUsersChanged;
         _state.TypingChanged += UpdateStatus;
         BindStatus();
+        BindReading();
         _controller.Transfers.Changed += UpdateStatus;
         OnConversationsChanged();
         OnCurrentChanged();
@@ -291,7 +292,8 @@ internal sealed partial class ChatWindow : Window, IChatHost
             }
             SetNeedsLayout(); // the rooms panel fits its longest label
             var unread = _state.Conversations.Sum(c => c.Unread);
-            SetFrameTitle(_roomsFrame, unread > 0 ? $"Rooms ({unread})" : "Rooms");
+            var mentions = _state.Conversations.Sum(c => c.Mentions);
+            SetFrameTitle(_roomsFrame, (unread > 0 ? $"Rooms ({unread})" : "Rooms") + (mentions > 0 ? $" @{mentions}" : ""));
             if (_state.Current.IsPrivate)
             {
                 ShowTopic(); // a private conversation's names came with a message (a group's as the server spells them)

@@ -40,6 +40,25 @@ internal sealed class MessageListView : View
     /// <summary>Whether a line names the user (drawn highlighted); none without it.</summary>
     public Func<ChatLine, bool>? IsMention { get; set; }
 
+    /// <summary>The user scrolled (keys, wheel, or a command): what is in view changed.</summary>
+    public event Action? Scrolled;
+
+    /// <summary>The newest message seq with a row in view (what the user can see now); 0 when none is.</summary>
+    public long NewestVisibleSeq
+    {
+        get
+        {
+            var shown = !_follow && Viewport.Height > 1 ? Viewport.Height - 1 : Viewport.Height;
+            long newest = 0;
+            for (var i = Top; i < Math.Min(_rows.Count, Top + Math.Max(0, shown)); i++)
+            {
+                newest = Math.Max(newest, _rows[i].Line.Seq ?? 0);
+            }
+
+            return newest;
+        }
+    }
+
     /// <summary>Whether the list stays on the newest row as lines arrive (the user has not scrolled up).</summary>
     public bool Following => _follow;
 
@@ -133,6 +152,7 @@ internal sealed class MessageListView : View
         }
 
         SetNeedsDraw();
+        Scrolled?.Invoke();
         if (rows < 0 && _top == 0)
         {
             ReachedTop?.Invoke();
