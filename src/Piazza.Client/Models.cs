@@ -21,10 +21,19 @@ public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnly
 
     /// <summary>The port of the server's HTTPS door on the same host; null when it is off.</summary>
     public int? HttpsPort { get; init; }
+
+    /// <summary>Users in the lobby in all: <see cref="Online"/> is only the first page of them in a big lobby.</summary>
+    public int OnlineCount { get; init; }
 }
 
 /// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
 public sealed record Member(string Name, DateTimeOffset? Since);
+
+/// <summary>
+/// One page of a room's users, earliest first (<see cref="PiazzaClient.WhoPageAsync"/>); <see cref="Count"/> present in
+/// all; pass <see cref="Next"/> for the following page (null: this was the last).
+/// </summary>
+public sealed record MemberPage(string Room, IReadOnlyList<Member> Members, int Count, string? Next);
 
 /// <summary>One room of a <see cref="PiazzaClient.RoomsPageAsync"/> listing.</summary>
 /// <param name="Members">Users present now.</param>

@@ -119,6 +119,12 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     /// <summary>Whether only moderators may change the topic.</summary>
     public bool TopicLocked { get; init; }
 
+    /// <summary>Users present in all; <see cref="Users"/> is the first page of them (earliest first).</summary>
+    public int Count { get; init; }
+
+    /// <summary>The <c>who</c> cursor of the page after <see cref="Users"/>; null when it holds everyone.</summary>
+    public string? Next { get; init; }
+
     public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70);
 }
 
@@ -182,6 +188,9 @@ public sealed class WelcomeEvent(string user, bool registered, string? token, IR
 
     /// <summary>The user is a server admin (clients show moderation commands).</summary>
     public bool Admin { get; init; }
+
+    /// <summary>Users in the lobby in all; <see cref="LobbyUsers"/> is the first page of them.</summary>
+    public int LobbyCount { get; init; }
 
     public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80);
 }

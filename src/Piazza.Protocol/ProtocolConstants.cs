@@ -51,6 +51,9 @@ public static class FrameTypes
     public const string History = "history";
     public const string Room = "room";
 
+    /// <summary>Several joins and leaves of one room, coalesced (docs/protocol.md, "Presence").</summary>
+    public const string Presence = "presence";
+
     // Moderation (docs/protocol.md, "Moderation"): requests...
     public const string Kick = "kick";
     public const string Ban = "ban";

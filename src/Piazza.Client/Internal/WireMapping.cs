@@ -26,6 +26,7 @@ internal static class WireMapping
         Server = frame.Server,
         HttpPort = frame.HttpPort,
         HttpsPort = frame.HttpsPort,
+        OnlineCount = frame.Count ?? frame.Users?.Count ?? 0,
     };
 
     public static ChatMessage ToMessage(ServerFrame frame, string? conversation = null) => new(
@@ -87,7 +88,23 @@ internal static class WireMapping
 
                 break;
             case FrameTypes.Room when frame.Room is not null:
-                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true);
+                yield return new RoomEntered(room, frame.Topic, frame.Owner, ToMembers(frame.Users), frame.Moderators ?? [], frame.Locked == true)
+                {
+                    Count = frame.Count ?? frame.Users?.Count ?? 0,
+                    Next = frame.Next,
+                };
+                break;
+            case FrameTypes.Presence when frame.Room is not null:
+                yield return new MembersChanged(
+                    room,
+                    ToMembers(frame.Joined),
+                    [.. (frame.Left ?? []).Select(l => new MemberLeft(room, l.User, WireNames.TryParse(l.Reason, out LeaveReason why) ? why : null, null, l.Message, at))],
+                    at)
+                {
+                    Count = frame.Count,
+                    JoinedTotal = frame.JoinedTotal ?? frame.Joined?.Count ?? 0,
+                    LeftTotal = frame.LeftTotal ?? frame.Left?.Count ?? 0,
+                };
                 break;
             case FrameTypes.Joined when frame.User is { } user:
                 yield return new MemberJoined(room, user, at);

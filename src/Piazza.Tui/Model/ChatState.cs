@@ -245,6 +245,7 @@ internal sealed partial class ChatState
         ArgumentNullException.ThrowIfNull(conversation);
         conversation.Users.Clear();
         conversation.Users.UnionWith(users);
+        conversation.UserCount = conversation.Users.Count;
         UsersChanged?.Invoke(conversation);
     }
 
