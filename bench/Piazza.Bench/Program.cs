@@ -76,8 +76,10 @@ conns.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"conns C={count} server pid {pid}");
     var result = await ConnsScenario.RunAsync(parse.GetValue(port) ?? 7070, count, pid, parse.GetValue(settle), concurrency: 64, Console.Out, cancellationToken).ConfigureAwait(false);
     Console.WriteLine(Invariant($"  VmRSS before {result.RssBeforeKiB / 1024.0:0.0} MiB   after {result.RssAfterKiB / 1024.0:0.0} MiB   per connection {result.KiBPerConnection:0.0} KiB"));
+    var tally = result.Tally;
+    Console.WriteLine(Invariant($"  frames to the others after their welcomes: {tally.Frames} ({tally.Bytes / 1048576.0:0.0} MiB; joined {tally.Joined}, left {tally.Left}, presence {tally.Presence}); {result.FramesWhenWelcomed} of them by the time all were welcomed"));
     Console.WriteLine(Invariant(
-        $"RESULT scenario=conns target=piazza connections={count} rss_before_mib={result.RssBeforeKiB / 1024.0:0.0} rss_after_mib={result.RssAfterKiB / 1024.0:0.0} kib_per_conn={result.KiBPerConnection:0.0} setup_s={result.SetupSeconds:0.0}"));
+        $"RESULT scenario=conns target=piazza connections={count} rss_before_mib={result.RssBeforeKiB / 1024.0:0.0} rss_after_mib={result.RssAfterKiB / 1024.0:0.0} kib_per_conn={result.KiBPerConnection:0.0} setup_s={result.SetupSeconds:0.0} frames={tally.Frames} frames_mib={tally.Bytes / 1048576.0:0.0} joined={tally.Joined} presence={tally.Presence}"));
     return 0;
 });
 

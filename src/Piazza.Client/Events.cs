@@ -30,8 +30,15 @@ public sealed record ConnectionStateChanged(ConnectionState State, string? Detai
 /// </summary>
 /// <param name="Moderators">Folded names of the room's moderators.</param>
 /// <param name="Locked">Only moderators may change the topic.</param>
+/// <param name="Members">The first page of the users present, earliest first (all of them in a room of up to 100).</param>
 public sealed record RoomEntered(string Room, string? Topic, string? Owner, IReadOnlyList<Member> Members, IReadOnlyList<string> Moderators, bool Locked) : PiazzaEvent
 {
+    /// <summary>Users present in all (<see cref="Members"/> may be only the first page).</summary>
+    public int Count { get; init; }
+
+    /// <summary>The cursor of the next page of users for <see cref="PiazzaClient.WhoPageAsync"/>; null when <see cref="Members"/> is everyone.</summary>
+    public string? Next { get; init; }
+
     /// <summary>A private room: listed only to its members, joined by invitation.</summary>
     public bool Private { get; init; }
 
@@ -64,6 +71,25 @@ public sealed record MemberJoined(string Room, string User, DateTimeOffset? At) 
 /// <see cref="ServerWide"/> is true when the kick or ban removed the user from the whole server, not only this room.
 /// </summary>
 public sealed record MemberLeft(string Room, string User, LeaveReason? Reason, string? By, string? Message, DateTimeOffset? At, bool ServerWide = false) : PiazzaEvent;
+
+/// <summary>
+/// Several users joined or left a room at once: the server coalesces a busy room's joins and leaves into one frame
+/// per interval (a quiet room's single change still comes as <see cref="MemberJoined"/> or <see cref="MemberLeft"/>).
+/// One event per frame, so a join storm never crowds messages out of the bounded event queue. Apply
+/// <see cref="Left"/> first, then <see cref="Joined"/>; either may name someone already known (apply them as set
+/// changes). Kicks and bans never come this way. <see cref="Joined"/> may include ourselves.
+/// </summary>
+public sealed record MembersChanged(string Room, IReadOnlyList<Member> Joined, IReadOnlyList<MemberLeft> Left, DateTimeOffset? At) : PiazzaEvent
+{
+    /// <summary>Users present after these changes; null from a server that does not say.</summary>
+    public int? Count { get; init; }
+
+    /// <summary>How many joined in all: more than <see cref="Joined"/> names when the server cut the list (it names at most 50).</summary>
+    public int JoinedTotal { get; init; }
+
+    /// <summary>How many left in all (see <see cref="JoinedTotal"/>): when more than <see cref="Left"/>, some you list may be gone (reload with <see cref="PiazzaClient.WhoAsync"/>).</summary>
+    public int LeftTotal { get; init; }
+}
 
 /// <summary>A room's topic changed (empty or null: cleared); <see cref="Locked"/> is set when the lock changed too.</summary>
 public sealed record TopicChanged(string Room, string? Topic, string? By, bool? Locked, DateTimeOffset? At) : PiazzaEvent;

@@ -24,6 +24,9 @@ public sealed record Welcome(string User, IReadOnlyList<string> Rooms, IReadOnly
 
     /// <summary>The read state (unread and mention counts) of every room and recent private conversation this login entered.</summary>
     public IReadOnlyList<ConversationReadState> Conversations { get; init; } = [];
+
+    /// <summary>Users in the lobby in all: <see cref="Online"/> is only the first page of them in a big lobby.</summary>
+    public int OnlineCount { get; init; }
 }
 
 /// <summary>A user present in a room (or online, in <see cref="Welcome.Online"/>), and since when.</summary>
@@ -32,6 +35,12 @@ public sealed record Member(string Name, DateTimeOffset? Since)
     /// <summary>Why the user is away (<see cref="PiazzaClient.SetAwayAsync"/>); null when they are not.</summary>
     public string? Away { get; init; }
 }
+
+/// <summary>
+/// One page of a room's users, earliest first (<see cref="PiazzaClient.WhoPageAsync"/>); <see cref="Count"/> present in
+/// all; pass <see cref="Next"/> for the following page (null: this was the last).
+/// </summary>
+public sealed record MemberPage(string Room, IReadOnlyList<Member> Members, int Count, string? Next);
 
 /// <summary>One room of a <see cref="PiazzaClient.RoomsPageAsync"/> listing.</summary>
 /// <param name="Members">Users present now.</param>

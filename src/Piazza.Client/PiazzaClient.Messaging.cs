@@ -62,12 +62,40 @@ public sealed partial class PiazzaClient
         return RequestAsync(new ClientFrame { Type = FrameTypes.Topic, Room = room, Topic = topic ?? "" }, Repeat.AfterReconnect, cancellationToken);
     }
 
-    /// <summary>Lists the users present in a room.</summary>
+    /// <summary>Lists every user present in a room, earliest first (page after page: see <see cref="WhoPageAsync"/>).</summary>
     public async Task<IReadOnlyList<Member>> WhoAsync(string room, CancellationToken cancellationToken = default)
     {
+        var members = new List<Member>();
+        string? cursor = null;
+        do
+        {
+            var page = await WhoPageAsync(room, cursor, MaxWhoPage, cancellationToken).ConfigureAwait(false);
+            members.AddRange(page.Members);
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        return members;
+    }
+
+    /// <summary>Most users one <see cref="WhoPageAsync"/> page may hold.</summary>
+    public const int MaxWhoPage = 1000;
+
+    /// <summary>
+    /// One page of the users present in a room, earliest first: up to <paramref name="limit"/> (1 to <see cref="MaxWhoPage"/>;
+    /// the server's default page when null) after <paramref name="cursor"/> (the <see cref="MemberPage.Next"/> of the
+    /// previous page, or <see cref="RoomEntered.Next"/>; null for the first).
+    /// </summary>
+    public async Task<MemberPage> WhoPageAsync(string room, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Who, Room = room }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
-        return WireMapping.ToMembers(ok.Users);
+        if (limit is < 1 or > MaxWhoPage)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"a page holds 1 to {MaxWhoPage} users");
+        }
+
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.Who, Room = room, Cursor = cursor, Limit = limit }, Repeat.AfterReconnect, cancellationToken).ConfigureAwait(false);
+        var members = WireMapping.ToMembers(ok.Users);
+        return new MemberPage(ok.Room ?? room, members, ok.Count ?? members.Count, ok.Next);
     }
 
     /// <summary>

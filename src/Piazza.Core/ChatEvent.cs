@@ -148,6 +148,13 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
         return copy;
     }
 
+    /// <summary>Users present in all; <see cref="Users"/> is the first page of them (earliest first).</summary>
+    public int Count { get; init; }
+
+    /// <summary>The <c>who</c> cursor of the page after <see cref="Users"/>; null when it holds everyone.</summary>
+    public string? Next { get; init; }
+
+
     public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70) + (Counts is null ? 0 : 80);
 }
 
@@ -214,6 +221,10 @@ public sealed class WelcomeEvent(string user, bool registered, string? token, IR
 
     /// <summary>The read state of every conversation the login enters (rooms, recent private conversations).</summary>
     public IReadOnlyList<ReadCounts> Conversations { get; init; } = [];
+
+    /// <summary>Users in the lobby in all; <see cref="LobbyUsers"/> is the first page of them.</summary>
+    public int LobbyCount { get; init; }
+
 
     public override int EstimatedBytes => 256 + Utf8Bound(Motd) + (Rooms.Count * 70) + (LobbyUsers.Count * 80) + Conversations.Sum(c => 96 + Utf8Bound(c.Room));
 }

@@ -18,10 +18,10 @@ public sealed partial class ChatHub
     }
 
     /// <summary>Who is present in a room the asker may see (a private room is <c>no_such_room</c> to a non-member).</summary>
-    public Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(ChatSession session, string? room)
+    public Task<HubResult<PresencePage>> WhoAsync(ChatSession session, string? room, string? cursor = null, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return _rooms.WhoAsync(room, session.User);
+        return _rooms.WhoAsync(room, cursor, limit, session.User);
     }
 
     /// <summary>Makes a room private or public (its owner, moderators, admins); the room hears <c>room_set</c>.</summary>

@@ -372,7 +372,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
-    public Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(string? room) => _rooms.WhoAsync(room);
+    public Task<HubResult<PresencePage>> WhoAsync(string? room, string? cursor = null, int? limit = null) => _rooms.WhoAsync(room, cursor, limit);
 
     /// <summary>A stored file the user may see (its uploader, or where a message carrying it was sent).</summary>
     public Task<HubResult<FileRecord>> FindVisibleFileAsync(ChatUser user, string? fileId, CancellationToken cancellationToken = default)

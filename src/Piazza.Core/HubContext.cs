@@ -18,6 +18,9 @@ internal sealed class HubContext(IChatStore store, ChatHubOptions options, TimeP
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The clock of the rooms' presence coalescing (<see cref="Time"/>; tests put a fake one in before anyone joins).</summary>
+    public TimeProvider PresenceTime { get; set; } = time;
+
     public IHubObserver? Observer { get; } = observer;
 
     /// <summary>Tells the other nodes (nothing on a node alone).</summary>

@@ -95,8 +95,19 @@ public sealed class ServerFrame
 
     public IReadOnlyList<RoomInfo>? Rooms { get; set; }
 
-    /// <summary>In the answer to <c>rooms</c>: the <c>cursor</c> of the next page; absent on the last page.</summary>
+    /// <summary>In the answer to <c>rooms</c> and <c>who</c>, and in <c>room</c>: the <c>cursor</c> of the next page; absent on the last page.</summary>
     public string? Next { get; set; }
+
+    /// <summary>In <c>welcome</c>, <c>room</c> and the answer to <c>who</c>: users present in all (<c>users</c> is one page of them).</summary>
+    public int? Count { get; set; }
+
+    /// <summary>In <c>presence</c>: users who joined the room, and users who left it (apply <c>left</c> first).</summary>
+    public IReadOnlyList<UserInfo>? Joined { get; set; }
+    public IReadOnlyList<DepartureInfo>? Left { get; set; }
+
+    /// <summary>In <c>presence</c>, only when its list was cut (it names at most 50): how many joined, and left, in all.</summary>
+    public int? JoinedTotal { get; set; }
+    public int? LeftTotal { get; set; }
     public IReadOnlyList<ServerFrame>? Messages { get; set; }
 
     /// <summary>In a <c>history</c> answer cut short by its size: more of the asked window follows on the next request.</summary>
@@ -176,6 +187,14 @@ public sealed class UserInfo
 
     /// <summary>The user's away text while away (<c>away</c>); absent when not away.</summary>
     public string? Away { get; set; }
+}
+
+/// <summary>One departure in a <c>presence</c> frame's <c>left</c>: who, why (<c>quit</c>, <c>lost</c>, ...) and their quit message.</summary>
+public sealed class DepartureInfo
+{
+    public string User { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? Message { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -54,6 +54,9 @@ public static class FrameTypes
     /// <summary>Read state (docs/protocol.md, "Read state"): the client's request and the account's other connections' news.</summary>
     public const string Read = "read";
 
+    /// <summary>Several joins and leaves of one room, coalesced (docs/protocol.md, "Presence").</summary>
+    public const string Presence = "presence";
+
     // Moderation (docs/protocol.md, "Moderation"): requests...
     public const string Kick = "kick";
     public const string Ban = "ban";

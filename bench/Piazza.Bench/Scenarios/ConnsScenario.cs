@@ -6,7 +6,7 @@ using Piazza.Bench.Targets;
 namespace Piazza.Bench.Scenarios;
 
 /// <summary>What the idle-connections scenario measured.</summary>
-internal sealed record ConnsResult(int Connections, long RssBeforeKiB, long RssAfterKiB, double SetupSeconds)
+internal sealed record ConnsResult(int Connections, long RssBeforeKiB, long RssAfterKiB, double SetupSeconds, FrameTally Tally, long FramesWhenWelcomed)
 {
     public double KiBPerConnection => (double)(RssAfterKiB - RssBeforeKiB) / Connections;
 }
@@ -23,6 +23,7 @@ internal static class ConnsScenario
         var runId = RunId.Next();
         var before = ReadRssKiB(serverPid);
         var opened = new PiazzaConnection?[connections];
+        var tally = new FrameTally();
         try
         {
             var setup = Stopwatch.StartNew();
@@ -33,7 +34,7 @@ internal static class ConnsScenario
                     await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        opened[i] = await PiazzaConnection.ConnectAsync(endPoint, $"c{i}-{runId}", null, null, cancellationToken).ConfigureAwait(false);
+                        opened[i] = await PiazzaConnection.ConnectAsync(endPoint, $"c{i}-{runId}", null, null, cancellationToken, tally).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -43,9 +44,10 @@ internal static class ConnsScenario
             }
 
             var setupSeconds = setup.Elapsed.TotalSeconds;
+            var framesWhenWelcomed = tally.Frames;
             await log.WriteLineAsync($"  {connections} connections welcomed in {setupSeconds:0.0} s; settling {settleSeconds:0.#} s").ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(settleSeconds), cancellationToken).ConfigureAwait(false);
-            return new ConnsResult(connections, before, ReadRssKiB(serverPid), setupSeconds);
+            return new ConnsResult(connections, before, ReadRssKiB(serverPid), setupSeconds, tally, framesWhenWelcomed);
         }
         finally
         {

@@ -24,7 +24,7 @@ internal sealed class PiazzaConnection : IPublisher
     /// <summary>Read buffer: 64 KiB takes hundreds of frames per syscall on a busy receiver.</summary>
     private const int ReadBufferBytes = 64 * 1024;
 
-    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(300);
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -32,6 +32,7 @@ internal sealed class PiazzaConnection : IPublisher
     private readonly PipeWriter _output;
     private readonly DeliveryCounter? _counter;
     private readonly Action? _onAck;
+    private readonly FrameTally? _tally;
     private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _sendPrefix = "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\""u8.ToArray();
@@ -42,7 +43,7 @@ internal sealed class PiazzaConnection : IPublisher
     private long _rejected;
     private volatile bool _closing;
 
-    private PiazzaConnection(Socket socket, DeliveryCounter? counter, Action? onAck)
+    private PiazzaConnection(Socket socket, DeliveryCounter? counter, Action? onAck, FrameTally? tally)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -50,6 +51,7 @@ internal sealed class PiazzaConnection : IPublisher
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _counter = counter;
         _onAck = onAck;
+        _tally = tally;
     }
 
     public long Acked => Interlocked.Read(ref _acked);
@@ -76,8 +78,11 @@ internal sealed class PiazzaConnection : IPublisher
 
     private static ReadOnlySpan<byte> JoinReply => "\"re\":\"bench-join\""u8;
 
-    /// <summary>Connects, says hello as <paramref name="user"/> and returns once welcomed.</summary>
-    public static async Task<PiazzaConnection> ConnectAsync(IPEndPoint endPoint, string user, DeliveryCounter? counter, Action? onAck, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects, says hello as <paramref name="user"/> and returns once welcomed; <paramref name="tally"/> counts
+    /// every frame after the welcome (what the others' joins cost this connection).
+    /// </summary>
+    public static async Task<PiazzaConnection> ConnectAsync(IPEndPoint endPoint, string user, DeliveryCounter? counter, Action? onAck, CancellationToken cancellationToken, FrameTally? tally = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -90,7 +95,7 @@ internal sealed class PiazzaConnection : IPublisher
             throw;
         }
 
-        var connection = new PiazzaConnection(socket, counter, onAck);
+        var connection = new PiazzaConnection(socket, counter, onAck, tally);
         try
         {
             connection._reading = connection.ReadLoopAsync();
@@ -229,6 +234,11 @@ internal sealed class PiazzaConnection : IPublisher
 
     private void HandleLine(ReadOnlySpan<byte> line)
     {
+        if (_tally is not null && _welcomed.Task.IsCompleted)
+        {
+            _tally.Count(line);
+        }
+
         if (line.StartsWith(MessagePrefix))
         {
             if (_counter is not null)

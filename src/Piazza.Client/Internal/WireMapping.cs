@@ -27,6 +27,7 @@ internal static class WireMapping
         HttpPort = frame.HttpPort,
         HttpsPort = frame.HttpsPort,
         Conversations = [.. (frame.Conversations ?? []).Select(c => new ConversationReadState(c.Room, c.Seq, c.Read, c.Unread, c.Mentions))],
+        OnlineCount = frame.Count ?? frame.Users?.Count ?? 0,
     };
 
     public static ChatMessage ToMessage(ServerFrame frame, string? conversation = null) => new(
@@ -94,6 +95,8 @@ internal static class WireMapping
                 {
                     Private = frame.Private == true,
                     ReadState = frame.Read is { } read ? new ConversationReadState(room, frame.Seq ?? 0, read, frame.Unread ?? 0, frame.Mentions?.Count ?? 0) : null,
+                    Count = frame.Count ?? frame.Users?.Count ?? 0,
+                    Next = frame.Next,
                 };
                 break;
             case FrameTypes.Invited when frame.Room is not null:
@@ -104,6 +107,18 @@ internal static class WireMapping
                 break;
             case FrameTypes.Read when frame.Seq is { } readSeq && frame.Room is not null:
                 yield return new ReadPositionChanged(room, readSeq);
+                break;
+            case FrameTypes.Presence when frame.Room is not null:
+                yield return new MembersChanged(
+                    room,
+                    ToMembers(frame.Joined),
+                    [.. (frame.Left ?? []).Select(l => new MemberLeft(room, l.User, WireNames.TryParse(l.Reason, out LeaveReason why) ? why : null, null, l.Message, at))],
+                    at)
+                {
+                    Count = frame.Count,
+                    JoinedTotal = frame.JoinedTotal ?? frame.Joined?.Count ?? 0,
+                    LeftTotal = frame.LeftTotal ?? frame.Left?.Count ?? 0,
+                };
                 break;
             case FrameTypes.Joined when frame.User is { } user:
                 yield return new MemberJoined(room, user, at);

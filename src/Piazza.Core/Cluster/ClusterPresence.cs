@@ -63,6 +63,12 @@ internal sealed class ClusterPresence : IDisposable
 
     private string Node => _hub.Bus.NodeId;
 
+    /// <summary>The one slow-consumer policy, for presence fan-outs that start on a timer (a room's coalesced joins and leaves).</summary>
+    public SlowConsumers SlowConsumers => _slowConsumers;
+
+    /// <summary>The clock the rooms coalesce joins and leaves on.</summary>
+    public TimeProvider PresenceTime => _hub.PresenceTime;
+
     /// <summary>What the other nodes hold present.</summary>
     public RemotePresence Remote { get; } = new();
 

@@ -125,6 +125,24 @@ internal sealed class RemotePresence
         }
     }
 
+    /// <summary>The user as another node holds them present in the room (the earliest since), if any: O(nodes).</summary>
+    public PresentUser? Find(string room, string nameKey)
+    {
+        lock (_gate)
+        {
+            PresentUser? found = null;
+            foreach (var rooms in _byNode.Values)
+            {
+                if (rooms.TryGetValue(room, out var users) && users.TryGetValue(nameKey, out var user) && (found is null || user.Since < found.Since))
+                {
+                    found = user;
+                }
+            }
+
+            return found;
+        }
+    }
+
     /// <summary>Whether anyone is present in the room on another node.</summary>
     public bool AnyoneIn(string room)
     {

@@ -23,7 +23,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
     /// <summary>As <see cref="AttachAsync(ChatSession, Conversation, long?, CancellationToken)"/>; a room's state frame carries <paramref name="counts"/>.</summary>
     public async Task AttachAsync(ChatSession session, Conversation conversation, long? afterSeq, ReadCounts? counts, CancellationToken cancellationToken)
     {
-        if (Array.IndexOf(conversation.Subscribers, session) >= 0)
+        if (conversation.IsSubscribed(session))
         {
             return; // attached already (a join and a login of the same device crossed)
         }
@@ -125,7 +125,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
         // attaches, each with its latest messages, so a busy cache never floods a new connection).
         var meanwhile = conversations.Loaded
             .OfType<DirectConversation>()
-            .Where(direct => IsParticipant(direct.Key, user.Key) && Array.IndexOf(direct.Subscribers, session) < 0)
+            .Where(direct => IsParticipant(direct.Key, user.Key) && !direct.IsSubscribed(session))
             .Take(hub.Options.ConversationsOnLogin)
             .ToList();
         foreach (var direct in meanwhile)
@@ -178,7 +178,7 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
             {
                 foreach (var session in user?.Sessions ?? [])
                 {
-                    if (session.IsReady && Array.IndexOf(conversation.Subscribers, session) < 0
+                    if (session.IsReady && !conversation.IsSubscribed(session)
                         && conversation.BeginAttach(session, overflowed)
                         && conversation.TryAttach(session, afterSeq ?? conversation.LastDelivered, overflowed, asLive: asLive))
                     {

@@ -9,7 +9,7 @@ namespace Piazza.Core.Conversations;
 /// node or, through <see cref="ClusterPresence"/>, on another). <c>joined</c> is announced when a user becomes present
 /// anywhere in the cluster, <c>left</c> when they are present nowhere any more or they leave the room.
 /// </summary>
-internal sealed class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time, ClusterPresence cluster)
+internal sealed partial class ChatRoom(string key, string name, string? topic, string? owner, IMessageSequence sequence, TimeProvider time, ClusterPresence cluster)
     : Conversation(key, name, sequence, time)
 {
     // Joins in progress (see TryHold): a guest's room is not retired under a joiner that has found it.
@@ -24,6 +24,8 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
     private readonly Dictionary<string, string> _announced = new(StringComparer.Ordinal);
 
     public string? Topic { get; private set; } = topic;
+
+    private ClusterPresence Cluster => cluster;
 
     // Moderation state (Moderation/): account keys of moderators, mutes by folded name; both under Gate.
     private readonly HashSet<string> _moderators = new(StringComparer.Ordinal);
@@ -237,7 +239,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         lock (Gate)
         {
             var departure = new Departure(reason, message, by, ServerWide: serverWide);
-            var wasHere = _present.Remove(user.NameKey);
+            var wasHere = RemovePresentLocked(user.NameKey);
             if (wasHere)
             {
                 cluster.LocalAbsent(Key, user, departure);
@@ -246,12 +248,12 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
             var wasElsewhere = cluster.Remote.RemoveEverywhere(Key, user.NameKey);
             if (_announced.Remove(user.NameKey) || wasHere)
             {
-                BroadcastLocked(new LeftEvent(Name, user.Name, reason, message, now) { By = by, ServerWide = serverWide }, overflowed, exceptNameKey: null);
+                AnnounceLeftLocked(user.NameKey, new LeftEvent(Name, user.Name, reason, message, now) { By = by, ServerWide = serverWide }, overflowed, includingUser: true);
             }
 
             if (wasHere || wasElsewhere)
             {
-                RemoveSubscribersLocked(s => s.User == user);
+                RemoveSubscribersLocked(user.Sessions);
                 RetireIfEmptiedLocked();
             }
         }
@@ -288,34 +290,51 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         var user = session.User;
         if (!_present.ContainsKey(user.NameKey))
         {
-            _present[user.NameKey] = (user, session.ConnectedAt);
+            AddPresentLocked(user, session.ConnectedAt);
             cluster.LocalPresent(Key, user, session.ConnectedAt);
         }
 
-        // Everyone listening is brought up to date first, so the state this connection gets and what the others
-        // were told agree (a remote change may be waiting for the lock).
-        var present = PresentLocked();
-        foreach (var (nameKey, userName) in _announced.Where(a => !present.ContainsKey(a.Key)).ToList())
+        if (cluster.Remote.AnyoneIn(Key))
         {
-            ReconcileLocked(nameKey, userName, new Departure(LeaveReason.Lost), overflowed);
-        }
-
-        foreach (var (nameKey, entry) in present)
-        {
-            if (!_announced.ContainsKey(nameKey))
+            // Everyone listening is brought up to date first, so the state this connection gets and what the others
+            // were told agree (a remote change may be waiting for the lock). O(N): only with users on other nodes.
+            var present = PresentLocked();
+            foreach (var (nameKey, userName) in _announced.Where(a => !present.ContainsKey(a.Key)).ToList())
             {
-                ReconcileLocked(nameKey, entry.User, new Departure(LeaveReason.Lost), overflowed);
+                ReconcileLocked(nameKey, userName, new Departure(LeaveReason.Lost), overflowed);
+            }
+
+            foreach (var (nameKey, entry) in present)
+            {
+                if (!_announced.ContainsKey(nameKey))
+                {
+                    ReconcileLocked(nameKey, entry.User, new Departure(LeaveReason.Lost), overflowed);
+                }
             }
         }
+        else
+        {
+            // This node alone: every other change was reconciled as it happened (or waits for the lock to be), so only
+            // this user can be new to the listeners. O(1), where the full comparison made filling a room O(N²).
+            ReconcileLocked(user.NameKey, user.Name, new Departure(LeaveReason.Lost), overflowed);
+        }
 
-        var presence = Ordered(present);
-        return new RoomStateEvent(Name, Topic, Owner, presence) { Moderators = [.. _moderators.Order(StringComparer.Ordinal)], TopicLocked = TopicLocked, Private = IsPrivate };
+        _coalescer.Entered();
+        var page = PageLocked(null, ChatHub.PresencePageSize);
+        return new RoomStateEvent(Name, Topic, Owner, page.Users)
+        {
+            Moderators = [.. _moderators.Order(StringComparer.Ordinal)],
+            TopicLocked = TopicLocked,
+            Count = page.Count,
+            Next = page.Next,
+            Private = IsPrivate,
+        };
     }
 
     protected override void OnDetached(ChatSession session, LeaveReason reason, DateTimeOffset now, List<ChatSession> overflowed)
     {
         var user = session.User;
-        if (Listeners.Any(s => s.User == user) || !_present.Remove(user.NameKey))
+        if (user.Sessions.Any(IsListeningLocked) || !RemovePresentLocked(user.NameKey))
         {
             return; // another device of the same user is still here
         }
@@ -335,7 +354,7 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
 
     private bool IsGuestLocked(string nameKey) => _present.TryGetValue(nameKey, out var here)
         ? !here.User.IsRegistered
-        : cluster.Remote.UsersIn(Key).TryGetValue(nameKey, out var remote) && remote.Guest;
+        : cluster.Remote.Find(Key, nameKey)?.Guest == true;
 
     /// <summary>Tells the listeners the difference, for one user, between what they were told and the truth.</summary>
     private void ReconcileLocked(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
@@ -344,13 +363,13 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
         {
             if (_announced.TryAdd(nameKey, userName))
             {
-                BroadcastLocked(new JoinedEvent(Name, userName, Time.GetUtcNow()) { Guest = IsGuestLocked(nameKey) }, overflowed, exceptNameKey: nameKey);
+                AnnounceJoinedLocked(nameKey, userName, overflowed);
             }
         }
         else if (_announced.Remove(nameKey))
         {
             var left = new LeftEvent(Name, userName, departure.Reason, departure.Message, departure.At ?? Time.GetUtcNow()) { By = departure.By, ServerWide = departure.ServerWide };
-            BroadcastLocked(left, overflowed, exceptNameKey: nameKey);
+            AnnounceLeftLocked(nameKey, left, overflowed, includingUser: false);
             RetireIfEmptiedLocked();
         }
     }
@@ -373,27 +392,5 @@ internal sealed class ChatRoom(string key, string name, string? topic, string? o
                 Enqueue(subscriber, chatEvent, overflowed);
             }
         }
-    }
-
-    /// <summary>Present here or on another node, once each (the earliest since), earliest first.</summary>
-    private List<PresenceEntry> PresenceLocked() => Ordered(PresentLocked());
-
-    private static List<PresenceEntry> Ordered(Dictionary<string, PresenceEntry> present) => [.. present.Values.OrderBy(p => p.Since)];
-
-    /// <summary>Present here or on another node, by folded name, each with the earliest since.</summary>
-    private Dictionary<string, PresenceEntry> PresentLocked()
-    {
-        var present = new Dictionary<string, PresenceEntry>(StringComparer.Ordinal);
-        foreach (var (nameKey, remote) in cluster.Remote.UsersIn(Key))
-        {
-            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest, cluster.Away.Of(nameKey));
-        }
-
-        foreach (var (nameKey, (user, since)) in _present)
-        {
-            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered, cluster.Away.Of(nameKey));
-        }
-
-        return present;
     }
 }

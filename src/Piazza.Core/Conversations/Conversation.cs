@@ -22,14 +22,14 @@ internal abstract class Conversation
     private readonly MessageEvent?[] _recent = new MessageEvent?[RecentCapacity];
     private readonly IMessageSequence _sequence;
     private readonly RecentSends _recentSends = new();
-    private ChatSession[] _subscribers = [];
+    private readonly SubscriberSet _subscribers = new();
 
     // Messages that arrived ahead of a missing seq, by seq (under Gate); null while there is no gap.
     private SortedList<long, MessageEvent>? _held;
 
     // Connections that received the conversation's state and are catching up from the store: they get events
     // without a seq (joined, left, topic) at once, and messages only once attached.
-    private ChatSession[] _entering = [];
+    private readonly SubscriberSet _entering = new();
     private long _lastDelivered;
     private DateTimeOffset _lastActivity;
     private bool _retired;
@@ -68,7 +68,26 @@ internal abstract class Conversation
         }
     }
 
-    public ChatSession[] Subscribers => Volatile.Read(ref _subscribers);
+    /// <summary>A copy of the attached connections, for notices sent outside the lock (away, typing).</summary>
+    public ChatSession[] Subscribers
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _subscribers.Items];
+            }
+        }
+    }
+
+    /// <summary>Whether the connection is attached (receives live messages).</summary>
+    public bool IsSubscribed(ChatSession session)
+    {
+        lock (Gate)
+        {
+            return _subscribers.Contains(session);
+        }
+    }
 
     /// <summary>
     /// Takes the latest stored messages (newest first) when the conversation loads: their client ids, so repeats are
@@ -88,7 +107,7 @@ internal abstract class Conversation
             }
 
             // Another node may have stored more since the sequence opened; nobody is attached yet, so start after them.
-            if (newestFirst.Count > 0 && newestFirst[0].Seq > _lastDelivered && _subscribers.Length == 0)
+            if (newestFirst.Count > 0 && newestFirst[0].Seq > _lastDelivered && _subscribers.Count == 0)
             {
                 Interlocked.Exchange(ref _lastDelivered, newestFirst[0].Seq);
             }
@@ -188,7 +207,7 @@ internal abstract class Conversation
     {
         _recent[message.Seq % RecentCapacity] = message;
         Interlocked.Exchange(ref _lastDelivered, message.Seq);
-        foreach (var subscriber in _subscribers)
+        foreach (var subscriber in _subscribers.Items)
         {
             Enqueue(subscriber, message, overflowed);
         }
@@ -249,7 +268,7 @@ internal abstract class Conversation
     /// <summary><see cref="TryRetire"/> with the lock held (<see cref="DateTimeOffset.MaxValue"/>: however recent the last activity).</summary>
     protected bool TryRetireLocked(DateTimeOffset idleSince)
     {
-        if (_subscribers.Length == 0 && _entering.Length == 0 && _sequence.Pending == 0 && _held is null
+        if (_subscribers.Count == 0 && _entering.Count == 0 && _sequence.Pending == 0 && _held is null
             && _lastActivity <= idleSince && CanRetireLocked())
         {
             _retired = true;
@@ -259,7 +278,10 @@ internal abstract class Conversation
     }
 
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
-    protected IEnumerable<ChatSession> Listeners => _entering.Length == 0 ? _subscribers : _subscribers.Concat(_entering);
+    protected IEnumerable<ChatSession> Listeners => _entering.Count == 0 ? _subscribers.Items : _subscribers.Items.Concat(_entering.Items);
+
+    /// <summary>Whether the connection hears the conversation's events (attached or entering); caller holds the lock.</summary>
+    protected bool IsListeningLocked(ChatSession session) => _subscribers.Contains(session) || _entering.Contains(session);
 
     /// <summary>
     /// First step of entering: the connection receives the conversation's state (a room's topic and users) and from
@@ -275,7 +297,7 @@ internal abstract class Conversation
             }
 
             _lastActivity = Time.GetUtcNow();
-            if (Array.IndexOf(_subscribers, session) >= 0 || Array.IndexOf(_entering, session) >= 0)
+            if (IsListeningLocked(session))
             {
                 return true;
             }
@@ -285,7 +307,7 @@ internal abstract class Conversation
                 Enqueue(session, counts is not null && state is RoomStateEvent room ? room.WithCounts(counts) : state, overflowed);
             }
 
-            _entering = [.. _entering, session];
+            _entering.Add(session);
             return true;
         }
     }
@@ -333,12 +355,8 @@ internal abstract class Conversation
                 }
             }
 
-            if (Array.IndexOf(_subscribers, session) < 0)
-            {
-                _subscribers = [.. _subscribers, session];
-            }
-
-            _entering = [.. _entering.Where(s => s != session)];
+            _subscribers.Add(session);
+            _entering.Remove(session);
             return true;
         }
     }
@@ -349,8 +367,8 @@ internal abstract class Conversation
         lock (Gate)
         {
             _lastActivity = now;
-            _subscribers = [.. _subscribers.Where(s => s != session)];
-            _entering = [.. _entering.Where(s => s != session)];
+            _subscribers.Remove(session);
+            _entering.Remove(session);
             OnDetached(session, reason, now, overflowed);
         }
     }
@@ -373,11 +391,14 @@ internal abstract class Conversation
     {
     }
 
-    /// <summary>Removes every connection matching <paramref name="match"/>; caller holds the lock.</summary>
-    protected void RemoveSubscribersLocked(Func<ChatSession, bool> match)
+    /// <summary>Removes these connections; caller holds the lock.</summary>
+    protected void RemoveSubscribersLocked(IEnumerable<ChatSession> sessions)
     {
-        _subscribers = [.. _subscribers.Where(s => !match(s))];
-        _entering = [.. _entering.Where(s => !match(s))];
+        foreach (var session in sessions)
+        {
+            _subscribers.Remove(session);
+            _entering.Remove(session);
+        }
     }
 
     protected static void Enqueue(ChatSession session, ChatEvent chatEvent, List<ChatSession> overflowed)

@@ -243,14 +243,22 @@ internal sealed class Admission(
                 user.AddRoom(room);
             }
 
-            // The lobby's users as they will be once this user is in (the room frame that follows is authoritative).
+            // The lobby's users as they will be once this user is in, the first page and the count (the room frame
+            // that follows is authoritative): O(page), where the whole list made filling the lobby O(N²).
             var lobbyUsers = new List<PresenceEntry>();
-            if (user.IsInRoom(ChatHub.LobbyName) && await conversations.LoadAsync(ChatHub.LobbyName).ConfigureAwait(false) is ChatRoom lobby)
+            var lobbyCount = 0;
+            if (user.IsInRoom(ChatHub.LobbyName) && await conversations.LoadAsync(ChatHub.LobbyName).ConfigureAwait(false) is ChatRoom lobby
+                && lobby.Page(null, ChatHub.PresencePageSize) is { } page)
             {
-                lobbyUsers.AddRange(lobby.Presence());
+                lobbyUsers.AddRange(page.Users);
+                lobbyCount = page.Count;
                 if (!lobby.IsPresent(user))
                 {
-                    lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered));
+                    lobbyCount++;
+                    if (page.Next is null && lobbyUsers.Count < ChatHub.PresencePageSize)
+                    {
+                        lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered));
+                    }
                 }
             }
 
@@ -270,7 +278,7 @@ internal sealed class Admission(
             var counts = await reads.CountAsync(user, [.. loaded.Select(r => (r.Key, r.Name)), .. direct.Select(k => (k, k))], cancellationToken).ConfigureAwait(false);
 
             // Rooms by their display names (the case their creator gave them), not their keys.
-            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, hub.Options.Motd) { Admin = isAdmin, Conversations = counts });
+            connection.TryEnqueue(new WelcomeEvent(user.Name, registered, token, [.. loaded.Select(r => r.Name)], lobbyUsers, hub.Options.Motd) { Admin = isAdmin, Conversations = counts, LobbyCount = lobbyCount });
             for (var i = 0; i < loaded.Count; i++)
             {
                 await attacher.AttachAsync(session, loaded[i], Attacher.ResumePoint(resume, loaded[i].Key), counts[i], cancellationToken).ConfigureAwait(false);

@@ -289,8 +289,17 @@ internal sealed class RoomService(
     }
 
     /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
-    public async Task<HubResult<IReadOnlyList<PresenceEntry>>> WhoAsync(string? room, ChatUser? asker = null)
+    /// <summary>
+    /// A page of who is present, earliest first: up to <paramref name="limit"/> users (default <see cref="ChatHub.PresencePageSize"/>,
+    /// at most <see cref="ChatHub.MaxWhoPage"/>) after <paramref name="cursor"/> (the <c>next</c> of the previous page).
+    /// </summary>
+    public async Task<HubResult<PresencePage>> WhoAsync(string? room, string? cursor, int? limit, ChatUser? asker = null)
     {
+        if (limit is < 1 or > ChatHub.MaxWhoPage)
+        {
+            return new HubError(ErrorCode.BadRequest, $"\"limit\" must be between 1 and {ChatHub.MaxWhoPage}");
+        }
+
         var key = RoomNamePolicy.Fold(room ?? ChatHub.LobbyName);
         if (!RoomNamePolicy.IsValid(room ?? ChatHub.LobbyName, out _) || await conversations.LoadAsync(key).ConfigureAwait(false) is not ChatRoom chatRoom
             || (asker is not null && chatRoom.IsPrivate && PrivateRooms.HiddenFrom(asker, key)))
@@ -298,7 +307,9 @@ internal sealed class RoomService(
             return new HubError(ErrorCode.NoSuchRoom, $"there is no room '{room}'");
         }
 
-        return HubResult<IReadOnlyList<PresenceEntry>>.Ok(chatRoom.Presence());
+        return chatRoom.Page(cursor, limit ?? ChatHub.PresencePageSize) is { } page
+            ? HubResult<PresencePage>.Ok(page)
+            : new HubError(ErrorCode.BadRequest, "\"cursor\" must be the \"next\" of an earlier page");
     }
 
     /// <summary>A room that exists and that the session's user is in.</summary>

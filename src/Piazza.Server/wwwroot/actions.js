@@ -6,6 +6,7 @@ import { parseInput, helpText, unknownText, moderationRequest, ROOM_NAME } from 
 import { RoomListPager } from './room-list.js';
 import { awayFrame } from './away.js';
 import { privateRoomRequest, privateRoomAnswer, dropInvitation } from './private-rooms.js';
+import { takeWhoPage, whoRequest } from './people-pages.js';
 
 /** Scroll-back asks for this many older messages at a time. */
 const HISTORY_PAGE = 50;
@@ -116,10 +117,18 @@ export class Actions {
     return false;
   }
 
+  /** Loads the next page of a room's people (the people list's "more" button). */
+  async morePeople(key) {
+    const conv = this.model.conv(key);
+    const frame = conv && whoRequest(conv);
+    if (!frame) return;
+    if (takeWhoPage(conv, await this.connection.request(frame))) this.model.changed();
+  }
+
   /** Opens a room an address names: joins it when it exists, never creates it (a mistyped link must not). */
   async enterRoom(name) {
     if (this.model.conv(keyOf(name))) return this.joinRoom(name);
-    const who = await this.connection.request({ type: 'who', room: name });
+    const who = await this.connection.request({ type: 'who', room: name, limit: 1 });
     if (who.code === 'no_such_room') {
       this.model.notice(this.model.active, `There is no room called #${name}: /join ${name} creates it.`);
       return false;

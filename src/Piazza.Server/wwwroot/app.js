@@ -56,7 +56,7 @@ const actions = new Actions(model, connection, { open, sent: () => messagesView.
 const navigation = new Navigation(model, actions, { open: show });
 const login = new LoginForm(ui, { submit: startSession });
 const settingsView = new SettingsView(ui, { storage: localStorage, notificationApi: window.Notification });
-const chatView = new ChatView(ui, { open, openDirect: (user) => actions.openDirect(user) });
+const chatView = new ChatView(ui, { open, openDirect: (user) => actions.openDirect(user), morePeople: (key) => actions.morePeople(key) });
 const messagesView = new MessagesView(ui, {
   loadOlder: (key) => actions.loadOlder(key),
   retry: (id) => actions.send(model.retry(id)),

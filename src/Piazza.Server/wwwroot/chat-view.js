@@ -5,6 +5,7 @@ import { sameName } from './conversation.js';
 import { presenceOf } from './presence.js';
 import { privateMark } from './private-rooms-view.js';
 import { tabTitle } from './notifications.js';
+import { peopleTotal } from './people-pages.js';
 
 const STATUS_TEXT = {
   connecting: () => 'Connecting…',
@@ -114,8 +115,9 @@ export class ChatView {
     ui.people.classList.toggle('stale', !live);
     this.presenceNote.hidden = live || model.me === null; // nothing shown yet on a first connect: nothing stale
     this.presenceNote.textContent = model.status.kind === 'stopped' ? 'Disconnected: who is here is not known.' : 'Offline — reconnecting. Who is here may be out of date.';
-    ui.peopleTotal.textContent = String(users.length);
-    ui.peopleCount.textContent = String(users.length);
+    const total = conv && !conv.direct ? peopleTotal(conv) : users.length;
+    ui.peopleTotal.textContent = String(total);
+    ui.peopleCount.textContent = String(total);
     ui.peopleList.replaceChildren(...users.map((u) => {
       const li = el('li');
       const me = model.isMine(u.user);
@@ -145,6 +147,17 @@ export class ChatView {
       li.append(button);
       return li;
     }));
+    if (conv && !conv.direct && (conv.usersNext || conv.usersPartial)) ui.peopleList.append(this.morePeopleItem(conv, Math.max(0, total - users.length)));
+  }
+
+  /** A busy room lists its first pages only: this loads the next (`who` with the cursor). */
+  morePeopleItem(conv, hidden) {
+    const li = el('li', 'people-more');
+    const button = el('button', 'more-people', `Show more (${hidden} not listed)`);
+    button.type = 'button';
+    button.addEventListener('click', () => this.handlers.morePeople(conv.key));
+    li.append(button);
+    return li;
   }
 
   renderStatus({ kind, detail, message }) {

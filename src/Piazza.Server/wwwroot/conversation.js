@@ -19,6 +19,9 @@ export class Conversation {
     this.topic = '';
     this.owner = null;
     this.users = [];
+    this.userCount = 0; // the server's count (users may hold only its first pages)
+    this.usersNext = null; // the who cursor of the next page; null when users is complete
+    this.usersPartial = false; // a storm's presence frame named only some: reload the pages from the start
     /** Folded names of the room's moderators, and whether only they may change the topic. */
     this.moderators = [];
     this.locked = true;

@@ -1,10 +1,11 @@
 // How each server frame changes the model (model.js): messages, history, presence, topics, moderation and the
 // answers to sends. Pure: the DOM and the connection are never touched, effects are returned instead.
-import { keyOf, sameName } from './conversation.js';
+import { keyOf } from './conversation.js';
 import { HELD_REASONS } from './presence.js';
 import { onAway, onTyping, stopTyping } from './away.js';
 import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 import { applyCounts, onRead } from './model-reading.js';
+import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -22,6 +23,7 @@ export function receiveFrame(model, f) {
     case 'topic': onTopic(model, f); break;
     case 'joined': onJoined(model, f); break;
     case 'left': onLeft(model, f, effects); break;
+    case 'presence': onPresence(model, f); break;
     case 'ok': onSendOk(model, f); break;
     case 'error': onError(model, f); break;
     case 'shutdown': model.status = { kind: 'offline', detail: null, message: f.message || 'The server is restarting' }; break;
@@ -79,7 +81,7 @@ function onRoom(model, r) {
   conv.name = r.room;
   conv.topic = r.topic ?? '';
   conv.owner = r.owner ?? null;
-  conv.users = Array.isArray(r.users) ? r.users : [];
+  takeFirstPage(conv, r);
   conv.moderators = Array.isArray(r.moderators) ? r.moderators : [];
   conv.locked = r.locked !== false;
   conv.private = r.private === true;
@@ -98,7 +100,7 @@ function onTopic(model, t) {
 function onJoined(model, j) {
   const conv = model.conv(keyOf(j.room));
   if (!conv) return;
-  if (!conv.users.some((u) => sameName(u.user, j.user))) conv.users.push({ user: j.user, since: j.ts, guest: Boolean(j.guest) });
+  addUser(conv, { user: j.user, since: j.ts, guest: j.guest });
   // Back within the grace period of a lost connection (a reload): neither the leave nor this join is news.
   if (model.leaveHolds.undo(conv.key, j.user)) return;
   conv.addSystem(`${j.user} joined`, j.ts);
@@ -123,11 +125,48 @@ function onLeft(model, l, effects) {
   }
   const conv = model.conv(key);
   if (!conv) return;
-  conv.users = conv.users.filter((u) => !sameName(u.user, l.user));
+  removeUser(conv, l.user);
   const why = `${LEAVE_TEXT[l.reason] ?? 'left'}${l.scope === 'server' ? ' from the server' : ''}${l.by ? ` by ${l.by}` : ''}`;
   const text = `${l.user} ${why}${l.message ? ` (${l.message})` : ''}`;
   if (HELD_REASONS.has(l.reason)) model.leaveHolds.hold(conv, l.user, text, l.ts);
   else conv.addSystem(text, l.ts);
+}
+
+/**
+ * Several joins and leaves at once (a busy room): the list changes as a set (left first, then joined; ourselves and
+ * names already known are no news) and the lines are summarised; a lone quit or lost leave is held like a `left`.
+ */
+function onPresence(model, p) {
+  const conv = model.conv(keyOf(p.room));
+  if (!conv) return;
+  if ((p.joinedTotal ?? 0) > (p.joined?.length ?? 0) || (p.leftTotal ?? 0) > (p.left?.length ?? 0)) conv.usersPartial = true;
+  const gone = [];
+  for (const l of p.left ?? []) {
+    if (model.isMine(l.user) || !removeUser(conv, l.user)) continue;
+    gone.push(l);
+  }
+  const came = [];
+  for (const j of p.joined ?? []) {
+    if (!addUser(conv, j) || model.isMine(j.user)) continue;
+    if (!model.leaveHolds.undo(conv.key, j.user)) came.push(j.user);
+  }
+  // In a storm the server names at most 50 of each and gives the totals and the room's count.
+  if (Number.isInteger(p.count)) conv.userCount = p.count;
+  const leftUnnamed = Math.max(0, (p.leftTotal ?? 0) - (p.left?.length ?? 0));
+  if (gone.length === 1 && leftUnnamed === 0) {
+    onLeftLine(conv, model, gone[0], p.ts);
+  } else {
+    const leftLine = summarise(gone.map((l) => l.user), 'left', leftUnnamed);
+    if (leftLine) conv.addSystem(leftLine, p.ts);
+  }
+  const joinedLine = summarise(came, 'joined', Math.max(0, (p.joinedTotal ?? 0) - (p.joined?.length ?? 0)));
+  if (joinedLine) conv.addSystem(joinedLine, p.ts);
+}
+
+function onLeftLine(conv, model, l, ts) {
+  const text = `${l.user} ${LEAVE_TEXT[l.reason] ?? 'left'}${l.message ? ` (${l.message})` : ''}`;
+  if (HELD_REASONS.has(l.reason)) model.leaveHolds.hold(conv, l.user, text, ts);
+  else conv.addSystem(text, ts);
 }
 
 /** The server removed us: the connection ends and must not reconnect on its own. */

@@ -6,6 +6,7 @@ import { Conversation, keyOf, isDirect, peerOf, peerFromKey, sameName } from './
 import { receiveFrame } from './model-frames.js';
 import { describeRefusal } from './refusals.js';
 import { LeaveHolds, realTimers, releaseLeave } from './presence.js';
+import { takeFirstPage } from './people-pages.js';
 import { sendFrame, sendingMethods } from './model-sends.js';
 import { groupMethods } from './model-groups.js';
 import { applyWelcomeCounts, advanceRead, countNews, readingMethods } from './model-reading.js';
@@ -110,7 +111,7 @@ export class ChatModel {
     const welcomeRooms = new Map((w.rooms ?? [{ room: 'lobby' }]).map((r) => [keyOf(r.room), r.room]));
     for (const [key, name] of welcomeRooms) this.ensureConv(key, name).joined = true;
     const lobby = this.convs.get('lobby');
-    if (lobby && Array.isArray(w.users)) lobby.users = w.users;
+    if (lobby && Array.isArray(w.users)) takeFirstPage(lobby, w);
     applyWelcomeCounts(this, w.conversations);
 
     // Rooms we were in before this connection: an account's memberships are stored (gone means left elsewhere);

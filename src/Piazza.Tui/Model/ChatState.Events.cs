@@ -25,6 +25,7 @@ internal sealed partial class ChatState
                 SetPrivateRoom(entered, room.Private);
                 entered.Users.Clear();
                 entered.Users.UnionWith(room.Members.Select(m => m.Name));
+                entered.UserCount = room.Count;
                 entered.Moderators.Clear();
                 entered.Moderators.UnionWith(room.Moderators);
                 RememberAway(room.Members);
@@ -51,7 +52,7 @@ internal sealed partial class ChatState
                 break;
             case MemberJoined joined:
                 var joinedRoom = Ensure(joined.Room);
-                if (joinedRoom.Users.Add(joined.User))
+                if (joinedRoom.AddUser(joined.User))
                 {
                     UsersChanged?.Invoke(joinedRoom);
                 }
@@ -60,6 +61,9 @@ internal sealed partial class ChatState
                 break;
             case MemberLeft left:
                 ApplyLeft(left);
+                break;
+            case MembersChanged batch:
+                ApplyMembersChanged(batch);
                 break;
             case TopicChanged topic:
                 var changed = Ensure(topic.Room);
@@ -177,6 +181,7 @@ internal sealed partial class ChatState
         if (Find(ProtocolConstants.Lobby) is { } welcomeRoom)
         {
             SetUsers(welcomeRoom, welcome.Online.Select(m => m.Name).Append(Self));
+            welcomeRoom.UserCount = welcome.OnlineCount; // a busy lobby's welcome lists its first page only
         }
 
         var verb = _welcomed ? "reconnected" : "connected";
@@ -184,7 +189,7 @@ internal sealed partial class ChatState
         RemovedFromServer = null;
 
         // The welcome lists the lobby's users, and every connection starts in the lobby: the server's "online".
-        var online = Math.Max(1, welcome.Online.Select(m => m.Name).Append(Self).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var online = Math.Max(welcome.OnlineCount, Math.Max(1, welcome.Online.Select(m => m.Name).Append(Self).Distinct(StringComparer.OrdinalIgnoreCase).Count()));
         AddSystem($"{verb} as {Self} · {online} {(online == 1 ? "person" : "people")} online · /help for commands");
         if (verb == "connected" && !string.IsNullOrWhiteSpace(welcome.Motd))
         {
@@ -264,11 +269,12 @@ internal sealed partial class ChatState
         var self = string.Equals(left.User, Self, StringComparison.OrdinalIgnoreCase);
 
         // Removed ourselves: nobody there is known any more (the room stays listed with the line saying why).
-        if (self ? conversation.Users.Count > 0 : conversation.Users.Remove(left.User))
+        if (self ? conversation.Users.Count > 0 : conversation.RemoveUser(left.User))
         {
             if (self)
             {
                 conversation.Users.Clear();
+                conversation.UserCount = 0;
             }
 
             UsersChanged?.Invoke(conversation);

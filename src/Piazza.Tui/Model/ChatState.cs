@@ -243,6 +243,7 @@ internal sealed partial class ChatState
         ArgumentNullException.ThrowIfNull(conversation);
         conversation.Users.Clear();
         conversation.Users.UnionWith(users);
+        conversation.UserCount = conversation.Users.Count;
         UsersChanged?.Invoke(conversation);
     }
 

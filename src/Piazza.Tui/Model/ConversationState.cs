@@ -78,8 +78,37 @@ internal sealed class ConversationState
 
     public IReadOnlyList<ChatLine> Lines => _lines;
 
-    /// <summary>Users present (rooms only), sorted case-insensitively.</summary>
+    /// <summary>Users present (rooms only), sorted case-insensitively: in a busy room only the first page and those seen since.</summary>
     public SortedSet<string> Users => _users;
+
+    /// <summary>Users present in all, as the server counted them (at least <see cref="Users"/>).</summary>
+    public int UserCount
+    {
+        get => Math.Max(_userCount, _users.Count);
+        set => _userCount = value;
+    }
+
+    private int _userCount;
+
+    /// <summary>A user is present: listed, and counted when new to the list.</summary>
+    public bool AddUser(string user)
+    {
+        var before = UserCount;
+        if (!_users.Add(user))
+        {
+            return false;
+        }
+
+        _userCount = before + 1;
+        return true;
+    }
+
+    /// <summary>A user left: counted out (listed or beyond the first page) and taken off the list; true when listed.</summary>
+    public bool RemoveUser(string user)
+    {
+        _userCount = Math.Max(0, UserCount - 1);
+        return _users.Remove(user);
+    }
 
     /// <summary>The lowest message seq held, or null when no message is held.</summary>
     public long? OldestSeq { get; private set; }

@@ -58,14 +58,14 @@ internal sealed partial class ChatWindow
     /// </summary>
     private string Presence()
     {
-        var here = $"{_users.Count} here";
+        var here = $"{(_state.Current.IsPrivate ? _users.Count : _state.Current.UserCount)} here";
         if (_state.Find(ProtocolConstants.Lobby) is not { Users.Count: > 0 } lobby)
         {
             return here;
         }
 
         // In the lobby the two counts are the same people: say it once.
-        return ReferenceEquals(lobby, _state.Current) ? $"{lobby.Users.Count} online" : $"{here} · {lobby.Users.Count} online";
+        return ReferenceEquals(lobby, _state.Current) ? $"{lobby.UserCount} online" : $"{here} · {lobby.UserCount} online";
     }
 
     /// <summary>"Reconnecting in 7 s · Enter retries now", on the client's clock; "Reconnecting now…" during an attempt.</summary>

@@ -333,7 +333,9 @@ internal sealed partial class ChatWindow : Window, IChatHost
             _users.Add(PrintableText.Escape((string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user) + away));
         }
 
-        _usersFrame.Title = $"Users ({_users.Count})";
+        // A busy room lists its first page (and who came since); the title says how many are there in all (/who lists them).
+        var count = _state.Current.IsPrivate ? _users.Count : _state.Current.UserCount;
+        _usersFrame.Title = count > _users.Count ? $"Users ({_users.Count} of {count})" : $"Users ({count})";
         SetNeedsLayout(); // the users panel fits its longest name
         UpdateStatus();
     }

@@ -23,7 +23,7 @@ public sealed class AwayAndTypingAcrossNodesTests : IAsyncLifetime
     {
         var who = await node.WhoAsync("lobby");
         Assert.True(who.Succeeded, who.Error?.Message);
-        return who.Value!.Single(p => p.User == user).Away;
+        return who.Value!.Users.Single(p => p.User == user).Away;
     }
 
     [Fact]

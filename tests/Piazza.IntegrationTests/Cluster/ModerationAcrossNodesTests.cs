@@ -43,7 +43,7 @@ public sealed class ModerationAcrossNodesTests : IAsyncLifetime
         Assert.Equal(("bob", "alice", "spam"), (heardByBob.User, heardByBob.By, heardByBob.Message));
         Assert.DoesNotContain("dev", bob.User.Rooms);
         Assert.Equal(ErrorCode.NotInRoom, (await _cluster[2].SendAsync(bob, "dev", null, "still here?", null)).Error?.Code);
-        Assert.DoesNotContain((await _cluster[2].WhoAsync("dev")).Value!, p => p.User == "bob");
+        Assert.DoesNotContain((await _cluster[2].WhoAsync("dev")).Value!.Users, p => p.User == "bob");
     }
 
     [Fact]

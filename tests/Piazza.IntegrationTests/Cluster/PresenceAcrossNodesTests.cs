@@ -56,7 +56,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     {
         var who = await node.WhoAsync(room);
         Assert.True(who.Succeeded, who.Error?.Message);
-        return [.. who.Value!.Select(p => p.User).Where(u => !u.StartsWith("marker", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        return [.. who.Value!.Users.Select(p => p.User).Where(u => !u.StartsWith("marker", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
     }
 
     private static int Count<T>(RecordingPresenceConnection connection, Func<T, bool> match) => connection.Received.OfType<T>().Count(match);

@@ -141,6 +141,9 @@ public sealed class LoopbackPresenceHarness : IAsyncDisposable
             var store = new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(harness._folder, "cluster.db") });
             harness._stores.Add(store);
             var hub = new ChatHub(store, options, harness.Clock, null, new HubPorts { Bus = bus, Claims = claims, SeqAssignedByStore = true });
+
+            // Heartbeats on the fake clock, the rooms' coalesced joins and leaves on the real one (they go out within 250 ms).
+            hub.UsePresenceClock(TimeProvider.System);
             harness._hubs.Add(hub);
             await hub.InitializeAsync();
         }
@@ -205,6 +208,22 @@ public sealed class RecordingPresenceConnection(string address = "127.0.0.1") : 
 
     public bool TryEnqueue(ChatEvent chatEvent)
     {
+        if (chatEvent is PresenceEvent batch)
+        {
+            // A busy room's coalesced joins and leaves: recorded as the single events they stand for (left first).
+            foreach (var left in batch.Left)
+            {
+                TryEnqueue(new LeftEvent(batch.Room, left.User, left.Reason, left.Message, batch.Timestamp));
+            }
+
+            foreach (var joined in batch.Joined)
+            {
+                TryEnqueue(new JoinedEvent(batch.Room, joined.User, batch.Timestamp) { Guest = joined.Guest });
+            }
+
+            return true;
+        }
+
         lock (_gate)
         {
             _received.Add(chatEvent);

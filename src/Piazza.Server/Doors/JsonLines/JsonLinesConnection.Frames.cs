@@ -48,12 +48,14 @@ public sealed partial class JsonLinesConnection
                 await HandleSendAsync(session, frame).ConfigureAwait(false);
                 break;
             case FrameTypes.Who:
-                Reply(frame, await _hub.WhoAsync(session, frame.Room).ConfigureAwait(false), users => new ServerFrame
+                Reply(frame, await _hub.WhoAsync(session, frame.Room, frame.Cursor, frame.Limit).ConfigureAwait(false), page => new ServerFrame
                 {
                     Type = FrameTypes.Ok,
                     Re = frame.Id,
                     Room = frame.Room ?? ChatHub.LobbyName,
-                    Users = JsonLinesEventEncoder.ToUserInfos(users),
+                    Users = JsonLinesEventEncoder.ToUserInfos(page.Users),
+                    Count = page.Count,
+                    Next = page.Next,
                 });
                 break;
             case FrameTypes.Join:
