@@ -77,7 +77,8 @@ public abstract class ConversationCacheDoorTests
     [Theory]
     [InlineData("@bob,alice", "bad_request")] // not in order
     [InlineData("@Alice,bob", "bad_request")] // not folded
-    [InlineData("@alice,bob,carol", "bad_request")]
+    [InlineData("@alice,carol,bob", "bad_request")] // a group id, not in order
+    [InlineData("@alice,b,c,d,e,f,g,h,i,j,k", "bad_request")] // eleven keys: a group has at most ten
     [InlineData("@alice,", "bad_request")]
     [InlineData("@alice", "bad_request")]
     [InlineData("@alice,b\u0007", "bad_request")]

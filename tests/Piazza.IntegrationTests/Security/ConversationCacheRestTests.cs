@@ -32,7 +32,8 @@ public sealed class ConversationCacheRestTests
     [Theory]
     [InlineData("@bob,alice", HttpStatusCode.BadRequest, "bad_request")]
     [InlineData("@ALICE,bob", HttpStatusCode.BadRequest, "bad_request")]
-    [InlineData("@alice,bob,carol", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("@alice,carol,bob", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("@bob,carol,dave", HttpStatusCode.Forbidden, "forbidden")]
     [InlineData("@bob,carol", HttpStatusCode.Forbidden, "forbidden")]
     public async Task Non_canonical_private_conversation_ids_are_refused_over_rest(string id, HttpStatusCode status, string code)
     {

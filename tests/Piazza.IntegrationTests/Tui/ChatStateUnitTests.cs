@@ -72,7 +72,7 @@ public sealed class ChatStateUnitTests
     [InlineData("/topic  Ship it  ", "Topic:Ship it")]
     [InlineData("/msg bob hi there", "Msg:bob:hi there")]
     [InlineData("/msg @bob", "Open:bob")]
-    [InlineData("/msg", "Usage:/msg USER|#ROOM [TEXT]")]
+    [InlineData("/msg", "Usage:/msg USER|USER,USER…|#ROOM [TEXT]")]
     [InlineData("/password old newpassword", "Password:old:newpassword")]
     [InlineData("/password old", "Usage:/password OLD NEW")]
     public void Commands_are_parsed(string input, string expected)
