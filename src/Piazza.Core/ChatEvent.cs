@@ -182,7 +182,10 @@ public sealed class JoinedEvent(string room, string user, DateTimeOffset timesta
     /// <summary>The user is a guest (no account).</summary>
     public bool Guest { get; init; }
 
-    public override int EstimatedBytes => 96 + Utf8Bound(Room) + Utf8Bound(User);
+    /// <summary>Why the user is away, when they are (another device of theirs set it before this join).</summary>
+    public string? Away { get; init; }
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Away);
 }
 
 /// <summary>A user left a room, and why.</summary>

@@ -87,6 +87,9 @@ public sealed class ServerFrame
     /// <summary>In <c>joined</c>: true when the user is a guest (no account); absent otherwise.</summary>
     public bool? Guest { get; set; }
 
+    /// <summary>In <c>joined</c>: the user's away text when they join while away; absent otherwise.</summary>
+    public string? Away { get; set; }
+
     /// <summary>In <c>left</c>: <see cref="LeaveScopes.Server"/> when the kick or ban was from the whole server; absent for a room.</summary>
     public string? Scope { get; set; }
 

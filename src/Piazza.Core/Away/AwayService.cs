@@ -25,6 +25,10 @@ internal sealed class AwayService
     private readonly ClusterPresence _presence;
     private readonly SlowConsumers _slowConsumers;
 
+    // Each change is a frame to everyone sharing a room with the user (the lobby: everyone): a burst of 5, then one
+    // every 2 s per user, so toggling away cannot flood a big room past the presence coalescing.
+    private readonly Limits.KeyedTokenBuckets _changes;
+
     public AwayService(HubContext hub, OnlineDirectory online, ConversationCache conversations, ClusterPresence presence, SlowConsumers slowConsumers)
     {
         _hub = hub;
@@ -32,6 +36,7 @@ internal sealed class AwayService
         _conversations = conversations;
         _presence = presence;
         _slowConsumers = slowConsumers;
+        _changes = new Limits.KeyedTokenBuckets(0.5, 5, hub.Time);
         hub.Cluster.On<AwayChangedSignal>(Apply);
         online.WentOffline += WentOffline;
     }
@@ -65,6 +70,11 @@ internal sealed class AwayService
         }
 
         var user = session.User;
+        if (_changes.TryTake(user.Key) is { } retryAfter)
+        {
+            return new HubError(ErrorCode.RateLimited, $"too many away changes; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter);
+        }
+
         _hub.Enact(new AwayChangedSignal(user.Name, checkedText.Value, _hub.Now, ConversationsOf(user)));
         return checkedText;
     }

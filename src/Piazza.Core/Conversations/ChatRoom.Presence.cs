@@ -120,7 +120,7 @@ internal sealed partial class ChatRoom
         var guest = IsGuestLocked(nameKey);
         if (_coalescer.TryAnnounceNow(now))
         {
-            BroadcastLocked(new JoinedEvent(Name, userName, now) { Guest = guest }, overflowed, exceptNameKey: nameKey);
+            BroadcastLocked(new JoinedEvent(Name, userName, now) { Guest = guest, Away = Cluster.Away.Of(nameKey) }, overflowed, exceptNameKey: nameKey);
             return;
         }
 

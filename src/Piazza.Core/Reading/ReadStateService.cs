@@ -91,7 +91,11 @@ internal sealed class ReadStateService(HubContext hub, ReadCounter counter, Conv
 
             var key = canonical.Value!;
             var newest = conversations.Find(key)?.LastDelivered ?? await hub.Store.LastSeqAsync(key, cancellationToken).ConfigureAwait(false);
-            return HubResult<(string, string, long)>.Ok((key, key, newest));
+
+            // A conversation never written to has nothing to read; storing positions for made-up ids would grow without bound.
+            return newest == 0
+                ? new HubError(ErrorCode.NoSuchRoom, $"there is no conversation '{room}' yet")
+                : HubResult<(string, string, long)>.Ok((key, key, newest));
         }
 
         var resolved = await rooms.ResolveRoomAsync(session, room).ConfigureAwait(false);

@@ -96,7 +96,11 @@ internal sealed class RoomService(
 
         if (await hub.Store.FindConfusableRoomAsync(NameSkeleton.Of(room), key, cancellationToken).ConfigureAwait(false) is { } lookAlike)
         {
-            return new HubError(ErrorCode.NameConfusable, $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
+            // A private room's name is not told to whoever may not see it (docs/protocol.md, "Private rooms").
+            var hidden = await conversations.LoadAsync(RoomNamePolicy.Fold(lookAlike)).ConfigureAwait(false) is ChatRoom { IsPrivate: true } && PrivateRooms.HiddenFrom(user, RoomNamePolicy.Fold(lookAlike));
+            return new HubError(ErrorCode.NameConfusable, hidden
+                ? $"'{room}' looks too much like an existing room; choose a more distinct name"
+                : $"'{room}' looks too much like the room '{lookAlike}'; join that one or choose a more distinct name");
         }
 
         if (creations.TryAcquire(user.Key, session.Connection.RemoteAddress) is { } limited)
@@ -230,24 +234,43 @@ internal sealed class RoomService(
 
         var size = limit ?? ChatHub.DefaultRoomsPage;
 
-        // One more than the page tells whether another page follows, without a count.
-        var stored = await hub.Store.ListRoomsAsync(cursor is null ? null : RoomNamePolicy.Fold(RoomNamePolicy.Normalize(cursor)), size + 1, cancellationToken).ConfigureAwait(false);
-        var listings = new List<RoomListing>(Math.Min(stored.Count, size));
-        foreach (var summary in stored.Take(size))
+        // Private rooms hidden from the asker are skipped and the store read on until the page is full, so "next" is
+        // always a room the asker was shown: a hidden room's name never travels as a cursor. One more row than the
+        // page tells whether another page follows, without a count.
+        var after = cursor is null ? null : RoomNamePolicy.Fold(RoomNamePolicy.Normalize(cursor));
+        var listings = new List<RoomListing>(size);
+        var more = false;
+        while (!more)
         {
-            var live = conversations.Find(summary.Room.Key) as ChatRoom;
-            var isPrivate = live?.IsPrivate ?? summary.Room.Private;
-            if (isPrivate && PrivateRooms.HiddenFrom(session.User, summary.Room.Key))
+            var stored = await hub.Store.ListRoomsAsync(after, size + 1, cancellationToken).ConfigureAwait(false);
+            foreach (var summary in stored)
             {
-                continue; // unlisted: a page may hold fewer rooms, and "next" still follows the stored order
+                if (listings.Count == size)
+                {
+                    more = true;
+                    break;
+                }
+
+                after = summary.Room.Key;
+                var live = conversations.Find(summary.Room.Key) as ChatRoom;
+                var isPrivate = live?.IsPrivate ?? summary.Room.Private;
+                if (isPrivate && PrivateRooms.HiddenFrom(session.User, summary.Room.Key))
+                {
+                    continue; // unlisted
+                }
+
+                // Not loaded here: nobody is present on this node, but others may hold users there.
+                var present = live?.PresentCount ?? presence.Remote.UsersIn(summary.Room.Key).Count;
+                listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, present, session.User.IsInRoom(summary.Room.Key)) { Private = isPrivate });
             }
 
-            // Not loaded here: nobody is present on this node, but others may hold users there.
-            var present = live?.PresentCount ?? presence.Remote.UsersIn(summary.Room.Key).Count;
-            listings.Add(new RoomListing(live?.Name ?? summary.Room.Name, live?.Topic ?? summary.Room.Topic, present, session.User.IsInRoom(summary.Room.Key)) { Private = isPrivate });
+            if (stored.Count <= size)
+            {
+                break; // the store has no more rows
+            }
         }
 
-        return HubResult<RoomPage>.Ok(new RoomPage(listings, stored.Count > size ? stored[size - 1].Room.Name : null));
+        return HubResult<RoomPage>.Ok(new RoomPage(listings, more ? listings[^1].Room : null));
     }
 
     /// <summary>Sets a room's topic (a locked topic: its owner and moderators only; never a muted user); everyone in the room hears <c>topic</c>.</summary>

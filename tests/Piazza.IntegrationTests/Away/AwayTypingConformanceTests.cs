@@ -41,6 +41,30 @@ public abstract class AwayTypingConformanceTests
         => frame["users"]!.AsArray().Single(u => u!["user"]!.GetValue<string>() == user)!["away"]?.GetValue<string>();
 
     [Fact]
+    public async Task Away_changes_are_limited_per_user_and_a_join_while_away_carries_it()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await AccountAsync(server, "alice", register: true);
+        await using var bob = await GuestAsync(server, "bob");
+        await JoinRoomAsync(bob, "dev");
+
+        // A burst of five changes passes; the sixth, at once, is refused with when to try again.
+        for (var i = 0; i < 5; i++)
+        {
+            AssertOk(await RequestAsync(alice, new { type = "away", text = i % 2 == 0 ? "lunch" : null, id = $"a{i}" }, $"a{i}"));
+        }
+
+        var limited = await RequestAsync(alice, new { type = "away", id = "a5" }, "a5");
+        AssertError(limited, "rate_limited");
+        Assert.NotNull(limited["retryAfter"]);
+
+        // Still away ("lunch", the fifth change): joining dev, her joined frame says so.
+        AssertOk(await RequestAsync(alice, new { type = "join", room = "dev", id = "j" }, "j"));
+        var joined = await bob.ReadUntilAsync(f => f.Type() == "joined" && f.Str("user") == "alice" && f.Str("room") == "dev");
+        Assert.Equal("lunch", joined.Str("away"));
+    }
+
+    [Fact]
     public async Task Away_is_told_once_to_those_sharing_rooms_and_shown_by_who_welcome_and_the_room_frame_until_back()
     {
         await using var server = await TestServer.StartAsync();

@@ -81,6 +81,40 @@ public abstract class PrivateRoomTests
     }
 
     [Fact]
+    public async Task Paging_the_room_list_and_a_look_alike_name_never_tell_a_hidden_private_rooms_name()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await RegisterAsync(server, "alice");
+        await using var bob = await RegisterAsync(server, "bob");
+        AssertOk(await RequestAsync(alice, new { type = "join", room = "aa", id = "a" }, "a"));
+        await CreatePrivateAsync(alice, "bl");
+        await CreatePrivateAsync(alice, "ops");
+        AssertOk(await RequestAsync(alice, new { type = "join", room = "co", id = "c" }, "c"));
+
+        // bob walks the list one room a page: every room he may see, once, and no cursor naming a hidden one.
+        var listed = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await RequestAsync(bob, cursor is null ? new { type = "rooms", limit = 1, id = "p" } : new { type = "rooms", limit = 1, cursor, id = "p" }, "p");
+            AssertOk(page);
+            listed.AddRange(page["rooms"]!.AsArray().Select(r => r!["room"]!.GetValue<string>()));
+            cursor = page.Str("next");
+            Assert.True(cursor is null or "aa" or "co" or "lobby", $"a cursor named '{cursor}'");
+        }
+        while (cursor is not null);
+        Assert.Equal(["aa", "co", "lobby"], listed);
+
+        // A look-alike of a hidden private room is refused without naming it; of a room bob may see, naming it.
+        var hidden = await RequestAsync(bob, new { type = "join", room = "0ps", id = "l1" }, "l1");
+        AssertError(hidden, "name_confusable");
+        Assert.DoesNotContain("ops", hidden.Str("message")!.Replace("0ps", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var shown = await RequestAsync(bob, new { type = "join", room = "c0", id = "l2" }, "l2");
+        AssertError(shown, "name_confusable");
+        Assert.Contains("'co'", shown.Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_invitation_is_told_to_the_invitee_works_once_and_can_be_withdrawn()
     {
         await using var server = await TestServer.StartAsync();

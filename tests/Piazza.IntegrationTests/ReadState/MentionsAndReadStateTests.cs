@@ -147,6 +147,10 @@ public abstract class MentionsAndReadStateTests
         AssertError(await RequestAsync(alice, new { type = "read", room = "@bob,alice", seq = 0, id = "r4" }, "r4"), "bad_request");
         Assert.DoesNotContain(await FramesUntilPongAsync(bob), f => f.Type() == "read");
 
+        // A conversation of hers that nobody ever wrote to: nothing to read, and no position stored for a made-up id.
+        AssertError(await RequestAsync(alice, new { type = "read", room = "@alice,zed", seq = 0, id = "r6" }, "r6"), "no_such_room");
+        AssertError(await RequestAsync(alice, new { type = "read", room = "@alice,bob,zed", seq = 0, id = "r7" }, "r7"), "no_such_room");
+
         // Their own private conversation is theirs to mark, and a guest's read is kept for its session.
         var mine = await RequestAsync(carol, new { type = "read", room = "@bob,carol", seq = 1, id = "r5" }, "r5");
         Assert.Equal(("ok", 1L), (mine.Type(), mine.Seq()));
