@@ -327,33 +327,6 @@ public sealed class ChatWindowLayoutTests
         }
     }
 
-    private static async Task<HeadlessChat> ChatAsync(TestServer server, string user, int width, int height)
-    {
-        var settings = new ConnectSettings("127.0.0.1", server.Port, user);
-        var client = new PiazzaClient(settings.ToClientOptions(reconnect: true));
-        await client.ConnectAsync();
-        var ui = new HeadlessUi(width, height);
-        var window = new ChatWindow(ui.App, client, settings);
-        var session = ui.Begin(window);
-        ui.PumpUntil(() => window.State.Lines.Any(l => l.Text.StartsWith($"connected as {user}", StringComparison.Ordinal)), "the welcome line");
-        return new HeadlessChat(ui, window, session, client);
-    }
-
-    /// <summary>A chat window running headless with its client; disposing ends and frees all of it.</summary>
-    private sealed record HeadlessChat(HeadlessUi Ui, ChatWindow Window, SessionToken Session, PiazzaClient Client) : IAsyncDisposable
-    {
-        public void Deconstruct(out HeadlessUi ui, out ChatWindow window)
-        {
-            ui = Ui;
-            window = Window;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Ui.App.End(Session);
-            Window.Dispose();
-            await Client.DisposeAsync();
-            Ui.Dispose();
-        }
-    }
+    private static Task<HeadlessChat> ChatAsync(TestServer server, string user, int width, int height)
+        => HeadlessChat.StartAsync(new ConnectSettings("127.0.0.1", server.Port, user), width, height);
 }

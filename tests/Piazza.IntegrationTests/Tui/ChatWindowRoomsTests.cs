@@ -161,37 +161,10 @@ public sealed class ChatWindowRoomsTests
         Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), lobby.Lines.Where(l => l.Seq is not null).Select(l => l.Seq!.Value));
     }
 
-    private static async Task<HeadlessChat> ChatAsync(TestServer server, string user)
-    {
-        var settings = new ConnectSettings("127.0.0.1", server.Port, user);
-        var client = new PiazzaClient(settings.ToClientOptions(reconnect: true));
-        await client.ConnectAsync();
-        var ui = new HeadlessUi(width: 110, height: 32);
-        var window = new ChatWindow(ui.App, client, settings);
-        var session = ui.Begin(window);
-        ui.PumpUntil(() => window.State.Lines.Any(l => l.Text.StartsWith($"connected as {user}", StringComparison.Ordinal)), "the welcome line");
-        return new HeadlessChat(ui, window, session, client);
-    }
+    private static Task<HeadlessChat> ChatAsync(TestServer server, string user)
+        => HeadlessChat.StartAsync(new ConnectSettings("127.0.0.1", server.Port, user));
 
     /// <summary>The users column: the rightmost frame of each screen row.</summary>
     private static string UsersColumn(string screen)
         => string.Join('\n', screen.Split('\n').Select(row => row.Length > 22 ? row[^22..] : row));
-
-    /// <summary>A chat window running headless with its client; disposing ends and frees all of it.</summary>
-    private sealed record HeadlessChat(HeadlessUi Ui, ChatWindow Window, SessionToken Session, PiazzaClient Client) : IAsyncDisposable
-    {
-        public void Deconstruct(out HeadlessUi ui, out ChatWindow window)
-        {
-            ui = Ui;
-            window = Window;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Ui.App.End(Session);
-            Window.Dispose();
-            await Client.DisposeAsync();
-            Ui.Dispose();
-        }
-    }
 }

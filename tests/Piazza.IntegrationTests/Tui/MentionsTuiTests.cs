@@ -101,16 +101,7 @@ public sealed class MentionsTuiTests
     private static async Task<HeadlessChat> ChatAsync(TestServer server, bool bell)
         => await ChatAsync(server, new ConnectSettings("127.0.0.1", server.Port, "alice") { Password = Password, Mode = LoginMode.Register, Bell = bell });
 
-    private static async Task<HeadlessChat> ChatAsync(TestServer server, ConnectSettings settings)
-    {
-        var client = new PiazzaClient(settings.ToClientOptions(reconnect: true));
-        await client.ConnectAsync();
-        var ui = new HeadlessUi(width: 110, height: 32);
-        var window = new ChatWindow(ui.App, client, settings);
-        var session = ui.Begin(window);
-        ui.PumpUntil(() => window.State.Lines.Any(l => l.Text.StartsWith("connected as alice", StringComparison.Ordinal)), "the welcome line");
-        return new HeadlessChat(ui, window, session, client);
-    }
+    private static Task<HeadlessChat> ChatAsync(TestServer server, ConnectSettings settings) => HeadlessChat.StartAsync(settings);
 
     /// <summary>The colour the screen draws <paramref name="text"/> in (its first character).</summary>
     private static ColorName16? ForegroundOf(HeadlessUi ui, string text)
@@ -129,23 +120,5 @@ public sealed class MentionsTuiTests
         }
 
         return null;
-    }
-
-    /// <summary>A chat window running headless with its client; disposing ends and frees all of it.</summary>
-    private sealed record HeadlessChat(HeadlessUi Ui, ChatWindow Window, SessionToken Session, PiazzaClient Client) : IAsyncDisposable
-    {
-        public void Deconstruct(out HeadlessUi ui, out ChatWindow window)
-        {
-            ui = Ui;
-            window = Window;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Ui.App.End(Session);
-            Window.Dispose();
-            await Client.DisposeAsync();
-            Ui.Dispose();
-        }
     }
 }
