@@ -11,7 +11,7 @@ namespace Piazza.Core.Conversations;
 /// Messages are delivered once durable, strictly in seq order: in a cluster another node's message may arrive early
 /// (over the bus), and is held until the seqs before it arrive or are read from the store.
 /// </summary>
-internal abstract class Conversation
+internal abstract partial class Conversation
 {
     /// <summary>Recently delivered messages kept in memory, so a connection can attach without a store read.</summary>
     private const int RecentCapacity = 256;
@@ -234,49 +234,6 @@ internal abstract class Conversation
         }
     }
 
-    /// <summary>Counts as activity (a load handed it out); false when it was retired meanwhile.</summary>
-    public bool TryTouch()
-    {
-        lock (Gate)
-        {
-            return TryTouchLocked();
-        }
-    }
-
-    /// <summary><see cref="TryTouch"/> with the lock held.</summary>
-    protected bool TryTouchLocked()
-    {
-        _lastActivity = Time.GetUtcNow();
-        return !_retired;
-    }
-
-    /// <summary>Whether it was retired (read under the lock).</summary>
-    protected bool RetiredLocked => _retired;
-
-    /// <summary>
-    /// Retires the conversation if nobody is attached or entering, no append is pending and nothing happened since
-    /// <paramref name="idleSince"/>; a retired one refuses sends and attaches, so its replacement starts from the store.
-    /// </summary>
-    public bool TryRetire(DateTimeOffset idleSince)
-    {
-        lock (Gate)
-        {
-            return TryRetireLocked(idleSince);
-        }
-    }
-
-    /// <summary><see cref="TryRetire"/> with the lock held (<see cref="DateTimeOffset.MaxValue"/>: however recent the last activity).</summary>
-    protected bool TryRetireLocked(DateTimeOffset idleSince)
-    {
-        if (_subscribers.Count == 0 && _entering.Count == 0 && _sequence.Pending == 0 && _held is null
-            && _lastActivity <= idleSince && CanRetireLocked())
-        {
-            _retired = true;
-        }
-
-        return _retired;
-    }
-
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
     protected IEnumerable<ChatSession> Listeners => _entering.Count == 0 ? _subscribers.Items : _subscribers.Items.Concat(_entering.Items);
 
@@ -379,9 +336,6 @@ internal abstract class Conversation
     /// <summary>A stored message as the conversation <paramref name="key"/> (shown as <paramref name="name"/>) delivers it, without loading it.</summary>
     public static MessageEvent FromStored(StoredMessage m, string key, string name)
         => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy, Mentions = m.DeletedBy is null ? m.Mentions : null };
-
-    /// <summary>Under the lock: whether state only memory holds forbids dropping it.</summary>
-    protected virtual bool CanRetireLocked() => true;
 
     /// <summary>Called under the lock before a connection is attached; returns the state it should receive first.</summary>
     protected virtual ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed) => null;
