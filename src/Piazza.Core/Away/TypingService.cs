@@ -19,9 +19,6 @@ internal sealed class TypingService
     /// <summary>One notice per user and conversation per interval: about how often a client repeats one while typing.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
 
-    /// <summary>Most participants a conversation id may name (a group conversation: the sender and up to 9 others).</summary>
-    private const int MaxParticipants = 10;
-
     private readonly HubContext _hub;
     private readonly OnlineDirectory _online;
     private readonly ConversationCache _conversations;
@@ -113,28 +110,17 @@ internal sealed class TypingService
         return HubResult<bool>.Ok(true);
     }
 
-    /// <summary>
-    /// The identity keys of a conversation id the asker takes part in: a two-person id as
-    /// <see cref="DirectConversationIdRule"/> checks it, or a group's (<c>@</c> and 3 to 10 keys, sorted, one the asker's).
-    /// </summary>
+    /// <summary>The identity keys of a two-person or group id the asker takes part in, as <see cref="DirectConversationIdRule"/> checks it.</summary>
     private static HubResult<IReadOnlyList<string>> ParticipantsOf(string id, string askerKey)
     {
-        var keys = id[1..].Split(',');
-        if (keys.Length <= 2)
+        var checkedId = DirectConversationIdRule.Check(id, askerKey);
+        if (!checkedId.Succeeded)
         {
-            var checkedId = DirectConversationIdRule.Check(id, askerKey);
-            return checkedId.Succeeded ? HubResult<IReadOnlyList<string>>.Ok(keys) : checkedId.Error!;
+            return checkedId.Error!;
         }
 
-        var canonical = keys.Length <= MaxParticipants
-            && keys.All(k => DirectConversationIdRule.IsIdentityKey(k, askerKey))
-            && keys.Zip(keys.Skip(1)).All(p => string.CompareOrdinal(p.First, p.Second) < 0);
-        if (!canonical)
-        {
-            return new HubError(ErrorCode.BadRequest, "a conversation id is '@' and the participants' keys, folded, in ordinal order, separated by commas, as the server sends it in \"room\"");
-        }
-
-        return keys.Contains(askerKey) ? HubResult<IReadOnlyList<string>>.Ok(keys) : new HubError(ErrorCode.Forbidden, "that conversation is not yours");
+        DirectConversationId.TryParticipants(id, out var keys); // a checked id parses
+        return HubResult<IReadOnlyList<string>>.Ok(keys);
     }
 
     /// <summary>Queues the notice to this node's connections of the others in the conversation (the acting node's and every other's).</summary>

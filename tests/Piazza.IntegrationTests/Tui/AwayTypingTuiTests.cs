@@ -67,44 +67,32 @@ public sealed class AwayTypingTuiTests
         await using var server = await TestServer.StartAsync();
         var (bob, _) = await RawClient.JoinAsync(server.Port, "bob");
         await using var bobClient = bob;
-        var settings = new ConnectSettings("127.0.0.1", server.Port, "alice");
-        await using var client = new PiazzaClient(settings.ToClientOptions(reconnect: true));
-        await client.ConnectAsync();
+        await using var chat = await HeadlessChat.StartAsync(new ConnectSettings("127.0.0.1", server.Port, "alice"), width: 100, height: 30);
+        var (ui, window) = chat;
+        ui.PumpUntil(() => ui.Screen.Contains("connected as alice", StringComparison.Ordinal), "the welcome line");
 
-        using var ui = new HeadlessUi();
-        using var chat = new ChatWindow(ui.App, client, settings);
-        var session = ui.Begin(chat);
-        try
-        {
-            ui.PumpUntil(() => ui.Screen.Contains("connected as alice", StringComparison.Ordinal), "the welcome line");
+        await bob.SendAsync(new { type = "away", text = "lunch", id = "a" });
+        ui.PumpUntil(() => ui.Screen.Contains("bob (away)", StringComparison.Ordinal), "bob marked away in the users panel");
 
-            await bob.SendAsync(new { type = "away", text = "lunch", id = "a" });
-            ui.PumpUntil(() => ui.Screen.Contains("bob (away)", StringComparison.Ordinal), "bob marked away in the users panel");
+        await bob.SendAsync(new { type = "typing", room = "lobby" });
+        ui.PumpUntil(() => ui.Screen.Contains("bob is typing…", StringComparison.Ordinal), "bob typing on the status line");
+        await bob.SendAsync(new { type = "send", room = "lobby", text = "back soon", id = "s" });
+        ui.PumpUntil(() => ui.Screen.Contains("<bob> back soon", StringComparison.Ordinal) && !ui.Screen.Contains("is typing", StringComparison.Ordinal), "typing ended by bob's message");
 
-            await bob.SendAsync(new { type = "typing", room = "lobby" });
-            ui.PumpUntil(() => ui.Screen.Contains("bob is typing…", StringComparison.Ordinal), "bob typing on the status line");
-            await bob.SendAsync(new { type = "send", room = "lobby", text = "back soon", id = "s" });
-            ui.PumpUntil(() => ui.Screen.Contains("<bob> back soon", StringComparison.Ordinal) && !ui.Screen.Contains("is typing", StringComparison.Ordinal), "typing ended by bob's message");
+        ui.Type("hel");
+        var typing = await bob.ReadUntilAsync(f => f.Type() == "typing");
+        Assert.Equal(("lobby", "alice"), (typing.Str("room"), typing.Str("user")));
+        ui.App.InjectKey(Key.U.WithCtrl);
+        Assert.Equal("", window.InputText);
 
-            ui.Type("hel");
-            var typing = await bob.ReadUntilAsync(f => f.Type() == "typing");
-            Assert.Equal(("lobby", "alice"), (typing.Str("room"), typing.Str("user")));
-            ui.App.InjectKey(Key.U.WithCtrl);
-            Assert.Equal("", chat.InputText);
+        ui.Type("/away coffee");
+        ui.App.InjectKey(Key.Enter);
+        Assert.Equal("coffee", (await bob.ReadUntilAsync(f => f.Type() == "away" && f.Str("user") == "alice")).Str("text"));
+        ui.PumpUntil(() => ui.Screen.Contains("you are away: coffee", StringComparison.Ordinal) && ui.Screen.Contains("alice (you) (away)", StringComparison.Ordinal), "our own away said and marked");
 
-            ui.Type("/away coffee");
-            ui.App.InjectKey(Key.Enter);
-            Assert.Equal("coffee", (await bob.ReadUntilAsync(f => f.Type() == "away" && f.Str("user") == "alice")).Str("text"));
-            ui.PumpUntil(() => ui.Screen.Contains("you are away: coffee", StringComparison.Ordinal) && ui.Screen.Contains("alice (you) (away)", StringComparison.Ordinal), "our own away said and marked");
-
-            ui.Type("/back");
-            ui.App.InjectKey(Key.Enter);
-            Assert.Null((await bob.ReadUntilAsync(f => f.Type() == "away" && f.Str("user") == "alice"))["text"]);
-            ui.PumpUntil(() => ui.Screen.Contains("you are back", StringComparison.Ordinal), "back said");
-        }
-        finally
-        {
-            ui.App.End(session);
-        }
+        ui.Type("/back");
+        ui.App.InjectKey(Key.Enter);
+        Assert.Null((await bob.ReadUntilAsync(f => f.Type() == "away" && f.Str("user") == "alice"))["text"]);
+        ui.PumpUntil(() => ui.Screen.Contains("you are back", StringComparison.Ordinal), "back said");
     }
 }
