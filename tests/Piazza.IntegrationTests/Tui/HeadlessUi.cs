@@ -24,6 +24,7 @@ internal sealed class HeadlessUi : IDisposable
         App.Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
         App.TimedEvents!.Added += OnTimeoutAdded;
+        NoMainThread();
     }
 
     public IApplication App { get; }
@@ -48,7 +49,20 @@ internal sealed class HeadlessUi : IDisposable
         var testContext = SynchronizationContext.Current;
         var session = App.Begin(runnable)!;
         SynchronizationContext.SetSynchronizationContext(testContext);
+        NoMainThread();
         return session;
+    }
+
+    /// <summary>
+    /// Invoke runs work at once on the thread that called Init. In a test that is a pool thread, which a client's
+    /// continuation may later run on while the test pumps on another: both would touch the views. No thread is the
+    /// main one here, so all work from other threads queues and runs only in <see cref="PumpUntil"/>.
+    /// </summary>
+    private void NoMainThread()
+    {
+        // The interface's setter is internal; the application type's own is public.
+        App.GetType().GetProperty(nameof(IApplication.MainThreadId))!.SetValue(App, -1);
+        Assert.Equal(-1, App.MainThreadId);
     }
 
     /// <summary>Runs queued UI work until <paramref name="condition"/> holds; fails with the screen if it does not in time.</summary>
