@@ -213,27 +213,6 @@ internal abstract partial class Conversation
         }
     }
 
-    /// <summary>
-    /// A stored message was deleted: the in-memory copy loses its text (so later attachers see it deleted) and
-    /// everyone listening hears <paramref name="deleted"/>.
-    /// </summary>
-    public void MarkDeleted(long seq, string by, DeletedEvent deleted, List<ChatSession> overflowed)
-    {
-        lock (Gate)
-        {
-            var slot = seq % RecentCapacity;
-            if (_recent[slot] is { } kept && kept.Seq == seq)
-            {
-                _recent[slot] = kept.AsDeleted(by);
-            }
-
-            foreach (var listener in Listeners)
-            {
-                Enqueue(listener, deleted, overflowed);
-            }
-        }
-    }
-
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
     protected IEnumerable<ChatSession> Listeners => _entering.Count == 0 ? _subscribers.Items : _subscribers.Items.Concat(_entering.Items);
 

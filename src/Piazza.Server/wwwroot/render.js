@@ -1,5 +1,6 @@
 // DOM builders for the message list. Every piece of user data goes in through textContent or a checked href:
 // never through innerHTML, so a message can show '<script>' but never run or create one.
+import { buildMenu, buildParts, customTextRenderer } from './message-parts.js';
 
 /** Consecutive messages from one sender within this span share one header. */
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
@@ -167,15 +168,20 @@ function renderMessage(item, prev, date, me, renderFile) {
     li.append(body);
     return li;
   }
+  const ctx = { me };
+  li.append(...buildParts('before', item, ctx));
   if (item.text) {
     const body = el('div', 'msg-text');
-    appendText(body, item.text);
+    (customTextRenderer() ?? appendText)(body, item.text);
     li.append(body);
   }
   if (item.file && renderFile) {
     li.classList.add('has-file');
     li.append(renderFile(item.file));
   }
+  li.append(...buildParts('after', item, ctx));
+  const menu = item.id ? buildMenu(item, ctx, el) : null;
+  if (menu) li.append(menu);
   return li;
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
+using Piazza.Core.Messaging;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Moderation.Actions;
@@ -14,28 +15,15 @@ internal sealed class DeleteAction(string messageId) : ModerationAction<DeletedE
 {
     public override async Task<HubResult<ModerationPlan<DeletedEvent>>> PlanAsync(ModerationContext context, ChatSession? actor, ModerationRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(messageId) || messageId.Length > 64)
-        {
-            return new HubError(ErrorCode.BadRequest, "\"msg\" must be a message id");
-        }
-
         var store = context.Hub.Store;
-        var room = request.Room;
-        var stored = await store.FindMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
-        var conversation = stored is null ? null : await context.Conversations.LoadAsync(stored.Conversation).ConfigureAwait(false);
         var user = actor!.User;
-        var visible = conversation switch
+        var found = await MessageAccess.FindVisibleAsync(store, context.Conversations, user, messageId, request.Room, cancellationToken).ConfigureAwait(false);
+        if (found.Value is not { } visible)
         {
-            ChatRoom r => user.IsInRoom(r.Key) || user.IsAdmin,
-            DirectConversation d => Attacher.IsParticipant(d.Key, user.Key),
-            _ => false,
-        };
-        if (stored is null || conversation is null || !visible
-            || (room is not null && !string.Equals(room, conversation.Name, StringComparison.OrdinalIgnoreCase) && !string.Equals(room, conversation.Key, StringComparison.OrdinalIgnoreCase)))
-        {
-            return new HubError(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see{(room is null ? "" : $" in '{room}'")}");
+            return found.Error!;
         }
 
+        var (stored, conversation) = visible;
         var isAuthor = user.IsRegistered && stored.FromAccount == user.Key;
         var rank = ModerationRank.Member;
         var authorRank = ModerationRank.Member;
