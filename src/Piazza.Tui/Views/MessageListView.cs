@@ -244,6 +244,8 @@ internal sealed class MessageListView : View
                 Move(ChatLine.TextColumn, i);
                 AddStr("<" + Piazza.Protocol.PrintableText.Escape(sender) + ">");
             }
+
+            DrawSeq(row, i, width, normal);
         }
 
         if (marker)
@@ -254,6 +256,28 @@ internal sealed class MessageListView : View
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A message's seq, dim at the right edge of its first row when it fits: what <c>/edit N</c>, <c>/reply N</c>,
+    /// <c>/react N</c> and <c>/pin N</c> name it by.
+    /// </summary>
+    private void DrawSeq(ChatRow row, int y, int width, Attribute normal)
+    {
+        if (!row.First || row.Day || row.Line.Seq is not { } seq || row.Line.Kind is not (ChatLineKind.Message or ChatLineKind.OwnMessage))
+        {
+            return;
+        }
+
+        var label = string.Create(CultureInfo.InvariantCulture, $"#{seq}");
+        if (width - row.Text.GetColumns() < label.Length + 2)
+        {
+            return;
+        }
+
+        SetAttribute(new Attribute(new Color(ColorName16.DarkGray), normal.Background));
+        Move(width - label.Length, y);
+        AddStr(label);
     }
 
     /// <summary>The bottom row while scrolled up: <c>──── ↓ 3 new messages · PgDn ────</c>, as wide as the list.</summary>
