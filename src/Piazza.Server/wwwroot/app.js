@@ -15,6 +15,11 @@ import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
+import { setTextRenderer } from './message-parts.js';
+import { renderMarkdown } from './markdown.js';
+
+// Formatting (issue 15): messages show their Markdown subset.
+setTextRenderer(renderMarkdown);
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';

@@ -19,17 +19,32 @@ internal static class LineWrapper
     /// message) on its own row under the text column, every row wrapped to <paramref name="width"/>. Everything else a
     /// terminal would act on stays escaped (<see cref="PrintableText"/>); a tab becomes spaces.
     /// </summary>
-    public static IReadOnlyList<string> Rows(ChatLine line, int width)
+    public static IReadOnlyList<string> Rows(ChatLine line, int width) => StyledRows(line, width).Select(r => r.Text).ToList();
+
+    /// <summary>
+    /// <see cref="Rows"/> with how each row is drawn: a message's code fences and the lines of its fenced code blocks
+    /// (<see cref="CodeBlocks"/>) carry their style from <see cref="StyledRow.StyleFrom"/> (after the time and sender
+    /// on the first row); notices and deleted messages are all text.
+    /// </summary>
+    public static IReadOnlyList<StyledRow> StyledRows(ChatLine line, int width)
     {
         ArgumentNullException.ThrowIfNull(line);
         var parts = line.Text.TrimEnd('\r', '\n', '\u2028', '\u2029').Split(LineBreaks, StringSplitOptions.None);
+        var styles = line.Kind is ChatLineKind.Message or ChatLineKind.OwnMessage && !line.Deleted
+            ? CodeBlocks.Styles(parts)
+            : new TextLineStyle[parts.Length];
         var indent = new string(' ', ChatLine.TextColumn);
-        var rows = new List<string>();
+        var rows = new List<StyledRow>();
         for (var i = 0; i < parts.Length; i++)
         {
             var part = parts[i].Replace("\t", "    ", StringComparison.Ordinal);
             var row = i == 0 ? (line with { Text = part }).ToString() : indent + PrintableText.Escape(part);
-            rows.AddRange(Wrap(row, width, ChatLine.TextColumn));
+            var from = i == 0 ? (line with { Text = "" }).ToString().Length : 0;
+            foreach (var wrapped in Wrap(row, width, ChatLine.TextColumn))
+            {
+                rows.Add(new StyledRow(wrapped, styles[i], Math.Min(from, wrapped.Length)));
+                from = 0;
+            }
         }
 
         return rows;
@@ -80,3 +95,6 @@ internal static class LineWrapper
         return rows;
     }
 }
+
+/// <summary>One screen row of a chat line, drawn in <paramref name="Style"/> from the char index <paramref name="StyleFrom"/> on.</summary>
+internal readonly record struct StyledRow(string Text, TextLineStyle Style, int StyleFrom);

@@ -22,6 +22,9 @@ internal sealed class MessageListView : View
     private static readonly ColorName16[] NameColours =
         [ColorName16.Green, ColorName16.BrightGreen, ColorName16.Magenta, ColorName16.BrightMagenta, ColorName16.BrightBlue, ColorName16.Red];
 
+    /// <summary>The colour of a fenced code block's lines: no name, notice or highlight uses it.</summary>
+    internal const ColorName16 CodeColour = ColorName16.Yellow;
+
     private readonly List<ChatLine> _lines = [];
     private readonly List<ChatRow> _rows = [];
     private int _wrapWidth;
@@ -245,6 +248,14 @@ internal sealed class MessageListView : View
                 AddStr("<" + Piazza.Protocol.PrintableText.Escape(sender) + ">");
             }
 
+            if (row.Style != TextLineStyle.Text)
+            {
+                // Code blocks stand apart from the chat; their fences are dimmed.
+                SetAttribute(new Attribute(new Color(row.Style == TextLineStyle.Code ? CodeColour : ColorName16.DarkGray), normal.Background));
+                Move(row.Text[..row.StyleFrom].GetColumns(), i);
+                AddStr(row.Text[row.StyleFrom..]);
+            }
+
             DrawSeq(row, i, width, normal);
         }
 
@@ -323,9 +334,9 @@ internal sealed class MessageListView : View
         }
 
         var first = true;
-        foreach (var row in LineWrapper.Rows(line, _wrapWidth))
+        foreach (var row in LineWrapper.StyledRows(line, _wrapWidth))
         {
-            _rows.Add(new ChatRow(line, row, First: first));
+            _rows.Add(new ChatRow(line, row.Text, First: first) { Style = row.Style, StyleFrom = row.StyleFrom });
             first = false;
         }
     }
@@ -379,5 +390,11 @@ internal sealed class MessageListView : View
     }
 
     /// <summary>One screen row: a whole line or a wrapped part of one.</summary>
-    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false);
+    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false)
+    {
+        /// <summary>A code fence or a code block's line (issue 15): drawn in its own colour from <see cref="StyleFrom"/>.</summary>
+        public TextLineStyle Style { get; init; }
+
+        public int StyleFrom { get; init; }
+    }
 }
