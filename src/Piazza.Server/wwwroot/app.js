@@ -15,6 +15,7 @@ import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
+import { bindEdit } from './edit-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -67,6 +68,7 @@ const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
 });
+bindEdit({ composer: ui.composer, input: ui.input }, model, connection, () => autosize());
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);
