@@ -98,11 +98,18 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
+    /// <summary>When the text was last edited (docs/protocol.md, "Edit"); null if never.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
     public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
-        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)));
+        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m))) + (EditedAt is null ? 0 : 48);
 
     /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
+
+    /// <summary>The same message with its text edited at <paramref name="at"/> (and the mentions of the new text).</summary>
+    public MessageEvent AsEdited(string text, DateTimeOffset at, IReadOnlyList<string>? mentions)
+        => new(Id, Seq, Conversation, Room, From, To, text, Timestamp, File) { DeletedBy = DeletedBy, Mentions = mentions, EditedAt = at };
 }
 
 /// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>

@@ -104,6 +104,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly Cluster.ClusterPresence _presence;
     private readonly RemoteMembership _membership;
     private readonly Reading.ReadStateService _readState;
+    private readonly Editing.EditService _editing;
     private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
@@ -140,6 +141,8 @@ public sealed partial class ChatHub : IAsyncDisposable
         _readState = new Reading.ReadStateService(_hub, reads, _conversations, _rooms, _online, slowConsumers);
         _readState.Register(_hub.Cluster);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
+        _editing = new Editing.EditService(_hub, _conversations, _online, _sanctions, Flood, slowConsumers);
+        _editing.Register(_hub.Cluster);
         StartAwayAndTyping(slowConsumers);
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);

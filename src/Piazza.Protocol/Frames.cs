@@ -152,6 +152,12 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
     public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
+
+    /// <summary>In a <c>message</c> (live, history, REST) and <c>edited</c>: when the text was last edited; absent if never.</summary>
+    public string? EditedAt { get; set; }
+
+    /// <summary>In the answer to <c>versions</c>: every text the message had, oldest first, the current one last.</summary>
+    public IReadOnlyList<MessageVersionInfo>? Versions { get; set; }
 }
 
 /// <summary>

@@ -83,4 +83,9 @@ public static class FrameTypes
     public const string Invite = "invite";
     public const string Uninvite = "uninvite";
     public const string Invited = "invited";
+
+    // Edit (docs/protocol.md, "Edit"): the request, the event the conversation hears, and the moderators' request.
+    public const string Edit = "edit";
+    public const string Edited = "edited";
+    public const string Versions = "versions";
 }

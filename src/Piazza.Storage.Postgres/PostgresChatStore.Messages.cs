@@ -15,19 +15,19 @@ public sealed partial class PostgresChatStore
     internal const string LastSeqSql = "SELECT seq FROM messages WHERE conversation = @conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE conversation = @conversation AND seq > @seq
         ORDER BY seq LIMIT @limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE conversation = @conversation AND seq < @seq
         ORDER BY seq DESC LIMIT @limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE sender_account = @account AND client_id = @client_id
         LIMIT 1;
         """;
@@ -178,7 +178,7 @@ public sealed partial class PostgresChatStore
             connection,
             transaction,
             $"""
-            SELECT {MessageColumns}, deleted_by, mentions FROM messages m
+            SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages m
             JOIN unnest(@accounts, @client_ids) AS k(wanted_account, wanted_client_id) ON m.sender_account = k.wanted_account AND m.client_id = k.wanted_client_id
             WHERE m.client_id IS NOT NULL;
             """,
@@ -298,5 +298,6 @@ public sealed partial class PostgresChatStore
         {
             DeletedBy = GetNullableString(r, 14),
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
+            EditedAt = EditedAtOf(r),
         };
 }

@@ -178,7 +178,7 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         var rows = await ReadAsync(
-            $"SELECT {MessageColumns}, deleted_by FROM messages WHERE message_id = @id LIMIT 1;",
+            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages WHERE message_id = @id LIMIT 1;",
             p => p.Add(Text("id", messageId)),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
@@ -211,6 +211,11 @@ public sealed partial class PostgresChatStore
                     },
                     r => GetNullableString(r, 0),
                     ct).ConfigureAwait(false);
+                if (changed.Count == 1)
+                {
+                    await DeleteVersionsAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // the text is gone, its earlier ones too
+                }
+
                 if (changed.Count == 1 && changed[0] is { } fileId)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file.

@@ -96,6 +96,7 @@ public sealed partial class PostgresChatStore
     [
         "DELETE FROM messages WHERE conversation = ANY(@keys);",
         "DELETE FROM message_mentions WHERE conversation = ANY(@keys);",
+        "DELETE FROM message_versions WHERE conversation = ANY(@keys);",
         "DELETE FROM read_positions WHERE conversation = ANY(@keys);",
         "DELETE FROM conversation_seqs WHERE conversation = ANY(@keys);",
         "DELETE FROM file_shares WHERE conversation = ANY(@keys);",

@@ -204,5 +204,18 @@ internal static class PostgresMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+        // Edits, as SQLite's step 8: when a message's text was last edited, and the texts it had before (for moderators).
+        new(4, """
+            ALTER TABLE messages ADD COLUMN edited_at timestamptz NULL;
+
+            CREATE TABLE message_versions (
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint      NOT NULL,
+                version      integer     NOT NULL,
+                text         text        NOT NULL,
+                ts           timestamptz NOT NULL,
+                PRIMARY KEY (conversation, seq, version)
+            );
+            """),
     ];
 }

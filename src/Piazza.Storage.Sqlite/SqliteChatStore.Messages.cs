@@ -15,19 +15,19 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
         WHERE sender_account = $account AND client_id = $client_id
         LIMIT 1;
         """;
@@ -325,5 +325,6 @@ public sealed partial class SqliteChatStore
         {
             DeletedBy = r.FieldCount > 14 ? GetNullableString(r, 14) : null,
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
+            EditedAt = EditedAtOf(r),
         };
 }

@@ -179,7 +179,7 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         var rows = await ReadAsync(
-            $"SELECT {MessageColumns}, deleted_by FROM messages WHERE message_id = $id LIMIT 1;",
+            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages WHERE message_id = $id LIMIT 1;",
             p => p.AddWithValue("$id", messageId),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
@@ -206,6 +206,10 @@ public sealed partial class SqliteChatStore
                     WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
                     """;
                 var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                if (changed)
+                {
+                    await DeleteVersionsAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // the text is gone, its earlier ones too
+                }
                 if (changed && fileId is not null)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file

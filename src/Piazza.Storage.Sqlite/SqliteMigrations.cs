@@ -219,5 +219,19 @@ internal static class SqliteMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+        // Edits (docs/protocol.md, "Edit"): when a message's text was last edited, and the texts it had before, kept
+        // for moderators (version 1 is the text as sent; ts is when that text was written). A deletion erases them.
+        new(8, """
+            ALTER TABLE messages ADD COLUMN edited_at INTEGER NULL;
+
+            CREATE TABLE message_versions (
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                version      INTEGER NOT NULL,
+                text         TEXT    NOT NULL,
+                ts           INTEGER NOT NULL,
+                PRIMARY KEY (conversation, seq, version)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -43,6 +43,7 @@ internal static class WireMapping
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
         Mentions = frame.Mentions?.Keys ?? [],
+        EditedAt = Time(frame.EditedAt),
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };
@@ -128,6 +129,9 @@ internal static class WireMapping
                 break;
             case FrameTypes.Topic when frame.Room is not null:
                 yield return new TopicChanged(room, frame.Topic, frame.By, frame.Locked, at);
+                break;
+            case FrameTypes.Edited when frame.Seq is { } editedSeq:
+                yield return new MessageEdited(room, editedSeq, frame.Msg ?? "", frame.Text ?? "", frame.By, Time(frame.EditedAt)) { Mentions = frame.Mentions?.Keys ?? [] };
                 break;
             case FrameTypes.Deleted when frame.Seq is { } seq:
                 yield return new MessageDeleted(room, seq, frame.Msg ?? "", frame.By, at);

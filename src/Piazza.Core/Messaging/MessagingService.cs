@@ -25,15 +25,9 @@ internal sealed partial class MessagingService(
     /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
     public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken, IReadOnlyList<string>? group = null)
     {
-        var maxChars = hub.Options.MaxMessageChars;
-        if (text.Length > maxChars)
+        if (MessageTextRule.Check(text, hub.Options.MaxMessageChars) is { } badText)
         {
-            return new HubError(ErrorCode.TooLarge, $"messages are at most {maxChars} characters");
-        }
-
-        if (!UnicodeHygiene.CheckText(text, allowNewlines: true, out var textProblem))
-        {
-            return new HubError(ErrorCode.BadText, textProblem);
+            return badText;
         }
 
         if (clientId?.Length > ChatHub.MaxIdChars)

@@ -17,6 +17,7 @@ import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
 import { setTextRenderer } from './message-parts.js';
 import { renderMarkdown } from './markdown.js';
+import { bindEdit } from './edit-view.js';
 
 // Formatting (issue 15): messages show their Markdown subset.
 setTextRenderer(renderMarkdown);
@@ -72,6 +73,7 @@ const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
 });
+bindEdit({ composer: ui.composer, input: ui.input }, model, connection, () => autosize());
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);

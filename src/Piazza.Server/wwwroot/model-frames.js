@@ -6,6 +6,7 @@ import { onAway, onTyping, stopTyping } from './away.js';
 import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 import { applyCounts, onRead } from './model-reading.js';
 import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js';
+import { onEdited } from './edit.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -28,6 +29,7 @@ export function receiveFrame(model, f) {
     case 'error': onError(model, f); break;
     case 'shutdown': model.status = { kind: 'offline', detail: null, message: f.message || 'The server is restarting' }; break;
     case 'deleted': onDeleted(model, f); break;
+    case 'edited': onEdited(model, f); break;
     case 'kicked': case 'banned': onRemoved(model, f, effects); break;
     case 'muted': case 'unmuted': onMuted(model, f); break;
     case 'role': onRole(model, f); break;

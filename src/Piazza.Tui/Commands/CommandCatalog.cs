@@ -30,6 +30,7 @@ internal static class CommandCatalog
         new("upload", "/upload PATH", "share a file in this conversation", []),
         new("download", "/download ID [DEST]", "save a shared file: ID is the id on its line (any unambiguous start of it); DEST a file or folder", []),
         new("cancel", "/cancel", "stop the running uploads and downloads", []),
+        new("edit", "/edit N TEXT", "replace the text of your message #N here (↑ in an empty input starts with your latest)", []),
         new("password", "/password OLD NEW", "change your password (other sessions must log in again)", []),
         new("help", "/help [COMMAND]", "list the commands, or explain one", ["?"]),
         new("quit", "/quit", "disconnect and quit", ["exit"]),

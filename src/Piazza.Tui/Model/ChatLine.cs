@@ -30,6 +30,9 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
 
+    /// <summary>The message's text was edited: the line ends with "(edited)".</summary>
+    public bool Edited { get; init; }
+
     /// <summary>The message names us (its server-listed mentions hold our key); the UI highlights it.</summary>
     public bool MentionsMe { get; init; }
 
@@ -104,7 +107,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         }
 
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
-            ? $"{time} {gutter}<{Sender}> {Text}"
+            ? $"{time} {gutter}<{Sender}> {Text}{(Edited ? " (edited)" : "")}"
             : $"{time} {gutter}{Text}";
     }
 }

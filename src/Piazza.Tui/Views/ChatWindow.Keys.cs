@@ -28,7 +28,7 @@ internal sealed partial class ChatWindow
         _input.KeyBindings.Remove(Key.K.WithCtrl);
         _input.KeyBindings.Remove(Key.Home.WithCtrl);
         _input.KeyBindings.Remove(Key.End.WithCtrl);
-        _input.KeyDown += (_, key) => key.Handled = RecallHistory(key) || (key == Key.Tab && CompleteName());
+        _input.KeyDown += (_, key) => key.Handled = StartOrCancelEdit(key) || RecallHistory(key) || (key == Key.Tab && CompleteName());
         _input.TextChanged += (_, _) => _controller.NoteTyping(_state.Current, _input.Text); // "alice is typing…" for the others
 
         _roomList.Typed += key =>

@@ -52,6 +52,17 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         Core.Rooms.InvitedEvent i => new ServerFrame { Type = FrameTypes.Invited, Room = i.Room, By = i.By, Ts = WireTimestamp.Format(i.Timestamp) },
         Core.Rooms.RoomSetEvent rs => new ServerFrame { Type = FrameTypes.RoomSet, Room = rs.Room, Private = rs.Private, By = rs.By, Ts = WireTimestamp.Format(rs.Timestamp) },
         TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
+        Core.Editing.EditedEvent e => new ServerFrame
+        {
+            Type = FrameTypes.Edited,
+            Room = e.Room,
+            Msg = e.MessageId,
+            Seq = e.Seq,
+            Text = e.Text,
+            EditedAt = WireTimestamp.Format(e.EditedAt),
+            By = e.By,
+            Mentions = MentionsField.Of(e.Mentions),
+        },
         DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
         ModerationEvent e => new ServerFrame
         {

@@ -25,6 +25,7 @@ public static class MessageJson
             Deleted = message.DeletedBy is null ? null : true,
             File = ToFileInfo(message.File),
             Mentions = MentionsField.Of(message.Mentions),
+            EditedAt = message.EditedAt is { } edited ? WireTimestamp.Format(edited) : null,
         };
     }
 
