@@ -98,11 +98,25 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
-        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)));
+    private Replies.ReplyQuote? _reply;
 
-    /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
+    /// <summary>The message this one replies to, as quoted now (<see cref="Replies.ReplyQuote"/>); null for a plain message.</summary>
+    public Replies.ReplyQuote? Reply { get => _reply; init => _reply = value; }
+
+    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
+        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)))
+        + (Reply is null ? 0 : 120 + Utf8Bound(Reply.Text) + Utf8Bound(Reply.From) + Utf8Bound(Reply.MessageId));
+
+    /// <summary>The same message with its text and file gone, as history shows it once deleted (a deleted reply quotes nothing).</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
+
+    /// <summary>The same message quoting <paramref name="reply"/> (every other property kept), e.g. after the original changed.</summary>
+    public MessageEvent WithReply(Replies.ReplyQuote? reply)
+    {
+        var copy = CloneUnencoded<MessageEvent>();
+        copy._reply = reply;
+        return copy;
+    }
 }
 
 /// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>

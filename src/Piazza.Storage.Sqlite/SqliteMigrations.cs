@@ -219,5 +219,12 @@ internal static class SqliteMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+
+        // Replies (docs/protocol.md, "Replies"): the id of the message a message answers. The quote is built when read
+        // (messages_by_id), so it follows the original's edits and deletion. Issue 15 numbers this step 9 (after
+        // edits' 8); it is 8 on its own branch so the list stays 1, 2, 3, … until the steps are merged.
+        new(8, """
+            ALTER TABLE messages ADD COLUMN reply_to TEXT NULL;
+            """),
     ];
 }

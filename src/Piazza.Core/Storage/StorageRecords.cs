@@ -22,6 +22,15 @@ public sealed record StoredMessage(
     /// <summary>The identity keys the message mentions (<c>@room</c>: every member); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
+    /// <summary>The id of the message this one replies to (stored as <c>reply_to</c>); null for a plain message.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>
+    /// The quote of <see cref="ReplyTo"/>, built when read from the original's current text (deleted: no text); null
+    /// when not a reply, or when the original is gone from the store.
+    /// </summary>
+    public Replies.ReplyQuote? Reply { get; init; }
+
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
     {
@@ -29,6 +38,8 @@ public sealed record StoredMessage(
         return new StoredMessage(message.Conversation, message.Seq, message.Id, message.From, fromAccount, message.To, message.Text, message.Timestamp, clientId, message.File)
         {
             Mentions = message.Mentions,
+            ReplyTo = message.Reply?.MessageId,
+            Reply = message.Reply,
         };
     }
 }
