@@ -50,6 +50,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
     public long? Seq { get; set; }
+
+    /// <summary>With <c>send</c>: the id of the message (same conversation) this one replies to.</summary>
+    public string? Reply { get; set; }
 }
 
 /// <summary>
@@ -152,6 +155,9 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
     public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
+
+    /// <summary>In a <c>message</c> that replies: the quoted original (<see cref="ReplyQuoteInfo"/>).</summary>
+    public ReplyQuoteInfo? Reply { get; set; }
 }
 
 /// <summary>
