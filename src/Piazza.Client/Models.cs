@@ -76,6 +76,9 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
     /// <summary>The identity keys the message mentions (folded names; <c>@room</c>: every member of the room); empty when none.</summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
 
+    /// <summary>The message this one replies to, as quoted now (<see cref="MessageQuote"/>); null for a plain message.</summary>
+    public MessageQuote? Reply { get; init; }
+
     /// <summary>Whether the message mentions the user with this identity key (by name or <c>@room</c>).</summary>
     public bool Mentioned(string key) => Mentions.Contains(key, StringComparer.Ordinal) || Mentions.Contains("@room", StringComparer.Ordinal);
 

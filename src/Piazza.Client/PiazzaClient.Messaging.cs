@@ -12,12 +12,8 @@ public sealed partial class PiazzaClient
     /// message (same id) is sent again after reconnecting and the server stores it once. <paramref name="messageId"/>
     /// is the send's id (unique per account; a repeat with the same id is recognised); null lets the client choose one.
     /// </summary>
-    public Task<SentMessage> SendAsync(string room, string text, string? messageId = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(room);
-        ArgumentNullException.ThrowIfNull(text);
-        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, Id = messageId }, room, cancellationToken);
-    }
+    public Task<SentMessage> SendAsync(string room, string text, string? messageId, CancellationToken cancellationToken)
+        => SendAsync(room, text, messageId, reply: null, cancellationToken);
 
     /// <summary>Sends a private message to <paramref name="user"/>; same guarantees as <see cref="SendAsync"/>.</summary>
     public Task<SentMessage> SendPrivateAsync(string user, string text, string? messageId = null, CancellationToken cancellationToken = default)

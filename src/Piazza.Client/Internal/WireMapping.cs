@@ -43,6 +43,7 @@ internal static class WireMapping
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
         Mentions = frame.Mentions?.Keys ?? [],
+        Reply = frame.Reply is { } quote ? new MessageQuote(quote.Msg, quote.Seq, quote.From, quote.Text ?? "", quote.Deleted == true) : null,
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };

@@ -15,6 +15,7 @@ import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
+import { bindReplies } from './reply-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -62,6 +63,7 @@ const messagesView = new MessagesView(ui, {
   retry: (id) => actions.send(model.retry(id)),
   discard: (id) => model.discard(id),
 });
+model.subscribe(bindReplies(ui, model, (key) => actions.loadOlder(key)));
 const attention = new Attention({ model, connection, storage: localStorage, muteButton: ui.mute });
 const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),

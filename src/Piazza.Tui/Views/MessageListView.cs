@@ -234,7 +234,7 @@ internal sealed class MessageListView : View
         {
             var row = _rows[top + i];
             var mention = !row.Day && IsMention?.Invoke(row.Line) == true;
-            var colour = row.Day ? ColorName16.DarkGray : mention ? ColorName16.BrightYellow : Colour(row.Line);
+            var colour = row.Day || row.Quote ? ColorName16.DarkGray : mention ? ColorName16.BrightYellow : Colour(row.Line);
             SetAttribute(colour is { } c ? new Attribute(new Color(c), normal.Background) : normal);
             Move(0, i);
             AddStr(row.Text);
@@ -298,6 +298,11 @@ internal sealed class MessageListView : View
             _rows.Add(new ChatRow(line, line.Time.ToString("'─── 'dddd d MMMM yyyy' ───'", CultureInfo.InvariantCulture), Day: true));
         }
 
+        if (line.Quote is { } quote)
+        {
+            _rows.Add(new ChatRow(line, LineWrapper.Wrap(new string(' ', ChatLine.TextColumn) + Piazza.Protocol.PrintableText.Escape(quote), _wrapWidth, ChatLine.TextColumn)[0], Quote: true));
+        }
+
         var first = true;
         foreach (var row in LineWrapper.Rows(line, _wrapWidth))
         {
@@ -355,5 +360,5 @@ internal sealed class MessageListView : View
     }
 
     /// <summary>One screen row: a whole line or a wrapped part of one.</summary>
-    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false);
+    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false, bool Quote = false);
 }
