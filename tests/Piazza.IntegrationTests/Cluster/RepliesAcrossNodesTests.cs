@@ -29,7 +29,7 @@ public sealed class RepliesAcrossNodesTests : IAsyncLifetime
         var original = await SentAsync(_cluster[2].SendAsync(bob, "dev", null, "ship it?", null));
         var reply = await SentAsync(_cluster[1].SendReplyAsync(alice, "dev", null, null, "yes", null, null, original.Id));
         var heard = await bobSees.WaitForAsync<MessageEvent>(m => m.Id == reply.Id);
-        Assert.Equal(new Core.Replies.ReplyQuote(original.Id, original.Seq, "bob", "ship it?"), heard.Reply);
+        Assert.Equal(new Piazza.Core.Replies.ReplyQuote(original.Id, original.Seq, "bob", "ship it?"), heard.Reply);
 
         // Node 2 answers a reply to a message of another conversation as the rule says, whichever node stored it.
         Assert.True((await _cluster[2].JoinAsync(bob, "ops")).Succeeded);

@@ -1,5 +1,7 @@
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tui;
+using Terminal.Gui.App;
+using Terminal.Gui.Testing;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 
