@@ -1,9 +1,9 @@
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tui;
 using Terminal.Gui.App;
-using Terminal.Gui.Testing;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
 
 namespace Piazza.IntegrationTests.Tui;
 
