@@ -227,7 +227,7 @@ internal sealed partial class ChatState
             MessageId = message.Id,
             Deleted = message.Deleted,
             MentionsMe = !own && IsMentionOfSelf(message.Mentions),
-            Quote = message.Deleted ? null : QuoteOf(message.Reply),
+            Reply = message.Deleted ? null : message.Reply,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

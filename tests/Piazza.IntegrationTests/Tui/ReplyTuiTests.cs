@@ -9,7 +9,8 @@ namespace Piazza.IntegrationTests.Tui;
 
 /// <summary>
 /// Replies in the terminal client, headless against a real server: <c>/reply N TEXT</c> quotes message #N (its seq) of
-/// the conversation shown, a reply shows its quote dimmed on the row above it, and a bad N is an error line.
+/// the conversation shown, a reply shows its quote dimmed on the row above it (following its original's deletion), and
+/// a bad N is an error line.
 /// </summary>
 [Collection(TuiCollection.Name)]
 public sealed class ReplyTuiTests
@@ -41,6 +42,11 @@ public sealed class ReplyTuiTests
         var ours = window.State.Current.Lines.Last(l => l.Text == "it was me, sorry");
         ProtocolSteps.AssertOk(await ProtocolSteps.RequestAsync(bob, new { type = "send", room = "lobby", text = "no worries", reply = ours.MessageId, id = "b2" }, "b2"));
         ui.PumpUntil(() => ui.Screen.Contains("↳ alice: it was me, sorry", StringComparison.Ordinal), "bob's reply quoting ours");
+
+        // Deleting ours: bob's reply keeps its place and its quote says the original is gone, at once.
+        ui.Type("/delete");
+        ui.App.InjectKey(Key.Enter);
+        ui.PumpUntil(() => ui.Screen.Contains("↳ alice: (deleted)", StringComparison.Ordinal), "the quote following the deletion");
 
         ui.Type("/reply 999 hello?");
         ui.App.InjectKey(Key.Enter);
