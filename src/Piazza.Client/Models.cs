@@ -78,6 +78,8 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
 
     /// <summary>When the text was last edited (it is the edited text); null if never.</summary>
     public DateTimeOffset? EditedAt { get; init; }
+    /// <summary>The message this one replies to, as quoted now (<see cref="MessageQuote"/>); null for a plain message.</summary>
+    public MessageQuote? Reply { get; init; }
 
     /// <summary>Whether the message mentions the user with this identity key (by name or <c>@room</c>).</summary>
     public bool Mentioned(string key) => Mentions.Contains(key, StringComparer.Ordinal) || Mentions.Contains("@room", StringComparer.Ordinal);

@@ -38,7 +38,7 @@ public sealed partial class PiazzaClient
         return new FileTransferClient(() => HttpBaseAddress ?? address, () => Token, httpClient, options, validate);
     }
 
-    /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync"/>.</summary>
+    /// <summary>Shares an uploaded file in a room, with optional text; same guarantees as <see cref="SendAsync(string, string, string?, string?, CancellationToken)"/>.</summary>
     public Task<SentMessage> SendFileAsync(string room, string fileId, string? text = null, string? messageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);

@@ -7,19 +7,11 @@ namespace Piazza.Client;
 /// <summary>Messages, rooms, history and the account.</summary>
 public sealed partial class PiazzaClient
 {
-    /// <summary>
-    /// Posts a message to a room and returns once it is durable. If the connection drops before the answer, the same
-    /// message (same id) is sent again after reconnecting and the server stores it once. <paramref name="messageId"/>
-    /// is the send's id (unique per account; a repeat with the same id is recognised); null lets the client choose one.
-    /// </summary>
-    public Task<SentMessage> SendAsync(string room, string text, string? messageId = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(room);
-        ArgumentNullException.ThrowIfNull(text);
-        return SendFrameAsync(new ClientFrame { Type = FrameTypes.Send, Room = room, Text = text, Id = messageId }, room, cancellationToken);
-    }
+    /// <summary>The same as <see cref="SendAsync(string, string, string?, string?, CancellationToken)"/> without a reply (kept for callers built against earlier versions).</summary>
+    public Task<SentMessage> SendAsync(string room, string text, string? messageId, CancellationToken cancellationToken)
+        => SendAsync(room, text, messageId, reply: null, cancellationToken);
 
-    /// <summary>Sends a private message to <paramref name="user"/>; same guarantees as <see cref="SendAsync"/>.</summary>
+    /// <summary>Sends a private message to <paramref name="user"/>; same guarantees as <see cref="SendAsync(string, string, string?, string?, CancellationToken)"/>.</summary>
     public Task<SentMessage> SendPrivateAsync(string user, string text, string? messageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
@@ -30,7 +22,7 @@ public sealed partial class PiazzaClient
     /// <summary>
     /// Sends a message to the group conversation of us and <paramref name="to"/> (2 to 9 user names, not us), opening
     /// it with the first message; its id is <c>@</c> and every participant's key, sorted (<see cref="SentMessage.Conversation"/>).
-    /// Same guarantees as <see cref="SendAsync"/>. Refusals: <c>bad_request</c> (count, repeats, us), <c>no_such_user</c>.
+    /// Same guarantees as <see cref="SendAsync(string, string, string?, string?, CancellationToken)"/>. Refusals: <c>bad_request</c> (count, repeats, us), <c>no_such_user</c>.
     /// </summary>
     public Task<SentMessage> SendToGroupAsync(IReadOnlyList<string> to, string text, string? messageId = null, CancellationToken cancellationToken = default)
     {

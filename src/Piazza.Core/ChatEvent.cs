@@ -101,15 +101,29 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>When the text was last edited (docs/protocol.md, "Edit"); null if never.</summary>
     public DateTimeOffset? EditedAt { get; init; }
 
-    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
-        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m))) + (EditedAt is null ? 0 : 48);
+    private Replies.ReplyQuote? _reply;
 
-    /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
+    /// <summary>The message this one replies to, as quoted now (<see cref="Replies.ReplyQuote"/>); null for a plain message.</summary>
+    public Replies.ReplyQuote? Reply { get => _reply; init => _reply = value; }
+
+    public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
+        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m))) + (EditedAt is null ? 0 : 48)
+        + (Reply is null ? 0 : 120 + Utf8Bound(Reply.Text) + Utf8Bound(Reply.From) + Utf8Bound(Reply.MessageId));
+
+    /// <summary>The same message with its text and file gone, as history shows it once deleted (a deleted reply quotes nothing).</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
 
     /// <summary>The same message with its text edited at <paramref name="at"/> (and the mentions of the new text).</summary>
     public MessageEvent AsEdited(string text, DateTimeOffset at, IReadOnlyList<string>? mentions)
-        => new(Id, Seq, Conversation, Room, From, To, text, Timestamp, File) { DeletedBy = DeletedBy, Mentions = mentions, EditedAt = at };
+        => new(Id, Seq, Conversation, Room, From, To, text, Timestamp, File) { DeletedBy = DeletedBy, Mentions = mentions, EditedAt = at, Reply = Reply };
+
+    /// <summary>The same message quoting <paramref name="reply"/> (every other property kept), e.g. after the original changed.</summary>
+    public MessageEvent WithReply(Replies.ReplyQuote? reply)
+    {
+        var copy = CloneUnencoded<MessageEvent>();
+        copy._reply = reply;
+        return copy;
+    }
 }
 
 /// <summary>A batch of stored messages of one conversation, in seq order (on join, on resume, or answering a request).</summary>

@@ -50,6 +50,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
     public long? Seq { get; set; }
+
+    /// <summary>With <c>send</c>: the id of the message (same conversation) this one replies to.</summary>
+    public string? Reply { get; set; }
 }
 
 /// <summary>
@@ -158,6 +161,8 @@ public sealed class ServerFrame
 
     /// <summary>In the answer to <c>versions</c>: every text the message had, oldest first, the current one last.</summary>
     public IReadOnlyList<MessageVersionInfo>? Versions { get; set; }
+    /// <summary>In a <c>message</c> that replies: the quoted original (<see cref="ReplyQuoteInfo"/>).</summary>
+    public ReplyQuoteInfo? Reply { get; set; }
 }
 
 /// <summary>

@@ -15,19 +15,19 @@ public sealed partial class PostgresChatStore
     internal const string LastSeqSql = "SELECT seq FROM messages WHERE conversation = @conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE conversation = @conversation AND seq > @seq
         ORDER BY seq LIMIT @limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE conversation = @conversation AND seq < @seq
         ORDER BY seq DESC LIMIT @limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE sender_account = @account AND client_id = @client_id
         LIMIT 1;
         """;
@@ -93,9 +93,9 @@ public sealed partial class PostgresChatStore
         """;
 
     private const string InsertMessagesSql = $"""
-        INSERT INTO messages ({MessageColumns}, mentions)
+        INSERT INTO messages ({MessageColumns}, mentions, reply_to)
         SELECT * FROM unnest(@conversation, @seq, @message_id, @sender, @sender_account, @recipient, @text, @ts, @client_id,
-                             @file_id, @file_name, @file_size, @file_mime, @file_sha256, @mentions);
+                             @file_id, @file_name, @file_size, @file_mime, @file_sha256, @mentions, @reply_to);
         """;
 
     private const string InsertSharesSql = """
@@ -135,6 +135,7 @@ public sealed partial class PostgresChatStore
         p.Add(Array("file_mime", NpgsqlDbType.Text, ordered.Select(m => m.File?.Mime).ToArray()));
         p.Add(Array("file_sha256", NpgsqlDbType.Text, ordered.Select(m => m.File?.Sha256).ToArray()));
         p.Add(Array("mentions", NpgsqlDbType.Text, ordered.Select(m => JoinMentions(m.Mentions)).ToArray()));
+        p.Add(Array("reply_to", NpgsqlDbType.Text, ordered.Select(m => m.ReplyTo).ToArray()));
         commands.BatchCommands.Add(insert);
         AddMentionInserts(commands, rows);
 
@@ -178,7 +179,7 @@ public sealed partial class PostgresChatStore
             connection,
             transaction,
             $"""
-            SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages m
+            SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages m
             JOIN unnest(@accounts, @client_ids) AS k(wanted_account, wanted_client_id) ON m.sender_account = k.wanted_account AND m.client_id = k.wanted_client_id
             WHERE m.client_id IS NOT NULL;
             """,
@@ -203,7 +204,8 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return await ReadAsync(ReadAfterSql, BindPage(conversation, afterSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadAsync(ReadAfterSql, BindPage(conversation, afterSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
+        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(string conversation, long beforeSeq, int limit, CancellationToken cancellationToken = default)
@@ -214,7 +216,7 @@ public sealed partial class PostgresChatStore
         // Walk the primary key backwards from beforeSeq, then flip to ascending order for the caller.
         var rows = await ReadAsync(ReadBeforeSql, BindPage(conversation, beforeSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return rows;
+        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static Action<NpgsqlParameterCollection> BindPage(string conversation, long seq, int limit) => p =>
@@ -237,7 +239,7 @@ public sealed partial class PostgresChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(string accountKey, int limit, CancellationToken cancellationToken = default)
@@ -299,5 +301,6 @@ public sealed partial class PostgresChatStore
             DeletedBy = GetNullableString(r, 14),
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
             EditedAt = EditedAtOf(r),
+            ReplyTo = ReplyToOf(r),
         };
 }

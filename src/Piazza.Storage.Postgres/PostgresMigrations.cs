@@ -217,5 +217,10 @@ internal static class PostgresMigrations
                 PRIMARY KEY (conversation, seq, version)
             );
             """),
+
+        // Replies, as SQLite's reply step: the id of the message a message answers; the quote is built when read.
+        new(5, """
+            ALTER TABLE messages ADD COLUMN reply_to text NULL;
+            """),
     ];
 }

@@ -15,19 +15,19 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
         WHERE sender_account = $account AND client_id = $client_id
         LIMIT 1;
         """;
@@ -103,6 +103,7 @@ public sealed partial class SqliteChatStore
             p[12].Value = OrDbNull(file?.Mime);
             p[13].Value = OrDbNull(file?.Sha256);
             p[14].Value = OrDbNull(JoinMentions(message.Mentions));
+            p["$reply_to"].Value = OrDbNull(message.ReplyTo);
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await InsertMentionsAsync(mention, message, ct).ConfigureAwait(false);
             if (file is not null)
@@ -142,7 +143,7 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return await ReadAsync(
+        var rows = await ReadAsync(
             ReadAfterSql,
             p =>
             {
@@ -152,6 +153,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
+        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(
@@ -174,7 +176,7 @@ public sealed partial class SqliteChatStore
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return rows;
+        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredMessage?> FindByClientIdAsync(
@@ -193,7 +195,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(
@@ -249,9 +251,9 @@ public sealed partial class SqliteChatStore
     {
         var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO messages ({MessageColumns}, mentions)
+            INSERT INTO messages ({MessageColumns}, mentions, reply_to)
             VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id,
-                    $file_id, $file_name, $file_size, $file_mime, $file_sha256, $mentions);
+                    $file_id, $file_name, $file_size, $file_mime, $file_sha256, $mentions, $reply_to);
             """;
         command.Parameters.Add("$conversation", SqliteType.Text);
         command.Parameters.Add("$seq", SqliteType.Integer);
@@ -268,6 +270,7 @@ public sealed partial class SqliteChatStore
         command.Parameters.Add("$file_mime", SqliteType.Text);
         command.Parameters.Add("$file_sha256", SqliteType.Text);
         command.Parameters.Add("$mentions", SqliteType.Text);
+        command.Parameters.Add("$reply_to", SqliteType.Text);
         command.Prepare();
         return command;
     }
@@ -326,5 +329,6 @@ public sealed partial class SqliteChatStore
             DeletedBy = r.FieldCount > 14 ? GetNullableString(r, 14) : null,
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
             EditedAt = EditedAtOf(r),
+            ReplyTo = ReplyToOf(r),
         };
 }

@@ -179,11 +179,11 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         var rows = await ReadAsync(
-            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at FROM messages WHERE message_id = $id LIMIT 1;",
+            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages WHERE message_id = $id LIMIT 1;",
             p => p.AddWithValue("$id", messageId),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default)

@@ -233,5 +233,11 @@ internal static class SqliteMigrations
                 PRIMARY KEY (conversation, seq, version)
             ) WITHOUT ROWID;
             """),
+
+        // Replies (docs/protocol.md, "Replies"): the id of the message a message answers. The quote is built when read
+        // (messages_by_id), so it follows the original's edits and deletion.
+        new(9, """
+            ALTER TABLE messages ADD COLUMN reply_to TEXT NULL;
+            """),
     ];
 }

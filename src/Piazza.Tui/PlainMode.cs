@@ -218,6 +218,11 @@ internal static class PlainMode
                 }
 
                 var label = ReferenceEquals(conversation, State.Current) ? null : conversation.DisplayName;
+                if (line.Quote is { } quote)
+                {
+                    output.WriteLine("         " + Piazza.Protocol.PrintableText.Escape(quote));
+                }
+
                 output.WriteLine(line.ToPlainString(label));
                 output.Flush();
             };

@@ -44,6 +44,7 @@ internal static class WireMapping
         Deleted = frame.Deleted == true,
         Mentions = frame.Mentions?.Keys ?? [],
         EditedAt = Time(frame.EditedAt),
+        Reply = frame.Reply is { } quote ? new MessageQuote(quote.Msg, quote.Seq, quote.From, quote.Text ?? "", quote.Deleted == true) : null,
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };

@@ -129,5 +129,6 @@ internal sealed class EditService(HubContext hub, ConversationCache conversation
             kept => kept.Id == s.MessageId && kept.DeletedBy is null && !(kept.EditedAt > s.EditedAt) ? kept.AsEdited(s.Text, s.EditedAt, s.Mentions) : kept,
             notice,
             overflowed);
+        conversation.RefreshQuotes(s.MessageId, s.Text); // held replies quote the new text, as history does
     });
 }

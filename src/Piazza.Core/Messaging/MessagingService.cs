@@ -2,6 +2,7 @@ using Piazza.Core.Conversations;
 using Piazza.Core.Moderation;
 using Piazza.Core.Online;
 using Piazza.Core.Ports;
+using Piazza.Core.Replies;
 using Piazza.Core.Rooms;
 using Piazza.Protocol;
 
@@ -23,7 +24,7 @@ internal sealed partial class MessagingService(
     public long Stored => Interlocked.Read(ref _stored);
 
     /// <summary>Sends a checked text (empty only with a file) and an optional file the sender may share.</summary>
-    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken, IReadOnlyList<string>? group = null)
+    public async Task<HubResult<PendingSend>> SendAsync(ChatSession session, string? room, string? to, string text, FileAttachment? file, string? clientId, CancellationToken cancellationToken, IReadOnlyList<string>? group = null, string? replyTo = null)
     {
         if (MessageTextRule.Check(text, hub.Options.MaxMessageChars) is { } badText)
         {
@@ -64,10 +65,22 @@ internal sealed partial class MessagingService(
                 return new HubError(ErrorCode.ServerError, hub.ShuttingDown ? "the server is shutting down" : "messages cannot be stored right now");
             }
 
+            ReplyQuote? quote = null;
+            if (replyTo is not null)
+            {
+                var replied = await QuoteAsync(user, conversation, replyTo, cancellationToken).ConfigureAwait(false);
+                if (!replied.Succeeded)
+                {
+                    return replied.Error!;
+                }
+
+                quote = replied.Value;
+            }
+
             var mentions = await _mentions.ResolveAsync(user, conversation, text, cancellationToken).ConfigureAwait(false);
             var now = hub.Now;
             var assigned = conversation.Assign(
-                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions },
+                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions, Reply = quote },
                 account,
                 idempotencyKey);
             if (assigned is not { } send)

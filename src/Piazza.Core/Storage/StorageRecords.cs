@@ -24,6 +24,14 @@ public sealed record StoredMessage(
 
     /// <summary>When the text was last edited; null if never (the earlier texts are in <see cref="IEditStore"/>).</summary>
     public DateTimeOffset? EditedAt { get; init; }
+    /// <summary>The id of the message this one replies to (stored as <c>reply_to</c>); null for a plain message.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>
+    /// The quote of <see cref="ReplyTo"/>, built when read from the original's current text (deleted: no text); null
+    /// when not a reply, or when the original is gone from the store.
+    /// </summary>
+    public Replies.ReplyQuote? Reply { get; init; }
 
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
@@ -33,6 +41,8 @@ public sealed record StoredMessage(
         {
             Mentions = message.Mentions,
             EditedAt = message.EditedAt,
+            ReplyTo = message.Reply?.MessageId,
+            Reply = message.Reply,
         };
     }
 }

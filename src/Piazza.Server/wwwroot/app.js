@@ -18,6 +18,7 @@ import { Attention } from './attention.js';
 import { setTextRenderer } from './message-parts.js';
 import { renderMarkdown } from './markdown.js';
 import { bindEdit } from './edit-view.js';
+import { bindReplies } from './reply-view.js';
 
 // Formatting (issue 15): messages show their Markdown subset.
 setTextRenderer(renderMarkdown);
@@ -68,6 +69,7 @@ const messagesView = new MessagesView(ui, {
   retry: (id) => actions.send(model.retry(id)),
   discard: (id) => model.discard(id),
 });
+model.subscribe(bindReplies(ui, model, (key) => actions.loadOlder(key)));
 const attention = new Attention({ model, connection, storage: localStorage, muteButton: ui.mute });
 const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),

@@ -2,6 +2,8 @@
 // (joined/left/topic) placed after the last message seen when they happened, unread count and resume point.
 // No DOM and no I/O: model.js owns the conversations and node's test runner exercises both.
 
+import { followDeletion } from './reply.js';
+
 /** Conversation keys are case-insensitive on the server; private conversations start with '@'. */
 export const keyOf = (name) => String(name).toLowerCase();
 export const isDirect = (key) => key.startsWith('@');
@@ -76,7 +78,7 @@ export class Conversation {
       this.seqs.add(m.seq);
       // A deletion can overtake the message itself (a catch-up page read just before it): remember and apply it.
       const deleted = Boolean(m.deleted) || this.deletedSeqs.has(m.seq);
-      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, mentions: m.mentions, editedAt: deleted ? undefined : m.editedAt, sort: [m.seq, 0, 0] });
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, mentions: m.mentions, editedAt: deleted ? undefined : m.editedAt, reply: deleted ? undefined : m.reply, sort: [m.seq, 0, 0] });
     }
     if (added.length === 0) return added;
     const appendOnly = added.every((a) => a.seq > this.maxSeq);
@@ -100,6 +102,7 @@ export class Conversation {
     item.deleted = true;
     item.deletedBy = by ?? null;
     item.text = '';
+    followDeletion(this, seq);
     this.version++;
     return true;
   }

@@ -184,7 +184,7 @@ function onSendOk(model, ok) {
   model.pending.delete(ok.re);
   const conv = model.conv(keyOf(ok.room ?? pending.key)) ?? model.rekey(pending.key, keyOf(ok.room));
   if (conv && typeof ok.seq === 'number') {
-    conv.addMessages([{ seq: ok.seq, id: ok.msg, from: model.me, to: pending.to, text: pending.text, file: pending.file, ts: model.now().toISOString() }]);
+    conv.addMessages([{ seq: ok.seq, id: ok.msg, from: model.me, to: pending.to, text: pending.text, file: pending.file, reply: pending.reply, ts: model.now().toISOString() }]);
   }
 }
 

@@ -109,6 +109,7 @@ internal abstract partial record ChatCommand
             "lock" when words.Length == 0 => new Lock(true),
             "unlock" when words.Length == 0 => new Lock(false),
             "edit" => ParseEdit(rest, usage),
+            "reply" => Reply.Parse(rest, usage),
             "delete" when words.Length == 0 => new Delete(null),
             "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
             _ => usage,

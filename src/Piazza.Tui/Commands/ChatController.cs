@@ -151,6 +151,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return await AttemptAsync(lockTopic.Locked ? "/lock failed" : "/unlock failed", () => client.LockTopicAsync(conversation.Id, lockTopic.Locked, cancellationToken)).ConfigureAwait(false);
             case ChatCommand.Edit edit:
                 return await EditAsync(conversation, self, edit, cancellationToken).ConfigureAwait(false);
+            case ChatCommand.Reply reply:
+                return await ReplyAsync(conversation, reply, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Delete delete:
                 var target = host.Read(() => conversation.LatestMessageFrom(delete.User ?? self));
                 return target?.MessageId is { } messageId

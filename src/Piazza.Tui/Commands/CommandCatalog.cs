@@ -24,6 +24,7 @@ internal static class CommandCatalog
         new("rooms", "/rooms [more]", "list the server's rooms, a page at a time", ["list"]),
         new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),
         new("msg", "/msg USER|USER,USER…|#ROOM [TEXT]", "send a private message (to several: a group conversation; or to a room); without TEXT, show that conversation", ["query"]),
+        new("reply", "/reply N TEXT", "reply to message #N of this conversation: its quote shows above your text", ["re"]),
         new("who", "/who", "list who is in this conversation", ["names", "users"]),
         new("away", "/away [TEXT]", "say why you are away (others see it by your name); /away alone or /back: you are back", []),
         new("back", "/back", "you are back: clear your away status", []),

@@ -27,6 +27,12 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message's server id (for /delete); null for notices and local lines.</summary>
     public string? MessageId { get; init; }
 
+    /// <summary>What a reply quotes (it follows the original's deletion); null for other lines.</summary>
+    public Piazza.Client.MessageQuote? Reply { get; init; }
+
+    /// <summary>A reply's quote as shown on the row above it (<c>↳ bob: first words…</c>); null for other lines.</summary>
+    public string? Quote => ChatState.QuoteOf(Reply);
+
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
 

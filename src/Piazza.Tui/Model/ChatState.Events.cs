@@ -231,6 +231,7 @@ internal sealed partial class ChatState
             Deleted = message.Deleted,
             MentionsMe = !own && IsMentionOfSelf(message.Mentions),
             Edited = message.EditedAt is not null && !message.Deleted,
+            Reply = message.Deleted ? null : message.Reply,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

@@ -175,13 +175,14 @@ internal sealed partial class ConversationState
     public bool MarkDeleted(long seq, string notice)
     {
         _deleted[seq] = notice;
+        var quoted = ChatState.FollowDeletion(_lines, seq);
         var index = _lines.FindIndex(l => l.Seq == seq);
         if (index < 0)
         {
-            return false;
+            return quoted;
         }
 
-        _lines[index] = _lines[index] with { Text = notice, Deleted = true };
+        _lines[index] = _lines[index] with { Text = notice, Deleted = true, Reply = null };
         return true;
     }
 

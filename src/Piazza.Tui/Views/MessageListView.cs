@@ -237,7 +237,7 @@ internal sealed class MessageListView : View
         {
             var row = _rows[top + i];
             var mention = !row.Day && IsMention?.Invoke(row.Line) == true;
-            var colour = row.Day ? ColorName16.DarkGray : mention ? ColorName16.BrightYellow : Colour(row.Line);
+            var colour = row.Day || row.Quote ? ColorName16.DarkGray : mention ? ColorName16.BrightYellow : Colour(row.Line);
             SetAttribute(colour is { } c ? new Attribute(new Color(c), normal.Background) : normal);
             Move(0, i);
             AddStr(row.Text);
@@ -333,6 +333,11 @@ internal sealed class MessageListView : View
             _rows.Add(new ChatRow(line, line.Time.ToString("'─── 'dddd d MMMM yyyy' ───'", CultureInfo.InvariantCulture), Day: true));
         }
 
+        if (line.Quote is { } quote)
+        {
+            _rows.Add(new ChatRow(line, LineWrapper.Wrap(new string(' ', ChatLine.TextColumn) + Piazza.Protocol.PrintableText.Escape(quote), _wrapWidth, ChatLine.TextColumn)[0], Quote: true));
+        }
+
         var first = true;
         foreach (var row in LineWrapper.StyledRows(line, _wrapWidth))
         {
@@ -390,7 +395,7 @@ internal sealed class MessageListView : View
     }
 
     /// <summary>One screen row: a whole line or a wrapped part of one.</summary>
-    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false)
+    private sealed record ChatRow(ChatLine Line, string Text, bool First = false, bool Day = false, bool Quote = false)
     {
         /// <summary>A code fence or a code block's line (issue 15): drawn in its own colour from <see cref="StyleFrom"/>.</summary>
         public TextLineStyle Style { get; init; }

@@ -125,7 +125,9 @@ public static class HttpApi
             return error;
         }
 
-        var accepted = await hub.SendAsync(session.Value!, room, to, body.Value!.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
+        var accepted = body.Value!.Reply is { } reply
+            ? await hub.SendReplyAsync(session.Value!, room, to, null, body.Value.Text, body.Value.File?.Id, body.Value.Id, reply, context.RequestAborted).ConfigureAwait(false)
+            : await hub.SendAsync(session.Value!, room, to, body.Value.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
             return HttpErrors.Result(accepted.Error!);
@@ -213,7 +215,7 @@ public sealed record RoomResponse(string Room, string? Topic, int Members, bool 
 /// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>). <see cref="HistoryRoute"/> writes this shape as it reads.</summary>
 public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages);
 
-public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null);
+public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null, string? Reply = null);
 
 public sealed record SendResponse(string Msg, long Seq, string Room, bool Duplicate);
 

@@ -228,7 +228,9 @@ public sealed partial class JsonLinesConnection
 
     private async Task HandleSendAsync(ChatSession session, ClientFrame frame)
     {
-        var accepted = frame.To is { IsList: true } group
+        var accepted = frame.Reply is not null
+            ? await SendReplyAsync(session, frame).ConfigureAwait(false)
+            : frame.To is { IsList: true } group
             ? await _hub.SendToGroupAsync(session, group.Names, frame.Text, frame.File?.Id, frame.Id).ConfigureAwait(false)
             : frame.File is { } file
             ? await _hub.SendAsync(session, frame.To is null ? frame.Room : null, frame.To?.Single, frame.Text, file.Id, frame.Id).ConfigureAwait(false)

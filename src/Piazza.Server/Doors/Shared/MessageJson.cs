@@ -26,8 +26,14 @@ public static class MessageJson
             File = ToFileInfo(message.File),
             Mentions = MentionsField.Of(message.Mentions),
             EditedAt = message.EditedAt is { } edited ? WireTimestamp.Format(edited) : null,
+            Reply = ToQuote(message.Reply),
         };
     }
+
+    /// <summary>A reply's quote: a deleted original keeps its id, seq and sender, never its text.</summary>
+    private static ReplyQuoteInfo? ToQuote(Core.Replies.ReplyQuote? quote)
+        => quote is null ? null
+            : new ReplyQuoteInfo { Msg = quote.MessageId, Seq = quote.Seq, From = quote.From, Text = quote.Deleted ? null : quote.Text, Deleted = quote.Deleted ? true : null };
 
     /// <summary>A two-person message's recipient name; a group message's other participants (stored comma-separated) as a list.</summary>
     private static Recipients? ToRecipients(MessageEvent message)
