@@ -98,8 +98,22 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
+    private IReadOnlyList<Reactions.ReactionSummary>? _reactions;
+
+    /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
+    public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get => _reactions; init => _reactions = value; }
+
     public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
-        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)));
+        + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m)))
+        + (Reactions is null ? 0 : Reactions.Sum(r => 32 + Utf8Bound(r.Emoji) + r.Users.Sum(u => 4 + Utf8Bound(u))));
+
+    /// <summary>The same message with <paramref name="reactions"/> in place of its own (no encodings carried over).</summary>
+    public MessageEvent WithReactions(IReadOnlyList<Reactions.ReactionSummary>? reactions)
+    {
+        var copy = CloneUnencoded<MessageEvent>();
+        copy._reactions = reactions;
+        return copy;
+    }
 
     /// <summary>The same message with its text and file gone, as history shows it once deleted.</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };

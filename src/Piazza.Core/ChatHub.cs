@@ -141,6 +141,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _readState.Register(_hub.Cluster);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         StartAwayAndTyping(slowConsumers);
+        StartReactions(slowConsumers);
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);

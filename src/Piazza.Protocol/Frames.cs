@@ -50,6 +50,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
     public long? Seq { get; set; }
+
+    /// <summary>With <c>react</c> and <c>unreact</c>: one emoji or a <c>:shortcode:</c>.</summary>
+    public string? Emoji { get; set; }
 }
 
 /// <summary>
@@ -152,6 +155,15 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
     public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
+
+    /// <summary>In <c>reaction</c> and the <c>ok</c> of <c>react</c>/<c>unreact</c>: the emoji as stored.</summary>
+    public string? Emoji { get; set; }
+
+    /// <summary>In <c>reaction</c>: true when added, false when removed.</summary>
+    public bool? On { get; set; }
+
+    /// <summary>In a <c>message</c>: its reactions, first reacted first; absent when none.</summary>
+    public IReadOnlyList<ReactionInfo>? Reactions { get; set; }
 }
 
 /// <summary>

@@ -83,4 +83,9 @@ public static class FrameTypes
     public const string Invite = "invite";
     public const string Uninvite = "uninvite";
     public const string Invited = "invited";
+
+    // Reactions (docs/protocol.md, "Reactions"): requests, and what the conversation hears.
+    public const string React = "react";
+    public const string Unreact = "unreact";
+    public const string Reaction = "reaction";
 }

@@ -203,7 +203,8 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return await ReadAsync(ReadAfterSql, BindPage(conversation, afterSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadAsync(ReadAfterSql, BindPage(conversation, afterSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(string conversation, long beforeSeq, int limit, CancellationToken cancellationToken = default)
@@ -214,7 +215,7 @@ public sealed partial class PostgresChatStore
         // Walk the primary key backwards from beforeSeq, then flip to ascending order for the caller.
         var rows = await ReadAsync(ReadBeforeSql, BindPage(conversation, beforeSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return rows;
+        return await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static Action<NpgsqlParameterCollection> BindPage(string conversation, long seq, int limit) => p =>
@@ -237,7 +238,7 @@ public sealed partial class PostgresChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(string accountKey, int limit, CancellationToken cancellationToken = default)

@@ -182,7 +182,7 @@ public sealed partial class PostgresChatStore
             p => p.Add(Text("id", messageId)),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default)
@@ -211,6 +211,11 @@ public sealed partial class PostgresChatStore
                     },
                     r => GetNullableString(r, 0),
                     ct).ConfigureAwait(false);
+                if (changed.Count == 1)
+                {
+                    await DeleteReactionsLockedAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false);
+                }
+
                 if (changed.Count == 1 && changed[0] is { } fileId)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file.

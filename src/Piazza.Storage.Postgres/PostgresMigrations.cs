@@ -204,5 +204,34 @@ internal static class PostgresMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+
+        // Steps 4 and 5 belong to other parts of issue 15 (edit, reply), built on other branches: placeholders here so
+        // the versions run 1, 2, 3, …; the real steps replace them when the branches are merged.
+        new(4, "SELECT 1; -- placeholder for issue 15's edit step"),
+        new(5, "SELECT 1; -- placeholder for issue 15's reply step"),
+
+        // Reactions, as SQLite's step 10: one row per conversation, seq, emoji and user key; id keeps reaction order.
+        // Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
+        new(6, """
+            CREATE TABLE message_reactions (
+                id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint      NOT NULL,
+                emoji        text COLLATE "C" NOT NULL,
+                user_key     text COLLATE "C" NOT NULL,
+                user_name    text        NOT NULL,
+                at           timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX message_reactions_key ON message_reactions (conversation, seq, emoji, user_key);
+
+            CREATE FUNCTION piazza_delete_message_reactions() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM message_reactions WHERE conversation = OLD.conversation AND seq = OLD.seq;
+                RETURN OLD;
+            END
+            $$;
+            CREATE TRIGGER message_reactions_go_with_messages AFTER DELETE ON messages
+                FOR EACH ROW EXECUTE FUNCTION piazza_delete_message_reactions();
+            """),
     ];
 }

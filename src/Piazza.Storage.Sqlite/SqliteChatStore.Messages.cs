@@ -142,7 +142,7 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return await ReadAsync(
+        var rows = await ReadAsync(
             ReadAfterSql,
             p =>
             {
@@ -152,6 +152,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(
@@ -174,7 +175,7 @@ public sealed partial class SqliteChatStore
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return rows;
+        return await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredMessage?> FindByClientIdAsync(
@@ -193,7 +194,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(

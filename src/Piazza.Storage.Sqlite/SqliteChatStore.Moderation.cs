@@ -183,7 +183,7 @@ public sealed partial class SqliteChatStore
             p => p.AddWithValue("$id", messageId),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(rows, cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default)
@@ -206,6 +206,11 @@ public sealed partial class SqliteChatStore
                     WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
                     """;
                 var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                if (changed)
+                {
+                    await DeleteReactionsLockedAsync(command, ct).ConfigureAwait(false);
+                }
+
                 if (changed && fileId is not null)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file

@@ -219,5 +219,31 @@ internal static class SqliteMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+
+        // Steps 8 and 9 belong to other parts of issue 15 (edit, reply), built on other branches: placeholders here so
+        // the versions run 1, 2, 3, …; the real steps replace them when the branches are merged.
+        new(8, "SELECT 1; -- placeholder for issue 15's edit step"),
+        new(9, "SELECT 1; -- placeholder for issue 15's reply step"),
+
+        // Reactions (docs/protocol.md, "Reactions"): one row per conversation, seq, emoji and user key, with the
+        // user's display name and time; id keeps reaction order. A page's reactions are one range read of the unique
+        // index. Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
+        new(10, """
+            CREATE TABLE message_reactions (
+                id           INTEGER PRIMARY KEY,
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                emoji        TEXT    NOT NULL,
+                user_key     TEXT    NOT NULL,
+                user_name    TEXT    NOT NULL,
+                at           INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX message_reactions_key ON message_reactions (conversation, seq, emoji, user_key);
+
+            CREATE TRIGGER message_reactions_go_with_messages AFTER DELETE ON messages
+            BEGIN
+                DELETE FROM message_reactions WHERE conversation = old.conversation AND seq = old.seq;
+            END;
+            """),
     ];
 }

@@ -22,6 +22,9 @@ public sealed record StoredMessage(
     /// <summary>The identity keys the message mentions (<c>@room</c>: every member); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
+    /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
+    public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get; init; }
+
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
     {
@@ -29,6 +32,7 @@ public sealed record StoredMessage(
         return new StoredMessage(message.Conversation, message.Seq, message.Id, message.From, fromAccount, message.To, message.Text, message.Timestamp, clientId, message.File)
         {
             Mentions = message.Mentions,
+            Reactions = message.Reactions,
         };
     }
 }

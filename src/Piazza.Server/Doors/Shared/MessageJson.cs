@@ -25,6 +25,7 @@ public static class MessageJson
             Deleted = message.DeletedBy is null ? null : true,
             File = ToFileInfo(message.File),
             Mentions = MentionsField.Of(message.Mentions),
+            Reactions = message.Reactions is { Count: > 0 } reactions ? [.. reactions.Select(r => new ReactionInfo { Emoji = r.Emoji, Users = r.Users })] : null,
         };
     }
 
