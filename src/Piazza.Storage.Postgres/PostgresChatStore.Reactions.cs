@@ -9,7 +9,7 @@ public sealed partial class PostgresChatStore
     internal const string PageReactionsSql = """
         SELECT seq, emoji, user_name FROM message_reactions
         WHERE conversation = @conversation AND seq BETWEEN @first AND @last
-        ORDER BY seq, id;
+        ORDER BY seq, emoji_order, id;
         """;
 
     public async Task<ReactionChange> AddReactionAsync(string conversation, long seq, string emoji, string userKey, string userName, DateTimeOffset at, int maxDistinct, CancellationToken cancellationToken = default)
@@ -72,8 +72,11 @@ public sealed partial class PostgresChatStore
                     connection,
                     transaction,
                     """
-                    INSERT INTO message_reactions (conversation, seq, emoji, user_key, user_name, at)
-                    VALUES (@conversation, @seq, @emoji, @user, @name, @at) RETURNING id;
+                    INSERT INTO message_reactions (conversation, seq, emoji, emoji_order, user_key, user_name, at)
+                    VALUES (@conversation, @seq, @emoji,
+                            coalesce((SELECT min(emoji_order) FROM message_reactions WHERE conversation = @conversation AND seq = @seq AND emoji = @emoji),
+                                     (SELECT coalesce(max(emoji_order), 0) + 1 FROM message_reactions WHERE conversation = @conversation AND seq = @seq)),
+                            @user, @name, @at) RETURNING id;
                     """,
                     p =>
                     {

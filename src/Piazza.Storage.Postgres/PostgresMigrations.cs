@@ -210,7 +210,8 @@ internal static class PostgresMigrations
         new(4, "SELECT 1; -- placeholder for issue 15's edit step"),
         new(5, "SELECT 1; -- placeholder for issue 15's reply step"),
 
-        // Reactions, as SQLite's step 10: one row per conversation, seq, emoji and user key; id keeps reaction order.
+        // Reactions, as SQLite's step 10: one row per conversation, seq, emoji and user key; id keeps reaction order,
+        // emoji_order the emoji's place on the message.
         // Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
         new(6, """
             CREATE TABLE message_reactions (
@@ -218,6 +219,7 @@ internal static class PostgresMigrations
                 conversation text COLLATE "C" NOT NULL,
                 seq          bigint      NOT NULL,
                 emoji        text COLLATE "C" NOT NULL,
+                emoji_order  integer     NOT NULL,
                 user_key     text COLLATE "C" NOT NULL,
                 user_name    text        NOT NULL,
                 at           timestamptz NOT NULL

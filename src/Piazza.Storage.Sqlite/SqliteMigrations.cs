@@ -226,14 +226,16 @@ internal static class SqliteMigrations
         new(9, "SELECT 1; -- placeholder for issue 15's reply step"),
 
         // Reactions (docs/protocol.md, "Reactions"): one row per conversation, seq, emoji and user key, with the
-        // user's display name and time; id keeps reaction order. A page's reactions are one range read of the unique
-        // index. Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
+        // user's display name and time; id keeps reaction order, emoji_order the emoji's place on the message (it
+        // keeps its place while anyone has it; a new or returning emoji goes last). A page's reactions are one range
+        // read of the unique index. Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
         new(10, """
             CREATE TABLE message_reactions (
                 id           INTEGER PRIMARY KEY,
                 conversation TEXT    NOT NULL,
                 seq          INTEGER NOT NULL,
                 emoji        TEXT    NOT NULL,
+                emoji_order  INTEGER NOT NULL,
                 user_key     TEXT    NOT NULL,
                 user_name    TEXT    NOT NULL,
                 at           INTEGER NOT NULL
