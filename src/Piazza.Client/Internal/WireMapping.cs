@@ -43,6 +43,7 @@ internal static class WireMapping
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
         Mentions = frame.Mentions?.Keys ?? [],
+        Reactions = [.. (frame.Reactions ?? []).Select(r => new MessageReaction(r.Emoji, r.Users))],
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };
@@ -149,6 +150,9 @@ internal static class WireMapping
                 break;
             case FrameTypes.Typing when frame.User is { } user && frame.Room is not null:
                 yield return new UserTyping(room, user);
+                break;
+            case FrameTypes.Reaction when frame is { User: { } user, Emoji: { } emoji, Seq: { } seq }:
+                yield return new ReactionChanged(room, frame.Msg ?? "", seq, emoji, user, frame.On == true);
                 break;
             case FrameTypes.Shutdown:
                 yield return new ServerShuttingDown(frame.Message);

@@ -15,6 +15,7 @@ import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
+import { registerReactions } from './reactions-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -66,6 +67,11 @@ const attention = new Attention({ model, connection, storage: localStorage, mute
 const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
+});
+registerReactions({
+  registered: () => model.registered,
+  send: (frame) => connection.request(frame),
+  refused: (text) => model.notice(model.active, text),
 });
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {

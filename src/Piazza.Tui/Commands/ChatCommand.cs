@@ -16,7 +16,7 @@ internal enum ModerationAction
 }
 
 /// <summary>What a line typed by the user asks for: the one parser of the window and <c>--plain</c>.</summary>
-internal abstract record ChatCommand
+internal abstract partial record ChatCommand
 {
     /// <summary>What /help shows everyone (from <see cref="CommandCatalog"/>).</summary>
     public static string HelpText => CommandCatalog.HelpText;
@@ -108,6 +108,7 @@ internal abstract record ChatCommand
             "deop" => Moderation(ModerationAction.Deop, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
             "lock" when words.Length == 0 => new Lock(true),
             "unlock" when words.Length == 0 => new Lock(false),
+            "react" or "unreact" => Reaction(words, on: known.Name == "react", usage),
             "delete" when words.Length == 0 => new Delete(null),
             "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
             _ => usage,

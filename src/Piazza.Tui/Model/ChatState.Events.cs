@@ -114,6 +114,9 @@ internal sealed partial class ChatState
         static string Until(DateTimeOffset? until) => until is { } end ? $" until {end.LocalDateTime:yyyy-MM-dd HH:mm}" : "";
         switch (e)
         {
+            case ReactionChanged reaction:
+                ApplyReaction(reaction);
+                break;
             case MessageDeleted deleted:
                 if (Find(deleted.Conversation) is { } holder && holder.MarkDeleted(deleted.Seq, $"(message deleted by {deleted.By})"))
                 {
@@ -227,6 +230,7 @@ internal sealed partial class ChatState
             MessageId = message.Id,
             Deleted = message.Deleted,
             MentionsMe = !own && IsMentionOfSelf(message.Mentions),
+            Reactions = message.Deleted ? [] : message.Reactions,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {
