@@ -55,7 +55,7 @@ public sealed class ReactionEmojiUnitTests
     [Fact]
     public void A_long_input_is_refused_before_it_is_parsed()
     {
-        Assert.False(ReactionEmoji.TryNormalize(new string('👍'.ToString()[0], 10_000), out _, out _));
+        Assert.False(ReactionEmoji.TryNormalize(new string('a', 10_000), out _, out _));
         Assert.False(ReactionEmoji.TryNormalize(string.Concat(Enumerable.Repeat("👍", 5_000)), out _, out _));
     }
 

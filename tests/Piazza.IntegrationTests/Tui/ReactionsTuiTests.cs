@@ -3,6 +3,7 @@ using Piazza.Client;
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tui;
 using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
 
 namespace Piazza.IntegrationTests.Tui;
 
