@@ -61,12 +61,12 @@ public sealed class ReactionsTuiTests
         ui.PumpUntil(() => Line(window, seq).EndsWith("ship it  👍 1  🎉 1", StringComparison.Ordinal), "the counts after the message");
         Assert.Contains("ship it", ui.Screen, StringComparison.Ordinal);
 
-        ui.Type($"/unreact {n} 👍");
+        ui.Type($"/unreact {n} :thumbsup:"); // the window types keys one UTF-16 unit at a time: shortcodes stand in for emoji
         ui.App.InjectKey(Key.Enter);
         Assert.False((await bob.ReadUntilAsync(f => f.Type() == "reaction" && f.Str("user") == "alice"))["on"]!.GetValue<bool>());
         ui.PumpUntil(() => Line(window, seq).EndsWith("ship it  🎉 1", StringComparison.Ordinal), "our reaction gone");
 
-        ui.Type("/react 999 👍");
+        ui.Type("/react 999 :+1:");
         ui.App.InjectKey(Key.Enter);
         ui.PumpUntil(() => ui.Screen.Contains("no message #999 here", StringComparison.Ordinal), "an unknown N refused");
         ui.Type($"/react {n} ab");
