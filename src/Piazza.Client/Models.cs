@@ -80,6 +80,8 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
     public DateTimeOffset? EditedAt { get; init; }
     /// <summary>The message this one replies to, as quoted now (<see cref="MessageQuote"/>); null for a plain message.</summary>
     public MessageQuote? Reply { get; init; }
+    /// <summary>The message's reactions, first used first, users in reaction order; empty when none.</summary>
+    public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
 
     /// <summary>Whether the message mentions the user with this identity key (by name or <c>@room</c>).</summary>
     public bool Mentioned(string key) => Mentions.Contains(key, StringComparer.Ordinal) || Mentions.Contains("@room", StringComparer.Ordinal);
@@ -90,6 +92,9 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
     /// <summary>Whether the message is in a group conversation (three or more participants).</summary>
     public bool IsGroup => Group is not null;
 }
+
+/// <summary>One emoji on a message and who reacted with it (user names, in reaction order).</summary>
+public sealed record MessageReaction(string Emoji, IReadOnlyList<string> Users);
 
 /// <summary>A file shared in a message: its id (what a download takes), name, size in bytes, MIME type and SHA-256 (hex).</summary>
 public sealed record SharedFile(string Id, string? Name, long Size, string? Mime, string? Sha256);

@@ -101,6 +101,19 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>When the text was last edited (docs/protocol.md, "Edit"); null if never.</summary>
     public DateTimeOffset? EditedAt { get; init; }
 
+    private IReadOnlyList<Reactions.ReactionSummary>? _reactions;
+
+    /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
+    public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get => _reactions; init => _reactions = value; }
+
+    /// <summary>The same message with <paramref name="reactions"/> in place of its own (no encodings carried over).</summary>
+    public MessageEvent WithReactions(IReadOnlyList<Reactions.ReactionSummary>? reactions)
+    {
+        var copy = CloneUnencoded<MessageEvent>();
+        copy._reactions = reactions;
+        return copy;
+    }
+
     private Replies.ReplyQuote? _reply;
 
     /// <summary>The message this one replies to, as quoted now (<see cref="Replies.ReplyQuote"/>); null for a plain message.</summary>
@@ -108,14 +121,15 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
 
     public override int EstimatedBytes => 160 + Utf8Bound(Text) + Utf8Bound(From) + Utf8Bound(Room) + Utf8Bound(To) + (File is null ? 0 : 200 + Utf8Bound(File.Name) + Utf8Bound(File.Mime))
         + (Mentions is null ? 0 : Mentions.Sum(m => 4 + Utf8Bound(m))) + (EditedAt is null ? 0 : 48)
-        + (Reply is null ? 0 : 120 + Utf8Bound(Reply.Text) + Utf8Bound(Reply.From) + Utf8Bound(Reply.MessageId));
+        + (Reply is null ? 0 : 120 + Utf8Bound(Reply.Text) + Utf8Bound(Reply.From) + Utf8Bound(Reply.MessageId))
+        + (Reactions is null ? 0 : Reactions.Sum(r => 32 + Utf8Bound(r.Emoji) + r.Users.Sum(u => 4 + Utf8Bound(u))));
 
     /// <summary>The same message with its text and file gone, as history shows it once deleted (a deleted reply quotes nothing).</summary>
     public MessageEvent AsDeleted(string by) => new(Id, Seq, Conversation, Room, From, To, "", Timestamp, null) { DeletedBy = by };
 
     /// <summary>The same message with its text edited at <paramref name="at"/> (and the mentions of the new text).</summary>
     public MessageEvent AsEdited(string text, DateTimeOffset at, IReadOnlyList<string>? mentions)
-        => new(Id, Seq, Conversation, Room, From, To, text, Timestamp, File) { DeletedBy = DeletedBy, Mentions = mentions, EditedAt = at, Reply = Reply };
+        => new(Id, Seq, Conversation, Room, From, To, text, Timestamp, File) { DeletedBy = DeletedBy, Mentions = mentions, EditedAt = at, Reply = Reply, Reactions = Reactions };
 
     /// <summary>The same message quoting <paramref name="reply"/> (every other property kept), e.g. after the original changed.</summary>
     public MessageEvent WithReply(Replies.ReplyQuote? reply)

@@ -144,6 +144,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _editing = new Editing.EditService(_hub, _conversations, _online, _sanctions, Flood, slowConsumers);
         _editing.Register(_hub.Cluster);
         StartAwayAndTyping(slowConsumers);
+        StartReactions(slowConsumers);
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);
         _hub.Cluster.Start(ports.Bus);

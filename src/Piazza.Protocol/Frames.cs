@@ -53,6 +53,8 @@ public sealed class ClientFrame
 
     /// <summary>With <c>send</c>: the id of the message (same conversation) this one replies to.</summary>
     public string? Reply { get; set; }
+    /// <summary>With <c>react</c> and <c>unreact</c>: one emoji or a <c>:shortcode:</c>.</summary>
+    public string? Emoji { get; set; }
 }
 
 /// <summary>
@@ -163,6 +165,14 @@ public sealed class ServerFrame
     public IReadOnlyList<MessageVersionInfo>? Versions { get; set; }
     /// <summary>In a <c>message</c> that replies: the quoted original (<see cref="ReplyQuoteInfo"/>).</summary>
     public ReplyQuoteInfo? Reply { get; set; }
+    /// <summary>In <c>reaction</c> and the <c>ok</c> of <c>react</c>/<c>unreact</c>: the emoji as stored.</summary>
+    public string? Emoji { get; set; }
+
+    /// <summary>In <c>reaction</c>: true when added, false when removed.</summary>
+    public bool? On { get; set; }
+
+    /// <summary>In a <c>message</c>: its reactions, first reacted first; absent when none.</summary>
+    public IReadOnlyList<ReactionInfo>? Reactions { get; set; }
 }
 
 /// <summary>

@@ -88,4 +88,8 @@ public static class FrameTypes
     public const string Edit = "edit";
     public const string Edited = "edited";
     public const string Versions = "versions";
+    // Reactions (docs/protocol.md, "Reactions"): requests, and what the conversation hears.
+    public const string React = "react";
+    public const string Unreact = "unreact";
+    public const string Reaction = "reaction";
 }

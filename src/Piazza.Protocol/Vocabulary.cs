@@ -102,6 +102,9 @@ public enum ErrorCode
     /// HEAD, then try again (tus clients retry 423).
     /// </summary>
     UploadBusy,
+
+    /// <summary>A reaction would give a message more distinct emoji than allowed (20; docs/protocol.md, "Reactions").</summary>
+    TooManyReactions,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

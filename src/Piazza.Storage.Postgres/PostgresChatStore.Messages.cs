@@ -205,7 +205,7 @@ public sealed partial class PostgresChatStore
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var rows = await ReadAsync(ReadAfterSql, BindPage(conversation, afterSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
-        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(string conversation, long beforeSeq, int limit, CancellationToken cancellationToken = default)
@@ -216,7 +216,7 @@ public sealed partial class PostgresChatStore
         // Walk the primary key backwards from beforeSeq, then flip to ascending order for the caller.
         var rows = await ReadAsync(ReadBeforeSql, BindPage(conversation, beforeSeq, limit), ReadMessage, cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     private static Action<NpgsqlParameterCollection> BindPage(string conversation, long seq, int limit) => p =>
@@ -239,7 +239,7 @@ public sealed partial class PostgresChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(string accountKey, int limit, CancellationToken cancellationToken = default)

@@ -182,7 +182,7 @@ public sealed partial class PostgresChatStore
             p => p.Add(Text("id", messageId)),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default)
@@ -214,6 +214,7 @@ public sealed partial class PostgresChatStore
                 if (changed.Count == 1)
                 {
                     await DeleteVersionsAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // the text is gone, its earlier ones too
+                    await DeleteReactionsLockedAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false);
                 }
 
                 if (changed.Count == 1 && changed[0] is { } fileId)

@@ -222,5 +222,31 @@ internal static class PostgresMigrations
         new(5, """
             ALTER TABLE messages ADD COLUMN reply_to text NULL;
             """),
+
+        // Reactions, as SQLite's step 10: one row per conversation, seq, emoji and user key; id keeps reaction order,
+        // emoji_order the emoji's place on the message.
+        // Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
+        new(6, """
+            CREATE TABLE message_reactions (
+                id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint      NOT NULL,
+                emoji        text COLLATE "C" NOT NULL,
+                emoji_order  integer     NOT NULL,
+                user_key     text COLLATE "C" NOT NULL,
+                user_name    text        NOT NULL,
+                at           timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX message_reactions_key ON message_reactions (conversation, seq, emoji, user_key);
+
+            CREATE FUNCTION piazza_delete_message_reactions() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM message_reactions WHERE conversation = OLD.conversation AND seq = OLD.seq;
+                RETURN OLD;
+            END
+            $$;
+            CREATE TRIGGER message_reactions_go_with_messages AFTER DELETE ON messages
+                FOR EACH ROW EXECUTE FUNCTION piazza_delete_message_reactions();
+            """),
     ];
 }

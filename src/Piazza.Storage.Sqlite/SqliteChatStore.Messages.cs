@@ -153,7 +153,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(
@@ -176,7 +176,7 @@ public sealed partial class SqliteChatStore
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
         rows.Reverse();
-        return await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredMessage?> FindByClientIdAsync(
@@ -195,7 +195,7 @@ public sealed partial class SqliteChatStore
             },
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(

@@ -183,7 +183,7 @@ public sealed partial class SqliteChatStore
             p => p.AddWithValue("$id", messageId),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : (await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false))[0];
+        return rows.Count == 0 ? null : (await WithReactionsAsync(await WithQuotesAsync(rows, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<bool> MarkDeletedAsync(string conversation, long seq, string by, CancellationToken cancellationToken = default)
@@ -209,7 +209,9 @@ public sealed partial class SqliteChatStore
                 if (changed)
                 {
                     await DeleteVersionsAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // the text is gone, its earlier ones too
+                    await DeleteReactionsLockedAsync(command, ct).ConfigureAwait(false);
                 }
+
                 if (changed && fileId is not null)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file

@@ -239,5 +239,28 @@ internal static class SqliteMigrations
         new(9, """
             ALTER TABLE messages ADD COLUMN reply_to TEXT NULL;
             """),
+
+        // Reactions (docs/protocol.md, "Reactions"): one row per conversation, seq, emoji and user key, with the
+        // user's display name and time; id keeps reaction order, emoji_order the emoji's place on the message (it
+        // keeps its place while anyone has it; a new or returning emoji goes last). A page's reactions are one range
+        // read of the unique index. Rows go with their message: deletion (MarkDeletedAsync) and the removal of a room's messages (trigger).
+        new(10, """
+            CREATE TABLE message_reactions (
+                id           INTEGER PRIMARY KEY,
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                emoji        TEXT    NOT NULL,
+                emoji_order  INTEGER NOT NULL,
+                user_key     TEXT    NOT NULL,
+                user_name    TEXT    NOT NULL,
+                at           INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX message_reactions_key ON message_reactions (conversation, seq, emoji, user_key);
+
+            CREATE TRIGGER message_reactions_go_with_messages AFTER DELETE ON messages
+            BEGIN
+                DELETE FROM message_reactions WHERE conversation = old.conversation AND seq = old.seq;
+            END;
+            """),
     ];
 }

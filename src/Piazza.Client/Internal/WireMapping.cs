@@ -45,6 +45,7 @@ internal static class WireMapping
         Mentions = frame.Mentions?.Keys ?? [],
         EditedAt = Time(frame.EditedAt),
         Reply = frame.Reply is { } quote ? new MessageQuote(quote.Msg, quote.Seq, quote.From, quote.Text ?? "", quote.Deleted == true) : null,
+        Reactions = [.. (frame.Reactions ?? []).Select(r => new MessageReaction(r.Emoji, r.Users))],
     };
 
     public static RoomSummary ToRoom(RoomInfo room) => new(room.Room, room.Topic, room.Members ?? 0, room.Joined == true) { Private = room.Private == true };
@@ -154,6 +155,9 @@ internal static class WireMapping
                 break;
             case FrameTypes.Typing when frame.User is { } user && frame.Room is not null:
                 yield return new UserTyping(room, user);
+                break;
+            case FrameTypes.Reaction when frame is { User: { } user, Emoji: { } emoji, Seq: { } seq }:
+                yield return new ReactionChanged(room, frame.Msg ?? "", seq, emoji, user, frame.On == true);
                 break;
             case FrameTypes.Shutdown:
                 yield return new ServerShuttingDown(frame.Message);

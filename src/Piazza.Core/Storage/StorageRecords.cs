@@ -32,6 +32,8 @@ public sealed record StoredMessage(
     /// when not a reply, or when the original is gone from the store.
     /// </summary>
     public Replies.ReplyQuote? Reply { get; init; }
+    /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
+    public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get; init; }
 
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
@@ -43,6 +45,7 @@ public sealed record StoredMessage(
             EditedAt = message.EditedAt,
             ReplyTo = message.Reply?.MessageId,
             Reply = message.Reply,
+            Reactions = message.Reactions,
         };
     }
 }

@@ -19,6 +19,7 @@ import { setTextRenderer } from './message-parts.js';
 import { renderMarkdown } from './markdown.js';
 import { bindEdit } from './edit-view.js';
 import { bindReplies } from './reply-view.js';
+import { registerReactions } from './reactions-view.js';
 
 // Formatting (issue 15): messages show their Markdown subset.
 setTextRenderer(renderMarkdown);
@@ -76,6 +77,11 @@ const uploadsView = new UploadsView(ui.uploads, {
   notice: (key, text) => model.notice(key, text),
 });
 bindEdit({ composer: ui.composer, input: ui.input }, model, connection, () => autosize());
+registerReactions({
+  registered: () => model.registered,
+  send: (frame) => connection.request(frame),
+  refused: (text) => model.notice(model.active, text),
+});
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);

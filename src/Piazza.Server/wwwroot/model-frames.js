@@ -7,6 +7,7 @@ import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 import { applyCounts, onRead } from './model-reading.js';
 import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js';
 import { onEdited } from './edit.js';
+import { onReaction } from './reactions.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -38,6 +39,7 @@ export function receiveFrame(model, f) {
     case 'invited': onInvited(model, f); break;
     case 'room_set': onRoomSet(model, f); break;
     case 'read': onRead(model, f); break;
+    case 'reaction': onReaction(model, f); break;
     default: break;
   }
   return effects;

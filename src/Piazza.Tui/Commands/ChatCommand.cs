@@ -110,6 +110,7 @@ internal abstract partial record ChatCommand
             "unlock" when words.Length == 0 => new Lock(false),
             "edit" => ParseEdit(rest, usage),
             "reply" => Reply.Parse(rest, usage),
+            "react" or "unreact" => Reaction(words, on: known.Name == "react", usage),
             "delete" when words.Length == 0 => new Delete(null),
             "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
             _ => usage,

@@ -153,6 +153,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return await EditAsync(conversation, self, edit, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Reply reply:
                 return await ReplyAsync(conversation, reply, cancellationToken).ConfigureAwait(false);
+            case ChatCommand.React react:
+                return await ReactAsync(conversation, react, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Delete delete:
                 var target = host.Read(() => conversation.LatestMessageFrom(delete.User ?? self));
                 return target?.MessageId is { } messageId

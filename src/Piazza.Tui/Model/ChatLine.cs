@@ -14,7 +14,7 @@ internal enum ChatLineKind
 }
 
 /// <summary>One line of the message list, already resolved to local time.</summary>
-internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender, string Text)
+internal sealed partial record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender, string Text)
 {
     /// <summary>Where the text starts in <see cref="ToString"/> (after time and gutter); wrapped rows indent to it.</summary>
     public const int TextColumn = 8;
@@ -113,7 +113,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         }
 
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
-            ? $"{time} {gutter}<{Sender}> {Text}{(Edited ? " (edited)" : "")}"
+            ? $"{time} {gutter}<{Sender}> {Text}{(Edited ? " (edited)" : "")}{ReactionCounts}"
             : $"{time} {gutter}{Text}";
     }
 }

@@ -116,6 +116,8 @@ internal sealed partial class ChatState
         {
             case MessageEdited edited:
                 ApplyEdit(edited);
+            case ReactionChanged reaction:
+                ApplyReaction(reaction);
                 break;
             case MessageDeleted deleted:
                 if (Find(deleted.Conversation) is { } holder && holder.MarkDeleted(deleted.Seq, $"(message deleted by {deleted.By})"))
@@ -232,6 +234,7 @@ internal sealed partial class ChatState
             MentionsMe = !own && IsMentionOfSelf(message.Mentions),
             Edited = message.EditedAt is not null && !message.Deleted,
             Reply = message.Deleted ? null : message.Reply,
+            Reactions = message.Deleted ? [] : message.Reactions,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

@@ -186,6 +186,20 @@ internal sealed partial class ConversationState
         return true;
     }
 
+    /// <summary>Replaces the message line with seq <paramref name="seq"/> by what <paramref name="change"/> makes of it; false when it is not held.</summary>
+    public bool ReplaceMessage(long seq, Func<ChatLine, ChatLine> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var index = _lines.FindIndex(l => l.Seq == seq && l.MessageId is not null);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _lines[index] = change(_lines[index]);
+        return true;
+    }
+
     /// <summary>The newest message still standing, from <paramref name="sender"/> (any sender when null).</summary>
     public ChatLine? LatestMessageFrom(string? sender)
         => _lines.LastOrDefault(l => l.MessageId is not null && !l.Deleted

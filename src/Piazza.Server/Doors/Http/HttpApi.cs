@@ -36,6 +36,7 @@ public static class HttpApi
         api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
         ReadStateRoutes.Map(api);
         EditRoutes.Map(api);
+        ReactionRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 

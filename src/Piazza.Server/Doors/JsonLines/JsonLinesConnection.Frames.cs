@@ -137,6 +137,9 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.Typing:
                 await HandleTypingAsync(session, frame).ConfigureAwait(false);
                 break;
+            case FrameTypes.React or FrameTypes.Unreact:
+                await HandleReactAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Logout:
                 await _hub.RevokeTokenAsync(session).ConfigureAwait(false);
                 Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id });
@@ -153,7 +156,8 @@ public sealed partial class JsonLinesConnection
         or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
         or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
         or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing or FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite or FrameTypes.Read
-        or FrameTypes.Edit or FrameTypes.Versions;
+        or FrameTypes.Edit or FrameTypes.Versions
+        or FrameTypes.React or FrameTypes.Unreact;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {

@@ -97,6 +97,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         ShutdownEvent s => new ServerFrame { Type = FrameTypes.Shutdown, Message = s.Message },
         AwayEvent a => new ServerFrame { Type = FrameTypes.Away, User = a.User, Text = a.Text, Ts = WireTimestamp.Format(a.Timestamp) },
         TypingEvent t => new ServerFrame { Type = FrameTypes.Typing, Room = t.Room, User = t.User },
+        ReactionEvent r => new ServerFrame { Type = FrameTypes.Reaction, Room = r.Room, Msg = r.MessageId, Seq = r.Seq, Emoji = r.Emoji, User = r.User, On = r.On },
         SessionRevokedEvent v => new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SessionRevoked.ToWire(), Message = v.Message },
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no wire form for this event"),
     };

@@ -27,6 +27,7 @@ public static class MessageJson
             Mentions = MentionsField.Of(message.Mentions),
             EditedAt = message.EditedAt is { } edited ? WireTimestamp.Format(edited) : null,
             Reply = ToQuote(message.Reply),
+            Reactions = message.Reactions is { Count: > 0 } reactions ? [.. reactions.Select(r => new ReactionInfo { Emoji = r.Emoji, Users = r.Users })] : null,
         };
     }
 
