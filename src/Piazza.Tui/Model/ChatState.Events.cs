@@ -116,6 +116,7 @@ internal sealed partial class ChatState
         {
             case MessageEdited edited:
                 ApplyEdit(edited);
+                break;
             case ReactionChanged reaction:
                 ApplyReaction(reaction);
                 break;

@@ -191,9 +191,9 @@ internal sealed partial class ConversationState
     {
         ArgumentNullException.ThrowIfNull(change);
         var index = _lines.FindIndex(l => l.Seq == seq && l.MessageId is not null);
-        if (index < 0)
+        if (index < 0 || _lines[index].Deleted)
         {
-            return false;
+            return false; // a deleted message takes no edit or reaction
         }
 
         _lines[index] = change(_lines[index]);
