@@ -83,4 +83,11 @@ public static class FrameTypes
     public const string Invite = "invite";
     public const string Uninvite = "uninvite";
     public const string Invited = "invited";
+
+    // Pins (docs/protocol.md, "Pins"): requests, and what the conversation hears.
+    public const string Pin = "pin";
+    public const string Unpin = "unpin";
+    public const string Pins = "pins";
+    public const string Pinned = "pinned";
+    public const string Unpinned = "unpinned";
 }

@@ -102,6 +102,9 @@ public enum ErrorCode
     /// HEAD, then try again (tus clients retry 423).
     /// </summary>
     UploadBusy,
+
+    /// <summary>A <c>pin</c> beyond the most pinned messages a conversation may hold (50); unpin one first.</summary>
+    TooManyPins,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -229,6 +229,7 @@ public sealed partial class PostgresChatStore
                     }
                 }
 
+                await DropPinAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // a deleted message is unpinned
                 return changed.Count == 1;
             },
             cancellationToken).ConfigureAwait(false);

@@ -204,5 +204,23 @@ internal static class PostgresMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+        // Steps 4 to 6 belong to other branches of issue 15 (edit, reply, reactions); these stand-ins only keep the
+        // list consecutive on the pins branch and are replaced by the real steps at merge.
+        new(4, "SELECT 1;"),
+        new(5, "SELECT 1;"),
+        new(6, "SELECT 1;"),
+
+        // Pins, as SQLite's step 11; id orders them (newest pin first).
+        new(7, """
+            CREATE TABLE pins (
+                id           bigint GENERATED ALWAYS AS IDENTITY,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint      NOT NULL,
+                message_id   text COLLATE "C" NOT NULL,
+                pinned_by    text        NOT NULL,
+                pinned_at    timestamptz NOT NULL,
+                PRIMARY KEY (conversation, seq)
+            );
+            """),
     ];
 }

@@ -206,6 +206,7 @@ public sealed partial class SqliteChatStore
                     WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
                     """;
                 var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                await DropPinAsync(command, ct).ConfigureAwait(false); // a deleted message is unpinned
                 if (changed && fileId is not null)
                 {
                     // The message's share goes with it, unless another message of the conversation still carries the file

@@ -219,5 +219,23 @@ internal static class SqliteMigrations
             CREATE INDEX messages_by_sender ON messages (sender_account, conversation, seq) WHERE sender_account IS NOT NULL;
             CREATE INDEX messages_deleted ON messages (conversation, seq) WHERE deleted_by IS NOT NULL;
             """),
+        // Steps 8 to 10 belong to other branches of issue 15 (edit, reply, reactions); these stand-ins only keep the
+        // list consecutive on the pins branch and are replaced by the real steps at merge.
+        new(8, "SELECT 1;"),
+        new(9, "SELECT 1;"),
+        new(10, "SELECT 1;"),
+
+        // Pins (docs/protocol.md, "Pins"): at most 50 per conversation, newest pin first (rowid order: a new pin gets
+        // a rowid above every existing one). A deleted message's pin is dropped with the deletion.
+        new(11, """
+            CREATE TABLE pins (
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                message_id   TEXT    NOT NULL,
+                pinned_by    TEXT    NOT NULL,
+                pinned_at    INTEGER NOT NULL,
+                PRIMARY KEY (conversation, seq)
+            );
+            """),
     ];
 }

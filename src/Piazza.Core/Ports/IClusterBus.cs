@@ -32,6 +32,7 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.RoomPrivacyChangedSignal), "room_privacy_changed")]
 [JsonDerivedType(typeof(Cluster.InvitedSignal), "invited")]
 [JsonDerivedType(typeof(Cluster.ReadPositionSignal), "read_position")]
+[JsonDerivedType(typeof(Cluster.MessagePinnedSignal), "message_pinned")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

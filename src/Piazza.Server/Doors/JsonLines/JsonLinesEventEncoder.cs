@@ -37,6 +37,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Mentions = r.Counts is { } counts ? MentionsField.OfCount(counts.Mentions) : null,
             Count = r.Count,
             Next = r.Next,
+            Pinned = r.Pinned,
         },
         PresenceEvent p => new ServerFrame
         {
@@ -52,6 +53,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         Core.Rooms.InvitedEvent i => new ServerFrame { Type = FrameTypes.Invited, Room = i.Room, By = i.By, Ts = WireTimestamp.Format(i.Timestamp) },
         Core.Rooms.RoomSetEvent rs => new ServerFrame { Type = FrameTypes.RoomSet, Room = rs.Room, Private = rs.Private, By = rs.By, Ts = WireTimestamp.Format(rs.Timestamp) },
         TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
+        Core.Pins.PinEvent p => new ServerFrame { Type = p.Pinned ? FrameTypes.Pinned : FrameTypes.Unpinned, Room = p.Room, Msg = p.MessageId, Seq = p.Seq, By = p.By, Ts = WireTimestamp.Format(p.Timestamp) },
         DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
         ModerationEvent e => new ServerFrame
         {
