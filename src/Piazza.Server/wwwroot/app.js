@@ -14,6 +14,7 @@ import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
+import { bindPins } from './pins-view.js';
 import { Attention } from './attention.js';
 
 const TOKEN_KEY = 'piazza.token';
@@ -67,10 +68,12 @@ const uploadsView = new UploadsView(ui.uploads, {
   done: (target, file) => actions.send(model.shareFile(target, file)),
   notice: (key, text) => model.notice(key, text),
 });
+const pinsView = bindPins(ui, model, connection);
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();
+  pinsView.render();
   renderInvitations(ui.invitationList, model, (room) => actions.joinRoom(room));
   messagesView.render(model);
   renderFileSharing();

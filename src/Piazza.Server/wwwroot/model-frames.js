@@ -6,6 +6,7 @@ import { onAway, onTyping, stopTyping } from './away.js';
 import { onInvited, onRoomSet, dropInvitation } from './private-rooms.js';
 import { applyCounts, onRead } from './model-reading.js';
 import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js';
+import { onPin, takePinned } from './pins.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -36,6 +37,7 @@ export function receiveFrame(model, f) {
     case 'invited': onInvited(model, f); break;
     case 'room_set': onRoomSet(model, f); break;
     case 'read': onRead(model, f); break;
+    case 'pinned': case 'unpinned': onPin(model, f); break;
     default: break;
   }
   return effects;
@@ -88,6 +90,7 @@ function onRoom(model, r) {
   conv.joined = true;
   dropInvitation(model, r.room);
   applyCounts(conv, r);
+  takePinned(conv, r);
 }
 
 function onTopic(model, t) {

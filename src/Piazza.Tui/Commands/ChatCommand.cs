@@ -108,6 +108,8 @@ internal abstract record ChatCommand
             "deop" => Moderation(ModerationAction.Deop, rest, serverWide: false, takesDuration: false, takesReason: false, usage),
             "lock" when words.Length == 0 => new Lock(true),
             "unlock" when words.Length == 0 => new Lock(false),
+            "pins" when words.Length == 0 => new PinsCommand(),
+            "pin" or "unpin" when words.Length == 1 => PinCommand.Of(words[0], pin: known.Name == "pin"),
             "delete" when words.Length == 0 => new Delete(null),
             "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
             _ => usage,

@@ -149,6 +149,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return Error("/lock works in rooms only");
             case ChatCommand.Lock lockTopic:
                 return await AttemptAsync(lockTopic.Locked ? "/lock failed" : "/unlock failed", () => client.LockTopicAsync(conversation.Id, lockTopic.Locked, cancellationToken)).ConfigureAwait(false);
+            case PinsCommand or PinCommand:
+                return await PinsAsync(command, conversation, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Delete delete:
                 var target = host.Read(() => conversation.LatestMessageFrom(delete.User ?? self));
                 return target?.MessageId is { } messageId

@@ -27,6 +27,12 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
     /// <summary>The message's server id (for /delete); null for notices and local lines.</summary>
     public string? MessageId { get; init; }
 
+    /// <summary>The message is pinned in its conversation: the line shows <see cref="PinnedMark"/> before the text.</summary>
+    public bool Pinned { get; init; }
+
+    /// <summary>The mark of a pinned message's line (plain ASCII: an emoji's width differs between terminals).</summary>
+    public const string PinnedMark = "[pinned] ";
+
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
 
@@ -104,7 +110,7 @@ internal sealed record ChatLine(DateTime Time, ChatLineKind Kind, string? Sender
         }
 
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
-            ? $"{time} {gutter}<{Sender}> {Text}"
+            ? $"{time} {gutter}<{Sender}> {(Pinned ? PinnedMark : "")}{Text}"
             : $"{time} {gutter}{Text}";
     }
 }

@@ -5,7 +5,7 @@ namespace Piazza.Tui;
 /// (messages kept in seq order and deduplicated by seq, notices where they happened), users, topic and unread count.
 /// Not thread-safe; the UI touches it only on its own thread.
 /// </summary>
-internal sealed class ConversationState
+internal sealed partial class ConversationState
 {
     private readonly List<ChatLine> _lines = [];
     private readonly HashSet<long> _seqs = [];
@@ -151,6 +151,8 @@ internal sealed class ConversationState
         {
             line = line with { Text = notice, Deleted = true };
         }
+
+        line = WithPinMark(line);
 
         if (NewestSeq is null || seq > NewestSeq)
         {
