@@ -1,6 +1,7 @@
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tui;
 using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
 
 namespace Piazza.IntegrationTests.Tui;
 
