@@ -231,6 +231,7 @@ internal sealed partial class ChatState
             MessageId = message.Id,
             Deleted = message.Deleted,
             MentionsMe = !own && IsMentionOfSelf(message.Mentions),
+            Pinned = conversation.IsPinned(message.Id), // marked here too: the view draws the line it is given
         };
         if (!conversation.AddMessage(line, out var prepended))
         {
