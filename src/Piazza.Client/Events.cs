@@ -44,6 +44,9 @@ public sealed record RoomEntered(string Room, string? Topic, string? Owner, IRea
 
     /// <summary>Our read state in the room (with a join's or a login's room state); null when the server sent none.</summary>
     public ConversationReadState? ReadState { get; init; }
+
+    /// <summary>Ids of the room's pinned messages, newest pin first (docs/protocol.md, "Pins").</summary>
+    public IReadOnlyList<string> Pinned { get; init; } = [];
 }
 
 /// <summary>This account was invited to a private room by <paramref name="By"/>: <see cref="PiazzaClient.JoinAsync"/> it to accept (once).</summary>

@@ -190,7 +190,10 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     public string? Next { get; init; }
 
 
-    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70) + (Counts is null ? 0 : 80);
+    /// <summary>Ids of the room's pinned messages, newest pin first (docs/protocol.md, "Pins").</summary>
+    public IReadOnlyList<string> Pinned { get; init; } = [];
+
+    public override int EstimatedBytes => 96 + Utf8Bound(Topic) + (Users.Count * 80) + (Moderators.Count * 70) + (Counts is null ? 0 : 80) + (Pinned.Count * 40);
 }
 
 /// <summary>A room's topic changed.</summary>

@@ -147,6 +147,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         StartReactions(slowConsumers);
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);
+        StartPins(slowConsumers);
         _hub.Cluster.Start(ports.Bus);
     }
 

@@ -173,6 +173,18 @@ public sealed class ServerFrame
 
     /// <summary>In a <c>message</c>: its reactions, first reacted first; absent when none.</summary>
     public IReadOnlyList<ReactionInfo>? Reactions { get; set; }
+    /// <summary>In a <c>room</c> frame: ids of the room's pinned messages, newest pin first.</summary>
+    public IReadOnlyList<string>? Pinned { get; set; }
+
+    /// <summary>In the answer to <c>pins</c>: the pinned messages (each a <c>message</c> with <see cref="PinnedBy"/> and <see cref="PinnedAt"/>).</summary>
+    public IReadOnlyList<ServerFrame>? Pins { get; set; }
+
+    /// <summary>In an item of <see cref="Pins"/>: who pinned the message, and when.</summary>
+    public string? PinnedBy { get; set; }
+    public string? PinnedAt { get; set; }
+
+    /// <summary>In an item of <see cref="Pins"/>: true when its text was cut to a preview (its first 500 characters).</summary>
+    public bool? Truncated { get; set; }
 }
 
 /// <summary>

@@ -92,4 +92,10 @@ public static class FrameTypes
     public const string React = "react";
     public const string Unreact = "unreact";
     public const string Reaction = "reaction";
+    // Pins (docs/protocol.md, "Pins"): requests, and what the conversation hears.
+    public const string Pin = "pin";
+    public const string Unpin = "unpin";
+    public const string Pins = "pins";
+    public const string Pinned = "pinned";
+    public const string Unpinned = "unpinned";
 }

@@ -105,6 +105,8 @@ public enum ErrorCode
 
     /// <summary>A reaction would give a message more distinct emoji than allowed (20; docs/protocol.md, "Reactions").</summary>
     TooManyReactions,
+    /// <summary>A <c>pin</c> beyond the most pinned messages a conversation may hold (50); unpin one first.</summary>
+    TooManyPins,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -235,6 +235,7 @@ public sealed partial class PostgresChatStore
                     }
                 }
 
+                await DropPinAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // a deleted message is unpinned
                 return changed.Count == 1;
             },
             cancellationToken).ConfigureAwait(false);

@@ -98,6 +98,7 @@ public sealed partial class PostgresChatStore
         "DELETE FROM message_mentions WHERE conversation = ANY(@keys);",
         "DELETE FROM message_versions WHERE conversation = ANY(@keys);",
         "DELETE FROM read_positions WHERE conversation = ANY(@keys);",
+        "DELETE FROM pins WHERE conversation = ANY(@keys);",
         "DELETE FROM conversation_seqs WHERE conversation = ANY(@keys);",
         "DELETE FROM file_shares WHERE conversation = ANY(@keys);",
         "DELETE FROM room_mutes WHERE room_key = ANY(@keys);",

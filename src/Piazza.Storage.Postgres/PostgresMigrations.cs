@@ -248,5 +248,18 @@ internal static class PostgresMigrations
             CREATE TRIGGER message_reactions_go_with_messages AFTER DELETE ON messages
                 FOR EACH ROW EXECUTE FUNCTION piazza_delete_message_reactions();
             """),
+
+        // Pins, as SQLite's step 11; id orders them (newest pin first).
+        new(7, """
+            CREATE TABLE pins (
+                id           bigint GENERATED ALWAYS AS IDENTITY,
+                conversation text COLLATE "C" NOT NULL,
+                seq          bigint      NOT NULL,
+                message_id   text COLLATE "C" NOT NULL,
+                pinned_by    text        NOT NULL,
+                pinned_at    timestamptz NOT NULL,
+                PRIMARY KEY (conversation, seq)
+            );
+            """),
     ];
 }

@@ -206,6 +206,7 @@ public sealed partial class SqliteChatStore
                     WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL;
                     """;
                 var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                await DropPinAsync(command, ct).ConfigureAwait(false); // a deleted message is unpinned
                 if (changed)
                 {
                     await DeleteVersionsAsync(connection, transaction, conversation, seq, ct).ConfigureAwait(false); // the text is gone, its earlier ones too

@@ -102,6 +102,7 @@ public sealed partial class SqliteChatStore
         DELETE FROM message_mentions WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM message_versions WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM read_positions WHERE conversation IN (SELECT key FROM doomed);
+        DELETE FROM pins WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM file_shares WHERE conversation IN (SELECT key FROM doomed);
         DELETE FROM room_mutes WHERE room_key IN (SELECT key FROM doomed);
         DELETE FROM bans WHERE room_key IN (SELECT key FROM doomed);

@@ -262,5 +262,18 @@ internal static class SqliteMigrations
                 DELETE FROM message_reactions WHERE conversation = old.conversation AND seq = old.seq;
             END;
             """),
+
+        // Pins (docs/protocol.md, "Pins"): at most 50 per conversation, newest pin first (rowid order: a new pin gets
+        // a rowid above every existing one). A deleted message's pin is dropped with the deletion.
+        new(11, """
+            CREATE TABLE pins (
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                message_id   TEXT    NOT NULL,
+                pinned_by    TEXT    NOT NULL,
+                pinned_at    INTEGER NOT NULL,
+                PRIMARY KEY (conversation, seq)
+            );
+            """),
     ];
 }

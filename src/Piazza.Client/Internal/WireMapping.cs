@@ -100,6 +100,7 @@ internal static class WireMapping
                     ReadState = frame.Read is { } read ? new ConversationReadState(room, frame.Seq ?? 0, read, frame.Unread ?? 0, frame.Mentions?.Count ?? 0) : null,
                     Count = frame.Count ?? frame.Users?.Count ?? 0,
                     Next = frame.Next,
+                    Pinned = frame.Pinned ?? [],
                 };
                 break;
             case FrameTypes.Invited when frame.Room is not null:
@@ -137,6 +138,12 @@ internal static class WireMapping
                 break;
             case FrameTypes.Deleted when frame.Seq is { } seq:
                 yield return new MessageDeleted(room, seq, frame.Msg ?? "", frame.By, at);
+                break;
+            case FrameTypes.Pinned when frame.Seq is { } pinnedSeq:
+                yield return new MessagePinned(room, pinnedSeq, frame.Msg ?? "", frame.By, at);
+                break;
+            case FrameTypes.Unpinned when frame.Seq is { } unpinnedSeq:
+                yield return new MessageUnpinned(room, unpinnedSeq, frame.Msg ?? "", frame.By, at);
                 break;
             case FrameTypes.Kicked:
                 yield return new KickedFromServer(frame.By, frame.Reason, at);

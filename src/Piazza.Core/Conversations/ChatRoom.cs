@@ -328,6 +328,7 @@ internal sealed partial class ChatRoom(string key, string name, string? topic, s
             Count = page.Count,
             Next = page.Next,
             Private = IsPrivate,
+            Pinned = PinnedIdsLocked(),
         };
     }
 

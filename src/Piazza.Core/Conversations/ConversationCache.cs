@@ -228,6 +228,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
         // The latest messages: their client ids, so a repeated send is recognised in memory (no store read on the
         // send path), and the newest of them for the ring, so attaching to a freshly loaded conversation reads nothing more.
         conversation.RememberStored(await store.ReadBeforeAsync(key, long.MaxValue, RecentSends.Capacity).ConfigureAwait(false));
+        conversation.RestorePins(await store.PinsAsync(key).ConfigureAwait(false));
         return conversation;
     }
 }

@@ -44,6 +44,7 @@ internal sealed class ModerationEffects(ModerationContext context, Admission adm
             {
                 conversation.MarkDeleted(s.Seq, s.By, new DeletedEvent(conversation.Name, s.MessageId, s.Seq, s.By, s.At), o);
                 conversation.RefreshQuotes(s.MessageId, null);
+                conversation.SetPinned(s.Seq, s.MessageId, new Pins.PinEvent(conversation.Name, s.MessageId, s.Seq, s.By, s.At, pinned: false), o); // the store dropped its pin
             }
         }));
         cluster.On<AdminChangedSignal>(s => Online.SetAdmin(s.AccountKey, s.Admin));

@@ -34,6 +34,7 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.ReadPositionSignal), "read_position")]
 [JsonDerivedType(typeof(Editing.MessageEditedSignal), "message_edited")]
 [JsonDerivedType(typeof(Cluster.ReactionChangedSignal), "reaction_changed")]
+[JsonDerivedType(typeof(Cluster.MessagePinnedSignal), "message_pinned")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

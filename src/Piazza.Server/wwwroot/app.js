@@ -14,6 +14,7 @@ import { SettingsView } from './settings-view.js';
 import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
+import { bindPins } from './pins-view.js';
 import { Attention } from './attention.js';
 import { setTextRenderer } from './message-parts.js';
 import { renderMarkdown } from './markdown.js';
@@ -82,10 +83,12 @@ registerReactions({
   send: (frame) => connection.request(frame),
   refused: (text) => model.notice(model.active, text),
 });
+const pinsView = bindPins(ui, model, connection);
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();
+  pinsView.render();
   renderInvitations(ui.invitationList, model, (room) => actions.joinRoom(room));
   messagesView.render(model);
   renderFileSharing();

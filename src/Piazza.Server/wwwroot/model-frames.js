@@ -8,6 +8,7 @@ import { applyCounts, onRead } from './model-reading.js';
 import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js';
 import { onEdited } from './edit.js';
 import { onReaction } from './reactions.js';
+import { onPin, takePinned } from './pins.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -40,6 +41,7 @@ export function receiveFrame(model, f) {
     case 'room_set': onRoomSet(model, f); break;
     case 'read': onRead(model, f); break;
     case 'reaction': onReaction(model, f); break;
+    case 'pinned': case 'unpinned': onPin(model, f); break;
     default: break;
   }
   return effects;
@@ -92,6 +94,7 @@ function onRoom(model, r) {
   conv.joined = true;
   dropInvitation(model, r.room);
   applyCounts(conv, r);
+  takePinned(conv, r);
 }
 
 function onTopic(model, t) {

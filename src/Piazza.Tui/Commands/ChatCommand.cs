@@ -111,6 +111,8 @@ internal abstract partial record ChatCommand
             "edit" => ParseEdit(rest, usage),
             "reply" => Reply.Parse(rest, usage),
             "react" or "unreact" => Reaction(words, on: known.Name == "react", usage),
+            "pins" when words.Length == 0 => new PinsCommand(),
+            "pin" or "unpin" when words.Length == 1 => PinCommand.Of(words[0], pin: known.Name == "pin"),
             "delete" when words.Length == 0 => new Delete(null),
             "delete" when words.Length == 1 => UserNamed(words[0].TrimStart('@'), user => new Delete(user)),
             _ => usage,

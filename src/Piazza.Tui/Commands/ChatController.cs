@@ -155,6 +155,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                 return await ReplyAsync(conversation, reply, cancellationToken).ConfigureAwait(false);
             case ChatCommand.React react:
                 return await ReactAsync(conversation, react, cancellationToken).ConfigureAwait(false);
+            case PinsCommand or PinCommand:
+                return await PinsAsync(command, conversation, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Delete delete:
                 var target = host.Read(() => conversation.LatestMessageFrom(delete.User ?? self));
                 return target?.MessageId is { } messageId

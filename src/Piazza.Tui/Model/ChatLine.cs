@@ -32,6 +32,11 @@ internal sealed partial record ChatLine(DateTime Time, ChatLineKind Kind, string
 
     /// <summary>A reply's quote as shown on the row above it (<c>↳ bob: first words…</c>); null for other lines.</summary>
     public string? Quote => ChatState.QuoteOf(Reply);
+    /// <summary>The message is pinned in its conversation: the line shows <see cref="PinnedMark"/> before the text.</summary>
+    public bool Pinned { get; init; }
+
+    /// <summary>The mark of a pinned message's line (plain ASCII: an emoji's width differs between terminals).</summary>
+    public const string PinnedMark = "[pinned] ";
 
     /// <summary>The message was deleted; <see cref="Text"/> then says so instead of the text.</summary>
     public bool Deleted { get; init; }
@@ -113,7 +118,7 @@ internal sealed partial record ChatLine(DateTime Time, ChatLineKind Kind, string
         }
 
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
-            ? $"{time} {gutter}<{Sender}> {Text}{(Edited ? " (edited)" : "")}{ReactionCounts}"
+            ? $"{time} {gutter}<{Sender}> {(Pinned ? PinnedMark : "")}{Text}{(Edited ? " (edited)" : "")}{ReactionCounts}"
             : $"{time} {gutter}{Text}";
     }
 }

@@ -32,6 +32,7 @@ internal sealed partial class ChatState
                 UsersChanged?.Invoke(entered);
                 TopicChanged?.Invoke(entered);
                 ApplyCounts(room.ReadState);
+                ApplyPinned(entered, room.Pinned);
                 break;
             case ReadPositionChanged read:
                 ApplyRead(read.Conversation, read.Seq);
@@ -74,6 +75,9 @@ internal sealed partial class ChatState
                 break;
             case Invited or RoomPrivacyChanged:
                 ApplyPrivateRoom(e);
+                break;
+            case MessagePinned or MessageUnpinned:
+                ApplyPins(e);
                 break;
             case ServerShuttingDown shutdown:
                 AddSystem(shutdown.Message is { Length: > 0 } m ? "server: " + m : "the server is shutting down");
@@ -236,6 +240,7 @@ internal sealed partial class ChatState
             Edited = message.EditedAt is not null && !message.Deleted,
             Reply = message.Deleted ? null : message.Reply,
             Reactions = message.Deleted ? [] : message.Reactions,
+            Pinned = conversation.IsPinned(message.Id), // marked here too: the view draws the line it is given
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

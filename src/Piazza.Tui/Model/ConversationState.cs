@@ -152,6 +152,8 @@ internal sealed partial class ConversationState
             line = line with { Text = notice, Deleted = true };
         }
 
+        line = WithPinMark(line);
+
         if (NewestSeq is null || seq > NewestSeq)
         {
             _lines.Add(line);

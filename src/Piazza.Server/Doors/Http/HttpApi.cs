@@ -37,6 +37,7 @@ public static class HttpApi
         ReadStateRoutes.Map(api);
         EditRoutes.Map(api);
         ReactionRoutes.Map(api);
+        PinRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 

@@ -37,6 +37,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Mentions = r.Counts is { } counts ? MentionsField.OfCount(counts.Mentions) : null,
             Count = r.Count,
             Next = r.Next,
+            Pinned = r.Pinned,
         },
         PresenceEvent p => new ServerFrame
         {
@@ -63,6 +64,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             By = e.By,
             Mentions = MentionsField.Of(e.Mentions),
         },
+        Core.Pins.PinEvent p => new ServerFrame { Type = p.Pinned ? FrameTypes.Pinned : FrameTypes.Unpinned, Room = p.Room, Msg = p.MessageId, Seq = p.Seq, By = p.By, Ts = WireTimestamp.Format(p.Timestamp) },
         DeletedEvent d => new ServerFrame { Type = FrameTypes.Deleted, Room = d.Room, Msg = d.MessageId, Seq = d.Seq, By = d.By, Ts = WireTimestamp.Format(d.Timestamp) },
         ModerationEvent e => new ServerFrame
         {
