@@ -104,6 +104,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly Cluster.ClusterPresence _presence;
     private readonly RemoteMembership _membership;
     private readonly Reading.ReadStateService _readState;
+    private readonly Search.SearchService _search;
     private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
@@ -139,6 +140,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _files = new FilePermissions(store, store);
         _readState = new Reading.ReadStateService(_hub, reads, _conversations, _rooms, _online, slowConsumers);
         _readState.Register(_hub.Cluster);
+        _search = new Search.SearchService(_hub, _conversations, _messaging, Flood);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         StartAwayAndTyping(slowConsumers);
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);

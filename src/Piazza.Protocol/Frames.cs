@@ -50,6 +50,9 @@ public sealed class ClientFrame
 
     /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
     public long? Seq { get; set; }
+
+    /// <summary>With <c>search</c>: the query (docs/protocol.md, "Search").</summary>
+    public string? Q { get; set; }
 }
 
 /// <summary>
@@ -152,6 +155,12 @@ public sealed class ServerFrame
 
     /// <summary>In <c>welcome</c>: the read state of every conversation the login enters.</summary>
     public IReadOnlyList<ConversationInfo>? Conversations { get; set; }
+
+    /// <summary>In the answer to <c>search</c>: the matching messages, newest first, each with its <see cref="Snippet"/>.</summary>
+    public IReadOnlyList<ServerFrame>? Results { get; set; }
+
+    /// <summary>In a search result: the text around the first match, matches between U+0002 and U+0003 (docs/protocol.md, "Search").</summary>
+    public string? Snippet { get; set; }
 }
 
 /// <summary>

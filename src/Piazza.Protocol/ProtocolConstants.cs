@@ -83,4 +83,7 @@ public static class FrameTypes
     public const string Invite = "invite";
     public const string Uninvite = "uninvite";
     public const string Invited = "invited";
+
+    /// <summary>Full-text search (docs/protocol.md, "Search"): answered with <c>ok</c> and its <c>results</c>.</summary>
+    public const string Search = "search";
 }

@@ -35,6 +35,7 @@ public static class HttpApi
         api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string user, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, null, user, before, after, limit));
         api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
         ReadStateRoutes.Map(api);
+        SearchRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 

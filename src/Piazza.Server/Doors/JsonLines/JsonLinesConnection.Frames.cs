@@ -119,6 +119,9 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.Read:
                 await HandleReadAsync(session, frame).ConfigureAwait(false);
                 break;
+            case FrameTypes.Search:
+                await HandleSearchAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Register:
                 Reply(frame, await _hub.RegisterGuestAsync(session, frame.User, frame.Password).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
                 break;
@@ -146,7 +149,8 @@ public sealed partial class JsonLinesConnection
     private static bool IsSessionType(string? type) => type is FrameTypes.Send or FrameTypes.Who or FrameTypes.Join or FrameTypes.Leave
         or FrameTypes.Topic or FrameTypes.Rooms or FrameTypes.History or FrameTypes.Password or FrameTypes.Logout
         or FrameTypes.Kick or FrameTypes.Ban or FrameTypes.Unban or FrameTypes.Mute or FrameTypes.Unmute or FrameTypes.Op or FrameTypes.Deop
-        or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing or FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite or FrameTypes.Read;
+        or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing or FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite or FrameTypes.Read
+        or FrameTypes.Search;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {
