@@ -143,7 +143,10 @@ public static class SearchQueryParser
             return null;
         }
 
-        var valid = name.StartsWith('@') ? UserNamePolicy.IsValid(name[1..], out _) : RoomNamePolicy.IsValid(name, out _);
+        // @a,b,c: a conversation id as the server writes it (checked against the asker when searching).
+        var valid = name.StartsWith('@')
+            ? name.Contains(',', StringComparison.Ordinal) ? name.Length <= 1000 : UserNamePolicy.IsValid(name[1..], out _)
+            : RoomNamePolicy.IsValid(name, out _);
         if (!valid)
         {
             return new HubError(ErrorCode.BadRequest, "'in:' takes a room name (in:dev) or @user for your private conversation with them (in:@bob)");

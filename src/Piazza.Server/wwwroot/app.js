@@ -15,6 +15,7 @@ import { retriesRefusal } from './refusals.js';
 import { bindAway } from './away-view.js';
 import { renderInvitations } from './private-rooms-view.js';
 import { Attention } from './attention.js';
+import { bindSearch } from './search-view.js';
 
 const TOKEN_KEY = 'piazza.token';
 const GUEST_FILES = 'Guests cannot share files: log in or register an account.';
@@ -68,6 +69,10 @@ const uploadsView = new UploadsView(ui.uploads, {
   notice: (key, text) => model.notice(key, text),
 });
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
+bindSearch({
+  form: $('search-form'), input: $('search-input'), panel: $('search-panel'), list: $('search-results'),
+  summary: $('search-summary'), more: $('search-more'), close: $('search-close'), messages: ui.messages,
+}, { model, connection, actions, open });
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();

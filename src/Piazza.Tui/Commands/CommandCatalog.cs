@@ -27,6 +27,7 @@ internal static class CommandCatalog
         new("who", "/who", "list who is in this conversation", ["names", "users"]),
         new("away", "/away [TEXT]", "say why you are away (others see it by your name); /away alone or /back: you are back", []),
         new("back", "/back", "you are back: clear your away status", []),
+        new("search", "/search TEXT", "find messages you can read: words, \"a phrase\", depl*, -word, from:USER, in:ROOM or in:@USER", ["find"]),
         new("upload", "/upload PATH", "share a file in this conversation", []),
         new("download", "/download ID [DEST]", "save a shared file: ID is the id on its line (any unambiguous start of it); DEST a file or folder", []),
         new("cancel", "/cancel", "stop the running uploads and downloads", []),
