@@ -176,16 +176,17 @@ var searchMessages = new Option<long>("--messages") { Description = "messages st
 var searchRateMessages = new Option<long>("--rate-messages") { Description = "messages whose append rate is compared with and without the index", DefaultValueFactory = _ => 200_000 };
 var searchQueries = new Option<int>("--queries") { Description = "measured queries of each kind", DefaultValueFactory = _ => 500 };
 var searchFolder = new Option<string>("--folder") { Description = "where the two database files go", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "piazza-search-bench") };
+var searchReuse = new Option<bool>("--reuse") { Description = "query the search.db a previous run filled (no appends)" };
 var search = new Command("search", "full-text search on the SQLite store in process: append rate with and without the index, query percentiles over N messages")
 {
-    searchMessages, searchRateMessages, searchQueries, searchFolder,
+    searchMessages, searchRateMessages, searchQueries, searchFolder, searchReuse,
 };
 search.SetAction(async (parse, cancellationToken) =>
 {
     var count = parse.GetValue(searchMessages);
     var rateCount = Math.Min(count, parse.GetValue(searchRateMessages));
     Console.WriteLine(Invariant($"search N={count:N0} rate over {rateCount:N0} queries={parse.GetValue(searchQueries)} per kind, folder {parse.GetValue(searchFolder)}"));
-    var result = await SearchScenario.RunAsync(parse.GetValue(searchFolder)!, count, rateCount, parse.GetValue(searchQueries), Console.Out, cancellationToken).ConfigureAwait(false);
+    var result = await SearchScenario.RunAsync(parse.GetValue(searchFolder)!, count, rateCount, parse.GetValue(searchQueries), parse.GetValue(searchReuse), Console.Out, cancellationToken).ConfigureAwait(false);
     Console.WriteLine(Invariant($"  append: {result.AppendPerSecondIndexed:N0} msg/s with the index, {result.AppendPerSecondPlain:N0} msg/s without ({result.AppendPerSecondIndexed / result.AppendPerSecondPlain:P0}); database {result.DatabaseBytes / 1048576.0:0} MiB; {result.MeanHits:0.0} hits per query"));
     foreach (var (kind, ticks) in result.Ticks)
     {

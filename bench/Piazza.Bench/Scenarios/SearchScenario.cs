@@ -23,12 +23,23 @@ internal static class SearchScenario
     private const int Rooms = 50;
     private const int Directs = 10;
 
-    public static async Task<SearchBenchResult> RunAsync(string folder, long messages, long rateMessages, int queries, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<SearchBenchResult> RunAsync(string folder, long messages, long rateMessages, int queries, bool reuse, TextWriter log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var text = new TextGenerator(42);
         var plainPath = Path.Combine(folder, "plain.db");
         var indexedPath = Path.Combine(folder, "search.db");
+        if (reuse && File.Exists(indexedPath))
+        {
+            // Queries only, on the file a previous run filled (its append rates were printed then).
+            var filled = await OpenAsync(indexedPath, cancellationToken).ConfigureAwait(false);
+            await using (filled.ConfigureAwait(false))
+            {
+                await log.WriteLineAsync("  reusing the filled search.db: queries only").ConfigureAwait(false);
+                return await QueryAsync(filled, text, queries, double.NaN, double.NaN, messages, 0, indexedPath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         foreach (var path in new[] { plainPath, indexedPath })
         {
             foreach (var file in new[] { path, path + "-wal", path + "-shm" })
@@ -55,45 +66,50 @@ internal static class SearchScenario
             await AppendAsync(store, text, rateMessages, messages - rateMessages, cancellationToken).ConfigureAwait(false);
             await log.WriteLineAsync($"  filled to {messages:N0} messages in {fill.Elapsed.TotalSeconds:0} s more").ConfigureAwait(false);
 
-            var conversations = Enumerable.Range(0, Rooms).Select(Room).Concat(Enumerable.Range(0, Directs).Select(Direct)).ToArray();
-            var kinds = new (string Kind, Func<Random, string> Query)[]
-            {
-                ("word", r => text.Common(r)),
-                ("two_words", r => $"{text.Common(r)} {text.Common(r)}"),
-                ("prefix", r => text.Common(r)[..Math.Min(3, text.Common(r).Length)] + "*"),
-                ("phrase", r => $"\"{text.Common(r)} {text.Common(r)}\""),
-                ("rare_from", r => $"{text.Rare(r)} from:user{r.Next(20)}"),
-            };
-            var ticks = new Dictionary<string, long[]>();
-            var hits = 0L;
-            var random = new Random(99);
-            foreach (var (kind, make) in kinds)
-            {
-                var samples = new long[queries];
-                for (var i = -queries / 10; i < queries; i++)
-                {
-                    var q = make(random);
-                    var t0 = Stopwatch.GetTimestamp();
-                    var parsed = SearchQueryParser.Parse(q);
-                    var found = await store.SearchAsync(new SearchRequest(parsed.Value!, conversations, parsed.Value!.From, null, 21), cancellationToken).ConfigureAwait(false);
-                    foreach (var hit in found.Take(20))
-                    {
-                        SearchSnippet.Build(hit.Message.Text, parsed.Value!);
-                    }
+            return await QueryAsync(store, text, queries, indexedRate, plainRate, messages, fill.Elapsed.TotalSeconds, indexedPath, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-                    if (i >= 0)
-                    {
-                        samples[i] = Stopwatch.GetTimestamp() - t0;
-                        hits += Math.Min(20, found.Count);
-                    }
+    private static async Task<SearchBenchResult> QueryAsync(SqliteChatStore store, TextGenerator text, int queries, double indexedRate, double plainRate, long messages, double fillSeconds, string indexedPath, CancellationToken cancellationToken)
+    {
+        var conversations = Enumerable.Range(0, Rooms).Select(Room).Concat(Enumerable.Range(0, Directs).Select(Direct)).ToArray();
+        var kinds = new (string Kind, Func<Random, string> Query)[]
+        {
+            ("word", r => text.Common(r)),
+            ("two_words", r => $"{text.Common(r)} {text.Common(r)}"),
+            ("prefix", r => text.Common(r) is var w ? w[..Math.Min(3, w.Length)] + "*" : ""),
+            ("phrase", r => $"\"{text.Common(r)} {text.Common(r)}\""),
+            ("rare_from", r => $"{text.Rare(r)} from:user{r.Next(20)}"),
+        };
+        var ticks = new Dictionary<string, long[]>();
+        var hits = 0L;
+        var random = new Random(99);
+        foreach (var (kind, make) in kinds)
+        {
+            var samples = new long[queries];
+            for (var i = -queries / 10; i < queries; i++)
+            {
+                var q = make(random);
+                var t0 = Stopwatch.GetTimestamp();
+                var parsed = SearchQueryParser.Parse(q);
+                var found = await store.SearchAsync(new SearchRequest(parsed.Value!, conversations, parsed.Value!.From, null, 21), cancellationToken).ConfigureAwait(false);
+                foreach (var hit in found.Take(20))
+                {
+                    SearchSnippet.Build(hit.Message.Text, parsed.Value!);
                 }
 
-                Array.Sort(samples);
-                ticks[kind] = samples;
+                if (i >= 0)
+                {
+                    samples[i] = Stopwatch.GetTimestamp() - t0;
+                    hits += Math.Min(20, found.Count);
+                }
             }
 
-            return new SearchBenchResult(indexedRate, plainRate, messages, fill.Elapsed.TotalSeconds, new FileInfo(indexedPath).Length, ticks, hits / (double)(queries * kinds.Length));
+            Array.Sort(samples);
+            ticks[kind] = samples;
         }
+
+        return new SearchBenchResult(indexedRate, plainRate, messages, fillSeconds, new FileInfo(indexedPath).Length, ticks, hits / (double)(queries * kinds.Length));
     }
 
     private static async Task<SqliteChatStore> OpenAsync(string path, CancellationToken cancellationToken)
