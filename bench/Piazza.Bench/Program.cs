@@ -172,9 +172,36 @@ memory.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns, insert, history, memory; seed fills a data folder.")
+var searchMessages = new Option<long>("--messages") { Description = "messages stored before searching", DefaultValueFactory = _ => 1_000_000 };
+var searchRateMessages = new Option<long>("--rate-messages") { Description = "messages whose append rate is compared with and without the index", DefaultValueFactory = _ => 200_000 };
+var searchQueries = new Option<int>("--queries") { Description = "measured queries of each kind", DefaultValueFactory = _ => 500 };
+var searchFolder = new Option<string>("--folder") { Description = "where the two database files go", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "piazza-search-bench") };
+var searchReuse = new Option<bool>("--reuse") { Description = "query the search.db a previous run filled (no appends)" };
+var search = new Command("search", "full-text search on the SQLite store in process: append rate with and without the index, query percentiles over N messages")
 {
-    fanout, latency, conns, insert, seed, history, memory,
+    searchMessages, searchRateMessages, searchQueries, searchFolder, searchReuse,
+};
+search.SetAction(async (parse, cancellationToken) =>
+{
+    var count = parse.GetValue(searchMessages);
+    var rateCount = Math.Min(count, parse.GetValue(searchRateMessages));
+    Console.WriteLine(Invariant($"search N={count:N0} rate over {rateCount:N0} queries={parse.GetValue(searchQueries)} per kind, folder {parse.GetValue(searchFolder)}"));
+    var result = await SearchScenario.RunAsync(parse.GetValue(searchFolder)!, count, rateCount, parse.GetValue(searchQueries), parse.GetValue(searchReuse), Console.Out, cancellationToken).ConfigureAwait(false);
+    Console.WriteLine(Invariant($"  append: {result.AppendPerSecondIndexed:N0} msg/s with the index, {result.AppendPerSecondPlain:N0} msg/s without ({result.AppendPerSecondIndexed / result.AppendPerSecondPlain:P0}); database {result.DatabaseBytes / 1048576.0:0} MiB; {result.MeanHits:0.0} hits per query"));
+    foreach (var (kind, ticks) in result.Ticks)
+    {
+        var (p50, p99) = (Percentile(ticks, 0.50), Percentile(ticks, 0.99));
+        Console.WriteLine(Invariant($"  {kind,-10} p50 {p50:0.000} ms   p99 {p99:0.000} ms"));
+        Console.WriteLine(Invariant($"RESULT scenario=search kind={kind} messages={result.Messages} p50_ms={p50:0.000} p99_ms={p99:0.000}"));
+    }
+
+    Console.WriteLine(Invariant($"RESULT scenario=search_append messages={rateCount} indexed_per_s={result.AppendPerSecondIndexed:0} plain_per_s={result.AppendPerSecondPlain:0}"));
+    return 0;
+});
+
+var root = new RootCommand("Piazza load generator (loopback only). Scenarios: fanout, latency, conns, insert, history, memory, search; seed fills a data folder.")
+{
+    fanout, latency, conns, insert, seed, history, memory, search,
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 

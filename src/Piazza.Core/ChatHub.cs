@@ -105,6 +105,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     private readonly RemoteMembership _membership;
     private readonly Reading.ReadStateService _readState;
     private readonly Editing.EditService _editing;
+    private readonly Search.SearchService _search;
     private readonly bool _sharedStore;
 
     public ChatHub(IChatStore store, ChatHubOptions options, TimeProvider time, IHubObserver? observer = null, HubPorts? ports = null)
@@ -140,6 +141,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _files = new FilePermissions(store, store);
         _readState = new Reading.ReadStateService(_hub, reads, _conversations, _rooms, _online, slowConsumers);
         _readState.Register(_hub.Cluster);
+        _search = new Search.SearchService(_hub, _conversations, _messaging, Flood);
         new ClusterMessages(_conversations, fanOut, _online, attacher).Register(_hub.Cluster);
         _editing = new Editing.EditService(_hub, _conversations, _online, _sanctions, Flood, slowConsumers);
         _editing.Register(_hub.Cluster);

@@ -55,6 +55,8 @@ public sealed class ClientFrame
     public string? Reply { get; set; }
     /// <summary>With <c>react</c> and <c>unreact</c>: one emoji or a <c>:shortcode:</c>.</summary>
     public string? Emoji { get; set; }
+    /// <summary>With <c>search</c>: the query (docs/protocol.md, "Search").</summary>
+    public string? Q { get; set; }
 }
 
 /// <summary>
@@ -185,6 +187,11 @@ public sealed class ServerFrame
 
     /// <summary>In an item of <see cref="Pins"/>: true when its text was cut to a preview (its first 500 characters).</summary>
     public bool? Truncated { get; set; }
+    /// <summary>In the answer to <c>search</c>: the matching messages, newest first, each with its <see cref="Snippet"/>.</summary>
+    public IReadOnlyList<ServerFrame>? Results { get; set; }
+
+    /// <summary>In a search result: the text around the first match, matches between U+0002 and U+0003 (docs/protocol.md, "Search").</summary>
+    public string? Snippet { get; set; }
 }
 
 /// <summary>

@@ -98,4 +98,6 @@ public static class FrameTypes
     public const string Pins = "pins";
     public const string Pinned = "pinned";
     public const string Unpinned = "unpinned";
+    /// <summary>Full-text search (docs/protocol.md, "Search"): answered with <c>ok</c> and its <c>results</c>.</summary>
+    public const string Search = "search";
 }

@@ -275,5 +275,58 @@ internal static class SqliteMigrations
                 PRIMARY KEY (conversation, seq)
             );
             """),
+
+        // Full-text search (docs/protocol.md, "Search"): an FTS5 external-content index over messages' text. messages
+        // has no integer rowid (WITHOUT ROWID), so message_search_docs gives each indexed message one, in the order
+        // stored (the search cursor), and the content table is a view joining the two. Triggers keep the index exact
+        // inside the appending, editing or deleting transaction: a message is indexed when inserted, re-indexed when
+        // its text changes (same doc id, so an edit keeps its place), and dropped when deleted (deleted_by set) or
+        // removed. The backfill indexes the standing messages already stored, oldest first.
+        new(12, """
+            CREATE TABLE message_search_docs (
+                id           INTEGER PRIMARY KEY,
+                conversation TEXT    NOT NULL,
+                seq          INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX message_search_docs_by_message ON message_search_docs (conversation, seq);
+
+            CREATE VIEW message_search_content AS
+                SELECT d.id AS id, m.text AS text
+                FROM message_search_docs d JOIN messages m ON m.conversation = d.conversation AND m.seq = d.seq;
+
+            CREATE VIRTUAL TABLE message_fts USING fts5 (
+                text,
+                content = 'message_search_content',
+                content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+
+            CREATE TRIGGER messages_search_insert AFTER INSERT ON messages WHEN NEW.deleted_by IS NULL BEGIN
+                INSERT INTO message_search_docs (conversation, seq) VALUES (NEW.conversation, NEW.seq);
+                INSERT INTO message_fts (rowid, text) VALUES (last_insert_rowid(), NEW.text);
+            END;
+
+            CREATE TRIGGER messages_search_update AFTER UPDATE OF text, deleted_by ON messages BEGIN
+                INSERT INTO message_fts (message_fts, rowid, text)
+                    SELECT 'delete', d.id, OLD.text FROM message_search_docs d
+                    WHERE d.conversation = OLD.conversation AND d.seq = OLD.seq;
+                DELETE FROM message_search_docs
+                    WHERE conversation = OLD.conversation AND seq = OLD.seq AND NEW.deleted_by IS NOT NULL;
+                INSERT INTO message_fts (rowid, text)
+                    SELECT d.id, NEW.text FROM message_search_docs d
+                    WHERE d.conversation = NEW.conversation AND d.seq = NEW.seq;
+            END;
+
+            CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+                INSERT INTO message_fts (message_fts, rowid, text)
+                    SELECT 'delete', d.id, OLD.text FROM message_search_docs d
+                    WHERE d.conversation = OLD.conversation AND d.seq = OLD.seq;
+                DELETE FROM message_search_docs WHERE conversation = OLD.conversation AND seq = OLD.seq;
+            END;
+
+            INSERT INTO message_search_docs (conversation, seq)
+                SELECT conversation, seq FROM messages WHERE deleted_by IS NULL ORDER BY ts, conversation, seq;
+            INSERT INTO message_fts (message_fts) VALUES ('rebuild');
+            """),
     ];
 }

@@ -21,6 +21,7 @@ import { renderMarkdown } from './markdown.js';
 import { bindEdit } from './edit-view.js';
 import { bindReplies } from './reply-view.js';
 import { registerReactions } from './reactions-view.js';
+import { bindSearch } from './search-view.js';
 
 // Formatting (issue 15): messages show their Markdown subset.
 setTextRenderer(renderMarkdown);
@@ -85,6 +86,10 @@ registerReactions({
 });
 const pinsView = bindPins(ui, model, connection);
 const awayView = bindAway({ typing: $('typing'), awayToggle: $('away-toggle'), input: ui.input }, model, connection, actions);
+bindSearch({
+  form: $('search-form'), input: $('search-input'), panel: $('search-panel'), list: $('search-results'),
+  summary: $('search-summary'), more: $('search-more'), close: $('search-close'), messages: ui.messages,
+}, { model, connection, actions, open });
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();

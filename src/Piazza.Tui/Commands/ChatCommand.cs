@@ -87,6 +87,7 @@ internal abstract partial record ChatCommand
             "leave" => RoomNamed(rest, room => new Leave(room)),
             "away" => new Away(rest.Length == 0 ? null : rest),
             "back" => new Away(null),
+            "search" when rest.Length > 0 => new Search(rest),
             "topic" when rest.Length == 0 => new ShowTopic(),
             "topic" when rest is "-clear" or "-delete" => new Topic(""),
             "topic" => new Topic(rest),
@@ -273,6 +274,9 @@ internal abstract partial record ChatCommand
 
     /// <summary><c>/away TEXT</c>: set our away status on all our devices; <c>/away</c> alone or <c>/back</c> (null): clear it.</summary>
     public sealed record Away(string? Text) : ChatCommand;
+
+    /// <summary><c>/search TEXT</c>: full-text search (docs/protocol.md, "Search").</summary>
+    public sealed record Search(string Query) : ChatCommand;
 
     /// <summary><c>/topic</c> alone: show the current room's topic.</summary>
     public sealed record ShowTopic : ChatCommand;

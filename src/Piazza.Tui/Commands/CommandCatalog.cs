@@ -30,6 +30,7 @@ internal static class CommandCatalog
         new("back", "/back", "you are back: clear your away status", []),
         new("react", "/react N EMOJI", "react to message #N of this conversation with an emoji or a :shortcode: (:+1:, :tada:, :eyes:…)", []),
         new("unreact", "/unreact N EMOJI", "take back your reaction to message #N", []),
+        new("search", "/search TEXT", "find messages you can read: words, \"a phrase\", depl*, -word, from:USER, in:ROOM or in:@USER", ["find"]),
         new("upload", "/upload PATH", "share a file in this conversation", []),
         new("download", "/download ID [DEST]", "save a shared file: ID is the id on its line (any unambiguous start of it); DEST a file or folder", []),
         new("cancel", "/cancel", "stop the running uploads and downloads", []),

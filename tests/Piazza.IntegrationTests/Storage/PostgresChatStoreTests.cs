@@ -27,6 +27,17 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await _server.DropDatabaseAsync(_database);
     }
 
+    protected override async Task SetTextAsync(string conversation, long seq, string text)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("UPDATE messages SET text = @text WHERE conversation = @conversation AND seq = @seq;", connection);
+        command.Parameters.AddWithValue("text", text);
+        command.Parameters.AddWithValue("conversation", conversation);
+        command.Parameters.AddWithValue("seq", seq);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_connectionString + ";Pooling=false");

@@ -19,6 +19,17 @@ public sealed class SqliteChatStoreTests : ChatStoreContractTests
         Directory.Delete(_folder, recursive: true);
     }
 
+    protected override async Task SetTextAsync(string conversation, long seq, string text)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE messages SET text = $text WHERE conversation = $conversation AND seq = $seq;";
+        command.Parameters.AddWithValue("$text", text);
+        command.Parameters.AddWithValue("$conversation", conversation);
+        command.Parameters.AddWithValue("$seq", seq);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     /// <summary>A connection of the test's own, outside the store and its pool.</summary>
     private SqliteConnection OpenRaw()
     {

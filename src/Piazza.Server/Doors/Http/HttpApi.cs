@@ -38,6 +38,7 @@ public static class HttpApi
         EditRoutes.Map(api);
         ReactionRoutes.Map(api);
         PinRoutes.Map(api);
+        SearchRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 

@@ -128,6 +128,9 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.Pin or FrameTypes.Unpin or FrameTypes.Pins:
                 await HandlePinsAsync(session, frame).ConfigureAwait(false);
                 break;
+            case FrameTypes.Search:
+                await HandleSearchAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Register:
                 Reply(frame, await _hub.RegisterGuestAsync(session, frame.User, frame.Password).ConfigureAwait(false), token => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Token = token });
                 break;
@@ -161,7 +164,8 @@ public sealed partial class JsonLinesConnection
         or FrameTypes.Delete or FrameTypes.Away or FrameTypes.Typing or FrameTypes.RoomSet or FrameTypes.Invite or FrameTypes.Uninvite or FrameTypes.Read
         or FrameTypes.Edit or FrameTypes.Versions
         or FrameTypes.React or FrameTypes.Unreact
-        or FrameTypes.Pin or FrameTypes.Unpin or FrameTypes.Pins;
+        or FrameTypes.Pin or FrameTypes.Unpin or FrameTypes.Pins
+        or FrameTypes.Search;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {
