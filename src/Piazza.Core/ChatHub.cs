@@ -381,21 +381,6 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
     public Task<HubResult<PresencePage>> WhoAsync(string? room, string? cursor = null, int? limit = null) => _rooms.WhoAsync(room, cursor, limit);
 
-    /// <summary>A stored file the user may see (its uploader, or where a message carrying it was sent).</summary>
-    public Task<HubResult<FileRecord>> FindVisibleFileAsync(ChatUser user, string? fileId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return _files.FindVisibleAsync(user, fileId, cancellationToken);
-    }
-
-    /// <summary>Whether the user may delete a stored file: its uploader, or a moderator (decided by whoever knows roles).</summary>
-    public static bool MayDeleteFile(ChatUser user, FileRecord file, bool isModerator)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(file);
-        return FilePermissions.MayDelete(user, file, isModerator);
-    }
-
     private async Task<HubResult<(string Token, string User)>> TokenForAsync(AccountRecord account, CancellationToken cancellationToken)
         => HubResult<(string, string)>.Ok((await _accounts.IssueTokenAsync(account.Key, cancellationToken).ConfigureAwait(false), account.Name));
 }

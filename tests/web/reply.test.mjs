@@ -54,6 +54,15 @@ describe('replies', () => {
     assert.equal(quoteLabel(item(model, 2).reply), 'bob: (deleted)');
   });
 
+  test('editing the original changes its quotes to the new text', () => {
+    const { model } = signedIn();
+    model.receive(message(1, 'bob', 'ship friday'));
+    model.receive(message(2, 'carol', 'ok', 'lobby', { reply: { msg: 'm1', seq: 1, from: 'bob', text: 'ship friday' } }));
+    model.receive({ type: 'edited', room: 'lobby', msg: 'm1', seq: 1, text: 'ship monday', editedAt: '2026-12-07T10:00:00.000Z', by: 'bob' });
+    assert.equal(item(model, 2).reply.text, 'ship monday');
+    assert.equal(quoteLabel(item(model, 2).reply), 'bob: ship monday');
+  });
+
   test('an original not loaded yet is found by loading older pages, and the beginning stops the search', async () => {
     const { model } = signedIn();
     model.receive(history('lobby', [message(90, 'bob', 'ninety'), message(91, 'bob', 'ninety-one')]));

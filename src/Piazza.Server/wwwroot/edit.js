@@ -1,6 +1,7 @@
 // Editing messages (docs/protocol.md, "Edit") in the page's state: no DOM. An `edited` frame replaces a held
 // message's text (and its mentions) and marks it edited; the helpers find what ↑ edits and build the request.
 import { keyOf } from './conversation.js';
+import { followEdit } from './reply.js';
 
 /** Applies an `edited` frame: the held message takes the new text; a deleted one stays deleted. False when not held. */
 export function onEdited(model, f) {
@@ -10,6 +11,7 @@ export function onEdited(model, f) {
   item.text = f.text ?? '';
   item.editedAt = f.editedAt ?? null;
   item.mentions = f.mentions;
+  followEdit(conv, f.seq, item.text); // replies held here quote the new text, as history serves them
   conv.version++;
   return true;
 }

@@ -72,6 +72,19 @@ export function followDeletion(conv, seq) {
   return changed;
 }
 
+/** The message with seq `seq` was edited: replies held in `conv` quoting it quote its new text. True when one changed. */
+export function followEdit(conv, seq, text) {
+  let changed = false;
+  const quoted = firstTextElements(text ?? '');
+  for (const item of conv.items) {
+    if (item.kind === 'msg' && item.reply && item.reply.seq === seq && !item.reply.deleted && item.reply.text !== quoted) {
+      item.reply = { ...item.reply, text: quoted };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 const held = (conv, seq) => conv.items.find((i) => i.kind === 'msg' && i.seq === seq) ?? null;
 
 /**

@@ -21,12 +21,13 @@ internal sealed partial class ChatState
 
         var own = string.Equals(edited.By, Self, StringComparison.OrdinalIgnoreCase);
         var mentionsMe = !own && IsMentionOfSelf(edited.Mentions);
-        if (holder.ReplaceMessage(edited.Seq, line => line with
+        var replaced = holder.ReplaceMessage(edited.Seq, line => line with
         {
             Text = ChatLine.MessageText(edited.Text, line.File, line.File is { } file ? ShortFileId(file.Id) : null),
             Edited = true,
             MentionsMe = mentionsMe,
-        }))
+        });
+        if (holder.FollowEdit(edited.Seq, edited.Text) | replaced) // replies held here quote the new text
         {
             LinesReplaced?.Invoke(holder);
         }

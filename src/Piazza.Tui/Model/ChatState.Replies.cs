@@ -26,6 +26,23 @@ internal sealed partial class ChatState
         return changed;
     }
 
+    /// <summary>Message <paramref name="seq"/> was edited: held replies quoting it quote <paramref name="text"/>, as history would. True when one changed.</summary>
+    public static bool FollowEdit(List<ChatLine> lines, long seq, string text)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var changed = false;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Reply is { Deleted: false } quote && quote.Seq == seq && quote.Text != text)
+            {
+                lines[i] = lines[i] with { Reply = quote with { Text = text } };
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary><c>↳ bob: first words…</c>, or <c>↳ bob: (deleted)</c>; null for a message that is no reply.</summary>
     public static string? QuoteOf(MessageQuote? quote)
     {

@@ -173,6 +173,9 @@ internal sealed partial class ConversationState
         return true;
     }
 
+    /// <summary>Message <paramref name="seq"/> was edited to <paramref name="text"/>: held replies quote the new text. True when one changed.</summary>
+    public bool FollowEdit(long seq, string text) => ChatState.FollowEdit(_lines, seq, text);
+
     /// <summary>Replaces a held message with its deleted form; false when the message is not held.</summary>
     public bool MarkDeleted(long seq, string notice)
     {

@@ -1,3 +1,4 @@
+using Piazza.Client;
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tui;
 using Terminal.Gui.App;
@@ -63,6 +64,18 @@ public sealed class ReplyTuiTests
         Assert.Equal("↳ bob: two lines", ChatState.QuoteOf(new Piazza.Client.MessageQuote("m", 1, "bob", "two\nlines", false)));
         Assert.Equal("↳ bob: (deleted)", ChatState.QuoteOf(new Piazza.Client.MessageQuote("m", 1, "bob", "", true)));
         Assert.Equal("↳ bob: " + new string('x', 60) + "…", ChatState.QuoteOf(new Piazza.Client.MessageQuote("m", 1, "bob", new string('x', 200), false)));
+    }
+
+    [Fact]
+    public void Editing_the_original_changes_the_quotes_held_to_its_new_text()
+    {
+        var state = new ChatState();
+        state.Apply(ChatEvents.Welcome("alice", rooms: ["lobby"]));
+        state.Apply(ChatEvents.Message("lobby", 1, "bob", text: "ship friday"));
+        state.Apply(new MessageReceived(ChatEvents.Stored("lobby", 2, "carol", text: "ok") with { Reply = new Piazza.Client.MessageQuote("m1", 1, "bob", "ship friday", false) }, Replayed: false));
+        state.Apply(new MessageEdited("lobby", 1, "m1", "ship monday", "bob", null));
+        Assert.Equal("↳ bob: ship monday", state.Find("lobby")!.Lines.Single(l => l.Seq == 2).Quote);
+        Assert.Contains("ship monday (edited)", state.Find("lobby")!.Lines.Single(l => l.Seq == 1).ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>The colour the screen draws <paramref name="text"/> in (its first character).</summary>
