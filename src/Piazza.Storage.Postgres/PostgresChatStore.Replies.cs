@@ -18,7 +18,7 @@ public sealed partial class PostgresChatStore
     /// <summary><paramref name="rows"/> with <see cref="StoredMessage.Reply"/> filled for each reply whose original is stored.</summary>
     private async Task<List<StoredMessage>> WithQuotesAsync(List<StoredMessage> rows, CancellationToken cancellationToken)
     {
-        var ids = rows.Where(r => r.ReplyTo is not null).Select(r => r.ReplyTo!).Distinct(StringComparer.Ordinal).ToArray();
+        var ids = ReplyQuoteRows.QuotedIds(rows);
         if (ids.Length == 0)
         {
             return rows;
@@ -29,16 +29,7 @@ public sealed partial class PostgresChatStore
             p => p.Add(Array("ids", NpgsqlDbType.Text, ids)),
             r => (Id: r.GetString(0), Conversation: r.GetString(1), Quote: ReplyQuote.Of(r.GetString(0), r.GetInt64(2), r.GetString(3), r.GetString(4), deleted: !r.IsDBNull(5))),
             cancellationToken).ConfigureAwait(false);
-        var byId = originals.ToDictionary(o => o.Id, StringComparer.Ordinal);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (rows[i].ReplyTo is { } id && byId.TryGetValue(id, out var original) && original.Conversation == rows[i].Conversation)
-            {
-                rows[i] = rows[i] with { Reply = original.Quote };
-            }
-        }
-
-        return rows;
+        return ReplyQuoteRows.Attach(rows, originals);
     }
 
     /// <summary>The <c>reply_to</c> column of a message row, wherever the query put it; null when not selected.</summary>
