@@ -45,6 +45,7 @@ public sealed partial class PostgresChatStore
                     p.Add(Text("text", text));
                     p.Add(Text("mentions", JoinMentions(mentions)));
                     p.Add(Time("edited_at", editedAt));
+                    p.Add(new NpgsqlParameter<int>("kept", IEditStore.VersionsKept));
                 }
 
                 string[] statements =
@@ -52,6 +53,10 @@ public sealed partial class PostgresChatStore
                     """
                     INSERT INTO message_versions (conversation, seq, version, text, ts)
                     SELECT @conversation, @seq, 1 + coalesce(max(version), 0), @old_text, @old_ts FROM message_versions WHERE conversation = @conversation AND seq = @seq;
+                    """,
+                    """
+                    DELETE FROM message_versions WHERE conversation = @conversation AND seq = @seq
+                        AND version <= (SELECT max(version) FROM message_versions WHERE conversation = @conversation AND seq = @seq) - @kept;
                     """,
                     "DELETE FROM message_mentions WHERE conversation = @conversation AND seq = @seq AND account_key = ANY(@before);",
                     "INSERT INTO message_mentions (conversation, account_key, seq) SELECT @conversation, a, @seq FROM unnest(@after) AS t(a) ON CONFLICT DO NOTHING;",

@@ -44,10 +44,12 @@ public sealed partial class PostgresChatStore
                     return PinOutcome.Full;
                 }
 
+                // Only a standing message, locked against a deletion running meanwhile (which drops pins in its transaction).
                 var insert = new NpgsqlCommand(
                     """
                     INSERT INTO pins (conversation, seq, message_id, pinned_by, pinned_at)
-                    VALUES (@conversation, @seq, @message_id, @by, @at);
+                    SELECT @conversation, @seq, @message_id, @by, @at
+                    WHERE EXISTS (SELECT 1 FROM messages WHERE conversation = @conversation AND seq = @seq AND deleted_by IS NULL FOR UPDATE);
                     """,
                     connection,
                     transaction);
@@ -58,7 +60,10 @@ public sealed partial class PostgresChatStore
                     insert.Parameters.Add(Text("message_id", pin.MessageId));
                     insert.Parameters.Add(Text("by", pin.PinnedBy));
                     insert.Parameters.Add(Time("at", pin.PinnedAt));
-                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    if (await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    {
+                        return PinOutcome.NoMessage;
+                    }
                 }
 
                 return PinOutcome.Added;

@@ -16,7 +16,7 @@ public sealed partial class PostgresChatStore
 {
     internal const string SearchSql = """
         SELECT conversation, seq, search_id FROM messages
-        WHERE search_doc @@ to_tsquery('simple'::regconfig, piazza_search_fold(@match))
+        WHERE search_doc @@ to_tsquery('simple'::regconfig, @match)
           AND conversation = ANY(@conversations) AND deleted_by IS NULL
           AND search_id < @before
           AND (@from::text IS NULL OR sender_account = @from OR (sender_account IS NULL AND lower(sender) = @from))
@@ -36,13 +36,15 @@ public sealed partial class PostgresChatStore
         return await RunAsync(
             async (connection, ct) =>
             {
+                // Tokens are folded first and quoted after: folding (unaccent) can turn a letter into a quote or colon.
+                var folded = await FoldTokensAsync(connection, request.Query, ct).ConfigureAwait(false);
                 var places = await QueryAsync(
                     connection,
                     null,
                     SearchSql,
                     p =>
                     {
-                        p.Add(Text("match", RenderTsQuery(request.Query)));
+                        p.Add(Text("match", RenderTsQuery(request.Query, folded)));
                         p.Add(Array("conversations", NpgsqlDbType.Text, request.Conversations.ToArray()));
                         p.Add(Bigint("before", request.Before ?? long.MaxValue));
                         p.Add(Text("from", request.From));
@@ -54,6 +56,20 @@ public sealed partial class PostgresChatStore
             },
             Always,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each distinct token of <paramref name="query"/> folded as the indexed text is (<c>piazza_search_fold</c>), in one round trip.</summary>
+    private static async Task<Dictionary<string, string>> FoldTokensAsync(NpgsqlConnection connection, SearchQuery query, CancellationToken ct)
+    {
+        var tokens = query.Include.Concat(query.Exclude).SelectMany(t => t.Tokens).Distinct(StringComparer.Ordinal).ToArray();
+        var rows = await QueryAsync(
+            connection,
+            null,
+            "SELECT t, piazza_search_fold(t) FROM unnest(@tokens) AS t;",
+            p => p.Add(Array("tokens", NpgsqlDbType.Text, tokens)),
+            r => (Token: r.GetString(0), Folded: r.GetString(1)),
+            ct).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Token, r => r.Folded, StringComparer.Ordinal);
     }
 
     /// <summary>Reads every hit as history reads it (ReadAfterSql at seq - 1, one row each), in one round trip.</summary>
@@ -104,7 +120,7 @@ public sealed partial class PostgresChatStore
     /// phrase's tokens joined by <c>&lt;-&gt;</c>, <c>:*</c> on a prefix's last token, terms joined by <c>&amp;</c>,
     /// exclusions as <c>&amp; !( … )</c>.
     /// </summary>
-    internal static string RenderTsQuery(SearchQuery query)
+    internal static string RenderTsQuery(SearchQuery query, IReadOnlyDictionary<string, string>? folded = null)
     {
         var builder = new StringBuilder();
         foreach (var term in query.Include)
@@ -114,19 +130,19 @@ public sealed partial class PostgresChatStore
                 builder.Append(" & ");
             }
 
-            AppendTerm(builder, term);
+            AppendTerm(builder, term, folded);
         }
 
         foreach (var term in query.Exclude)
         {
             builder.Append(" & !");
-            AppendTerm(builder, term);
+            AppendTerm(builder, term, folded);
         }
 
         return builder.ToString();
     }
 
-    private static void AppendTerm(StringBuilder builder, SearchTerm term)
+    private static void AppendTerm(StringBuilder builder, SearchTerm term, IReadOnlyDictionary<string, string>? folded)
     {
         builder.Append('(');
         for (var i = 0; i < term.Tokens.Count; i++)
@@ -136,7 +152,8 @@ public sealed partial class PostgresChatStore
                 builder.Append(" <-> ");
             }
 
-            builder.Append('\'').Append(term.Tokens[i].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+            var token = folded is not null && folded.TryGetValue(term.Tokens[i], out var f) ? f : term.Tokens[i];
+            builder.Append('\'').Append(token.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'');
             if (term.Prefix && i == term.Tokens.Count - 1)
             {
                 builder.Append(":*");

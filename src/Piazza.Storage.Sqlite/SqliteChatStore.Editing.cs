@@ -38,11 +38,14 @@ public sealed partial class SqliteChatStore
                 command.Parameters.AddWithValue("$text", text);
                 command.Parameters.AddWithValue("$mentions", OrDbNull(JoinMentions(mentions)));
                 command.Parameters.AddWithValue("$edited_at", ToUnixMs(editedAt));
+                command.Parameters.AddWithValue("$kept", IEditStore.VersionsKept);
                 command.CommandText = """
                     INSERT INTO message_versions (conversation, seq, version, text, ts)
                     VALUES ($conversation, $seq,
                             1 + coalesce((SELECT max(version) FROM message_versions WHERE conversation = $conversation AND seq = $seq), 0),
                             $old_text, $old_ts);
+                    DELETE FROM message_versions WHERE conversation = $conversation AND seq = $seq
+                        AND version <= (SELECT max(version) FROM message_versions WHERE conversation = $conversation AND seq = $seq) - $kept;
                     UPDATE messages SET text = $text, mentions = $mentions, edited_at = $edited_at WHERE conversation = $conversation AND seq = $seq;
                     """;
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -37,14 +37,20 @@ public sealed partial class SqliteChatStore
                     return PinOutcome.Full;
                 }
 
+                // Only a standing message: a deletion that ran first must not leave a pin behind.
                 command.CommandText = """
                     INSERT INTO pins (conversation, seq, message_id, pinned_by, pinned_at)
-                    VALUES ($conversation, $seq, $message_id, $by, $at);
+                    SELECT $conversation, $seq, $message_id, $by, $at
+                    WHERE EXISTS (SELECT 1 FROM messages WHERE conversation = $conversation AND seq = $seq AND deleted_by IS NULL);
                     """;
                 command.Parameters.AddWithValue("$message_id", pin.MessageId);
                 command.Parameters.AddWithValue("$by", pin.PinnedBy);
                 command.Parameters.AddWithValue("$at", ToUnixMs(pin.PinnedAt));
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                {
+                    return PinOutcome.NoMessage;
+                }
+
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return PinOutcome.Added;
             },

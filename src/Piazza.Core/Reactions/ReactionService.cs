@@ -123,7 +123,7 @@ internal sealed class ReactionService
         var notice = new ReactionEvent(conversation.Name, s.MessageId, s.Seq, s.Emoji, s.User, s.On);
         _slowConsumers.Run(o => conversation.Amend(
             s.Seq,
-            kept => kept.Id == s.MessageId ? kept.WithReactions(ReactionSummary.Toggle(kept.Reactions, s.Emoji, s.User, s.On)) : kept,
+            kept => kept.Id == s.MessageId && kept.DeletedBy is null ? kept.WithReactions(ReactionSummary.Toggle(kept.Reactions, s.Emoji, s.User, s.On)) : kept,
             notice,
             o));
     }

@@ -30,4 +30,7 @@ public enum PinOutcome
 
     /// <summary>The conversation holds the most pins allowed; nothing was stored.</summary>
     Full,
+
+    /// <summary>The message is gone or was deleted meanwhile (a deletion racing the pin); nothing was stored.</summary>
+    NoMessage,
 }

@@ -47,6 +47,23 @@ public abstract partial class ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Only_the_newest_earlier_texts_are_kept_so_looping_edits_cannot_grow_a_message_without_bound()
+    {
+        await Store.AppendAsync([Message("dev", 1, "edit 0")]);
+        var edits = IEditStore.VersionsKept + 5;
+        for (var i = 1; i <= edits; i++)
+        {
+            Assert.NotNull(await Store.EditMessageAsync("dev", 1, $"edit {i}", null, T0.AddMinutes(i)));
+        }
+
+        var versions = await Store.ReadVersionsAsync("dev", 1);
+        Assert.Equal(IEditStore.VersionsKept, versions.Count);
+        Assert.Equal("edit 5", versions[0].Text); // the 5 oldest went
+        Assert.Equal($"edit {edits - 1}", versions[^1].Text);
+        Assert.Equal($"edit {edits}", (await Store.FindMessageAsync("m-dev-1"))!.Text);
+    }
+
+    [Fact]
     public async Task An_edit_moves_the_mentions_with_the_text_and_the_counts_follow()
     {
         await Store.AppendAsync([Message("dev", 1, "hi @bob", from: "carol", fromAccount: "carol") with { Mentions = ["bob"] }]);

@@ -59,6 +59,16 @@ public abstract partial class ChatStoreContractTests
     }
 
     [Fact]
+    public async Task A_deleted_or_missing_message_is_never_pinned()
+    {
+        await Store.AppendAsync([Message("dev", 1, "gone soon")]);
+        Assert.True(await Store.MarkDeletedAsync("dev", 1, "alice")); // the deletion ran first; the pin comes after it
+        Assert.Equal(PinOutcome.NoMessage, await Store.PinAsync(Pin("dev", 1), 50));
+        Assert.Equal(PinOutcome.NoMessage, await Store.PinAsync(Pin("dev", 9), 50));
+        Assert.Empty(await Store.PinsAsync("dev"));
+    }
+
+    [Fact]
     public async Task Deleting_a_message_drops_its_pin_and_deleting_a_room_drops_all_of_its_pins()
     {
         await Store.AppendAsync(Range("dev", 1, 2));

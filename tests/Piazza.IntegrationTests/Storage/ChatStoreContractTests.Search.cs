@@ -41,6 +41,23 @@ public abstract partial class ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Letters_that_fold_into_query_syntax_stay_words()
+    {
+        // U+02BC folds to an apostrophe and U+02D0 to a colon under PostgreSQL's unaccent: still plain words, never syntax.
+        await Store.AppendAsync([Message("dev", 1, "I don\u02BCt know"), Message("dev", 2, "a\u02D0b and more")]);
+        foreach (var q in new[] { "don\u02BCt", "a\u02D0b", "don\u02BC*", "\"don\u02BCt know\"" })
+        {
+            var parsed = SearchQueryParser.Parse(q);
+            if (parsed.Succeeded)
+            {
+                _ = await Store.SearchAsync(new SearchRequest(parsed.Value!, ["dev"], null, null, 20)); // answers, never throws
+            }
+        }
+
+        Assert.Contains("I don\u02BCt know", Texts(await SearchAsync("know", ["dev"])));
+    }
+
+    [Fact]
     public async Task Search_folds_case_and_diacritics_both_ways()
     {
         await Store.AppendAsync([Message("dev", 1, "Meet at the Café"), Message("dev", 2, "cafe ÜBER alles")]);

@@ -55,9 +55,12 @@ internal sealed class PinAction(string? messageId, bool pin) : ModerationAction<
                 }
 
                 var outcome = await store.PinAsync(new PinRecord(stored.Conversation, stored.Seq, stored.MessageId, user.Name, now), PinRules.MaxPins, ct).ConfigureAwait(false);
-                return outcome == PinOutcome.Full
-                    ? new HubError(ErrorCode.TooManyPins, $"'{conversation.Name}' has {PinRules.MaxPins} pinned messages, the most it may hold: unpin one first")
-                    : null;
+                return outcome switch
+                {
+                    PinOutcome.Full => new HubError(ErrorCode.TooManyPins, $"'{conversation.Name}' has {PinRules.MaxPins} pinned messages, the most it may hold: unpin one first"),
+                    PinOutcome.NoMessage => new HubError(ErrorCode.NoSuchMessage, $"there is no message '{stored.MessageId}' you can see"),
+                    _ => null,
+                };
             },
             Effect = () => new MessagePinnedSignal(stored.Conversation, stored.MessageId, stored.Seq, user.Name, now, pin),
             Audit = conversation is ChatRoom
