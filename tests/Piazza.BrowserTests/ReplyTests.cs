@@ -40,6 +40,13 @@ public sealed class ReplyTests
         var reply = alice.Page.Locator("#messages li.msg").Filter(new() { HasTextString = "yes, after lunch" });
         await Expect(reply.Locator(".msg-quote")).ToHaveTextAsync("↳ bob: deploy on friday?");
 
+        // The quote and the text stay in the text column, right of the avatar (not pushed under it by the grid).
+        var avatar = await reply.Locator(".avatar").BoundingBoxAsync();
+        var quote = await reply.Locator(".msg-quote").BoundingBoxAsync();
+        var text = await reply.Locator(".msg-text").BoundingBoxAsync();
+        Assert.True(quote!.X >= avatar!.X + avatar.Width && text!.X >= avatar.X + avatar.Width, $"avatar {avatar.X}+{avatar.Width}, quote {quote.X}, text {text!.X}");
+        Assert.True(text.Width > 200, $"the text column is {text.Width} px wide");
+
         // The next message is no reply.
         await alice.SendAcknowledgedAsync("and nothing else");
         var plain = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "and nothing else");
