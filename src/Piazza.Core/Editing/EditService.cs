@@ -72,7 +72,7 @@ internal sealed class EditService(HubContext hub, ConversationCache conversation
         var edited = await hub.Store.EditMessageAsync(stored.Conversation, stored.Seq, text, mentions, now, cancellationToken).ConfigureAwait(false);
         if (edited is null)
         {
-            return NoSuchMessage(messageId); // deleted meanwhile
+            return MessageAccess.NoSuchMessage(messageId); // deleted meanwhile
         }
 
         hub.Enact(new MessageEditedSignal(stored.Conversation, stored.MessageId, stored.Seq, text, now, user.Name, mentions));
@@ -111,10 +111,9 @@ internal sealed class EditService(HubContext hub, ConversationCache conversation
     private async Task<HubResult<VisibleMessage>> FindStandingAsync(ChatUser user, string? messageId, CancellationToken cancellationToken)
     {
         var found = await MessageAccess.FindVisibleAsync(hub.Store, conversations, user, messageId, null, cancellationToken).ConfigureAwait(false);
-        return found.Value is { Stored.DeletedBy: not null } ? NoSuchMessage(messageId) : found;
+        return found.Value is { Stored.DeletedBy: not null } ? MessageAccess.NoSuchMessage(messageId) : found;
     }
 
-    private static HubError NoSuchMessage(string? messageId) => new(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see");
 
     private void Apply(MessageEditedSignal s) => slowConsumers.Run(overflowed =>
     {

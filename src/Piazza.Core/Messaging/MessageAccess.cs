@@ -33,11 +33,15 @@ internal static class MessageAccess
         if (stored is null || conversation is null || !MayRead(user, conversation)
             || (room is not null && !string.Equals(room, conversation.Name, StringComparison.OrdinalIgnoreCase) && !string.Equals(room, conversation.Key, StringComparison.OrdinalIgnoreCase)))
         {
-            return new HubError(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see{(room is null ? "" : $" in '{room}'")}");
+            return NoSuchMessage(messageId, room);
         }
 
         return HubResult<VisibleMessage>.Ok(new VisibleMessage(stored, conversation));
     }
+
+    /// <summary>The one answer for a message that is missing, hidden or deleted: the same words in every case.</summary>
+    public static HubError NoSuchMessage(string? messageId, string? room = null)
+        => new(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see{(room is null ? "" : $" in '{room}'")}");
 
     /// <summary>Whether <paramref name="user"/> may read <paramref name="conversation"/> now.</summary>
     public static bool MayRead(ChatUser user, Conversation conversation) => conversation switch

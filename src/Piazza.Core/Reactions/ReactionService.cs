@@ -75,7 +75,7 @@ internal sealed class ReactionService
         var (stored, conversation) = visible;
         if (stored.DeletedBy is not null)
         {
-            return NoSuchMessage(stored.MessageId);
+            return MessageAccess.NoSuchMessage(stored.MessageId);
         }
 
         if (_sanctions.MuteError(user, conversation) is { } muted)
@@ -92,7 +92,7 @@ internal sealed class ReactionService
                 case ReactionChange.TooMany:
                     return new HubError(ErrorCode.TooManyReactions, $"a message carries at most {MaxDistinctEmoji} different reactions");
                 case ReactionChange.NoMessage:
-                    return NoSuchMessage(stored.MessageId);
+                    return MessageAccess.NoSuchMessage(stored.MessageId);
             }
 
             changed = added == ReactionChange.Added;
@@ -110,7 +110,6 @@ internal sealed class ReactionService
         return HubResult<ReactionOutcome>.Ok(new ReactionOutcome(conversation.Name, stored.MessageId, stored.Seq, normalized, on, changed));
     }
 
-    private static HubError NoSuchMessage(string messageId) => new(ErrorCode.NoSuchMessage, $"there is no message '{messageId}' you can see");
 
     /// <summary>On every node: the loaded conversation's copy of the message changes and its listeners hear <c>reaction</c>.</summary>
     private void Apply(ReactionChangedSignal s)

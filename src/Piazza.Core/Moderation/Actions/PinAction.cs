@@ -29,7 +29,7 @@ internal sealed class PinAction(string? messageId, bool pin) : ModerationAction<
         if (stored.DeletedBy is not null)
         {
             // Deleted messages are never pinned, and say no more than a missing one.
-            return new HubError(ErrorCode.NoSuchMessage, $"there is no message '{stored.MessageId}' you can see");
+            return MessageAccess.NoSuchMessage(stored.MessageId);
         }
 
         if (conversation is ChatRoom room && !ModerationPolicy.CanModerate(Ranks.In(room, user)))
@@ -58,7 +58,7 @@ internal sealed class PinAction(string? messageId, bool pin) : ModerationAction<
                 return outcome switch
                 {
                     PinOutcome.Full => new HubError(ErrorCode.TooManyPins, $"'{conversation.Name}' has {PinRules.MaxPins} pinned messages, the most it may hold: unpin one first"),
-                    PinOutcome.NoMessage => new HubError(ErrorCode.NoSuchMessage, $"there is no message '{stored.MessageId}' you can see"),
+                    PinOutcome.NoMessage => MessageAccess.NoSuchMessage(stored.MessageId),
                     _ => null,
                 };
             },
