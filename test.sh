@@ -24,6 +24,13 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   fi
 fi
 
+# npm packages the tests use as integrators would (an OpenAPI validator, tus-js-client, eventsource, ws): pinned by
+# tests/node/package-lock.json, installed when missing, retried once (a registry hiccup).
+if [ ! -d tests/node/node_modules ] || [ tests/node/package-lock.json -nt tests/node/node_modules ]; then
+  (cd tests/node && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error; }) \
+    || echo "warning: npm ci in tests/node failed" >&2
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results" "$results"-*.log
 mkdir -p "$results"
