@@ -107,6 +107,9 @@ public enum ErrorCode
     TooManyReactions,
     /// <summary>A <c>pin</c> beyond the most pinned messages a conversation may hold (50); unpin one first.</summary>
     TooManyPins,
+
+    /// <summary>An HTTP request whose method the path does not take; the answer's <c>Allow</c> header lists those it does.</summary>
+    MethodNotAllowed,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -101,6 +101,8 @@ public static class PiazzaHost
         builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port, () => endpoints.HttpsEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();
+        ApiDocument.AddServices(builder.Services);
+        ApiErrorPages.AddServices(builder.Services);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
         var interactive = options.Console ?? !System.Console.IsInputRedirected;
@@ -169,6 +171,7 @@ public static class PiazzaHost
         var webClient = new EmbeddedFileProvider(typeof(PiazzaHost).Assembly, "Piazza.Server.wwwroot");
         SecurityHeaders.Use(app);
         HttpErrors.UseStoreFaults(app);
+        ApiErrorPages.Use(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
         WebSocketDoor.Map(app);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Piazza.Core;
 using Piazza.Core.Storage;
@@ -24,19 +23,57 @@ public static class FilesEndpoints
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapMethods("/api/uploads", ["OPTIONS"], Options);
-        app.MapMethods("/api/uploads/{uploadId}", ["OPTIONS"], Options);
-        app.MapPost("/api/uploads", CreateAsync);
-        app.MapMethods("/api/uploads/{uploadId}", ["HEAD"], HeadAsync);
-        app.MapMethods("/api/uploads/{uploadId}", ["PATCH"], PatchAsync);
-        app.MapDelete("/api/uploads/{uploadId}", TerminateAsync);
-        app.MapMethods("/api/files/{fileId}", ["GET", "HEAD"], DownloadAsync);
-        app.MapDelete("/api/files/{fileId}", DeleteFileAsync);
+        app.MapMethods("/api/uploads", ["OPTIONS"], Options)
+            .WithName("tusOptions").WithSummary("tus: the server's version, extensions and maximum size").WithTags("Uploads (tus)").AllowAnonymous()
+            .Produces(StatusCodes.Status204NoContent).WithTusCapabilities();
+        app.MapMethods("/api/uploads/{uploadId}", ["OPTIONS"], Options)
+            .WithName("tusUploadOptions").WithSummary("tus: the server's capabilities, at an upload's URL").WithTags("Uploads (tus)").AllowAnonymous()
+            .Produces(StatusCodes.Status204NoContent).WithTusCapabilities();
+        app.MapPost("/api/uploads", CreateAsync)
+            .WithName("createUpload").WithSummary("tus creation: start an upload").WithTags("Uploads (tus)").WithTusVersion()
+            .WithHeader(TusHeaders.UploadLength, true, "The file's size in bytes.", "0")
+            .WithHeader(TusHeaders.UploadMetadata, false, "`filename`, `filetype`, `sha256` (hex of the whole file), each base64.", "filename ZS50eHQ=")
+            .Produces(StatusCodes.Status201Created).WithResponseHeader(201, "Location", "The upload's URL, /api/uploads/{uploadId}.")
+            .WithResponseHeader(201, TusHeaders.FileId, "The file's id, when the upload is complete at once (an empty file).")
+            .ProducesErrors(400, 401, 403, 412, 413, 429, 507);
+        app.MapMethods("/api/uploads/{uploadId}", ["HEAD"], HeadAsync)
+            .WithName("getUploadOffset").WithSummary("tus: the durable offset of an upload").WithTags("Uploads (tus)").WithTusVersion()
+            .Produces(StatusCodes.Status200OK).WithResponseHeader(200, TusHeaders.UploadOffset, "Bytes durably stored.")
+            .ProducesBare(401, 403, 404, 412);
+        app.MapMethods("/api/uploads/{uploadId}", ["PATCH"], PatchAsync)
+            .WithName("appendUpload").WithSummary("tus: append bytes at the current offset").WithTags("Uploads (tus)").WithTusVersion()
+            .WithHeader(TusHeaders.UploadOffset, true, "The upload's current offset (HEAD gives it).", "0")
+            .WithHeader(TusHeaders.UploadChecksum, false, "`sha256 <base64 of this request's bytes>`.", "sha256 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
+            .WithRawBody(TusHeaders.OffsetContentType, "The bytes to append.")
+            .Produces(StatusCodes.Status204NoContent).WithResponseHeader(204, TusHeaders.UploadOffset, "The new offset.")
+            .WithResponseHeader(204, TusHeaders.FileId, "The file's id, on the PATCH that completes the upload.")
+            .ProducesErrors(400, 401, 403, 404, 409, 412, 413, 415, 422, 423, 460, 507);
+        app.MapDelete("/api/uploads/{uploadId}", TerminateAsync)
+            .WithName("terminateUpload").WithSummary("tus termination: drop an unfinished upload").WithTags("Uploads (tus)").WithTusVersion()
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(401, 403, 404, 412, 423);
+        app.MapGet("/api/files/{fileId}", DownloadAsync)
+            .WithName("downloadFile").WithSummary("A file's bytes (Range supported)").WithTags("Files")
+            .ProducesBytes(StatusCodes.Status200OK, "The file, in its MIME type.").ProducesBytes(StatusCodes.Status206PartialContent, "The requested range.")
+            .ProducesErrors(401, 403, 404, 416);
+        app.MapMethods("/api/files/{fileId}", ["HEAD"], DownloadAsync)
+            .WithName("downloadFileHead").WithSummary("A file's headers").WithTags("Files")
+            .Produces(StatusCodes.Status200OK).ProducesBare(401, 403, 404);
+        app.MapDelete("/api/files/{fileId}", DeleteFileAsync)
+            .WithName("deleteFile").WithSummary("Delete a file you uploaded").WithTags("Files")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(401, 403, 404);
     }
 
-    private static Task Options(HttpContext context)
+    /// <summary>Every tus request but OPTIONS names the protocol version (412 otherwise).</summary>
+    private static RouteHandlerBuilder WithTusVersion(this RouteHandlerBuilder builder)
+        => builder.WithHeader(TusHeaders.TusResumable, true, "The tus version: 1.0.0.", TusHeaders.Version, TusHeaders.Version)
+            .WithResponseHeader(412, TusHeaders.TusVersion, "The tus version this server speaks.");
+
+    private static RouteHandlerBuilder WithTusCapabilities(this RouteHandlerBuilder builder)
+        => builder.WithResponseHeader(204, TusHeaders.TusVersion, "1.0.0").WithResponseHeader(204, TusHeaders.TusExtension, "The supported extensions.")
+            .WithResponseHeader(204, TusHeaders.TusMaxSize, "The largest file, in bytes.").WithResponseHeader(204, TusHeaders.TusChecksumAlgorithm, "sha256");
+
+    private static Task Options(HttpContext context, UploadService uploads)
     {
-        var uploads = context.RequestServices.GetRequiredService<UploadService>();
         var headers = context.Response.Headers;
         headers[TusHeaders.TusResumable] = TusHeaders.Version;
         headers[TusHeaders.TusVersion] = TusHeaders.Version;

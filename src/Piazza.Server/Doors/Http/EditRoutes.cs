@@ -16,8 +16,12 @@ internal static class EditRoutes
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPatch("/messages/{id}", (HttpContext c, ChatHub hub, string id) => EditAsync(c, hub, id));
-        api.MapGet("/messages/{id}/versions", (HttpContext c, ChatHub hub, string id) => VersionsAsync(c, hub, id));
+        api.MapPatch("/messages/{id}", (HttpContext c, ChatHub hub, string id) => EditAsync(c, hub, id))
+            .WithName("editMessage").WithSummary("Edit your own message").WithTags("Messages")
+            .Accepts<EditRequest>("application/json").Produces<EditResponse>().ProducesErrors(400, 401, 403, 404, 413, 429);
+        api.MapGet("/messages/{id}/versions", (HttpContext c, ChatHub hub, string id) => VersionsAsync(c, hub, id))
+            .WithName("getMessageVersions").WithSummary("Every text a message had (moderators)").WithTags("Messages")
+            .Produces<VersionsResponse>().ProducesErrors(401, 403, 404, 429);
     }
 
     private static async Task<IResult> EditAsync(HttpContext context, ChatHub hub, string id)

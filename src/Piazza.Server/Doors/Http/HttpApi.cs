@@ -21,25 +21,48 @@ public static class HttpApi
     /// <summary>Largest accepted request body: a message of 4,000 characters fits many times over.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    private const string Json = "application/json";
+
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/api");
-        api.MapPost("/register", RegisterAsync);
-        api.MapPost("/login", LoginAsync);
-        api.MapPost("/logout", LogoutAsync);
-        api.MapGet("/me", MeAsync);
-        api.MapGet("/rooms", (HttpContext c, ChatHub hub, string? cursor, int? limit) => RoomsAsync(c, hub, cursor, limit));
-        api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string room, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, room, null, before, after, limit));
-        api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null));
-        api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string user, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, null, user, before, after, limit));
-        api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user));
+        api.MapPost("/register", RegisterAsync)
+            .WithName("register").WithSummary("Create an account and get a token").WithTags("Accounts").AllowAnonymous()
+            .Accepts<CredentialsRequest>(Json).Produces<TokenResponse>(StatusCodes.Status201Created).ProducesErrors(400, 403, 409, 429);
+        api.MapPost("/login", LoginAsync)
+            .WithName("login").WithSummary("Get a token for a user name and password").WithTags("Accounts").AllowAnonymous()
+            .Accepts<CredentialsRequest>(Json).Produces<TokenResponse>().ProducesErrors(400, 401, 403, 429);
+        api.MapPost("/logout", LogoutAsync)
+            .WithName("logout").WithSummary("Revoke the token used").WithTags("Accounts")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(401, 403);
+        api.MapGet("/me", MeAsync)
+            .WithName("getMe").WithSummary("The token's user and rooms").WithTags("Accounts")
+            .Produces<MeResponse>().ProducesErrors(401, 403);
+        api.MapGet("/rooms", (HttpContext c, ChatHub hub, string? cursor, int? limit) => RoomsAsync(c, hub, cursor, limit))
+            .WithName("listRooms").WithSummary("One page of the room list (next page in a Link header)").WithTags("Rooms")
+            .Produces<List<RoomResponse>>().WithResponseHeader(200, "Link", "`</api/rooms?cursor=…&limit=…>; rel=\"next\"` when more rooms follow.")
+            .ProducesErrors(400, 401, 403, 429);
+        api.MapGet("/rooms/{room}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string room, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, room, null, before, after, limit))
+            .WithName("getRoomMessages").WithSummary("A page of a room's or private conversation's history").WithTags("Messages")
+            .Produces<MessagesResponse>().ProducesErrors(400, 401, 403, 404, 429);
+        api.MapPost("/rooms/{room}/messages", (HttpContext c, ChatHub hub, string room) => SendAsync(c, hub, room, null))
+            .WithName("sendRoomMessage").WithSummary("Send a message to a room or private conversation").WithTags("Messages")
+            .Accepts<SendRequest>(Json).Produces<SendResponse>(StatusCodes.Status201Created).Produces<SendResponse>()
+            .ProducesErrors(400, 401, 403, 404, 409, 413, 429);
+        api.MapGet("/conversations/{user}/messages", (HttpContext c, ChatHub hub, HistoryReadSlots slots, string user, long? before, long? after, int? limit) => HistoryRoute.ReadAsync(c, hub, slots, null, user, before, after, limit))
+            .WithName("getPrivateMessages").WithSummary("A page of the private conversation with a user").WithTags("Messages")
+            .Produces<MessagesResponse>().ProducesErrors(400, 401, 403, 404, 429);
+        api.MapPost("/conversations/{user}/messages", (HttpContext c, ChatHub hub, string user) => SendAsync(c, hub, null, user))
+            .WithName("sendPrivateMessage").WithSummary("Send a private message to a user").WithTags("Messages")
+            .Accepts<SendRequest>(Json).Produces<SendResponse>(StatusCodes.Status201Created).Produces<SendResponse>()
+            .ProducesErrors(400, 401, 403, 404, 409, 413, 429);
         ReadStateRoutes.Map(api);
         EditRoutes.Map(api);
         ReactionRoutes.Map(api);
         PinRoutes.Map(api);
         SearchRoutes.Map(api);
-        api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
+        ApiDocument.Map(app);
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)
@@ -159,10 +182,15 @@ public static class HttpApi
     /// <summary>The peer's address as the core compares it (bans, login and registration throttles).</summary>
     private static string RemoteAddress(HttpContext context) => AddressText.Normalize(context.Connection.RemoteIpAddress?.ToString()) ?? "unknown";
 
-    /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 413 when larger, 400 when not the expected JSON.</summary>
+    /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>: 415 when not JSON, 413 when larger, 400 when not the expected JSON.</summary>
     internal static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
         where T : class
     {
+        if (!IsJsonOrAbsent(context.Request.ContentType))
+        {
+            return (null, HttpErrors.Result(ErrorCode.BadContentType, "the body must be JSON: Content-Type: application/json"));
+        }
+
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             return (null, HttpErrors.Result(ErrorCode.TooLarge, $"request bodies are at most {MaxBodyBytes} bytes"));
@@ -187,6 +215,14 @@ public static class HttpApi
             return (null, HttpErrors.Result(ErrorCode.TooLarge, $"request bodies are at most {MaxBodyBytes} bytes"));
         }
     }
+
+    /// <summary>
+    /// A JSON body's content type: <c>application/json</c> (any parameters), or none at all, as routing's
+    /// <c>Accepts</c> check lets through; anything else (a form, text) is 415 <c>bad_content_type</c>.
+    /// </summary>
+    private static bool IsJsonOrAbsent(string? contentType)
+        => string.IsNullOrEmpty(contentType)
+            || (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed) && string.Equals(parsed.MediaType.Value, Json, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The connection of a request session: it has no live stream, so events for it are dropped.</summary>
     private sealed class RequestConnection(string remoteEndPoint, string remoteAddress) : IChatConnection

@@ -24,6 +24,7 @@ public static class HttpErrors
         ErrorCode.AuthFailed or ErrorCode.AuthRequired or ErrorCode.SessionRevoked => StatusCodes.Status401Unauthorized,
         ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted => StatusCodes.Status403Forbidden,
         ErrorCode.NoSuchRoom or ErrorCode.NoSuchUser or ErrorCode.NoSuchFile or ErrorCode.NoSuchMessage or ErrorCode.NotFound => StatusCodes.Status404NotFound,
+        ErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCode.HelloTimeout => StatusCodes.Status408RequestTimeout,
         ErrorCode.NameTaken or ErrorCode.NameReserved or ErrorCode.NameConfusable or ErrorCode.TooManyRooms
             or ErrorCode.OffsetMismatch or ErrorCode.TooManyReactions or ErrorCode.TooManyPins => StatusCodes.Status409Conflict,

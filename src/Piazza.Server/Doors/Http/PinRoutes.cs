@@ -17,9 +17,15 @@ internal static class PinRoutes
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/rooms/{room}/pins", (HttpContext c, ChatHub hub, string room) => ListAsync(c, hub, room));
-        api.MapPut("/rooms/{room}/pins/{msg}", (HttpContext c, ChatHub hub, string room, string msg) => PinAsync(c, hub, room, msg, pin: true));
-        api.MapDelete("/rooms/{room}/pins/{msg}", (HttpContext c, ChatHub hub, string room, string msg) => PinAsync(c, hub, room, msg, pin: false));
+        api.MapGet("/rooms/{room}/pins", (HttpContext c, ChatHub hub, string room) => ListAsync(c, hub, room))
+            .WithName("listPins").WithSummary("The pinned messages of a conversation").WithTags("Pins")
+            .Produces<PinsResponse>().ProducesErrors(400, 401, 403, 404, 429);
+        api.MapPut("/rooms/{room}/pins/{msg}", (HttpContext c, ChatHub hub, string room, string msg) => PinAsync(c, hub, room, msg, pin: true))
+            .WithName("pinMessage").WithSummary("Pin a message").WithTags("Pins")
+            .Produces<PinResponse>().ProducesErrors(400, 401, 403, 404, 409, 429);
+        api.MapDelete("/rooms/{room}/pins/{msg}", (HttpContext c, ChatHub hub, string room, string msg) => PinAsync(c, hub, room, msg, pin: false))
+            .WithName("unpinMessage").WithSummary("Unpin a message").WithTags("Pins")
+            .Produces<PinResponse>().ProducesErrors(400, 401, 403, 404, 409, 429);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ChatHub hub, string room)

@@ -16,8 +16,12 @@ internal static class ReactionRoutes
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPut("/messages/{id}/reactions/{emoji}", (HttpContext c, ChatHub hub, string id, string emoji) => ReactAsync(c, hub, id, emoji, on: true));
-        api.MapDelete("/messages/{id}/reactions/{emoji}", (HttpContext c, ChatHub hub, string id, string emoji) => ReactAsync(c, hub, id, emoji, on: false));
+        api.MapPut("/messages/{id}/reactions/{emoji}", (HttpContext c, ChatHub hub, string id, string emoji) => ReactAsync(c, hub, id, emoji, on: true))
+            .WithName("addReaction").WithSummary("Add your reaction to a message").WithTags("Reactions")
+            .Produces<ReactionResponse>().ProducesErrors(400, 401, 403, 404, 409, 429);
+        api.MapDelete("/messages/{id}/reactions/{emoji}", (HttpContext c, ChatHub hub, string id, string emoji) => ReactAsync(c, hub, id, emoji, on: false))
+            .WithName("removeReaction").WithSummary("Take back your reaction to a message").WithTags("Reactions")
+            .Produces<ReactionResponse>().ProducesErrors(400, 401, 403, 404, 409, 429);
     }
 
     private static async Task<IResult> ReactAsync(HttpContext context, ChatHub hub, string id, string emoji, bool on)

@@ -18,8 +18,12 @@ internal static class ReadStateRoutes
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/conversations", ConversationsAsync);
-        api.MapPut("/rooms/{room}/read", (HttpContext c, ChatHub hub, string room) => MarkReadAsync(c, hub, room));
+        api.MapGet("/conversations", ConversationsAsync)
+            .WithName("listConversations").WithSummary("Your rooms and recent private conversations with read state").WithTags("Read state")
+            .Produces<List<ConversationInfo>>().ProducesErrors(401, 403, 429);
+        api.MapPut("/rooms/{room}/read", (HttpContext c, ChatHub hub, string room) => MarkReadAsync(c, hub, room))
+            .WithName("markRead").WithSummary("Store your read position in a conversation").WithTags("Read state")
+            .Accepts<ReadRequest>("application/json").Produces<ReadResponse>().ProducesErrors(400, 401, 403, 404, 429);
     }
 
     private static async Task<IResult> ConversationsAsync(HttpContext context, ChatHub hub)

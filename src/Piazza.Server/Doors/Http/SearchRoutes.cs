@@ -16,7 +16,9 @@ namespace Piazza.Server.Doors.Http;
 internal static class SearchRoutes
 {
     public static void Map(RouteGroupBuilder api)
-        => api.MapGet("/search", (HttpContext c, ChatHub hub, string? q, string? room, string? limit, string? before) => SearchAsync(c, hub, q, room, limit, before));
+        => api.MapGet("/search", (HttpContext c, ChatHub hub, string? q, string? room, string? limit, string? before) => SearchAsync(c, hub, q, room, limit, before))
+            .WithName("search").WithSummary("Full-text search of the conversations you may read").WithTags("Search")
+            .Produces<SearchResponse>().ProducesErrors(400, 401, 403, 404, 429);
 
     private static async Task<IResult> SearchAsync(HttpContext context, ChatHub hub, string? q, string? room, string? limit, string? before)
     {
