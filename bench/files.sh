@@ -40,7 +40,7 @@ PEER_PID=$!
 BASE="http://127.0.0.1:$HTTP_PORT"
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && curl -sf "http://127.0.0.1:$PEER_PORT/" -o /dev/null && break; sleep 0.2; done
 
-TOKEN=$(curl -sf -X POST "$BASE/api/register" -d '{"user":"bench","password":"bench-password"}' |
+TOKEN=$(curl -sf -X POST "$BASE/api/register" -H 'Content-Type: application/json' -d '{"user":"bench","password":"bench-password"}' |
     python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
 AUTH="Authorization: Bearer $TOKEN"
 META="filename $(printf 'bench.bin' | base64 -w0),sha256 $(printf '%s' "$SHA" | base64 -w0)"

@@ -79,6 +79,12 @@ public sealed class OpenApiWalkTests : IAsyncLifetime
                     var path = op.Fill(p => p == name ? "not-a-number" : "walk") + (inPath ? "" : $"?{name}=not-a-number");
                     using var response = await _http.SendAsync(op.WellFormedRequest(path, _token));
                     await CheckAsync(op, $"{name}=not-a-number", response, expected: [400]);
+                    var said = JsonNode.Parse(await response.Content.ReadAsStringAsync())?["message"]?.GetValue<string>() ?? "";
+                    if (!said.Contains($"\"{name}\"", StringComparison.Ordinal) || said.Contains("not-a-number", StringComparison.Ordinal))
+                    {
+                        _problems.Add($"{op}, {name}=not-a-number: the message should name the parameter, not echo the value: {said}");
+                    }
+
                     walked++;
                 }
                 else if (required && !inPath)
