@@ -33,7 +33,7 @@ public sealed class RestMessageTests
         Assert.Equal((HttpStatusCode.OK, "dev", mine, 1L), (deleted, body!["room"]!.GetValue<string>(), body["msg"]!.GetValue<string>(), body["seq"]!.GetValue<long>()));
         await owner.ReadUntilAsync(f => f.Type() == "deleted" && f.Str("msg") == mine);
         Assert.Equal(HttpStatusCode.OK, (await http.CallAsync(HttpMethod.Delete, $"/api/messages/{other}", owner.Token())).Status); // a moderator
-        Assert.Equal(HttpStatusCode.NotFound, (await http.CallAsync(HttpMethod.Delete, $"/api/messages/{mine}", bob.Token())).Status); // gone now
+        Assert.Equal(HttpStatusCode.OK, (await http.CallAsync(HttpMethod.Delete, $"/api/messages/{mine}", bob.Token())).Status); // again: changes nothing, as the protocol's
 
         var (_, page, _) = await http.CallAsync(HttpMethod.Get, "/api/rooms/dev/messages", bob.Token());
         var rest = page!["messages"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == mine)!;

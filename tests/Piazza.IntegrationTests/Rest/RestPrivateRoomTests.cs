@@ -59,7 +59,7 @@ public sealed class RestPrivateRoomTests
         Assert.Equal(HttpStatusCode.OK, (await http.CallAsync(HttpMethod.Put, "/api/rooms/ops/invitations/dave", owner)).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await http.CallAsync(HttpMethod.Delete, "/api/rooms/ops/invitations/dave", owner)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await http.CallAsync(HttpMethod.Put, "/api/rooms/ops/members/me", dave)).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.CallAsync(HttpMethod.Put, "/api/rooms/ops/invitations/nobody", owner)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.CallAsync(HttpMethod.Put, "/api/rooms/ops/invitations/ghost42", owner)).Status);
     }
 
     [Fact]

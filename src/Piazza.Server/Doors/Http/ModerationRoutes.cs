@@ -49,7 +49,9 @@ internal static class ModerationRoutes
         route.WithName(name).WithSummary(summary).WithTags("Moderation").ProducesErrors(400, 401, 403, 404, 413);
         if (withBody)
         {
-            route.Accepts<ModerationBody>("application/json").Produces<ModerationResponse>(StatusCodes.Status200OK);
+            // No Accepts metadata: the body is optional (a ban without terms has none), and routing's content-type
+            // policy refuses a request without a Content-Type to an endpoint that declares one, optional or not.
+            route.Produces<ModerationResponse>(StatusCodes.Status200OK);
         }
         else
         {
