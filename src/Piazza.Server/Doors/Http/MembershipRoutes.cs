@@ -38,7 +38,9 @@ internal static class MembershipRoutes
 
         var user = session.Value!;
         var wasIn = RoomNamePolicy.IsValid(room, out _) && user.User.Rooms.Contains(RoomNamePolicy.Fold(room), StringComparer.Ordinal);
-        var joined = await hub.JoinAsync(user, room, createPrivate: false, context.RequestAborted).ConfigureAwait(false);
+        // Not cancelled with the request (as the line door's join): a client that hangs up must not leave the
+        // account's live connections half entered.
+        var joined = await hub.JoinAsync(user, room, createPrivate: false, CancellationToken.None).ConfigureAwait(false);
         return joined.Succeeded
             ? await RoomRoutes.InfoResultAsync(context, hub, user, joined.Value!, wasIn ? StatusCodes.Status200OK : StatusCodes.Status201Created).ConfigureAwait(false)
             : HttpErrors.Result(joined.Error!);
@@ -52,7 +54,7 @@ internal static class MembershipRoutes
             return HttpErrors.Result(session.Error!);
         }
 
-        var left = await hub.LeaveAsync(session.Value!, room, context.RequestAborted).ConfigureAwait(false);
+        var left = await hub.LeaveAsync(session.Value!, room, CancellationToken.None).ConfigureAwait(false);
         return left.Succeeded ? TypedResults.NoContent() : HttpErrors.Result(left.Error!);
     }
 

@@ -70,7 +70,7 @@ internal static class RoomRoutes
             return HttpErrors.Result(ErrorCode.NameTaken, $"there is a room '{existing.Name}' already; join it with PUT /api/rooms/{{room}}/members/me");
         }
 
-        var joined = await hub.JoinAsync(session.Value!, room, body.Value.Private == true, context.RequestAborted).ConfigureAwait(false);
+        var joined = await hub.JoinAsync(session.Value!, room, body.Value.Private == true, CancellationToken.None).ConfigureAwait(false);
         return joined.Succeeded
             ? await InfoResultAsync(context, hub, session.Value!, joined.Value!, StatusCodes.Status201Created).ConfigureAwait(false)
             : HttpErrors.Result(joined.Error!);
