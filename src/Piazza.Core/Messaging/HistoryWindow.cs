@@ -33,6 +33,12 @@ public sealed class HistoryWindow
     /// <summary>What clients see in <c>room</c>.</summary>
     public string Room { get; }
 
+    /// <summary>The most messages the window holds (the request's limit or the default); a full forward page may have more after it.</summary>
+    public int Limit => _limit;
+
+    /// <summary>Whether the window reads forwards (<c>after</c>) rather than the latest before a point.</summary>
+    public bool Forward => _after is not null;
+
     /// <summary>
     /// The window up to about <paramref name="maxBytes"/> (by <see cref="ChatEvent.EstimatedBytes"/>, at least one message):
     /// the messages nearest its anchor (the first after <c>after</c>, else the latest), read a page at a time so a

@@ -145,6 +145,13 @@ internal sealed class Admission(
             return banned;
         }
 
+        // An account online on this node acts as that user (its rooms, its devices): a join or a leave over HTTP is
+        // then the user's on every device, as one from another device is; other nodes hear it by the usual signals.
+        if (online.FindByIdentity(account.Key) is { IsRegistered: true } live)
+        {
+            return HubResult<ChatSession>.Ok(new ChatSession(live, sink, hub.Now, token));
+        }
+
         var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin };
         foreach (var room in await hub.Store.RoomsOfAsync(account.Key, cancellationToken).ConfigureAwait(false))
         {

@@ -57,6 +57,12 @@ public static class HistoryRoute
             return;
         }
 
+        // A conversation id in /api/conversations/{user}/messages (a group's `@alice,bob,carol`) is read as the id it is.
+        if (with is not null && DirectConversationId.IsDirect(with))
+        {
+            (room, with) = (with, null);
+        }
+
         var window = await hub.OpenHistoryAsync(session.Value!, room, with, before, after, limit, cancellationToken).ConfigureAwait(false);
         if (!window.Succeeded)
         {
@@ -71,11 +77,13 @@ public static class HistoryRoute
         json.WriteStartObject();
         json.WriteString("room", window.Value!.Room);
         json.WriteStartArray("messages");
+        var (count, first, last) = (0, 0L, 0L);
         await foreach (var page in window.Value.ReadPagesAsync(PageSize, cancellationToken).ConfigureAwait(false))
         {
             foreach (var message in page)
             {
                 JsonSerializer.Serialize(json, MessageJson.ToFrame(message), ApiJsonContext.Default.ServerFrame);
+                (count, first, last) = (count + 1, count == 0 ? message.Seq : first, message.Seq);
             }
 
             json.Flush();
@@ -87,7 +95,28 @@ public static class HistoryRoute
         }
 
         json.WriteEndArray();
+        if (NextPage(context, window.Value, limit, count, first, last) is { } next)
+        {
+            json.WriteString("next", next);
+        }
+
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The address of the next page in the same direction, or null on the last: older messages (<c>before</c> = the
+    /// first seq) while the first seq is above 1 (seqs have no gaps), newer ones (<c>after</c> = the last seq) after a
+    /// full forward page.
+    /// </summary>
+    private static string? NextPage(HttpContext context, Core.Messaging.HistoryWindow window, int? limit, int count, long first, long last)
+    {
+        if (count == 0 || (window.Forward ? count < window.Limit : first <= 1))
+        {
+            return null;
+        }
+
+        var anchor = window.Forward ? $"after={last}" : $"before={first}";
+        return $"{context.Request.PathBase.ToUriComponent()}{context.Request.Path.ToUriComponent()}?{anchor}{(limit is { } size ? $"&limit={size}" : "")}";
     }
 }

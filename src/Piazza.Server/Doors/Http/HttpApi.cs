@@ -62,6 +62,11 @@ public static class HttpApi
         ReactionRoutes.Map(api);
         PinRoutes.Map(api);
         SearchRoutes.Map(api);
+        RoomRoutes.Map(api);
+        MembershipRoutes.Map(api);
+        MessageRoutes.Map(api);
+        InvitationRoutes.Map(api);
+        ModerationRoutes.Map(api);
         ApiDocument.Map(app);
     }
 
@@ -151,8 +156,20 @@ public static class HttpApi
             return error;
         }
 
+        // A conversation id (`@alice,bob,carol`) names the group of its other participants (MessageRoutes.Recipients).
+        var group = to is null ? null : MessageRoutes.Recipients(session.Value!, to);
+        if (group is { Succeeded: false })
+        {
+            return HttpErrors.Result(group.Value.Error!);
+        }
+
+        var others = group?.Value;
+        to = others is [var single] ? single : others is null ? to : null;
+        others = others is { Count: > 1 } ? others : null;
         var accepted = body.Value!.Reply is { } reply
-            ? await hub.SendReplyAsync(session.Value!, room, to, null, body.Value.Text, body.Value.File?.Id, body.Value.Id, reply, context.RequestAborted).ConfigureAwait(false)
+            ? await hub.SendReplyAsync(session.Value!, room, to, others, body.Value.Text, body.Value.File?.Id, body.Value.Id, reply, context.RequestAborted).ConfigureAwait(false)
+            : others is not null
+            ? await hub.SendToGroupAsync(session.Value!, others, body.Value.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false)
             : await hub.SendAsync(session.Value!, room, to, body.Value.Text, body.Value.File?.Id, body.Value.Id, context.RequestAborted).ConfigureAwait(false);
         if (!accepted.Succeeded)
         {
@@ -251,8 +268,8 @@ public sealed record MeResponse(string User, bool Registered, IReadOnlyList<stri
 
 public sealed record RoomResponse(string Room, string? Topic, int Members, bool Joined, bool? Private = null);
 
-/// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>). <see cref="HistoryRoute"/> writes this shape as it reads.</summary>
-public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages);
+/// <summary>A page of history; each message has the protocol's <c>message</c> frame shape (<see cref="MessageJson"/>); <c>next</c>: the next page's address, absent on the last. <see cref="HistoryRoute"/> writes this shape as it reads.</summary>
+public sealed record MessagesResponse(string Room, IReadOnlyList<ServerFrame> Messages, string? Next = null);
 
 public sealed record SendRequest(string? Text, string? Id, SharedFileInfo? File = null, string? Reply = null);
 
