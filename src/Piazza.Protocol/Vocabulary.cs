@@ -107,6 +107,8 @@ public enum ErrorCode
     TooManyReactions,
     /// <summary>A <c>pin</c> beyond the most pinned messages a conversation may hold (50); unpin one first.</summary>
     TooManyPins,
+    /// <summary>A <c>send</c> reuses its client id in the same conversation with different content (text, file, reply); nothing was sent.</summary>
+    Conflict,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -28,7 +28,7 @@ public sealed partial class SqliteChatStore
 
     internal const string FindByClientIdSql = $"""
         SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
-        WHERE sender_account = $account AND client_id = $client_id
+        WHERE sender_account = $account AND conversation = $conversation AND client_id = $client_id
         LIMIT 1;
         """;
 
@@ -180,10 +180,12 @@ public sealed partial class SqliteChatStore
     }
 
     public async Task<StoredMessage?> FindByClientIdAsync(
+        string conversation,
         string accountKey,
         string clientId,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(clientId);
         var rows = await ReadAsync(
@@ -191,6 +193,7 @@ public sealed partial class SqliteChatStore
             p =>
             {
                 p.AddWithValue("$account", accountKey);
+                p.AddWithValue("$conversation", conversation);
                 p.AddWithValue("$client_id", clientId);
             },
             ReadMessage,
