@@ -230,7 +230,7 @@ public sealed class HttpRequestLimitTests
         return tcp;
     }
 
-    /// <summary>Writes one raw request on a new connection and reads the answer until the server closes or stops.</summary>
+    /// <summary>Writes one raw request on a new connection and reads the whole answer (to the close, its length, or its last chunk).</summary>
     private static async Task<string> RawHttpAsync(TestServer server, string request)
     {
         using var tcp = await OpenAsync(server);
@@ -249,6 +249,11 @@ public sealed class HttpRequestLimitTests
 
             answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
             var text = answer.ToString();
+            if (text.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) && text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal))
+            {
+                break;
+            }
+
             var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             if (end >= 0 && System.Text.RegularExpressions.Regex.Match(text, @"Content-Length: (\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase) is { Success: true } length
                 && Encoding.UTF8.GetByteCount(text[(end + 4)..]) >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
