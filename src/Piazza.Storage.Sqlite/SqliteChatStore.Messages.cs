@@ -26,8 +26,10 @@ public sealed partial class SqliteChatStore
         ORDER BY seq DESC LIMIT $limit;
         """;
 
+    // INDEXED BY: without statistics SQLite prefers the primary key's conversation prefix, a scan of the whole
+    // conversation; the client id index finds the one row (and the statement fails rather than scan if it ever cannot).
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages INDEXED BY messages_by_client_id
         WHERE sender_account = $account AND conversation = $conversation AND client_id = $client_id
         LIMIT 1;
         """;
