@@ -16,7 +16,14 @@ public readonly record struct HubResult<T>(T? Value, HubError? Error)
 }
 
 /// <summary>The outcome of a send: the message, and whether it was a repeat of an earlier send with the same id.</summary>
-public sealed record SendOutcome(MessageEvent Message, bool Duplicate);
+public sealed record SendOutcome(MessageEvent Message, bool Duplicate)
+{
+    /// <summary>
+    /// The store already held the client id in this conversation for a message with other content (<see cref="Message"/>
+    /// is that one): nothing was stored, and the send is refused as <c>conflict</c>.
+    /// </summary>
+    public bool Conflict { get; init; }
+}
 
 /// <summary>A send that has its seq; <see cref="Completion"/> finishes when it is durable (or failed).</summary>
 public sealed record PendingSend(Task<HubResult<SendOutcome>> Completion);

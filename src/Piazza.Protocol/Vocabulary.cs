@@ -110,6 +110,9 @@ public enum ErrorCode
 
     /// <summary>An HTTP request whose method the path does not take; the answer's <c>Allow</c> header lists those it does.</summary>
     MethodNotAllowed,
+    /// <summary>A <c>send</c> reuses its client id in the same conversation with different content (text, file, reply); nothing was sent.</summary>
+
+    Conflict,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -121,6 +121,8 @@ public static class PiazzaHost
         }
 
         builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddSingleton<LongLivedConnections>();
+        HttpRequestLimiter.AddServices(builder.Services);
         builder.Services.AddSingleton(new HistoryReadSlots(options.Connections.HttpHistoryReadsPerConnection));
         builder.Services.AddSingleton<WebSocketSlots>();
         builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
@@ -174,6 +176,7 @@ public static class PiazzaHost
         ApiErrorPages.Use(app);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webClient });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webClient });
+        HttpRequestLimiter.Use(app);
         WebSocketDoor.Map(app);
         FilesEndpoints.Map(app);
         HttpApi.Map(app);

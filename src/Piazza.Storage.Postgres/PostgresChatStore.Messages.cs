@@ -28,7 +28,7 @@ public sealed partial class PostgresChatStore
 
     internal const string FindByClientIdSql = $"""
         SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
-        WHERE sender_account = @account AND client_id = @client_id
+        WHERE sender_account = @account AND conversation = @conversation AND client_id = @client_id
         LIMIT 1;
         """;
 
@@ -60,8 +60,8 @@ public sealed partial class PostgresChatStore
                 async (connection, transaction, ct) =>
                 {
                     var existing = await StoredClientIdsAsync(connection, transaction, batch, ct).ConfigureAwait(false);
-                    var seen = new HashSet<(string, string)>(existing.Keys);
-                    var rows = batch.Select(m => m.FromAccount is { } a && m.ClientId is { } c && !seen.Add((a, c)) ? m with { ClientId = null } : m).ToList();
+                    var seen = new HashSet<(string, string, string)>(existing.Keys);
+                    var rows = batch.Select(m => m.FromAccount is { } a && m.ClientId is { } c && !seen.Add((a, m.Conversation, c)) ? m with { ClientId = null } : m).ToList();
                     var highest = new Dictionary<string, long>(StringComparer.Ordinal);
                     foreach (var message in rows)
                     {
@@ -162,14 +162,14 @@ public sealed partial class PostgresChatStore
         }
     }
 
-    /// <summary>The stored messages whose (sender account, client id) some message of the batch repeats, by that pair.</summary>
-    private static async Task<Dictionary<(string Account, string ClientId), StoredMessage>> StoredClientIdsAsync(
+    /// <summary>The stored messages whose (sender account, conversation, client id) some message of the batch repeats, by that triple.</summary>
+    private static async Task<Dictionary<(string Account, string Conversation, string ClientId), StoredMessage>> StoredClientIdsAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         IReadOnlyList<StoredMessage> batch,
         CancellationToken ct)
     {
-        var keys = batch.Where(m => m.FromAccount is not null && m.ClientId is not null).Select(m => (m.FromAccount!, m.ClientId!)).Distinct().ToArray();
+        var keys = batch.Where(m => m.FromAccount is not null && m.ClientId is not null).Select(m => (m.FromAccount!, m.Conversation, m.ClientId!)).Distinct().ToArray();
         if (keys.Length == 0)
         {
             return [];
@@ -180,17 +180,19 @@ public sealed partial class PostgresChatStore
             transaction,
             $"""
             SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages m
-            JOIN unnest(@accounts, @client_ids) AS k(wanted_account, wanted_client_id) ON m.sender_account = k.wanted_account AND m.client_id = k.wanted_client_id
+            JOIN unnest(@accounts, @conversations, @client_ids) AS k(wanted_account, wanted_conversation, wanted_client_id)
+                ON m.sender_account = k.wanted_account AND m.conversation = k.wanted_conversation AND m.client_id = k.wanted_client_id
             WHERE m.client_id IS NOT NULL;
             """,
             p =>
             {
                 p.Add(Array("accounts", NpgsqlDbType.Text, keys.Select(k => k.Item1).ToArray()));
-                p.Add(Array("client_ids", NpgsqlDbType.Text, keys.Select(k => k.Item2).ToArray()));
+                p.Add(Array("conversations", NpgsqlDbType.Text, keys.Select(k => k.Item2).ToArray()));
+                p.Add(Array("client_ids", NpgsqlDbType.Text, keys.Select(k => k.Item3).ToArray()));
             },
             ReadMessage,
             ct).ConfigureAwait(false);
-        return rows.ToDictionary(m => (m.FromAccount!, m.ClientId!));
+        return rows.ToDictionary(m => (m.FromAccount!, m.Conversation, m.ClientId!));
     }
 
     public async Task<long> LastSeqAsync(string conversation, CancellationToken cancellationToken = default)
@@ -226,8 +228,9 @@ public sealed partial class PostgresChatStore
         p.Add(Integer("limit", limit));
     };
 
-    public async Task<StoredMessage?> FindByClientIdAsync(string accountKey, string clientId, CancellationToken cancellationToken = default)
+    public async Task<StoredMessage?> FindByClientIdAsync(string conversation, string accountKey, string clientId, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(clientId);
         var rows = await ReadAsync(
@@ -235,6 +238,7 @@ public sealed partial class PostgresChatStore
             p =>
             {
                 p.Add(Text("account", accountKey));
+                p.Add(Text("conversation", conversation));
                 p.Add(Text("client_id", clientId));
             },
             ReadMessage,

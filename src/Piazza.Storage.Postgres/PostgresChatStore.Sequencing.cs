@@ -49,7 +49,7 @@ public sealed partial class PostgresChatStore
         var stored = await StoredClientIdsAsync(connection, transaction, batch, ct).ConfigureAwait(false);
         var results = new AppendedMessage[batch.Count];
         var repeats = new List<(int Index, int FirstIndex)>();
-        var firstInBatch = new Dictionary<(string, string), int>();
+        var firstInBatch = new Dictionary<(string, string, string), int>();
         var fresh = new List<int>(batch.Count);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
@@ -57,19 +57,19 @@ public sealed partial class PostgresChatStore
             var message = batch[i];
             if (message.FromAccount is { } account && message.ClientId is { } clientId)
             {
-                if (stored.TryGetValue((account, clientId), out var earlier))
+                if (stored.TryGetValue((account, message.Conversation, clientId), out var earlier))
                 {
                     results[i] = new AppendedMessage(earlier, Duplicate: true);
                     continue;
                 }
 
-                if (firstInBatch.TryGetValue((account, clientId), out var first))
+                if (firstInBatch.TryGetValue((account, message.Conversation, clientId), out var first))
                 {
                     repeats.Add((i, first));
                     continue;
                 }
 
-                firstInBatch[(account, clientId)] = i;
+                firstInBatch[(account, message.Conversation, clientId)] = i;
             }
 
             fresh.Add(i);

@@ -299,5 +299,14 @@ internal static class PostgresMigrations
             CREATE INDEX messages_search ON messages USING gin (search_doc);
             CREATE UNIQUE INDEX messages_by_search_id ON messages (search_id);
             """),
+
+        // Client ids are unique per sender and conversation (docs/protocol.md, "Idempotent sends"), no longer per
+        // sender: rows unique under the old index are unique under the wider one, so building it cannot fail. The new
+        // index is built before the old one goes, and keeps its name (the sequencer retries on its violations).
+        new(9, """
+            CREATE UNIQUE INDEX messages_by_client_id_in_conversation ON messages (sender_account, conversation, client_id) WHERE client_id IS NOT NULL;
+            DROP INDEX messages_by_client_id;
+            ALTER INDEX messages_by_client_id_in_conversation RENAME TO messages_by_client_id;
+            """),
     ];
 }

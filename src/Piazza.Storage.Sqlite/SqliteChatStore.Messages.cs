@@ -26,9 +26,11 @@ public sealed partial class SqliteChatStore
         ORDER BY seq DESC LIMIT $limit;
         """;
 
+    // INDEXED BY: without statistics SQLite prefers the primary key's conversation prefix, a scan of the whole
+    // conversation; the client id index finds the one row (and the statement fails rather than scan if it ever cannot).
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
-        WHERE sender_account = $account AND client_id = $client_id
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages INDEXED BY messages_by_client_id
+        WHERE sender_account = $account AND conversation = $conversation AND client_id = $client_id
         LIMIT 1;
         """;
 
@@ -180,10 +182,12 @@ public sealed partial class SqliteChatStore
     }
 
     public async Task<StoredMessage?> FindByClientIdAsync(
+        string conversation,
         string accountKey,
         string clientId,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(accountKey);
         ArgumentNullException.ThrowIfNull(clientId);
         var rows = await ReadAsync(
@@ -191,6 +195,7 @@ public sealed partial class SqliteChatStore
             p =>
             {
                 p.AddWithValue("$account", accountKey);
+                p.AddWithValue("$conversation", conversation);
                 p.AddWithValue("$client_id", clientId);
             },
             ReadMessage,

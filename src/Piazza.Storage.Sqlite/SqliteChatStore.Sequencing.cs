@@ -24,14 +24,14 @@ public sealed partial class SqliteChatStore
                 var results = new AppendedMessage[batch.Count];
                 var toInsert = new List<StoredMessage>(batch.Count);
                 var lastSeqs = new Dictionary<string, long>(StringComparer.Ordinal);
-                var inBatch = new Dictionary<(string, string), StoredMessage>();
+                var inBatch = new Dictionary<(string, string, string), StoredMessage>();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var message = batch[i];
                     if (message.FromAccount is { } account && message.ClientId is { } clientId)
                     {
-                        var earlier = inBatch.GetValueOrDefault((account, clientId))
-                            ?? await FindByClientIdLockedAsync(connection, transaction, account, clientId, ct).ConfigureAwait(false);
+                        var earlier = inBatch.GetValueOrDefault((account, message.Conversation, clientId))
+                            ?? await FindByClientIdLockedAsync(connection, transaction, message.Conversation, account, clientId, ct).ConfigureAwait(false);
                         if (earlier is not null)
                         {
                             results[i] = new AppendedMessage(earlier, Duplicate: true);
@@ -50,7 +50,7 @@ public sealed partial class SqliteChatStore
                     results[i] = new AppendedMessage(stored, Duplicate: false);
                     if (stored.FromAccount is { } a && stored.ClientId is { } c)
                     {
-                        inBatch[(a, c)] = stored;
+                        inBatch[(a, stored.Conversation, c)] = stored;
                     }
                 }
 
@@ -70,12 +70,14 @@ public sealed partial class SqliteChatStore
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long seq ? seq : 0;
     }
 
-    private static async Task<StoredMessage?> FindByClientIdLockedAsync(SqliteConnection connection, SqliteTransaction transaction, string account, string clientId, CancellationToken ct)
+    private static async Task<StoredMessage?> FindByClientIdLockedAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string conversation, string account, string clientId, CancellationToken ct)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = FindByClientIdSql;
         command.Parameters.AddWithValue("$account", account);
+        command.Parameters.AddWithValue("$conversation", conversation);
         command.Parameters.AddWithValue("$client_id", clientId);
         using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadMessage(reader) : null;

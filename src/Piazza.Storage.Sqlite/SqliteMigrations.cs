@@ -328,5 +328,12 @@ internal static class SqliteMigrations
                 SELECT conversation, seq FROM messages WHERE deleted_by IS NULL ORDER BY ts, conversation, seq;
             INSERT INTO message_fts (message_fts) VALUES ('rebuild');
             """),
+
+        // Client ids are scoped per sender and conversation (docs/protocol.md, "Idempotent sends"): the same id in
+        // another conversation is another message. The index the idempotency lookup uses gains the conversation.
+        new(13, """
+            DROP INDEX IF EXISTS messages_by_client_id;
+            CREATE INDEX messages_by_client_id ON messages (sender_account, conversation, client_id) WHERE client_id IS NOT NULL;
+            """),
     ];
 }

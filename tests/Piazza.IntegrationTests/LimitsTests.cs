@@ -180,10 +180,12 @@ public class LimitsTests
         Assert.True(await extra.WaitForCloseAsync());
         await log.WaitForAsync(l => l.StartsWith("Refused a connection from 127.0.0.1", StringComparison.Ordinal));
 
+        // A WebSocket is a long-lived connection of the same budget: refused (JSON 503); a short request is not.
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => RawClient.ConnectWebSocketAsync(server.HttpBase));
         using (var http = server.CreateHttpClient())
         {
             using var response = await http.GetAsync("healthz");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
         // The admitted ones are unaffected; closing one makes room.

@@ -60,22 +60,40 @@ public class CoreServicesUnitTests
     {
         var sends = new RecentSends();
         var first = Task.FromResult(new SendOutcome(Message(1), Duplicate: false));
-        sends.Remember("alice", "x", first);
-        Assert.Same(first, sends.Find("alice", "x"));
+        var said = new SendContent("hi", null, null);
+        sends.Remember("alice", "x", first, said);
+        Assert.Same(first, sends.Find("alice", "x")!.Value.Send);
+        Assert.Same(said, sends.Find("alice", "x")!.Value.Content);
         Assert.Null(sends.Find("bob", "x"));
 
         var failed = Task.FromException<SendOutcome>(new InvalidOperationException("store down"));
-        sends.Remember("alice", "y", failed);
+        sends.Remember("alice", "y", failed, said);
         sends.Forget("alice", "y", failed);
         Assert.Null(sends.Find("alice", "y"));
 
         for (var i = 0; i < RecentSends.Capacity; i++)
         {
-            sends.Remember("alice", $"n{i}", Task.FromResult(new SendOutcome(Message(i + 2), Duplicate: false)));
+            sends.Remember("alice", $"n{i}", Task.FromResult(new SendOutcome(Message(i + 2), Duplicate: false)), said);
         }
 
         Assert.Null(sends.Find("alice", "x"));
         Assert.NotNull(sends.Find("alice", $"n{RecentSends.Capacity - 1}"));
+    }
+
+    [Fact]
+    public void A_retry_matches_what_was_sent_and_other_text_file_or_reply_does_not()
+    {
+        var sent = new SendContent("hi", "f1", "m1");
+        Assert.True(sent.Matches(new SendContent("hi", "f1", "m1")));
+        Assert.False(sent.Matches(new SendContent("hi!", "f1", "m1")));
+        Assert.False(sent.Matches(new SendContent("hi", null, "m1")));
+        Assert.False(sent.Matches(new SendContent("hi", "f1", null)));
+        Assert.False(sent.Matches(new SendContent("HI", "f1", "m1")));
+
+        // Read back from the store after an edit (text unknown) or a deletion (text and file unknown).
+        Assert.True((sent with { TextKnown = false }).Matches(new SendContent("the first text", "f1", "m1")));
+        Assert.False((sent with { TextKnown = false }).Matches(new SendContent("the first text", "f1", "m2")));
+        Assert.True((sent with { TextKnown = false, FileKnown = false }).Matches(new SendContent("x", "f9", "m1")));
     }
 
     [Theory]

@@ -102,7 +102,7 @@ internal abstract partial class Conversation
                 var message = newestFirst[i];
                 if (message.FromAccount is { } account && message.ClientId is { } clientId)
                 {
-                    _recentSends.Remember(account, clientId, Task.FromResult(new SendOutcome(FromStored(message), Duplicate: true)));
+                    _recentSends.Remember(account, clientId, Task.FromResult(new SendOutcome(FromStored(message), Duplicate: true)), SendContent.Of(message));
                 }
             }
 
@@ -121,11 +121,16 @@ internal abstract partial class Conversation
     }
 
     /// <summary>
-    /// Assigns the next seq and queues the durable append while still ordered. A repeated client id of the same
-    /// account answers with the earlier send (<c>Duplicate</c>). Null when the conversation was retired: load it again.
+    /// Assigns the next seq and queues the durable append while still ordered. A repeated client id of the same sender
+    /// (<paramref name="sender"/>: an account, or a guest's identity key, which only this memory knows) answers with
+    /// the earlier send when <paramref name="content"/> matches it (<c>Duplicate</c>), and is refused when it does not
+    /// (<c>Conflict</c>: nothing queued). The store hears the client id only with an account. Null when the
+    /// conversation was retired: load it again.
     /// </summary>
-    public (Task<SendOutcome> Durable, bool Duplicate)? Assign(Func<long, MessageEvent> create, string? account, string? clientId)
+    public (Task<SendOutcome> Durable, bool Duplicate, bool Conflict)? Assign(
+        Func<long, MessageEvent> create, string? account, string? clientId, string? sender = null, SendContent? content = null)
     {
+        sender ??= account;
         lock (Gate)
         {
             if (_retired)
@@ -134,28 +139,29 @@ internal abstract partial class Conversation
             }
 
             _lastActivity = Time.GetUtcNow();
-            var idempotent = account is not null && clientId is not null;
-            if (idempotent && _recentSends.Find(account!, clientId!) is { } earlier)
+            var idempotent = sender is not null && clientId is not null;
+            if (idempotent && _recentSends.Find(sender!, clientId!) is { } earlier)
             {
-                return (earlier, true);
+                var same = content is null || earlier.Content.Matches(content);
+                return (earlier.Send, same, !same);
             }
 
-            var durable = _sequence.Append(create, account, clientId);
-            if (idempotent)
+            var durable = _sequence.Append(create, account, account is null ? null : clientId);
+            if (idempotent && content is not null)
             {
-                _recentSends.Remember(account!, clientId!, durable);
+                _recentSends.Remember(sender!, clientId!, durable, content);
             }
 
-            return (durable, false);
+            return (durable, false, false);
         }
     }
 
-    /// <summary>A send failed: its client id may be used again.</summary>
-    public void ForgetSend(string account, string clientId, Task<SendOutcome> failed)
+    /// <summary>A send failed, or the store found its id taken by other content: its client id may be used again.</summary>
+    public void ForgetSend(string sender, string clientId, Task<SendOutcome> send)
     {
         lock (Gate)
         {
-            _recentSends.Forget(account, clientId, failed);
+            _recentSends.Forget(sender, clientId, send);
         }
     }
 

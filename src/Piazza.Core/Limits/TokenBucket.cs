@@ -4,7 +4,7 @@ namespace Piazza.Core.Limits;
 /// One token bucket that refills continuously from a <see cref="TimeProvider"/>'s timestamps: tokens are computed
 /// when asked for, so there is no timer, and a test moves the clock instead of sleeping.
 /// </summary>
-internal sealed class TokenBucket
+public sealed class TokenBucket
 {
     private readonly Lock _gate = new();
     private readonly double _perSecond;

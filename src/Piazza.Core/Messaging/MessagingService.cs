@@ -43,7 +43,6 @@ internal sealed partial class MessagingService(
 
         var user = session.User;
         var account = user.IsRegistered ? user.Key : null;
-        var idempotencyKey = account is null ? null : clientId;
         for (var attempt = 0; ; attempt++)
         {
             var target = group is null
@@ -82,7 +81,9 @@ internal sealed partial class MessagingService(
             var assigned = conversation.Assign(
                 seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions, Reply = quote },
                 account,
-                idempotencyKey);
+                clientId,
+                user.Key,
+                new SendContent(text, file?.Id, quote?.MessageId));
             if (assigned is not { } send)
             {
                 if (attempt < 3)
@@ -93,13 +94,18 @@ internal sealed partial class MessagingService(
                 return new HubError(ErrorCode.ServerError, "the conversation is busy; send again");
             }
 
+            if (send.Conflict)
+            {
+                return ClientIdConflict(clientId!);
+            }
+
             if (send.Duplicate)
             {
-                return HubResult<PendingSend>.Ok(new PendingSend(AwaitDuplicateAsync(send.Durable)));
+                return HubResult<PendingSend>.Ok(new PendingSend(AwaitDuplicateAsync(send.Durable, clientId!)));
             }
 
             session.CountMessage();
-            return HubResult<PendingSend>.Ok(new PendingSend(AwaitDurableAsync(send.Durable, conversation, account, idempotencyKey)));
+            return HubResult<PendingSend>.Ok(new PendingSend(AwaitDurableAsync(send.Durable, conversation, user.Key, clientId)));
         }
     }
 
@@ -179,11 +185,23 @@ internal sealed partial class MessagingService(
         return HubResult<(Conversation, string?)>.Ok((direct, target.Name));
     }
 
-    private async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<SendOutcome> durable, Conversation conversation, string? account, string? clientId)
+    /// <summary>The refusal of a client id reused in the same conversation for other content (docs/protocol.md, "Idempotent sends").</summary>
+    private static HubError ClientIdConflict(string clientId) => new(
+        ErrorCode.Conflict,
+        $"the id \"{clientId}\" was used for another message in this conversation; nothing was sent; use a new id for a new message");
+
+    private async Task<HubResult<SendOutcome>> AwaitDurableAsync(Task<SendOutcome> durable, Conversation conversation, string sender, string? clientId)
     {
         try
         {
             var outcome = await durable.ConfigureAwait(false);
+            if (outcome.Conflict)
+            {
+                // Another node stored the id first, for other content: this node must not answer it as a duplicate later.
+                conversation.ForgetSend(sender, clientId!, durable);
+                return ClientIdConflict(clientId!);
+            }
+
             if (!outcome.Duplicate)
             {
                 Interlocked.Increment(ref _stored);
@@ -193,9 +211,9 @@ internal sealed partial class MessagingService(
         }
         catch (InvalidOperationException ex)
         {
-            if (account is not null && clientId is not null)
+            if (clientId is not null)
             {
-                conversation.ForgetSend(account, clientId, durable);
+                conversation.ForgetSend(sender, clientId, durable);
             }
 
             return ex is StoreUnavailableException
@@ -204,11 +222,12 @@ internal sealed partial class MessagingService(
         }
     }
 
-    private static async Task<HubResult<SendOutcome>> AwaitDuplicateAsync(Task<SendOutcome> original)
+    private static async Task<HubResult<SendOutcome>> AwaitDuplicateAsync(Task<SendOutcome> original, string clientId)
     {
         try
         {
-            return HubResult<SendOutcome>.Ok((await original.ConfigureAwait(false)) with { Duplicate = true });
+            var outcome = await original.ConfigureAwait(false);
+            return outcome.Conflict ? ClientIdConflict(clientId) : HubResult<SendOutcome>.Ok(outcome with { Duplicate = true });
         }
         catch (InvalidOperationException ex)
         {

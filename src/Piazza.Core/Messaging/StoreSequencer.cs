@@ -97,7 +97,8 @@ internal sealed class StoreSequencer : IMessageSequencer
                 }
 
                 pending.Sequence.Done();
-                pending.Completion.TrySetResult(new SendOutcome(message, duplicate));
+                var conflict = duplicate && !SendContent.Of(stored).Matches(SendContent.Of(pending.Message));
+                pending.Completion.TrySetResult(new SendOutcome(message, duplicate) { Conflict = conflict });
             }
         }
     }

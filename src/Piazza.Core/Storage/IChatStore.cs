@@ -99,8 +99,11 @@ public interface IMessageStore
     /// <summary>The (up to) <paramref name="limit"/> messages just before <paramref name="beforeSeq"/>, in seq order.</summary>
     Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(string conversation, long beforeSeq, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>The message an account sent with a client-chosen id, for idempotent retries; null when none.</summary>
-    Task<StoredMessage?> FindByClientIdAsync(string accountKey, string clientId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The message an account sent to <paramref name="conversation"/> with a client-chosen id, for idempotent retries
+    /// (an id is scoped per account and conversation); null when none.
+    /// </summary>
+    Task<StoredMessage?> FindByClientIdAsync(string conversation, string accountKey, string clientId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The private conversation ids (<c>@a,b</c>) an account takes part in, most recently active first, at most

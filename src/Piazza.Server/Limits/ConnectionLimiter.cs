@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,9 +14,14 @@ namespace Piazza.Server.Limits;
 
 /// <summary>
 /// Per-address connection limits, as Kestrel connection middleware on every listener (so every door, present and
-/// future, gets them): how many connections one address may hold open, and how fast it may open new ones. A refused
-/// connection is closed before any protocol or TLS work: the native door first gets an <c>error</c> line
-/// (<c>too_many_connections</c>), the HTTP door a 503; others are simply closed. IPv6 addresses count per /64.
+/// future, gets them), before any protocol or TLS work. Long-lived connections (the native doors here; WebSocket and
+/// the event stream per request, through <see cref="LongLivedConnections"/>) share one budget: how many one address
+/// may hold open, and how fast it may open new ones. An HTTP or HTTPS connection as such only meets a generous cap of
+/// open connections (<see cref="HttpLimitOptions.MaxConnectionsPerAddress"/>): short requests are limited by their
+/// rate instead (<see cref="HttpRequestLimiter"/>), so a client making one request per connection is never refused
+/// here. A refused native connection gets an <c>error</c> line (<c>too_many_connections</c>) before the close, a
+/// refused HTTP connection the JSON error body with 503 and <c>Retry-After</c>; HTTPS ones are simply closed (no TLS
+/// yet). IPv6 addresses count per /64.
 /// </summary>
 public sealed partial class ConnectionLimiter : IAsyncDisposable
 {
@@ -24,12 +30,16 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, int> _open = [];
+    private readonly Dictionary<IPAddress, int> _httpOpen = [];
+    private readonly int _maxHttpConnections;
     private readonly Dictionary<IPAddress, (long LoggedAt, int Unlogged)> _refusals = [];
     private readonly PartitionedRateLimiter<IPAddress>? _newConnections;
 
-    public ConnectionLimiter(ConnectionOptions options, DoorEndpoints endpoints, ILogger<ConnectionLimiter> logger)
+    public ConnectionLimiter(ConnectionOptions options, HttpLimitOptions httpLimits, DoorEndpoints endpoints, ILogger<ConnectionLimiter> logger)
     {
+        ArgumentNullException.ThrowIfNull(httpLimits);
         _options = options;
+        _maxHttpConnections = httpLimits.MaxConnectionsPerAddress;
         _endpoints = endpoints;
         _logger = logger;
         if (options.ConnectionsPerSecondPerAddress > 0)
@@ -59,7 +69,8 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
 
         var address = AddressText.LimitGroup(remote.Address);
-        var refusal = Admit(address);
+        var http = IsHttpListener(connection);
+        var refusal = http ? TryOpenHttp(address) : Admit(address);
         if (refusal is not null)
         {
             LogRefusal(address, refusal);
@@ -73,11 +84,21 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
         finally
         {
-            Release(address);
+            Release(http ? _httpOpen : _open, address);
         }
     }
 
-    /// <summary>Connections open now from the address (its /64 for IPv6).</summary>
+    /// <summary>HTTP connections open now from the address (its /64 for IPv6), long-lived or not.</summary>
+    public int HttpOpenFrom(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        lock (_gate)
+        {
+            return _httpOpen.GetValueOrDefault(AddressText.LimitGroup(address));
+        }
+    }
+
+    /// <summary>Long-lived connections open now from the address (its /64 for IPv6): native, WebSocket, event streams.</summary>
     public int OpenFrom(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -88,15 +109,15 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes an open-connection place for a connection inside one already counted (a further WebSocket on an HTTP/2
-    /// connection, each with its own outbox); null when taken, else the refusal, logged like a refused connection.
-    /// <see cref="ReleaseInner"/> gives it back.
+    /// Takes a place for a long-lived connection made by an HTTP request (a WebSocket, an event stream): the same
+    /// rate and count as a native connection. Null when taken, else the refusal, logged like a refused connection.
+    /// <see cref="ExitLongLived"/> gives it back.
     /// </summary>
-    public string? TryOpenInner(IPAddress address)
+    public string? TryEnterLongLived(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         var group = AddressText.LimitGroup(address);
-        var refusal = TryOpen(group);
+        var refusal = Admit(group);
         if (refusal is not null)
         {
             LogRefusal(group, refusal);
@@ -105,11 +126,32 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         return refusal;
     }
 
-    /// <summary>Gives back a place taken by <see cref="TryOpenInner"/>.</summary>
-    public void ReleaseInner(IPAddress address)
+    /// <summary>Gives back a place taken by <see cref="TryEnterLongLived"/>.</summary>
+    public void ExitLongLived(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Release(AddressText.LimitGroup(address));
+        Release(_open, AddressText.LimitGroup(address));
+    }
+
+    private bool IsHttpListener(ConnectionContext connection)
+    {
+        var port = (connection.LocalEndPoint as IPEndPoint)?.Port;
+        return port is not null && (port == _endpoints.HttpEndPoint?.Port || port == _endpoints.HttpsEndPoint?.Port);
+    }
+
+    private string? TryOpenHttp(IPAddress address)
+    {
+        lock (_gate)
+        {
+            var open = _httpOpen.GetValueOrDefault(address);
+            if (_maxHttpConnections > 0 && open >= _maxHttpConnections)
+            {
+                return $"too many HTTP connections from your address (limit {_maxHttpConnections} at once)";
+            }
+
+            _httpOpen[address] = open + 1;
+            return null;
+        }
     }
 
     private string? Admit(IPAddress address)
@@ -141,18 +183,18 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
     }
 
-    private void Release(IPAddress address)
+    private void Release(Dictionary<IPAddress, int> counts, IPAddress address)
     {
         lock (_gate)
         {
-            var open = _open.GetValueOrDefault(address) - 1;
+            var open = counts.GetValueOrDefault(address) - 1;
             if (open <= 0)
             {
-                _open.Remove(address);
+                counts.Remove(address);
             }
             else
             {
-                _open[address] = open;
+                counts[address] = open;
             }
         }
     }
@@ -167,11 +209,12 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         }
         else if (port is not null && port == _endpoints.HttpEndPoint?.Port)
         {
-            // Written raw: the connection is refused before Kestrel reads a request. The status is the one every endpoint uses.
-            var body = reason + "\n";
+            // Written raw: the connection is refused before Kestrel reads a request. The status and the JSON body are
+            // the ones every endpoint uses (HttpErrors), so a client reads this refusal as any other.
+            var body = JsonSerializer.SerializeToUtf8Bytes(HttpErrors.Body(ErrorCode.TooManyConnections, reason, TimeSpan.FromSeconds(1)), ApiJsonContext.Default.ErrorResponse);
             var status = HttpErrors.StatusOf(ErrorCode.TooManyConnections);
-            goodbye = Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+            goodbye = [.. Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
         }
 
         try

@@ -24,6 +24,8 @@ public sealed record PiazzaOptions
 
     public ConnectionOptions Connections { get; init; } = new();
 
+    public HttpLimitOptions HttpLimits { get; init; } = new();
+
     /// <summary>The core's own record, used as it is (no copy, no mapping back).</summary>
     public ChatHubOptions Hub { get; init; } = new();
 

@@ -95,6 +95,7 @@ internal static class PiazzaOptionsServices
         services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().Network);
         services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().Tls);
         services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().Connections);
+        services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().HttpLimits);
         services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().Hub);
         services.AddSingleton(sp => sp.GetRequiredService<PiazzaOptions>().Files);
         return services;

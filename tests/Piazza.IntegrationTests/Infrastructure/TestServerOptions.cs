@@ -109,6 +109,11 @@ public sealed record TestServerOptions
             ("AddressRoomCreationsPerMinute", Text(Limits.AddressRoomCreationsPerMinute)),
             ("AddressRoomCreationBurst", Text(Limits.AddressRoomCreationBurst)),
             ("UploadsPerMinute", Text(Limits.UploadsPerMinute)),
+            ("HttpRequestRate", Text(Limits.HttpRequestRate)),
+            ("HttpRequestBurst", Text(Limits.HttpRequestBurst)),
+            ("HttpAddressRequestRate", Text(Limits.HttpAddressRequestRate)),
+            ("HttpAddressRequestBurst", Text(Limits.HttpAddressRequestBurst)),
+            ("MaxHttpConnectionsPerAddress", Text(Limits.MaxHttpConnectionsPerAddress)),
         };
         settings.AddRange(PublicOrigins.Select((origin, i) => ($"PublicOrigins:{i}", (string?)origin)));
         return settings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
@@ -139,6 +144,9 @@ public sealed record TestLimits
         RoomCreationsPerMinute = 0,
         AddressRoomCreationsPerMinute = 0,
         UploadsPerMinute = 0,
+        HttpRequestRate = 0,
+        HttpAddressRequestRate = 0,
+        MaxHttpConnectionsPerAddress = 0,
     };
 
     /// <summary>The limits the product ships with (the server's defaults).</summary>
@@ -191,4 +199,17 @@ public sealed record TestLimits
 
     /// <summary>Upload creations per user and minute (empty ones included); 0 no limit.</summary>
     public int? UploadsPerMinute { get; init; }
+
+    /// <summary>API requests per second per bearer token (or tokenless address); 0 no limit.</summary>
+    public double? HttpRequestRate { get; init; }
+
+    public int? HttpRequestBurst { get; init; }
+
+    /// <summary>API requests per second per address, all tokens together; 0 no limit.</summary>
+    public double? HttpAddressRequestRate { get; init; }
+
+    public int? HttpAddressRequestBurst { get; init; }
+
+    /// <summary>Open HTTP connections per address; 0 no limit.</summary>
+    public int? MaxHttpConnectionsPerAddress { get; init; }
 }

@@ -20,7 +20,7 @@ public abstract partial class ChatStoreContractTests
         Assert.Equal(("third", at2), (before.Text, before.EditedAt));
         var found = await Store.FindMessageAsync("m-dev-1");
         Assert.Equal(("third", at2), (found!.Text, found.EditedAt));
-        Assert.Equal("third", (await Store.FindByClientIdAsync("alice", "c-1"))!.Text);
+        Assert.Equal("third", (await Store.FindByClientIdAsync("dev", "alice", "c-1"))!.Text);
         Assert.Null((await Store.ReadAfterAsync("dev", 1, 1))[0].EditedAt);
 
         Assert.Equal([new MessageVersion("first", T0.AddSeconds(1)), new MessageVersion("second", at1)], await Store.ReadVersionsAsync("dev", 1));

@@ -23,7 +23,7 @@ public abstract partial class ChatStoreContractTests
         Assert.Equal(["👀=Bob"], Summaries(page[2]));
         Assert.Equal(["👍=Bob,alice", "🎉=Carol"], Summaries((await Store.ReadBeforeAsync("dev", 3, 1))[0]));
         Assert.Equal(["👍=Bob,alice", "🎉=Carol"], Summaries((await Store.FindMessageAsync(page[1].MessageId))!));
-        Assert.Equal(["👍=Bob,alice", "🎉=Carol"], Summaries((await Store.FindByClientIdAsync("alice", "c2"))!));
+        Assert.Equal(["👍=Bob,alice", "🎉=Carol"], Summaries((await Store.FindByClientIdAsync("dev", "alice", "c2"))!));
 
         // An emoji keeps its place while anyone has it (as clients amend their copy); one that comes back goes last.
         Assert.True(await Store.RemoveReactionAsync("dev", 2, "👍", "bob"));

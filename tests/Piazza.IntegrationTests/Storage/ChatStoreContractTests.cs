@@ -279,10 +279,10 @@ public abstract partial class ChatStoreContractTests : IAsyncLifetime
             Message("lobby", 3, "guest", from: "guest1", fromAccount: null, clientId: "c-9"),
         ]);
 
-        Assert.Equal("one", (await Store.FindByClientIdAsync("alice", "c-1"))!.Text);
-        Assert.Equal("two", (await Store.FindByClientIdAsync("bob", "c-1"))!.Text);
-        Assert.Null(await Store.FindByClientIdAsync("alice", "c-2"));
-        Assert.Null(await Store.FindByClientIdAsync("carol", "c-1"));
+        Assert.Equal("one", (await Store.FindByClientIdAsync("lobby", "alice", "c-1"))!.Text);
+        Assert.Equal("two", (await Store.FindByClientIdAsync("lobby", "bob", "c-1"))!.Text);
+        Assert.Null(await Store.FindByClientIdAsync("lobby", "alice", "c-2"));
+        Assert.Null(await Store.FindByClientIdAsync("lobby", "carol", "c-1"));
     }
 
     [Fact]

@@ -134,12 +134,12 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     [Fact]
     public async Task A_client_id_stored_before_with_caller_chosen_seqs_keeps_its_seq_and_its_first_message()
     {
-        await Store.AppendAsync([Message("lobby", 1, "first", clientId: "c-1")]);
-        await Store.AppendAsync([Message("dev", 1, "again", clientId: "c-1"), Message("dev", 2, "twice", clientId: "c-2"), Message("dev", 3, "twice again", clientId: "c-2")]);
+        await Store.AppendAsync([Message("dev", 1, "first", clientId: "c-1")]);
+        await Store.AppendAsync([Message("dev", 2, "again", clientId: "c-1"), Message("dev", 3, "twice", clientId: "c-2"), Message("dev", 4, "twice again", clientId: "c-2")]);
 
-        Assert.Equal([1L, 2L, 3L], (await Store.ReadAfterAsync("dev", 0, 10)).Select(m => m.Seq));
-        Assert.Equal("first", (await Store.FindByClientIdAsync("alice", "c-1"))!.Text);
-        Assert.Equal("twice", (await Store.FindByClientIdAsync("alice", "c-2"))!.Text);
+        Assert.Equal([1L, 2L, 3L, 4L], (await Store.ReadAfterAsync("dev", 0, 10)).Select(m => m.Seq));
+        Assert.Equal("first", (await Store.FindByClientIdAsync("dev", "alice", "c-1"))!.Text);
+        Assert.Equal("twice", (await Store.FindByClientIdAsync("dev", "alice", "c-2"))!.Text);
     }
 
     [Fact]

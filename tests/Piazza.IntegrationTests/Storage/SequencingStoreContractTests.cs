@@ -114,7 +114,7 @@ public abstract class SequencingStoreContractTests : IAsyncLifetime
         Assert.Equal([1L, 2L, 2L, 3L], results.Select(r => r.Message.Seq));
         Assert.Equal("first", results[2].Message.Text);
         Assert.Equal(OneTo(3), await StoredSeqsAsync(B, "lobby"));
-        Assert.Equal("first", (await B.FindByClientIdAsync("alice", "c-1"))!.Text);
+        Assert.Equal("first", (await B.FindByClientIdAsync("lobby", "alice", "c-1"))!.Text);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public static class HttpErrors
         ErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCode.HelloTimeout => StatusCodes.Status408RequestTimeout,
         ErrorCode.NameTaken or ErrorCode.NameReserved or ErrorCode.NameConfusable or ErrorCode.TooManyRooms
-            or ErrorCode.OffsetMismatch or ErrorCode.TooManyReactions or ErrorCode.TooManyPins => StatusCodes.Status409Conflict,
+            or ErrorCode.OffsetMismatch or ErrorCode.TooManyReactions or ErrorCode.TooManyPins or ErrorCode.Conflict => StatusCodes.Status409Conflict,
         ErrorCode.UnsupportedVersion => StatusCodes.Status412PreconditionFailed,
         ErrorCode.TooLarge or ErrorCode.QuotaExceeded => StatusCodes.Status413PayloadTooLarge,
         ErrorCode.BadContentType => StatusCodes.Status415UnsupportedMediaType,

@@ -45,32 +45,27 @@ public static partial class WebSocketDoor
             return;
         }
 
-        // The first WebSocket on a connection lives in the connection's own place in the per-address limit; each
-        // further one (HTTP/2 streams) takes a place of its own, so the limit still bounds outboxes per address.
+        // Every WebSocket takes a place of its own in the per-address limits of long-lived connections (an HTTP
+        // connection as such does not: short requests are limited by rate), also each of several on one HTTP/2
+        // connection, so the limit bounds outboxes per address.
         var slots = services.GetRequiredService<WebSocketSlots>();
+        var longLived = services.GetRequiredService<LongLivedConnections>();
+        if (longLived.TryEnter(context) is { } refused)
+        {
+            await refused.ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var connectionId = context.Connection.Id;
-        var address = context.Connection.RemoteIpAddress;
-        var limiter = services.GetRequiredService<ConnectionLimiter>();
-        var inner = slots.Enter(connectionId) > 1 && address is not null;
+        slots.Enter(connectionId);
         try
         {
-            if (inner && limiter.TryOpenInner(address!) is { } refusal)
-            {
-                inner = false;
-                await HttpErrors.Result(new HubError(ErrorCode.TooManyConnections, refusal, TimeSpan.FromSeconds(1))).ExecuteAsync(context).ConfigureAwait(false);
-                return;
-            }
-
             await RunAsync(context, options, logger).ConfigureAwait(false);
         }
         finally
         {
-            if (inner)
-            {
-                limiter.ReleaseInner(address!);
-            }
-
             slots.Exit(connectionId);
+            longLived.Exit(context);
         }
     }
 

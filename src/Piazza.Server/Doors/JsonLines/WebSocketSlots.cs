@@ -5,9 +5,8 @@ namespace Piazza.Server.Doors.JsonLines;
 /// <summary>
 /// Open WebSockets per HTTP connection (Kestrel's connection id, which every HTTP/2 stream of a connection shares).
 /// Over HTTP/2 (RFC 8441 extended CONNECT) one TCP connection carries a WebSocket per stream, each a full
-/// line-protocol connection with its own outbox, while the per-address limit counts the TCP connection once: the
-/// door makes every WebSocket after the first on a connection take a place of its own in that limit. An HTTP/1.1
-/// upgrade is its own connection, so it is always the first.
+/// line-protocol connection with its own outbox; each takes its own place in the per-address limits of long-lived
+/// connections (<see cref="Limits.LongLivedConnections"/>), and this counts them for diagnostics and tests.
 /// </summary>
 public sealed class WebSocketSlots
 {
