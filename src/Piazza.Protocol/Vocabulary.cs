@@ -110,8 +110,8 @@ public enum ErrorCode
 
     /// <summary>An HTTP request whose method the path does not take; the answer's <c>Allow</c> header lists those it does.</summary>
     MethodNotAllowed,
-    /// <summary>A <c>send</c> reuses its client id in the same conversation with different content (text, file, reply); nothing was sent.</summary>
 
+    /// <summary>A <c>send</c> reuses its client id in the same conversation with different content (text, file, reply); nothing was sent.</summary>
     Conflict,
 }
 
