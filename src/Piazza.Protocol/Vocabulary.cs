@@ -107,6 +107,9 @@ public enum ErrorCode
     TooManyReactions,
     /// <summary>A <c>pin</c> beyond the most pinned messages a conversation may hold (50); unpin one first.</summary>
     TooManyPins,
+
+    /// <summary>The last event of a stream (<c>GET /api/events</c>) that fell too far behind: its bounded queue overflowed.</summary>
+    SlowConsumer,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>
