@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Core.Storage;
 using Piazza.Protocol;
 using Piazza.Server.Connections;
 using Piazza.Server.Options;
@@ -91,8 +92,10 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
         }
         catch (Exception ex)
         {
+            // The store failing under the login, say: the stream ends with an error event rather than a silent cut.
             Log.Failed(_logger, ex, Who);
-            Close(flush: false);
+            EnqueueError(StoreFaults.IsUnavailable(ex) ? new HubError(ErrorCode.Unavailable, StoreFaults.Message) : new HubError(ErrorCode.ServerError, "internal error; closing"));
+            Close(flush: true);
             await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
