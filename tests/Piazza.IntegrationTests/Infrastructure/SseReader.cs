@@ -46,8 +46,12 @@ public sealed class SseReader : IAsyncDisposable
     public static async Task<SseReader> OpenAsync(TestServer server, string token, string? lastEventId = null, string query = "")
     {
         var (reader, response) = await TryOpenAsync(server, token, lastEventId, query);
-        Assert.True(reader is not null, $"GET /api/events answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return reader!;
+        if (reader is null)
+        {
+            Assert.Fail($"GET /api/events answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return reader;
     }
 
     /// <summary>Opens <c>GET /api/events</c>; the reader is null when the answer was not 200 (the response holds the error).</summary>

@@ -36,6 +36,7 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
     private long _lastWrittenAt = Environment.TickCount64;
     private int _closing;
     private int _dropped;
+    private int _finished;
     private ChatSession? _session;
 
     public EventStreamConnection(PipeWriter output, string remoteEndPoint, Action abort, string door, ChatHub hub, ConnectionOptions options, SseEventEncoder encoder, StreamPositions positions, ILogger logger)
@@ -129,11 +130,30 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
 
         if (!flush && Interlocked.Exchange(ref _dropped, 1) == 0)
         {
+            // The write loop skips what is queued and writes the last event once its current flush completes; a client
+            // that never reads again never lets it, so the connection is aborted after a while. (Cancelling a flush
+            // would abort the HTTP connection at once, last event and all.)
             Log.SlowConsumer(_logger, Who);
-            CancelWrites();
+            _ = AbortUnlessWrittenAsync();
         }
 
         _outbox.Complete();
+    }
+
+    private async Task AbortUnlessWrittenAsync()
+    {
+        await Task.Delay(FinalEventTimeout).ConfigureAwait(false);
+        if (Volatile.Read(ref _finished) == 0)
+        {
+            try
+            {
+                _abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // it ended meanwhile
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -167,33 +187,13 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
 
     private async Task WriteLoopAsync()
     {
-        var stop = _stop.Token;
         try
         {
-            // retry: how long EventSource waits before reconnecting (with Last-Event-ID) after the stream ends.
-            _output.Write(": piazza events (docs/http-api.md)\nretry: 3000\n\n"u8);
-            await _output.FlushAsync(stop).ConfigureAwait(false);
-            while (await _outbox.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                while (!stop.IsCancellationRequested && _outbox.TryDequeue(out var item))
-                {
-                    Write(item);
-                    if (_output.UnflushedBytes >= 64 * 1024 && (await _output.FlushAsync(stop).ConfigureAwait(false)).IsCompleted)
-                    {
-                        return;
-                    }
-                }
-
-                Volatile.Write(ref _lastWrittenAt, Environment.TickCount64);
-                if ((await _output.FlushAsync(stop).ConfigureAwait(false)).IsCompleted)
-                {
-                    return;
-                }
-            }
+            await PumpAsync(_stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDisconnect(ex))
         {
-            // the client went, or the stream was dropped: below
+            // the client went
         }
         finally
         {
@@ -208,6 +208,35 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
         }
 
         await _output.CompleteAsync().ConfigureAwait(false);
+        Volatile.Write(ref _finished, 1);
+    }
+
+    /// <summary>Writes what is queued until the outbox completes, the stream is dropped, or the client is gone.</summary>
+    private async Task PumpAsync(CancellationToken clientGone)
+    {
+        // retry: how long EventSource waits before reconnecting (with Last-Event-ID) after the stream ends.
+        _output.Write(": piazza events (docs/http-api.md)\nretry: 3000\n\n"u8);
+        await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        while (Volatile.Read(ref _dropped) == 0 && await _outbox.WaitToReadAsync(clientGone).ConfigureAwait(false))
+        {
+            while (Volatile.Read(ref _dropped) == 0 && _outbox.TryDequeue(out var item))
+            {
+                Write(item);
+
+                // Flush in batches: one write for many small events, but never an unbounded buffer. No flush is ever
+                // cancelled: Kestrel aborts the connection for that, and a dropped stream still owes its last event.
+                if (_output.UnflushedBytes >= 64 * 1024 && (await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
+                }
+            }
+
+            Volatile.Write(ref _lastWrittenAt, Environment.TickCount64);
+            if ((await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false)).IsCompleted)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>A dropped stream's last event: what was queued is gone, so the client knows to reconnect from its last id.</summary>
@@ -217,11 +246,7 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
         {
             var message = "this stream fell too far behind and was closed; reconnect with the last event id to resume";
             Write(new Outbound(null, SseEventEncoder.Frame(FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SlowConsumer.ToWire(), Message = message }))));
-            using var timeout = new CancellationTokenSource(FinalEventTimeout);
-            if ((await _output.FlushAsync(timeout.Token).ConfigureAwait(false)).IsCanceled)
-            {
-                _abort();
-            }
+            await _output.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDisconnect(ex) || ex is InvalidOperationException)
         {
