@@ -112,10 +112,11 @@ public static class EventStreamRoutes
         response.Headers.CacheControl = "no-cache, no-store, no-transform";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on as they come
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) && context.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
         {
             // One policy bounds a stream that is not read: the outbox's (slow_consumer, with a last event saying so),
-            // not Kestrel's response rate, which would cut it without a word.
+            // not Kestrel's response rate, which would cut it without a word. (HTTP/2 has it per connection only:
+            // setting it per request throws there.)
             rate.MinDataRate = null;
         }
 
