@@ -71,7 +71,10 @@ public static class EventEncoderSlots
 {
     /// <summary>The JSON lines format, shared by TCP, TLS and WebSocket (the same bytes on each).</summary>
     public const int JsonLines = 0;
-    public const int Count = 1;
+
+    /// <summary>Server-Sent Events (<c>GET /api/events</c>): the JSON lines bytes framed as an SSE event.</summary>
+    public const int Sse = 1;
+    public const int Count = 2;
 }
 
 /// <summary>
@@ -149,6 +152,15 @@ public sealed class HistoryEvent(string room, IReadOnlyList<MessageEvent> messag
 
     /// <summary>An answer cut short by its size: more messages of the asked window follow on the next request.</summary>
     public bool More { get; init; }
+
+    /// <summary>
+    /// Set on the frame that switches a connection to live delivery: the conversation's key and the seq the connection
+    /// has everything up to from then on (a stream's resume position, even when the frame holds no message). Not on the wire.
+    /// </summary>
+    public string? Conversation { get; init; }
+
+    /// <inheritdoc cref="Conversation"/>
+    public long? UpTo { get; init; }
 
     public override int EstimatedBytes => 64 + Messages.Sum(m => m.EstimatedBytes);
 }

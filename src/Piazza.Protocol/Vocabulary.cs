@@ -113,6 +113,9 @@ public enum ErrorCode
 
     /// <summary>A <c>send</c> reuses its client id in the same conversation with different content (text, file, reply); nothing was sent.</summary>
     Conflict,
+
+    /// <summary>The last event of a stream (<c>GET /api/events</c>) that fell too far behind: its bounded queue overflowed.</summary>
+    SlowConsumer,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

@@ -288,7 +288,7 @@ internal abstract partial class Conversation
 
             // As live: an empty catch-up, then the messages as they would have come had the connection been attached
             // when they were sent (another node's private message that revealed the conversation here).
-            Enqueue(session, new HistoryEvent(Name, asLive ? [] : gap, null), overflowed);
+            Enqueue(session, new HistoryEvent(Name, asLive ? [] : gap, null) { Conversation = Key, UpTo = asLive ? from : last }, overflowed);
             if (asLive)
             {
                 foreach (var message in gap)

@@ -68,6 +68,8 @@ public static class HttpApi
         InvitationRoutes.Map(api);
         ModerationRoutes.Map(api);
         ApiDocument.Map(app);
+        EventStream.EventStreamRoutes.Map(api);
+        api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)

@@ -36,7 +36,7 @@ public static class HttpErrors
         ErrorCode.RateLimited or ErrorCode.TooManyUploads or ErrorCode.Flooding => StatusCodes.Status429TooManyRequests,
         ErrorCode.ChecksumMismatch => TusChecksumMismatch,
         ErrorCode.StorageError => StatusCodes.Status500InternalServerError,
-        ErrorCode.ServerError or ErrorCode.TooManyConnections or ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.ServerError or ErrorCode.TooManyConnections or ErrorCode.Unavailable or ErrorCode.SlowConsumer => StatusCodes.Status503ServiceUnavailable,
         ErrorCode.StorageFull => StatusCodes.Status507InsufficientStorage,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "no HTTP status for this error code"),
     };
