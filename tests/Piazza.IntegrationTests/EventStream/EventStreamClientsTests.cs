@@ -37,7 +37,7 @@ public class EventStreamClientsTests
         }
     }
 
-    [Fact(Skip = "needs PUT/DELETE /api/rooms/{room}/members/me from the rest branch; un-skip at merge")]
+    [Fact]
     public Task A_rest_only_bot_joins_posts_receives_over_sse_resumes_across_a_restart_and_leaves()
         => BotFlowAsync(RestJoinAsync, RestLeaveAsync);
 

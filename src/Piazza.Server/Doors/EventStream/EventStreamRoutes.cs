@@ -74,33 +74,27 @@ public static class EventStreamRoutes
             return HttpErrors.Result(new HubError(ErrorCode.Unavailable, "the server is shutting down", TimeSpan.FromSeconds(1)));
         }
 
-        // Limited as the WebSocket door is: the first stream of an HTTP connection lives in the connection's own place
-        // in the per-address limit, each further one (HTTP/2 streams) takes a place of its own.
+        // Limited as a WebSocket is: every stream takes a place of its own in the per-address limits of long-lived
+        // connections (LongLivedConnections), also each of several on one HTTP/2 connection.
         var services = context.RequestServices;
         var slots = services.GetRequiredService<WebSocketSlots>();
-        var limiter = services.GetRequiredService<ConnectionLimiter>();
+        var longLived = services.GetRequiredService<LongLivedConnections>();
+        if (longLived.TryEnter(context) is { } refused)
+        {
+            return refused;
+        }
+
         var connectionId = context.Connection.Id;
-        var address = context.Connection.RemoteIpAddress;
-        var inner = slots.Enter(connectionId) > 1 && address is not null;
+        slots.Enter(connectionId);
         try
         {
-            if (inner && limiter.TryOpenInner(address!) is { } refusal)
-            {
-                inner = false;
-                return HttpErrors.Result(new HubError(ErrorCode.TooManyConnections, refusal, TimeSpan.FromSeconds(1)));
-            }
-
             await RunAsync(context, hub, remote, token, positions).ConfigureAwait(false);
             return Results.Empty;
         }
         finally
         {
-            if (inner)
-            {
-                limiter.ReleaseInner(address!);
-            }
-
             slots.Exit(connectionId);
+            longLived.Exit(context);
         }
     }
 
