@@ -111,20 +111,6 @@ internal static class RoomRoutes
     }
 }
 
-/// <summary>The OpenAPI metadata every REST parity route shares: the one JSON error shape on each status it may answer.</summary>
-internal static class RestMetadata
-{
-    public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
-    {
-        foreach (var status in statuses)
-        {
-            builder.Produces<ErrorResponse>(status);
-        }
-
-        return builder;
-    }
-}
-
 /// <summary>A room: <c>members</c> counts users present now; <c>read</c>, <c>unread</c> and <c>mentions</c> only when the caller is in it.</summary>
 public sealed record RoomInfoResponse(string Room, string? Topic, bool Locked, bool Private, string? Owner, long Seq, int Members, bool Joined, long? Read, long? Unread, long? Mentions);
 
