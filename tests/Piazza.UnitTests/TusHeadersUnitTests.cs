@@ -92,10 +92,12 @@ public class TusHeadersUnitTests
     {
         var sha1 = SHA1.HashData("chunk"u8);
         Assert.True(TusHeaders.TryParseChecksum("sha1 " + Convert.ToBase64String(sha1), out var algorithm, out var parsed, out _));
-        Assert.Equal((HashAlgorithmName.SHA1, sha1), (algorithm, parsed));
+        Assert.Equal(HashAlgorithmName.SHA1, algorithm);
+        Assert.Equal(sha1, parsed);
         var sha512 = SHA512.HashData("chunk"u8);
         Assert.True(TusHeaders.TryParseChecksum("SHA512 " + Convert.ToBase64String(sha512), out algorithm, out parsed, out _));
-        Assert.Equal((HashAlgorithmName.SHA512, sha512), (algorithm, parsed));
+        Assert.Equal(HashAlgorithmName.SHA512, algorithm);
+        Assert.Equal(sha512, parsed);
         Assert.False(TusHeaders.TryParseChecksum("sha1 " + Convert.ToBase64String(SHA256.HashData("chunk"u8)), out _, out _, out var unsupported));
         Assert.False(unsupported);
         Assert.Equal("Wed, 25 Jun 2025 16:00:00 GMT", TusHeaders.FormatExpires(new DateTimeOffset(2025, 6, 25, 18, 0, 0, TimeSpan.FromHours(2))));
