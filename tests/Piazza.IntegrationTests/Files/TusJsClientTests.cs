@@ -37,9 +37,9 @@ public sealed class TusJsClientTests
             Assert.NotNull(first.Str("expires")); // Upload-Expires on the creation
             var path = new Uri(first.Str("url")!).AbsolutePath;
 
-            var data_ = server.DataDirectory;
+            var folder = server.DataDirectory;
             await server.StopKeepingDataAsync();
-            server = await TestServer.StartInAsync(data_, new TestServerOptions());
+            server = await TestServer.StartInAsync(folder, new TestServerOptions());
 
             using var http = server.CreateHttpClient();
             var stored = await new TusTestClient(http, alice.Token).OffsetAsync(path);
