@@ -13,7 +13,7 @@ public sealed class WebSocketNpmClientTests
     [Fact]
     public async Task The_server_pings_and_a_client_that_answers_nothing_is_closed_with_4001_timeout()
     {
-        await using var server = await TestServer.StartAsync(new TestServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        await using var server = await TestServer.StartAsync(new TestServerOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
         var seen = await NodePackageScript.RunAsync("ws-client.cjs", new
         {
             url = $"ws://127.0.0.1:{server.HttpBase.Port}/ws",

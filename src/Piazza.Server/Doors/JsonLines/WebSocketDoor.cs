@@ -23,14 +23,14 @@ public static partial class WebSocketDoor
     {
         ArgumentNullException.ThrowIfNull(app);
         // The server pings (a KeepAliveTimeout makes .NET send pings, not unsolicited pongs), every half --idle-timeout.
-        // A peer that answers none for 1.5 × --idle-timeout is dropped by the runtime, with no close frame (it can send
-        // none then); a silent one is closed before that by the protocol's heartbeat with 4001 "timeout", at 1.5 ×
+        // A peer that answers none for 2 × --idle-timeout is dropped by the runtime, with no close frame (it can send
+        // none then); a silent one is closed well before that by the protocol's heartbeat with 4001 "timeout", at 1.5 ×
         // --idle-timeout of silence, so the runtime's drop only ends peers that send frames but never answer pings.
         var connections = app.Services.GetRequiredService<ConnectionOptions>();
         app.UseWebSockets(new WebSocketOptions
         {
             KeepAliveInterval = connections.IdleTimeout / 2,
-            KeepAliveTimeout = connections.IdleTimeout * 1.5,
+            KeepAliveTimeout = connections.IdleTimeout * 2,
         });
         app.Map(Path, HandleAsync);
     }
