@@ -1,4 +1,5 @@
 using Piazza.Core.Conversations;
+using Piazza.Protocol;
 
 namespace Piazza.Core;
 
@@ -7,6 +8,7 @@ public sealed class ChatSession
 {
     private long _messagesSent;
     private int _ended;
+    private int _endReason = -1;
 
     internal ChatSession(ChatUser user, IChatConnection connection, DateTimeOffset connectedAt, string? token)
     {
@@ -65,6 +67,18 @@ public sealed class ChatSession
         }
     }
 
+    /// <summary>Why the hub ended the session (a kick, a ban, a revocation…), once it has; null while it lasts.</summary>
+    public LeaveReason? EndReason => Volatile.Read(ref _endReason) is var reason and >= 0 ? (LeaveReason)reason : null;
+
     /// <summary>Marks the session ended; true only for the first caller, so a leave is announced once.</summary>
-    internal bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
+    internal bool TryEnd(LeaveReason reason)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _endReason, (int)reason);
+        return true;
+    }
 }

@@ -1,16 +1,25 @@
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Piazza.Protocol;
 
 /// <summary>
-/// The header grammar of tus 1.0.0 (core, creation, checksum) as pure functions shared by the server and clients,
+/// The header grammar of tus 1.0.0 (core, creation, termination, checksum, expiration) as pure functions shared by the server and clients,
 /// unit-tested without a server. https://tus.io/protocols/resumable-upload
 /// </summary>
 public static class TusHeaders
 {
     public const string Version = "1.0.0";
-    public const string Extensions = "creation,termination,checksum";
+    public const string Extensions = "creation,termination,checksum,expiration";
+
+    /// <summary>The algorithm Piazza's own clients name in <c>Upload-Checksum</c>.</summary>
     public const string ChecksumAlgorithm = "sha256";
+
+    /// <summary>
+    /// Every algorithm the server verifies (<c>Tus-Checksum-Algorithm</c>): sha1 because the checksum extension
+    /// requires it of every server, sha256 and sha512 for clients that want a stronger one.
+    /// </summary>
+    public const string ChecksumAlgorithms = "sha1,sha256,sha512";
     public const string OffsetContentType = "application/offset+octet-stream";
 
     public const string TusResumable = "Tus-Resumable";
@@ -24,6 +33,7 @@ public static class TusHeaders
     public const string UploadChecksum = "Upload-Checksum";
     public const string UploadDeferLength = "Upload-Defer-Length";
     public const string UploadConcat = "Upload-Concat";
+    public const string UploadExpires = "Upload-Expires";
 
     /// <summary>Piazza's own: the id of the stored file, on the answer that completes an upload.</summary>
     public const string FileId = "Piazza-File-Id";
@@ -112,11 +122,13 @@ public static class TusHeaders
     }
 
     /// <summary>
-    /// Parses <c>Upload-Checksum: sha256 &lt;base64&gt;</c>. False with <paramref name="unsupported"/> set when the
-    /// algorithm is another one; false otherwise when the header is malformed.
+    /// Parses <c>Upload-Checksum: &lt;algorithm&gt; &lt;base64 digest&gt;</c> for one of <see cref="ChecksumAlgorithms"/>
+    /// (names in any case). False with <paramref name="unsupported"/> set when the algorithm is another one; false
+    /// otherwise when the header is malformed (not two parts, not base64, not the algorithm's digest length).
     /// </summary>
-    public static bool TryParseChecksum(string? header, out byte[] digest, out bool unsupported)
+    public static bool TryParseChecksum(string? header, out HashAlgorithmName algorithm, out byte[] digest, out bool unsupported)
     {
+        algorithm = default;
         digest = [];
         unsupported = false;
         if (string.IsNullOrWhiteSpace(header))
@@ -130,7 +142,14 @@ public static class TusHeaders
             return false;
         }
 
-        if (!string.Equals(parts[0], ChecksumAlgorithm, StringComparison.OrdinalIgnoreCase))
+        (algorithm, var length) = parts[0].ToLowerInvariant() switch
+        {
+            "sha1" => (HashAlgorithmName.SHA1, 20),
+            "sha256" => (HashAlgorithmName.SHA256, 32),
+            "sha512" => (HashAlgorithmName.SHA512, 64),
+            _ => (default(HashAlgorithmName), 0),
+        };
+        if (length == 0)
         {
             unsupported = true;
             return false;
@@ -145,8 +164,11 @@ public static class TusHeaders
             return false;
         }
 
-        return digest.Length == 32;
+        return digest.Length == length;
     }
+
+    /// <summary>An <c>Upload-Expires</c> value: the RFC 9110 HTTP date (IMF-fixdate), e.g. <c>Wed, 25 Jun 2025 16:00:00 GMT</c>.</summary>
+    public static string FormatExpires(DateTimeOffset at) => at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
 
     /// <summary>Whether a value is a SHA-256 in hex (64 digits, either case).</summary>
     public static bool IsSha256Hex(string? value)

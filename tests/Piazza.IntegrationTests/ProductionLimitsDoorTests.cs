@@ -15,5 +15,10 @@ public sealed class WebSocketDoorProductionLimitsTests : DoorConformanceTests
 {
     protected override TestLimits Limits => TestLimits.Production;
 
+    /// <summary>Over WebSocket an over-long message closes the connection (1009, WebSocketCloseCodeTests).</summary>
+    protected override string OverLongLine => "\n";
+
+    protected override string[] OverLongLineErrors => [];
+
     protected override Task<RawClient> ConnectAsync(TestServer server) => RawClient.ConnectWebSocketAsync(server.HttpBase);
 }

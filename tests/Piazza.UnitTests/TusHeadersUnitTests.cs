@@ -80,22 +80,39 @@ public class TusHeadersUnitTests
     public void A_sha256_checksum_header_gives_its_digest()
     {
         var digest = SHA256.HashData("chunk"u8);
-        Assert.True(TusHeaders.TryParseChecksum("sha256 " + Convert.ToBase64String(digest), out var parsed, out var unsupported));
+        Assert.True(TusHeaders.TryParseChecksum("sha256 " + Convert.ToBase64String(digest), out var algorithm, out var parsed, out var unsupported));
+        Assert.Equal(HashAlgorithmName.SHA256, algorithm);
         Assert.False(unsupported);
         Assert.Equal(digest, parsed);
-        Assert.True(TusHeaders.TryParseChecksum("SHA256 " + Convert.ToBase64String(digest), out _, out _));
+        Assert.True(TusHeaders.TryParseChecksum("SHA256 " + Convert.ToBase64String(digest), out _, out _, out _));
+    }
+
+    [Fact]
+    public void Sha1_and_sha512_checksums_give_their_algorithm_and_digest_and_a_wrong_length_is_malformed()
+    {
+        var sha1 = SHA1.HashData("chunk"u8);
+        Assert.True(TusHeaders.TryParseChecksum("sha1 " + Convert.ToBase64String(sha1), out var algorithm, out var parsed, out _));
+        Assert.Equal(HashAlgorithmName.SHA1, algorithm);
+        Assert.Equal(sha1, parsed);
+        var sha512 = SHA512.HashData("chunk"u8);
+        Assert.True(TusHeaders.TryParseChecksum("SHA512 " + Convert.ToBase64String(sha512), out algorithm, out parsed, out _));
+        Assert.Equal(HashAlgorithmName.SHA512, algorithm);
+        Assert.Equal(sha512, parsed);
+        Assert.False(TusHeaders.TryParseChecksum("sha1 " + Convert.ToBase64String(SHA256.HashData("chunk"u8)), out _, out _, out var unsupported));
+        Assert.False(unsupported);
+        Assert.Equal("Wed, 25 Jun 2025 16:00:00 GMT", TusHeaders.FormatExpires(new DateTimeOffset(2025, 6, 25, 18, 0, 0, TimeSpan.FromHours(2))));
     }
 
     [Fact]
     public void Other_algorithms_are_unsupported_and_bad_values_malformed()
     {
-        Assert.False(TusHeaders.TryParseChecksum("md5 " + Convert.ToBase64String(MD5.HashData("x"u8)), out _, out var unsupported));
+        Assert.False(TusHeaders.TryParseChecksum("md5 " + Convert.ToBase64String(MD5.HashData("x"u8)), out _, out _, out var unsupported));
         Assert.True(unsupported);
-        Assert.False(TusHeaders.TryParseChecksum("sha256 not-base64!", out _, out unsupported));
+        Assert.False(TusHeaders.TryParseChecksum("sha256 not-base64!", out _, out _, out unsupported));
         Assert.False(unsupported);
-        Assert.False(TusHeaders.TryParseChecksum("sha256 " + Convert.ToBase64String(new byte[31]), out _, out _));
-        Assert.False(TusHeaders.TryParseChecksum("sha256", out _, out _));
-        Assert.False(TusHeaders.TryParseChecksum("", out _, out _));
+        Assert.False(TusHeaders.TryParseChecksum("sha256 " + Convert.ToBase64String(new byte[31]), out _, out _, out _));
+        Assert.False(TusHeaders.TryParseChecksum("sha256", out _, out _, out _));
+        Assert.False(TusHeaders.TryParseChecksum("", out _, out _, out _));
     }
 
     [Theory]

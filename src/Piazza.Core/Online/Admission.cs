@@ -192,7 +192,7 @@ internal sealed class Admission(
     /// <summary>Retires a session (its connection closed); only the first call for a session has an effect.</summary>
     public void Retire(ChatSession session, LeaveReason reason)
     {
-        if (!session.TryEnd())
+        if (!session.TryEnd(reason))
         {
             return;
         }

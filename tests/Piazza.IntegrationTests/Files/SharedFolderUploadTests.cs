@@ -138,7 +138,7 @@ public sealed class SharedFolderUploadTests : IAsyncLifetime
         {
             var offset = (int)(await node.OffsetOfAsync(current, deadline.Token))!.Value;
             var length = Math.Min(16 * 1024, content.Length - offset);
-            outcomes.Add(await node.AppendAsync(current, offset, length, SHA256.HashData(content.AsSpan(offset, length)), Body(content.AsMemory(offset, length)), deadline.Token));
+            outcomes.Add(await node.AppendAsync(current, offset, length, new UploadChecksum(HashAlgorithmName.SHA256, SHA256.HashData(content.AsSpan(offset, length))), Body(content.AsMemory(offset, length)), deadline.Token));
         }
 
         return outcomes;

@@ -79,7 +79,7 @@ public static class FilesEndpoints
         headers[TusHeaders.TusVersion] = TusHeaders.Version;
         headers[TusHeaders.TusExtension] = TusHeaders.Extensions;
         headers[TusHeaders.TusMaxSize] = uploads.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers[TusHeaders.TusChecksumAlgorithm] = TusHeaders.ChecksumAlgorithm;
+        headers[TusHeaders.TusChecksumAlgorithm] = TusHeaders.ChecksumAlgorithms;
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
     }
@@ -144,7 +144,7 @@ public static class FilesEndpoints
         }
 
         context.Response.Headers[TusHeaders.UploadLength] = Format(upload.Length);
-        WriteUploadHeaders(context, new UploadOutcome(200) { Offset = offset, FileId = upload.FileId });
+        WriteUploadHeaders(context, new UploadOutcome(200) { Offset = offset, FileId = upload.FileId, ExpiresAt = uploads.ExpiryOf(upload) });
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
@@ -168,16 +168,18 @@ public static class FilesEndpoints
             return;
         }
 
-        byte[]? digest = null;
+        UploadChecksum? checksum = null;
         if (request.Headers.ContainsKey(TusHeaders.UploadChecksum))
         {
-            if (!TusHeaders.TryParseChecksum(request.Headers[TusHeaders.UploadChecksum], out var parsed, out var unsupported))
+            if (!TusHeaders.TryParseChecksum(request.Headers[TusHeaders.UploadChecksum], out var algorithm, out var digest, out var unsupported))
             {
-                await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, unsupported ? "only the sha256 checksum algorithm is supported" : "Upload-Checksum must be 'sha256 <base64 of 32 bytes>'"));
+                await FailAsync(context, UploadOutcome.Failed(ErrorCode.BadRequest, unsupported
+                    ? $"the checksum algorithms supported are {TusHeaders.ChecksumAlgorithms} (Tus-Checksum-Algorithm)"
+                    : "Upload-Checksum must be '<algorithm> <base64 digest>', e.g. 'sha1 <base64 of 20 bytes>'"));
                 return;
             }
 
-            digest = parsed;
+            checksum = new UploadChecksum(algorithm, digest);
         }
 
         var upload = await uploads.FindAsync(session.User.Key, uploadId, context.RequestAborted);
@@ -193,7 +195,7 @@ public static class FilesEndpoints
             limit.MaxRequestBodySize = null;
         }
 
-        var outcome = await uploads.AppendAsync(upload, offset, request.ContentLength, digest, request.BodyReader, context.RequestAborted);
+        var outcome = await uploads.AppendAsync(upload, offset, request.ContentLength, checksum, request.BodyReader, context.RequestAborted);
         if (outcome.Status != StatusCodes.Status204NoContent)
         {
             await FailAsync(context, outcome);
@@ -336,6 +338,11 @@ public static class FilesEndpoints
         if (outcome.FileId is { } fileId)
         {
             context.Response.Headers[TusHeaders.FileId] = fileId;
+        }
+
+        if (outcome.ExpiresAt is { } expires)
+        {
+            context.Response.Headers[TusHeaders.UploadExpires] = TusHeaders.FormatExpires(expires);
         }
     }
 

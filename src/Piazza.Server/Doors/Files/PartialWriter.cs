@@ -15,9 +15,9 @@ internal static class PartialWriter
     /// answers the bytes written and kept, or the failure (with the offset it leaves) and, for an I/O error, its text.
     /// </summary>
     public static async Task<(long Written, UploadOutcome? Failure, string? IoProblem)> AppendAsync(
-        FileStream file, UploadState state, long offset, long remaining, byte[]? requestDigest, PipeReader body, CancellationToken cancellationToken)
+        FileStream file, UploadState state, long offset, long remaining, UploadChecksum? checksum, PipeReader body, CancellationToken cancellationToken)
     {
-        using var requestHash = requestDigest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var requestHash = checksum is null ? null : IncrementalHash.CreateHash(checksum.Algorithm);
         long written = 0;
         var broken = false;
         var tooLong = false;
@@ -59,8 +59,8 @@ internal static class PartialWriter
             }
 
             // What is kept must be whole: a cut request with a checksum cannot be verified, a too long one is refused.
-            var keep = (broken && requestDigest is not null) || tooLong ? 0 : written;
-            var mismatch = !broken && !tooLong && requestHash is not null && !CryptographicOperations.FixedTimeEquals(requestHash.GetHashAndReset(), requestDigest);
+            var keep = (broken && checksum is not null) || tooLong ? 0 : written;
+            var mismatch = !broken && !tooLong && requestHash is not null && !CryptographicOperations.FixedTimeEquals(requestHash.GetHashAndReset(), checksum!.Digest);
             if (mismatch)
             {
                 keep = 0;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Piazza.Protocol;
 using Piazza.Server.Doors.Http;
 
@@ -13,6 +14,12 @@ public sealed record UploadOutcome(int Status, ErrorCode? Error = null, string? 
     public string? UploadId { get; init; }
     public string? FileId { get; init; }
 
+    /// <summary>When the unfinished upload expires (the <c>Upload-Expires</c> header of the expiration extension).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>For <c>rate_limited</c>: when to try again (the Retry-After header).</summary>
     public double? RetryAfterSeconds { get; init; }
 }
+
+/// <summary>A PATCH's <c>Upload-Checksum</c>: the algorithm and the digest its body must have.</summary>
+public sealed record UploadChecksum(HashAlgorithmName Algorithm, byte[] Digest);

@@ -23,6 +23,12 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     /// <summary>SHA-256 of zero bytes: an empty upload is complete (and verified) at creation.</summary>
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+    /// <summary>
+    /// What an upload's record holds when the client declared no <c>sha256</c> (the column is NOT NULL): the hash is
+    /// the one computed from the bytes when the upload completes, and only then written (on the file's record).
+    /// </summary>
+    private const string UndeclaredSha256 = "";
+
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
 
     private readonly UploadCreationRate _creations = new(options.UploadsPerMinute);
@@ -37,9 +43,11 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             return UploadOutcome.Failed(ErrorCode.TooLarge, $"files are at most {options.MaxFileBytes} bytes");
         }
 
-        if (!metadata.TryGetValue("sha256", out var declaredHash) || !TusHeaders.IsSha256Hex(declaredHash))
+        // Optional, as stock tus clients send none: without it the hash is computed as the bytes arrive.
+        var declaredHash = metadata.GetValueOrDefault("sha256");
+        if (declaredHash is not null && !TusHeaders.IsSha256Hex(declaredHash))
         {
-            return UploadOutcome.Failed(ErrorCode.BadRequest, "Upload-Metadata must carry 'sha256': the hex SHA-256 of the whole file");
+            return UploadOutcome.Failed(ErrorCode.BadRequest, "the Upload-Metadata 'sha256', when given, must be the hex SHA-256 of the whole file");
         }
 
         if (_creations.TryTake(owner) is { } wait)
@@ -49,7 +57,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {seconds:0} s") with { RetryAfterSeconds = seconds };
         }
 
-        var sha256 = declaredHash.ToLowerInvariant();
+        var sha256 = declaredHash?.ToLowerInvariant() ?? UndeclaredSha256;
         var name = FileNamePolicy.Sanitize(metadata.GetValueOrDefault("filename"));
         var declaredType = metadata.GetValueOrDefault("filetype");
 
@@ -78,11 +86,12 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         Log.UploadCreated(logger, upload.Id, owner, length, name);
         if (length > 0)
         {
-            return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0 };
+            return new UploadOutcome(201) { UploadId = upload.Id, Offset = 0, ExpiresAt = ExpiryOf(upload) };
         }
 
         // Nothing will be PATCHed (tus clients skip it for empty files): complete at once.
-        if (sha256 != EmptySha256)
+        upload = upload with { Sha256 = sha256 == UndeclaredSha256 ? EmptySha256 : sha256 };
+        if (upload.Sha256 != EmptySha256)
         {
             await DiscardAsync(upload.Id, cancellationToken).ConfigureAwait(false);
             return UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept");
@@ -132,7 +141,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     /// Appends a request body at <paramref name="offset"/>. <paramref name="contentLength"/> (when known) is checked
     /// before reading; <paramref name="requestDigest"/> is the request's <c>Upload-Checksum</c>, if any.
     /// </summary>
-    public async Task<UploadOutcome> AppendAsync(UploadRecord upload, long offset, long? contentLength, byte[]? requestDigest, PipeReader body, CancellationToken requestAborted)
+    public async Task<UploadOutcome> AppendAsync(UploadRecord upload, long offset, long? contentLength, UploadChecksum? checksum, PipeReader body, CancellationToken requestAborted)
     {
         ArgumentNullException.ThrowIfNull(upload);
         if (upload.FileId is not null)
@@ -177,7 +186,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
                 }
 
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, interrupt.Token);
-                (var outcome, finished) = await AppendLockedAsync(current, state, offset, requestDigest, body, linked.Token).ConfigureAwait(false);
+                (var outcome, finished) = await AppendLockedAsync(current, state, offset, checksum, body, linked.Token).ConfigureAwait(false);
                 return outcome;
             }
             finally
@@ -193,7 +202,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
     }
 
     /// <summary>Appends under both locks; <c>Finished</c> tells that the upload is gone from the unfinished ones (stored or discarded).</summary>
-    private async Task<(UploadOutcome Outcome, bool Finished)> AppendLockedAsync(UploadRecord upload, UploadState state, long offset, byte[]? requestDigest, PipeReader body, CancellationToken cancellationToken)
+    private async Task<(UploadOutcome Outcome, bool Finished)> AppendLockedAsync(UploadRecord upload, UploadState state, long offset, UploadChecksum? checksum, PipeReader body, CancellationToken cancellationToken)
     {
         long end;
         await using (var file = blobs.OpenPartial(upload.Id))
@@ -205,7 +214,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             }
 
             await state.HashUpToAsync(file, offset, cancellationToken).ConfigureAwait(false);
-            var (written, failure, ioProblem) = await PartialWriter.AppendAsync(file, state, offset, upload.Length - offset, requestDigest, body, cancellationToken).ConfigureAwait(false);
+            var (written, failure, ioProblem) = await PartialWriter.AppendAsync(file, state, offset, upload.Length - offset, checksum, body, cancellationToken).ConfigureAwait(false);
             if (ioProblem is not null)
             {
                 Log.UploadIoFailed(logger, upload.Id, ioProblem);
@@ -225,13 +234,18 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
 
         if (end < upload.Length)
         {
-            return (new UploadOutcome(204) { Offset = end }, false);
+            return (new UploadOutcome(204) { Offset = end, ExpiresAt = ExpiryOf(upload) }, false);
         }
 
         var digest = Convert.ToHexStringLower(state.Hash!.GetHashAndReset());
         _states.TryRemove(upload.Id, out _);
         state.Reset();
-        if (digest != upload.Sha256)
+        if (upload.Sha256 == UndeclaredSha256)
+        {
+            // Nothing to check against: the hash of what arrived is the file's, stored like a declared one.
+            upload = upload with { Sha256 = digest };
+        }
+        else if (digest != upload.Sha256)
         {
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
             Log.UploadHashMismatch(logger, upload.Id, upload.Sha256, digest);
@@ -370,4 +384,14 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
             : UploadOutcome.Failed(ErrorCode.OffsetMismatch, "this upload is complete") with { Offset = upload.Length };
 
     private bool IsExpired(UploadRecord upload) => time.GetUtcNow() - upload.CreatedAt > options.UploadExpiry;
+
+    /// <summary>
+    /// When an unfinished upload expires (<c>Upload-Expires</c>): its creation plus <c>--upload-expiry</c>, the very
+    /// rule <see cref="FindAsync"/> and the sweep apply; a completed upload never expires (null).
+    /// </summary>
+    public DateTimeOffset? ExpiryOf(UploadRecord upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        return upload.FileId is null ? upload.CreatedAt + options.UploadExpiry : null;
+    }
 }

@@ -64,6 +64,13 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
     public string RemoteAddress { get; }
 
+    /// <summary>
+    /// Told once, when the connection ends and before its last frame is flushed, why it ended: the reason, and an
+    /// error code when a finer one applies (<c>hello_timeout</c>, <c>server_error</c>). The WebSocket door turns it
+    /// into its close frame (<see cref="WebSocketCloseCodes"/>).
+    /// </summary>
+    public Action<LeaveReason, ErrorCode?>? Ending { get; init; }
+
     private string Who => _session?.Name is { } name ? $"{name} ({RemoteEndPoint})" : RemoteEndPoint;
 
     /// <summary>Runs the connection until the client leaves or is closed; never throws.</summary>
@@ -72,6 +79,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         Log.Connected(_logger, Door, RemoteEndPoint);
         var writing = WriteLoopAsync();
         var reason = LeaveReason.Lost;
+        ErrorCode? cause = null;
         try
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
@@ -84,9 +92,11 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         {
             Log.ConnectionFailed(_logger, ex, Who);
             EnqueueError(null, ErrorCode.ServerError, "internal error; closing");
+            cause = ErrorCode.ServerError;
         }
         finally
         {
+            Ending?.Invoke(reason, cause ?? (reason == LeaveReason.Timeout && _session is null ? ErrorCode.HelloTimeout : null));
             if (reason == LeaveReason.Quit)
             {
                 // bye: acknowledge what was sent before it, then flush and close
@@ -183,6 +193,10 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private LeaveReason CloseReasonOr(LeaveReason otherwise)
         => Volatile.Read(ref _closeReason) is var reason and not NoCloseReason ? (LeaveReason)reason : otherwise;
 
+    /// <summary>Why the hub closed this connection: the reason it retired the session with, else a shutdown or a kick.</summary>
+    private LeaveReason EndedByHub()
+        => _session?.EndReason ?? (_hub.IsShuttingDown ? LeaveReason.Shutdown : LeaveReason.Kicked);
+
     private async Task<LeaveReason> ReadLoopAsync()
     {
         var input = _transport.Input;
@@ -193,8 +207,9 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             var buffer = result.Buffer;
             if (result.IsCanceled && Volatile.Read(ref _closing) != 0)
             {
-                // Closed by the server: a timeout names itself; kicks and shutdowns were announced by the hub already.
-                return CloseReasonOr(_hub.IsShuttingDown ? LeaveReason.Shutdown : LeaveReason.Kicked);
+                // Closed by the server: a timeout names itself; kicks, bans, revocations and shutdowns were announced
+                // by the hub already, which retired the session with its reason (a shutdown retires none).
+                return CloseReasonOr(EndedByHub());
             }
 
             if (!buffer.IsEmpty)
@@ -210,7 +225,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
                     if (Volatile.Read(ref _closing) != 0)
                     {
                         // Closed while lines were still buffered (flooding, a kick): the rest is not for us to act on.
-                        return CloseReasonOr(LeaveReason.Kicked);
+                        return CloseReasonOr(EndedByHub());
                     }
 
                     var status = framer.TryReadLine(ref buffer, out var line);

@@ -22,7 +22,16 @@ public static partial class WebSocketDoor
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // The server pings (a KeepAliveTimeout makes .NET send pings, not unsolicited pongs), every half --idle-timeout.
+        // A peer that answers none for 2 × --idle-timeout is dropped by the runtime, with no close frame (it can send
+        // none then); a silent one is closed well before that by the protocol's heartbeat with 4001 "timeout", at 1.5 ×
+        // --idle-timeout of silence, so the runtime's drop only ends peers that send frames but never answer pings.
+        var connections = app.Services.GetRequiredService<ConnectionOptions>();
+        app.UseWebSockets(new WebSocketOptions
+        {
+            KeepAliveInterval = connections.IdleTimeout / 2,
+            KeepAliveTimeout = connections.IdleTimeout * 2,
+        });
         app.Map(Path, HandleAsync);
     }
 
@@ -72,12 +81,17 @@ public static partial class WebSocketDoor
     private static async Task RunAsync(HttpContext context, ConnectionOptions options, ILogger<JsonLinesConnection> logger)
     {
         var services = context.RequestServices;
+        // No subprotocol: a client that asks for one gets none (and a browser then fails the handshake, as it should).
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var transport = new WebSocketTransport(socket);
+        var ending = new TaskCompletionSource<WebSocketClose>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transport = new WebSocketTransport(socket, options.MaxLineBytes, ending.Task);
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         var connection = new JsonLinesConnection(
             transport, remote, socket.Abort, context.Request.IsHttps ? "wss" : "ws",
-            services.GetRequiredService<ChatHub>(), options, services.GetRequiredService<JsonLinesEventEncoder>(), logger);
+            services.GetRequiredService<ChatHub>(), options, services.GetRequiredService<JsonLinesEventEncoder>(), logger)
+        {
+            Ending = (reason, error) => ending.TrySetResult(WebSocketCloseCodes.For(reason, error)),
+        };
         var registry = services.GetRequiredService<ConnectionRegistry>();
         var id = registry.Add(connection);
         try

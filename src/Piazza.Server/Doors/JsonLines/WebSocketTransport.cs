@@ -8,17 +8,20 @@ namespace Piazza.Server.Doors.JsonLines;
 /// Presents a WebSocket as the duplex pipe of a JSON-lines connection, so the WebSocket door runs the very same
 /// protocol code as the TCP door: each inbound text message becomes one line, each outbound line one text message.
 /// Like TLS, this is a transport adapter; the protocol code never sees the WebSocket.
+/// The framing rules (docs/protocol.md, "WebSocket framing and close codes"): a text message is one frame, whole
+/// however it was fragmented; a raw CR or LF in it counts as JSON whitespace (it becomes a tab, which JSON allows
+/// between tokens and refuses inside a string, as it does a raw line break), so a pretty-printed frame or a trailing
+/// newline is fine and two frames in one message are one malformed frame (<c>bad_frame</c>); a binary message, or a
+/// text message over <paramref name="maxMessageBytes"/>, closes the connection (<see cref="WebSocketCloseCodes"/>).
 /// </summary>
-public sealed class WebSocketTransport : IDuplexPipe
+public sealed class WebSocketTransport(WebSocket socket, int maxMessageBytes, Task<WebSocketClose> ending) : IDuplexPipe
 {
-    private readonly WebSocket _socket;
+    private readonly WebSocket _socket = socket;
     private readonly Pipe _inbound = new(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
     private readonly Pipe _outbound = new(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
 
-    public WebSocketTransport(WebSocket socket)
-    {
-        _socket = socket;
-    }
+    /// <summary>Set when the transport itself refuses the peer's input (binary, too big): it wins over the protocol's reason.</summary>
+    private WebSocketClose? _refusal;
 
     public PipeReader Input => _inbound.Reader;
 
@@ -26,8 +29,9 @@ public sealed class WebSocketTransport : IDuplexPipe
 
     /// <summary>
     /// Pumps both directions until the protocol side has written its last frame (bye, kick, shutdown, timeout) or the
-    /// peer went away; then completes the close handshake. The socket is not aborted after a normal close: an abort
-    /// would drop frames still on their way out (the last error, the shutdown notice).
+    /// peer went away; then completes the close handshake with the close frame of the reason the connection ended
+    /// (<paramref name="ending"/>, or the transport's own refusal). The socket is not aborted after a normal close:
+    /// an abort would drop frames still on their way out (the last error, the shutdown notice).
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -37,8 +41,12 @@ public sealed class WebSocketTransport : IDuplexPipe
         {
             try
             {
+                // The protocol side names its reason as it ends, just before its last flush; a stuck one gets 1000.
+                // (The receive loop set any refusal before completing the input that ended the protocol side.)
+                await ((Task)ending).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var close = _refusal ?? (ending.IsCompletedSuccessfully ? ending.Result : WebSocketCloseCodes.Echo);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
@@ -60,6 +68,7 @@ public sealed class WebSocketTransport : IDuplexPipe
         var writer = _inbound.Writer;
         try
         {
+            long messageBytes = 0;
             while (true)
             {
                 var memory = writer.GetMemory(4096);
@@ -69,21 +78,34 @@ public sealed class WebSocketTransport : IDuplexPipe
                     break;
                 }
 
+                // Refused before any of its bytes reach the protocol (which then sees the end of its input).
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    // Binary messages are not frames; make the protocol answer bad_frame for them like for any garbage.
-                    writer.Advance(0);
-                    await writer.WriteAsync("\u0001binary\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                    continue;
+                    _refusal = WebSocketCloseCodes.Binary;
+                    break;
                 }
+
+                messageBytes += result.Count;
+                if (messageBytes > maxMessageBytes)
+                {
+                    _refusal = WebSocketCloseCodes.TooBig;
+                    break;
+                }
+
+                // A line break inside the message is whitespace of the one frame, never a frame boundary.
+                var received = memory.Span[..result.Count];
+                received.Replace((byte)'\n', (byte)'\t');
+                received.Replace((byte)'\r', (byte)'\t');
 
                 writer.Advance(result.Count);
-                if (result.EndOfMessage)
+                if (!result.EndOfMessage)
                 {
-                    writer.GetSpan(1)[0] = (byte)'\n';
-                    writer.Advance(1);
+                    continue; // a fragment: the message is handed on whole, so a refusal above never leaves half of one
                 }
 
+                messageBytes = 0;
+                writer.GetSpan(1)[0] = (byte)'\n';
+                writer.Advance(1);
                 var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
