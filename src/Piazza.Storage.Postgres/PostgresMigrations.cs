@@ -299,5 +299,22 @@ internal static class PostgresMigrations
             CREATE INDEX messages_search ON messages USING gin (search_doc);
             CREATE UNIQUE INDEX messages_by_search_id ON messages (search_id);
             """),
+
+        // Migration 9 is the limits branch's; this no-op keeps the list contiguous on this branch (drop at merge).
+        new(9, "SELECT 1;"),
+
+        // Bot accounts and tokens: as SQLite's step 14.
+        new(10, """
+            ALTER TABLE accounts ADD COLUMN bot boolean NOT NULL DEFAULT false;
+            ALTER TABLE tokens ADD COLUMN name text NULL;
+            ALTER TABLE tokens ADD COLUMN scopes text NULL;
+            ALTER TABLE tokens ADD COLUMN label text NULL;
+            ALTER TABLE tokens ADD COLUMN created_at timestamptz NULL;
+            ALTER TABLE tokens ADD COLUMN last_used_at timestamptz NULL;
+            UPDATE tokens SET created_at = expires_at - interval '30 days';
+            ALTER TABLE tokens ALTER COLUMN created_at SET NOT NULL;
+            ALTER TABLE tokens ALTER COLUMN created_at SET DEFAULT now();
+            CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND NOT revoked;
+            """),
     ];
 }

@@ -328,5 +328,23 @@ internal static class SqliteMigrations
                 SELECT conversation, seq FROM messages WHERE deleted_by IS NULL ORDER BY ts, conversation, seq;
             INSERT INTO message_fts (message_fts) VALUES ('rebuild');
             """),
+
+        // Migration 13 is the limits branch's; this no-op keeps the list contiguous on this branch (drop at merge).
+        new(13, "SELECT 1;"),
+
+        // Bot accounts and tokens (docs/protocol.md, "Tokens, sessions and bots"): accounts.bot marks a bot; a token
+        // row is a session token (name NULL, every scope) or a named token (name unique among an account's live
+        // tokens, its scopes listed). created_at, last_used_at and label are what a session list shows; rows made
+        // before this step get a created_at 30 days before their expiry (the lifetime they were issued with).
+        new(14, """
+            ALTER TABLE accounts ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tokens ADD COLUMN name TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN scopes TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN label TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NULL;
+            UPDATE tokens SET created_at = expires_at - 2592000000;
+            CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND revoked = 0;
+            """),
     ];
 }

@@ -52,7 +52,11 @@ public sealed record StoredMessage(
 
 
 /// <summary>A registered account. <see cref="Key"/> is the folded name used for uniqueness.</summary>
-public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt);
+public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt)
+{
+    /// <summary>A bot account (docs/protocol.md, "Tokens, sessions and bots"): marked in `who` and on its messages.</summary>
+    public bool Bot { get; init; }
+}
 
 /// <summary>
 /// A room as stored. <see cref="Owner"/> is an account key, or null (lobby, or a guest's room). A room a guest created
