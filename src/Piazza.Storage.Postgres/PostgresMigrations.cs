@@ -306,6 +306,7 @@ internal static class PostgresMigrations
         // Bot accounts and tokens: as SQLite's step 14.
         new(10, """
             ALTER TABLE accounts ADD COLUMN bot boolean NOT NULL DEFAULT false;
+            ALTER TABLE messages ADD COLUMN sender_bot boolean NOT NULL DEFAULT false;
             ALTER TABLE tokens ADD COLUMN name text NULL;
             ALTER TABLE tokens ADD COLUMN scopes text NULL;
             ALTER TABLE tokens ADD COLUMN label text NULL;

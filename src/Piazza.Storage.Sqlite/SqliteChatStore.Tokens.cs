@@ -102,4 +102,18 @@ public sealed partial class SqliteChatStore
             LastUsedAt = r.IsDBNull(7) ? null : FromUnixMs(r.GetInt64(7)),
         };
     }
+
+    /// <summary>A message row's <c>sender_bot</c> when the query selected it (by name, as edited_at and reply_to are read).</summary>
+    private static bool SenderBotOf(SqliteDataReader r)
+    {
+        for (var i = r.FieldCount - 1; i >= 14; i--)
+        {
+            if (string.Equals(r.GetName(i), "sender_bot", StringComparison.Ordinal))
+            {
+                return !r.IsDBNull(i) && r.GetInt64(i) != 0;
+            }
+        }
+
+        return false;
+    }
 }

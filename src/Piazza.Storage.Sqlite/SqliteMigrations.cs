@@ -338,6 +338,7 @@ internal static class SqliteMigrations
         // before this step get a created_at 30 days before their expiry (the lifetime they were issued with).
         new(14, """
             ALTER TABLE accounts ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN sender_bot INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE tokens ADD COLUMN name TEXT NULL;
             ALTER TABLE tokens ADD COLUMN scopes TEXT NULL;
             ALTER TABLE tokens ADD COLUMN label TEXT NULL;

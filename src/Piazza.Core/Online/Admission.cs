@@ -265,7 +265,7 @@ internal sealed class Admission(
                     lobbyCount++;
                     if (page.Next is null && lobbyUsers.Count < ChatHub.PresencePageSize)
                     {
-                        lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered));
+                        lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered, Bot: user.IsBot));
                     }
                 }
             }

@@ -35,6 +35,9 @@ public sealed record StoredMessage(
     /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
     public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get; init; }
 
+    /// <summary>The sender was a bot account when it sent the message (stored as <c>sender_bot</c>).</summary>
+    public bool Bot { get; init; }
+
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
     {
@@ -46,6 +49,7 @@ public sealed record StoredMessage(
             ReplyTo = message.Reply?.MessageId,
             Reply = message.Reply,
             Reactions = message.Reactions,
+            Bot = message.Bot,
         };
     }
 }
