@@ -33,8 +33,9 @@ public sealed class TokenRestTests : IAsyncLifetime
 
     private static async Task<JsonObject> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
-        Assert.Equal(status, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {text}");
+        var body = JsonNode.Parse(text)!.AsObject();
         Assert.Equal(code, body.Str("code"));
         return body;
     }
@@ -77,7 +78,7 @@ public sealed class TokenRestTests : IAsyncLifetime
         using var owner = _server.CreateHttpClient(password);
         await ErrorAsync(await owner.PostAsJsonAsync("/api/tokens", new { name = "a b", scopes = new[] { "read" } }), HttpStatusCode.BadRequest, "bad_request");
         await ErrorAsync(await owner.PostAsJsonAsync("/api/tokens", new { name = "x", scopes = new[] { "root" } }), HttpStatusCode.BadRequest, "bad_request");
-        await ErrorAsync(await owner.PostAsync(new Uri("/api/tokens", UriKind.Relative), new StringContent("nope")), HttpStatusCode.BadRequest, "bad_request");
+        await ErrorAsync(await owner.PostAsync(new Uri("/api/tokens", UriKind.Relative), new StringContent("nope", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "bad_request");
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/tokens", new { name = "x", scopes = new[] { "send" } })).StatusCode);
         await ErrorAsync(await owner.PostAsJsonAsync("/api/tokens", new { name = "x", scopes = new[] { "send" } }), HttpStatusCode.Conflict, "name_taken");
         await ErrorAsync(await owner.DeleteAsync(new Uri("/api/sessions", UriKind.Relative)), HttpStatusCode.BadRequest, "bad_request");

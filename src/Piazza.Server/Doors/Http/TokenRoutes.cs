@@ -39,7 +39,7 @@ internal static class TokenRoutes
             .WithName("RevokeSession").WithSummary("Revokes one session; its connections end").WithTags(Tag)
             .Produces<RevokedSessionsResponse>(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorResponse>(StatusCodes.Status403Forbidden).Produces<ErrorResponse>(StatusCodes.Status404NotFound);
-        api.MapDelete("/sessions", (HttpContext c, ChatHub hub, bool? others) => others == true
+        api.MapDelete("/sessions", (HttpContext c, ChatHub hub) => string.Equals(c.Request.Query["others"], "true", StringComparison.OrdinalIgnoreCase)
                 ? RevokeSessionsAsync(c, hub, null, others: true)
                 : Task.FromResult(HttpErrors.Result(ErrorCode.BadRequest, "DELETE /api/sessions needs ?others=true (every session but this one)")))
             .WithName("RevokeOtherSessions").WithSummary("Revokes every session but the asking one (log out other devices)").WithTags(Tag)
