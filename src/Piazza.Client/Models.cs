@@ -34,6 +34,9 @@ public sealed record Member(string Name, DateTimeOffset? Since)
 {
     /// <summary>Why the user is away (<see cref="PiazzaClient.SetAwayAsync"/>); null when they are not.</summary>
     public string? Away { get; init; }
+
+    /// <summary>A bot account (docs/protocol.md, "Tokens, sessions and bots").</summary>
+    public bool Bot { get; init; }
 }
 
 /// <summary>
@@ -69,6 +72,9 @@ public sealed record ChatMessage(string Conversation, long Seq, string Id, strin
 
     /// <summary>The message was deleted: its text is gone, its seq stays taken.</summary>
     public bool Deleted { get; init; }
+
+    /// <summary>The sender is a bot account.</summary>
+    public bool Bot { get; init; }
 
     /// <summary>In a group conversation: the participants other than the sender (names, in the id's order); null otherwise (<see cref="To"/> is then null too).</summary>
     public IReadOnlyList<string>? Group { get; init; }

@@ -98,6 +98,9 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
     /// <summary>Who deleted the message; its <see cref="Text"/> is then empty.</summary>
     public string? DeletedBy { get; init; }
 
+    /// <summary>The sender is a bot account (docs/protocol.md, "Tokens, sessions and bots").</summary>
+    public bool Bot { get; init; }
+
     /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }
 
@@ -235,6 +238,9 @@ public sealed class JoinedEvent(string room, string user, DateTimeOffset timesta
     /// <summary>Why the user is away, when they are (another device of theirs set it before this join).</summary>
     public string? Away { get; init; }
 
+    /// <summary>The user is a bot account.</summary>
+    public bool Bot { get; init; }
+
     public override int EstimatedBytes => 96 + Utf8Bound(Room) + Utf8Bound(User) + Utf8Bound(Away);
 }
 
@@ -302,7 +308,7 @@ public sealed class SessionRevokedEvent(string message) : ChatEvent
 /// One user present in a room, since when, whether a guest (clients mark guests: they cannot share files), and their
 /// away text while they are away.
 /// </summary>
-public readonly record struct PresenceEntry(string User, DateTimeOffset Since, bool Guest = false, string? Away = null);
+public readonly record struct PresenceEntry(string User, DateTimeOffset Since, bool Guest = false, string? Away = null, bool Bot = false);
 
 /// <summary>A message was deleted: clients drop its text. <see cref="Seq"/> stays taken (no gap).</summary>
 public sealed class DeletedEvent(string room, string messageId, long seq, string by, DateTimeOffset timestamp) : ChatEvent

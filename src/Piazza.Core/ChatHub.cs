@@ -240,10 +240,10 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>Creates an account and logs the connection in as it (register as the first frame).</summary>
-    public Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default)
+    public Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default, bool bot = false, string? client = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return _admission.RegisterAsync(connection, user, password, cancellationToken);
+        return _admission.RegisterAsync(connection, user, password, cancellationToken, bot, client);
     }
 
     /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
@@ -261,7 +261,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>For request/response doors (HTTP): checks a password and issues a token, throttled like a <c>hello</c>.</summary>
-    public async Task<HubResult<(string Token, string User)>> LoginForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default)
+    public async Task<HubResult<(string Token, string User)>> LoginForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default, string? label = null)
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
@@ -269,15 +269,15 @@ public sealed partial class ChatHub : IAsyncDisposable
         }
 
         var verified = await _accounts.VerifyAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
-        return verified.Succeeded ? await TokenForAsync(verified.Value!, cancellationToken).ConfigureAwait(false) : verified.Error!;
+        return verified.Succeeded ? await TokenForAsync(verified.Value!, label, cancellationToken).ConfigureAwait(false) : verified.Error!;
     }
 
     /// <summary>For request/response doors (HTTP): creates an account and issues a token, throttled per <paramref name="address"/> like a <c>register</c>.</summary>
-    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default)
+    public async Task<HubResult<(string Token, string User)>> RegisterForTokenAsync(string? user, string? password, string address, CancellationToken cancellationToken = default, string? label = null, bool bot = false)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var created = await _accounts.CreateAsync(user, password, guest: null, address, cancellationToken).ConfigureAwait(false);
-        return created.Succeeded ? await TokenForAsync(created.Value!, cancellationToken).ConfigureAwait(false) : created.Error!;
+        var created = await _accounts.CreateAsync(user, password, guest: null, address, cancellationToken, bot).ConfigureAwait(false);
+        return created.Succeeded ? await TokenForAsync(created.Value!, label, cancellationToken).ConfigureAwait(false) : created.Error!;
     }
 
     /// <summary>For request/response doors (HTTP): a session for one request, authenticated by a token; never online.</summary>
@@ -381,6 +381,6 @@ public sealed partial class ChatHub : IAsyncDisposable
     /// <summary>Who is present in a room (any room that exists; being in it is not required).</summary>
     public Task<HubResult<PresencePage>> WhoAsync(string? room, string? cursor = null, int? limit = null) => _rooms.WhoAsync(room, cursor, limit);
 
-    private async Task<HubResult<(string Token, string User)>> TokenForAsync(AccountRecord account, CancellationToken cancellationToken)
-        => HubResult<(string, string)>.Ok((await _accounts.IssueTokenAsync(account.Key, cancellationToken).ConfigureAwait(false), account.Name));
+    private async Task<HubResult<(string Token, string User)>> TokenForAsync(AccountRecord account, string? label, CancellationToken cancellationToken)
+        => HubResult<(string, string)>.Ok((await _accounts.IssueTokenAsync(account.Key, label ?? "http", cancellationToken).ConfigureAwait(false), account.Name));
 }

@@ -29,6 +29,9 @@ public sealed class ChatSession
     /// <summary>The session token this connection holds (registered users only).</summary>
     public string? Token { get; internal set; }
 
+    /// <summary>What this session may do (<see cref="Tokens.ScopeRule"/>): every scope for a password session, a named token's scopes otherwise.</summary>
+    public Tokens.TokenScope Scopes { get; internal set; } = Tokens.TokenScope.Session;
+
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
     public bool HasEnded => Volatile.Read(ref _ended) != 0;

@@ -32,6 +32,9 @@ public sealed class ChatUser
     /// <summary>A server admin (read from the store at login).</summary>
     public bool IsAdmin { get; internal set; }
 
+    /// <summary>A bot account (read from the store at login): marked in user lists and on its messages.</summary>
+    public bool IsBot { get; internal set; }
+
     public ChatSession[] Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>Keys of the rooms the user is in.</summary>

@@ -29,7 +29,11 @@ public sealed record SendOutcome(MessageEvent Message, bool Duplicate)
 public sealed record PendingSend(Task<HubResult<SendOutcome>> Completion);
 
 /// <summary>A hello, as any door hands it to the hub.</summary>
-public sealed record HelloRequest(string? User, string? Password, string? Token, IReadOnlyDictionary<string, long>? Resume, string Address);
+public sealed record HelloRequest(string? User, string? Password, string? Token, IReadOnlyDictionary<string, long>? Resume, string Address)
+{
+    /// <summary>The software the hello names (<c>client</c>): the session list's label, with the door.</summary>
+    public string? Client { get; init; }
+}
 
 /// <summary>One line of a room listing.</summary>
 public sealed record RoomListing(string Room, string? Topic, int Members, bool Joined)

@@ -57,6 +57,15 @@ public sealed class ClientFrame
     public string? Emoji { get; set; }
     /// <summary>With <c>search</c>: the query (docs/protocol.md, "Search").</summary>
     public string? Q { get; set; }
+
+    // Tokens, sessions and bots (docs/protocol.md): a token's name, scopes and lifetime in days; a session's id or
+    // all others; register as a bot.
+    public string? Name { get; set; }
+    public List<string>? Scopes { get; set; }
+    public int? Days { get; set; }
+    public string? Session { get; set; }
+    public bool? Others { get; set; }
+    public bool? Bot { get; set; }
 }
 
 /// <summary>
@@ -93,6 +102,15 @@ public sealed class ServerFrame
 
     /// <summary>In <c>joined</c>: true when the user is a guest (no account); absent otherwise.</summary>
     public bool? Guest { get; set; }
+
+    /// <summary>On a <c>message</c> (and <c>joined</c>): true when the sender is a bot account; absent otherwise.</summary>
+    public bool? Bot { get; set; }
+
+    /// <summary>Answers of <c>tokens</c> and <c>token_create</c> (TokenFrames.cs).</summary>
+    public IReadOnlyList<TokenInfo>? Tokens { get; set; }
+
+    /// <summary>The answer of <c>sessions</c>.</summary>
+    public IReadOnlyList<SessionListing>? Sessions { get; set; }
 
     /// <summary>In <c>joined</c>: the user's away text when they join while away; absent otherwise.</summary>
     public string? Away { get; set; }
@@ -230,6 +248,9 @@ public sealed class UserInfo
 
     /// <summary>The user's away text while away (<c>away</c>); absent when not away.</summary>
     public string? Away { get; set; }
+
+    /// <summary>True for a bot account; absent otherwise.</summary>
+    public bool? Bot { get; set; }
 }
 
 /// <summary>One departure in a <c>presence</c> frame's <c>left</c>: who, why (<c>quit</c>, <c>lost</c>, ...) and their quit message.</summary>

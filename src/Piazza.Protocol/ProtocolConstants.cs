@@ -100,4 +100,10 @@ public static class FrameTypes
     public const string Unpinned = "unpinned";
     /// <summary>Full-text search (docs/protocol.md, "Search"): answered with <c>ok</c> and its <c>results</c>.</summary>
     public const string Search = "search";
+    // Tokens, sessions and bots (docs/protocol.md, "Tokens, sessions and bots"): requests, answered with ok.
+    public const string Tokens = "tokens";
+    public const string TokenCreate = "token_create";
+    public const string TokenRevoke = "token_revoke";
+    public const string Sessions = "sessions";
+    public const string SessionRevoke = "session_revoke";
 }

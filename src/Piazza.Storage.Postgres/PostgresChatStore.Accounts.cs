@@ -9,9 +9,9 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var rows = await ReadAsync(
-            "SELECT key, name, password_hash, created_at FROM accounts WHERE key = @key;",
+            "SELECT key, name, password_hash, created_at, bot FROM accounts WHERE key = @key;",
             p => p.Add(Text("key", key)),
-            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), ReadTime(r, 3)),
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), ReadTime(r, 3)) { Bot = r.GetBoolean(4) },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -21,8 +21,8 @@ public sealed partial class PostgresChatStore
         ArgumentNullException.ThrowIfNull(account);
         var inserted = await ExecuteAsync(
             """
-            INSERT INTO accounts (key, name, password_hash, created_at, skeleton)
-            VALUES (@key, @name, @password_hash, @created_at, @skeleton)
+            INSERT INTO accounts (key, name, password_hash, created_at, skeleton, bot)
+            VALUES (@key, @name, @password_hash, @created_at, @skeleton, @bot)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -32,6 +32,7 @@ public sealed partial class PostgresChatStore
                 p.Add(Text("password_hash", account.PasswordHash));
                 p.Add(Time("created_at", account.CreatedAt));
                 p.Add(Text("skeleton", NameSkeleton.Of(account.Name)));
+                p.Add(Boolean("bot", account.Bot));
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;

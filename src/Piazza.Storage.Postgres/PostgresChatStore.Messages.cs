@@ -15,19 +15,19 @@ public sealed partial class PostgresChatStore
     internal const string LastSeqSql = "SELECT seq FROM messages WHERE conversation = @conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages
         WHERE conversation = @conversation AND seq > @seq
         ORDER BY seq LIMIT @limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages
         WHERE conversation = @conversation AND seq < @seq
         ORDER BY seq DESC LIMIT @limit;
         """;
 
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages
         WHERE sender_account = @account AND conversation = @conversation AND client_id = @client_id
         LIMIT 1;
         """;
@@ -93,9 +93,9 @@ public sealed partial class PostgresChatStore
         """;
 
     private const string InsertMessagesSql = $"""
-        INSERT INTO messages ({MessageColumns}, mentions, reply_to)
+        INSERT INTO messages ({MessageColumns}, mentions, reply_to, sender_bot)
         SELECT * FROM unnest(@conversation, @seq, @message_id, @sender, @sender_account, @recipient, @text, @ts, @client_id,
-                             @file_id, @file_name, @file_size, @file_mime, @file_sha256, @mentions, @reply_to);
+                             @file_id, @file_name, @file_size, @file_mime, @file_sha256, @mentions, @reply_to, @sender_bot);
         """;
 
     private const string InsertSharesSql = """
@@ -136,6 +136,7 @@ public sealed partial class PostgresChatStore
         p.Add(Array("file_sha256", NpgsqlDbType.Text, ordered.Select(m => m.File?.Sha256).ToArray()));
         p.Add(Array("mentions", NpgsqlDbType.Text, ordered.Select(m => JoinMentions(m.Mentions)).ToArray()));
         p.Add(Array("reply_to", NpgsqlDbType.Text, ordered.Select(m => m.ReplyTo).ToArray()));
+        p.Add(Array("sender_bot", NpgsqlDbType.Boolean, ordered.Select(m => m.Bot).ToArray()));
         commands.BatchCommands.Add(insert);
         AddMentionInserts(commands, rows);
 
@@ -179,7 +180,7 @@ public sealed partial class PostgresChatStore
             connection,
             transaction,
             $"""
-            SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages m
+            SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages m
             JOIN unnest(@accounts, @conversations, @client_ids) AS k(wanted_account, wanted_conversation, wanted_client_id)
                 ON m.sender_account = k.wanted_account AND m.conversation = k.wanted_conversation AND m.client_id = k.wanted_client_id
             WHERE m.client_id IS NOT NULL;
@@ -306,5 +307,6 @@ public sealed partial class PostgresChatStore
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
             EditedAt = EditedAtOf(r),
             ReplyTo = ReplyToOf(r),
+            Bot = SenderBotOf(r),
         };
 }

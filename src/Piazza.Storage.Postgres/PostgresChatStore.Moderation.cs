@@ -178,7 +178,7 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         var rows = await ReadAsync(
-            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages WHERE message_id = @id LIMIT 1;",
+            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages WHERE message_id = @id LIMIT 1;",
             p => p.Add(Text("id", messageId)),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);

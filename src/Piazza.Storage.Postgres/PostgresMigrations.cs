@@ -308,5 +308,20 @@ internal static class PostgresMigrations
             DROP INDEX messages_by_client_id;
             ALTER INDEX messages_by_client_id_in_conversation RENAME TO messages_by_client_id;
             """),
+
+        // Bot accounts and tokens: as SQLite's step 14.
+        new(10, """
+            ALTER TABLE accounts ADD COLUMN bot boolean NOT NULL DEFAULT false;
+            ALTER TABLE messages ADD COLUMN sender_bot boolean NOT NULL DEFAULT false;
+            ALTER TABLE tokens ADD COLUMN name text NULL;
+            ALTER TABLE tokens ADD COLUMN scopes text NULL;
+            ALTER TABLE tokens ADD COLUMN label text NULL;
+            ALTER TABLE tokens ADD COLUMN created_at timestamptz NULL;
+            ALTER TABLE tokens ADD COLUMN last_used_at timestamptz NULL;
+            UPDATE tokens SET created_at = expires_at - interval '30 days';
+            ALTER TABLE tokens ALTER COLUMN created_at SET NOT NULL;
+            ALTER TABLE tokens ALTER COLUMN created_at SET DEFAULT now();
+            CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND NOT revoked;
+            """),
     ];
 }

@@ -9,9 +9,9 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var rows = await ReadAsync(
-            "SELECT key, name, password_hash, created_at FROM accounts WHERE key = $key;",
+            "SELECT key, name, password_hash, created_at, bot FROM accounts WHERE key = $key;",
             p => p.AddWithValue("$key", key),
-            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3))),
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3))) { Bot = r.GetInt64(4) != 0 },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -22,8 +22,8 @@ public sealed partial class SqliteChatStore
         // ON CONFLICT DO NOTHING turns a taken key into "0 rows" without an exception; other faults still throw.
         var inserted = await WriteAsync(
             """
-            INSERT INTO accounts (key, name, password_hash, created_at, skeleton)
-            VALUES ($key, $name, $password_hash, $created_at, $skeleton)
+            INSERT INTO accounts (key, name, password_hash, created_at, skeleton, bot)
+            VALUES ($key, $name, $password_hash, $created_at, $skeleton, $bot)
             ON CONFLICT (key) DO NOTHING;
             """,
             p =>
@@ -33,6 +33,7 @@ public sealed partial class SqliteChatStore
                 p.AddWithValue("$password_hash", account.PasswordHash);
                 p.AddWithValue("$created_at", ToUnixMs(account.CreatedAt));
                 p.AddWithValue("$skeleton", NameSkeleton.Of(account.Name));
+                p.AddWithValue("$bot", account.Bot ? 1 : 0);
             },
             cancellationToken).ConfigureAwait(false);
         return inserted == 1;

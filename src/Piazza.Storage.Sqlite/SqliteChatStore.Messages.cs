@@ -15,13 +15,13 @@ public sealed partial class SqliteChatStore
         "SELECT seq FROM messages WHERE conversation = $conversation ORDER BY seq DESC LIMIT 1;";
 
     internal const string ReadAfterSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages
         WHERE conversation = $conversation AND seq > $seq
         ORDER BY seq LIMIT $limit;
         """;
 
     internal const string ReadBeforeSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages
         WHERE conversation = $conversation AND seq < $seq
         ORDER BY seq DESC LIMIT $limit;
         """;
@@ -29,7 +29,7 @@ public sealed partial class SqliteChatStore
     // INDEXED BY: without statistics SQLite prefers the primary key's conversation prefix, a scan of the whole
     // conversation; the client id index finds the one row (and the statement fails rather than scan if it ever cannot).
     internal const string FindByClientIdSql = $"""
-        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages INDEXED BY messages_by_client_id
+        SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages INDEXED BY messages_by_client_id
         WHERE sender_account = $account AND conversation = $conversation AND client_id = $client_id
         LIMIT 1;
         """;
@@ -106,6 +106,7 @@ public sealed partial class SqliteChatStore
             p[13].Value = OrDbNull(file?.Sha256);
             p[14].Value = OrDbNull(JoinMentions(message.Mentions));
             p["$reply_to"].Value = OrDbNull(message.ReplyTo);
+            p["$sender_bot"].Value = message.Bot ? 1 : 0;
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await InsertMentionsAsync(mention, message, ct).ConfigureAwait(false);
             if (file is not null)
@@ -256,9 +257,9 @@ public sealed partial class SqliteChatStore
     {
         var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO messages ({MessageColumns}, mentions, reply_to)
+            INSERT INTO messages ({MessageColumns}, mentions, reply_to, sender_bot)
             VALUES ($conversation, $seq, $message_id, $sender, $sender_account, $recipient, $text, $ts, $client_id,
-                    $file_id, $file_name, $file_size, $file_mime, $file_sha256, $mentions, $reply_to);
+                    $file_id, $file_name, $file_size, $file_mime, $file_sha256, $mentions, $reply_to, $sender_bot);
             """;
         command.Parameters.Add("$conversation", SqliteType.Text);
         command.Parameters.Add("$seq", SqliteType.Integer);
@@ -276,6 +277,7 @@ public sealed partial class SqliteChatStore
         command.Parameters.Add("$file_sha256", SqliteType.Text);
         command.Parameters.Add("$mentions", SqliteType.Text);
         command.Parameters.Add("$reply_to", SqliteType.Text);
+        command.Parameters.Add("$sender_bot", SqliteType.Integer);
         command.Prepare();
         return command;
     }
@@ -335,5 +337,6 @@ public sealed partial class SqliteChatStore
             Mentions = r.FieldCount > 15 ? SplitMentions(GetNullableString(r, 15)) : null,
             EditedAt = EditedAtOf(r),
             ReplyTo = ReplyToOf(r),
+            Bot = SenderBotOf(r),
         };
 }

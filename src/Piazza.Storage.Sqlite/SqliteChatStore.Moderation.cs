@@ -179,7 +179,7 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         var rows = await ReadAsync(
-            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to FROM messages WHERE message_id = $id LIMIT 1;",
+            $"SELECT {MessageColumns}, deleted_by, mentions, edited_at, reply_to, sender_bot FROM messages WHERE message_id = $id LIMIT 1;",
             p => p.AddWithValue("$id", messageId),
             ReadMessage,
             cancellationToken).ConfigureAwait(false);

@@ -335,5 +335,21 @@ internal static class SqliteMigrations
             DROP INDEX IF EXISTS messages_by_client_id;
             CREATE INDEX messages_by_client_id ON messages (sender_account, conversation, client_id) WHERE client_id IS NOT NULL;
             """),
+
+        // Bot accounts and tokens (docs/protocol.md, "Tokens, sessions and bots"): accounts.bot marks a bot; a token
+        // row is a session token (name NULL, every scope) or a named token (name unique among an account's live
+        // tokens, its scopes listed). created_at, last_used_at and label are what a session list shows; rows made
+        // before this step get a created_at 30 days before their expiry (the lifetime they were issued with).
+        new(14, """
+            ALTER TABLE accounts ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN sender_bot INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tokens ADD COLUMN name TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN scopes TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN label TEXT NULL;
+            ALTER TABLE tokens ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NULL;
+            UPDATE tokens SET created_at = expires_at - 2592000000;
+            CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND revoked = 0;
+            """),
     ];
 }

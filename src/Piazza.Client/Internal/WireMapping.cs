@@ -11,7 +11,7 @@ internal static class WireMapping
 
     public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    public static Member ToMember(UserInfo user) => new(user.User, Time(user.Since)) { Away = user.Away };
+    public static Member ToMember(UserInfo user) => new(user.User, Time(user.Since)) { Away = user.Away, Bot = user.Bot == true };
 
     public static IReadOnlyList<Member> ToMembers(IReadOnlyList<UserInfo>? users) => [.. (users ?? []).Select(ToMember)];
 
@@ -42,6 +42,7 @@ internal static class WireMapping
         Group = frame.To is { IsList: true } group ? group.Names : null,
         File = frame.File is { } file ? new SharedFile(file.Id, file.Name, file.Size ?? 0, file.Mime, file.Sha256) : null,
         Deleted = frame.Deleted == true,
+        Bot = frame.Bot == true,
         Mentions = frame.Mentions?.Keys ?? [],
         EditedAt = Time(frame.EditedAt),
         Reply = frame.Reply is { } quote ? new MessageQuote(quote.Msg, quote.Seq, quote.From, quote.Text ?? "", quote.Deleted == true) : null,

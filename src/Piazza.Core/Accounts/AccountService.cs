@@ -14,7 +14,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
     private readonly PasswordHasher _hasher = new(hub.Options.PasswordIterations);
     private readonly LoginThrottle _throttle = new(hub.Options.Login, hub.Time);
     private readonly PasswordHashingWorkers _hashing = new(Math.Max(1, Environment.ProcessorCount - 1), hub.Options.Login.MaxQueuedHashes);
-    private readonly TokenPruning _tokenPruning = new(hub);
+    private readonly Tokens.TokenService _tokens = new(hub);
     private string _dummyHash = "";
 
     // 1 while a registration decides whether it is the first admin: a concurrent one skips the check (nobody waits).
@@ -36,6 +36,9 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         return problem.Length == 0;
     }
 
+    /// <summary>Session and named tokens (docs/protocol.md, "Tokens, sessions and bots").</summary>
+    internal Tokens.TokenService Tokens => _tokens;
+
     /// <summary>The workers every password hash runs on (tests fill their queue to show what does not wait on it).</summary>
     internal PasswordHashingWorkers Hashing => _hashing;
 
@@ -47,7 +50,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
     /// Creates an account (for a connected guest registering its own name: <paramref name="guest"/>), throttled per
     /// <paramref name="address"/> (null: the operator, not throttled) and refused while the hashing queue is full.
     /// </summary>
-    public async Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, string? address, CancellationToken cancellationToken)
+    public async Task<HubResult<AccountRecord>> CreateAsync(string? user, string? password, ChatUser? guest, string? address, CancellationToken cancellationToken, bool bot = false)
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
@@ -81,7 +84,7 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
             return HashingBusy();
         }
 
-        var account = new AccountRecord(key, user!, await hashing.ConfigureAwait(false), hub.Now);
+        var account = new AccountRecord(key, user!, await hashing.ConfigureAwait(false), hub.Now) { Bot = bot };
         if (!await hub.Store.TryCreateAccountAsync(account, cancellationToken).ConfigureAwait(false))
         {
             return new HubError(ErrorCode.NameTaken, $"'{user}' is already registered");
@@ -159,26 +162,19 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         var hash = await HashAsync(next!, cancellationToken).ConfigureAwait(false);
         await hub.Store.UpdatePasswordAsync(session.User.Key, hash, cancellationToken).ConfigureAwait(false);
         await hub.Store.RevokeAllTokensAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
-        var token = await IssueTokenAsync(session.User.Key, cancellationToken).ConfigureAwait(false);
+        var token = await IssueTokenAsync(session.User.Key, session.Connection.Door, cancellationToken).ConfigureAwait(false);
         session.Token = token;
         hub.Enact(new CredentialsRevokedSignal(session.User.Key, null, SessionTokens.HashOf(token)));
         return HubResult<string>.Ok(token);
     }
 
-    /// <summary>The account a token belongs to, if it is valid now.</summary>
-    public async Task<AccountRecord?> FindByTokenAsync(string token, CancellationToken cancellationToken)
-    {
-        var key = await hub.Store.FindTokenAccountAsync(SessionTokens.HashOf(token), hub.Now, cancellationToken).ConfigureAwait(false);
-        return key is null ? null : await hub.Store.FindAccountAsync(key, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The account a token belongs to and what it allows, if it is valid now (a session token in use slides).</summary>
+    public Task<Tokens.TokenGrant?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+        => _tokens.FindAsync(token, cancellationToken);
 
-    public async Task<string> IssueTokenAsync(string accountKey, CancellationToken cancellationToken)
-    {
-        await _tokenPruning.PruneWhenDueAsync(cancellationToken).ConfigureAwait(false);
-        var token = SessionTokens.Create();
-        await hub.Store.AddTokenAsync(SessionTokens.HashOf(token), accountKey, hub.Now + hub.Options.TokenLifetime, cancellationToken).ConfigureAwait(false);
-        return token;
-    }
+    /// <summary>A new session token for a login; <paramref name="label"/> says where from (the session list shows it).</summary>
+    public Task<string> IssueTokenAsync(string accountKey, string? label, CancellationToken cancellationToken)
+        => _tokens.IssueSessionAsync(accountKey, label, cancellationToken);
 
     public async Task RevokeTokenAsync(ChatSession session, CancellationToken cancellationToken)
     {

@@ -97,9 +97,9 @@ internal sealed class ClusterPresence : IDisposable
 
         lock (_publishing)
         {
-            var present = new PresentUser(room, user.Name, since, !user.IsRegistered);
+            var present = new PresentUser(room, user.Name, since, !user.IsRegistered, user.IsBot);
             _local[(room, user.NameKey)] = present;
-            _hub.Bus.Publish(new UserPresentSignal(Node, room, user.Name, since, !user.IsRegistered));
+            _hub.Bus.Publish(new UserPresentSignal(Node, room, user.Name, since, !user.IsRegistered, user.IsBot));
         }
     }
 
@@ -140,7 +140,7 @@ internal sealed class ClusterPresence : IDisposable
     private void OnPresent(UserPresentSignal signal)
     {
         Touch(signal.Node);
-        if (Remote.Add(signal.Node, new PresentUser(signal.Room, signal.User, signal.Since, signal.Guest)))
+        if (Remote.Add(signal.Node, new PresentUser(signal.Room, signal.User, signal.Since, signal.Guest, signal.Bot)))
         {
             Reconcile(signal.Room, signal.User, new Departure(LeaveReason.Lost));
         }

@@ -7,7 +7,7 @@ namespace Piazza.Core.Cluster;
 public sealed record NodeHeartbeatSignal(string Node, string Incarnation) : ClusterSignal;
 
 /// <summary>A user became present in a room on <paramref name="Node"/> (their first connection there entered it); <paramref name="Guest"/>: no account.</summary>
-public sealed record UserPresentSignal(string Node, string Room, string User, DateTimeOffset Since, bool Guest = false) : ClusterSignal;
+public sealed record UserPresentSignal(string Node, string Room, string User, DateTimeOffset Since, bool Guest = false, bool Bot = false) : ClusterSignal;
 
 /// <summary>A user stopped being present in a room on <paramref name="Node"/> (their last connection there left it), and why.</summary>
 public sealed record UserAbsentSignal(string Node, string Room, string User, LeaveReason Reason, string? Message, string? By, bool ServerWide = false) : ClusterSignal;
@@ -22,7 +22,7 @@ public sealed record MemberJoinedSignal(string Node, string Room, string Identit
 public sealed record MemberLeftSignal(string Node, string Room, string Identity, string User, LeaveReason Reason, string? Message, string? By) : ClusterSignal;
 
 /// <summary>One user present in a room on the node that sends a <see cref="PresenceSnapshotSignal"/>; <paramref name="Guest"/>: no account.</summary>
-public sealed record PresentUser(string Room, string User, DateTimeOffset Since, bool Guest = false);
+public sealed record PresentUser(string Room, string User, DateTimeOffset Since, bool Guest = false, bool Bot = false);
 
 /// <summary>
 /// Everything present on <paramref name="Node"/> (receivers replace what they held for it). Sent when a node needs the

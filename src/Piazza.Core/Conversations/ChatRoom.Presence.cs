@@ -66,7 +66,7 @@ internal sealed partial class ChatRoom
                 }
 
                 var (user, since) = _present[key.NameKey];
-                users.Add(new PresenceEntry(user.Name, since, !user.IsRegistered, Cluster.Away.Of(key.NameKey)));
+                users.Add(new PresenceEntry(user.Name, since, !user.IsRegistered, Cluster.Away.Of(key.NameKey), user.IsBot));
                 last = key;
             }
         }
@@ -118,14 +118,15 @@ internal sealed partial class ChatRoom
     {
         var now = Clock.GetUtcNow();
         var guest = IsGuestLocked(nameKey);
+        var bot = IsBotLocked(nameKey);
         if (_coalescer.TryAnnounceNow(now))
         {
-            BroadcastLocked(new JoinedEvent(Name, userName, now) { Guest = guest, Away = Cluster.Away.Of(nameKey) }, overflowed, exceptNameKey: nameKey);
+            BroadcastLocked(new JoinedEvent(Name, userName, now) { Guest = guest, Away = Cluster.Away.Of(nameKey), Bot = bot }, overflowed, exceptNameKey: nameKey);
             return;
         }
 
         var since = _present.TryGetValue(nameKey, out var here) ? here.Since : Cluster.Remote.Find(Key, nameKey)?.Since ?? now;
-        _coalescer.Joined(nameKey, new PresenceEntry(userName, since, guest, Cluster.Away.Of(nameKey)));
+        _coalescer.Joined(nameKey, new PresenceEntry(userName, since, guest, Cluster.Away.Of(nameKey), bot));
         ArmLocked(now);
     }
 
@@ -209,12 +210,12 @@ internal sealed partial class ChatRoom
         var present = new Dictionary<string, PresenceEntry>(StringComparer.Ordinal);
         foreach (var (nameKey, remote) in Cluster.Remote.UsersIn(Key))
         {
-            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest, Cluster.Away.Of(nameKey));
+            present[nameKey] = new PresenceEntry(remote.User, remote.Since, remote.Guest, Cluster.Away.Of(nameKey), remote.Bot);
         }
 
         foreach (var (nameKey, (user, since)) in _present)
         {
-            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered, Cluster.Away.Of(nameKey));
+            present[nameKey] = present.TryGetValue(nameKey, out var elsewhere) && elsewhere.Since < since ? elsewhere with { User = user.Name } : new PresenceEntry(user.Name, since, !user.IsRegistered, Cluster.Away.Of(nameKey), user.IsBot);
         }
 
         return present;

@@ -357,6 +357,10 @@ internal sealed partial class ChatRoom(string key, string name, string? topic, s
         ? !here.User.IsRegistered
         : cluster.Remote.Find(Key, nameKey)?.Guest == true;
 
+    private bool IsBotLocked(string nameKey) => _present.TryGetValue(nameKey, out var here)
+        ? here.User.IsBot
+        : cluster.Remote.Find(Key, nameKey)?.Bot == true;
+
     /// <summary>Tells the listeners the difference, for one user, between what they were told and the truth.</summary>
     private void ReconcileLocked(string nameKey, string userName, Departure departure, List<ChatSession> overflowed)
     {

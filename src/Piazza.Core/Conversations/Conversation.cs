@@ -320,7 +320,7 @@ internal abstract partial class Conversation
 
     /// <summary>A stored message as the conversation <paramref name="key"/> (shown as <paramref name="name"/>) delivers it, without loading it.</summary>
     public static MessageEvent FromStored(StoredMessage m, string key, string name)
-        => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy, Mentions = m.DeletedBy is null ? m.Mentions : null, EditedAt = m.DeletedBy is null ? m.EditedAt : null, Reply = m.DeletedBy is null ? m.Reply : null, Reactions = m.DeletedBy is null ? m.Reactions : null };
+        => new(m.MessageId, m.Seq, key, name, m.From, m.To, m.Text, m.Timestamp, m.DeletedBy is null ? m.File : null) { DeletedBy = m.DeletedBy, Mentions = m.DeletedBy is null ? m.Mentions : null, EditedAt = m.DeletedBy is null ? m.EditedAt : null, Reply = m.DeletedBy is null ? m.Reply : null, Reactions = m.DeletedBy is null ? m.Reactions : null, Bot = m.Bot };
 
     /// <summary>Called under the lock before a connection is attached; returns the state it should receive first.</summary>
     protected virtual ChatEvent? OnAttaching(ChatSession session, List<ChatSession> overflowed) => null;

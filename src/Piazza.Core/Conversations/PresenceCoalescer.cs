@@ -98,7 +98,7 @@ internal sealed class PresenceCoalescer
             {
                 var (nameKey, (entry, _)) = _joined.First();
                 except = nameKey;
-                drained = new JoinedEvent(room, entry.User, now) { Guest = entry.Guest, Away = entry.Away };
+                drained = new JoinedEvent(room, entry.User, now) { Guest = entry.Guest, Away = entry.Away, Bot = entry.Bot };
             }
             else
             {

@@ -19,12 +19,12 @@ internal sealed class Admission(
     {
         if (request.Token is not null)
         {
-            if (await accounts.FindByTokenAsync(request.Token, cancellationToken).ConfigureAwait(false) is not { } account)
+            if (await accounts.FindByTokenAsync(request.Token, cancellationToken).ConfigureAwait(false) is not { } grant)
             {
                 return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
             }
 
-            return await AdmitAsync(connection, account.Name, registered: true, request.Token, request.Resume, refuseLookAlikes: false, cancellationToken).ConfigureAwait(false);
+            return await AdmitAsync(connection, grant.Account.Name, registered: true, request.Token, request.Resume, refuseLookAlikes: false, cancellationToken, grant.Scopes, grant.Account.Bot).ConfigureAwait(false);
         }
 
         if (!UserNamePolicy.IsValid(request.User, out var problem))
@@ -41,8 +41,8 @@ internal sealed class Admission(
                 return verified.Error!;
             }
 
-            var token = await accounts.IssueTokenAsync(nameKey, cancellationToken).ConfigureAwait(false);
-            return await AdmitAsync(connection, verified.Value!.Name, registered: true, token, request.Resume, refuseLookAlikes: false, cancellationToken).ConfigureAwait(false);
+            var token = await accounts.IssueTokenAsync(nameKey, LabelOf(connection, request.Client), cancellationToken).ConfigureAwait(false);
+            return await AdmitAsync(connection, verified.Value!.Name, registered: true, token, request.Resume, refuseLookAlikes: false, cancellationToken, bot: verified.Value.Bot).ConfigureAwait(false);
         }
 
         if (!hub.Options.AllowGuests)
@@ -64,21 +64,21 @@ internal sealed class Admission(
         return await AdmitAsync(connection, guestName, registered: false, token: null, request.Resume, refuseLookAlikes: true, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken)
+    public async Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken, bool bot = false, string? client = null)
     {
         if (UserNamePolicy.IsValid(user, out _) && sanctions.ServerBanError(UserNamePolicy.Fold(user!), connection.RemoteAddress, isAdmin: false) is { } banned)
         {
             return banned;
         }
 
-        var created = await accounts.CreateAsync(user, password, guest: null, connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
+        var created = await accounts.CreateAsync(user, password, guest: null, connection.RemoteAddress, cancellationToken, bot).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             return created.Error!;
         }
 
-        var token = await accounts.IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
-        return await AdmitAsync(connection, created.Value.Name, registered: true, token, null, refuseLookAlikes: true, cancellationToken).ConfigureAwait(false);
+        var token = await accounts.IssueTokenAsync(created.Value!.Key, LabelOf(connection, client), cancellationToken).ConfigureAwait(false);
+        return await AdmitAsync(connection, created.Value.Name, registered: true, token, null, refuseLookAlikes: true, cancellationToken, bot: created.Value.Bot).ConfigureAwait(false);
     }
 
     /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
@@ -118,7 +118,7 @@ internal sealed class Admission(
             await hub.Store.AddMemberAsync(room, created.Value!.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        var token = await accounts.IssueTokenAsync(created.Value!.Key, cancellationToken).ConfigureAwait(false);
+        var token = await accounts.IssueTokenAsync(created.Value!.Key, session.Connection.Door, cancellationToken).ConfigureAwait(false);
         session.Token = token;
         return HubResult<string>.Ok(token);
     }
@@ -134,10 +134,12 @@ internal sealed class Admission(
             return new HubError(ErrorCode.AuthFailed, "a bearer token is required");
         }
 
-        if (await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { } account)
+        if (await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { } grant)
         {
             return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked");
         }
+
+        var account = grant.Account;
 
         var isAdmin = await hub.Store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
         if (sanctions.ServerBanError(account.Key, sink.RemoteAddress, isAdmin) is { } banned)
@@ -152,13 +154,13 @@ internal sealed class Admission(
             return HubResult<ChatSession>.Ok(new ChatSession(live, sink, hub.Now, token));
         }
 
-        var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin };
+        var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin, IsBot = account.Bot };
         foreach (var room in await hub.Store.RoomsOfAsync(account.Key, cancellationToken).ConfigureAwait(false))
         {
             user.AddRoom(room);
         }
 
-        return HubResult<ChatSession>.Ok(new ChatSession(user, sink, hub.Now, token));
+        return HubResult<ChatSession>.Ok(new ChatSession(user, sink, hub.Now, token) { Scopes = grant.Scopes });
     }
 
     /// <summary>
@@ -180,6 +182,9 @@ internal sealed class Admission(
             session.Connection.Close(flush: true);
         }
     }
+
+    /// <summary>What a session list says a login came from: the client's name and the door (<c>piazza-tui/0.1 (tcp)</c>).</summary>
+    private static string LabelOf(IChatConnection connection, string? client) => client is null ? connection.Door : $"{client} ({connection.Door})";
 
     private static bool UsesRevoked(string? token, CredentialsRevokedSignal signal)
     {
@@ -214,7 +219,8 @@ internal sealed class Admission(
     }
 
     private async Task<HubResult<ChatSession>> AdmitAsync(
-        IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, bool refuseLookAlikes, CancellationToken cancellationToken)
+        IChatConnection connection, string name, bool registered, string? token, IReadOnlyDictionary<string, long>? resume, bool refuseLookAlikes, CancellationToken cancellationToken,
+        Tokens.TokenScope scopes = Tokens.TokenScope.Session, bool bot = false)
     {
         // Admins are read at each login, so `piazza-server admin create` on a running server takes effect at the next one.
         var nameKey = UserNamePolicy.Fold(name);
@@ -232,6 +238,8 @@ internal sealed class Admission(
 
         var session = admitted.Value!;
         var user = session.User;
+        session.Scopes = scopes;
+        user.IsBot = bot;
 
         // A revocation that ran between the token check and admission did not see this session: check once more,
         // now that it is in the directory (a revocation from here on finds it there).
@@ -264,7 +272,7 @@ internal sealed class Admission(
                     lobbyCount++;
                     if (page.Next is null && lobbyUsers.Count < ChatHub.PresencePageSize)
                     {
-                        lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered));
+                        lobbyUsers.Add(new PresenceEntry(user.Name, session.ConnectedAt, !user.IsRegistered, Bot: user.IsBot));
                     }
                 }
             }

@@ -35,6 +35,9 @@ public sealed record StoredMessage(
     /// <summary>The message's reactions, first reacted first (docs/protocol.md, "Reactions"); null when none.</summary>
     public IReadOnlyList<Reactions.ReactionSummary>? Reactions { get; init; }
 
+    /// <summary>The sender was a bot account when it sent the message (stored as <c>sender_bot</c>).</summary>
+    public bool Bot { get; init; }
+
     /// <summary>A message accepted for sending, as it is appended: with its seq (or 0 when the store assigns it).</summary>
     public static StoredMessage Of(MessageEvent message, string? fromAccount, string? clientId)
     {
@@ -46,13 +49,18 @@ public sealed record StoredMessage(
             ReplyTo = message.Reply?.MessageId,
             Reply = message.Reply,
             Reactions = message.Reactions,
+            Bot = message.Bot,
         };
     }
 }
 
 
 /// <summary>A registered account. <see cref="Key"/> is the folded name used for uniqueness.</summary>
-public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt);
+public sealed record AccountRecord(string Key, string Name, string PasswordHash, DateTimeOffset CreatedAt)
+{
+    /// <summary>A bot account (docs/protocol.md, "Tokens, sessions and bots"): marked in `who` and on its messages.</summary>
+    public bool Bot { get; init; }
+}
 
 /// <summary>
 /// A room as stored. <see cref="Owner"/> is an account key, or null (lobby, or a guest's room). A room a guest created

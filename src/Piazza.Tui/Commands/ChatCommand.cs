@@ -88,6 +88,7 @@ internal abstract partial record ChatCommand
             "away" => new Away(rest.Length == 0 ? null : rest),
             "back" => new Away(null),
             "search" when rest.Length > 0 => new Search(rest),
+            "tokens" or "token" or "sessions" or "logout-others" => TokenCommand.Parse(known.Name, words, usage),
             "topic" when rest.Length == 0 => new ShowTopic(),
             "topic" when rest is "-clear" or "-delete" => new Topic(""),
             "topic" => new Topic(rest),

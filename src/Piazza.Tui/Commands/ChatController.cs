@@ -99,6 +99,8 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
                     ? $"{conversation.DisplayName} has no topic; /topic TEXT sets one"
                     : $"topic of {conversation.DisplayName}: {conversation.Topic}"));
                 return CommandResult.Done;
+            case ChatCommand.TokenCommand token:
+                return await TokensAsync(token, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Search search:
                 return await SearchAsync(search.Query, cancellationToken).ConfigureAwait(false);
             case ChatCommand.Away away:

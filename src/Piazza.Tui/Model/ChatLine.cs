@@ -50,6 +50,12 @@ internal sealed partial record ChatLine(DateTime Time, ChatLineKind Kind, string
     /// <summary>Our own message not yet confirmed by the server (typed while disconnected); the UI dims it.</summary>
     public bool Pending { get; init; }
 
+    /// <summary>The sender is a bot account: the line shows <see cref="BotTag"/> beside the name.</summary>
+    public bool Bot { get; init; }
+
+    /// <summary>The mark of a bot, beside its name in the message list and the people list.</summary>
+    public const string BotTag = "[bot]";
+
     /// <summary>True for presence and system lines, which the UI dims.</summary>
     public bool IsNotice => Kind is ChatLineKind.Joined or ChatLineKind.Left or ChatLineKind.System;
 
@@ -118,7 +124,7 @@ internal sealed partial record ChatLine(DateTime Time, ChatLineKind Kind, string
         }
 
         return Kind is ChatLineKind.Message or ChatLineKind.OwnMessage
-            ? $"{time} {gutter}<{Sender}> {(Pinned ? PinnedMark : "")}{Text}{(Edited ? " (edited)" : "")}{ReactionCounts}"
+            ? $"{time} {gutter}<{Sender}>{(Bot ? " " + BotTag : "")} {(Pinned ? PinnedMark : "")}{Text}{(Edited ? " (edited)" : "")}{ReactionCounts}"
             : $"{time} {gutter}{Text}";
     }
 }

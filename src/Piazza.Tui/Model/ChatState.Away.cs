@@ -56,6 +56,7 @@ internal sealed partial class ChatState
         foreach (var member in members)
         {
             SetAway(member.Name, member.Away);
+            RememberBot(member.Name, member.Bot);
         }
 
         AwayChanged?.Invoke();

@@ -241,6 +241,7 @@ internal sealed partial class ChatState
             Reply = message.Deleted ? null : message.Reply,
             Reactions = message.Deleted ? [] : message.Reactions,
             Pinned = conversation.IsPinned(message.Id), // marked here too: the view draws the line it is given
+            Bot = message.Bot,
         };
         if (!conversation.AddMessage(line, out var prepended))
         {

@@ -329,7 +329,7 @@ internal sealed partial class ChatWindow : Window, IChatHost
         var users = _state.Current.IsPrivate ? [.. _state.Current.PrivateUsers(_state.Self)] : _state.Current.Users.ToList();
         foreach (var user in users)
         {
-            var away = _state.AwayOf(user) is null ? "" : " (away)";
+            var away = (_state.IsBot(user) ? " " + ChatLine.BotTag : "") + (_state.AwayOf(user) is null ? "" : " (away)");
             _users.Add(PrintableText.Escape((string.Equals(user, _state.Self, StringComparison.OrdinalIgnoreCase) ? user + " (you)" : user) + away));
         }
 

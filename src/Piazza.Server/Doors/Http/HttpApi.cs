@@ -69,6 +69,7 @@ public static class HttpApi
         ModerationRoutes.Map(api);
         ApiDocument.Map(app);
         EventStream.EventStreamRoutes.Map(api);
+        TokenRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
@@ -80,7 +81,7 @@ public static class HttpApi
             return error;
         }
 
-        var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted).ConfigureAwait(false);
+        var result = await hub.RegisterForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted, LoginLabel(context), body.Value.Bot == true).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse, statusCode: StatusCodes.Status201Created)
             : HttpErrors.Result(result.Error!);
@@ -94,7 +95,7 @@ public static class HttpApi
             return error;
         }
 
-        var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted).ConfigureAwait(false);
+        var result = await hub.LoginForTokenAsync(body.Value!.User, body.Value.Password, RemoteAddress(context), context.RequestAborted, LoginLabel(context)).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Json(new TokenResponse(result.Value.Token, result.Value.User), ApiJsonContext.Default.TokenResponse)
             : HttpErrors.Result(result.Error!);
@@ -189,13 +190,24 @@ public static class HttpApi
         return TypedResults.Json(response, ApiJsonContext.Default.SendResponse, statusCode: outcome.Value.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
 
-    /// <summary>Opens a request session from the bearer token (every authenticated HTTP endpoint, files included).</summary>
-    internal static Task<HubResult<ChatSession>> OpenAsync(HttpContext context, ChatHub hub)
+    /// <summary>
+    /// Opens a request session from the bearer token (every authenticated HTTP endpoint, files included), refused
+    /// <c>forbidden</c> when the token lacks the scope the request needs (<see cref="TokenRoutes.OperationOf"/>).
+    /// </summary>
+    internal static async Task<HubResult<ChatSession>> OpenAsync(HttpContext context, ChatHub hub)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        return hub.OpenRequestSessionAsync(token, new RequestConnection(remote, RemoteAddress(context)), context.RequestAborted);
+        var session = await hub.OpenRequestSessionAsync(token, new RequestConnection(remote, RemoteAddress(context)), context.RequestAborted).ConfigureAwait(false);
+        return session.Succeeded && ChatHub.CheckScope(session.Value!, TokenRoutes.OperationOf(context)) is { } outOfScope ? outOfScope : session;
+    }
+
+    /// <summary>A REST login's label in the session list: <c>http</c> and the User-Agent, printable and short.</summary>
+    private static string LoginLabel(HttpContext context)
+    {
+        var agent = PrintableText.Escape(context.Request.Headers.UserAgent.ToString());
+        return agent.Length == 0 ? "http" : $"http {(agent.Length > 80 ? agent[..80] : agent)}";
     }
 
     /// <summary>The peer's address as the core compares it (bans, login and registration throttles).</summary>
@@ -262,7 +274,8 @@ public static class HttpApi
     }
 }
 
-public sealed record CredentialsRequest(string? User, string? Password);
+/// <summary>A login or a registration; <see cref="Bot"/> (registration only) makes a bot account.</summary>
+public sealed record CredentialsRequest(string? User, string? Password, bool? Bot = null);
 
 public sealed record TokenResponse(string Token, string User);
 

@@ -42,6 +42,13 @@ public sealed partial class JsonLinesConnection
             return true;
         }
 
+        // The one scope check (a session opened with a named token has only its scopes; docs/protocol.md, "Tokens, sessions and bots").
+        if (IsSessionType(frame.Type) && ChatHub.CheckScope(session, frame.Type) is { } outOfScope)
+        {
+            ReportError(frame.Id, outOfScope);
+            return true;
+        }
+
         switch (frame.Type)
         {
             case FrameTypes.Send:
@@ -146,6 +153,9 @@ public sealed partial class JsonLinesConnection
             case FrameTypes.React or FrameTypes.Unreact:
                 await HandleReactAsync(session, frame).ConfigureAwait(false);
                 break;
+            case FrameTypes.Tokens or FrameTypes.TokenCreate or FrameTypes.TokenRevoke or FrameTypes.Sessions or FrameTypes.SessionRevoke:
+                await HandleTokensAsync(session, frame).ConfigureAwait(false);
+                break;
             case FrameTypes.Logout:
                 await _hub.RevokeTokenAsync(session).ConfigureAwait(false);
                 Enqueue(new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id });
@@ -165,7 +175,8 @@ public sealed partial class JsonLinesConnection
         or FrameTypes.Edit or FrameTypes.Versions
         or FrameTypes.React or FrameTypes.Unreact
         or FrameTypes.Pin or FrameTypes.Unpin or FrameTypes.Pins
-        or FrameTypes.Search;
+        or FrameTypes.Search
+        or FrameTypes.Tokens or FrameTypes.TokenCreate or FrameTypes.TokenRevoke or FrameTypes.Sessions or FrameTypes.SessionRevoke;
 
     private async Task HandleHelloAsync(ClientFrame frame)
     {
@@ -198,8 +209,8 @@ public sealed partial class JsonLinesConnection
         try
         {
             result = frame.Type == FrameTypes.Register
-                ? await _hub.RegisterAsync(this, frame.User, frame.Password).ConfigureAwait(false)
-                : await _hub.HelloAsync(this, new HelloRequest(frame.User, frame.Password, frame.Token, frame.Resume, RemoteAddress)).ConfigureAwait(false);
+                ? await _hub.RegisterAsync(this, frame.User, frame.Password, bot: frame.Bot == true, client: frame.Client).ConfigureAwait(false)
+                : await _hub.HelloAsync(this, new HelloRequest(frame.User, frame.Password, frame.Token, frame.Resume, RemoteAddress) { Client = frame.Client }).ConfigureAwait(false);
         }
         finally
         {

@@ -23,6 +23,7 @@ public static class MessageJson
             Text = message.Text,
             Ts = WireTimestamp.Format(message.Timestamp),
             Deleted = message.DeletedBy is null ? null : true,
+            Bot = message.Bot ? true : null,
             File = ToFileInfo(message.File),
             Mentions = MentionsField.Of(message.Mentions),
             EditedAt = message.EditedAt is { } edited ? WireTimestamp.Format(edited) : null,
