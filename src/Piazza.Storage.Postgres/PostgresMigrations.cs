@@ -299,5 +299,57 @@ internal static class PostgresMigrations
             CREATE INDEX messages_search ON messages USING gin (search_doc);
             CREATE UNIQUE INDEX messages_by_search_id ON messages (search_id);
             """),
+            // PLACEHOLDERS for the limits (9) and tokens (10) helpers' migrations, so this branch's 11 runs alone (versions
+        // must be contiguous): the lead drops these two lines at merge.
+        new(9, "SELECT 1;"),
+        new(10, "SELECT 1;"),
+
+        // Webhooks (docs/http-api.md, "Webhooks"): as SQLite's step 15. The lease (holder, until) is taken by one
+        // conditional UPDATE, which PostgreSQL re-checks on the row's newest version, so two nodes never both hold it.
+        new(11, """
+            CREATE TABLE incoming_webhooks (
+                id          text COLLATE "C" NOT NULL PRIMARY KEY,
+                room        text COLLATE "C" NOT NULL,
+                name        text        NOT NULL,
+                account     text COLLATE "C" NOT NULL,
+                secret_hash bytea       NOT NULL UNIQUE,
+                created_by  text COLLATE "C" NOT NULL,
+                created_at  timestamptz NOT NULL
+            );
+            CREATE INDEX incoming_webhooks_by_room ON incoming_webhooks (room);
+            CREATE INDEX incoming_webhooks_by_account ON incoming_webhooks (account);
+
+            CREATE TABLE outgoing_webhooks (
+                id              text COLLATE "C" NOT NULL PRIMARY KEY,
+                room            text COLLATE "C" NOT NULL,
+                url             text        NOT NULL,
+                triggers        text        NOT NULL,
+                secret          text        NOT NULL,
+                created_by      text COLLATE "C" NOT NULL,
+                created_at      timestamptz NOT NULL,
+                cursor          bigint      NOT NULL,
+                attempts        integer     NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz,
+                last_status     integer,
+                last_error      text,
+                last_attempt_at timestamptz,
+                failing_since   timestamptz,
+                failed          bigint      NOT NULL DEFAULT 0,
+                lease_holder    text,
+                lease_until     timestamptz
+            );
+            CREATE INDEX outgoing_webhooks_by_room ON outgoing_webhooks (room);
+
+            CREATE TABLE webhook_failures (
+                webhook    text COLLATE "C" NOT NULL,
+                delivery   text        NOT NULL,
+                seq        bigint      NOT NULL,
+                message_id text        NOT NULL,
+                attempts   integer     NOT NULL,
+                error      text        NOT NULL,
+                at         timestamptz NOT NULL,
+                PRIMARY KEY (webhook, seq)
+            );
+            """),
     ];
 }
