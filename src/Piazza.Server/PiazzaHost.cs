@@ -101,6 +101,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port, () => endpoints.HttpsEndPoint?.Port));
         builder.Services.AddHostedService<HeartbeatService>();
+        Integrations.Webhooks.WebhookServices.Add(builder.Services, options.Webhooks);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
         var interactive = options.Console ?? !System.Console.IsInputRedirected;

@@ -39,6 +39,7 @@ public static class HttpApi
         ReactionRoutes.Map(api);
         PinRoutes.Map(api);
         SearchRoutes.Map(api);
+        WebhookRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
