@@ -154,7 +154,7 @@ public sealed partial class OutgoingWebhookWorker(ChatHub hub, WebhookSender sen
                 {
                     (cursor, state) = (message.Seq, state with { Attempts = 0, NextAttemptAt = null, LastStatus = status, LastError = null, LastAttemptAt = now, FailingSince = null });
                 }
-                else if (state.Attempts + 1 >= WebhookOptions.MaxAttempts)
+                else if (state.Attempts + 1 >= options.MaxAttempts)
                 {
                     LogGaveUp(webhook.Id, deliveryId, error);
                     await store.AddWebhookFailureAsync(new WebhookFailureRecord(webhook.Id, deliveryId, message.Seq, message.MessageId, state.Attempts + 1, error, now), FailuresKept, cancellationToken).ConfigureAwait(false);

@@ -12,8 +12,8 @@ public sealed record WebhookOptions
     /// <summary>The longest wait between two attempts.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
-    /// <summary>Attempts at one delivery before it is given up on and recorded as failed: with the 2 s default, about 13.5 minutes of trying.</summary>
-    public const int MaxAttempts = 10;
+    /// <summary>Attempts at one delivery before it is given up on and recorded as failed: 10 with the 2 s default is about 13.5 minutes of trying.</summary>
+    public int MaxAttempts { get; init; } = 10;
 
     /// <summary>
     /// How often every outgoing webhook is looked at, for messages other nodes stored and retries that came due; a
