@@ -47,7 +47,7 @@ public abstract class IncomingWebhookTests
         Assert.True(answer["ok"]!.GetValue<bool>());
 
         var live = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("room") == "builds");
-        Assert.Equal(("ci", "build #42 passed, @bob", answer.Str("msg")), (live.Str("from"), live.Str("text"), live.Str("msg")));
+        Assert.Equal(("ci", "build #42 passed, @bob", answer.Str("msg")), (live.Str("from"), live.Str("text"), live.Str("id")));
         Assert.Equal(["bob"], live["mentions"]!.AsArray().Select(m => m!.GetValue<string>()));
 
         // Slack's form encoding: payload=<the JSON>.

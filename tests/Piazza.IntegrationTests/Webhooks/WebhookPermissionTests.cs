@@ -17,7 +17,7 @@ public sealed class WebhookPermissionTests
     public async Task Only_the_owner_and_admins_manage_webhooks_and_a_private_room_stays_hidden_from_non_members()
     {
         await using var server = await TestServer.StartAsync(new TestServerOptions { FirstUserIsAdmin = true });
-        await using var root = await server.RegisterAsync("root"); // the first account: admin
+        await using var root = await server.RegisterAsync("boss"); // the first account: admin
         await using var alice = await server.RegisterAsync("alice");
         await using var bob = await server.RegisterAsync("bob");
         await using var carol = await server.RegisterAsync("carol");

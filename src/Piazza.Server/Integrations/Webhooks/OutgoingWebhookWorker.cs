@@ -99,15 +99,22 @@ public sealed partial class OutgoingWebhookWorker(ChatHub hub, WebhookSender sen
         return earliest;
     }
 
-    private async Task<DateTimeOffset?> DeliverLeasedAsync(OutgoingWebhookRecord webhook, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> DeliverLeasedAsync(OutgoingWebhookRecord listed, CancellationToken cancellationToken)
     {
         try
         {
-            return await DeliverAsync(webhook, cancellationToken).ConfigureAwait(false);
+            // Read again under the lease: another node may have delivered (and released) since the list was read.
+            var webhooks = await hub.WebhookStore.OutgoingWebhooksAsync(listed.RoomKey, cancellationToken).ConfigureAwait(false);
+            if (webhooks.FirstOrDefault(w => w.Id == listed.Id) is not { } webhook)
+            {
+                return null;
+            }
+
+            return webhook.State.NextAttemptAt is { } next && next > time.GetUtcNow() ? next : await DeliverAsync(webhook, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await hub.WebhookStore.ReleaseOutgoingWebhookAsync(webhook.Id, _holder, CancellationToken.None).ConfigureAwait(false);
+            await hub.WebhookStore.ReleaseOutgoingWebhookAsync(listed.Id, _holder, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

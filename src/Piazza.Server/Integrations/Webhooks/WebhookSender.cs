@@ -39,7 +39,7 @@ public sealed class WebhookSender : IDisposable
             ConnectCallback = ConnectAsync,
         };
         _http = new HttpClient(handler) { Timeout = Timeout };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd($"{ServerInfo.Name}-webhooks/1");
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Piazza-Webhooks/1");
     }
 
     /// <summary>The signature of <paramref name="body"/> sent at <paramref name="timestamp"/>, as the header carries it.</summary>
@@ -123,7 +123,7 @@ public sealed class WebhookSender : IDisposable
     }
 }
 
-/// <summary>One delivery's body (docs/http-api.md, "Webhooks"): a message as the protocol's <c>message</c> frame names its fields, plus the ids.</summary>
+/// <summary>One delivery's body (docs/http-api.md, "Webhooks"): the message (its id named <c>msg</c>, as REST answers name it), its room and seq, and the ids.</summary>
 public sealed record WebhookDelivery(
     string Webhook,
     string Delivery,
