@@ -59,7 +59,7 @@ public sealed class OutgoingWebhookTests
         Assert.Equal(5, receiver.All.Count);
 
         // The owner sees it healthy: nothing pending, no failure kept, the last answer 200; the secret is not shown again.
-        var listed = await ListAsync(owner, "dev");
+        var listed = await WaitForListAsync(owner, "dev", w => w["pending"]!.GetValue<long>() == 0); // saved just after the answer
         Assert.Equal((0L, 200, null, null, 0L), (listed["pending"]!.GetValue<long>(), listed["lastStatus"]!.GetValue<int>(), listed.Str("lastError"), listed.Str("failingSince"), listed["failed"]!.GetValue<long>()));
         Assert.Null(listed["secret"]);
     }
