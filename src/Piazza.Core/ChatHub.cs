@@ -119,9 +119,10 @@ public sealed partial class ChatHub : IAsyncDisposable
         var slowConsumers = new SlowConsumers(observer);
         _online = new OnlineDirectory(ports.Claims, time);
         var fanOut = new LocalFanOut(key => _conversations!.Find(key), slowConsumers, store, time, ex => observer?.StoreUnavailable(ex));
+        _published = new Webhooks.PublishedMessages(fanOut);
         _sequencer = ports.SeqAssignedByStore
-            ? new StoreSequencer(store, fanOut, ports.Bus, ex => observer?.StoreUnavailable(ex))
-            : new GroupCommitSequencer(store, fanOut, ex => observer?.StoreFailed(ex));
+            ? new StoreSequencer(store, _published, ports.Bus, ex => observer?.StoreUnavailable(ex))
+            : new GroupCommitSequencer(store, _published, ex => observer?.StoreFailed(ex));
         _presence = new Cluster.ClusterPresence(_hub, key => _conversations!.Find(key) as ChatRoom, slowConsumers);
         _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
@@ -150,6 +151,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);
         StartPins(slowConsumers);
+        _webhooks = new Webhooks.WebhookService(_hub, _online, names, _rooms, _messaging, _sanctions);
         _hub.Cluster.Start(ports.Bus);
     }
 

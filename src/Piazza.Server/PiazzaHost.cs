@@ -103,6 +103,7 @@ public static class PiazzaHost
         builder.Services.AddHostedService<HeartbeatService>();
         ApiDocument.AddServices(builder.Services);
         ApiErrorPages.AddServices(builder.Services);
+        Integrations.Webhooks.WebhookServices.Add(builder.Services, options.Webhooks);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
         var interactive = options.Console ?? !System.Console.IsInputRedirected;

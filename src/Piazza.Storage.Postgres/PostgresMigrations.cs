@@ -323,5 +323,53 @@ internal static class PostgresMigrations
             ALTER TABLE tokens ALTER COLUMN created_at SET DEFAULT now();
             CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND NOT revoked;
             """),
+
+        // Webhooks (docs/http-api.md, "Webhooks"): as SQLite's step 15. The lease (holder, until) is taken by one
+        // conditional UPDATE, which PostgreSQL re-checks on the row's newest version, so two nodes never both hold it.
+        new(11, """
+            CREATE TABLE incoming_webhooks (
+                id          text COLLATE "C" NOT NULL PRIMARY KEY,
+                room        text COLLATE "C" NOT NULL,
+                name        text        NOT NULL,
+                account     text COLLATE "C" NOT NULL,
+                secret_hash bytea       NOT NULL UNIQUE,
+                created_by  text COLLATE "C" NOT NULL,
+                created_at  timestamptz NOT NULL
+            );
+            CREATE INDEX incoming_webhooks_by_room ON incoming_webhooks (room);
+            CREATE INDEX incoming_webhooks_by_account ON incoming_webhooks (account);
+
+            CREATE TABLE outgoing_webhooks (
+                id              text COLLATE "C" NOT NULL PRIMARY KEY,
+                room            text COLLATE "C" NOT NULL,
+                url             text        NOT NULL,
+                triggers        text        NOT NULL,
+                secret          text        NOT NULL,
+                created_by      text COLLATE "C" NOT NULL,
+                created_at      timestamptz NOT NULL,
+                cursor          bigint      NOT NULL,
+                attempts        integer     NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz,
+                last_status     integer,
+                last_error      text,
+                last_attempt_at timestamptz,
+                failing_since   timestamptz,
+                failed          bigint      NOT NULL DEFAULT 0,
+                lease_holder    text,
+                lease_until     timestamptz
+            );
+            CREATE INDEX outgoing_webhooks_by_room ON outgoing_webhooks (room);
+
+            CREATE TABLE webhook_failures (
+                webhook    text COLLATE "C" NOT NULL,
+                delivery   text        NOT NULL,
+                seq        bigint      NOT NULL,
+                message_id text        NOT NULL,
+                attempts   integer     NOT NULL,
+                error      text        NOT NULL,
+                at         timestamptz NOT NULL,
+                PRIMARY KEY (webhook, seq)
+            );
+            """),
     ];
 }

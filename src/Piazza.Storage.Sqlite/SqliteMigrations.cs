@@ -351,5 +351,54 @@ internal static class SqliteMigrations
             UPDATE tokens SET created_at = expires_at - 2592000000;
             CREATE UNIQUE INDEX tokens_by_name ON tokens (account_key, name) WHERE name IS NOT NULL AND revoked = 0;
             """),
+
+        // Webhooks (docs/http-api.md, "Webhooks"): incoming ones found by their secret's SHA-256 and posting as their
+        // bot account; outgoing ones with their cursor (the last seq handled), delivery state and lease; and the
+        // deliveries given up on, the newest kept per webhook.
+        new(15, """
+            CREATE TABLE incoming_webhooks (
+                id          TEXT    PRIMARY KEY,
+                room        TEXT    NOT NULL,
+                name        TEXT    NOT NULL,
+                account     TEXT    NOT NULL,
+                secret_hash BLOB    NOT NULL UNIQUE,
+                created_by  TEXT    NOT NULL,
+                created_at  INTEGER NOT NULL
+            );
+            CREATE INDEX incoming_webhooks_by_room ON incoming_webhooks (room);
+            CREATE INDEX incoming_webhooks_by_account ON incoming_webhooks (account);
+
+            CREATE TABLE outgoing_webhooks (
+                id              TEXT    PRIMARY KEY,
+                room            TEXT    NOT NULL,
+                url             TEXT    NOT NULL,
+                triggers        TEXT    NOT NULL,
+                secret          TEXT    NOT NULL,
+                created_by      TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                cursor          INTEGER NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER,
+                last_status     INTEGER,
+                last_error      TEXT,
+                last_attempt_at INTEGER,
+                failing_since   INTEGER,
+                failed          INTEGER NOT NULL DEFAULT 0,
+                lease_holder    TEXT,
+                lease_until     INTEGER
+            );
+            CREATE INDEX outgoing_webhooks_by_room ON outgoing_webhooks (room);
+
+            CREATE TABLE webhook_failures (
+                webhook    TEXT    NOT NULL,
+                delivery   TEXT    NOT NULL,
+                seq        INTEGER NOT NULL,
+                message_id TEXT    NOT NULL,
+                attempts   INTEGER NOT NULL,
+                error      TEXT    NOT NULL,
+                at         INTEGER NOT NULL,
+                PRIMARY KEY (webhook, seq)
+            );
+            """),
     ];
 }

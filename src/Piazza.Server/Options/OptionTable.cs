@@ -89,6 +89,12 @@ public static class OptionTable
         new("--files-dir", "FilesDir", "Files:Dir", "folder of the shared files' bytes and unfinished uploads; in a cluster one folder every node mounts (e.g. NFSv4 with locking); created owner-only when missing", OptionRule.NotEmpty,
             defaultText: "the files folder in --data"),
 
+        new("--webhook-allowed-hosts", "WebhookAllowedHosts", "Webhooks:AllowedHosts", "hosts outgoing webhooks may POST to, comma-separated: names or IP addresses, each optionally with :port; a name reaches public addresses only (loopback, private and link-local ones only when that IP itself is listed); empty: outgoing webhooks are off",
+            new OptionRule("each must be a host name or IP address, optionally with :port", value => ((IReadOnlyList<string>)value).All(Integrations.Webhooks.WebhookDestinations.IsEntry)),
+            defaultText: "none: outgoing webhooks off"),
+        new("--webhook-retry-delay", "WebhookRetryDelay", "Webhooks:RetryDelay", "seconds before an outgoing webhook's first retry of a failed delivery (a network error or an answer other than 2xx); each further retry waits twice as long, at most 5 minutes", OptionRule.PositiveSeconds),
+        new("--webhook-max-attempts", "WebhookMaxAttempts", "Webhooks:MaxAttempts", "attempts at one outgoing webhook delivery before it is recorded as failed (shown to the room's owner) and the next message goes", OptionRule.AtLeast(1)),
+
         // Validated in PiazzaOptionsValidator without echoing the value: a connection string may hold a password.
         new("--postgres", "Postgres", "Cluster:Postgres", "PostgreSQL store shared by every node, as an Npgsql connection string (Host=…;Port=…;Username=…;Password=…;Database=…); also ConnectionStrings:Postgres", defaultText: "none: embedded SQLite in the data folder"),
         new("--redis", "Redis", "Cluster:Redis", "Redis carrying messages, presence and name claims between nodes, as a StackExchange.Redis configuration string (HOST:PORT[,password=…]); needs --postgres; also ConnectionStrings:Redis", defaultText: "none: a single node"),

@@ -33,6 +33,8 @@ public sealed record PiazzaOptions
 
     public ClusterOptions Cluster { get; init; } = new();
 
+    public Integrations.Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Where the files' bytes live: <c>--files-dir</c>, else <c>files</c> in the data folder.</summary>
     public string FilesFolder => Files.Dir ?? Path.Combine(Data, "files");
 

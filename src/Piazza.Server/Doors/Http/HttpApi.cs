@@ -70,6 +70,7 @@ public static class HttpApi
         ApiDocument.Map(app);
         EventStream.EventStreamRoutes.Map(api);
         TokenRoutes.Map(api);
+        WebhookRoutes.Map(api);
         api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
