@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Piazza.Core;
 using Piazza.Protocol;
 using Piazza.Server.Doors.JsonLines;
@@ -153,16 +154,22 @@ internal static class TokenRoutes
             return FrameTypes.History;
         }
 
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return segments.Any(s => ModerationSegments.Contains(s)) ? FrameTypes.Kick
+        // Only the route's literal segments count: a room or user named "bans" must not make a send a moderation.
+        var segments = LiteralSegments(context);
+        return segments.Any(ModerationSegments.Contains) ? FrameTypes.Kick
             : segments.Any(s => s.Equals("pins", StringComparison.OrdinalIgnoreCase)) ? FrameTypes.Pin
             : FrameTypes.Send;
     }
 
+    private static IEnumerable<string> LiteralSegments(HttpContext context)
+        => context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern }
+            ? pattern.PathSegments.SelectMany(segment => segment.Parts).OfType<RoutePatternLiteralPart>().Select(part => part.Content)
+            : [];
+
     private static readonly HashSet<string> ModerationSegments = new(StringComparer.OrdinalIgnoreCase)
     {
-        "kick", "kicks", "ban", "bans", "unban", "mute", "mutes", "unmute", "op", "ops", "deop", "moderators", "moderation",
-        "invitations", "invite", "settings", "webhooks",
+        "kick", "kicks", "ban", "bans", "address-bans", "unban", "mute", "mutes", "unmute", "op", "ops", "deop", "moderators",
+        "moderation", "invitations", "invite", "settings", "private", "webhooks",
     };
 }
 
