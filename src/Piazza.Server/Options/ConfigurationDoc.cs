@@ -16,13 +16,21 @@ public static class ConfigurationDoc
         ("Network", "Plain doors"),
         ("Tls", "TLS"),
         ("Connections", "Connections (every door)"),
+        ("HttpLimits", "HTTP request limits"),
         ("Hub", "Chat rules and flood control"),
         ("Files", "Files"),
         ("Cluster", "Cluster (docs/scale-out.md)"),
+        ("Webhooks", "Webhooks (docs/http-api.md)"),
     ];
 
     public static string Render()
     {
+        // An option in a section with no group here would be left off the page without a word.
+        if (OptionTable.All.FirstOrDefault(o => !Groups.Any(g => g.Prefix == GroupOf(o))) is { } orphan)
+        {
+            throw new InvalidOperationException($"{orphan.Flag}: its section has no group in ConfigurationDoc");
+        }
+
         var page = new StringBuilder();
         page.Append("""
             # Server options
