@@ -14,7 +14,7 @@ namespace Piazza.Server.Doors.Http;
 /// The OpenAPI document of the REST API at <c>/api/openapi.json</c>, built by Microsoft.AspNetCore.OpenApi from each
 /// route's metadata (<c>WithName</c>, <c>WithSummary</c>, <c>WithTags</c>, <c>Accepts</c>, <c>Produces</c>). Said once
 /// here for every operation: the error responses' descriptions and headers (from <see cref="HttpErrors"/>), the
-/// responses no handler can avoid (a JSON body's 400/413/415; 500 and 503 anywhere), and the bearer requirement of an
+/// responses no handler can avoid (a JSON body's 400/413/415; 429, 500 and 503 anywhere), and the bearer requirement of an
 /// operation that documents 401 and is not <c>AllowAnonymous</c>. Served to anyone: it holds no server state.
 /// </summary>
 public static class ApiDocument
@@ -109,6 +109,8 @@ public static class ApiDocument
             AddError(operation, context, StatusCodes.Status415UnsupportedMediaType, head);
         }
 
+        // The request-rate limiter stands before every /api endpoint (Limits/HttpRequestLimiter).
+        AddError(operation, context, StatusCodes.Status429TooManyRequests, head);
         AddError(operation, context, StatusCodes.Status500InternalServerError, head);
         AddError(operation, context, StatusCodes.Status503ServiceUnavailable, head);
         foreach (var (key, value) in operation.Responses)
