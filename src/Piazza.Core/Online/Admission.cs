@@ -151,7 +151,7 @@ internal sealed class Admission(
         // then the user's on every device, as one from another device is; other nodes hear it by the usual signals.
         if (online.FindByIdentity(account.Key) is { IsRegistered: true } live)
         {
-            return HubResult<ChatSession>.Ok(new ChatSession(live, sink, hub.Now, token));
+            return HubResult<ChatSession>.Ok(new ChatSession(live, sink, hub.Now, token) { Scopes = grant.Scopes });
         }
 
         var user = new ChatUser(account.Name, registered: true) { IsAdmin = isAdmin, IsBot = account.Bot };

@@ -59,7 +59,15 @@ public sealed class WebhooksAcrossNodesTests : IAsyncLifetime
             Assert.Equal(seqs, received);
 
             // Once everything is delivered, the stored cursor is at the end: neither node has anything more to send.
+            // The receiver has the last POST before its worker has saved the cursor: wait (bounded) for that save.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
             var stored = (await _cluster[2].WebhookStore.OutgoingWebhooksAsync("dev")).Single();
+            while (stored.Cursor != seqs[^1] && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+                stored = (await _cluster[2].WebhookStore.OutgoingWebhooksAsync("dev")).Single();
+            }
+
             Assert.Equal(seqs[^1], stored.Cursor);
             foreach (var worker in workers)
             {

@@ -32,12 +32,13 @@ public sealed class PostgresClientIdMigrationTests : IAsyncLifetime
         await using (var old = new PostgresChatStore(options, before))
         {
             await old.InitializeAsync();
-            await old.AppendAsync(
-            [
-                new StoredMessage("lobby", 1, "m1", "alice", "alice", null, "one", at, "c-1"),
-                new StoredMessage("lobby", 2, "m2", "bob", "bob", null, "two", at, "c-1"),
-                new StoredMessage("dev", 1, "m3", "alice", "alice", null, "three", at, "c-2"),
-            ]);
+            // Raw rows, as the version-8 schema holds them: today's store code writes columns later steps add.
+            await ScalarAsync("""
+                INSERT INTO messages (conversation, seq, message_id, sender, sender_account, text, ts, client_id) VALUES
+                    ('lobby', 1, 'm1', 'alice', 'alice', 'one', '2026-01-01T00:00:00Z', 'c-1'),
+                    ('lobby', 2, 'm2', 'bob', 'bob', 'two', '2026-01-01T00:00:00Z', 'c-1'),
+                    ('dev', 1, 'm3', 'alice', 'alice', 'three', '2026-01-01T00:00:00Z', 'c-2');
+                """);
         }
 
         await using var store = PostgresChatStore.Create(_connectionString);

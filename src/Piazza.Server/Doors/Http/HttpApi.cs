@@ -71,7 +71,6 @@ public static class HttpApi
         EventStream.EventStreamRoutes.Map(api);
         TokenRoutes.Map(api);
         WebhookRoutes.Map(api);
-        api.MapFallback(() => HttpErrors.Result(ErrorCode.NotFound, "no such API endpoint; see docs/http-api.md"));
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)

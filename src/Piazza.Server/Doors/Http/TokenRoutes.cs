@@ -40,9 +40,7 @@ internal static class TokenRoutes
             .WithName("RevokeSession").WithSummary("Revokes one session; its connections end").WithTags(Tag)
             .Produces<RevokedSessionsResponse>(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorResponse>(StatusCodes.Status403Forbidden).Produces<ErrorResponse>(StatusCodes.Status404NotFound);
-        api.MapDelete("/sessions", (HttpContext c, ChatHub hub) => string.Equals(c.Request.Query["others"], "true", StringComparison.OrdinalIgnoreCase)
-                ? RevokeSessionsAsync(c, hub, null, others: true)
-                : Task.FromResult(HttpErrors.Result(ErrorCode.BadRequest, "DELETE /api/sessions needs ?others=true (every session but this one)")))
+        api.MapDelete("/sessions", (HttpContext c, ChatHub hub) => RevokeSessionsAsync(c, hub, null, others: true))
             .WithName("RevokeOtherSessions").WithSummary("Revokes every session but the asking one (log out other devices)").WithTags(Tag)
             .Produces<RevokedSessionsResponse>(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden);
@@ -121,6 +119,12 @@ internal static class TokenRoutes
         if (!session.Succeeded)
         {
             return HttpErrors.Result(session.Error!);
+        }
+
+        // The token first (401 before 400); then the one form without an id: ?others=true, every session but this one.
+        if (id is null && !string.Equals(context.Request.Query["others"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpErrors.Result(ErrorCode.BadRequest, "DELETE /api/sessions needs ?others=true (every session but this one)");
         }
 
         var revoked = await hub.RevokeSessionsAsync(session.Value!, id, others, context.RequestAborted).ConfigureAwait(false);
