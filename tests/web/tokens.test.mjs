@@ -80,6 +80,21 @@ describe('tokens and sessions panel', () => {
     assert.equal(model.secret, null);
   });
 
+  test('a refused create keeps the secret not yet dismissed; the next created token replaces it', async () => {
+    let n = 0;
+    const { request } = fakeRequest({
+      token_create: (f) => (f.name === 'taken' ? { type: 'error', code: 'name_taken', message: 'taken' }
+        : { type: 'ok', token: `secret-${++n}`, tokens: [{ name: f.name, scopes: f.scopes, created: ts(n) }] }),
+    });
+    const model = new TokensModel(request);
+    await model.create('one', ['read'], '');
+    await model.create('taken', ['read'], '');
+    assert.deepEqual(model.secret, { name: 'one', token: 'secret-1' });
+    await model.create('two', ['read'], '');
+    assert.deepEqual(model.secret, { name: 'two', token: 'secret-2' });
+    assert.equal(model.error, '');
+  });
+
   test('a session signed in with a named token is refused: the panel says a password session is needed', async () => {
     const forbidden = { type: 'error', code: 'forbidden', message: "'sessions' needs a password session" };
     const { request } = fakeRequest({ sessions: forbidden, tokens: { ...forbidden, message: "'tokens' needs a password session" } });

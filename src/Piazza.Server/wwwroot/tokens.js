@@ -134,8 +134,7 @@ export class TokensModel {
       this.changed();
       return false;
     }
-    this.secret = null;
-    this.busy = true;
+    this.busy = true; // a secret not yet dismissed stays shown until a new one replaces it
     this.changed();
     const ok = this.takeCreated(await this.request(frame));
     this.busy = false;
