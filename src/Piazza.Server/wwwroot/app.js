@@ -22,6 +22,7 @@ import { bindEdit } from './edit-view.js';
 import { bindReplies } from './reply-view.js';
 import { registerReactions } from './reactions-view.js';
 import { bindSearch } from './search-view.js';
+import { bindTokens } from './tokens-view.js';
 
 // Formatting (issue 15): messages show their Markdown subset.
 setTextRenderer(renderMarkdown);
@@ -90,6 +91,7 @@ bindSearch({
   form: $('search-form'), input: $('search-input'), panel: $('search-panel'), list: $('search-results'),
   summary: $('search-summary'), more: $('search-more'), close: $('search-close'), messages: ui.messages,
 }, { model, connection, actions, open });
+bindTokens(ui.settings, { registered: () => model.registered, request: (frame) => connection.request(frame) });
 model.subscribe(() => {
   chatView.render(model);
   awayView.render();

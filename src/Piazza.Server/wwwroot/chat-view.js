@@ -1,6 +1,6 @@
 // The chat screen around the timeline, drawn from the model: the conversation list with unread badges, the
 // conversation's header, the people in it, who we are, and the connection's status.
-import { el, avatar } from './render.js';
+import { el, avatar, botBadge } from './render.js';
 import { sameName } from './conversation.js';
 import { presenceOf } from './presence.js';
 import { privateMark } from './private-rooms-view.js';
@@ -126,6 +126,7 @@ export class ChatView {
       button.append(avatar(u.user, 'avatar small'), el('span', 'person-name', u.user));
       if (me) button.append(el('span', 'msg-you', 'you'));
       if (u.guest || (me && !model.registered)) button.append(el('span', 'guest-badge', 'guest'));
+      if (u.bot) button.append(botBadge());
       if (conv && !conv.direct && sameName(u.user, conv.owner)) button.append(el('span', 'owner', 'owner'));
       if (u.away) {
         button.classList.add('is-away');
@@ -141,7 +142,7 @@ export class ChatView {
         button.disabled = true;
       } else {
         button.title = u.away ? `Away: ${u.away} — message ${u.user} privately` : `Message ${u.user} privately`;
-        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}, ${PRESENCE_TEXT[presence]}${u.away ? `, away: ${u.away}` : ''}: send a private message`);
+        button.setAttribute('aria-label', `${u.user}${u.guest ? ' (guest)' : ''}${u.bot ? ' (bot)' : ''}, ${PRESENCE_TEXT[presence]}${u.away ? `, away: ${u.away}` : ''}: send a private message`);
         button.addEventListener('click', () => this.handlers.openDirect(u.user));
       }
       li.append(button);

@@ -78,7 +78,7 @@ export class Conversation {
       this.seqs.add(m.seq);
       // A deletion can overtake the message itself (a catch-up page read just before it): remember and apply it.
       const deleted = Boolean(m.deleted) || this.deletedSeqs.has(m.seq);
-      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, mentions: m.mentions, editedAt: deleted ? undefined : m.editedAt, reply: deleted ? undefined : m.reply, reactions: deleted ? undefined : m.reactions, sort: [m.seq, 0, 0] });
+      added.push({ kind: 'msg', seq: m.seq, id: m.id, from: m.from, to: m.to, text: deleted ? '' : m.text, file: deleted ? undefined : m.file, ts: m.ts, deleted, mentions: m.mentions, editedAt: deleted ? undefined : m.editedAt, reply: deleted ? undefined : m.reply, reactions: deleted ? undefined : m.reactions, bot: m.bot === true, sort: [m.seq, 0, 0] });
     }
     if (added.length === 0) return added;
     const appendOnly = added.every((a) => a.seq > this.maxSeq);

@@ -107,7 +107,7 @@ function onTopic(model, t) {
 function onJoined(model, j) {
   const conv = model.conv(keyOf(j.room));
   if (!conv) return;
-  addUser(conv, { user: j.user, since: j.ts, guest: j.guest });
+  addUser(conv, { user: j.user, since: j.ts, guest: j.guest, bot: j.bot });
   // Back within the grace period of a lost connection (a reload): neither the leave nor this join is news.
   if (model.leaveHolds.undo(conv.key, j.user)) return;
   conv.addSystem(`${j.user} joined`, j.ts);

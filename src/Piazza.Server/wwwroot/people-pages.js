@@ -43,7 +43,7 @@ export function takeWhoPage(conv, answer) {
 /** A user is present: listed once; counted when new to the list (a coalesced frame may repeat what a room frame said). */
 export function addUser(conv, u, counted = true) {
   if (conv.users.some((known) => sameName(known.user, u.user))) return false;
-  conv.users.push({ user: u.user, since: u.since, guest: Boolean(u.guest) });
+  conv.users.push({ user: u.user, since: u.since, guest: Boolean(u.guest), bot: u.bot === true });
   if (counted && conv.userCount !== undefined && complete(conv)) conv.userCount = conv.users.length;
   else if (counted && conv.userCount !== undefined) conv.userCount += 1;
   return true;

@@ -16,6 +16,14 @@ export function el(tag, className, text) {
   return node;
 }
 
+/** The small "BOT" mark beside a bot account's name (a message's header, the people list); tokens.css draws it. */
+export function botBadge() {
+  const badge = el('span', 'bot-badge', 'BOT');
+  badge.title = 'bot';
+  badge.setAttribute('aria-label', 'bot');
+  return badge;
+}
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
@@ -157,6 +165,7 @@ function renderMessage(item, prev, date, me, renderFile) {
     const sender = el('span', 'msg-sender', item.from);
     sender.style.setProperty('--hue', String(hueOf(item.from)));
     header.append(sender);
+    if (item.bot) header.append(botBadge());
     if (own) header.append(el('span', 'msg-you', 'you'));
     header.append(time);
     li.append(header);
