@@ -25,7 +25,14 @@ public sealed record ApiOperation(string Path, string Method, JsonObject Node)
 
     /// <summary>The path with each <c>{param}</c> filled in.</summary>
     public string Fill(Func<string, string> value)
-        => System.Text.RegularExpressions.Regex.Replace(Path, "\\{([^}]+)\\}", m => Uri.EscapeDataString(value(m.Groups[1].Value)));
+        => System.Text.RegularExpressions.Regex.Replace(Path, "\\{([^}]+)\\}", m => Uri.EscapeDataString(Fitted(m.Groups[1].Value, value(m.Groups[1].Value))));
+
+    /// <summary>A value padded to the parameter's documented minLength (a route constraint such as length(16)), so routing still matches it.</summary>
+    private string Fitted(string name, string text)
+    {
+        var schema = Parameters.FirstOrDefault(p => p["name"]?.GetValue<string>() == name)?["schema"];
+        return schema?["minLength"]?.GetValue<int>() is { } min && text.Length < min ? text.PadRight(min, '0') : text;
+    }
 
     /// <summary>A request with the documented required headers at their example values, and a well-formed body when it takes one.</summary>
     public HttpRequestMessage WellFormedRequest(string path, string? token)

@@ -129,7 +129,8 @@ public sealed class OpenApiWalkTests : IAsyncLifetime
         var walked = 0;
         foreach (var op in _operations.Where(op => op.BodyTypes.Count > 0))
         {
-            foreach (var type in new[] { "text/plain", "application/x-www-form-urlencoded" })
+            // Only types the operation does not document (an incoming webhook takes Slack's form posts too).
+            foreach (var type in new[] { "text/plain", "application/x-www-form-urlencoded" }.Where(t => !op.BodyTypes.Contains(t)))
             {
                 using var request = op.WellFormedRequest(op.Fill(_ => "walk"), _token);
                 request.Content = new StringContent("text=hi", System.Text.Encoding.UTF8);

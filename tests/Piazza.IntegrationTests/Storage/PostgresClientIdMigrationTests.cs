@@ -38,6 +38,7 @@ public sealed class PostgresClientIdMigrationTests : IAsyncLifetime
                     ('lobby', 1, 'm1', 'alice', 'alice', 'one', '2026-01-01T00:00:00Z', 'c-1'),
                     ('lobby', 2, 'm2', 'bob', 'bob', 'two', '2026-01-01T00:00:00Z', 'c-1'),
                     ('dev', 1, 'm3', 'alice', 'alice', 'three', '2026-01-01T00:00:00Z', 'c-2');
+                INSERT INTO conversation_seqs (conversation, last_seq) VALUES ('lobby', 2), ('dev', 1);
                 """);
         }
 

@@ -29,7 +29,8 @@ internal static class WebhookRoutes
         api.MapGet("/rooms/{room}/webhooks", ListIncomingAsync)
             .WithName("ListIncomingWebhooks").WithSummary("A room's incoming webhooks (no secrets)").WithTags(Tag)
             .Produces<List<IncomingWebhookResponse>>().Produces<ErrorResponse>(400).Produces<ErrorResponse>(401).Produces<ErrorResponse>(403).Produces<ErrorResponse>(404);
-        api.MapDelete("/rooms/{room}/webhooks/{id}", (HttpContext c, ChatHub hub, string room, string id) => DeleteAsync(c, hub, room, id, outgoing: false))
+        // {id:length(16)}: an id is 16 hex characters, so "outgoing" (the outgoing webhooks' segment) is never one.
+        api.MapDelete("/rooms/{room}/webhooks/{id:length(16)}", (HttpContext c, ChatHub hub, string room, string id) => DeleteAsync(c, hub, room, id, outgoing: false))
             .WithName("DeleteIncomingWebhook").WithSummary("Delete an incoming webhook (its bot account stays)").WithTags(Tag)
             .Produces(StatusCodes.Status204NoContent).Produces<ErrorResponse>(400).Produces<ErrorResponse>(401).Produces<ErrorResponse>(403).Produces<ErrorResponse>(404);
         api.MapPost("/rooms/{room}/webhooks/outgoing", CreateOutgoingAsync)
