@@ -129,7 +129,7 @@ internal sealed class WebhookService(HubContext hub, OnlineDirectory online, Nam
         }
 
         // A request session, as HTTP opens one from a token: never online, in the webhook's room only.
-        var user = new ChatUser(account.Name, registered: true);
+        var user = new ChatUser(account.Name, registered: true) { IsBot = account.Bot };
         user.AddRoom(webhook.RoomKey);
         var sent = await messaging.SendAsync(new ChatSession(user, sink, hub.Now, token: null), webhook.RoomKey, null, text, null, null, cancellationToken).ConfigureAwait(false);
         return sent.Succeeded ? await sent.Value!.Completion.ConfigureAwait(false) : sent.Error!;

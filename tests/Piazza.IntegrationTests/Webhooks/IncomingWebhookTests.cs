@@ -49,6 +49,7 @@ public abstract class IncomingWebhookTests
         var live = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("room") == "builds");
         Assert.Equal(("ci", "build #42 passed, @bob", answer.Str("msg")), (live.Str("from"), live.Str("text"), live.Str("id")));
         Assert.Equal(["bob"], live["mentions"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.True(live["bot"]?.GetValue<bool>(), "a webhook's message is marked as a bot's");
 
         // Slack's form encoding: payload=<the JSON>.
         var form = await curl.PostAsync(url, new FormUrlEncodedContent([new("payload", """{"text":"deployed"}""")]));
@@ -57,7 +58,7 @@ public abstract class IncomingWebhookTests
 
         var history = await RequestAsync(bob, new { type = "history", room = "builds", id = "h" }, "h");
         Assert.Equal(["build #42 passed, @bob", "deployed"], Texts(history));
-        Assert.All(history["messages"]!.AsArray(), m => Assert.Equal("ci", m!["from"]!.GetValue<string>()));
+        Assert.All(history["messages"]!.AsArray(), m => Assert.Equal(("ci", true), (m!["from"]!.GetValue<string>(), m["bot"]?.GetValue<bool>() == true)));
     }
 
     [Fact]

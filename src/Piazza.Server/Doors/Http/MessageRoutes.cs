@@ -19,7 +19,7 @@ internal static class MessageRoutes
         api.MapDelete("/messages/{id}", (HttpContext c, ChatHub hub, string id) => DeleteAsync(c, hub, id))
             .WithName("deleteMessage").WithSummary("Delete a message: its author's account, or the room's moderators (the protocol's delete)").WithTags("Messages")
             .Produces<DeletedResponse>(StatusCodes.Status200OK).ProducesErrors(400, 401, 403, 404);
-        api.MapPut("/conversations/{id}/read", (HttpContext c, ChatHub hub, string id) => MarkReadAsync(c, hub, id))
+        api.MapPut("/conversations/{id}/read", (HttpContext c, ChatHub hub, string id) => ReadStateRoutes.MarkReadAsync(c, hub, id))
             .WithName("markConversationRead").WithSummary("Store the read position in a private or group conversation (never backwards)").WithTags("Read state")
             .Accepts<ReadRequest>("application/json").Produces<ReadResponse>(StatusCodes.Status200OK).ProducesErrors(400, 401, 403, 404, 413);
     }
@@ -58,26 +58,6 @@ internal static class MessageRoutes
         return deleted.Value is { } d
             ? TypedResults.Json(new DeletedResponse(d.Room, d.MessageId, d.Seq), RestJsonContext.Default.DeletedResponse)
             : HttpErrors.Result(deleted.Error!);
-    }
-
-    private static async Task<IResult> MarkReadAsync(HttpContext context, ChatHub hub, string id)
-    {
-        var session = await HttpApi.OpenAsync(context, hub).ConfigureAwait(false);
-        if (!session.Succeeded)
-        {
-            return HttpErrors.Result(session.Error!);
-        }
-
-        var body = await HttpApi.ReadBodyAsync(context, ReadStateJsonContext.Default.ReadRequest).ConfigureAwait(false);
-        if (body.Error is { } error)
-        {
-            return error;
-        }
-
-        var read = await hub.MarkReadAsync(session.Value!, id, body.Value!.Seq, context.RequestAborted).ConfigureAwait(false);
-        return read.Succeeded
-            ? TypedResults.Json(new ReadResponse(read.Value.Room, read.Value.Seq), ReadStateJsonContext.Default.ReadResponse)
-            : HttpErrors.Result(read.Error!);
     }
 }
 

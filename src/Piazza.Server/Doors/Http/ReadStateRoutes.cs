@@ -38,7 +38,8 @@ internal static class ReadStateRoutes
         return TypedResults.Json([.. counts.Select(JsonLinesEventEncoder.ToConversationInfo)], ReadStateJsonContext.Default.ListConversationInfo);
     }
 
-    private static async Task<IResult> MarkReadAsync(HttpContext context, ChatHub hub, string room)
+    /// <summary>A read position in a room or a private or group conversation (both routes: the hub tells them apart by the id).</summary>
+    internal static async Task<IResult> MarkReadAsync(HttpContext context, ChatHub hub, string room)
     {
         var session = await HttpApi.OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
