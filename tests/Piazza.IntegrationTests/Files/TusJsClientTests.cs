@@ -25,13 +25,14 @@ public sealed class TusJsClientTests
             using var anonymous = server.CreateHttpClient();
             var alice = await TusTestClient.RegisterAsync(anonymous, "alice");
 
-            // One PATCH for the whole file (tus-js-client's default), aborted once half of it was sent.
+            // Two PATCHes of half the file each, aborted once the first was acknowledged.
             var first = await NodePackageScript.RunAsync("tus-upload.cjs", new
             {
                 endpoint = new Uri(server.HttpBase, "/api/uploads").ToString(),
                 token = alice.Token,
                 file,
-                abortAtBytes = data.Length / 2,
+                chunkSize = data.Length / 2,
+                abortAfterFirstChunk = true,
             }, ScriptTimeout);
             Assert.True(first.Str("event") == "aborted", first.ToJsonString());
             Assert.NotNull(first.Str("expires")); // Upload-Expires on the creation

@@ -1,6 +1,8 @@
 // Uploads a file to Piazza with tus-js-client from npm, as an integrator would, WITHOUT the 'sha256' metadata.
-// Argument: JSON {endpoint, token, file, uploadUrl?, abortAtBytes?}. With abortAtBytes the upload (one PATCH) is
-// aborted mid-body once that many bytes were sent; with uploadUrl it resumes that upload (HEAD, then PATCH).
+// Argument: JSON {endpoint, token, file, uploadUrl?, chunkSize?, abortAfterFirstChunk?}. With abortAfterFirstChunk the
+// upload (in PATCHes of chunkSize) is aborted once the server acknowledged the first one, before the next starts: a cut
+// at a known point (aborting on a progress event raced a loopback server that had already read the whole body). With
+// uploadUrl it resumes that upload (HEAD, then PATCH).
 // Prints one JSON line: {event: "aborted"|"success"|"error", url, fileId, patchOffsets, expires, message}.
 'use strict';
 const fs = require('node:fs');
@@ -24,6 +26,7 @@ const upload = new tus.Upload(data, {
   headers: { Authorization: `Bearer ${args.token}` },
   metadata: { filename: 'from-tus-js-client.bin', filetype: 'application/octet-stream' },
   retryDelays: [],
+  ...(args.chunkSize ? { chunkSize: args.chunkSize } : {}),
   onBeforeRequest(req) {
     if (req.getMethod() === 'PATCH') {
       patchOffsets.push(Number(req.getHeader('Upload-Offset')));
@@ -33,10 +36,10 @@ const upload = new tus.Upload(data, {
     fileId = res.getHeader('Piazza-File-Id') || fileId;
     expires = res.getHeader('Upload-Expires') || expires;
   },
-  onProgress(bytesSent) {
-    if (args.abortAtBytes && !aborted && bytesSent >= args.abortAtBytes) {
+  onChunkComplete(chunkSize, bytesAccepted) {
+    if (args.abortAfterFirstChunk && !aborted) {
       aborted = true;
-      upload.abort().then(() => finish({ event: 'aborted', bytesSent }));
+      upload.abort().then(() => finish({ event: 'aborted', bytesAccepted }));
     }
   },
   onSuccess() {
