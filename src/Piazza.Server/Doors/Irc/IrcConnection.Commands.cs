@@ -28,6 +28,7 @@ public sealed partial class IrcConnection
         AddQueryCommands(table);
         AddModerationCommands(table);
         AddHistoryCommands(table);
+        AddMessageCommands(table);
         return table;
     }
 
@@ -37,8 +38,11 @@ public sealed partial class IrcConnection
     /// <summary>KICK, INVITE, MODE, OPER (IrcConnection.Moderation.cs).</summary>
     static partial void AddModerationCommands(Dictionary<string, IrcCommand> table);
 
-    /// <summary>CHATHISTORY, MARKREAD, TAGMSG, REDACT, BATCH (IrcConnection.History.cs).</summary>
+    /// <summary>CHATHISTORY, MARKREAD (IrcConnection.History.cs).</summary>
     static partial void AddHistoryCommands(Dictionary<string, IrcCommand> table);
+
+    /// <summary>TAGMSG (reactions, typing), REDACT, client BATCH for draft/multiline (IrcConnection.Messages.cs).</summary>
+    static partial void AddMessageCommands(Dictionary<string, IrcCommand> table);
 
     /// <summary>Handles one message; false when the client quit.</summary>
     private async ValueTask<bool> HandleAsync(IrcMessage message)
