@@ -48,13 +48,24 @@ public sealed partial class IrcConnection
     /// <summary>
     /// Says why the hub refused <paramref name="command"/> on <paramref name="target"/> in the numeric IRC clients
     /// expect, or as a FAIL with Piazza's error code where IRC has no numeric. Rate limits count towards flooding.
+    /// <paramref name="messageId"/> is the message a command named (REDACT's codes carry it).
     /// </summary>
-    private void ReportError(string command, string? target, HubError error)
+    private void ReportError(string command, string? target, HubError error, string? messageId = null)
     {
         Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
         var subject = target ?? "*";
         switch (error.Code)
         {
+            // draft/message-redaction's codes; a hidden message is as unknown as a missing one (MessageAccess).
+            case ErrorCode.NoSuchMessage or ErrorCode.BadRequest when command == "REDACT":
+                SendFail(command, "UNKNOWN_MSGID", error.Message, subject, messageId ?? "*");
+                break;
+            case ErrorCode.Forbidden when command == "REDACT":
+                SendFail(command, "REDACT_FORBIDDEN", error.Message, subject, messageId ?? "*");
+                break;
+            case ErrorCode.NoSuchRoom or ErrorCode.NotInRoom or ErrorCode.BadName when command == "REDACT":
+                SendFail(command, "INVALID_TARGET", error.Message, subject);
+                break;
             case ErrorCode.NoSuchRoom or ErrorCode.BadName when target is not null && IrcNames.RoomOf(target) is not null:
                 SendNumeric(IrcNumerics.NoSuchChannel, subject, error.Message);
                 break;
