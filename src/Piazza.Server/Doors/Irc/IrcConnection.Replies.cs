@@ -66,6 +66,12 @@ public sealed partial class IrcConnection
             case ErrorCode.NoSuchRoom or ErrorCode.NotInRoom or ErrorCode.BadName when command == "REDACT":
                 SendFail(command, "INVALID_TARGET", error.Message, subject);
                 break;
+            case ErrorCode.AuthFailed when command == "OPER":
+                SendNumeric(IrcNumerics.PasswdMismatch, error.Message);
+                break;
+            case ErrorCode.Forbidden when command == "OPER":
+                SendNumeric(IrcNumerics.NoOperHost, error.Message);
+                break;
             case ErrorCode.NoSuchRoom or ErrorCode.BadName when target is not null && IrcNames.RoomOf(target) is not null:
                 SendNumeric(IrcNumerics.NoSuchChannel, subject, error.Message);
                 break;
@@ -95,6 +101,35 @@ public sealed partial class IrcConnection
                 break;
             default:
                 SendFail(command, error.Code.ToWire().ToUpperInvariant(), error.Message, target is null ? [] : [target]);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A refusal of a command about a user in a channel (KICK, INVITE, MODE +o/+b): the numeric names the user when the
+    /// error is about them (401; 441 when the asker may act in the room but the user is not in it; 443 when an invitee
+    /// is in it already), else the channel.
+    /// </summary>
+    private void ReportError(string command, string channel, string nick, HubError error)
+    {
+        var room = IrcNames.RoomOf(channel);
+        var actorIn = room is not null && _session is { } session
+            && (session.User.IsAdmin || session.User.Rooms.Contains(RoomNamePolicy.Fold(room)));
+        switch (error.Code)
+        {
+            case ErrorCode.NotInRoom when actorIn:
+                Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
+                SendNumeric(IrcNumerics.UserNotInChannel, nick, channel, error.Message);
+                break;
+            case ErrorCode.BadRequest when command == "INVITE" && RoomNamePolicy.IsValid(room, out _):
+                Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
+                SendNumeric(IrcNumerics.UserOnChannel, nick, channel, error.Message);
+                break;
+            case ErrorCode.NoSuchUser or ErrorCode.BadName:
+                ReportError(command, nick, error);
+                break;
+            default:
+                ReportError(command, channel, error);
                 break;
         }
     }

@@ -24,6 +24,7 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
         JoinedEvent j => EncodeJoined(j.Room, j.User, j.Guest, j.Away, j.Timestamp).ToArray(),
         LeftEvent l => EncodeLeft(l),
         PresenceEvent p => EncodePresence(p),
+        TopicEvent { Locked: { } locked } t => EncodeTopicLock(t, locked),
         TopicEvent t => new IrcWireLines.Builder().Add(Stamped(t.Timestamp).Command(IrcNames.Source(t.By), "TOPIC").Param(IrcNames.Channel(t.Room)).Trailing(t.Topic ?? "")).ToArray(),
         AwayEvent a => EncodeAway(a),
         ShutdownEvent s => new IrcLine().Command(null, "ERROR").Trailing(s.Message).ToBytesWithHeader(),
@@ -129,6 +130,7 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
     private static byte[] EncodeLeft(LeftEvent left)
     {
         var lines = new IrcWireLines.Builder();
+        AddBanMode(lines, left);
         AddDeparture(lines, left.Room, left.User, left.Reason, left.Message, left.By, left.Timestamp);
         return lines.ToArray();
     }
