@@ -11,6 +11,11 @@ public sealed partial class IrcConnection
 
     private void SendRaw(byte[] bytes)
     {
+        if (TryCapture(bytes))
+        {
+            return; // part of a labelled command's answer, sent when it returns
+        }
+
         if (!_outbox.TryEnqueue(new Outbound(null, bytes), bytes.Length))
         {
             DropAsSlowConsumer();
@@ -71,6 +76,15 @@ public sealed partial class IrcConnection
                 break;
             case ErrorCode.Forbidden when command == "OPER":
                 SendNumeric(IrcNumerics.NoOperHost, error.Message);
+                break;
+            // draft/chathistory and draft/read-marker name a target they cannot use in their own FAIL codes, the
+            // same whether it is missing or hidden (a private room or conversation answers as a missing one).
+            case ErrorCode.NoSuchRoom or ErrorCode.NotInRoom or ErrorCode.NoSuchUser or ErrorCode.BadName or ErrorCode.BadRequest or ErrorCode.Forbidden
+                when command is "CHATHISTORY" or "MARKREAD":
+                SendFail(command, command == "CHATHISTORY" ? "INVALID_TARGET" : "INVALID_PARAMS", error.Message, subject);
+                break;
+            case ErrorCode.NoSuchMessage when command == "CHATHISTORY":
+                SendFail(command, "MESSAGE_ERROR", error.Message, subject);
                 break;
             case ErrorCode.NoSuchRoom or ErrorCode.BadName when target is not null && IrcNames.RoomOf(target) is not null:
                 SendNumeric(IrcNumerics.NoSuchChannel, subject, error.Message);
