@@ -39,7 +39,7 @@ public class IrcLineSplittingTests
         await using var server = await TestServer.StartAsync();
         await using var plain = await IrcTestClient.RegisterAsync(server, "carol", null, "message-tags");
         await plain.ExpectAsync("366");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var text = string.Concat(Enumerable.Repeat(unit, repeat)).Trim();
         var msg = (await SendOkAsync(bob, "lobby", text, "s1")).Str("msg")!;
 
@@ -60,7 +60,7 @@ public class IrcLineSplittingTests
         await using var multi = await IrcTestClient.RegisterAsync(server, "dave", null, "batch", "message-tags", "server-time", "draft/multiline");
         await plain.ExpectAsync("366");
         await multi.ExpectAsync("366");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var longLine = string.Concat(Enumerable.Repeat("word ", 150)) + "end";
         var text = "first\n\n" + longLine + "\nlast";
         var msg = (await SendOkAsync(bob, "lobby", text, "s1")).Str("msg")!;
@@ -95,7 +95,7 @@ public class IrcLineSplittingTests
         await using var server = await TestServer.StartAsync();
         await using var multi = await IrcTestClient.RegisterAsync(server, "dave", null, "batch", "draft/multiline");
         await multi.ExpectAsync("366");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         await SendOkAsync(bob, "lobby", "short", "s1");
         Assert.Equal("short", (await multi.ExpectAsync("PRIVMSG")).Trailing);
         Assert.DoesNotContain(await multi.SyncAsync(), l => l.Command is "BATCH" or "PRIVMSG");

@@ -27,7 +27,7 @@ public class IrcMessageFeatureTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags");
         await using var plain = await IrcAccountAsync(server, "carol");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var msg = (await SendOkAsync(bob, "lobby", "shipped", "s1")).Str("msg")!;
         Assert.Equal(msg, (await alice.ExpectAsync("PRIVMSG")).Tag("msgid"));
 
@@ -56,7 +56,7 @@ public class IrcMessageFeatureTests
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         await alice.SendAsync("PRIVMSG bob :psst");
         var dm = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "psst");
 
@@ -71,7 +71,7 @@ public class IrcMessageFeatureTests
         await using var server = await TestServer.StartAsync();
         await using var modern = await IrcAccountAsync(server, "alice", "message-tags", "draft/message-redaction");
         await using var plain = await IrcAccountAsync(server, "carol");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var msg = (await SendOkAsync(bob, "lobby", "oops", "s1")).Str("msg")!;
         await plain.ExpectAsync("PRIVMSG");
 
@@ -89,7 +89,7 @@ public class IrcMessageFeatureTests
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags", "echo-message", "draft/message-redaction");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         await alice.SendAsync("PRIVMSG #lobby :a typo");
         var own = (await alice.ExpectAsync("PRIVMSG")).Tag("msgid")!;
         await alice.SendAsync($"REDACT #lobby {own} :typo");
@@ -121,7 +121,7 @@ public class IrcMessageFeatureTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags");
         await using var plain = await IrcAccountAsync(server, "carol");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var msg = (await SendOkAsync(bob, "lobby", "helo", "s1")).Str("msg")!;
         await alice.ExpectAsync("PRIVMSG");
         await plain.ExpectAsync("PRIVMSG");
@@ -140,7 +140,7 @@ public class IrcMessageFeatureTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags");
         await using var plain = await IrcAccountAsync(server, "carol");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
 
         await bob.SendAsync(new { type = "typing", room = "lobby" });
         var typing = await alice.ExpectAsync("TAGMSG");
@@ -158,7 +158,7 @@ public class IrcMessageFeatureTests
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "message-tags");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         var msg = (await SendOkAsync(bob, "lobby", "question?", "s1")).Str("msg")!;
         await alice.SendAsync($"@+draft/reply={msg} PRIVMSG #lobby :answer");
         var reply = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "answer");
@@ -174,7 +174,7 @@ public class IrcMessageFeatureTests
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "batch", "draft/multiline");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
         await alice.SendAsync("BATCH +b1 draft/multiline #lobby");
         await alice.SendAsync("@batch=b1 PRIVMSG #lobby :first line");
         await alice.SendAsync("@batch=b1 PRIVMSG #lobby :");
@@ -192,7 +192,7 @@ public class IrcMessageFeatureTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await IrcAccountAsync(server, "alice", "batch", "draft/multiline");
         await using var plain = await IrcAccountAsync(server, "carol");
-        await using var bob = await RegisterAsync(server, "bob");
+        await using var bob = await server.RegisterAsync("bob");
 
         await alice.SendAsync("BATCH +many draft/multiline #lobby");
         for (var i = 0; i <= 32; i++)

@@ -79,7 +79,7 @@ public sealed partial class IrcConnection
             return;
         }
 
-        var (room, to) = ConversationOf(target);
+        var (room, to) = IrcNames.ConversationOf(target);
         var told = await _hub.TypingAsync(session, room, to).ConfigureAwait(false);
         if (!told.Succeeded)
         {
@@ -103,16 +103,12 @@ public sealed partial class IrcConnection
         }
 
         // A nick names no conversation the hub can check, so the id alone says which message (still one this user may read).
-        var deleted = await _hub.DeleteMessageAsync(session, ConversationOf(target).Room, messageId).ConfigureAwait(false);
+        var deleted = await _hub.DeleteMessageAsync(session, IrcNames.ConversationOf(target).Room, messageId).ConfigureAwait(false);
         if (!deleted.Succeeded)
         {
             ReportError("REDACT", target, deleted.Error!, messageId);
         }
     }
-
-    /// <summary>What a target names for the hub: a room or a group's id (<c>Room</c>), or a user (<c>To</c>).</summary>
-    private static (string? Room, string? To) ConversationOf(string target)
-        => IrcNames.RoomOf(target) is { } room ? (room, null) : IrcNames.IsGroup(target) ? (target, null) : (null, target);
 
     /// <summary>BATCH +id draft/multiline target opens a multiline message; BATCH -id sends it.</summary>
     private async ValueTask BatchAsync(ChatSession session, IrcMessage message)
