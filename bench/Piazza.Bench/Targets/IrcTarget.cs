@@ -12,15 +12,19 @@ namespace Piazza.Bench.Targets;
 /// </summary>
 internal sealed class IrcTarget(IPEndPoint endPoint, string channel) : IBenchTarget
 {
+    // Never waited on with a wait handle, so it holds nothing that needs disposing.
+    private readonly SemaphoreSlim _creating = new(1, 1);
+    private volatile bool _created;
+
     public string Name => "irc";
 
     public async Task<IAsyncDisposable> OpenReceiverAsync(string name, DeliveryCounter counter, CancellationToken cancellationToken)
-        => await IrcConnection.OpenAsync(endPoint, name, channel, counter, ackSender: -1, onAck: null, cancellationToken).ConfigureAwait(false);
+        => await OpenAsync(name, counter, ackSender: -1, onAck: null, cancellationToken).ConfigureAwait(false);
 
     public async Task<IPublisher> OpenPublisherAsync(string name, DeliveryCounter echoes, Action onAck, CancellationToken cancellationToken)
     {
         var index = SenderIndex(name);
-        var listening = await IrcConnection.OpenAsync(endPoint, name, channel, echoes, index, onAck, cancellationToken).ConfigureAwait(false);
+        var listening = await OpenAsync(name, echoes, index, onAck, cancellationToken).ConfigureAwait(false);
         try
         {
             // "t" + the sender's name: a second, valid nick (a letter first) for the sending half.
@@ -32,6 +36,33 @@ internal sealed class IrcTarget(IPEndPoint endPoint, string channel) : IBenchTar
             await listening.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The first member joins alone and creates the channel; the others join it once it exists. Piazza counts each of
+    /// several racing JOINs of a missing room as a creation, and limits creations per address.
+    /// </summary>
+    private async Task<IrcConnection> OpenAsync(string nick, DeliveryCounter? counter, int ackSender, Action? onAck, CancellationToken cancellationToken)
+    {
+        if (!_created)
+        {
+            await _creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!_created)
+                {
+                    var first = await IrcConnection.OpenAsync(endPoint, nick, channel, counter, ackSender, onAck, cancellationToken).ConfigureAwait(false);
+                    _created = true;
+                    return first;
+                }
+            }
+            finally
+            {
+                _creating.Release();
+            }
+        }
+
+        return await IrcConnection.OpenAsync(endPoint, nick, channel, counter, ackSender, onAck, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>LoadRun names sender i "s{i}-{run}"; the payload carries i, which is how its listener knows its own sends.</summary>
