@@ -92,7 +92,7 @@ start_nodes() {
     # Load comes from one address as fast as it can: the flood and per-address limits would measure themselves.
     PIAZZA_MESSAGESPERSECOND=0 PIAZZA_ACCOUNTMESSAGESPERSECOND=0 PIAZZA_FRAMESPERSECOND=0 \
       PIAZZA_MAXCONNECTIONSPERADDRESS=0 PIAZZA_CONNECTIONSPERSECONDPERADDRESS=0 \
-      dotnet "$SERVER_DLL" --port $((BASE_PORT + k)) --http-port $((BASE_PORT + 10 + k)) --bind 127.0.0.1 --data "$data" \
+      dotnet "$SERVER_DLL" --port $((BASE_PORT + k)) --http-port $((BASE_PORT + 10 + k)) --irc-port -1 --bind 127.0.0.1 --data "$data" \
       "${ids[@]}" "${extra[@]}" </dev/null >>"$OUT/node$k.log" 2>&1 &
     NODE_PIDS+=($!)
     NODE_PORTS+=${NODE_PORTS:+,}$((BASE_PORT + k))

@@ -31,7 +31,7 @@ head -c $((SIZE_MB * 1000 * 1000)) /dev/urandom > "$OUT/file.bin"
 SIZE=$(stat -c %s "$OUT/file.bin")
 SHA=$(sha256sum "$OUT/file.bin" | cut -d' ' -f1)
 
-dotnet "$SERVER_DLL" --port 0 --bind 127.0.0.1 --http-port "$HTTP_PORT" --data "$OUT/data" --console false \
+dotnet "$SERVER_DLL" --port 0 --bind 127.0.0.1 --http-port "$HTTP_PORT" --irc-port -1 --data "$OUT/data" --console false \
     --max-file-bytes $((SIZE + 1)) </dev/null >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 mkdir -p "$OUT/peer"

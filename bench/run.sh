@@ -47,7 +47,7 @@ start_server() { # a fresh process and data folder per run, so no run inherits a
   # Load comes from one address as fast as it can: the flood and per-address limits would measure themselves.
   PIAZZA_MESSAGESPERSECOND=0 PIAZZA_ACCOUNTMESSAGESPERSECOND=0 PIAZZA_FRAMESPERSECOND=0 \
     PIAZZA_MAXCONNECTIONSPERADDRESS=0 PIAZZA_CONNECTIONSPERSECONDPERADDRESS=0 \
-  dotnet "$SERVER_DLL" --port "$PIAZZA_PORT" --bind 127.0.0.1 --data "$data" </dev/null >>"$OUT/server.log" 2>&1 &
+  dotnet "$SERVER_DLL" --port "$PIAZZA_PORT" --irc-port -1 --bind 127.0.0.1 --data "$data" </dev/null >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   wait_for_port "$PIAZZA_PORT"
 }

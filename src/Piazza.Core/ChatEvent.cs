@@ -66,7 +66,7 @@ public interface IEventEncoder
     byte[] Encode(ChatEvent chatEvent);
 }
 
-/// <summary>Cache slots for the wire formats in use; a new door's encoder adds its own (the IRC door: <c>Irc = 1</c>, <c>Count = 2</c>).</summary>
+/// <summary>Cache slots for the wire formats in use; a new door's encoder adds its own.</summary>
 public static class EventEncoderSlots
 {
     /// <summary>The JSON lines format, shared by TCP, TLS and WebSocket (the same bytes on each).</summary>
@@ -74,7 +74,10 @@ public static class EventEncoderSlots
 
     /// <summary>Server-Sent Events (<c>GET /api/events</c>): the JSON lines bytes framed as an SSE event.</summary>
     public const int Sse = 1;
-    public const int Count = 2;
+
+    /// <summary>IRC lines (the IRC door), with per-line capability headers a connection's write loop picks from.</summary>
+    public const int Irc = 2;
+    public const int Count = 3;
 }
 
 /// <summary>
@@ -100,6 +103,9 @@ public sealed class MessageEvent(string id, long seq, string conversation, strin
 
     /// <summary>The sender is a bot account (docs/protocol.md, "Tokens, sessions and bots").</summary>
     public bool Bot { get; init; }
+
+    /// <summary>The sender is a guest (no account): known for live messages only, not stored (the IRC door's <c>account</c> tag).</summary>
+    public bool Guest { get; init; }
 
     /// <summary>The identity keys the text mentions (<see cref="Messaging.MentionRule"/>); null when none.</summary>
     public IReadOnlyList<string>? Mentions { get; init; }

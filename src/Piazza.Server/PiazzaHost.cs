@@ -19,6 +19,7 @@ using Piazza.Server.Connections;
 using Piazza.Server.Console;
 using Piazza.Server.Doors.Files;
 using Piazza.Server.Doors.Http;
+using Piazza.Server.Doors.Irc;
 using Piazza.Server.Doors.JsonLines;
 using Piazza.Server.Limits;
 using Piazza.Server.Options;
@@ -37,6 +38,16 @@ public sealed class DoorEndpoints
     internal ListenOptions? NativeTls { get; set; }
 
     internal ListenOptions? Https { get; set; }
+
+    internal ListenOptions? Irc { get; set; }
+
+    internal ListenOptions? IrcTls { get; set; }
+
+    /// <summary>Where the plain IRC door listens; null when it is off.</summary>
+    public IPEndPoint? IrcEndPoint => Irc?.EndPoint as IPEndPoint;
+
+    /// <summary>Where the IRC door over TLS listens; null without a certificate or when it is off.</summary>
+    public IPEndPoint? IrcTlsEndPoint => IrcTls?.EndPoint as IPEndPoint;
 
     /// <summary>Where the HTTP door (page, WebSocket, API) listens; null when it is off.</summary>
     public IPEndPoint? HttpEndPoint => Http?.EndPoint as IPEndPoint;
@@ -100,6 +111,8 @@ public static class PiazzaHost
         builder.Services.AddSingleton(_ => new BlobStore(options.FilesFolder));
         builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton(new JsonLinesEventEncoder(ServerInfo.Name, () => endpoints.HttpEndPoint?.Port, () => endpoints.HttpsEndPoint?.Port));
+        builder.Services.AddSingleton(new IrcEventEncoder(options.Irc.ServerName, () => endpoints.HttpEndPoint is { } http ? $"http://{HostForLinks(options.Network.Bind, http)}" : null));
+        builder.Services.AddSingleton(new IrcServerInfo(options.Irc.ServerName, options.Irc.Network, ServerInfo.Name, DateTimeOffset.UtcNow, options.Hub));
         builder.Services.AddHostedService<HeartbeatService>();
         ApiDocument.AddServices(builder.Services);
         ApiErrorPages.AddServices(builder.Services);
@@ -149,6 +162,15 @@ public static class PiazzaHost
                 kestrel.Listen(address, network.HttpPort, listen => endpoints.Http = listen);
             }
 
+            if (options.Irc.Port >= 0)
+            {
+                kestrel.Listen(address, options.Irc.Port, listen =>
+                {
+                    listen.UseConnectionHandler<IrcConnectionHandler>();
+                    endpoints.Irc = listen;
+                });
+            }
+
             if (options.Tls.Enabled)
             {
                 kestrel.Listen(address, options.Tls.Port, listen =>
@@ -163,6 +185,16 @@ public static class PiazzaHost
                     {
                         UseTls(listen, kestrel, options.Tls, "https");
                         endpoints.Https = listen;
+                    });
+                }
+
+                if (options.Irc.TlsPort >= 0)
+                {
+                    kestrel.Listen(address, options.Irc.TlsPort, listen =>
+                    {
+                        UseTls(listen, kestrel, options.Tls, "ircs");
+                        listen.UseConnectionHandler<IrcConnectionHandler>();
+                        endpoints.IrcTls = listen;
                     });
                 }
             }
@@ -193,6 +225,10 @@ public static class PiazzaHost
 
         return app;
     }
+
+    /// <summary>The address file links on IRC name: the bound address, or the loopback one when bound to every address.</summary>
+    private static string HostForLinks(string bind, IPEndPoint http)
+        => bind is "0.0.0.0" or "*" or "::" ? $"localhost:{http.Port}" : http.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{http.Address}]:{http.Port}" : $"{http.Address}:{http.Port}";
 
     /// <summary>The standard <c>ConnectionStrings:Postgres</c> and <c>ConnectionStrings:Redis</c> keys, where the options leave them unset.</summary>
     private static PiazzaOptions WithConnectionStrings(PiazzaOptions options, IConfiguration configuration) => options with

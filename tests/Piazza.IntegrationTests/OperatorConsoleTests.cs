@@ -23,7 +23,7 @@ public sealed partial class OperatorConsoleTests
         {
             await using var terminal = await Terminal.StartAsync(
                 "env", "PIAZZA_PASSWORDITERATIONS=1000", "dotnet", Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"),
-                "--port", "0", "--bind", "127.0.0.1", "--http-port", "0", "--data", data);
+                "--port", "0", "--bind", "127.0.0.1", "--http-port", "0", "--irc-port", "0", "--data", data);
             var listening = await terminal.WaitForScreenAsync(ListeningLine());
             var port = int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture);
             await terminal.WaitForScreenAsync(ConsoleReadyLine());
@@ -141,7 +141,7 @@ public sealed partial class OperatorConsoleTests
 
     private static Task<Terminal> StartServerAsync(string data) => Terminal.StartAsync(
         "env", "PIAZZA_PASSWORDITERATIONS=1000", "dotnet", Path.Combine(AppContext.BaseDirectory, "piazza-server.dll"),
-        "--port", "0", "--bind", "127.0.0.1", "--http-port", "0", "--data", data);
+        "--port", "0", "--bind", "127.0.0.1", "--http-port", "0", "--irc-port", "0", "--data", data);
 
     /// <summary>The prompt with <paramref name="typed"/> on the last line of the terminal.</summary>
     private static Regex PromptWith(string typed) => new($@"(?m)^> {Regex.Escape(typed)}\s*\z");

@@ -99,7 +99,7 @@ public class OptionsTests
             """);
         var log = new CapturedLog();
         var app = PiazzaHost.Build(
-            new Dictionary<string, string?> { ["Piazza:Data"] = data, ["Piazza:Console"] = "false", ["Piazza:Port"] = "0", ["Piazza:HttpPort"] = "-1", ["Piazza:Bind"] = "127.0.0.1" },
+            new Dictionary<string, string?> { ["Piazza:Data"] = data, ["Piazza:Console"] = "false", ["Piazza:Port"] = "0", ["Piazza:HttpPort"] = "-1", ["Piazza:IrcPort"] = "-1", ["Piazza:Bind"] = "127.0.0.1" },
             logging =>
             {
                 logging.ClearProviders();

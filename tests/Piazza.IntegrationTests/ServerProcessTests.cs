@@ -14,6 +14,8 @@ public class ServerProcessTests
     [InlineData("--http-port")]
     [InlineData("--tls-port")]
     [InlineData("--https-port")]
+    [InlineData("--irc-port")]
+    [InlineData("--irc-tls-port")]
     public async Task A_port_in_use_gives_one_line_naming_the_flag_that_changes_it_and_exit_code_2(string flag)
     {
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
@@ -22,7 +24,7 @@ public class ServerProcessTests
         var data = Directory.CreateTempSubdirectory("piazza-proc-").FullName;
 
         // Every other door on a free port, so only the one under test can fail.
-        var doors = new Dictionary<string, string> { ["--port"] = "0", ["--http-port"] = "0", ["--tls-port"] = "0", ["--https-port"] = "0" };
+        var doors = new Dictionary<string, string> { ["--port"] = "0", ["--http-port"] = "0", ["--tls-port"] = "0", ["--https-port"] = "0", ["--irc-port"] = "0", ["--irc-tls-port"] = "0" };
         doors[flag] = port;
         using var process = Process.Start(ServerProcess.DescribeCommand(["--bind", "127.0.0.1", "--data", data, "--dev-tls", .. doors.SelectMany(d => new[] { d.Key, d.Value })]))!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -101,7 +103,7 @@ public class ServerProcessTests
     private static async Task<string> DataLineOfAsync(string workingDirectory, params string[] args)
     {
         var dashes = Array.IndexOf(args, "--");
-        var info = dashes < 0 ? ServerProcess.DescribeCommand([.. args, "--port", "0", "--http-port", "0", "--bind", "127.0.0.1"]) : new ProcessStartInfo(args[0])
+        var info = dashes < 0 ? ServerProcess.DescribeCommand([.. args, "--port", "0", "--http-port", "0", "--irc-port", "0", "--bind", "127.0.0.1"]) : new ProcessStartInfo(args[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -110,7 +112,7 @@ public class ServerProcessTests
         };
         if (dashes >= 0)
         {
-            foreach (var arg in args[1..].Concat(["--port", "0", "--http-port", "0", "--bind", "127.0.0.1"]))
+            foreach (var arg in args[1..].Concat(["--port", "0", "--http-port", "0", "--irc-port", "0", "--bind", "127.0.0.1"]))
             {
                 info.ArgumentList.Add(arg);
             }

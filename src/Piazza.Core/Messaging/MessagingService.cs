@@ -79,7 +79,7 @@ internal sealed partial class MessagingService(
             var mentions = await _mentions.ResolveAsync(user, conversation, text, cancellationToken).ConfigureAwait(false);
             var now = hub.Now;
             var assigned = conversation.Assign(
-                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions, Reply = quote, Bot = user.IsBot },
+                seq => new MessageEvent(Guid.CreateVersion7(now).ToString("N"), seq, conversation.Key, conversation.Name, user.Name, recipient, text, now, file) { Mentions = mentions, Reply = quote, Bot = user.IsBot, Guest = !user.IsRegistered },
                 account,
                 clientId,
                 user.Key,

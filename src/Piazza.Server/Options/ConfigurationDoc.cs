@@ -15,6 +15,7 @@ public static class ConfigurationDoc
         ("", "General"),
         ("Network", "Plain doors"),
         ("Tls", "TLS"),
+        ("Irc", "IRC door (docs/irc.md)"),
         ("Connections", "Connections (every door)"),
         ("HttpLimits", "HTTP request limits"),
         ("Hub", "Chat rules and flood control"),

@@ -25,6 +25,11 @@ public static class OptionTable
         new("--tls-reload-interval", "TlsReloadInterval", "Tls:ReloadInterval", "seconds between checks of the certificate files for a change (at a handshake)", OptionRule.AtLeast(0)),
         new("--tls-handshake-timeout", "TlsHandshakeTimeout", "Tls:HandshakeTimeout", "seconds a client has to finish the TLS handshake", OptionRule.PositiveSeconds),
 
+        new("--irc-port", "IrcPort", "Irc:Port", "port of the IRC door (docs/irc.md); 0 picks a free port, -1 turns it off", OptionRule.PortOrOff),
+        new("--irc-tls-port", "IrcTlsPort", "Irc:TlsPort", "port of the IRC door over TLS, on with a certificate or --dev-tls; 0 picks a free port, -1 turns it off", OptionRule.PortOrOff),
+        new("--irc-network", "IrcNetwork", "Irc:Network", "the network name IRC clients are told (ISUPPORT NETWORK)", OptionRule.NotEmpty),
+        new("--irc-server-name", "IrcServerName", "Irc:ServerName", "the server name IRC clients see as the source of server replies", OptionRule.NotEmpty),
+
         new("--max-line-bytes", "MaxLineBytes", "Connections:MaxLineBytes", "longest accepted frame (line) in bytes", OptionRule.AtLeast(256)),
         new("--idle-timeout", "IdleTimeout", "Connections:IdleTimeout", "seconds of silence before a client is pinged; closed (timeout) after half as long again", OptionRule.PositiveSeconds),
         new("--hello-timeout", "HelloTimeout", "Connections:HelloTimeout", "seconds a new connection has to say hello", OptionRule.PositiveSeconds),

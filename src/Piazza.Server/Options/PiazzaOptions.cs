@@ -22,6 +22,8 @@ public sealed record PiazzaOptions
 
     public TlsOptions Tls { get; init; } = new();
 
+    public Doors.Irc.IrcOptions Irc { get; init; } = new();
+
     public ConnectionOptions Connections { get; init; } = new();
 
     public HttpLimitOptions HttpLimits { get; init; } = new();
@@ -51,12 +53,22 @@ public sealed record PiazzaOptions
             yield return ("--http-port", Network.HttpPort);
         }
 
+        if (Irc.Port >= 0)
+        {
+            yield return ("--irc-port", Irc.Port);
+        }
+
         if (Tls.Enabled)
         {
             yield return ("--tls-port", Tls.Port);
             if (Tls.HttpsPort >= 0)
             {
                 yield return ("--https-port", Tls.HttpsPort);
+            }
+
+            if (Irc.TlsPort >= 0)
+            {
+                yield return ("--irc-tls-port", Irc.TlsPort);
             }
         }
     }

@@ -32,6 +32,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
             "--bind", "127.0.0.1",
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
+            "--irc-port", "0",
             "--data", DataFolder,
             "--console", "false",
             .. arguments,

@@ -8,7 +8,7 @@ namespace Piazza.IntegrationTests.Infrastructure;
 public static partial class ServerProcess
 {
     /// <summary>A start description for <c>piazza-server</c> with the given arguments (HTTP door on a free port).</summary>
-    public static ProcessStartInfo Describe(params string[] args) => DescribeCommand(["--http-port", "0", .. args]);
+    public static ProcessStartInfo Describe(params string[] args) => DescribeCommand(["--http-port", "0", "--irc-port", "0", "--irc-tls-port", "0", .. args]);
 
     /// <summary>A start description for <c>piazza-server</c> with exactly these arguments (a subcommand such as <c>admin</c>).</summary>
     public static ProcessStartInfo DescribeCommand(params string[] args)

@@ -20,6 +20,8 @@ public sealed class TestServer : IAsyncDisposable
         HttpEndPoint = app.Services.GetRequiredService<DoorEndpoints>().HttpEndPoint;
         TlsEndPoint = app.Services.GetRequiredService<DoorEndpoints>().TlsEndPoint;
         HttpsEndPoint = app.Services.GetRequiredService<DoorEndpoints>().HttpsEndPoint;
+        IrcEndPoint = app.Services.GetRequiredService<DoorEndpoints>().IrcEndPoint;
+        IrcTlsEndPoint = app.Services.GetRequiredService<DoorEndpoints>().IrcTlsEndPoint;
     }
 
     /// <summary>The native door over TLS; null unless the server was started with a certificate.</summary>
@@ -29,6 +31,12 @@ public sealed class TestServer : IAsyncDisposable
     public IPEndPoint? HttpsEndPoint { get; }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>The IRC door; null when a test turned it off.</summary>
+    public IPEndPoint? IrcEndPoint { get; }
+
+    /// <summary>The IRC door over TLS; null unless the server was started with a certificate.</summary>
+    public IPEndPoint? IrcTlsEndPoint { get; }
 
     public int Port => EndPoint.Port;
 
@@ -88,6 +96,8 @@ public sealed class TestServer : IAsyncDisposable
             ["Piazza:Data"] = data,
             ["Piazza:Console"] = "false",
             ["Piazza:HttpPort"] = "0",
+            ["Piazza:IrcPort"] = "0",
+            ["Piazza:IrcTlsPort"] = "0",
 
             // Tests create many accounts; the production cost (600,000) is covered by its own test.
             ["Piazza:PasswordIterations"] = "1000",
