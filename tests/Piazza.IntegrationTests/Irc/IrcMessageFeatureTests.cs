@@ -60,7 +60,7 @@ public class IrcMessageFeatureTests
         await alice.SendAsync("PRIVMSG bob :psst");
         var dm = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "psst");
 
-        AssertOk(await RequestAsync(bob, new { type = "react", msg = dm.Str("msg"), emoji = "👀", id = "r" }, "r"));
+        AssertOk(await RequestAsync(bob, new { type = "react", msg = dm.Str("id"), emoji = "👀", id = "r" }, "r"));
         var tagmsg = await alice.ExpectAsync("TAGMSG");
         Assert.Equal(("bob", "alice", "👀"), (tagmsg.SourceNick, tagmsg.Param(0), tagmsg.Tag("+draft/react")));
     }
