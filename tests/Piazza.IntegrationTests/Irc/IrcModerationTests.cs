@@ -65,6 +65,25 @@ public class IrcModerationTests
     }
 
     [Fact]
+    public async Task A_server_wide_kick_is_the_users_ERROR_and_a_KICK_in_each_of_their_rooms()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await IrcTestClient.RegisterAsync(server, "alice");
+        await using var bob = await IrcTestClient.RegisterAsync(server, "bob");
+        await JoinAsync(alice, "#dev");
+        await JoinAsync(bob, "#dev");
+
+        Assert.True(await server.Hub.KickAsync("bob", "enough"));
+        var error = await bob.ExpectAsync("ERROR");
+        Assert.Contains("kicked from the server by operator", error.Trailing, StringComparison.Ordinal);
+        Assert.Contains("enough", error.Trailing, StringComparison.Ordinal);
+        await bob.ExpectClosedAsync();
+        var kick = await alice.ExpectAsync(l => l.Command == "KICK" && l.Param(0) == "#dev");
+        Assert.Equal(("bob", "enough"), (kick.Param(1), kick.Param(2)));
+        Assert.DoesNotContain(await alice.SyncAsync(), l => l.Command == "MODE"); // a kick is no ban: no +b
+    }
+
+    [Fact]
     public async Task Invite_answers_341_tells_the_invitee_and_lists_open_invitations()
     {
         await using var server = await TestServer.StartAsync();
