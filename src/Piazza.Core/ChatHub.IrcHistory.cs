@@ -40,7 +40,8 @@ public sealed partial class ChatHub
 
     /// <summary>
     /// The last message at or before <paramref name="at"/> (strictly before it unless <paramref name="inclusive"/>);
-    /// seq 0 when there is none. Seqs have no gaps and times grow with them, so this is a binary search of point reads.
+    /// seq 0 when there is none. Seqs have no gaps and times grow with them, so this is a binary search of point reads;
+    /// times compare to the millisecond (as doors show them).
     /// </summary>
     public async Task<HubResult<HistoryPoint>> FindTimePointAsync(ChatSession session, string? room, string? with, DateTimeOffset at, bool inclusive, CancellationToken cancellationToken = default)
     {
@@ -99,7 +100,7 @@ public sealed partial class ChatHub
             var loaded = _conversations.Find(key);
             var newest = loaded?.LastDelivered ?? await _hub.Store.LastSeqAsync(key, cancellationToken).ConfigureAwait(false);
             var found = await LastAtOrBeforeAsync(key, newest, high, cancellationToken).ConfigureAwait(false);
-            if (found is not null && found.Timestamp >= low)
+            if (found is not null && ToMilliseconds(found.Timestamp) >= low)
             {
                 var name = loaded?.Name ?? (DirectConversationId.IsDirect(key) ? key : (await _hub.Store.FindRoomAsync(key, cancellationToken).ConfigureAwait(false))?.Name ?? key);
                 latest.Add(Conversation.FromStored(found, key, name));
@@ -160,7 +161,7 @@ public sealed partial class ChatHub
         {
             var middle = low + ((high - low) / 2);
             var probe = await FirstFromAsync(key, middle, cancellationToken).ConfigureAwait(false);
-            if (probe is null || probe.Seq >= high || probe.Timestamp > at)
+            if (probe is null || probe.Seq >= high || ToMilliseconds(probe.Timestamp) > at)
             {
                 high = middle;
             }
@@ -173,6 +174,9 @@ public sealed partial class ChatHub
 
         return best;
     }
+
+    /// <summary>Times are compared as every door shows them, to the millisecond: a client names a message by the time it was shown.</summary>
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
 
     /// <summary>The first stored message with seq <paramref name="seq"/> or more.</summary>
     private async Task<Storage.StoredMessage?> FirstFromAsync(string key, long seq, CancellationToken cancellationToken)
