@@ -73,6 +73,27 @@ public sealed partial class ChatHub
     }
 
     /// <summary>
+    /// The user's read position in the conversation named, with its message's time, read without moving it. A guest's
+    /// positions are its session's, known for its rooms only (a guest's private conversations answer 0).
+    /// </summary>
+    public async Task<HubResult<HistoryPoint>> FindReadPointAsync(ChatSession session, string? room, string? with, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var readable = await ReadableConversationAsync(session, room, with, cancellationToken).ConfigureAwait(false);
+        if (!readable.Succeeded)
+        {
+            return readable.Error!;
+        }
+
+        var (key, name, newest) = readable.Value;
+        var seq = session.User.IsRegistered
+            ? (await _hub.Store.ReadPositionsAsync(session.User.Key, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(key)
+            : (await _readState.ConversationsAsync(session, cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Room == name)?.Read ?? 0;
+        var stored = seq < 1 || seq > newest ? null : await FirstFromAsync(key, seq, cancellationToken).ConfigureAwait(false);
+        return HubResult<HistoryPoint>.Ok(new HistoryPoint(name, seq, stored?.Seq == seq ? stored.Timestamp : null));
+    }
+
+    /// <summary>
     /// The user's conversations (rooms it is in, its recent private ones) with a message between <paramref name="from"/>
     /// and <paramref name="to"/> (inclusive): the latest such message of each, oldest first, at most
     /// <paramref name="limit"/> (the earliest ones, or the latest when <paramref name="from"/> is after <paramref name="to"/>).
