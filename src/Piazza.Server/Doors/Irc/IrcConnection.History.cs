@@ -70,7 +70,7 @@ public sealed partial class IrcConnection
             return;
         }
 
-        var (room, with) = ConversationOf(target);
+        var (room, with) = IrcNames.ConversationOf(target);
         var answer = await ReadHistoryAsync(session, subcommand, room, with, first.Value, second, limit).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
@@ -214,10 +214,6 @@ public sealed partial class IrcConnection
 
         return string.Equals(message.From, _nick, StringComparison.OrdinalIgnoreCase) ? message.To ?? message.Room : message.From;
     }
-
-    /// <summary>What <paramref name="target"/> names for the hub: a room, or the user of a private conversation, or a group's id.</summary>
-    private static (string? Room, string? With) ConversationOf(string target)
-        => IrcNames.RoomOf(target) is { } room ? (room, null) : IrcNames.IsGroup(target) ? (target, null) : (null, target);
 
     /// <summary>Reads <c>msgid=…</c>, <c>timestamp=…</c> (or <c>*</c> where allowed); null after saying what is wrong.</summary>
     private MsgRef? ParseMsgRef(string subcommand, string text, bool allowStar)

@@ -39,7 +39,7 @@ public sealed partial class IrcConnection
             return;
         }
 
-        var (room, with) = ConversationOf(target);
+        var (room, with) = IrcNames.ConversationOf(target);
         var point = at is { } time
             ? await _hub.FindTimePointAsync(session, room, with, time, inclusive: true).ConfigureAwait(false)
             : await _hub.FindReadPointAsync(session, room, with).ConfigureAwait(false);
