@@ -40,7 +40,8 @@ public sealed partial class ChatHub
 
     /// <summary>
     /// The last message at or before <paramref name="at"/> (strictly before it unless <paramref name="inclusive"/>);
-    /// seq 0 when there is none. Seqs have no gaps and times grow with them, so this is a binary search of point reads.
+    /// seq 0 when there is none. Seqs have no gaps and times grow with them, so this is a binary search of point reads;
+    /// times compare to the millisecond (as doors show them).
     /// </summary>
     public async Task<HubResult<HistoryPoint>> FindTimePointAsync(ChatSession session, string? room, string? with, DateTimeOffset at, bool inclusive, CancellationToken cancellationToken = default)
     {
@@ -67,6 +68,27 @@ public sealed partial class ChatHub
         }
 
         var (key, name, newest) = readable.Value;
+        var stored = seq < 1 || seq > newest ? null : await FirstFromAsync(key, seq, cancellationToken).ConfigureAwait(false);
+        return HubResult<HistoryPoint>.Ok(new HistoryPoint(name, seq, stored?.Seq == seq ? stored.Timestamp : null));
+    }
+
+    /// <summary>
+    /// The user's read position in the conversation named, with its message's time, read without moving it. A guest's
+    /// positions are its session's, known for its rooms only (a guest's private conversations answer 0).
+    /// </summary>
+    public async Task<HubResult<HistoryPoint>> FindReadPointAsync(ChatSession session, string? room, string? with, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var readable = await ReadableConversationAsync(session, room, with, cancellationToken).ConfigureAwait(false);
+        if (!readable.Succeeded)
+        {
+            return readable.Error!;
+        }
+
+        var (key, name, newest) = readable.Value;
+        var seq = session.User.IsRegistered
+            ? (await _hub.Store.ReadPositionsAsync(session.User.Key, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(key)
+            : (await _readState.ConversationsAsync(session, cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Room == name)?.Read ?? 0;
         var stored = seq < 1 || seq > newest ? null : await FirstFromAsync(key, seq, cancellationToken).ConfigureAwait(false);
         return HubResult<HistoryPoint>.Ok(new HistoryPoint(name, seq, stored?.Seq == seq ? stored.Timestamp : null));
     }
@@ -99,7 +121,7 @@ public sealed partial class ChatHub
             var loaded = _conversations.Find(key);
             var newest = loaded?.LastDelivered ?? await _hub.Store.LastSeqAsync(key, cancellationToken).ConfigureAwait(false);
             var found = await LastAtOrBeforeAsync(key, newest, high, cancellationToken).ConfigureAwait(false);
-            if (found is not null && found.Timestamp >= low)
+            if (found is not null && ToMilliseconds(found.Timestamp) >= low)
             {
                 var name = loaded?.Name ?? (DirectConversationId.IsDirect(key) ? key : (await _hub.Store.FindRoomAsync(key, cancellationToken).ConfigureAwait(false))?.Name ?? key);
                 latest.Add(Conversation.FromStored(found, key, name));
@@ -160,7 +182,7 @@ public sealed partial class ChatHub
         {
             var middle = low + ((high - low) / 2);
             var probe = await FirstFromAsync(key, middle, cancellationToken).ConfigureAwait(false);
-            if (probe is null || probe.Seq >= high || probe.Timestamp > at)
+            if (probe is null || probe.Seq >= high || ToMilliseconds(probe.Timestamp) > at)
             {
                 high = middle;
             }
@@ -173,6 +195,9 @@ public sealed partial class ChatHub
 
         return best;
     }
+
+    /// <summary>Times are compared as every door shows them, to the millisecond: a client names a message by the time it was shown.</summary>
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
 
     /// <summary>The first stored message with seq <paramref name="seq"/> or more.</summary>
     private async Task<Storage.StoredMessage?> FirstFromAsync(string key, long seq, CancellationToken cancellationToken)

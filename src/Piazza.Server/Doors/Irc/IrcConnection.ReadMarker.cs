@@ -42,31 +42,32 @@ public sealed partial class IrcConnection
         var (room, with) = IrcNames.ConversationOf(target);
         var point = at is { } time
             ? await _hub.FindTimePointAsync(session, room, with, time, inclusive: true).ConfigureAwait(false)
-            : await _hub.FindSeqPointAsync(session, room, with, 0).ConfigureAwait(false);
+            : await _hub.FindReadPointAsync(session, room, with).ConfigureAwait(false);
         if (!point.Succeeded)
         {
             ReportError("MARKREAD", target, point.Error!);
             return;
         }
 
-        // Asking is marking seq 0: it never moves the position back, and answers the one stored.
-        var marked = await _hub.MarkReadAsync(session, point.Value!.Room, point.Value.Seq).ConfigureAwait(false);
+        if (at is null || point.Value!.Seq == 0)
+        {
+            // Asked, or a time before the first message: nothing to mark, the position stored now is the answer.
+            var current = at is null ? point : await _hub.FindReadPointAsync(session, room, with).ConfigureAwait(false);
+            Send(MarkReadLine(target, current.Succeeded ? current.Value!.Timestamp : null));
+            return;
+        }
+
+        var marked = await _hub.MarkReadAsync(session, point.Value.Room, point.Value.Seq).ConfigureAwait(false);
         if (!marked.Succeeded)
         {
-            if (marked.Error!.Code == ErrorCode.NoSuchRoom && room is null)
-            {
-                Send(MarkReadLine(target, null)); // a private conversation never written to: nothing read yet
-                return;
-            }
-
             ReportError("MARKREAD", target, marked.Error!);
             return;
         }
 
-        var stored = marked.Value.Seq;
-        var stamp = stored == point.Value.Seq ? point.Value.Timestamp
-            : (await _hub.FindSeqPointAsync(session, point.Value.Room, null, stored).ConfigureAwait(false)).Value?.Timestamp;
-        Send(MarkReadLine(target, stored == 0 ? null : stamp));
+        // A higher position stored before stays (never backwards): the answer is the one stored now.
+        var stamp = marked.Value.Seq == point.Value.Seq ? point.Value.Timestamp
+            : (await _hub.FindSeqPointAsync(session, point.Value.Room, null, marked.Value.Seq).ConfigureAwait(false)).Value?.Timestamp;
+        Send(MarkReadLine(target, stamp));
     }
 
     /// <summary>This account read further on another connection: MARKREAD, with the time of the message read up to.</summary>
