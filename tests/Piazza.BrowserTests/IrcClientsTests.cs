@@ -64,7 +64,8 @@ public sealed partial class IrcClientsTests
         var weechatHome = Path.Combine(home, "weechat");
         IrcClientConfigs.WriteWeechat(weechatHome, irc, "bob", ProtocolSteps.Password, Channel);
         var weechat = await terminals.StartAsync("weechat", 100, 40, Home(home, "weechat"), "weechat", "-d", weechatHome);
-        var weechatServer = await weechat.WaitForAsync(Shown("SASL authentication successful"), Shown("You are now logged in as bob"), WeechatBufferListed(Channel));
+        var weechatServer = await weechat.WaitForAsync(Shown("SASL authentication successful"), Shown("You are now logged in as bob"));
+        await weechat.WaitForAsync(WeechatBufferListed(Channel));
         await weechat.TypeLineAsync($"/buffer {Channel}");
         await weechat.WaitForAsync(WeechatJoined("bob"));
         await irssi.WaitForAsync(IrssiJoined("bob"));
