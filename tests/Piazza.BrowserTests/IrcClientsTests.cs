@@ -110,10 +110,12 @@ public sealed partial class IrcClientsTests
             await ExpectBrowserShowsAsync(dave, said);
         }
 
-        // The whole conversation, in order, on every screen at the end (nothing scrolled away or drawn twice).
+        // The whole conversation, in order, on every screen at the end (nothing scrolled away or drawn twice); irssi
+        // calls #dev synced once the door has answered its queries (MODE #dev, WHO #dev with WHOX, MODE #dev b), which
+        // its command queue spaces out over some 20 s.
         var screens = new Screens(
             IrssiStatus: irssiStatus,
-            Irssi: await irssi.WaitForAsync(InOrder(said, IrssiLine)),
+            Irssi: await irssi.WaitForAsync(InOrder(said, IrssiLine), IrssiSynced),
             WeechatServer: weechatServer,
             Weechat: await weechat.WaitForAsync(InOrder(said, WeechatLine)),
             Tui: await tui.WaitForAsync(InOrder(said, TuiLine)),
@@ -170,6 +172,8 @@ public sealed partial class IrcClientsTests
 
     // The clients' own formats (default themes): irssi "< alice> text", weechat "alice | text", the terminal client
     // "<alice> text"; a nick may carry a mode prefix. Every mask is nick!nick@piazza (docs/irc.md).
+    private static readonly Regex IrssiSynced = new($@"Irssi: Join to {Channel} was synced in \d+ secs");
+
     private static Regex IrssiLine(string user, string text) => new($@"<\s?[~&@%+]?{user}> {Regex.Escape(text)}");
 
     private static Regex WeechatLine(string user, string text) => new($@"[~&@%+]?{user} \| {Regex.Escape(text)}");
