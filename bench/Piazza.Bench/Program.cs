@@ -13,9 +13,9 @@ if (args is ["micro", .. var benchmarkArguments])
     return MicroBenchmarks.Run(benchmarkArguments);
 }
 
-var target = new Option<string>("--target") { Description = "piazza (native protocol) or redis (RESP pub/sub)", DefaultValueFactory = _ => "piazza" };
-target.AcceptOnlyFromAmong("piazza", "redis");
-var port = new Option<int?>("--port") { Description = "port on 127.0.0.1 (default 7070 for piazza, 6379 for redis)" };
+var target = new Option<string>("--target") { Description = "piazza (native protocol), redis (RESP pub/sub) or irc (any IRC server: a channel, PRIVMSG)", DefaultValueFactory = _ => "piazza" };
+target.AcceptOnlyFromAmong("piazza", "redis", "irc");
+var port = new Option<int?>("--port") { Description = "port on 127.0.0.1 (default 7070 for piazza, 6379 for redis, 6667 for irc)" };
 var nodes = new Option<string?>("--nodes") { Description = "comma-separated ports of a cluster's nodes on 127.0.0.1 (piazza only): members are spread over them round-robin; overrides --port" };
 var receivers = new Option<int>("--receivers", "-r") { Description = "members that only listen", DefaultValueFactory = _ => 100 };
 var senders = new Option<int>("--senders", "-s") { Description = "members that send (they hear the room too)", DefaultValueFactory = _ => 1 };
@@ -211,7 +211,7 @@ LoadSettings LoadFrom(ParseResult parse)
     return new LoadSettings
     {
         Target = name,
-        Port = parse.GetValue(port) ?? (name == "redis" ? 6379 : 7070),
+        Port = parse.GetValue(port) ?? name switch { "redis" => 6379, "irc" => 6667, _ => 7070 },
         NodePorts = parse.GetValue(nodes) is { Length: > 0 } list ? [.. list.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))] : [],
         Receivers = parse.GetValue(receivers),
         Senders = parse.GetValue(senders),

@@ -24,6 +24,7 @@ internal static class LoadRun
         {
             "piazza" => new PiazzaTarget(settings.NodePorts.Count > 0 ? [.. settings.NodePorts.Select(p => new IPEndPoint(IPAddress.Loopback, p))] : [endPoint]),
             "redis" => new RedisTarget(endPoint, "bench-" + runId),
+            "irc" => new IrcTarget(endPoint, "#bench-" + runId),
             _ => throw new ArgumentException($"unknown target '{settings.Target}'", nameof(settings)),
         };
 
