@@ -12,6 +12,9 @@ command -v node >/dev/null || need_packages+=(nodejs)
 # Real PostgreSQL and Redis for the store and cluster tests (the fixtures start their own servers).
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_packages+=(postgresql)
 command -v redis-server >/dev/null || need_packages+=(redis-server)
+# Real IRC clients for the IRC door's real-client tests (driven in tmux).
+command -v irssi >/dev/null || need_packages+=(irssi)
+command -v weechat >/dev/null || need_packages+=(weechat-curses)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

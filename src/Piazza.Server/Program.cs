@@ -115,6 +115,16 @@ internal static class ServerProgram
                 Console.WriteLine($"Web client on {PageAddress("https", https)}WebSocket at /ws over wss, API at /api)");
             }
 
+            if (doors.IrcEndPoint is { } irc)
+            {
+                Console.WriteLine($"IRC door on irc://{irc} (docs/irc.md)");
+            }
+
+            if (doors.IrcTlsEndPoint is { } ircs)
+            {
+                Console.WriteLine($"IRC door over TLS on ircs://{ircs}");
+            }
+
             // Said plainly, and absolute: a relative --data is resolved against the folder the command was typed in.
             Console.WriteLine(options.Cluster.Postgres is null
                 ? $"Data folder: {options.Data}{(newDatabase ? " (new: created now)" : "")}"
