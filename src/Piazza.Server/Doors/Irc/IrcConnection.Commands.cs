@@ -44,8 +44,10 @@ public sealed partial class IrcConnection
     /// <summary>TAGMSG (reactions, typing), REDACT, client BATCH for draft/multiline (IrcConnection.Messages.cs).</summary>
     static partial void AddMessageCommands(Dictionary<string, IrcCommand> table);
 
-    /// <summary>Handles one message; false when the client quit.</summary>
-    private async ValueTask<bool> HandleAsync(IrcMessage message)
+    /// <summary>Handles one message, its answer labelled when it carries a label (IrcConnection.Labels.cs); false when the client quit.</summary>
+    private ValueTask<bool> HandleAsync(IrcMessage message) => HandleLabeledAsync(message);
+
+    private async ValueTask<bool> HandleCommandAsync(IrcMessage message)
     {
         switch (message.Command)
         {

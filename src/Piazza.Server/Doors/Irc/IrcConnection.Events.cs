@@ -98,6 +98,7 @@ public sealed partial class IrcConnection
     {
         var channel = IrcNames.Channel(state.Room);
         WriteJoin(output, state.Room);
+        WriteJoinReadMarker(output, state); // draft/read-marker: the position after the JOIN (IrcConnection.ReadMarker.cs)
         if (state.Topic is { Length: > 0 } topic)
         {
             WriteNumeric(output, IrcNumerics.Topic, channel, topic);

@@ -11,6 +11,11 @@ public sealed partial class IrcConnection
 
     private void SendRaw(byte[] bytes)
     {
+        if (TryCapture(bytes))
+        {
+            return; // part of a labelled command's answer, sent when it returns
+        }
+
         if (!_outbox.TryEnqueue(new Outbound(null, bytes), bytes.Length))
         {
             DropAsSlowConsumer();
@@ -48,13 +53,39 @@ public sealed partial class IrcConnection
     /// <summary>
     /// Says why the hub refused <paramref name="command"/> on <paramref name="target"/> in the numeric IRC clients
     /// expect, or as a FAIL with Piazza's error code where IRC has no numeric. Rate limits count towards flooding.
+    /// <paramref name="messageId"/> is the message a command named (REDACT's codes carry it).
     /// </summary>
-    private void ReportError(string command, string? target, HubError error)
+    private void ReportError(string command, string? target, HubError error, string? messageId = null)
     {
         Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
         var subject = target ?? "*";
         switch (error.Code)
         {
+            // draft/message-redaction's codes; a hidden message is as unknown as a missing one (MessageAccess).
+            case ErrorCode.NoSuchMessage or ErrorCode.BadRequest when command == "REDACT":
+                SendFail(command, "UNKNOWN_MSGID", error.Message, subject, messageId ?? "*");
+                break;
+            case ErrorCode.Forbidden when command == "REDACT":
+                SendFail(command, "REDACT_FORBIDDEN", error.Message, subject, messageId ?? "*");
+                break;
+            case ErrorCode.NoSuchRoom or ErrorCode.NotInRoom or ErrorCode.BadName when command == "REDACT":
+                SendFail(command, "INVALID_TARGET", error.Message, subject);
+                break;
+            case ErrorCode.AuthFailed when command == "OPER":
+                SendNumeric(IrcNumerics.PasswdMismatch, error.Message);
+                break;
+            case ErrorCode.Forbidden when command == "OPER":
+                SendNumeric(IrcNumerics.NoOperHost, error.Message);
+                break;
+            // draft/chathistory and draft/read-marker name a target they cannot use in their own FAIL codes, the
+            // same whether it is missing or hidden (a private room or conversation answers as a missing one).
+            case ErrorCode.NoSuchRoom or ErrorCode.NotInRoom or ErrorCode.NoSuchUser or ErrorCode.BadName or ErrorCode.BadRequest or ErrorCode.Forbidden
+                when command is "CHATHISTORY" or "MARKREAD":
+                SendFail(command, command == "CHATHISTORY" ? "INVALID_TARGET" : "INVALID_PARAMS", error.Message, subject);
+                break;
+            case ErrorCode.NoSuchMessage when command == "CHATHISTORY":
+                SendFail(command, "MESSAGE_ERROR", error.Message, subject);
+                break;
             case ErrorCode.NoSuchRoom or ErrorCode.BadName when target is not null && IrcNames.RoomOf(target) is not null:
                 SendNumeric(IrcNumerics.NoSuchChannel, subject, error.Message);
                 break;
@@ -84,6 +115,35 @@ public sealed partial class IrcConnection
                 break;
             default:
                 SendFail(command, error.Code.ToWire().ToUpperInvariant(), error.Message, target is null ? [] : [target]);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A refusal of a command about a user in a channel (KICK, INVITE, MODE +o/+b): the numeric names the user when the
+    /// error is about them (401; 441 when the asker may act in the room but the user is not in it; 443 when an invitee
+    /// is in it already), else the channel.
+    /// </summary>
+    private void ReportError(string command, string channel, string nick, HubError error)
+    {
+        var room = IrcNames.RoomOf(channel);
+        var actorIn = room is not null && _session is { } session
+            && (session.User.IsAdmin || session.User.Rooms.Contains(RoomNamePolicy.Fold(room)));
+        switch (error.Code)
+        {
+            case ErrorCode.NotInRoom when actorIn:
+                Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
+                SendNumeric(IrcNumerics.UserNotInChannel, nick, channel, error.Message);
+                break;
+            case ErrorCode.BadRequest when command == "INVITE" && RoomNamePolicy.IsValid(room, out _):
+                Log.CommandRefused(_logger, Who, command, error.Code.ToWire(), LogText.Of(error.Message));
+                SendNumeric(IrcNumerics.UserOnChannel, nick, channel, error.Message);
+                break;
+            case ErrorCode.NoSuchUser or ErrorCode.BadName:
+                ReportError(command, nick, error);
+                break;
+            default:
+                ReportError(command, channel, error);
                 break;
         }
     }

@@ -24,6 +24,7 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
         JoinedEvent j => EncodeJoined(j.Room, j.User, j.Guest, j.Away, j.Timestamp).ToArray(),
         LeftEvent l => EncodeLeft(l),
         PresenceEvent p => EncodePresence(p),
+        TopicEvent { Locked: { } locked } t => EncodeTopicLock(t, locked),
         TopicEvent t => new IrcWireLines.Builder().Add(Stamped(t.Timestamp).Command(IrcNames.Source(t.By), "TOPIC").Param(IrcNames.Channel(t.Room)).Trailing(t.Topic ?? "")).ToArray(),
         AwayEvent a => EncodeAway(a),
         ShutdownEvent s => new IrcLine().Command(null, "ERROR").Trailing(s.Message).ToBytesWithHeader(),
@@ -43,13 +44,21 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
     {
         var lines = new IrcWireLines.Builder();
         var texts = MessageLines(message, out var source, out var target);
+
+        // Several lines go as one draft/multiline batch to clients that have it (AddMultiline), as lines to the others;
+        // only the first line carries the msgid (draft/multiline's fallback rule: one id is one message).
+        var multiline = texts.Count > 1 ? IrcCap.Multiline : IrcCap.None;
         for (var i = 0; i < texts.Count; i++)
         {
             var text = i == 0 ? IrcFormatting.ToIrc(texts[i]) : texts[i];
-            lines.Add(MessageTags(message).Command(source, "PRIVMSG").Param(target).Trailing(text), flags: IrcLineFlags.Echo);
+            lines.Add(MessageTags(message, withId: i == 0).Command(source, "PRIVMSG").Param(target).Trailing(text), excludes: multiline, flags: IrcLineFlags.Echo);
         }
 
-        AddMultiline(lines, message);
+        if (multiline != IrcCap.None)
+        {
+            AddMultiline(lines, message);
+        }
+
         return lines.ToArray();
     }
 
@@ -59,8 +68,15 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
         ArgumentNullException.ThrowIfNull(message);
         source = IrcNames.Source(message.From);
         target = IrcNames.Target(message);
-        // Less 8 bytes: room for a CTCP ACTION's wrapping (/me).
-        var budget = MaxLineBytes - 2 - 8 - IrcLine.Utf8Length($":{source} PRIVMSG {target} :");
+        return IrcTextLines.Split(MessageText(message), TextBudget(source, target));
+    }
+
+    /// <summary>The bytes a PRIVMSG's text may fill, less 8: room for a CTCP ACTION's wrapping (/me).</summary>
+    private static int TextBudget(string source, string target) => MaxLineBytes - 2 - 8 - IrcLine.Utf8Length($":{source} PRIVMSG {target} :");
+
+    /// <summary>A message's text as IRC shows it: its text, then a file's name, size and link.</summary>
+    private string MessageText(MessageEvent message)
+    {
         var text = message.DeletedBy is not null ? "[deleted]" : message.Text;
         if (message.File is { } file)
         {
@@ -68,14 +84,19 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
             text = (text.Length > 0 ? text + "\n" : "") + $"[file] {file.Name} ({file.Size} bytes){link}";
         }
 
-        return IrcTextLines.Split(text, budget);
+        return text;
     }
 
     /// <summary>The tags every message line carries: its time, id, sender's account and the message it replies to.</summary>
-    public static IrcLine MessageTags(MessageEvent message)
+    public static IrcLine MessageTags(MessageEvent message, bool withId = true)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var line = new IrcLine().Tag("time", WireTimestamp.Format(message.Timestamp)).Tag("msgid", message.Id);
+        var line = new IrcLine().Tag("time", WireTimestamp.Format(message.Timestamp));
+        if (withId)
+        {
+            line.Tag("msgid", message.Id);
+        }
+
         if (!message.Guest)
         {
             line.Tag("account", message.From);
@@ -109,6 +130,7 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
     private static byte[] EncodeLeft(LeftEvent left)
     {
         var lines = new IrcWireLines.Builder();
+        AddBanMode(lines, left);
         AddDeparture(lines, left.Room, left.User, left.Reason, left.Message, left.By, left.Timestamp);
         return lines.ToArray();
     }

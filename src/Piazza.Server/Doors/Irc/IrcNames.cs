@@ -31,4 +31,8 @@ public static class IrcNames
 
     /// <summary>The IRC target of a conversation as clients see it: <c>#room</c>, or a private id kept as it is.</summary>
     public static string TargetOf(string room) => room.StartsWith('@') ? room : Channel(room);
+
+    /// <summary>What a target names for the hub: a room or a group's id (<c>Room</c>), or the other user of a private conversation (<c>User</c>).</summary>
+    public static (string? Room, string? User) ConversationOf(string target)
+        => RoomOf(target) is { } room ? (room, null) : IsGroup(target) ? (target, null) : (null, target);
 }

@@ -40,6 +40,8 @@ public static class IrcNumerics
     public const string Topic = "332";
     public const string TopicWhoTime = "333";
     public const string WhoisBot = "335";
+    public const string PendingInvite = "336"; // RPL_INVITELIST: the user's own open invitations (346 is the +I list)
+    public const string EndOfPendingInvites = "337";
     public const string Inviting = "341";
     public const string InviteList = "346";
     public const string EndOfInviteList = "347";
@@ -92,6 +94,7 @@ public static class IrcNumerics
     public const string NoOperHost = "491";
     public const string UModeUnknownFlag = "501";
     public const string UsersDontMatch = "502";
+    public const string InvalidModeParam = "696";
     public const string LoggedIn = "900";
     public const string LoggedOut = "901";
     public const string NickLocked = "902";

@@ -44,6 +44,34 @@ public static class IrcTextLines
         return pieces;
     }
 
+    /// <summary>
+    /// The pieces of a draft/multiline batch: one per line of the text (blank ones kept empty), a line longer than
+    /// <paramref name="budget"/> bytes cut as <see cref="Split"/> cuts it but keeping its spaces, each later piece marked
+    /// <c>Concat</c> (sent with <c>draft/multiline-concat</c>), so joining the pieces gives the text back exactly.
+    /// </summary>
+    public static List<(string Text, bool Concat)> SplitForBatch(string text, int budget)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        budget = Math.Max(budget, 16);
+        var pieces = new List<(string, bool)>();
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.TrimEnd('\r');
+            var concat = false;
+            while (Encoding.UTF8.GetByteCount(line) > budget)
+            {
+                var cut = CutPoint(line, budget);
+                pieces.Add((line[..cut], concat));
+                line = line[cut..];
+                concat = true;
+            }
+
+            pieces.Add((line, concat));
+        }
+
+        return pieces;
+    }
+
     /// <summary>The UTF-16 index at which to cut so the head fits <paramref name="budget"/> bytes.</summary>
     private static int CutPoint(string line, int budget)
     {
