@@ -207,6 +207,11 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         {
             goodbye = FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.TooManyConnections.ToWire(), Message = reason, RetryAfter = 1 });
         }
+        else if (port is not null && port == _endpoints.IrcEndPoint?.Port)
+        {
+            // What IRC servers say when they close a link; nothing can be said in clear on the TLS ports (before TLS).
+            goodbye = new Doors.Irc.IrcLine().Command(null, "ERROR").Trailing("Closing link: " + reason).ToBytes();
+        }
         else if (port is not null && port == _endpoints.HttpEndPoint?.Port)
         {
             // Written raw: the connection is refused before Kestrel reads a request. The status and the JSON body are

@@ -284,20 +284,23 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
     /// </summary>
     private async ValueTask<bool> PaceAsync()
     {
-        if (_hub.Flood.TryAcquireFrame(this) is not { } throttled)
+        // Waits for the bucket until a token is there, within one second; a millisecond of margin per wait, as a
+        // timer may fire a hair before the bucket's clock has refilled a whole token.
+        var deadline = Environment.TickCount64 + 1000;
+        while (_hub.Flood.TryAcquireFrame(this) is { } throttled)
         {
-            return true;
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                RefuseAsFlood("*", throttled);
+                return false;
+            }
+
+            var wait = Math.Min(left, (long)Math.Ceiling((throttled.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalMilliseconds) + 1);
+            await Task.Delay(TimeSpan.FromMilliseconds(wait)).ConfigureAwait(false);
         }
 
-        var wait = throttled.RetryAfter ?? TimeSpan.FromSeconds(1);
-        await Task.Delay(wait < TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        if (_hub.Flood.TryAcquireFrame(this) is not { } refused)
-        {
-            return true;
-        }
-
-        RefuseAsFlood("*", refused);
-        return false;
+        return true;
     }
 
     private async Task WriteLoopAsync()
