@@ -136,11 +136,11 @@ public sealed class RoomRanks
 
     public bool Private => _room.IsPrivate;
 
-    /// <summary>Whether the named user is the room's owner or one of its moderators (guests never are).</summary>
+    /// <summary>Whether the named user (present in the room) is its owner, a guest owner of its own room included, or one of its moderators.</summary>
     public bool IsOperator(string user)
     {
-        var key = IdentityKey.OfAccount(UserNamePolicy.Fold(user));
-        return _room.Owner == key || _room.IsModerator(key);
+        var nameKey = UserNamePolicy.Fold(user);
+        return (_room.Owner is { } owner && IdentityKey.NameKeyOf(owner) == nameKey) || _room.IsModerator(IdentityKey.OfAccount(nameKey));
     }
 }
 

@@ -190,6 +190,13 @@ public class IrcWhoTests
         Assert.Equal(["315"], (await RepliesUntilAsync(irc, "315")).Select(l => l.Command));
         await irc.SendAsync("WHO #nowhere");
         Assert.Equal(["315"], (await RepliesUntilAsync(irc, "315")).Select(l => l.Command));
+
+        // A guest who opens a room owns it, and WHO and WHOIS both say so.
+        await JoinAsync(irc, "#mine");
+        await irc.SendAsync("WHO #mine");
+        Assert.Equal("H@", Assert.Single(await RepliesUntilAsync(irc, "315"), l => l.Command == "352").Param(6));
+        await irc.SendAsync("WHOIS visitor");
+        Assert.Contains("@#mine", Assert.Single(await RepliesUntilAsync(irc, "318"), l => l.Command == "319").Trailing, StringComparison.Ordinal);
     }
 
     [Fact]
