@@ -17,10 +17,10 @@ public sealed partial class ChatHub
     /// <summary>
     /// A user by name as <paramref name="asker"/> may see them: online here (with their rooms when
     /// <paramref name="withRooms"/>), online on another node (an account's rooms from its memberships; a guest's are
-    /// not known there), or an offline account (no rooms). Private rooms hidden from the asker are left out. Null when
-    /// nobody has the name.
+    /// not known there), or an offline account (no rooms; null with <paramref name="onlineOnly"/>, which spares the store
+    /// read). Private rooms hidden from the asker are left out. Null when nobody has the name.
     /// </summary>
-    public async Task<UserLookup?> LookUpUserAsync(ChatSession asker, string? name, bool withRooms, CancellationToken cancellationToken = default)
+    public async Task<UserLookup?> LookUpUserAsync(ChatSession asker, string? name, bool withRooms, bool onlineOnly = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(asker);
         if (!UserNamePolicy.IsValid(name, out _))
@@ -38,6 +38,11 @@ public sealed partial class ChatHub
         }
 
         var claim = await _online.Claims.FindAsync(nameKey, cancellationToken).ConfigureAwait(false);
+        if (claim is null && onlineOnly)
+        {
+            return null;
+        }
+
         var account = claim is { Registered: false } ? null : await _hub.Store.FindAccountAsync(nameKey, cancellationToken).ConfigureAwait(false);
         if (claim is null && account is null)
         {
@@ -131,11 +136,11 @@ public sealed class RoomRanks
 
     public bool Private => _room.IsPrivate;
 
-    /// <summary>Whether the named user is the room's owner or one of its moderators (guests never are).</summary>
+    /// <summary>Whether the named user (present in the room) is its owner, a guest owner of its own room included, or one of its moderators.</summary>
     public bool IsOperator(string user)
     {
-        var key = IdentityKey.OfAccount(UserNamePolicy.Fold(user));
-        return _room.Owner == key || _room.IsModerator(key);
+        var nameKey = UserNamePolicy.Fold(user);
+        return (_room.Owner is { } owner && IdentityKey.NameKeyOf(owner) == nameKey) || _room.IsModerator(IdentityKey.OfAccount(nameKey));
     }
 }
 

@@ -115,7 +115,7 @@ public sealed partial class IrcConnection
             }
 
             var users = page.Value!.Users;
-            var operators = users.Where(u => !u.Guest && ranks.Value!.IsOperator(u.User)).Select(u => UserNamePolicy.Fold(u.User)).ToList();
+            var operators = users.Where(u => ranks.Value!.IsOperator(u.User)).Select(u => UserNamePolicy.Fold(u.User)).ToList();
             foreach (var line in IrcNamesReply.Lines(_server.Name, _nick, channel, users, null, operators, Caps, ranks.Value!.Private))
             {
                 Send(line);

@@ -68,7 +68,7 @@ public sealed partial class IrcConnection
 
             foreach (var entry in page.Value!.Users)
             {
-                SendWhoEntry(channel, entry.User, entry.Guest, entry.Away, admin: false, !entry.Guest && ranks.Value!.IsOperator(entry.User), entry.Bot, whox);
+                SendWhoEntry(channel, entry.User, entry.Guest, entry.Away, admin: false, ranks.Value!.IsOperator(entry.User), entry.Bot, whox);
             }
 
             cursor = page.Value.Next;

@@ -113,7 +113,7 @@ public sealed partial class IrcConnection
             return;
         }
 
-        if (await _hub.LookUpUserAsync(session, nick, withRooms: false).ConfigureAwait(false) is { Registered: true, Online: false } account)
+        if (await _hub.LookUpUserAsync(session, nick, withRooms: false, onlineOnly: false).ConfigureAwait(false) is { Registered: true, Online: false } account)
         {
             SendNumeric(IrcNumerics.WhoWasUser, account.Name, account.Name, IrcNames.Host, "*", account.Name);
             SendNumeric(IrcNumerics.WhoisServer, account.Name, _server.Name, $"{_server.Network} (Piazza)");
