@@ -23,7 +23,6 @@ public sealed partial class IrcConnection
             ["PRIVMSG"] = static (c, s, m) => c.MessageAsync(s, m, notice: false),
             ["NOTICE"] = static (c, s, m) => c.MessageAsync(s, m, notice: true),
             ["TOPIC"] = static (c, s, m) => c.TopicAsync(s, m),
-            ["NAMES"] = static (c, s, m) => c.NamesAsync(s, m),
         };
         AddQueryCommands(table);
         AddModerationCommands(table);
@@ -295,27 +294,5 @@ public sealed partial class IrcConnection
         {
             SendNumeric(IrcNumerics.NoTopic, channel, "No topic is set");
         }
-    }
-
-    private async ValueTask NamesAsync(ChatSession session, IrcMessage message)
-    {
-        var channel = message.Param(0)?.Split(',')[0];
-        if (channel is null || IrcNames.RoomOf(channel) is not { } room)
-        {
-            SendNumeric(IrcNumerics.EndOfNames, channel ?? "*", "End of /NAMES list");
-            return;
-        }
-
-        var info = await _hub.RoomInfoAsync(session, room).ConfigureAwait(false);
-        var page = await _hub.WhoAsync(session, room, null, IrcNamesReply.MostNames).ConfigureAwait(false);
-        if (page.Succeeded && info.Succeeded)
-        {
-            foreach (var line in IrcNamesReply.Lines(_server.Name, _nick, channel, page.Value!.Users, info.Value!.Owner, [], Caps))
-            {
-                Send(line);
-            }
-        }
-
-        SendNumeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
     }
 }

@@ -67,13 +67,22 @@ public sealed partial class IrcConnection
         WriteNumeric(output, IrcNumerics.Created, $"This server was created {_server.Started.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}");
         WriteLine(output, new IrcLine().Command(_server.Name, IrcNumerics.MyInfo).Param(_nick).Param(_server.Name).Param(_server.Version)
             .Param(IrcServerInfo.UserModes).Param(IrcServerInfo.ChannelModes));
-        var tokens = _server.SupportTokens();
-        for (var i = 0; i < tokens.Count; i += 13)
+        foreach (var line in SupportLines())
         {
-            WriteNumeric(output, IrcNumerics.ISupport, [.. tokens.Skip(i).Take(13), "are supported by this server"]);
+            WriteLine(output, line);
         }
 
         WriteMotd(output, welcome.Motd);
+    }
+
+    /// <summary>The 005 lines, at most 13 tokens each (as the welcome and VERSION send them).</summary>
+    private IEnumerable<IrcLine> SupportLines()
+    {
+        var tokens = _server.SupportTokens();
+        for (var i = 0; i < tokens.Count; i += 13)
+        {
+            yield return Numeric(IrcNumerics.ISupport, [.. tokens.Skip(i).Take(13), "are supported by this server"]);
+        }
     }
 
     private void WriteMotd(IBufferWriter<byte> output, string? motd)
@@ -104,7 +113,7 @@ public sealed partial class IrcConnection
             WriteNumeric(output, IrcNumerics.Topic, channel, topic);
         }
 
-        WriteNames(output, state.Room, state.Users, state.Owner, state.Moderators, state.Private);
+        WriteNames(output, state.Room, state.Users, state.Owner is { } owner ? IdentityKey.NameKeyOf(owner) : null, state.Moderators, state.Private);
     }
 
     private void WriteJoin(IBufferWriter<byte> output, string room)

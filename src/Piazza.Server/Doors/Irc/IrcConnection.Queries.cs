@@ -108,10 +108,9 @@ public sealed partial class IrcConnection
         if (IsThisServer(message.Param(0)))
         {
             SendNumeric(IrcNumerics.Version, _server.Version, _server.Name, "Piazza chat server, IRC door");
-            var tokens = _server.SupportTokens();
-            for (var i = 0; i < tokens.Count; i += 13)
+            foreach (var line in SupportLines())
             {
-                SendNumeric(IrcNumerics.ISupport, [.. tokens.Skip(i).Take(13), "are supported by this server"]);
+                Send(line);
             }
         }
 

@@ -103,13 +103,10 @@ public sealed partial class IrcConnection
     /// <summary>Sends MARKREAD for a position known by seq, once its message's time is read (off the write loop).</summary>
     private async Task AnnounceReadAsync(string conversation, long seq)
     {
-        if (_session is not { } session)
-        {
-            return;
-        }
-
         try
         {
+            // At login the room's state can be written before HelloAsync has returned the session to the read loop.
+            var session = _session ?? await _welcomed.Task.ConfigureAwait(false);
             var point = await _hub.FindSeqPointAsync(session, conversation, null, seq).ConfigureAwait(false);
             if (point.Succeeded)
             {

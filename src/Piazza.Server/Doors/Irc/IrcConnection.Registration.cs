@@ -22,6 +22,9 @@ public sealed partial class IrcConnection
     private bool _saslInProgress;
     private readonly StringBuilder _saslPayload = new();
 
+    /// <summary>Completes with the session once the hub has welcomed this connection (for work the write loop starts before that).</summary>
+    private readonly TaskCompletionSource<ChatSession> _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void HandleCap(IrcMessage message)
     {
         var sub = message.Param(0)?.ToUpperInvariant();
@@ -78,6 +81,13 @@ public sealed partial class IrcConnection
             }
 
             caps = remove ? caps.Without(cap) : caps.With(cap);
+        }
+
+        // draft/multiline sends batches: without batch a client could not read them (the spec makes it depend on batch).
+        if (caps.Has(IrcCap.Multiline) && !caps.Has(IrcCap.Batch))
+        {
+            Send(new IrcLine().Command(_server.Name, "CAP").Param(_nick).Param("NAK").Trailing(requested));
+            return;
         }
 
         Volatile.Write(ref _caps, caps.Bits);
@@ -278,6 +288,7 @@ public sealed partial class IrcConnection
         {
             _session = result.Value;
             _nick = _session!.Name;
+            _welcomed.TrySetResult(_session);
             Log.Welcomed(_logger, LogText.Of(_session.Name), RemoteEndPoint, Door, _saslToken is not null ? "sasl" : _password is not null ? "pass" : "guest");
             return;
         }
