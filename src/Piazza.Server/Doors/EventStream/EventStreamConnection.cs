@@ -191,7 +191,7 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
         {
             await PumpAsync(_stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex))
         {
             // the client went
         }
@@ -248,7 +248,7 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
             Write(new Outbound(null, SseEventEncoder.Frame(FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = ErrorCode.SlowConsumer.ToWire(), Message = message }))));
             await _output.FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDisconnect(ex) || ex is InvalidOperationException)
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex) || ex is InvalidOperationException)
         {
             _abort();
         }
@@ -300,9 +300,6 @@ public sealed partial class EventStreamConnection : IChatConnection, IWatchedCon
         var bytes = SseEventEncoder.Frame(FrameCodec.EncodeLine(new ServerFrame { Type = FrameTypes.Error, Code = error.Code.ToWire(), Message = error.Message }));
         _outbox.TryEnqueue(new Outbound(null, bytes), bytes.Length);
     }
-
-    private static bool IsDisconnect(Exception ex)
-        => ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
 
     private readonly record struct Outbound(ChatEvent? Event, byte[]? Frame);
 

@@ -170,7 +170,7 @@ public sealed partial class IrcConnection
             return;
         }
 
-        Volatile.Write(ref _helloInProgress, 1);
+        _liveness.HelloStarted();
         try
         {
             var login = await _hub.LoginForTokenAsync(parts[1], parts[2], RemoteAddress, CancellationToken.None, label: "IRC").ConfigureAwait(false);
@@ -188,7 +188,7 @@ public sealed partial class IrcConnection
         }
         finally
         {
-            Volatile.Write(ref _helloInProgress, 0);
+            _liveness.HelloEnded();
         }
     }
 
@@ -271,7 +271,7 @@ public sealed partial class IrcConnection
         }
 
         HubResult<ChatSession> result;
-        Volatile.Write(ref _helloInProgress, 1);
+        _liveness.HelloStarted();
         try
         {
             var request = _saslToken is { } token
@@ -281,7 +281,7 @@ public sealed partial class IrcConnection
         }
         finally
         {
-            Volatile.Write(ref _helloInProgress, 0);
+            _liveness.HelloEnded();
         }
 
         if (result.Succeeded)

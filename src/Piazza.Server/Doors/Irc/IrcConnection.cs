@@ -27,15 +27,12 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
     private readonly IrcServerInfo _server;
     private readonly ILogger _logger;
     private readonly BoundedOutbox<Outbound> _outbox;
-    private readonly long _openedAt = Environment.TickCount64;
+    private readonly ConnectionLiveness _liveness;
     private ChatSession? _session;
     private volatile string _nick = "*";
     private ulong _caps;
-    private long _lastHeardAt = Environment.TickCount64;
-    private long _pingedAt;
     private int _closeReason = NoCloseReason;
     private int _closing;
-    private int _helloInProgress;
 
     public IrcConnection(IDuplexPipe transport, string remoteEndPoint, Action abort, string door, ChatHub hub, ConnectionOptions options, IrcEventEncoder encoder, IrcServerInfo server, ILogger logger)
     {
@@ -50,6 +47,7 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
         _server = server;
         _logger = logger;
         _outbox = new BoundedOutbox<Outbound>(options.Outbox);
+        _liveness = new ConnectionLiveness(options);
         var colon = remoteEndPoint.LastIndexOf(':');
         RemoteAddress = AddressText.Normalize(colon > 0 ? remoteEndPoint[..colon] : remoteEndPoint) ?? remoteEndPoint;
     }
@@ -75,7 +73,7 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex))
         {
             reason = CloseReasonOr(LeaveReason.Lost);
         }
@@ -152,33 +150,21 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
             return;
         }
 
-        if (_session is null)
+        switch (_liveness.Check(nowMilliseconds, welcomed: _session is not null))
         {
-            if (Volatile.Read(ref _helloInProgress) == 0 && nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
-            {
+            case LivenessVerdict.HelloTimeout:
                 Log.RegistrationTimeout(_logger, RemoteEndPoint);
                 SendError($"Closing link: registration timed out ({_options.HelloTimeout.TotalSeconds:0.#} s)");
                 CloseWith(LeaveReason.Timeout);
-            }
-
-            return;
-        }
-
-        var silentFor = nowMilliseconds - Volatile.Read(ref _lastHeardAt);
-        var pingedAt = Volatile.Read(ref _pingedAt);
-        if (pingedAt == 0)
-        {
-            if (silentFor > (long)_options.IdleTimeout.TotalMilliseconds)
-            {
-                Volatile.Write(ref _pingedAt, nowMilliseconds);
+                break;
+            case LivenessVerdict.Ping:
                 Send(new IrcLine().Command(null, "PING").Trailing(_server.Name));
-            }
-        }
-        else if (nowMilliseconds - pingedAt > (long)(_options.IdleTimeout.TotalMilliseconds / 2))
-        {
-            Log.IdleTimeout(_logger, Who);
-            SendError("Closing link: ping timeout");
-            CloseWith(LeaveReason.Timeout);
+                break;
+            case LivenessVerdict.IdleTimeout:
+                Log.IdleTimeout(_logger, Who);
+                SendError("Closing link: ping timeout");
+                CloseWith(LeaveReason.Timeout);
+                break;
         }
     }
 
@@ -209,8 +195,7 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
 
             if (!buffer.IsEmpty)
             {
-                Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
-                Volatile.Write(ref _pingedAt, 0);
+                _liveness.Heard();
             }
 
             try
@@ -333,7 +318,7 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
                 }
             }
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex))
         {
             // the peer went away; the read loop reports it
         }
@@ -343,9 +328,6 @@ public sealed partial class IrcConnection : IChatConnection, IWatchedConnection
             _transport.Input.CancelPendingRead();
         }
     }
-
-    private static bool IsDisconnect(Exception ex)
-        => ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
 
     private readonly record struct Outbound(ChatEvent? Event, byte[]? Raw);
 }

@@ -205,7 +205,7 @@ public sealed partial class JsonLinesConnection
         }
 
         HubResult<ChatSession> result;
-        Volatile.Write(ref _helloInProgress, 1);
+        _liveness.HelloStarted();
         try
         {
             result = frame.Type == FrameTypes.Register
@@ -214,7 +214,7 @@ public sealed partial class JsonLinesConnection
         }
         finally
         {
-            Volatile.Write(ref _helloInProgress, 0);
+            _liveness.HelloEnded();
         }
 
         if (!result.Succeeded)

@@ -27,16 +27,11 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
     private readonly JsonLinesEventEncoder _encoder;
     private readonly ILogger _logger;
     private readonly BoundedOutbox<Outbound> _outbox;
-    private readonly long _openedAt = Environment.TickCount64;
+    private readonly ConnectionLiveness _liveness;
     private ChatSession? _session;
-    private long _lastHeardAt = Environment.TickCount64;
-    private long _pingedAt;
     private int _closeReason = NoCloseReason;
     private int _closing;
 
-    // 1 while a hello or register is with the hub: the client met the deadline, the answer is the server's to give
-    // (a queued password hash must not turn into hello_timeout).
-    private int _helloInProgress;
 
     public JsonLinesConnection(ConnectionContext connection, string door, ChatHub hub, ConnectionOptions options, JsonLinesEventEncoder encoder, ILogger logger)
         : this(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", () => connection.Abort(), door, hub, options, encoder, logger)
@@ -54,6 +49,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         _encoder = encoder;
         _logger = logger;
         _outbox = new BoundedOutbox<Outbound>(options.Outbox);
+        _liveness = new ConnectionLiveness(options);
         var colon = remoteEndPoint.LastIndexOf(':');
         RemoteAddress = AddressText.Normalize(colon > 0 ? remoteEndPoint[..colon] : remoteEndPoint) ?? remoteEndPoint;
     }
@@ -84,7 +80,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex))
         {
             reason = CloseReasonOr(LeaveReason.Lost);
         }
@@ -154,32 +150,20 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             return;
         }
 
-        if (_session is null)
+        switch (_liveness.Check(nowMilliseconds, welcomed: _session is not null))
         {
-            if (Volatile.Read(ref _helloInProgress) == 0 && nowMilliseconds - _openedAt > (long)_options.HelloTimeout.TotalMilliseconds)
-            {
+            case LivenessVerdict.HelloTimeout:
                 Log.HelloTimeout(_logger, RemoteEndPoint);
                 EnqueueError(null, ErrorCode.HelloTimeout, $"no hello within {_options.HelloTimeout.TotalSeconds:0.#} s");
                 CloseWith(LeaveReason.Timeout);
-            }
-
-            return;
-        }
-
-        var silentFor = nowMilliseconds - Volatile.Read(ref _lastHeardAt);
-        var pingedAt = Volatile.Read(ref _pingedAt);
-        if (pingedAt == 0)
-        {
-            if (silentFor > (long)_options.IdleTimeout.TotalMilliseconds)
-            {
-                Volatile.Write(ref _pingedAt, nowMilliseconds);
+                break;
+            case LivenessVerdict.Ping:
                 Enqueue(new ServerFrame { Type = FrameTypes.Ping });
-            }
-        }
-        else if (nowMilliseconds - pingedAt > (long)(_options.IdleTimeout.TotalMilliseconds / 2))
-        {
-            Log.IdleTimeout(_logger, Who);
-            CloseWith(LeaveReason.Timeout);
+                break;
+            case LivenessVerdict.IdleTimeout:
+                Log.IdleTimeout(_logger, Who);
+                CloseWith(LeaveReason.Timeout);
+                break;
         }
     }
 
@@ -214,8 +198,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
 
             if (!buffer.IsEmpty)
             {
-                Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
-                Volatile.Write(ref _pingedAt, 0);
+                _liveness.Heard();
             }
 
             try
@@ -308,7 +291,7 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
                 }
             }
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (Exception ex) when (ConnectionLiveness.IsDisconnect(ex))
         {
             // the peer went away; the read loop reports it
         }
@@ -318,9 +301,6 @@ public sealed partial class JsonLinesConnection : IChatConnection, IWatchedConne
             _transport.Input.CancelPendingRead();
         }
     }
-
-    private static bool IsDisconnect(Exception ex)
-        => ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
 
     private readonly record struct Outbound(ChatEvent? Event, byte[]? Frame);
 }
