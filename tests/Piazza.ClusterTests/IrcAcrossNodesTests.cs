@@ -58,4 +58,37 @@ public class IrcAcrossNodesTests(ClusterFixture cluster)
         var back = await annOnOne.ExpectFromAsync(bo, "PRIVMSG", ann);
         Assert.Equal("and back", back.Trailing);
     }
+
+    [Fact]
+    public async Task Chathistory_and_read_markers_on_node_1_see_what_node_2_wrote_in_postgresql()
+    {
+        var room = ClusterFixture.Unique("ircmem");
+        var channel = "#" + room;
+        var ann = ClusterFixture.Unique("ircacct");
+        var bo = ClusterFixture.Unique("natmem");
+        await using var boOnTwo = await cluster.Node(2).RegisterAsync(bo);
+        await ProtocolSteps.JoinRoomAsync(boOnTwo, room);
+        await using var annNative = await cluster.Node(2).RegisterAsync(ann);
+        await ProtocolSteps.JoinRoomAsync(annNative, room);
+        var ids = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            ids.Add((await ProtocolSteps.SendOkAsync(boOnTwo, room, $"stored {i}", $"h{i}")).Str("msg")!);
+        }
+
+        // ann's IRC login on node 1 enters the room (her account is in it) and reads what node 2 stored.
+        await using var annOnOne = await IrcTestClient.RegisterAsync(cluster.Node(1).IrcPort(), ann, ProtocolSteps.Password,
+            "batch", "server-time", "message-tags", "draft/chathistory", "draft/read-marker");
+        await annOnOne.ExpectAsync(l => l.Command == "366" && l.Param(1) == channel);
+        await annOnOne.SendAsync($"CHATHISTORY LATEST {channel} * 10");
+        var batch = await annOnOne.CollectUntilAsync(l => l.Command == "BATCH" && l.Param(0)!.StartsWith('-'));
+        var replayed = batch.Where(l => l.Command == "PRIVMSG").ToList();
+        Assert.Equal(["stored 1", "stored 2", "stored 3"], replayed.Select(l => l.Trailing));
+        Assert.Equal(ids, replayed.Select(l => l.Tag("msgid")));
+
+        // A read marker set on node 1 reaches the account's native connection on node 2 as its read position.
+        await annOnOne.SendAsync($"MARKREAD {channel} timestamp={replayed[1].Tag("time")}");
+        var read = await annNative.ReadUntilAsync(f => f.Type() == "read" && f.Str("room") == room);
+        Assert.Equal(2, read["seq"]!.GetValue<long>());
+    }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Piazza.IntegrationTests.Infrastructure;
@@ -11,18 +9,8 @@ namespace Piazza.IntegrationTests.Infrastructure;
 /// </summary>
 public static partial class IrcPortClients
 {
-    // IrcTestClient opens plain sockets only from a TestServer; its constructor takes any stream, so reuse it rather
-    // than copy its reading and waiting. (An IrcTestClient.ConnectAsync(int port) would make this a plain call.)
-    private static readonly ConstructorInfo Create = typeof(IrcTestClient).GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, [typeof(TcpClient), typeof(Stream)])
-        ?? throw new InvalidOperationException("IrcTestClient(TcpClient, Stream) is gone: connect by port there instead");
-
     /// <summary>A connection to <paramref name="port"/> on 127.0.0.1, not registered.</summary>
-    public static async Task<IrcTestClient> ConnectAsync(int port)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync("127.0.0.1", port);
-        return (IrcTestClient)Create.Invoke([tcp, tcp.GetStream()]);
-    }
+    public static Task<IrcTestClient> ConnectAsync(int port) => IrcTestClient.ConnectAsync(port);
 
     /// <summary>Registers as a guest (NICK and USER) and reads the welcome burst to its end (376 or 422).</summary>
     public static async Task<IrcTestClient> RegisterGuestAsync(int port, string nick)

@@ -32,11 +32,17 @@ public sealed class IrcTestClient : IAsyncDisposable
     /// <summary>The nick the server welcomed this client as (set by <see cref="RegisterAsync"/>).</summary>
     public string Nick { get; private set; } = "*";
 
-    public static async Task<IrcTestClient> ConnectAsync(TestServer server)
+    public static Task<IrcTestClient> ConnectAsync(TestServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
+        return ConnectAsync(server.IrcEndPoint!.Port);
+    }
+
+    /// <summary>A plain connection to an IRC port on 127.0.0.1 (a server process, a cluster node), not registered.</summary>
+    public static async Task<IrcTestClient> ConnectAsync(int port)
+    {
         var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync("127.0.0.1", server.IrcEndPoint!.Port);
+        await tcp.ConnectAsync("127.0.0.1", port);
         return new IrcTestClient(tcp, tcp.GetStream());
     }
 
@@ -53,9 +59,16 @@ public sealed class IrcTestClient : IAsyncDisposable
     /// Registers: <c>CAP LS 302</c>, the requested caps, SASL PLAIN when <paramref name="password"/> is given (as
     /// <paramref name="nick"/>'s account), NICK, USER, CAP END; waits for 001 and the end of the welcome burst (376/422).
     /// </summary>
-    public static async Task<IrcTestClient> RegisterAsync(TestServer server, string nick, string? password = null, params string[] caps)
+    public static Task<IrcTestClient> RegisterAsync(TestServer server, string nick, string? password = null, params string[] caps)
     {
-        var client = await ConnectAsync(server);
+        ArgumentNullException.ThrowIfNull(server);
+        return RegisterAsync(server.IrcEndPoint!.Port, nick, password, caps);
+    }
+
+    /// <inheritdoc cref="RegisterAsync(TestServer, string, string?, string[])"/>
+    public static async Task<IrcTestClient> RegisterAsync(int port, string nick, string? password = null, params string[] caps)
+    {
+        var client = await ConnectAsync(port);
         await client.SendAsync("CAP LS 302");
         await client.ExpectAsync(l => l.Command == "CAP" && l.Param(1) == "LS");
         var wanted = password is null ? caps : [.. caps, "sasl"];
