@@ -132,45 +132,18 @@ public sealed partial class ChatHub
         return HubResult<IReadOnlyList<MessageEvent>>.Ok(from <= to ? ordered.Take(limit).ToList() : ordered.Skip(Math.Max(0, ordered.Count - limit)).ToList());
     }
 
-    /// <summary>The conversation named as history names it (a room, <paramref name="with"/> a user, or a private id): key, name, newest seq delivered.</summary>
+    /// <summary>The conversation named as history names it (<see cref="HistoryReader.ResolveAsync"/>): key, name, newest seq delivered.</summary>
     private async Task<HubResult<(string Key, string Name, long Newest)>> ReadableConversationAsync(ChatSession session, string? room, string? with, CancellationToken cancellationToken)
     {
-        string key;
-        if (with is not null)
+        var readable = await _history.ResolveAsync(session, room, with, cancellationToken).ConfigureAwait(false);
+        if (!readable.Succeeded)
         {
-            if (await _messaging.ResolveRecipientAsync(with, session.User.Key, cancellationToken).ConfigureAwait(false) is not { } target)
-            {
-                return new HubError(ErrorCode.NoSuchUser, $"there is no user '{with}'");
-            }
-
-            key = DirectConversationId.For(session.User.Key, target.Key);
-        }
-        else if (room is not null && DirectConversationId.IsDirect(room))
-        {
-            var canonical = DirectConversationIdRule.Check(room, session.User.Key);
-            if (!canonical.Succeeded)
-            {
-                return canonical.Error!;
-            }
-
-            key = canonical.Value!;
-        }
-        else
-        {
-            var resolved = await _rooms.ResolveRoomAsync(session, room).ConfigureAwait(false);
-            if (!resolved.Succeeded)
-            {
-                return resolved.Error!;
-            }
-
-            var chatRoom = resolved.Value!;
-            return HubResult<(string, string, long)>.Ok((chatRoom.Key, chatRoom.Name, chatRoom.LastDelivered));
+            return readable.Error!;
         }
 
-        // A private conversation not in memory has nothing in flight: the store is the truth (as HistoryReader reads it).
-        var loaded = _conversations.Find(key);
-        var newest = loaded?.LastDelivered ?? await _hub.Store.LastSeqAsync(key, cancellationToken).ConfigureAwait(false);
-        return HubResult<(string, string, long)>.Ok((key, loaded?.Name ?? key, newest));
+        var (key, name, delivered) = readable.Value!;
+        var newest = delivered ?? await _hub.Store.LastSeqAsync(key, cancellationToken).ConfigureAwait(false);
+        return HubResult<(string, string, long)>.Ok((key, name, newest));
     }
 
     /// <summary>The stored message with the highest seq at most <paramref name="newest"/> whose time is at or before <paramref name="at"/>.</summary>

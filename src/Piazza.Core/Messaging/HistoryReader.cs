@@ -51,6 +51,24 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
             return throttled;
         }
 
+        var readable = await ResolveAsync(session, room, with, cancellationToken).ConfigureAwait(false);
+        if (!readable.Succeeded)
+        {
+            return readable.Error!;
+        }
+
+        var (key, name, delivered) = readable.Value!;
+        return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, key, name, delivered, before, after, count));
+    }
+
+    /// <summary>
+    /// The conversation a history request names, if the user may read it: <paramref name="with"/> a user, a private id
+    /// in <paramref name="room"/>, or a room (the lobby when neither is given; private rooms hide themselves from
+    /// non-members). <see cref="ReadableConversation.Delivered"/> is null for a private conversation not in memory:
+    /// nothing is in flight there, so the store is the truth.
+    /// </summary>
+    public async Task<HubResult<ReadableConversation>> ResolveAsync(ChatSession session, string? room, string? with, CancellationToken cancellationToken)
+    {
         string? directKey = null;
         if (with is null && room is not null && DirectConversationId.IsDirect(room))
         {
@@ -76,9 +94,8 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
 
         if (directKey is not null)
         {
-            // Loaded: bounded by what it delivered. Not loaded: nothing is in flight, so the store is the truth.
             var loaded = conversations.Find(directKey);
-            return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, directKey, loaded?.Name ?? directKey, loaded?.LastDelivered, before, after, count));
+            return HubResult<ReadableConversation>.Ok(new ReadableConversation(directKey, loaded?.Name ?? directKey, loaded?.LastDelivered));
         }
 
         var resolved = await rooms.ResolveRoomAsync(session, room ?? ChatHub.LobbyName).ConfigureAwait(false);
@@ -88,6 +105,9 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
         }
 
         var conversation = resolved.Value!;
-        return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, conversation.Key, conversation.Name, conversation.LastDelivered, before, after, count));
+        return HubResult<ReadableConversation>.Ok(new ReadableConversation(conversation.Key, conversation.Name, conversation.LastDelivered));
     }
 }
+
+/// <summary>A conversation a user may read (<see cref="HistoryReader.ResolveAsync"/>): its key, name, and newest seq delivered if known.</summary>
+internal sealed record ReadableConversation(string Key, string Name, long? Delivered);
