@@ -50,4 +50,7 @@ public sealed record ChatHubOptions
 
     /// <summary>The first account registered while the server has no admin becomes admin.</summary>
     public bool FirstUserIsAdmin { get; init; }
+
+    /// <summary>How long messages are kept (server-wide; rooms may set their own).</summary>
+    public Retention.RetentionOptions Retention { get; init; } = new();
 }

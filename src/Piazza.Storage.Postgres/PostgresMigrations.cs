@@ -371,5 +371,16 @@ internal static class PostgresMigrations
                 PRIMARY KEY (webhook, seq)
             );
             """),
+
+        // Operations (docs/operations.md): as SQLite's step 16.
+        new(12, """
+            ALTER TABLE accounts ADD COLUMN disabled boolean NOT NULL DEFAULT false;
+            ALTER TABLE rooms ADD COLUMN retention_days integer;
+            CREATE TABLE history_starts (
+                conversation text COLLATE "C" NOT NULL PRIMARY KEY,
+                first_seq    bigint      NOT NULL,
+                cut_at       timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -22,6 +22,7 @@ public static class ConfigurationDoc
         ("Files", "Files"),
         ("Cluster", "Cluster (docs/scale-out.md)"),
         ("Webhooks", "Webhooks (docs/http-api.md)"),
+        ("Observability", "Metrics and logs (docs/operations.md)"),
     ];
 
     public static string Render()

@@ -84,6 +84,8 @@ public static class OptionTable
         new("--login-burst-per-address", "LoginBurstPerAddress", "Hub:Login:LoginBurstPerAddress", "password logins one address may start at once", OptionRule.AtLeast(1)),
         new("--registrations-per-hour-per-address", "RegistrationsPerHourPerAddress", "Hub:Login:RegistrationsPerHourPerAddress", "accounts one address may register per hour once its burst is spent; 0 no limit", OptionRule.AtLeast(0)),
         new("--registration-burst-per-address", "RegistrationBurstPerAddress", "Hub:Login:RegistrationBurstPerAddress", "accounts one address may register at once", OptionRule.AtLeast(1)),
+        new("--retention-days", "RetentionDays", "Hub:Retention:Days", "days messages are kept; older ones are deleted (pinned ones kept) and history says where it now begins; a room's owner may set the room's own; 0 keeps every message", OptionRule.AtLeast(0)),
+        new("--retention-interval", "RetentionInterval", "Hub:Retention:Interval", "seconds between runs of the retention job", OptionRule.PositiveSeconds),
         new("--max-queued-password-hashes", "MaxQueuedPasswordHashes", "Hub:Login:MaxQueuedHashes", "password hashes (logins, registrations) that may wait for a hashing thread; beyond, rate_limited with a retry-after; 0 no bound", OptionRule.AtLeast(0)),
 
         new("--max-file-bytes", "MaxFileBytes", "Files:MaxFileBytes", "largest file a user may upload, in bytes (refused with 413 when the upload is created)", OptionRule.AtLeast(0)),
@@ -99,6 +101,13 @@ public static class OptionTable
             defaultText: "none: outgoing webhooks off"),
         new("--webhook-retry-delay", "WebhookRetryDelay", "Webhooks:RetryDelay", "seconds before an outgoing webhook's first retry of a failed delivery (a network error or an answer other than 2xx); each further retry waits twice as long, at most 5 minutes", OptionRule.PositiveSeconds),
         new("--webhook-max-attempts", "WebhookMaxAttempts", "Webhooks:MaxAttempts", "attempts at one outgoing webhook delivery before it is recorded as failed (shown to the room's owner) and the next message goes", OptionRule.AtLeast(1)),
+
+        new("--metrics", "Metrics", "Observability:Metrics", "who may read /metrics (Prometheus text), comma-separated: loopback, any, none, IP addresses or CIDR networks; a request with --metrics-token is answered from anywhere",
+            new OptionRule("each must be loopback, any, none, an IP address or a CIDR network such as 10.0.0.0/8", value => ((IReadOnlyList<string>)value).All(Observability.ObservabilityOptions.IsMetricsEntry)),
+            defaultText: "loopback"),
+        new("--metrics-token", "MetricsToken", "Observability:MetricsToken", "a bearer token that opens /metrics from any address (Authorization: Bearer …)", defaultText: "none"),
+        new("--log-format", "LogFormat", "Observability:LogFormat", "console (for people) or json (one JSON object per line, for collectors)",
+            new OptionRule("must be console or json", value => value is Observability.ObservabilityOptions.ConsoleLogs or Observability.ObservabilityOptions.JsonLogs)),
 
         // Validated in PiazzaOptionsValidator without echoing the value: a connection string may hold a password.
         new("--postgres", "Postgres", "Cluster:Postgres", "PostgreSQL store shared by every node, as an Npgsql connection string (Host=…;Port=…;Username=…;Password=…;Database=…); also ConnectionStrings:Postgres", defaultText: "none: embedded SQLite in the data folder"),

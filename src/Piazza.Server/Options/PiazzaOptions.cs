@@ -37,6 +37,8 @@ public sealed record PiazzaOptions
 
     public Integrations.Webhooks.WebhookOptions Webhooks { get; init; } = new();
 
+    public Observability.ObservabilityOptions Observability { get; init; } = new();
+
     /// <summary>Where the files' bytes live: <c>--files-dir</c>, else <c>files</c> in the data folder.</summary>
     public string FilesFolder => Files.Dir ?? Path.Combine(Data, "files");
 
