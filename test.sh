@@ -15,6 +15,8 @@ command -v redis-server >/dev/null || need_packages+=(redis-server)
 # Real IRC clients for the IRC door's real-client tests (driven in tmux).
 command -v irssi >/dev/null || need_packages+=(irssi)
 command -v weechat >/dev/null || need_packages+=(weechat-curses)
+# promtool checks the /metrics page (docs/monitoring.md).
+command -v promtool >/dev/null || need_packages+=(prometheus)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -90,7 +92,27 @@ if [ "${web_passed:-0}" -lt "$(floor_of web)" ]; then
   status=1
 fi
 
-passed=${web_passed:-0}; failed=$web_failed; skipped=0
+# The installable forms (docs/operations.md): the published single file and the packed terminal-client tool, each
+# checked by a script that prints "N passed, N failed" last.
+packaging_passed=0; packaging_failed=0
+for check in tests/packaging/check-*.sh; do
+  [ -f "$check" ] || continue
+  log="$results-$(basename "$check" .sh).log"
+  bash "$check" > "$log" 2>&1 || status=1
+  tail -n 15 "$log"
+  summary=$(tail -n 1 "$log")
+  p=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+  f=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+  [ -n "$p" ] || { p=0; f=1; status=1; }
+  packaging_passed=$((packaging_passed + p)); packaging_failed=$((packaging_failed + f))
+done
+packaging_floor=$(floor_of packaging)
+if [ "$packaging_passed" -lt "${packaging_floor:-0}" ]; then
+  echo "packaging: $packaging_passed checks passed, fewer than the floor of $(floor_of packaging) in tests/floors.txt"
+  status=1
+fi
+
+passed=$((${web_passed:-0} + packaging_passed)); failed=$((web_failed + packaging_failed)); skipped=0
 for trx in "$results"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
