@@ -35,6 +35,9 @@ public sealed class BackupRestoreTests
             fileId = await new TusTestClient(http, token).UploadAsync(content, "report.bin");
             AssertOk(await RequestAsync(alice, new { type = "send", room = "lobby", text = "the report", file = new { id = fileId }, id = "f" }, "f"));
 
+            // A stored membership: after the restore alice reads dev's history as a member.
+            await JoinRoomAsync(alice, "dev");
+
             // Three writers send without pause until the backup has finished, each recording what was acknowledged.
             var acked = new List<(string Room, long Seq, string Msg)>();
             using var stop = new CancellationTokenSource();
@@ -244,7 +247,7 @@ public sealed class BackupRestoreTests
         var archive = Path.Combine(Path.GetTempPath(), $"piazza-small-{Guid.NewGuid():N}.tar.gz");
         try
         {
-            var (created, createOutput, createErrors) = await KeepCommand.RunAsync("admin", "create", "root", "--password", Password, "--create", "--data", data);
+            var (created, createOutput, createErrors) = await KeepCommand.RunAsync("admin", "create", "boss", "--password", Password, "--create", "--data", data);
             Assert.True(created == 0, createOutput + createErrors);
             var (code, output, errors) = await KeepCommand.RunAsync("backup", "--to", archive, "--data", data);
             Assert.True(code == 0, output + errors);
