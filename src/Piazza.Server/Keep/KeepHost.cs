@@ -8,7 +8,7 @@ namespace Piazza.Server.Keep;
 
 /// <summary>
 /// What <c>backup</c>, <c>restore</c> and <c>export</c> share: the options as the server would read them (flags,
-/// <c>PIAZZA_*</c>, appsettings.json), the store opened as <see cref="AdminCommands"/> opens it, and one line for each
+/// <c>PIAZZA_*</c>, appsettings.json), the store opened as <c>admin</c> opens it, and one line for each
 /// failure (exit code 2).
 /// </summary>
 internal static class KeepHost
