@@ -22,6 +22,9 @@ foreach (var flag in flags.All)
 }
 
 root.Subcommands.Add(AdminCommands.Create(data));
+root.Subcommands.Add(Piazza.Server.Keep.BackupCommand.Create(flags));
+root.Subcommands.Add(Piazza.Server.Keep.RestoreCommand.Create(flags));
+root.Subcommands.Add(Piazza.Server.Keep.ExportCommand.Create(flags));
 
 // Writes docs/configuration.md from the same table (a test keeps the checked-in page in step).
 var configurationDoc = new Command("configuration-doc", "print docs/configuration.md, made from the option table") { Hidden = true };
