@@ -51,7 +51,7 @@ public sealed class AdminApiTests : HttpServerTest
     {
         var admin = await Server.AdminTokenAsync(Http);
         await using var bob = await Server.RegisterAsync("bob");
-        await Http.RegisterTokenAsync("carol");
+        var carol = await Http.RegisterTokenAsync("carol");
 
         var (kicked, kick, _) = await Http.CallAsync(HttpMethod.Post, "/api/admin/users/bob/kick", admin, new { reason = "cool off" });
         Assert.Equal((HttpStatusCode.OK, "bob"), (kicked, kick!["user"]!.GetValue<string>()));
@@ -62,10 +62,10 @@ public sealed class AdminApiTests : HttpServerTest
         var (banned, ban, _) = await Http.CallAsync(HttpMethod.Put, "/api/admin/bans/carol", admin, new { reason = "spam", duration = 3600 });
         Assert.Equal((HttpStatusCode.OK, "carol"), (banned, ban!["user"]!.GetValue<string>()));
         Assert.NotNull(ban["until"]);
-        var (refused, refusal, _) = await Http.CallAsync(HttpMethod.Post, "/api/login", null, new { user = "carol", password = Password });
+        var (refused, refusal, _) = await Http.CallAsync(HttpMethod.Get, "/api/me", carol);
         Assert.Equal((HttpStatusCode.Forbidden, "banned"), (refused, refusal.Code()));
         Assert.Equal(HttpStatusCode.NoContent, (await Http.CallAsync(HttpMethod.Delete, "/api/admin/bans/carol", admin)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await Http.CallAsync(HttpMethod.Post, "/api/login", null, new { user = "carol", password = Password })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.CallAsync(HttpMethod.Get, "/api/me", carol)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.CallAsync(HttpMethod.Delete, "/api/admin/bans/carol", admin)).Status); // not_banned
 
         var (addressBanned, addressBan, _) = await Http.CallAsync(HttpMethod.Put, "/api/admin/address-bans/10.9.8.7", admin, new { reason = "botnet" });
@@ -161,7 +161,7 @@ public sealed class AdminApiTests : HttpServerTest
         var (status, body, _) = await Http.CallAsync(HttpMethod.Post, "/api/admin/announcements", admin, new { text = "maintenance at 18:00" });
         Assert.Equal((HttpStatusCode.Created, "lobby"), (status, body!["room"]!.GetValue<string>()));
         var message = await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "maintenance at 18:00");
-        Assert.Equal(("server", body["msg"]!.GetValue<string>()), (message.Str("from"), message.Str("msg")));
+        Assert.Equal(("server", body["msg"]!.GetValue<string>()), (message.Str("from"), message.Str("id")));
 
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.CallAsync(HttpMethod.Post, "/api/admin/announcements", admin, new { text = "  " })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.CallAsync(HttpMethod.Post, "/api/admin/announcements", admin, new { text = "bell\u0007" })).Status);

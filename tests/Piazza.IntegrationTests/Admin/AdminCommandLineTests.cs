@@ -79,6 +79,7 @@ public sealed partial class AdminCommandLineTests
                 Assert.Equal((HttpStatusCode.Forbidden, "account_disabled"), (status, body.Code()));
                 Assert.Equal(HttpStatusCode.Unauthorized, (await http.CallAsync(HttpMethod.Post, "/api/login", null, new { user = "carol", password = Password })).Status);
                 var carol = await http.LoginTokenAsync("carol", temporary);
+                Assert.Equal(HttpStatusCode.Created, (await http.CallAsync(HttpMethod.Put, "/api/rooms/hideout/members/me", carol)).Status); // an owner needs no invitation
                 var (_, info, _) = await http.CallAsync(HttpMethod.Get, "/api/rooms/hideout", carol);
                 Assert.Equal("carol", info!["owner"]!.GetValue<string>());
                 await server.StopKeepingDataAsync();
