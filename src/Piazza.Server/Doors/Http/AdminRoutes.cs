@@ -38,7 +38,7 @@ internal static class AdminRoutes
             .Accepts<OwnerRequest>(Json).Produces<OwnerResponse>().ProducesErrors(400, 404, 413);
         Route(admin.MapDelete("/messages/{id}", (HttpContext c, ChatHub hub, string id) => DeleteAsync(c, hub, id)), "adminDeleteMessage", "Delete a message in any room (never another pair's private conversation)")
             .Produces<DeletedResponse>().ProducesErrors(400, 404);
-        Route(admin.MapPost("/announcements", AnnounceAsync), "adminAnnounce", "Send an announcement to the lobby from 'server'")
+        Route(admin.MapPost("/announcements", AnnounceAsync), "adminAnnounce", "Send an announcement from 'server' to the room every user is in")
             .Accepts<AnnouncementRequest>(Json).Produces<AnnouncementResponse>(StatusCodes.Status201Created).ProducesErrors(400, 413);
         Route(admin.MapGet("/audit", (HttpContext c, ChatHub hub, string? cursor, int? limit) => AuditAsync(c, hub, cursor, limit)), "adminReadAudit", "One page of the audit log, newest first (older entries in a Link header)")
             .Produces<List<AuditEntryResponse>>().WithResponseHeader(200, "Link", "`</api/admin/audit?cursor=…&limit=…>; rel=\"next\"` when older entries follow.").ProducesErrors(400);
