@@ -96,8 +96,15 @@ internal sealed class AnnounceAction(Messaging.MessagingService messaging, strin
                 outcome.Message = await messaging.AnnounceAsync(text).ConfigureAwait(false);
                 return outcome.Message is null ? new HubError(ErrorCode.Unavailable, "the lobby cannot take messages now (the store failed); try again") : null;
             },
-            Audit = new AuditEntry(actor!.Name, "announce", null, ChatHub.LobbyName, null, text.Length > 200 ? text[..200] + "…" : text),
+            Audit = new AuditEntry(actor!.Name, "announce", null, ChatHub.LobbyName, null, Shortened(text)),
         }));
+    }
+
+    /// <summary>The text as the audit log keeps it: at most 200 characters, never cutting a surrogate pair in two.</summary>
+    private static string Shortened(string text)
+    {
+        const int Most = 200;
+        return text.Length <= Most ? text : text[..(char.IsHighSurrogate(text[Most - 1]) ? Most - 1 : Most)] + "…";
     }
 
     /// <summary>Filled in by the persist step: the stored announcement.</summary>
