@@ -118,7 +118,7 @@ public sealed partial class PiazzaClient
                 Token = null; // revoked or expired: the password still works
                 continue;
             }
-            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired or ErrorCode.Banned)
+            catch (PiazzaException ex) when (ex.Code is ErrorCode.BadName or ErrorCode.ProtocolVersion or ErrorCode.AuthFailed or ErrorCode.NameReserved or ErrorCode.AuthRequired or ErrorCode.Banned or ErrorCode.AccountDisabled)
             {
                 SetState(ConnectionState.Disconnected, ex.Code == ErrorCode.Banned ? $"banned: {ex.Message}" : ex.Message);
                 _events.Writer.TryComplete();

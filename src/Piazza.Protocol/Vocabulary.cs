@@ -116,6 +116,12 @@ public enum ErrorCode
 
     /// <summary>The last event of a stream (<c>GET /api/events</c>) that fell too far behind: its bounded queue overflowed.</summary>
     SlowConsumer,
+
+    /// <summary>
+    /// A login or a token of an account a server admin disabled (docs/admin.md); its live connections were ended. Nothing
+    /// the account holds works until an admin enables it again.
+    /// </summary>
+    AccountDisabled,
 }
 
 /// <summary>Why someone left a conversation or the server: the <c>reason</c> of a <c>left</c> frame.</summary>

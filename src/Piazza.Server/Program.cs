@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Piazza.Server;
+using Piazza.Server.Admin;
 using Piazza.Server.Options;
 
 // Flags are made from the option table and become configuration keys, so flags, PIAZZA_* environment variables and

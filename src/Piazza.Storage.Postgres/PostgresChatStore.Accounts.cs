@@ -9,9 +9,9 @@ public sealed partial class PostgresChatStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var rows = await ReadAsync(
-            "SELECT key, name, password_hash, created_at, bot FROM accounts WHERE key = @key;",
+            "SELECT key, name, password_hash, created_at, bot, disabled FROM accounts WHERE key = @key;",
             p => p.Add(Text("key", key)),
-            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), ReadTime(r, 3)) { Bot = r.GetBoolean(4) },
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), ReadTime(r, 3)) { Bot = r.GetBoolean(4), Disabled = r.GetBoolean(5) },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }

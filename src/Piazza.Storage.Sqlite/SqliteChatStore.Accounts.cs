@@ -9,9 +9,9 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var rows = await ReadAsync(
-            "SELECT key, name, password_hash, created_at, bot FROM accounts WHERE key = $key;",
+            "SELECT key, name, password_hash, created_at, bot, disabled FROM accounts WHERE key = $key;",
             p => p.AddWithValue("$key", key),
-            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3))) { Bot = r.GetInt64(4) != 0 },
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3))) { Bot = r.GetInt64(4) != 0, Disabled = r.GetInt64(5) != 0 },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }

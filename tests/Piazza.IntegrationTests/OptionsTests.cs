@@ -66,7 +66,7 @@ public class OptionsTests
     {
         var info = ServerProcess.Describe("--port", "0", "--bind", "127.0.0.1", "--data", TempData());
         info.Environment["PIAZZA_MAXFILEBYTE"] = "1000";
-        info.Environment[AdminCommands.PasswordVariable] = "not an option, no warning";
+        info.Environment[Piazza.Server.Admin.AdminCommands.PasswordVariable] = "not an option, no warning";
         using var process = Process.Start(info)!;
         try
         {

@@ -9,7 +9,7 @@ namespace Piazza.Core.Accounts;
 /// Accounts: creating them, checking passwords (throttled, hashed off the thread pool), tokens, password changes,
 /// and the first admin. Knows nothing of connections; <see cref="Admission"/> logs connections in with it.
 /// </summary>
-internal sealed class AccountService(HubContext hub, OnlineDirectory online, NameRules names) : IDisposable
+internal sealed partial class AccountService(HubContext hub, OnlineDirectory online, NameRules names) : IDisposable
 {
     private readonly PasswordHasher _hasher = new(hub.Options.PasswordIterations);
     private readonly LoginThrottle _throttle = new(hub.Options.Login, hub.Time);
@@ -130,6 +130,10 @@ internal sealed class AccountService(HubContext hub, OnlineDirectory online, Nam
         }
 
         _throttle.Succeeded(key, address);
+        if (DisabledError(account) is { } disabled)
+        {
+            return disabled; // told only to whoever knows the password
+        }
 
         // Best effort: with the queue full the old hash still works, and the next login upgrades it.
         if (needsRehash && _hashing.TryQueue(() => _hasher.Hash(password), cancellationToken, out var rehashing))

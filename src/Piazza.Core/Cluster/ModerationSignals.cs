@@ -44,8 +44,9 @@ public sealed record AdminChangedSignal(string AccountKey, bool Admin) : Cluster
 /// Credentials were revoked in the store: the account's sessions that used them end on every node. Tokens travel as
 /// their stored SHA-256, never themselves: <see cref="RevokedTokenHash"/> is the one token logged out, or null for all
 /// of them (a password change), when the session that asked keeps the token issued after (<see cref="KeptTokenHash"/>).
+/// <see cref="Notice"/>, when set, is what the ended sessions are told (an admin's reset or disabling says so).
 /// </summary>
-public sealed record CredentialsRevokedSignal(string AccountKey, byte[]? RevokedTokenHash, byte[]? KeptTokenHash) : ClusterSignal;
+public sealed record CredentialsRevokedSignal(string AccountKey, byte[]? RevokedTokenHash, byte[]? KeptTokenHash, string? Notice = null) : ClusterSignal;
 
 /// <summary>A room was deleted from the store (a guest's room left empty): nodes drop their loaded copy.</summary>
 public sealed record RoomDeletedSignal(string RoomKey) : ClusterSignal;

@@ -10,6 +10,15 @@ internal sealed class RemotePresence
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, PresentUser>>> _byNode = new(StringComparer.Ordinal);
 
+    /// <summary>Every user present on another node, with the node: the admin's list of online users (docs/admin.md).</summary>
+    public List<(string Node, PresentUser User)> Everyone()
+    {
+        lock (_gate)
+        {
+            return [.. _byNode.SelectMany(node => node.Value.Values.SelectMany(users => users.Values.Select(user => (node.Key, user))))];
+        }
+    }
+
     /// <summary>A user present in a room on a node; false when it knew that already.</summary>
     public bool Add(string node, PresentUser user)
     {

@@ -24,6 +24,11 @@ internal sealed class Admission(
                 return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");
             }
 
+            if (AccountService.DisabledError(grant.Account) is { } disabled)
+            {
+                return disabled;
+            }
+
             return await AdmitAsync(connection, grant.Account.Name, registered: true, request.Token, request.Resume, refuseLookAlikes: false, cancellationToken, grant.Scopes, grant.Account.Bot).ConfigureAwait(false);
         }
 
@@ -140,6 +145,10 @@ internal sealed class Admission(
         }
 
         var account = grant.Account;
+        if (AccountService.DisabledError(account) is { } disabled)
+        {
+            return disabled;
+        }
 
         var isAdmin = await hub.Store.IsAdminAsync(account.Key, cancellationToken).ConfigureAwait(false);
         if (sanctions.ServerBanError(account.Key, sink.RemoteAddress, isAdmin) is { } banned)
@@ -172,9 +181,9 @@ internal sealed class Admission(
     {
         var user = online.FindByIdentity(signal.AccountKey);
         var revoked = (user?.Sessions ?? []).Where(s => UsesRevoked(s.Token, signal)).ToList();
-        var notice = new SessionRevokedEvent(signal.RevokedTokenHash is null
+        var notice = new SessionRevokedEvent(signal.Notice ?? (signal.RevokedTokenHash is null
             ? "the account's password was changed: log in again"
-            : "this session was logged out: log in again");
+            : "this session was logged out: log in again"));
         foreach (var session in revoked)
         {
             session.Connection.TryEnqueue(notice);
@@ -243,7 +252,7 @@ internal sealed class Admission(
 
         // A revocation that ran between the token check and admission did not see this session: check once more,
         // now that it is in the directory (a revocation from here on finds it there).
-        if (token is not null && await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is null)
+        if (token is not null && await accounts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { Account.Disabled: false })
         {
             Retire(session, LeaveReason.SessionRevoked);
             return new HubError(ErrorCode.AuthFailed, "the token is invalid, expired or revoked; log in with your password");

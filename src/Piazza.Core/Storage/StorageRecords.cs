@@ -60,6 +60,9 @@ public sealed record AccountRecord(string Key, string Name, string PasswordHash,
 {
     /// <summary>A bot account (docs/protocol.md, "Tokens, sessions and bots"): marked in `who` and on its messages.</summary>
     public bool Bot { get; init; }
+
+    /// <summary>Disabled by a server admin: no login and no token of it works (<c>account_disabled</c>) until enabled.</summary>
+    public bool Disabled { get; init; }
 }
 
 /// <summary>

@@ -46,7 +46,14 @@ public static class ScopeRule
 
         // Any token may log itself out.
         [FrameTypes.Logout] = TokenScope.None,
+
+        // Server administration (docs/admin.md) resets passwords and disables accounts: a password session only, so a
+        // leaked long-lived named token never carries it.
+        [AdminOperation] = TokenScope.Account,
     };
+
+    /// <summary>The word the HTTP door names every <c>/api/admin/…</c> request by.</summary>
+    public const string AdminOperation = "admin";
 
     /// <summary>The scope <paramref name="operation"/> needs.</summary>
     public static TokenScope Required(string? operation)

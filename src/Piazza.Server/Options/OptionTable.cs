@@ -118,5 +118,5 @@ public static class OptionTable
     ];
 
     /// <summary>Other <c>PIAZZA_</c> variables that are not options, so they draw no "unknown" warning.</summary>
-    public static IReadOnlyList<string> OtherVariables { get; } = [AdminCommands.PasswordVariable, "PIAZZA_PASSWORD"];
+    public static IReadOnlyList<string> OtherVariables { get; } = [Admin.AdminCommands.PasswordVariable, Admin.AdminOperations.TokenVariable, "PIAZZA_PASSWORD"];
 }

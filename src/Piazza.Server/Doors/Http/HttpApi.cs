@@ -71,6 +71,7 @@ public static class HttpApi
         EventStream.EventStreamRoutes.Map(api);
         TokenRoutes.Map(api);
         WebhookRoutes.Map(api);
+        AdminRoutes.Map(api);
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, ChatHub hub)

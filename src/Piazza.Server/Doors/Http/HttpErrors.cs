@@ -22,7 +22,7 @@ public static class HttpErrors
             or ErrorCode.NotWelcomed or ErrorCode.AlreadyWelcomed or ErrorCode.ProtocolVersion or ErrorCode.NotBanned
             or ErrorCode.Interrupted => StatusCodes.Status400BadRequest,
         ErrorCode.AuthFailed or ErrorCode.AuthRequired or ErrorCode.SessionRevoked => StatusCodes.Status401Unauthorized,
-        ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted => StatusCodes.Status403Forbidden,
+        ErrorCode.Forbidden or ErrorCode.NotInRoom or ErrorCode.Banned or ErrorCode.Muted or ErrorCode.AccountDisabled => StatusCodes.Status403Forbidden,
         ErrorCode.NoSuchRoom or ErrorCode.NoSuchUser or ErrorCode.NoSuchFile or ErrorCode.NoSuchMessage or ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCode.HelloTimeout => StatusCodes.Status408RequestTimeout,

@@ -14,7 +14,7 @@ namespace Piazza.Server.Doors.Http;
 /// </summary>
 internal static class ModerationRoutes
 {
-    private enum Act
+    internal enum Act
     {
         Kick,
         Ban,
@@ -59,7 +59,7 @@ internal static class ModerationRoutes
         }
     }
 
-    private static async Task<IResult> RunAsync(HttpContext context, ChatHub hub, Act act, string? room, string? user, string? address)
+    internal static async Task<IResult> RunAsync(HttpContext context, ChatHub hub, Act act, string? room, string? user, string? address)
     {
         var session = await HttpApi.OpenAsync(context, hub).ConfigureAwait(false);
         if (!session.Succeeded)
@@ -148,7 +148,7 @@ internal static class ModerationRoutes
         return HubResult<ModerationRequest>.Ok(new ModerationRequest(room, user, address is null ? null : normalized ?? address, terms.Reason, duration, until));
     }
 
-    private static bool HasBody(HttpRequest request)
+    internal static bool HasBody(HttpRequest request)
         => request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static async Task<IResult> SetPrivateAsync(HttpContext context, ChatHub hub, string room)

@@ -148,6 +148,11 @@ internal static class TokenRoutes
             return FrameTypes.Tokens;
         }
 
+        if (path.StartsWith("/api/admin/", StringComparison.OrdinalIgnoreCase))
+        {
+            return Core.Tokens.ScopeRule.AdminOperation;
+        }
+
         if (path.Equals("/api/logout", StringComparison.OrdinalIgnoreCase))
         {
             return FrameTypes.Logout;

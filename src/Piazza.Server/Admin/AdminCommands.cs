@@ -4,12 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
 
-namespace Piazza.Server;
+namespace Piazza.Server.Admin;
 
 /// <summary>
-/// <c>piazza-server admin create|remove|list|audit</c>: server admins and the moderation audit log, acting on the
-/// data folder's database directly (no server needs to run; a running one sees admin changes at the user's next
-/// login). Works without a terminal: the password comes from --password, PIAZZA_ADMIN_PASSWORD or stdin.
+/// <c>piazza-server admin …</c> (docs/admin.md): <c>create|remove|list</c> manage server admins on the data folder's
+/// database directly (no server needs to run; a running one sees admin changes at the user's next login); the
+/// operations of <see cref="AdminOperations"/> act on the data folder or, with <c>--url</c>, on a running server's
+/// admin API. Works without a terminal: the password comes from --password, PIAZZA_ADMIN_PASSWORD or stdin.
+/// Exit codes: 0 done, 1 refused, 2 usage, no database or an unreachable server.
 /// </summary>
 internal static class AdminCommands
 {
@@ -65,25 +67,9 @@ internal static class AdminCommands
             return 0;
         }));
 
-        var limit = new Option<int>("--limit") { Description = "how many of the latest entries (default 100)", DefaultValueFactory = _ => 100 };
-        var audit = new Command("audit", "print the moderation audit log, oldest first") { limit };
-        audit.SetAction((parse, ct) => RunAsync(parse.GetValue(data), parse.GetValue(createData), async (hub, output) =>
-        {
-            var entries = await hub.AuditLogAsync(Math.Clamp(parse.GetValue(limit), 1, 100_000), ct).ConfigureAwait(false);
-            if (entries.Count == 0)
-            {
-                await output.WriteLineAsync("the audit log is empty").ConfigureAwait(false);
-            }
-
-            foreach (var e in entries)
-            {
-                await output.WriteLineAsync(FormatAuditLine(e)).ConfigureAwait(false);
-            }
-
-            return 0;
-        }));
-
-        return new Command("admin", "server admins and the moderation audit log (acts on the data folder)") { createData, create, remove, list, audit };
+        var admin = new Command("admin", "server administration: admins, users, bans, rooms, the audit log, accounts (on the data folder, or a running server with --url)") { createData, create, remove, list };
+        AdminOperations.AddTo(admin, data, createData);
+        return admin;
     }
 
     /// <summary>
@@ -107,13 +93,13 @@ internal static class AdminCommands
         return line;
     }
 
-    private static int Fail(HubError error)
+    internal static int Fail(HubError error)
     {
         System.Console.Error.WriteLine($"piazza-server: {error.Message}");
         return 1;
     }
 
-    private static async Task<int> RunAsync(string? data, bool createData, Func<ChatHub, TextWriter, Task<int>> action)
+    internal static async Task<int> RunAsync(string? data, bool createData, Func<ChatHub, TextWriter, Task<int>> action)
     {
         var overrides = new Dictionary<string, string?> { ["Piazza:Console"] = "false" };
         if (data is not null)
