@@ -270,10 +270,12 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
+            Observability.HubMetrics.Login(new HubError(ErrorCode.BadName, problem));
             return new HubError(ErrorCode.BadName, problem);
         }
 
         var verified = await _accounts.VerifyAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
+        Observability.HubMetrics.Login(verified.Error);
         return verified.Succeeded ? await TokenForAsync(verified.Value!, label, cancellationToken).ConfigureAwait(false) : verified.Error!;
     }
 
@@ -282,6 +284,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         var created = await _accounts.CreateAsync(user, password, guest: null, address, cancellationToken, bot).ConfigureAwait(false);
+        Observability.HubMetrics.Login(created.Error);
         return created.Succeeded ? await TokenForAsync(created.Value!, label, cancellationToken).ConfigureAwait(false) : created.Error!;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Piazza.Core.Observability;
 
 namespace Piazza.Server.Observability;
@@ -22,8 +23,15 @@ public static class ObservabilitySetup
     {
         services.AddSingleton(new MetricsAccess(options));
         services.AddSingleton<HealthChecks>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("piazza", serviceVersion: ServerInfo.Version))
+            .WithMetrics(metrics => metrics
             .AddMeter(HubMetrics.MeterName, RuntimeMeter)
+            // Prometheus' naming rules (promtool) keep "_count" for histograms: these runtime gauges get plural names.
+            .AddView("dotnet.assembly.count", "dotnet.assemblies.loaded")
+            .AddView("dotnet.process.cpu.count", "dotnet.process.cpus")
+            .AddView("dotnet.thread_pool.thread.count", "dotnet.thread_pool.threads")
+            .AddView("dotnet.timer.count", "dotnet.timers")
             .AddPrometheusExporter(prometheus =>
             {
                 // Each scrape reads the instruments now: a cached page would show a scripted session's counts late.

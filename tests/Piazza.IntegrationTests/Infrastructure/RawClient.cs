@@ -45,6 +45,9 @@ public sealed class RawClient : IAsyncDisposable
 
     private JsonObject? _welcome;
 
+    /// <summary>This end's address as the server sees it (TCP clients; null over WebSocket).</summary>
+    public string? LocalEndPoint => _tcp?.Client.LocalEndPoint?.ToString();
+
     /// <summary>The WebSocket close status once the server closed it (WebSocket clients only).</summary>
     public WebSocketCloseStatus? CloseStatus => _webSocket?.CloseStatus;
 
