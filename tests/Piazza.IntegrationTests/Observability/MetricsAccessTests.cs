@@ -17,7 +17,7 @@ public sealed class MetricsAccessTests
         await using var server = await TestServer.StartAsync();
         using var http = new HttpClient { BaseAddress = server.HttpBase };
         var page = await ScriptedSession.ReadAsync(http);
-        Assert.Contains("# TYPE piazza_", page.Text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_", page.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class MetricsAccessTests
         Assert.Contains("wrong", wrong.Message, StringComparison.Ordinal);
 
         var page = await ScriptedSession.ReadAsync(http, "scrape-secret-1");
-        Assert.Contains("# TYPE piazza_", page.Text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_", page.Text, StringComparison.Ordinal);
     }
 
     [Fact]

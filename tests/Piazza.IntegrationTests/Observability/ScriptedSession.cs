@@ -40,9 +40,9 @@ public sealed class ScriptedSession : IAsyncLifetime
         }
 
         AssertError(await RequestAsync(alice, new { type = "send", room = "lobby", text = "one too many", id = "m4" }, "m4"), "rate_limited");
+        await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "message 3"); // bob has his three deliveries
         var history = await RequestAsync(bob, new { type = "history", room = "lobby", id = "h" }, "h");
         Assert.Equal(3, Texts(history).Count);
-        await bob.ReadUntilAsync(f => f.Type() == "message" && f.Str("text") == "message 3"); // bob has his three deliveries
 
         using var http = new HttpClient { BaseAddress = _server.HttpBase };
         var uploader = await TusTestClient.RegisterAsync(http, "carol");
