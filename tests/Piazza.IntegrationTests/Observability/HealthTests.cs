@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Tests.Shared;
+using static Piazza.IntegrationTests.Infrastructure.ProtocolSteps;
 
 namespace Piazza.IntegrationTests.Observability;
 
@@ -36,6 +38,34 @@ public sealed class HealthTests
         await using var server = await TestServer.StartAsync(("Postgres", database));
         using var http = new HttpClient { BaseAddress = server.HttpBase };
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/readyz")).Status);
+
+        // The cluster's writer reports its commits under its own tag (the meter is process-wide: at least this one).
+        var storeSequencerCommits = 0;
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Piazza" && instrument.Name == "piazza.store.commit.batch_size")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "writer", Value: "store_sequencer" })
+                    {
+                        Interlocked.Increment(ref storeSequencerCommits);
+                    }
+                }
+            });
+            listener.Start();
+            await using var alice = (await RawClient.JoinAsync(server.Port, "alice")).Client;
+            await SendOkAsync(alice, "lobby", "stored in PostgreSQL", "m1");
+        }
+
+        Assert.True(storeSequencerCommits >= 1, "a commit of the store sequencer was measured");
 
         await postgres.StopAsync();
         var (status, ready) = await GetAsync(http, "/readyz");
