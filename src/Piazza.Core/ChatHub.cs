@@ -121,8 +121,8 @@ public sealed partial class ChatHub : IAsyncDisposable
         var fanOut = new LocalFanOut(key => _conversations!.Find(key), slowConsumers, store, time, ex => observer?.StoreUnavailable(ex));
         _published = new Webhooks.PublishedMessages(fanOut);
         _sequencer = ports.SeqAssignedByStore
-            ? new StoreSequencer(store, _published, ports.Bus, ex => observer?.StoreUnavailable(ex))
-            : new GroupCommitSequencer(store, _published, ex => observer?.StoreFailed(ex));
+            ? new StoreSequencer(store, _published, ports.Bus, ex => observer?.StoreUnavailable(ex), time)
+            : new GroupCommitSequencer(store, _published, ex => observer?.StoreFailed(ex), time);
         _presence = new Cluster.ClusterPresence(_hub, key => _conversations!.Find(key) as ChatRoom, slowConsumers);
         _conversations = new ConversationCache(_hub, _sequencer, _presence);
         _sanctions = new Sanctions(time);
@@ -234,6 +234,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(request);
         var hello = await _admission.HelloAsync(connection, request, cancellationToken).ConfigureAwait(false);
+        Observability.HubMetrics.Login(hello.Error);
         if (hello.Succeeded)
         {
             await _privateRooms.TellOpenInvitationsAsync(hello.Value!, cancellationToken).ConfigureAwait(false);
@@ -243,10 +244,12 @@ public sealed partial class ChatHub : IAsyncDisposable
     }
 
     /// <summary>Creates an account and logs the connection in as it (register as the first frame).</summary>
-    public Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default, bool bot = false, string? client = null)
+    public async Task<HubResult<ChatSession>> RegisterAsync(IChatConnection connection, string? user, string? password, CancellationToken cancellationToken = default, bool bot = false, string? client = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return _admission.RegisterAsync(connection, user, password, cancellationToken, bot, client);
+        var registered = await _admission.RegisterAsync(connection, user, password, cancellationToken, bot, client).ConfigureAwait(false);
+        Observability.HubMetrics.Login(registered.Error);
+        return registered;
     }
 
     /// <summary>A connected guest registers its own name: its user becomes that account (rooms kept). Returns the token.</summary>
@@ -268,10 +271,12 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         if (!UserNamePolicy.IsValid(user, out var problem))
         {
+            Observability.HubMetrics.Login(new HubError(ErrorCode.BadName, problem));
             return new HubError(ErrorCode.BadName, problem);
         }
 
         var verified = await _accounts.VerifyAsync(UserNamePolicy.Fold(user!), password ?? "", address, cancellationToken).ConfigureAwait(false);
+        Observability.HubMetrics.Login(verified.Error);
         return verified.Succeeded ? await TokenForAsync(verified.Value!, label, cancellationToken).ConfigureAwait(false) : verified.Error!;
     }
 
@@ -280,6 +285,7 @@ public sealed partial class ChatHub : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         var created = await _accounts.CreateAsync(user, password, guest: null, address, cancellationToken, bot).ConfigureAwait(false);
+        Observability.HubMetrics.Login(created.Error);
         return created.Succeeded ? await TokenForAsync(created.Value!, label, cancellationToken).ConfigureAwait(false) : created.Error!;
     }
 

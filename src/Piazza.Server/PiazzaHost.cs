@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Piazza.Core;
 using Piazza.Core.Storage;
@@ -22,6 +21,7 @@ using Piazza.Server.Doors.Http;
 using Piazza.Server.Doors.Irc;
 using Piazza.Server.Doors.JsonLines;
 using Piazza.Server.Limits;
+using Piazza.Server.Observability;
 using Piazza.Server.Options;
 using Piazza.Server.Tls;
 using Piazza.Storage.Sqlite;
@@ -92,7 +92,7 @@ public static class PiazzaHost
             throw new OptionsValidationException(PiazzaOptions.SectionName, typeof(PiazzaOptions), invalid.Failures);
         }
 
-        ConfigureLogging(builder.Logging, configureLogging);
+        ConfigureLogging(builder.Logging, options.Observability.LogFormat, configureLogging);
 
         var endpoints = new DoorEndpoints();
         builder.Services.AddPiazzaOptions(options);
@@ -114,6 +114,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(new IrcEventEncoder(options.Irc.ServerName, () => endpoints.HttpEndPoint is { } http ? $"http://{HostForLinks(options.Network.Bind, http)}" : null));
         builder.Services.AddSingleton(new IrcServerInfo(options.Irc.ServerName, options.Irc.Network, ServerInfo.Name, DateTimeOffset.UtcNow, options.Hub));
         builder.Services.AddHostedService<HeartbeatService>();
+        ObservabilitySetup.AddServices(builder.Services, options.Observability);
         ApiDocument.AddServices(builder.Services);
         ApiErrorPages.AddServices(builder.Services);
         Integrations.Webhooks.WebhookServices.Add(builder.Services, options.Webhooks);
@@ -142,9 +143,11 @@ public static class PiazzaHost
         builder.Services.AddSingleton(sp => CreateCertificateSource(options, sp.GetRequiredService<ILoggerFactory>()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Every listener, present or future, is guarded by the per-address limits before any protocol work.
-            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
-                kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().OnConnectionAsync(connection, next)));
+            // Every listener, present or future, logs under the connection's scope and is guarded by the per-address
+            // limits before any protocol work.
+            kestrel.ConfigureEndpointDefaults(listen => listen
+                .Use(next => connection => ConnectionScope.ServeAsync(connection, next, endpoints, kestrel.ApplicationServices.GetRequiredService<ILogger<ConnectionScope>>()))
+                .Use(next => connection => kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().OnConnectionAsync(connection, next)));
             LimitHttpBuffers(kestrel.Limits, options.Connections);
             var network = options.Network;
             var address = ParseAddress(network.Bind);
@@ -213,8 +216,7 @@ public static class PiazzaHost
         WebSocketDoor.Map(app);
         FilesEndpoints.Map(app);
         HttpApi.Map(app);
-        var health = app.Services.GetRequiredService<NodeHealth>();
-        app.MapGet("/healthz", () => Results.Text(health.Report(hub)));
+        ObservabilitySetup.Map(app);
 
         // Tell every client before Kestrel starts waiting for connections to end.
         app.Lifetime.ApplicationStopping.Register(() => hub.Shutdown("the server is shutting down"));
@@ -345,15 +347,10 @@ public static class PiazzaHost
         _ => IPAddress.TryParse(bind, out var address) ? address : throw new ArgumentException($"'{bind}' is not an IP address", nameof(bind)),
     };
 
-    private static void ConfigureLogging(ILoggingBuilder logging, Action<ILoggingBuilder>? configure)
+    private static void ConfigureLogging(ILoggingBuilder logging, string format, Action<ILoggingBuilder>? configure)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.ColorBehavior = LoggerColorBehavior.Default;
-        });
+        ObservabilitySetup.AddConsoleLogs(logging, format);
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
 

@@ -3,9 +3,11 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Piazza.Server;
 using Piazza.Server.Admin;
+using Piazza.Server.Observability;
 using Piazza.Server.Options;
 
 // Flags are made from the option table and become configuration keys, so flags, PIAZZA_* environment variables and
@@ -96,44 +98,46 @@ internal static class ServerProgram
                 return 2;
             }
 
+            // With JSON logs every line of stdout is JSON (collectors read it), so the start-up lines are log lines too.
+            var say = StartupLines.For(options.Observability.LogFormat, app.Services.GetRequiredService<ILoggerFactory>());
             var doors = app.Services.GetRequiredService<DoorEndpoints>();
             if (doors.PlainTcpEndPoint is { } endpoint)
             {
-                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tcp://{endpoint} (native protocol v1)");
+                say($"Piazza {ServerInfo.Version} listening on tcp://{endpoint} (native protocol v1)");
             }
 
             if (doors.TlsEndPoint is { } tls)
             {
                 var certificate = app.Services.GetRequiredService<Piazza.Server.Tls.CertificateSource>();
-                Console.WriteLine($"Piazza {ServerInfo.Version} listening on tls://{tls} (native protocol v1 over TLS)");
-                Console.WriteLine($"TLS certificate SHA-256 fingerprint: {certificate.Fingerprint}");
+                say($"Piazza {ServerInfo.Version} listening on tls://{tls} (native protocol v1 over TLS)");
+                say($"TLS certificate SHA-256 fingerprint: {certificate.Fingerprint}");
             }
 
             if (doors.HttpEndPoint is { } http)
             {
-                Console.WriteLine($"Web client on {PageAddress("http", http)}WebSocket at /ws, API at /api)");
+                say($"Web client on {PageAddress("http", http)}WebSocket at /ws, API at /api)");
             }
 
             if (doors.HttpsEndPoint is { } https)
             {
-                Console.WriteLine($"Web client on {PageAddress("https", https)}WebSocket at /ws over wss, API at /api)");
+                say($"Web client on {PageAddress("https", https)}WebSocket at /ws over wss, API at /api)");
             }
 
             if (doors.IrcEndPoint is { } irc)
             {
-                Console.WriteLine($"IRC door on irc://{irc} (docs/irc.md)");
+                say($"IRC door on irc://{irc} (docs/irc.md)");
             }
 
             if (doors.IrcTlsEndPoint is { } ircs)
             {
-                Console.WriteLine($"IRC door over TLS on ircs://{ircs}");
+                say($"IRC door over TLS on ircs://{ircs}");
             }
 
             // Said plainly, and absolute: a relative --data is resolved against the folder the command was typed in.
-            Console.WriteLine(options.Cluster.Postgres is null
+            say(options.Cluster.Postgres is null
                 ? $"Data folder: {options.Data}{(newDatabase ? " (new: created now)" : "")}"
                 : $"Data in PostgreSQL; files in {options.FilesFolder}");
-            Console.WriteLine(options.Console ?? !Console.IsInputRedirected ? "Operator console ready: type help" : "No terminal on stdin: logging only");
+            say(options.Console ?? !Console.IsInputRedirected ? "Operator console ready: type help" : "No terminal on stdin: logging only");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }

@@ -1,4 +1,5 @@
 using Piazza.Core.Cluster;
+using Piazza.Core.Observability;
 using Piazza.Core.Online;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
@@ -195,7 +196,7 @@ internal sealed partial class AccountService(HubContext hub, OnlineDirectory onl
     private HubError HashingBusy()
     {
         var wait = _hashing.RetryAfter;
-        return new HubError(ErrorCode.RateLimited, $"the server is busy checking passwords; try again in {wait.TotalSeconds:0} s", wait);
+        return HubMetrics.Refusal(RateLimitKind.Logins, $"the server is busy checking passwords; try again in {wait.TotalSeconds:0} s", wait);
     }
 
     private Task<string> HashAsync(string password, CancellationToken cancellationToken) => _hashing.RunAsync(() => _hasher.Hash(password), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Piazza.Core.Limits;
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Accounts;
@@ -125,7 +126,7 @@ public sealed class LoginThrottle
     }
 
     private static HubError Refused(string what, TimeSpan wait)
-        => new(ErrorCode.RateLimited, $"{what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
+        => HubMetrics.Refusal(RateLimitKind.Logins, $"{what}; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
 
     /// <summary>Drops what no longer holds anyone back: it then behaves exactly as no record, so only memory changes.</summary>
     private void Sweep()

@@ -1,6 +1,7 @@
 using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
+using Piazza.Core.Observability;
 using Piazza.Core.Online;
 using Piazza.Protocol;
 
@@ -72,7 +73,7 @@ internal sealed class AwayService
         var user = session.User;
         if (_changes.TryTake(user.Key) is { } retryAfter)
         {
-            return new HubError(ErrorCode.RateLimited, $"too many away changes; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter);
+            return HubMetrics.Refusal(RateLimitKind.Away, $"too many away changes; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter);
         }
 
         _hub.Enact(new AwayChangedSignal(user.Name, checkedText.Value, _hub.Now, ConversationsOf(user)));

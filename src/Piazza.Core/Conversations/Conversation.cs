@@ -1,4 +1,5 @@
 using Piazza.Core.Messaging;
+using Piazza.Core.Observability;
 using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
@@ -217,6 +218,8 @@ internal abstract partial class Conversation
         {
             Enqueue(subscriber, message, overflowed);
         }
+
+        HubMetrics.Delivered(_subscribers.Count);
     }
 
     /// <summary>Connections that hear events without a seq: the attached ones and those still catching up.</summary>
@@ -344,6 +347,7 @@ internal abstract partial class Conversation
     {
         if (!session.HasEnded && !session.Connection.TryEnqueue(chatEvent))
         {
+            HubMetrics.DeliveryDropped();
             overflowed.Add(session);
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Limits;
@@ -43,7 +44,7 @@ public sealed class FloodControl : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         return Limits.FramesPerSecond <= 0
             ? null
-            : Refused(_frames.GetValue(connection, _ => NewBucket(Limits.FramesPerSecond, Limits.FrameBurst)).TryTake(), "frames");
+            : Refused(_frames.GetValue(connection, _ => NewBucket(Limits.FramesPerSecond, Limits.FrameBurst)).TryTake(), "frames", RateLimitKind.Frames);
     }
 
     /// <summary>
@@ -54,12 +55,12 @@ public sealed class FloodControl : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         if (Limits.MessagesPerSecond > 0
-            && Refused(_connectionMessages.GetValue(session, _ => NewBucket(Limits.MessagesPerSecond, Limits.MessageBurst)).TryTake(), "messages") is { } perConnection)
+            && Refused(_connectionMessages.GetValue(session, _ => NewBucket(Limits.MessagesPerSecond, Limits.MessageBurst)).TryTake(), "messages", RateLimitKind.Messages) is { } perConnection)
         {
             return perConnection;
         }
 
-        return TryAcquireForAccount(_accountMessages, session, "messages");
+        return TryAcquireForAccount(_accountMessages, session, "messages", RateLimitKind.Messages);
     }
 
     /// <summary>
@@ -71,7 +72,7 @@ public sealed class FloodControl : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         if (Limits.ReadsPerSecond > 0
-            && Refused(_connectionReads.GetValue(session, _ => NewBucket(Limits.ReadsPerSecond, Limits.ReadBurst)).TryTake(), "history reads") is { } perConnection)
+            && Refused(_connectionReads.GetValue(session, _ => NewBucket(Limits.ReadsPerSecond, Limits.ReadBurst)).TryTake(), "history reads", RateLimitKind.HistoryReads) is { } perConnection)
         {
             return perConnection;
         }
@@ -83,7 +84,7 @@ public sealed class FloodControl : IAsyncDisposable
     public HubError? TryAcquireAccountRead(ChatSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return TryAcquireForAccount(_accountReads, session, "history reads");
+        return TryAcquireForAccount(_accountReads, session, "history reads", RateLimitKind.HistoryReads);
     }
 
     /// <summary>
@@ -107,13 +108,19 @@ public sealed class FloodControl : IAsyncDisposable
     /// One identity's bucket of <paramref name="buckets"/>. Guests are limited per name, not per identity key: a guest's
     /// key is new at every login, and reconnecting must not refill the budget.
     /// </summary>
-    private static HubError? TryAcquireForAccount(KeyedTokenBuckets buckets, ChatSession session, string what)
-        => Refused(buckets.TryTake(session.User.IsRegistered ? session.User.Key : "~" + session.User.NameKey), what);
+    private static HubError? TryAcquireForAccount(KeyedTokenBuckets buckets, ChatSession session, string what, RateLimitKind kind)
+        => Refused(buckets.TryTake(session.User.IsRegistered ? session.User.Key : "~" + session.User.NameKey), what, kind);
 
-    private static HubError? Refused(TimeSpan? wait, string what)
-        => wait is { } retryAfter
-            ? new HubError(ErrorCode.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter)
-            : null;
+    private static HubError? Refused(TimeSpan? wait, string what, RateLimitKind kind)
+    {
+        if (wait is not { } retryAfter)
+        {
+            return null;
+        }
+
+        HubMetrics.RateLimited(kind);
+        return new HubError(ErrorCode.RateLimited, $"too many {what}; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s", retryAfter);
+    }
 }
 
 /// <summary>The flood-control limits (docs/security.md). A rate of 0 turns that limit off. Immutable.</summary>

@@ -1,3 +1,4 @@
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Limits;
@@ -28,7 +29,7 @@ public sealed class RoomCreationThrottle
         // The address first: an address out of budget must not also drain the account's.
         var wait = _addresses.TryTake(AddressText.LimitKey(address)) ?? _accounts.TryTake(accountKey);
         return wait is { } retryAfter
-            ? new HubError(ErrorCode.RateLimited, $"too many new rooms; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s, or join a room that exists", retryAfter)
+            ? HubMetrics.Refusal(RateLimitKind.Rooms, $"too many new rooms; try again in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s, or join a room that exists", retryAfter)
             : null;
     }
 }

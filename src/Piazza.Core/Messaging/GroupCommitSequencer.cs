@@ -7,9 +7,9 @@ namespace Piazza.Core.Messaging;
 /// The in-process <see cref="IMessageSequencer"/>: each conversation counts its seqs in memory (starting from the
 /// store's last one) and queues appends to the one group-commit <see cref="MessageLog"/>.
 /// </summary>
-internal sealed class GroupCommitSequencer(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure) : IMessageSequencer
+internal sealed class GroupCommitSequencer(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure, TimeProvider time) : IMessageSequencer
 {
-    private readonly MessageLog _log = new(store, bus, onFailure);
+    private readonly MessageLog _log = new(store, bus, onFailure, time);
 
     public bool HasFailed => _log.HasFailed;
 

@@ -1,5 +1,6 @@
 using Piazza.Core.Conversations;
 using Piazza.Core.Limits;
+using Piazza.Core.Observability;
 using Piazza.Core.Rooms;
 using Piazza.Protocol;
 
@@ -58,6 +59,7 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
         }
 
         var (key, name, delivered) = readable.Value!;
+        HubMetrics.HistoryRead();
         return HubResult<HistoryWindow>.Ok(new HistoryWindow(hub.Store, key, name, delivered, before, after, count));
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
+using Piazza.Core.Observability;
 using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
@@ -38,7 +39,12 @@ internal sealed class LocalFanOut(Func<string, Conversation?> findLoaded, SlowCo
     public void Offer(Conversation conversation, MessageEvent message)
     {
         var gap = false;
+        var started = HubMetrics.TimingFanOut ? time.GetTimestamp() : 0;
         slowConsumers.Run(overflowed => gap = conversation.Offer(message, overflowed));
+        if (started != 0)
+        {
+            HubMetrics.FannedOut(time.GetElapsedTime(started));
+        }
         if (gap)
         {
             Schedule(conversation, GapWait, force: false);

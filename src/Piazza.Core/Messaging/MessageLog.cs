@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Piazza.Core.Observability;
 using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
@@ -21,13 +22,15 @@ internal sealed class MessageLog : IAsyncDisposable
     private readonly IMessageStore _store;
     private readonly IFanOutBus _bus;
     private readonly Action<Exception> _onFailure;
+    private readonly TimeProvider _time;
     private readonly Channel<(List<Pending> Batch, bool Durable)> _committed = Channel.CreateUnbounded<(List<Pending>, bool)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _writer;
     private readonly Task _deliverer;
     private volatile Exception? _failure;
 
-    public MessageLog(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure)
+    public MessageLog(IMessageStore store, IFanOutBus bus, Action<Exception> onFailure, TimeProvider time)
     {
+        _time = time;
         _store = store;
         _bus = bus;
         _onFailure = onFailure;
@@ -44,6 +47,10 @@ internal sealed class MessageLog : IAsyncDisposable
         if (_failure is { } failure || !_queue.Writer.TryWrite(pending))
         {
             pending.Fail(new InvalidOperationException("the message store is unavailable", _failure));
+        }
+        else
+        {
+            HubMetrics.Queued(CommitWriter.MessageLog, 1);
         }
 
         return pending.Completion.Task;
@@ -113,6 +120,7 @@ internal sealed class MessageLog : IAsyncDisposable
             }
 
             var durable = false;
+            var started = HubMetrics.TimingCommits ? _time.GetTimestamp() : 0;
             if (_failure is null)
             {
                 try
@@ -129,6 +137,7 @@ internal sealed class MessageLog : IAsyncDisposable
                 }
             }
 
+            HubMetrics.Committed(CommitWriter.MessageLog, batch.Count, started == 0 ? null : _time.GetElapsedTime(started), durable);
             _committed.Writer.TryWrite((batch, durable));
         }
 

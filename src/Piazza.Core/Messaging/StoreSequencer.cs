@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Piazza.Core.Observability;
 using Piazza.Core.Ports;
 using Piazza.Core.Storage;
 
@@ -25,10 +26,12 @@ internal sealed class StoreSequencer : IMessageSequencer
     private readonly IFanOutBus _local;
     private readonly IClusterBus _bus;
     private readonly Action<Exception> _onFailure;
+    private readonly TimeProvider _time;
     private readonly Task _writer;
 
-    public StoreSequencer(IChatStore store, IFanOutBus local, IClusterBus bus, Action<Exception> onFailure)
+    public StoreSequencer(IChatStore store, IFanOutBus local, IClusterBus bus, Action<Exception> onFailure, TimeProvider time)
     {
+        _time = time;
         _store = store;
         _local = local;
         _bus = bus;
@@ -62,15 +65,18 @@ internal sealed class StoreSequencer : IMessageSequencer
             }
 
             IReadOnlyList<AppendedMessage> appended;
+            var started = HubMetrics.TimingCommits ? _time.GetTimestamp() : 0;
             try
             {
                 using var timeout = new CancellationTokenSource(BatchTimeout);
                 appended = await _store.AppendAssigningAsync(records, timeout.Token).ConfigureAwait(false);
+                HubMetrics.Committed(CommitWriter.StoreSequencer, batch.Count, started == 0 ? null : _time.GetElapsedTime(started), stored: true);
             }
 #pragma warning disable CA1031 // any store fault fails this batch's sends, never the loop
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                HubMetrics.Committed(CommitWriter.StoreSequencer, batch.Count, null, stored: false);
                 _onFailure(ex);
                 foreach (var pending in batch)
                 {
@@ -122,6 +128,10 @@ internal sealed class StoreSequencer : IMessageSequencer
             {
                 Done();
                 pending.Completion.TrySetException(new InvalidOperationException("the server is shutting down"));
+            }
+            else
+            {
+                HubMetrics.Queued(CommitWriter.StoreSequencer, 1);
             }
 
             return pending.Completion.Task;

@@ -3,6 +3,7 @@ using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
 using Piazza.Core.Delivery;
 using Piazza.Core.Moderation;
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 
 namespace Piazza.Core.Online;
@@ -210,6 +211,8 @@ internal sealed class Admission(
         {
             return;
         }
+
+        HubMetrics.SessionEnded(reason);
 
         online.Remove(session);
         if (!hub.ShuttingDown)

@@ -4,6 +4,7 @@ using Piazza.Core.Delivery;
 using Piazza.Core.Limits;
 using Piazza.Core.Messaging;
 using Piazza.Core.Moderation;
+using Piazza.Core.Observability;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 
@@ -63,7 +64,7 @@ internal sealed class ReactionService
 
         if (_buckets.TryTake(user.Key) is { } wait)
         {
-            return new HubError(ErrorCode.RateLimited, $"too many reactions; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
+            return HubMetrics.Refusal(RateLimitKind.Reactions, $"too many reactions; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s", wait);
         }
 
         var found = await MessageAccess.FindVisibleAsync(_hub.Store, _conversations, user, messageId, null, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Piazza.Core;
 namespace Piazza.Server.Cluster;
 
 /// <summary>
-/// What /healthz says about this node: "ok", or "degraded" with the reasons (the shared store failed lately, the
+/// What /healthz says about this node (<c>Observability/HealthChecks</c>): "ok", or "degraded" with the reasons (the shared store failed lately, the
 /// cluster bus is cut). A degraded node still serves its own clients, so the answer stays 200: a load balancer keeps
 /// sending it the clients it can serve; the detail is for operators.
 /// </summary>
@@ -39,14 +39,5 @@ public sealed class NodeHealth(TimeProvider time)
         }
 
         return problems;
-    }
-
-    /// <summary>The /healthz body: its first line "ok" or "degraded", then the node and each problem.</summary>
-    public string Report(ChatHub hub)
-    {
-        var problems = Problems(hub);
-        var lines = new List<string> { problems.Count == 0 ? "ok" : "degraded", $"node: {hub.NodeId}" };
-        lines.AddRange(problems.Select(p => $"problem: {p}"));
-        return string.Join('\n', lines) + "\n";
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
@@ -240,6 +241,7 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
     /// <summary>One warning per address per second at most, with the count of refusals not logged since: a flood must not flood the log.</summary>
     private void LogRefusal(IPAddress address, string reason)
     {
+        HubMetrics.RateLimited(RateLimitKind.Connections);
         var now = Environment.TickCount64;
         int unlogged;
         lock (_gate)

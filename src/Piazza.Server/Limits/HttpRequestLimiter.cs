@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Piazza.Core;
 using Piazza.Core.Limits;
+using Piazza.Core.Observability;
 using Piazza.Protocol;
 using Piazza.Server.Doors.Http;
 using Piazza.Server.Options;
@@ -82,6 +83,7 @@ public static class HttpRequestLimiter
     private static Task RefuseAsync(HttpContext context, RateLimitLease lease)
     {
         var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        HubMetrics.RateLimited(RateLimitKind.HttpRequests);
         var error = new HubError(ErrorCode.RateLimited, "too many requests; wait as Retry-After says, then send again", wait);
         return HttpErrors.Result(error).ExecuteAsync(context);
     }

@@ -45,6 +45,11 @@ public sealed class RawClient : IAsyncDisposable
 
     private JsonObject? _welcome;
 
+    /// <summary>This end's address as the server sees it (TCP clients; null over WebSocket).</summary>
+    public string? LocalEndPoint => _tcp?.Client.LocalEndPoint is System.Net.IPEndPoint local
+        ? new System.Net.IPEndPoint(local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address, local.Port).ToString()
+        : null;
+
     /// <summary>The WebSocket close status once the server closed it (WebSocket clients only).</summary>
     public WebSocketCloseStatus? CloseStatus => _webSocket?.CloseStatus;
 

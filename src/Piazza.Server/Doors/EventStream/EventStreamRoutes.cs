@@ -120,15 +120,8 @@ public static class EventStreamRoutes
             services.GetRequiredService<ConnectionOptions>(), new SseEventEncoder(services.GetRequiredService<JsonLinesEventEncoder>()),
             positions, services.GetRequiredService<ILogger<EventStreamConnection>>());
         var registry = services.GetRequiredService<ConnectionRegistry>();
-        var id = registry.Add(connection);
-        try
-        {
-            await connection.RunAsync(token, context.RequestAborted).ConfigureAwait(false);
-        }
-        finally
-        {
-            registry.Remove(id);
-        }
+        using var registration = registry.Open(connection, context.TraceIdentifier, services.GetRequiredService<ILogger<EventStreamConnection>>());
+        await connection.RunAsync(token, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The connection of the token check before a stream starts: never online, so events for it are dropped.</summary>

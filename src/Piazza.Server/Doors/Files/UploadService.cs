@@ -3,9 +3,11 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Piazza.Core;
+using Piazza.Core.Observability;
 using Piazza.Core.Storage;
 using Piazza.Protocol;
 using Piazza.Server.Doors.Http;
+using Piazza.Server.Observability;
 using Piazza.Server.Options;
 
 namespace Piazza.Server.Doors.Files;
@@ -53,6 +55,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         if (_creations.TryTake(owner) is { } wait)
         {
             Log.UploadsRateLimited(logger, owner);
+            HubMetrics.RateLimited(RateLimitKind.Uploads);
             var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
             return UploadOutcome.Failed(ErrorCode.RateLimited, $"at most {options.UploadsPerMinute} uploads a minute; try again in {seconds:0} s") with { RetryAfterSeconds = seconds };
         }
@@ -215,6 +218,7 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
 
             await state.HashUpToAsync(file, offset, cancellationToken).ConfigureAwait(false);
             var (written, failure, ioProblem) = await PartialWriter.AppendAsync(file, state, offset, upload.Length - offset, checksum, body, cancellationToken).ConfigureAwait(false);
+            ServerMetrics.UploadReceived(written);
             if (ioProblem is not null)
             {
                 Log.UploadIoFailed(logger, upload.Id, ioProblem);
@@ -249,18 +253,21 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
             Log.UploadHashMismatch(logger, upload.Id, upload.Sha256, digest);
+            ServerMetrics.UploadEnded(ErrorCode.HashMismatch);
             return (UploadOutcome.Failed(ErrorCode.HashMismatch, "the file's SHA-256 differs from the declared 'sha256'; nothing was kept"), true);
         }
 
         try
         {
             var fileId = await CommitAsync(upload, CancellationToken.None).ConfigureAwait(false);
+            ServerMetrics.UploadEnded(null);
             return (new UploadOutcome(204) { Offset = end, FileId = fileId }, true);
         }
         catch (IOException ex)
         {
             Log.UploadIoFailed(logger, upload.Id, ex.Message);
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
+            ServerMetrics.UploadEnded(PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError);
             return (UploadOutcome.Failed(PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError, "the file could not be stored; upload it again"), true);
         }
     }

@@ -21,14 +21,7 @@ public sealed class IrcConnectionHandler(
         ArgumentNullException.ThrowIfNull(connection);
         var door = connection.Features.Get<ITlsHandshakeFeature>() is null ? "irc" : "ircs";
         var irc = new IrcConnection(connection.Transport, connection.RemoteEndPoint?.ToString() ?? "unknown", connection.Abort, door, hub, options, encoder, server, logger);
-        var id = registry.Add(irc);
-        try
-        {
-            await irc.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            registry.Remove(id);
-        }
+        using var registration = registry.Open(irc, connection.ConnectionId);
+        await irc.RunAsync().ConfigureAwait(false);
     }
 }

@@ -20,14 +20,7 @@ public sealed class JsonLinesConnectionHandler(
         // The same handler serves the plain port and, behind Kestrel's TLS, the TLS port.
         var door = connection.Features.Get<ITlsHandshakeFeature>() is null ? "tcp" : "tls";
         var native = new JsonLinesConnection(connection, door, hub, options, encoder, logger);
-        var id = registry.Add(native);
-        try
-        {
-            await native.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            registry.Remove(id);
-        }
+        using var registration = registry.Open(native, connection.ConnectionId);
+        await native.RunAsync().ConfigureAwait(false);
     }
 }

@@ -93,17 +93,10 @@ public static partial class WebSocketDoor
             Ending = (reason, error) => ending.TrySetResult(WebSocketCloseCodes.For(reason, error)),
         };
         var registry = services.GetRequiredService<ConnectionRegistry>();
-        var id = registry.Add(connection);
-        try
-        {
-            var pumping = transport.RunAsync(context.RequestAborted);
-            await connection.RunAsync().ConfigureAwait(false);
-            await pumping.ConfigureAwait(false);
-        }
-        finally
-        {
-            registry.Remove(id);
-        }
+        using var registration = registry.Open(connection, context.TraceIdentifier, logger);
+        var pumping = transport.RunAsync(context.RequestAborted);
+        await connection.RunAsync().ConfigureAwait(false);
+        await pumping.ConfigureAwait(false);
     }
 
     /// <summary>
