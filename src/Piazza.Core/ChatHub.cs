@@ -151,6 +151,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _privateRooms = new PrivateRooms(_hub, _online, _conversations, _rooms, slowConsumers);
         _privateRooms.Register(_hub.Cluster);
         StartPins(slowConsumers);
+        StartRetention();
         _webhooks = new Webhooks.WebhookService(_hub, _online, names, _rooms, _messaging, _sanctions);
         _hub.Cluster.Start(ports.Bus);
     }

@@ -114,6 +114,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(new IrcEventEncoder(options.Irc.ServerName, () => endpoints.HttpEndPoint is { } http ? $"http://{HostForLinks(options.Network.Bind, http)}" : null));
         builder.Services.AddSingleton(new IrcServerInfo(options.Irc.ServerName, options.Irc.Network, ServerInfo.Name, DateTimeOffset.UtcNow, options.Hub));
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<Retention.RetentionJob>();
         ApiDocument.AddServices(builder.Services);
         ApiErrorPages.AddServices(builder.Services);
         Integrations.Webhooks.WebhookServices.Add(builder.Services, options.Webhooks);
