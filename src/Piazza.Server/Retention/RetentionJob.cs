@@ -76,7 +76,7 @@ public sealed partial class RetentionJob(ChatHub hub, IFileStore files, BlobStor
 
     private static partial class Log
     {
-        [LoggerMessage(180, LogLevel.Information, "Retention removed {Removed} messages of {Conversation} (older than {Days} days; history now begins at seq {FirstSeq}) and reclaimed {Files} files")]
+        [LoggerMessage(180, LogLevel.Information, "Retention removed {Removed} messages of {Conversation} (past its {Days}-day retention; history now begins at seq {FirstSeq}) and reclaimed {Files} files")]
         public static partial void Cut(ILogger logger, string conversation, int removed, int days, long firstSeq, int files);
 
         [LoggerMessage(181, LogLevel.Information, "Retention run: removed {Removed} messages from {Conversations} conversations and reclaimed {Files} files ({Examined} conversations examined)")]
