@@ -96,8 +96,16 @@ public sealed partial class PiazzaClient
     /// The server caps one answer by size (<c>"more":true</c>); the rest of the window is asked for until it is complete.
     /// </summary>
     public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string conversation, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
+        => (await HistoryPageAsync(conversation, before, after, limit, cancellationToken).ConfigureAwait(false)).Messages;
+
+    /// <summary>
+    /// As <see cref="HistoryAsync"/>, with where the conversation's history begins when retention cut it
+    /// (<see cref="HistoryPage.FirstSeq"/>; docs/retention.md): below it only pinned messages remain, so a gap there is not a loss.
+    /// </summary>
+    public async Task<HistoryPage> HistoryPageAsync(string conversation, long? before = null, long? after = null, int limit = 50, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversation);
+        long? firstSeq = null;
         var pages = new List<IReadOnlyList<ServerFrame>>();
         var received = 0;
         var room = conversation;
@@ -108,6 +116,7 @@ public sealed partial class PiazzaClient
             var answer = await RequestAsync(frame, repeat, cancellationToken).ConfigureAwait(false);
             var messages = answer.Messages ?? [];
             room = answer.Room ?? room;
+            firstSeq = answer.FirstSeq ?? firstSeq;
             pages.Add(messages);
             received += messages.Count;
             if (answer.More != true || messages.Count == 0 || received >= limit)
@@ -121,7 +130,7 @@ public sealed partial class PiazzaClient
         }
 
         var ordered = after is not null ? pages : Enumerable.Reverse(pages);
-        return [.. ordered.SelectMany(page => page).Select(m => WireMapping.ToMessage(m, room))];
+        return new HistoryPage([.. ordered.SelectMany(page => page).Select(m => WireMapping.ToMessage(m, room))], firstSeq);
     }
 
     /// <summary>Changes the account's password; the client keeps the new token (other sessions must log in again).</summary>

@@ -24,6 +24,17 @@ public sealed partial class PiazzaClient
         return RequestAsync(new ClientFrame { Type = FrameTypes.RoomSet, Room = room, Private = isPrivate }, Repeat.Never, cancellationToken);
     }
 
+    /// <summary>
+    /// Sets how many days a room keeps its messages (docs/retention.md): 0 for good, -1 to follow the server; its owner
+    /// and admins. Answers the days now in force and whether they are the room's own setting.
+    /// </summary>
+    public async Task<(int Days, bool RoomSetting)> SetRoomRetentionAsync(string room, int days, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.RoomSet, Room = room, RetentionDays = days }, Repeat.Never, cancellationToken).ConfigureAwait(false);
+        return (ok.RetentionDays ?? 0, ok.RetentionSource == RetentionSources.Room);
+    }
+
     /// <summary>Invites an account to a room (it may join once, and hears <see cref="Invited"/>).</summary>
     public Task InviteAsync(string room, string user, CancellationToken cancellationToken = default)
     {

@@ -162,6 +162,9 @@ public sealed class HistoryEvent(string room, IReadOnlyList<MessageEvent> messag
     /// <summary>An answer cut short by its size: more messages of the asked window follow on the next request.</summary>
     public bool More { get; init; }
 
+    /// <summary>Where history now begins after retention cut it (docs/retention.md): below it only pinned messages remain.</summary>
+    public long? FirstSeq { get; init; }
+
     /// <summary>
     /// Set on the frame that switches a connection to live delivery: the conversation's key and the seq the connection
     /// has everything up to from then on (a stream's resume position, even when the frame holds no message). Not on the wire.

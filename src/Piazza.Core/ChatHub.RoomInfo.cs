@@ -30,7 +30,10 @@ public sealed partial class ChatHub
         var counts = joined ? await _rooms.ReadCountsAsync(session.User, chatRoom).ConfigureAwait(false) : null;
         return HubResult<RoomDetails>.Ok(new RoomDetails(
             chatRoom.Name, chatRoom.Topic, chatRoom.TopicLocked, chatRoom.IsPrivate, chatRoom.Owner is { } owner ? IdentityKey.NameKeyOf(owner) : null,
-            Math.Max(chatRoom.LastDelivered, counts?.Seq ?? 0), chatRoom.PresentCount, joined, counts));
+            Math.Max(chatRoom.LastDelivered, counts?.Seq ?? 0), chatRoom.PresentCount, joined, counts)
+        {
+            Retention = await _retention.RoomRetentionAsync(chatRoom, cancellationToken).ConfigureAwait(false),
+        });
     }
 
     /// <summary>The caller's open invitations (rooms it may join once), oldest first; rooms deleted since are left out.</summary>
@@ -62,7 +65,11 @@ public sealed partial class ChatHub
 /// A room as <see cref="ChatHub.RoomInfoAsync"/> shows it: <see cref="Members"/> counts the users present now (as the
 /// room list does); <see cref="Counts"/> (read position, unread, mentions) only for a room the caller is in.
 /// </summary>
-public sealed record RoomDetails(string Name, string? Topic, bool TopicLocked, bool Private, string? Owner, long Seq, int Members, bool Joined, ReadCounts? Counts);
+public sealed record RoomDetails(string Name, string? Topic, bool TopicLocked, bool Private, string? Owner, long Seq, int Members, bool Joined, ReadCounts? Counts)
+{
+    /// <summary>How long the room keeps its messages (docs/retention.md).</summary>
+    public Retention.RoomRetention? Retention { get; init; }
+}
 
 /// <summary>An open invitation to <see cref="Room"/> by the user named <see cref="By"/>.</summary>
 public sealed record InvitationInfo(string Room, string By, DateTimeOffset At);

@@ -48,6 +48,9 @@ public sealed class ClientFrame
     /// <summary>With <c>join</c> of a room that does not exist: create it private; with <c>room_set</c>: switch it.</summary>
     public bool? Private { get; set; }
 
+    /// <summary>With <c>room_set</c>: the room's own retention in days (0 for good; -1 the server's; docs/retention.md).</summary>
+    public int? RetentionDays { get; set; }
+
     /// <summary>With <c>read</c>: the seq of the newest message the user has seen in <see cref="Room"/>.</summary>
     public long? Seq { get; set; }
 
@@ -140,6 +143,15 @@ public sealed class ServerFrame
 
     /// <summary>In a <c>history</c> answer cut short by its size: more of the asked window follows on the next request.</summary>
     public bool? More { get; set; }
+
+    /// <summary>In <c>history</c>: where history begins after a retention cut; below it only pinned messages remain.</summary>
+    public long? FirstSeq { get; set; }
+
+    /// <summary>In <c>room_set</c>'s <c>ok</c>: the days the room keeps messages (0 for good), and whether that is the room's own setting or the server's.</summary>
+    public int? RetentionDays { get; set; }
+
+    /// <inheritdoc cref="RetentionDays"/>
+    public string? RetentionSource { get; set; }
 
     // Moderation.
     public bool? Locked { get; set; }

@@ -115,6 +115,7 @@ public static class PiazzaHost
         builder.Services.AddSingleton(new IrcServerInfo(options.Irc.ServerName, options.Irc.Network, ServerInfo.Name, DateTimeOffset.UtcNow, options.Hub));
         builder.Services.AddHostedService<HeartbeatService>();
         ObservabilitySetup.AddServices(builder.Services, options.Observability);
+        builder.Services.AddHostedService<Retention.RetentionJob>();
         ApiDocument.AddServices(builder.Services);
         ApiErrorPages.AddServices(builder.Services);
         Integrations.Webhooks.WebhookServices.Add(builder.Services, options.Webhooks);

@@ -7,17 +7,20 @@ namespace Piazza.Storage.Postgres;
 public sealed partial class PostgresChatStore
 {
     // Internal so tests can check their query plans: each is a range read of an index.
+    // Messages retention removed are not unread: counting starts no lower than where history now begins.
     internal const string CountUnreadSql = """
+        WITH f AS (SELECT greatest(@after, coalesce((SELECT first_seq - 1 FROM history_starts WHERE conversation = @conversation), 0)) AS after)
         SELECT coalesce((SELECT seq FROM messages WHERE conversation = @conversation ORDER BY seq DESC LIMIT 1), 0),
                (SELECT count(*) FROM messages
-                WHERE sender_account = @reader AND conversation = @conversation AND seq > @after),
+                WHERE sender_account = @reader AND conversation = @conversation AND seq > (SELECT after FROM f)),
                (SELECT count(*) FROM messages
-                WHERE conversation = @conversation AND seq > @after AND deleted_by IS NOT NULL
+                WHERE conversation = @conversation AND seq > (SELECT after FROM f) AND deleted_by IS NOT NULL
                   AND sender_account IS DISTINCT FROM @reader),
                (SELECT count(DISTINCT x.seq) FROM message_mentions x
                 JOIN messages m ON m.conversation = x.conversation AND m.seq = x.seq
-                WHERE x.conversation = @conversation AND x.account_key IN (@reader, '@room') AND x.seq > @after
-                  AND m.deleted_by IS NULL AND m.sender_account IS DISTINCT FROM @reader);
+                WHERE x.conversation = @conversation AND x.account_key IN (@reader, '@room') AND x.seq > (SELECT after FROM f)
+                  AND m.deleted_by IS NULL AND m.sender_account IS DISTINCT FROM @reader),
+               (SELECT after FROM f);
         """;
 
     private const string InsertMentionsSql = """
@@ -95,7 +98,7 @@ public sealed partial class PostgresChatStore
                         {
                             await reader.ReadAsync(ct).ConfigureAwait(false);
                             var (last, own, deleted, mentions) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-                            var after = Math.Max(0, point.After);
+                            var after = reader.GetInt64(4);
                             counts.Add(after >= last
                                 ? new UnreadCount(point.Conversation, last, 0, 0)
                                 : new UnreadCount(point.Conversation, last, Math.Max(0, last - after - own - deleted), mentions));

@@ -17,6 +17,8 @@ public sealed partial class SqliteChatStore
           AND (sender_account IS NULL OR sender_account <> $reader);
         """;
 
+    private const string CutBelowSql = "SELECT coalesce(max(first_seq) - 1, 0) FROM history_starts WHERE conversation = $conversation;";
+
     internal const string MentionsAfterSql = """
         SELECT count(DISTINCT x.seq) FROM message_mentions x
         JOIN messages m ON m.conversation = x.conversation AND m.seq = x.seq
@@ -78,6 +80,8 @@ public sealed partial class SqliteChatStore
                 continue;
             }
 
+            // Messages retention removed are not unread: counting starts where history now begins.
+            after = Math.Max(after, await CountAsync(connection, CutBelowSql, point, readerKey, cancellationToken).ConfigureAwait(false));
             var own = await CountAsync(connection, OwnAfterSql, point, readerKey, cancellationToken).ConfigureAwait(false);
             var deleted = await CountAsync(connection, DeletedAfterSql, point, readerKey, cancellationToken).ConfigureAwait(false);
             var mentions = await CountAsync(connection, MentionsAfterSql, point, readerKey, cancellationToken).ConfigureAwait(false);

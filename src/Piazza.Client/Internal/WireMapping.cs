@@ -88,6 +88,11 @@ internal static class WireMapping
                     yield return new PrivateConversationEntered(conversation);
                 }
 
+                if (frame.FirstSeq is { } firstSeq)
+                {
+                    yield return new HistoryBegins(conversation, firstSeq);
+                }
+
                 foreach (var message in (frame.Messages ?? []).OrderBy(m => m.Seq))
                 {
                     yield return new MessageReceived(ToMessage(message, conversation), Replayed: true);

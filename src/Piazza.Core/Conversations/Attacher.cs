@@ -54,9 +54,15 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
 
             lastCount = null; // from the store onwards, continue from what was sent
             var upTo = conversation.LastDelivered;
+
+            // A catch-up from below a retention cut is told where history begins now (on its first frame), not shown a gap.
+            var start = await hub.Store.HistoryStartAsync(conversation.Key, cancellationToken).ConfigureAwait(false);
+            var firstSeq = start is { } cut && from + 1 < cut.FirstSeq ? cut.FirstSeq : (long?)null;
             while (from < upTo)
             {
-                var page = await hub.Store.ReadAfterAsync(conversation.Key, from, (int)Math.Min(CatchUpPage, upTo - from), cancellationToken).ConfigureAwait(false);
+                // Below a cut seqs have gaps, so a page may reach past what was delivered: that part comes live.
+                var page = (await hub.Store.ReadAfterAsync(conversation.Key, from, (int)Math.Min(CatchUpPage, upTo - from), cancellationToken).ConfigureAwait(false))
+                    .Where(m => m.Seq <= upTo).ToList();
                 if (page.Count == 0)
                 {
                     from = upTo; // nothing stored there (should not happen); never loop forever
@@ -71,15 +77,24 @@ internal sealed class Attacher(HubContext hub, ConversationCache conversations, 
                         return;
                     }
 
-                    if (!session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, chunk, null)))
+                    if (!session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, chunk, null) { FirstSeq = firstSeq }))
                     {
                         overflowed.Add(session);
                         slowConsumers.Drop(overflowed);
                         return;
                     }
+
+                    firstSeq = null;
                 }
 
                 from = page[^1].Seq;
+            }
+
+            if (firstSeq is not null && !session.Connection.TryEnqueue(new HistoryEvent(conversation.Name, [], null) { FirstSeq = firstSeq }))
+            {
+                overflowed.Add(session);
+                slowConsumers.Drop(overflowed);
+                return;
             }
         }
 

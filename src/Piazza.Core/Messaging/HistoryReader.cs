@@ -29,7 +29,7 @@ internal sealed class HistoryReader(HubContext hub, ConversationCache conversati
     private static async Task<HistoryEvent> AnswerAsync(HistoryWindow window, string? requestId, long maxBytes, CancellationToken cancellationToken)
     {
         var (messages, more) = await window.ReadCappedAsync(maxBytes, cancellationToken).ConfigureAwait(false);
-        return new HistoryEvent(window.Room, messages, requestId) { More = more };
+        return new HistoryEvent(window.Room, messages, requestId) { More = more, FirstSeq = await window.FirstSeqAsync(cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>Checks and counts the read as <see cref="ReadAsync"/> does; the caller reads the window (in pages).</summary>

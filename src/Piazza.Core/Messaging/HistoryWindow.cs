@@ -11,7 +11,7 @@ namespace Piazza.Core.Messaging;
 /// </summary>
 public sealed class HistoryWindow
 {
-    private readonly IMessageStore _store;
+    private readonly IChatStore _store;
     private readonly string _key;
     private readonly long? _before;
     private readonly long? _after;
@@ -19,7 +19,7 @@ public sealed class HistoryWindow
     private readonly long _delivered;
 
     /// <param name="delivered">The last seq delivered live; null for a conversation not in memory (nothing in flight).</param>
-    internal HistoryWindow(IMessageStore store, string key, string room, long? delivered, long? before, long? after, int limit)
+    internal HistoryWindow(IChatStore store, string key, string room, long? delivered, long? before, long? after, int limit)
     {
         _store = store;
         _key = key;
@@ -35,6 +35,10 @@ public sealed class HistoryWindow
 
     /// <summary>The most messages the window holds (the request's limit or the default); a full forward page may have more after it.</summary>
     public int Limit => _limit;
+
+    /// <summary>Where the conversation's history begins when retention cut it (docs/retention.md); null when it was never cut.</summary>
+    public async Task<long?> FirstSeqAsync(CancellationToken cancellationToken = default)
+        => (await _store.HistoryStartAsync(_key, cancellationToken).ConfigureAwait(false))?.FirstSeq;
 
     /// <summary>Whether the window reads forwards (<c>after</c>) rather than the latest before a point.</summary>
     public bool Forward => _after is not null;
@@ -98,7 +102,8 @@ public sealed class HistoryWindow
 
     /// <summary>
     /// The whole window, in seq order, at most <paramref name="pageSize"/> per store read.
-    /// The latest-before window is read forwards from its first seq: seqs have no gaps (<see cref="IMessageStore.AppendAsync"/>).
+    /// The latest-before window is read forwards from its first seq: seqs have no gaps (<see cref="IMessageStore.AppendAsync"/>)
+    /// but below a retention cut, where the window then holds the pinned messages that remain.
     /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<MessageEvent>> ReadPagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

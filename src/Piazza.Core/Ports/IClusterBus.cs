@@ -36,6 +36,7 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.ReactionChangedSignal), "reaction_changed")]
 [JsonDerivedType(typeof(Cluster.MessagePinnedSignal), "message_pinned")]
 [JsonDerivedType(typeof(Admin.RoomOwnerChangedSignal), "room_owner_changed")]
+[JsonDerivedType(typeof(Cluster.HistoryCutSignal), "history_cut")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

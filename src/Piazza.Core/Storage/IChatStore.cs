@@ -4,7 +4,7 @@ namespace Piazza.Core.Storage;
 /// Everything the hub persists, behind one port so a store (SQLite by default, PostgreSQL later) can be swapped
 /// without touching the doors. Implementations must be safe for concurrent callers.
 /// </summary>
-public interface IChatStore : IAccountStore, IRoomStore, IMessageStore, ISequencingStore, IFileStore, IModerationStore, IInvitationStore, IReadStateStore, IEditStore, IReactionStore, IPinStore, ISearchStore, ITokenStore, IWebhookStore, IExportStore, IAdminStore, IAsyncDisposable
+public interface IChatStore : IAccountStore, IRoomStore, IMessageStore, ISequencingStore, IFileStore, IModerationStore, IInvitationStore, IReadStateStore, IEditStore, IReactionStore, IPinStore, ISearchStore, ITokenStore, IWebhookStore, IExportStore, IAdminStore, IRetentionStore, IAsyncDisposable
 {
     /// <summary>Creates or migrates the schema. Called once before anything else.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);

@@ -70,6 +70,7 @@ public static class HistoryRoute
             return;
         }
 
+        var firstSeq = await window.Value!.FirstSeqAsync(cancellationToken).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = JsonContentType;
         var body = context.Response.BodyWriter;
@@ -95,6 +96,11 @@ public static class HistoryRoute
         }
 
         json.WriteEndArray();
+        if (firstSeq is { } historyStart)
+        {
+            json.WriteNumber("firstSeq", historyStart); // retention cut the history here (docs/retention.md)
+        }
+
         if (NextPage(context, window.Value, limit, count, first, last) is { } next)
         {
             json.WriteString("next", next);

@@ -67,6 +67,7 @@ public static class HttpApi
         MessageRoutes.Map(api);
         InvitationRoutes.Map(api);
         ModerationRoutes.Map(api);
+        RetentionRoutes.Map(api);
         ApiDocument.Map(app);
         EventStream.EventStreamRoutes.Map(api);
         TokenRoutes.Map(api);

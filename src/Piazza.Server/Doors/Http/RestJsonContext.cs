@@ -21,4 +21,6 @@ namespace Piazza.Server.Doors.Http;
 [JsonSerializable(typeof(ModerationResponse))]
 [JsonSerializable(typeof(PrivacyRequest))]
 [JsonSerializable(typeof(PrivacyResponse))]
+[JsonSerializable(typeof(RetentionRequest))]
+[JsonSerializable(typeof(RetentionResponse))]
 internal sealed partial class RestJsonContext : JsonSerializerContext;

@@ -38,7 +38,11 @@ internal static class RoomRoutes
 
     private static RoomInfoResponse ToResponse(RoomDetails r) => new(
         r.Name, r.Topic, r.TopicLocked, r.Private, r.Owner, r.Seq, r.Members, r.Joined,
-        r.Counts?.Read, r.Counts?.Unread, r.Counts?.Mentions);
+        r.Counts?.Read, r.Counts?.Unread, r.Counts?.Mentions)
+    {
+        RetentionDays = r.Retention?.Days,
+        RetentionSource = r.Retention is { } retention ? RetentionSources.Of(retention.OwnDays is not null) : null,
+    };
 
     private static async Task<IResult> InfoAsync(HttpContext context, ChatHub hub, string room)
     {
@@ -112,7 +116,14 @@ internal static class RoomRoutes
 }
 
 /// <summary>A room: <c>members</c> counts users present now; <c>read</c>, <c>unread</c> and <c>mentions</c> only when the caller is in it.</summary>
-public sealed record RoomInfoResponse(string Room, string? Topic, bool Locked, bool Private, string? Owner, long Seq, int Members, bool Joined, long? Read, long? Unread, long? Mentions);
+public sealed record RoomInfoResponse(string Room, string? Topic, bool Locked, bool Private, string? Owner, long Seq, int Members, bool Joined, long? Read, long? Unread, long? Mentions)
+{
+    /// <summary>Days the room keeps its messages (0 for good; docs/retention.md).</summary>
+    public int? RetentionDays { get; init; }
+
+    /// <summary>Whose setting <see cref="RetentionDays"/> is: <c>room</c> or <c>server</c>.</summary>
+    public string? RetentionSource { get; init; }
+}
 
 public sealed record CreateRoomRequest(string? Room, bool? Private);
 

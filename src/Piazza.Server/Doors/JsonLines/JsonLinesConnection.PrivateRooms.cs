@@ -8,6 +8,12 @@ public sealed partial class JsonLinesConnection
 {
     private async Task HandlePrivateRoomAsync(ChatSession session, ClientFrame frame)
     {
+        if (frame.Type == FrameTypes.RoomSet && frame.RetentionDays is not null)
+        {
+            await HandleRetentionSetAsync(session, frame).ConfigureAwait(false);
+            return;
+        }
+
         if (frame.Type == FrameTypes.RoomSet)
         {
             Reply(frame, await _hub.SetRoomPrivateAsync(session, frame.Room, frame.Private).ConfigureAwait(false), room => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = room, Private = frame.Private });

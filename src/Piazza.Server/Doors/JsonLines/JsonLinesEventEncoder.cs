@@ -18,7 +18,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
     public ServerFrame ToFrame(ChatEvent chatEvent) => chatEvent switch
     {
         MessageEvent m => MessageJson.ToFrame(m),
-        HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(MessageJson.ToFrame)], More = h.More ? true : null },
+        HistoryEvent h => new ServerFrame { Type = FrameTypes.History, Re = h.RequestId, Room = h.Room, Messages = [.. h.Messages.Select(MessageJson.ToFrame)], More = h.More ? true : null, FirstSeq = h.FirstSeq },
         JoinedEvent j => new ServerFrame { Type = FrameTypes.Joined, Room = j.Room, User = j.User, Ts = WireTimestamp.Format(j.Timestamp), Guest = j.Guest ? true : null, Away = j.Away, Bot = j.Bot ? true : null },
         LeftEvent l => new ServerFrame { Type = FrameTypes.Left, Room = l.Room, User = l.User, Reason = l.Reason.ToWire(), Message = l.Message, By = l.By, Scope = l.ServerWide ? LeaveScopes.Server : null, Ts = WireTimestamp.Format(l.Timestamp) },
         RoomStateEvent r => new ServerFrame
