@@ -46,7 +46,8 @@ env -u HOME DOTNET_BUNDLE_EXTRACT_BASE_DIR="$work/extract" "$work/bin/piazza-ser
 server=$!
 
 http_port() { sed -n 's|^Web client on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$work/out.log" | head -n 1; }
-if wait_for test -n "$(http_port)"; then
+has_http_port() { [ -n "$(http_port)" ]; }
+if wait_for has_http_port; then
   port=$(http_port)
   pass "starts and says where it listens (HTTP port $port)"
 else
@@ -60,8 +61,9 @@ curl -sf "http://127.0.0.1:$port/" | grep -qi '<html' && pass "serves the page f
   && pass "healthcheck exits 0" || fail "healthcheck exits 0"
 [ -n "$(ls -A "$work/data" 2>/dev/null)" ] && pass "data folder created" || fail "data folder created"
 
+stopped() { ! kill -0 "$server" 2>/dev/null; }
 kill -TERM "$server"
-if wait_for eval '! kill -0 "$server" 2>/dev/null'; then
+if wait_for stopped; then
   wait "$server"; code=$?
   server=""
   [ "$code" -eq 0 ] && pass "SIGTERM: exit 0" || { cat "$work/out.log"; fail "SIGTERM: exit $code, not 0"; }

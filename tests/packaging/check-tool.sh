@@ -53,7 +53,8 @@ server_dll=src/Piazza.Server/bin/Release/net10.0/piazza-server.dll
 dotnet "$server_dll" --data "$work/data" --bind 127.0.0.1 --port 0 --http-port -1 --irc-port -1 </dev/null >"$work/server.log" 2>&1 &
 server=$!
 native_port() { sed -n 's|.*listening on tcp://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$work/server.log" | head -n 1; }
-if wait_for test -n "$(native_port)"; then
+has_native_port() { [ -n "$(native_port)" ]; }
+if wait_for has_native_port; then
   port=$(native_port)
   out=$(printf 'hello from the tool\n' | timeout "$timeout_s" "$work/tools/piazza" --plain --host 127.0.0.1 --port "$port" --user tooltest --guest 2>&1)
   code=$?
