@@ -18,7 +18,7 @@ public static class HealthCheckCommand
 
     public static Command Create()
     {
-        var url = new Option<Uri?>("--url") { Description = "the address to ask (default: http://127.0.0.1:HTTP-PORT/healthz from the server's options)" };
+        var url = new Option<string?>("--url") { Description = "the address to ask (default: http://127.0.0.1:HTTP-PORT/healthz from the server's options)" };
         var timeout = new Option<double>("--timeout")
         {
             Description = "seconds to wait for the answer",
@@ -30,7 +30,9 @@ public static class HealthCheckCommand
             Uri target;
             try
             {
-                target = parse.GetValue(url) ?? DefaultUrl(OptionBinder.Bind(ServerConfiguration()).Options);
+                target = parse.GetValue(url) is { } given
+                    ? Uri.TryCreate(given, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed : throw new FormatException($"--url {given}: must be an http or https address")
+                    : DefaultUrl(OptionBinder.Bind(ServerConfiguration()).Options);
             }
             catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
             {

@@ -9,7 +9,7 @@ timeout_s=60
 work=$(mktemp -d -t piazza-tool.XXXXXX)
 server=""
 cleanup() {
-  [ -n "$server" ] && kill -KILL "$server" 2>/dev/null
+  [ -n "$server" ] && { kill -KILL "$server"; wait "$server"; } 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT

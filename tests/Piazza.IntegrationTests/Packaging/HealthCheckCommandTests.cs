@@ -86,6 +86,21 @@ public sealed class HealthCheckCommandTests
         Assert.Equal(1, gone);
     }
 
+    [Fact]
+    public async Task The_executable_asks_the_given_url()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var (healthy, output) = await RunToExitAsync(ServerProcess.DescribeCommand("healthcheck", "--url", new Uri(server.HttpBase, "healthz").ToString()));
+        var (notFound, _) = await RunToExitAsync(ServerProcess.DescribeCommand("healthcheck", "--url", new Uri(server.HttpBase, "api/no-such-thing").ToString()));
+        var (bad, badOutput) = await RunToExitAsync(ServerProcess.DescribeCommand("healthcheck", "--url", "not a url"));
+
+        Assert.True(healthy == 0, output);
+        Assert.Equal(1, notFound);
+        Assert.Equal(1, bad);
+        Assert.Contains("must be an http or https address", badOutput, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunToExitAsync(ProcessStartInfo info)
     {
         using var process = Process.Start(info)!;
