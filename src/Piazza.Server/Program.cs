@@ -33,6 +33,12 @@ root.Subcommands.Add(Piazza.Server.Keep.ExportCommand.Create(flags));
 var configurationDoc = new Command("configuration-doc", "print docs/configuration.md, made from the option table") { Hidden = true };
 configurationDoc.SetAction(_ => Console.Out.Write(ConfigurationDoc.Render()));
 root.Subcommands.Add(configurationDoc);
+
+// Writes deploy/appsettings.example.json from the same table (a test keeps the checked-in file in step).
+var appSettingsExample = new Command("appsettings-example", "print deploy/appsettings.example.json, made from the option table") { Hidden = true };
+appSettingsExample.SetAction(_ => Console.Out.Write(AppSettingsExample.Render()));
+root.Subcommands.Add(appSettingsExample);
+root.Subcommands.Add(HealthCheckCommand.Create());
 root.SetAction((parse, cancellationToken) => ServerProgram.RunAsync(flags.ToConfiguration(parse), cancellationToken));
 
 var parse = root.Parse(args);
