@@ -6,28 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 rid=${1:-linux-x64}
-timeout_s=60
 work=$(mktemp -d -t piazza-publish.XXXXXX)
-server=""
-cleanup() {
-  [ -n "$server" ] && { kill -KILL "$server"; wait "$server"; } 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
-
-# Waits (polling, up to $timeout_s seconds) until the command succeeds.
-wait_for() {
-  local deadline=$((SECONDS + timeout_s))
-  until "$@"; do
-    [ "$SECONDS" -ge "$deadline" ] && return 1
-    sleep 0.1
-  done
-}
+. tests/packaging/checks.sh
 
 if dotnet publish src/Piazza.Server -c Release -r "$rid" -o "$work/publish" -nologo -clp:ErrorsOnly >"$work/publish.log" 2>&1; then
   pass "dotnet publish -r $rid"

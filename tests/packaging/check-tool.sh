@@ -5,26 +5,8 @@
 # the package sources are temporary and local. Ends with "N passed, N failed"; exits non-zero when a check fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-timeout_s=60
 work=$(mktemp -d -t piazza-tool.XXXXXX)
-server=""
-cleanup() {
-  [ -n "$server" ] && { kill -KILL "$server"; wait "$server"; } 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
-wait_for() {
-  local deadline=$((SECONDS + timeout_s))
-  until "$@"; do
-    [ "$SECONDS" -ge "$deadline" ] && return 1
-    sleep 0.1
-  done
-}
+. tests/packaging/checks.sh
 
 if dotnet pack src/Piazza.Tui -c Release -o "$work/packages" -nologo -clp:ErrorsOnly >"$work/pack.log" 2>&1 && ls "$work/packages"/piazza.*.nupkg >/dev/null 2>&1; then
   pass "dotnet pack makes $(basename "$work"/packages/piazza.*.nupkg)"
