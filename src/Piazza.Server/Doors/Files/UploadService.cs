@@ -267,8 +267,9 @@ public sealed partial class UploadService(IFileStore store, BlobStore blobs, Fil
         {
             Log.UploadIoFailed(logger, upload.Id, ex.Message);
             await DiscardAsync(upload.Id, CancellationToken.None).ConfigureAwait(false);
-            ServerMetrics.UploadEnded(PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError);
-            return (UploadOutcome.Failed(PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError, "the file could not be stored; upload it again"), true);
+            var code = PartialWriter.IsDiskFull(ex) ? ErrorCode.StorageFull : ErrorCode.StorageError;
+            ServerMetrics.UploadEnded(code);
+            return (UploadOutcome.Failed(code, "the file could not be stored; upload it again"), true);
         }
     }
 
