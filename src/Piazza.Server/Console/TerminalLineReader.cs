@@ -37,7 +37,10 @@ public sealed class TerminalLineReader : TextReader
             return null;
         }
 
-        var prompt = new TerminalPrompt(System.Console.Out, TerminalWidth);
+        // The prompt writes to standard output through a stream of its own: the console's writer locks Console.Out
+        // (our writer once SetOut) under the prompt's lock, while a log line takes them in the other order: a deadlock.
+        var stdout = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        var prompt = new TerminalPrompt(new StreamWriter(stdout, new System.Text.UTF8Encoding(false), bufferSize: 4096), TerminalWidth);
         System.Console.SetOut(prompt.Output);
         return new TerminalLineReader(prompt, () => System.Console.ReadKey(intercept: true));
     }

@@ -29,7 +29,10 @@ public sealed class TerminalPrompt
     /// <summary>The last output did not end its line (a partial write); the prompt waits for the newline.</summary>
     private bool _midLine;
 
-    /// <param name="terminal">The real standard output.</param>
+    /// <param name="terminal">
+    /// The real standard output, written only under this prompt's lock: not <c>Console.Out</c>'s own writer, which
+    /// takes the lock on <c>Console.Out</c> inside ours while a log line holds that one first and waits for ours.
+    /// </param>
     /// <param name="width">The terminal's width in columns now (it may be resized).</param>
     public TerminalPrompt(TextWriter terminal, Func<int> width)
     {
@@ -60,6 +63,7 @@ public sealed class TerminalPrompt
         {
             _active = true;
             Draw();
+            _terminal.Flush();
         }
     }
 

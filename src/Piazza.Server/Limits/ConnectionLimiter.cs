@@ -26,6 +26,10 @@ namespace Piazza.Server.Limits;
 /// </summary>
 public sealed partial class ConnectionLimiter : IAsyncDisposable
 {
+    /// <summary>How long, and how much, a refused connection's input is read after the goodbye (see DrainAsync).</summary>
+    private static readonly TimeSpan RefusalDrainTime = TimeSpan.FromMilliseconds(500);
+    private const int RefusalDrainBytes = 8 * 1024;
+
     private readonly ConnectionOptions _options;
     private readonly DoorEndpoints _endpoints;
     private readonly ILogger _logger;
@@ -231,10 +235,41 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
             }
 
             await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            if (goodbye is not null)
+            {
+                await DrainAsync(connection.Transport.Input).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or InvalidOperationException)
         {
             // the peer is gone already: nothing to tell it
+        }
+    }
+
+    /// <summary>
+    /// Reads what the client sent meanwhile (an IRC client's NICK and USER, a request), briefly and up to a few KB:
+    /// closing a socket with unread input resets it, and a reset can lose the goodbye before the client reads it.
+    /// </summary>
+    private static async Task DrainAsync(System.IO.Pipelines.PipeReader input)
+    {
+        using var patience = new CancellationTokenSource(RefusalDrainTime);
+        long drained = 0;
+        try
+        {
+            while (drained < RefusalDrainBytes)
+            {
+                var result = await input.ReadAsync(patience.Token).ConfigureAwait(false);
+                drained += result.Buffer.Length;
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client kept the connection open: it is closed now, as it would have been without the wait
         }
     }
 

@@ -3,23 +3,25 @@ using Microsoft.Playwright;
 namespace Piazza.BrowserTests.Infrastructure;
 
 /// <summary>
-/// Launches Debian's chromium through Playwright (no <c>playwright install</c>: these machines cannot download
-/// browsers). A missing chromium fails the test with the fix, never skips it.
+/// Debian's chromium through Playwright (no <c>playwright install</c>: these machines cannot download browsers),
+/// launched once for the suite and lent to one test at a time (the suite runs its tests one after another): starting
+/// Playwright's driver and a browser took a second or two of every test. Each test works in its own browser contexts
+/// (own profile, own localStorage), which the lease closes when the test ends. A missing chromium fails the test with
+/// the fix, never skips it.
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    private readonly IPlaywright _playwright;
+    private static readonly SemaphoreSlim Launching = new(1, 1);
+    private static IPlaywright? _playwright;
+    private static IBrowser? _browser;
 
-    private Chromium(IPlaywright playwright, IBrowser browser)
-    {
-        _playwright = playwright;
-        Browser = browser;
-    }
+    private Chromium(IBrowser browser) => Browser = browser;
 
     public IBrowser Browser { get; }
 
+    /// <summary>The suite's browser, launched on first use and again if it went away (a crash must not fail every later test).</summary>
     public static async Task<Chromium> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
@@ -29,10 +31,23 @@ public sealed class Chromium : IAsyncDisposable
                 + "`apt-get install -y chromium` (./test.sh does this when run as root).");
         }
 
-        var playwright = await Playwright.CreateAsync();
+        await Launching.WaitAsync();
         try
         {
-            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            if (_browser is { IsConnected: true } running)
+            {
+                return new Chromium(running);
+            }
+
+            if (_playwright is null)
+            {
+                // The driver would outlive a test host that never disposed it; xUnit 2 has no end-of-assembly hook.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => _playwright?.Dispose();
+            }
+
+            _playwright?.Dispose();
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ExecutablePath,
                 Headless = true,
@@ -42,12 +57,11 @@ public sealed class Chromium : IAsyncDisposable
                     "--disable-component-update", "--disable-sync",
                 ],
             });
-            return new Chromium(playwright, browser);
+            return new Chromium(_browser);
         }
-        catch
+        finally
         {
-            playwright.Dispose();
-            throw;
+            Launching.Release();
         }
     }
 
@@ -79,8 +93,11 @@ public sealed class Chromium : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Closing the browser first ends its WebSockets, so the server it talks to stops at once.
-        await Browser.CloseAsync();
-        _playwright.Dispose();
+        // Closing the test's contexts ends their pages' WebSockets, so the server they talk to stops at once; the
+        // browser stays for the next test.
+        foreach (var context in Browser.Contexts.ToList())
+        {
+            await context.CloseAsync();
+        }
     }
 }
