@@ -112,7 +112,7 @@ public sealed partial class IrcClientsTests
 
         // The whole conversation, in order, on every screen at the end (nothing scrolled away or drawn twice); irssi
         // calls #dev synced once the door has answered its queries (MODE #dev, WHO #dev with WHOX, MODE #dev b), which
-        // its command queue spaces out over some 20 s.
+        // its command queue spaces out (cmdspeed in IrcClientConfigs).
         var screens = new Screens(
             IrssiStatus: irssiStatus,
             Irssi: await irssi.WaitForAsync(InOrder(said, IrssiLine), IrssiSynced),

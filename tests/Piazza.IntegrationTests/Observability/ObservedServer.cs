@@ -18,6 +18,7 @@ public sealed partial class ObservedServer : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
     private volatile bool _ended;
     private readonly string _data;
+    private Task _reading = Task.CompletedTask;
 
     private ObservedServer(Process process, string data)
     {
@@ -39,7 +40,7 @@ public sealed partial class ObservedServer : IAsyncDisposable
         info.Environment["PIAZZA_PASSWORDITERATIONS"] = "1000";
         var server = new ObservedServer(Process.Start(info)!, data);
         _ = server._process.StandardError.ReadToEndAsync();
-        _ = server.ReadLinesAsync();
+        server._reading = server.ReadLinesAsync();
         using var deadline = new CancellationTokenSource(StartTimeout);
         var tcp = await server.WaitForLineAsync(line => TcpLine().IsMatch(line), deadline.Token);
         var http = await server.WaitForLineAsync(line => HttpLine().IsMatch(line), deadline.Token);
@@ -100,6 +101,8 @@ public sealed partial class ObservedServer : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        // The reader releases the semaphore for every line: it must have seen the end of stdout before that is disposed.
+        await _reading.WaitAsync(StartTimeout);
         _process.Dispose();
         _arrived.Dispose();
         try
