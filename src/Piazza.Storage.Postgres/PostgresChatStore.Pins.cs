@@ -6,6 +6,12 @@ namespace Piazza.Storage.Postgres;
 /// <summary>Pinned messages (<see cref="IPinStore"/>): one small table, read whole per conversation (at most 50 rows).</summary>
 public sealed partial class PostgresChatStore
 {
+    /// <summary>
+    /// The conversation's pin lock (transaction-scoped): pins are counted and added under it, and a retention cut
+    /// takes it too, so a message pinned meanwhile is either seen as pinned by the cut or found gone by the pin.
+    /// </summary>
+    private const string LockPinsSql = "SELECT pg_advisory_xact_lock(hashtextextended('pins:' || @conversation, 0));";
+
     public Task<PinOutcome> PinAsync(PinRecord pin, int maxPins, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pin);
@@ -14,15 +20,7 @@ public sealed partial class PostgresChatStore
             {
                 // Pins of one conversation are taken one at a time across nodes (a transaction-scoped advisory lock on
                 // the conversation), so the count and the insert cannot interleave with another node's pin.
-                _ = await QueryAsync(
-                    connection,
-                    transaction,
-                    """
-                    SELECT pg_advisory_xact_lock(hashtextextended('pins:' || @conversation, 0));
-                    """,
-                    p => p.Add(Text("conversation", pin.Conversation)),
-                    _ => 0,
-                    ct).ConfigureAwait(false);
+                _ = await QueryAsync(connection, transaction, LockPinsSql, p => p.Add(Text("conversation", pin.Conversation)), _ => 0, ct).ConfigureAwait(false);
                 var counts = await QueryAsync(
                     connection,
                     transaction,

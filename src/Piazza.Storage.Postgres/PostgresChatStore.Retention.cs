@@ -96,6 +96,8 @@ public sealed partial class PostgresChatStore
     private static async Task<RetentionCut> CutChunkAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string conversation, DateTimeOffset before, int maxMessages, DateTimeOffset now, CancellationToken ct)
     {
+        // Under the pin lock: the NOT IN (pins) below then sees every pin committed before the cut began.
+        _ = await QueryAsync(connection, transaction, LockPinsSql, p => p.Add(Text("conversation", conversation)), _ => 0, ct).ConfigureAwait(false);
         var starts = await QueryAsync(
             connection, transaction, "SELECT coalesce(max(first_seq), 0) FROM history_starts WHERE conversation = @conversation;",
             p => p.Add(Text("conversation", conversation)), r => r.GetInt64(0), ct).ConfigureAwait(false);

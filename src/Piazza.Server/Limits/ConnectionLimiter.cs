@@ -231,14 +231,13 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
         {
             if (goodbye is not null)
             {
+                // Written and flushed, then what the client sends meanwhile is read before the close (see DrainAsync):
+                // completing the output is what closes the socket.
                 await connection.Transport.Output.WriteAsync(goodbye).ConfigureAwait(false);
+                await DrainAsync(connection.Transport.Input).ConfigureAwait(false);
             }
 
             await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-            if (goodbye is not null)
-            {
-                await DrainAsync(connection.Transport.Input).ConfigureAwait(false);
-            }
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or InvalidOperationException)
         {
@@ -247,8 +246,9 @@ public sealed partial class ConnectionLimiter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads what the client sent meanwhile (an IRC client's NICK and USER, a request), briefly and up to a few KB:
-    /// closing a socket with unread input resets it, and a reset can lose the goodbye before the client reads it.
+    /// Keeps a refused connection open briefly (until the client closes, or for a moment and a few KB) while reading
+    /// what it sends after the goodbye (an IRC client's NICK and USER, a request): closed at once, the socket would
+    /// answer those with a reset, and the client would see "broken pipe" rather than the reason.
     /// </summary>
     private static async Task DrainAsync(System.IO.Pipelines.PipeReader input)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Piazza.Core;
+using Piazza.IntegrationTests.Infrastructure;
 using Piazza.Protocol;
 using Piazza.Storage.Sqlite;
 
@@ -196,6 +197,8 @@ public sealed class ChatHubTests : IAsyncLifetime
     [Fact]
     public async Task A_full_connection_is_dropped_as_slow_consumer_and_the_others_keep_receiving()
     {
+        using var dropped = new MeasurementCount("piazza.deliveries.dropped");
+        using var disconnected = new MeasurementCount("piazza.disconnects", "reason", "slow_consumer");
         var (slow, _) = await GuestAsync("slow", capacity: 8);
         var (fast, sender) = await GuestAsync("fast");
         for (var i = 0; i < 20; i++)
@@ -203,6 +206,9 @@ public sealed class ChatHubTests : IAsyncLifetime
             await SendAsync(sender, $"m{i}");
         }
 
+        // Counted for the operator (docs/monitoring.md); the meter is process-wide, so at least this one.
+        Assert.True(dropped.Count >= 1, "the refused delivery was counted");
+        Assert.True(disconnected.Count >= 1, "the slow_consumer disconnect was counted");
         Assert.Equal(1, slow.Closes);
         Assert.False(slow.LastCloseFlushed);
         Assert.DoesNotContain(_hub.Sessions, s => s.Name == "slow");

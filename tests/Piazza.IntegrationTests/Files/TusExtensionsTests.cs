@@ -96,7 +96,14 @@ public sealed class TusExtensionsTests : HttpServerTest
             Assert.NotNull(await uploads.FindAsync("alice", created.UploadId!, CancellationToken.None)); // at its Upload-Expires
             clock.Advance(TimeSpan.FromMilliseconds(1));
             Assert.Null(await uploads.FindAsync("alice", created.UploadId!, CancellationToken.None));
-            await uploads.SweepAsync(CancellationToken.None);
+
+            // Discarded by the sweep, and counted as expired (the meter is process-wide: at least this one).
+            using (var expired = new MeasurementCount("piazza.uploads", "outcome", "expired"))
+            {
+                await uploads.SweepAsync(CancellationToken.None);
+                Assert.True(expired.Count >= 1, "the expired upload was counted");
+            }
+
             Assert.Null(await store.FindUploadAsync(created.UploadId!));
         }
         finally

@@ -54,9 +54,20 @@ public class IrcDoorTests
         await using var native = await server.GuestAsync("native");
         await using var irc = await IrcTestClient.RegisterAsync(server, "first");
 
+        // Registering as a client would, right away. The server reads what arrives within a moment of its goodbye
+        // (ConnectionLimiter.DrainAsync), but a test host starved of CPU may write later than that: a write refused
+        // because the server has closed is no failure here; what the server said is.
         await using var refused = await IrcTestClient.ConnectAsync(server);
-        await refused.SendAsync("NICK third");
-        await refused.SendAsync("USER third 0 * :Third");
+        try
+        {
+            await refused.SendAsync("NICK third");
+            await refused.SendAsync("USER third 0 * :Third");
+        }
+        catch (IOException)
+        {
+            // closed already
+        }
+
         await refused.ExpectClosedAsync();
         Assert.DoesNotContain(refused.Seen, l => IrcLineParts.Parse(l).Command == "001");
         Assert.StartsWith("ERROR :Closing link: too many connections", Assert.Single(refused.Seen), StringComparison.Ordinal);

@@ -57,6 +57,8 @@ public sealed class MetricsTests(ScriptedSession session) : IClassFixture<Script
     public void Uploads_count_their_bytes_and_outcome()
     {
         Assert.Equal(1, Page.Value("piazza_uploads_total", ("outcome", "completed")));
+        Assert.Equal(1, Page.Value("piazza_uploads_total", ("outcome", "terminated")));
+        Assert.Equal(2, Page.Value("piazza_uploads_total"));
         Assert.Equal(ScriptedSession.UploadBytes, Page.Value("piazza_upload_bytes_total"));
     }
 

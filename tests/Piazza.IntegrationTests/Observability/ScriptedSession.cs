@@ -6,7 +6,8 @@ namespace Piazza.IntegrationTests.Observability;
 
 /// <summary>
 /// One real server process and one scripted session on it, whose effects on the counters are known exactly: logins
-/// good and bad, messages (one refused by the flood limit), a history read and an upload. Then the page is read once.
+/// good and bad, messages (one refused by the flood limit), a history read, an upload and a cancelled one. Then the
+/// page is read once.
 /// </summary>
 public sealed class ScriptedSession : IAsyncLifetime
 {
@@ -47,6 +48,11 @@ public sealed class ScriptedSession : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = _server.HttpBase };
         var uploader = await TusTestClient.RegisterAsync(http, "carol");
         await uploader.UploadAsync(TusTestClient.RandomBytes(UploadBytes), "notes.bin");
+        var cancelled = (await uploader.CreateAsync(100, "cancelled.bin", sha256Hex: null)).Headers.Location!.OriginalString;
+        using (var terminate = uploader.Request(HttpMethod.Delete, cancelled))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await http.SendAsync(terminate)).StatusCode);
+        }
 
         await alice.DisposeAsync();
         await bob.DisposeAsync();
