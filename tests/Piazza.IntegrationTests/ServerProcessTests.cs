@@ -144,6 +144,7 @@ public class ServerProcessTests
     [InlineData(new[] { "--prot", "7070" }, "unknown option --prot (did you mean --port?)")]
     [InlineData(new[] { "admin", "list", "--creat" }, "unknown option --creat (did you mean --create?)")]
     [InlineData(new[] { "admin" }, "Required command was not provided")]
+    [InlineData(new[] { "restore", "--from", "b.tar.gz", "--port", "7070" }, "--port is not an option of `restore`")]
     public async Task A_mistyped_command_line_gives_one_line_with_the_likely_flag_and_exit_code_2(string[] args, string problem)
     {
         using var process = Process.Start(ServerProcess.DescribeCommand(args))!;

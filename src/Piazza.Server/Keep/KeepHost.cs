@@ -13,12 +13,13 @@ namespace Piazza.Server.Keep;
 /// </summary>
 internal static class KeepHost
 {
-    /// <summary>The flags these commands read besides their own: where the data is.</summary>
+    /// <summary>The flags these commands read besides their own: where the data and the files' bytes are.</summary>
     public static void ShareFlags(CommandLineFlags flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         flags["--data"].Recursive = true;
         flags["--postgres"].Recursive = true;
+        flags["--files-dir"].Recursive = true;
     }
 
     /// <summary>The options these flags (and the environment, and appsettings.json) give, without starting anything.</summary>

@@ -31,12 +31,13 @@ internal static class RestoreCommand
             }
 
             var options = await KeepHost.OptionsAsync(flags, parse).ConfigureAwait(false);
-            return await RestoreAsync(Path.GetFullPath(parse.GetRequiredValue(from)), Path.GetFullPath(options.Data), ct).ConfigureAwait(false);
+            return await RestoreAsync(Path.GetFullPath(parse.GetRequiredValue(from)), Path.GetFullPath(options.Data), Path.GetFullPath(options.FilesFolder), ct).ConfigureAwait(false);
         }));
         return command;
     }
 
-    private static async Task<int> RestoreAsync(string archive, string data, CancellationToken ct)
+    /// <param name="filesFolder">Where the blobs go: <c>DATA/files</c>, or the server's <c>--files-dir</c> when given.</param>
+    private static async Task<int> RestoreAsync(string archive, string data, string filesFolder, CancellationToken ct)
     {
         if (!File.Exists(archive))
         {
@@ -47,6 +48,13 @@ internal static class RestoreCommand
         if (existed && Directory.EnumerateFileSystemEntries(data).Any())
         {
             throw new KeepException($"refusing to restore into {data}: it is not empty (restore only into an empty or missing folder)");
+        }
+
+        var filesElsewhere = filesFolder != Path.Combine(data, "files");
+        var filesExisted = filesElsewhere && Directory.Exists(filesFolder);
+        if (filesExisted && Directory.EnumerateFileSystemEntries(filesFolder).Any())
+        {
+            throw new KeepException($"refusing to restore into {filesFolder} (--files-dir): it is not empty (restore only into an empty or missing folder)");
         }
 
         DataFolder.CreateFolder(data);
@@ -64,13 +72,13 @@ internal static class RestoreCommand
 
             var files = Path.Combine(staging, "files");
             DataFolder.CreateFolder(Path.Combine(files, "blobs"));
-            Directory.Move(files, Path.Combine(data, "files"));
+            MoveFiles(files, filesFolder);
             Directory.Delete(staging, recursive: true);
 
             var blobs = manifest.Entries.Count(e => BackupArchive.BlobHashOf(e.Path) is not null);
             await System.Console.Out.WriteLineAsync(manifest.Database == BackupArchive.SqliteDatabase
-                ? string.Create(CultureInfo.InvariantCulture, $"Restored the database (schema {manifest.SchemaVersion}, backed up {manifest.CreatedAt}) and {blobs} file blob(s) into {data}; start the server with --data {data}")
-                : string.Create(CultureInfo.InvariantCulture, $"Restored {blobs} file blob(s) into {Path.Combine(data, "files")}; the database is in PostgreSQL: restore it with pg_restore (docs/backup.md)")).ConfigureAwait(false);
+                ? string.Create(CultureInfo.InvariantCulture, $"Restored the database (schema {manifest.SchemaVersion}, backed up {manifest.CreatedAt}) and {blobs} file blob(s) into {data}{(filesElsewhere ? $" and {filesFolder}" : "")}; start the server with --data {data}{(filesElsewhere ? $" --files-dir {filesFolder}" : "")}")
+                : string.Create(CultureInfo.InvariantCulture, $"Restored {blobs} file blob(s) into {filesFolder}; the database is in PostgreSQL: restore it with pg_restore (docs/backup.md)")).ConfigureAwait(false);
             if (manifest.MissingBlobs.Count > 0)
             {
                 await System.Console.Error.WriteLineAsync($"piazza-server: {manifest.MissingBlobs.Count} blob(s) were deleted while the backup ran; those files answer as missing").ConfigureAwait(false);
@@ -84,6 +92,15 @@ internal static class RestoreCommand
             TryDelete(() => Directory.Delete(staging, recursive: true));
             TryDelete(() => File.Delete(Path.Combine(data, DataFolder.DatabaseFile)));
             TryDelete(() => Directory.Delete(Path.Combine(data, "files"), recursive: true));
+            if (filesElsewhere)
+            {
+                // Emptied again, and removed when this command made it.
+                TryDelete(() => Directory.Delete(filesFolder, recursive: true));
+                if (filesExisted)
+                {
+                    TryDelete(() => DataFolder.CreateFolder(filesFolder));
+                }
+            }
             if (!existed)
             {
                 TryDelete(() => Directory.Delete(data));
@@ -95,6 +112,36 @@ internal static class RestoreCommand
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Puts the verified files folder in place: a rename when <paramref name="target"/> is on the same file system, else
+    /// a copy (an operator's <c>--files-dir</c> is often another mount). An empty target the operator made is replaced.
+    /// </summary>
+    private static void MoveFiles(string staged, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target);
+        }
+
+        DataFolder.CreateFolder(Path.GetDirectoryName(target)!);
+        try
+        {
+            Directory.Move(staged, target);
+        }
+        catch (IOException)
+        {
+            foreach (var folder in Directory.EnumerateDirectories(staged, "*", SearchOption.AllDirectories).Prepend(staged))
+            {
+                DataFolder.CreateFolder(Path.Combine(target, Path.GetRelativePath(staged, folder)));
+            }
+
+            foreach (var file in Directory.EnumerateFiles(staged, "*", SearchOption.AllDirectories))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetRelativePath(staged, file)));
+            }
         }
     }
 

@@ -25,7 +25,14 @@ public static class CommandLineErrors
         if (unknownFlags.Count > 0)
         {
             // A mistyped flag's value is unmatched too; the flag is the news, its value is not.
-            lines.AddRange(unknownFlags.Select(flag => Closest(flag, known) is { } meant ? $"unknown option {flag} (did you mean {meant}?)" : $"unknown option {flag}"));
+            // A server option given to a subcommand that does not read it is no typo: say so rather than "did you mean" it.
+            var command = parse.CommandResult.Command;
+            lines.AddRange(unknownFlags.Select(flag => Closest(flag, known) switch
+            {
+                { } same when same == flag => $"{flag} is not an option of `{command.Name}`",
+                { } meant => $"unknown option {flag} (did you mean {meant}?)",
+                null => $"unknown option {flag}",
+            }));
         }
         else
         {

@@ -116,6 +116,7 @@ public sealed class BackupRestoreTests
                 Assert.Equal("ok", check.ExecuteScalar());
             }
 
+            await RestoreWithFilesDirAsync(archive, TusTestClient.Sha256Hex(content));
             var (again, newPort) = await ServerProcess.StartListeningAsync(restored);
             try
             {
@@ -238,6 +239,38 @@ public sealed class BackupRestoreTests
         Assert.Equal("", output);
         Assert.False(File.Exists(archive));
         Assert.False(Directory.Exists(missing));
+    }
+
+    /// <summary>
+    /// With <c>--files-dir</c> (as the server was run), the blobs go there and the data folder holds the database
+    /// alone; a files folder that is not empty is refused as a data folder is.
+    /// </summary>
+    private static async Task RestoreWithFilesDirAsync(string archive, string blobHash)
+    {
+        var data = KeepCommand.TempFolder("piazza-restored-data");
+        var files = KeepCommand.TempFolder("piazza-restored-files");
+        try
+        {
+            var (code, output, errors) = await KeepCommand.RunAsync("restore", "--from", archive, "--data", data, "--files-dir", files);
+            Assert.True(code == 0, output + errors);
+            Assert.Contains($"--files-dir {files}", output, StringComparison.Ordinal);
+            Assert.Equal(["piazza.db"], Directory.EnumerateFileSystemEntries(data).Select(Path.GetFileName));
+            var blob = Directory.EnumerateFiles(Path.Combine(files, "blobs"), "*", SearchOption.AllDirectories).Single();
+            Assert.Equal(blobHash, Path.GetFileName(blob));
+            Assert.Equal(Piazza.Server.DataFolder.OwnerOnlyFile, File.GetUnixFileMode(blob));
+
+            KeepCommand.DeleteFolder(data);
+            (code, _, errors) = await KeepCommand.RunAsync("restore", "--from", archive, "--data", data, "--files-dir", files);
+            Assert.Equal(2, code);
+            Assert.Contains($"refusing to restore into {files} (--files-dir): it is not empty", errors, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(data));
+            Assert.Equal(blob, Directory.EnumerateFiles(Path.Combine(files, "blobs"), "*", SearchOption.AllDirectories).Single());
+        }
+        finally
+        {
+            KeepCommand.DeleteFolder(data);
+            KeepCommand.DeleteFolder(files);
+        }
     }
 
     /// <summary>A real backup of a small data folder (one account, made by <c>admin create</c>; no server needed).</summary>
