@@ -26,9 +26,10 @@ public sealed class RetentionNoticeTests
         Assert.Equal("welcome", (await carol.ReadUntilAsync(f => f.Type() is "welcome" or "error")).Type());
         await JoinRoomAsync(carol, "dev");
 
-        var set = await RequestAsync(alice, new { type = "room_set", room = "dev", retentionDays = 30, id = "r1" }, "r1");
-        AssertOk(set);
-        foreach (var member in new[] { bob, carol, alice })
+        var beforeOk = new List<JsonObject>();
+        AssertOk(await RequestAsync(alice, new { type = "room_set", room = "dev", retentionDays = 30, id = "r1" }, "r1", beforeOk));
+        Assert.Single(beforeOk, f => f.Type() == "retention"); // the owner's own connection hears it too, before its ok
+        foreach (var member in new[] { bob, carol })
         {
             var told = await member.ReadUntilAsync(f => f.Type() == "retention");
             Assert.Equal(("dev", 30, "room", "alice"), (told.Str("room"), told["retentionDays"]!.GetValue<int>(), told.Str("retentionSource"), told.Str("by")));
@@ -41,8 +42,11 @@ public sealed class RetentionNoticeTests
         Assert.Equal("pong", (await RequestAsync(bob, new { type = "ping", id = "p1" }, "p1", skipped)).Type());
         Assert.DoesNotContain(skipped, f => f.Type() == "retention");
         AssertOk(await RequestAsync(alice, new { type = "room_set", room = "dev", retentionDays = -1, id = "r3" }, "r3"));
-        var back = await carol.ReadUntilAsync(f => f.Type() == "retention");
-        Assert.Equal((90, "server"), (back["retentionDays"]!.GetValue<int>(), back.Str("retentionSource")));
+        foreach (var member in new[] { bob, carol })
+        {
+            var back = await member.ReadUntilAsync(f => f.Type() == "retention");
+            Assert.Equal((90, "server"), (back["retentionDays"]!.GetValue<int>(), back.Str("retentionSource")));
+        }
 
         // Set for good over REST: the room hears it too, and whoever enters later sees it in the room frame.
         using var http = new HttpClient { BaseAddress = server.HttpBase };
