@@ -83,6 +83,25 @@ public sealed class RetentionNoticeTests
     }
 
     [Fact]
+    public async Task An_event_stream_of_a_member_carries_the_room_frames_retention_and_the_change_as_a_retention_event()
+    {
+        await using var server = await TestServer.StartAsync(("Hub:Retention:Days", "90"));
+        await using var alice = await server.RegisterAsync("alice");
+        await JoinRoomAsync(alice, "dev");
+        await using var bob = await server.RegisterAsync("bob");
+        await JoinRoomAsync(bob, "dev");
+        await using var stream = await SseReader.OpenAsync(server, bob.Welcome.Str("token")!);
+        var room = await stream.ReadUntilAsync(e => e.Event == "room" && e.Json.Str("room") == "dev");
+        Assert.Equal((90, "server"), (room.Json["retentionDays"]!.GetValue<int>(), room.Json.Str("retentionSource")));
+
+        AssertOk(await RequestAsync(alice, new { type = "room_set", room = "dev", retentionDays = 3, id = "r" }, "r"));
+        var overTcp = await bob.ReadUntilAsync(f => f.Type() == "retention");
+        var overSse = await stream.ReadUntilAsync(e => e.Event == "retention");
+        Assert.True(JsonNode.DeepEquals(overTcp, overSse.Json), $"{overTcp.ToJsonString()} vs {overSse.Data}");
+        Assert.Equal((3, "room", "alice"), (overSse.Json["retentionDays"]!.GetValue<int>(), overSse.Json.Str("retentionSource"), overSse.Json.Str("by")));
+    }
+
+    [Fact]
     public async Task An_irc_client_in_the_channel_sees_the_change_as_a_notice_from_the_server_in_words()
     {
         await using var server = await TestServer.StartAsync(("Hub:Retention:Days", "14"));
