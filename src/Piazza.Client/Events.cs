@@ -47,6 +47,9 @@ public sealed record RoomEntered(string Room, string? Topic, string? Owner, IRea
 
     /// <summary>Ids of the room's pinned messages, newest pin first (docs/protocol.md, "Pins").</summary>
     public IReadOnlyList<string> Pinned { get; init; } = [];
+
+    /// <summary>How long the room keeps its messages; null from a server that does not say (<see cref="RetentionChanged"/> follows changes).</summary>
+    public RoomRetention? Retention { get; init; }
 }
 
 /// <summary>This account was invited to a private room by <paramref name="By"/>: <see cref="PiazzaClient.JoinAsync"/> it to accept (once).</summary>

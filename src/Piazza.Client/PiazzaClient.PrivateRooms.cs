@@ -1,3 +1,4 @@
+using Piazza.Client.Internal;
 using Piazza.Protocol;
 
 namespace Piazza.Client;
@@ -32,7 +33,7 @@ public sealed partial class PiazzaClient
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
         var ok = await RequestAsync(new ClientFrame { Type = FrameTypes.RoomSet, Room = room, RetentionDays = days }, Repeat.Never, cancellationToken).ConfigureAwait(false);
-        return (ok.RetentionDays ?? 0, ok.RetentionSource == RetentionSources.Room);
+        return WireMapping.ToRetention(ok) is { } retention ? (retention.Days, retention.RoomSetting) : (0, false);
     }
 
     /// <summary>Invites an account to a room (it may join once, and hears <see cref="Invited"/>).</summary>

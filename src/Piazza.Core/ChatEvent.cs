@@ -194,6 +194,9 @@ public sealed class RoomStateEvent(string room, string? topic, string? owner, IR
     /// <summary>A private room (listed to its members only).</summary>
     public bool Private { get; init; }
 
+    /// <summary>How long the room keeps its messages (docs/retention.md); null when not known.</summary>
+    public Retention.RoomRetention? Retention { get; init; }
+
     private ReadCounts? _counts;
 
     /// <summary>The entering account's read state in the room (<c>read</c>, <c>unread</c>, <c>mentions</c>); null when not counted.</summary>

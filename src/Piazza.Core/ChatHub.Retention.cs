@@ -27,9 +27,9 @@ public sealed partial class ChatHub
         return _retention.SetAsync(session, room, days, cancellationToken);
     }
 
-    private void StartRetention()
+    private void StartRetention(Delivery.SlowConsumers slowConsumers)
     {
-        _retention = new RetentionService(_hub, _conversations, _rooms);
+        _retention = new RetentionService(_hub, _conversations, _rooms, slowConsumers);
         _retention.Register(_hub.Cluster);
     }
 }

@@ -152,7 +152,7 @@ public sealed partial class ChatHub : IAsyncDisposable
         _privateRooms.Register(_hub.Cluster);
         StartPins(slowConsumers);
         StartAdmin();
-        StartRetention();
+        StartRetention(slowConsumers);
         _webhooks = new Webhooks.WebhookService(_hub, _online, names, _rooms, _messaging, _sanctions);
         _hub.Cluster.Start(ports.Bus);
     }

@@ -147,7 +147,7 @@ public sealed class ServerFrame
     /// <summary>In <c>history</c>: where history begins after a retention cut; below it only pinned messages remain.</summary>
     public long? FirstSeq { get; set; }
 
-    /// <summary>In <c>room_set</c>'s <c>ok</c>: the days the room keeps messages (0 for good), and whether that is the room's own setting or the server's.</summary>
+    /// <summary>In <c>room_set</c>'s <c>ok</c>, <c>room</c> and <c>retention</c>: the days the room keeps messages (0 for good), and whether that is the room's own setting or the server's.</summary>
     public int? RetentionDays { get; set; }
 
     /// <inheritdoc cref="RetentionDays"/>

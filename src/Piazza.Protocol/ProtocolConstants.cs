@@ -106,4 +106,7 @@ public static class FrameTypes
     public const string TokenRevoke = "token_revoke";
     public const string Sessions = "sessions";
     public const string SessionRevoke = "session_revoke";
+
+    /// <summary>To a room: its retention changed (docs/retention.md), with <c>retentionDays</c> and <c>retentionSource</c>.</summary>
+    public const string Retention = "retention";
 }

@@ -65,6 +65,10 @@ internal static class WireMapping
         return $"{verb} from the server{by}{until}{reason}";
     }
 
+    /// <summary>A room's retention from a <c>room</c>, <c>retention</c> or <c>ok</c> frame; null when it carries none.</summary>
+    public static RoomRetention? ToRetention(ServerFrame frame)
+        => frame.RetentionDays is { } days ? new RoomRetention(days, frame.RetentionSource == RetentionSources.Room) : null;
+
     /// <summary>A refusal from an <c>error</c> frame.</summary>
     public static PiazzaException ToException(ServerFrame error, string fallback)
         => new(PiazzaFailure.Refused, error.Message ?? error.Code ?? fallback, error.Code ?? "error") { RetryAfter = Seconds(error.RetryAfter) };
@@ -107,7 +111,11 @@ internal static class WireMapping
                     Count = frame.Count ?? frame.Users?.Count ?? 0,
                     Next = frame.Next,
                     Pinned = frame.Pinned ?? [],
+                    Retention = ToRetention(frame),
                 };
+                break;
+            case FrameTypes.Retention when frame.Room is not null && ToRetention(frame) is { } retention:
+                yield return new RetentionChanged(room, retention, frame.By, at);
                 break;
             case FrameTypes.Invited when frame.Room is not null:
                 yield return new Invited(room, frame.By ?? "", at);

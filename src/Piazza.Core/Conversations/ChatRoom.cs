@@ -329,6 +329,7 @@ internal sealed partial class ChatRoom(string key, string name, string? topic, s
             Next = page.Next,
             Private = IsPrivate,
             Pinned = PinnedIdsLocked(),
+            Retention = Retention,
         };
     }
 

@@ -174,6 +174,8 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
             room.Emptied = DropGuestRoom;
         }
 
+        room.RestoreRetention(null, hub.Options.Retention.Days); // a new room follows the server; a stored one is restored after
+
         return room;
     }
 
@@ -222,6 +224,7 @@ internal sealed class ConversationCache(HubContext hub, IMessageSequencer sequen
 
             var room = Prepared(new ChatRoom(record.Key, record.Name, record.Topic, record.Owner, await sequencer.OpenAsync(key).ConfigureAwait(false), hub.Time, presence) { IsPrivate = record.Private }, record.CreatedByGuest);
             room.Restore(await store.RoomModerationAsync(key).ConfigureAwait(false));
+            room.RestoreRetention(await store.RoomRetentionAsync(key).ConfigureAwait(false), hub.Options.Retention.Days);
             conversation = room;
         }
 

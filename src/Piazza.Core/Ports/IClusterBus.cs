@@ -37,6 +37,7 @@ namespace Piazza.Core.Ports;
 [JsonDerivedType(typeof(Cluster.MessagePinnedSignal), "message_pinned")]
 [JsonDerivedType(typeof(Admin.RoomOwnerChangedSignal), "room_owner_changed")]
 [JsonDerivedType(typeof(Cluster.HistoryCutSignal), "history_cut")]
+[JsonDerivedType(typeof(Retention.RetentionChangedSignal), "retention_changed")]
 public abstract record ClusterSignal;
 
 /// <summary>A message is durable with its seq: every node delivers it to its own connections, in seq order.</summary>

@@ -1,5 +1,6 @@
 using Piazza.Core.Cluster;
 using Piazza.Core.Conversations;
+using Piazza.Core.Delivery;
 using Piazza.Core.Moderation;
 using Piazza.Core.Rooms;
 using Piazza.Core.Storage;
@@ -11,7 +12,7 @@ namespace Piazza.Core.Retention;
 /// Retention (docs/retention.md): each room's own setting (its owner and admins), and the run that removes messages
 /// past their conversation's retention through the store, chunk by chunk, and drops them from memory on every node.
 /// </summary>
-internal sealed class RetentionService(HubContext hub, ConversationCache conversations, RoomService rooms)
+internal sealed class RetentionService(HubContext hub, ConversationCache conversations, RoomService rooms, SlowConsumers slowConsumers)
 {
     /// <summary>
     /// Messages removed per store transaction: small enough that the message log's appends, which share SQLite's one
@@ -25,6 +26,14 @@ internal sealed class RetentionService(HubContext hub, ConversationCache convers
     public void Register(ClusterReceiver receiver)
     {
         receiver.On<HistoryCutSignal>(s => conversations.Find(s.ConversationKey)?.DropBefore(s.FirstSeq));
+        receiver.On<RetentionChangedSignal>(s =>
+        {
+            if (conversations.Find(s.RoomKey) is ChatRoom room)
+            {
+                var now = new RoomRetention(room.Name, s.OwnDays, RetentionRules.DaysFor(s.OwnDays, hub.Options.Retention.Days));
+                slowConsumers.Run(o => room.SetRetention(new RetentionEvent(now, s.By, s.At), o));
+            }
+        });
         receiver.OnResynchronize(() => _ = Task.Run(ReloadAsync));
     }
 
@@ -115,7 +124,13 @@ internal sealed class RetentionService(HubContext hub, ConversationCache convers
         }
 
         var own = value == RetentionRules.ServerDefault ? (int?)null : value;
+        var before = await hub.Store.RoomRetentionAsync(chatRoom.Key, cancellationToken).ConfigureAwait(false);
         await hub.Store.SetRoomRetentionAsync(chatRoom.Key, own, cancellationToken).ConfigureAwait(false);
+        if (before != own)
+        {
+            hub.Enact(new RetentionChangedSignal(chatRoom.Key, own, session.User.Name, hub.Now)); // the room hears it, on every node
+        }
+
         return HubResult<RoomRetention>.Ok(new RoomRetention(chatRoom.Name, own, RetentionRules.DaysFor(own, hub.Options.Retention.Days)));
     }
 
@@ -126,6 +141,12 @@ internal sealed class RetentionService(HubContext hub, ConversationCache convers
         {
             foreach (var conversation in conversations.Loaded.ToList())
             {
+                if (conversation is ChatRoom { Retention: { } held } room
+                    && await hub.Store.RoomRetentionAsync(room.Key).ConfigureAwait(false) is var own && own != held.OwnDays)
+                {
+                    hub.Cluster.OnSignal(new RetentionChangedSignal(room.Key, own, ChatHub.ServerName, hub.Now)); // a change whose signal was lost
+                }
+
                 if (await hub.Store.HistoryStartAsync(conversation.Key).ConfigureAwait(false) is { } start)
                 {
                     conversation.DropBefore(start.FirstSeq);

@@ -37,7 +37,7 @@ const ui = {
   meName: $('me-name'), logout: $('logout'), toggleSidebar: $('toggle-sidebar'), toggleUnread: $('toggle-unread'),
   sidebar: $('sidebar'), scrim: $('scrim'), joinForm: $('join-form'), joinRoom: $('join-room'), roomList: $('room-list'),
   joinPrivate: $('join-private'), invitationList: $('invitation-list'),
-  directList: $('direct-list'), directEmpty: $('direct-empty'), convTitle: $('conv-title'), convTopic: $('conv-topic'),
+  directList: $('direct-list'), directEmpty: $('direct-empty'), convTitle: $('conv-title'), convTopic: $('conv-topic'), convRetention: $('conv-retention'),
   editTopic: $('edit-topic'), leave: $('leave'), togglePeople: $('toggle-people'), peopleCount: $('people-count'),
   people: $('people'), peopleTotal: $('people-total'), peopleList: $('people-list'), scroller: $('scroller'),
   historyStatus: $('history-status'), messages: $('messages'), pending: $('pending'), newMessages: $('new-messages'),

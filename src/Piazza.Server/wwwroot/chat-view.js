@@ -6,6 +6,7 @@ import { presenceOf } from './presence.js';
 import { privateMark } from './private-rooms-view.js';
 import { tabTitle } from './notifications.js';
 import { peopleTotal } from './people-pages.js';
+import { retentionText } from './retention.js';
 
 const STATUS_TEXT = {
   connecting: () => 'Connecting…',
@@ -97,6 +98,8 @@ export class ChatView {
     ui.convTitle.textContent = conv ? (conv.direct ? `@${conv.peer}` : `#${conv.name}`) : '';
     ui.convTopic.textContent = conv ? (conv.group ? 'Group conversation' : conv.direct ? 'Private conversation' : conv.topic || 'No topic set') : '';
     ui.convTopic.classList.toggle('empty', !conv || (!conv.direct && !conv.topic));
+    ui.convRetention.textContent = retentionText(conv);
+    ui.convRetention.hidden = ui.convRetention.textContent === '';
     ui.leave.hidden = !conv;
     ui.leave.textContent = conv?.direct ? 'Close' : 'Leave';
     ui.leave.setAttribute('aria-label', conv ? (conv.direct ? `Close conversation with ${conv.peer}` : `Leave ${conv.name}`) : 'Leave');

@@ -9,6 +9,7 @@ import { addUser, removeUser, summarise, takeFirstPage } from './people-pages.js
 import { onEdited } from './edit.js';
 import { onReaction } from './reactions.js';
 import { onPin, takePinned } from './pins.js';
+import { onRetention, takeRetention } from './retention.js';
 
 const LEAVE_TEXT = {
   quit: 'left', left: 'left the room', lost: 'lost the connection', timeout: 'timed out',
@@ -39,6 +40,7 @@ export function receiveFrame(model, f) {
     case 'typing': onTyping(model, f); break;
     case 'invited': onInvited(model, f); break;
     case 'room_set': onRoomSet(model, f); break;
+    case 'retention': onRetention(model, f); break;
     case 'read': onRead(model, f); break;
     case 'reaction': onReaction(model, f); break;
     case 'pinned': case 'unpinned': onPin(model, f); break;
@@ -95,6 +97,7 @@ function onRoom(model, r) {
   dropInvitation(model, r.room);
   applyCounts(conv, r);
   takePinned(conv, r);
+  takeRetention(conv, r);
 }
 
 function onTopic(model, t) {

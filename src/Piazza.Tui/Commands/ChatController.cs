@@ -95,9 +95,16 @@ internal sealed partial class ChatController(PiazzaClient client, ChatState stat
             case ChatCommand.Topic or ChatCommand.ShowTopic when conversation.IsPrivate:
                 return Error("/topic works in rooms only");
             case ChatCommand.ShowTopic:
-                host.Post(() => state.AddSystem(string.IsNullOrEmpty(conversation.Topic)
-                    ? $"{conversation.DisplayName} has no topic; /topic TEXT sets one"
-                    : $"topic of {conversation.DisplayName}: {conversation.Topic}"));
+                host.Post(() =>
+                {
+                    state.AddSystem(string.IsNullOrEmpty(conversation.Topic)
+                        ? $"{conversation.DisplayName} has no topic; /topic TEXT sets one"
+                        : $"topic of {conversation.DisplayName}: {conversation.Topic}");
+                    if (ChatState.DescribeRetention(conversation) is { } retention)
+                    {
+                        state.AddSystem(retention);
+                    }
+                });
                 return CommandResult.Done;
             case ChatCommand.TokenCommand token:
                 return await TokensAsync(token, cancellationToken).ConfigureAwait(false);

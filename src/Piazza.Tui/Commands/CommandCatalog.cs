@@ -22,7 +22,7 @@ internal static class CommandCatalog
         new("create", "/create ROOM --private", "create a private room: unlisted, others join it once invited (/invite); a room that exists is simply joined", []),
         new("leave", "/leave [ROOM|@USER]", "leave this room or ROOM, or close a private conversation", ["part", "close"]),
         new("rooms", "/rooms [more]", "list the server's rooms, a page at a time", ["list"]),
-        new("topic", "/topic [TEXT|-clear]", "show this room's topic, set it, or clear it", []),
+        new("topic", "/topic [TEXT|-clear]", "show this room's topic and how long it keeps messages, set the topic, or clear it", []),
         new("msg", "/msg USER|USER,USER…|#ROOM [TEXT]", "send a private message (to several: a group conversation; or to a room); without TEXT, show that conversation", ["query"]),
         new("reply", "/reply N TEXT", "reply to message #N of this conversation: its quote shows above your text", ["re"]),
         new("who", "/who", "list who is in this conversation", ["names", "users"]),

@@ -22,6 +22,7 @@ internal sealed partial class ChatState
                 var entered = Ensure(room.Room);
                 entered.Topic = room.Topic;
                 entered.Owner = room.Owner;
+                entered.Retention = room.Retention;
                 SetPrivateRoom(entered, room.Private);
                 entered.Users.Clear();
                 entered.Users.UnionWith(room.Members.Select(m => m.Name));
@@ -72,6 +73,9 @@ internal sealed partial class ChatState
                 TopicChanged?.Invoke(changed);
                 var by = topic.By is null ? "" : $"{topic.By} ";
                 AddLine(changed, new ChatLine(TimeOf(topic.At), ChatLineKind.System, topic.By, string.IsNullOrEmpty(topic.Topic) ? $"{by}cleared the topic" : $"{by}set the topic: {topic.Topic}"));
+                break;
+            case RetentionChanged retention:
+                ApplyRetention(retention);
                 break;
             case Invited or RoomPrivacyChanged:
                 ApplyPrivateRoom(e);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Piazza.Core;
 using Piazza.Core.Retention;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Shared;
 
 namespace Piazza.Server.Doors.Http;
 
@@ -51,7 +52,7 @@ internal static class RetentionRoutes
 
         var set = await hub.SetRoomRetentionAsync(session.Value!, room, days, context.RequestAborted).ConfigureAwait(false);
         return set.Succeeded
-            ? TypedResults.Json(new RetentionResponse(set.Value!.Room, set.Value.Days, RetentionSources.Of(set.Value.OwnDays is not null)), RestJsonContext.Default.RetentionResponse)
+            ? TypedResults.Json(new RetentionResponse(set.Value!.Room, set.Value.Days, RetentionJson.Source(set.Value)!), RestJsonContext.Default.RetentionResponse)
             : HttpErrors.Result(set.Error!);
     }
 }

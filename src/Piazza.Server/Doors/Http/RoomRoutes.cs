@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Piazza.Core;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Shared;
 
 namespace Piazza.Server.Doors.Http;
 
@@ -40,8 +41,8 @@ internal static class RoomRoutes
         r.Name, r.Topic, r.TopicLocked, r.Private, r.Owner, r.Seq, r.Members, r.Joined,
         r.Counts?.Read, r.Counts?.Unread, r.Counts?.Mentions)
     {
-        RetentionDays = r.Retention?.Days,
-        RetentionSource = r.Retention is { } retention ? RetentionSources.Of(retention.OwnDays is not null) : null,
+        RetentionDays = RetentionJson.Days(r.Retention),
+        RetentionSource = RetentionJson.Source(r.Retention),
     };
 
     private static async Task<IResult> InfoAsync(HttpContext context, ChatHub hub, string room)

@@ -33,6 +33,14 @@ public sealed partial class IrcEventEncoder
     private static byte[] EncodeRoomSet(Core.Rooms.RoomSetEvent roomSet)
         => Mode(roomSet.By, roomSet.Room, roomSet.Private ? "+is" : "-is", null, roomSet.Timestamp);
 
+    /// <summary>A room's retention changed: a NOTICE from the server to the channel, in words ("alice set #dev to keep messages for 30 days").</summary>
+    private byte[] EncodeRetention(Core.Retention.RetentionEvent retention)
+    {
+        var channel = IrcNames.Channel(retention.Room);
+        var words = RetentionSources.Describe(retention.Retention.Days, retention.Retention.OwnDays is not null);
+        return new IrcWireLines.Builder().Add(Stamped(retention.Timestamp).Command(ServerName, "NOTICE").Param(channel).Trailing($"{retention.By} set {channel} {words}")).ToArray();
+    }
+
     /// <summary>A topic event that (un)locks the topic (the topic itself unchanged) is +t/-t.</summary>
     private static byte[] EncodeTopicLock(TopicEvent topic, bool locked)
         => Mode(topic.By, topic.Room, locked ? "+t" : "-t", null, topic.Timestamp);

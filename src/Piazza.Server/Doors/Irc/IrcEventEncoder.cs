@@ -36,6 +36,7 @@ public sealed partial class IrcEventEncoder(string serverName, Func<string?> dow
         Core.Pins.PinEvent p => EncodePin(p),
         ModerationEvent m => EncodeModeration(m),
         Core.Rooms.RoomSetEvent r => EncodeRoomSet(r),
+        Core.Retention.RetentionEvent r => EncodeRetention(r),
         _ => [],
     };
 

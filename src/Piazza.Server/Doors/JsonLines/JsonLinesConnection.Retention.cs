@@ -1,5 +1,6 @@
 using Piazza.Core;
 using Piazza.Protocol;
+using Piazza.Server.Doors.Shared;
 
 namespace Piazza.Server.Doors.JsonLines;
 
@@ -19,14 +20,6 @@ public sealed partial class JsonLinesConnection
         }
 
         var set = await _hub.SetRoomRetentionAsync(session, frame.Room, frame.RetentionDays).ConfigureAwait(false);
-        Reply(frame, set, r => new ServerFrame
-        {
-            Type = FrameTypes.Ok,
-            Re = frame.Id,
-            Room = r.Room,
-            Private = frame.Private,
-            RetentionDays = r.Days,
-            RetentionSource = RetentionSources.Of(r.OwnDays is not null),
-        });
+        Reply(frame, set, r => new ServerFrame { Type = FrameTypes.Ok, Re = frame.Id, Room = r.Room, Private = frame.Private }.With(r));
     }
 }

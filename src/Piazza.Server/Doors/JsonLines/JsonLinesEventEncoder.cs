@@ -38,7 +38,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
             Count = r.Count,
             Next = r.Next,
             Pinned = r.Pinned,
-        },
+        }.With(r.Retention),
         PresenceEvent p => new ServerFrame
         {
             Type = FrameTypes.Presence,
@@ -52,6 +52,7 @@ public sealed class JsonLinesEventEncoder(string serverName, Func<int?>? httpPor
         },
         Core.Rooms.InvitedEvent i => new ServerFrame { Type = FrameTypes.Invited, Room = i.Room, By = i.By, Ts = WireTimestamp.Format(i.Timestamp) },
         Core.Rooms.RoomSetEvent rs => new ServerFrame { Type = FrameTypes.RoomSet, Room = rs.Room, Private = rs.Private, By = rs.By, Ts = WireTimestamp.Format(rs.Timestamp) },
+        Core.Retention.RetentionEvent e => new ServerFrame { Type = FrameTypes.Retention, Room = e.Room, By = e.By, Ts = WireTimestamp.Format(e.Timestamp) }.With(e.Retention),
         TopicEvent t => new ServerFrame { Type = FrameTypes.Topic, Room = t.Room, Topic = t.Topic, By = t.By, Locked = t.Locked, Ts = WireTimestamp.Format(t.Timestamp) },
         Core.Editing.EditedEvent e => new ServerFrame
         {
