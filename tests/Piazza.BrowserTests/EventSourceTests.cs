@@ -32,7 +32,7 @@ public sealed class EventSourceTests
         var data = server.DataDirectory;
         var httpPort = server.HttpEndPoint!.Port;
         await using var chromium = await Chromium.LaunchAsync();
-        var context = await chromium.Browser.NewContextAsync();
+        var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         try
         {

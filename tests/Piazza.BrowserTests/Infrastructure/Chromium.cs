@@ -4,10 +4,9 @@ namespace Piazza.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Debian's chromium through Playwright (no <c>playwright install</c>: these machines cannot download browsers),
-/// launched once for the suite and lent to one test at a time (the suite runs its tests one after another): starting
-/// Playwright's driver and a browser took a second or two of every test. Each test works in its own browser contexts
-/// (own profile, own localStorage), which the lease closes when the test ends. A missing chromium fails the test with
-/// the fix, never skips it.
+/// launched once for the suite and lent to every test (starting Playwright's driver and a browser took a second or two
+/// of each). Each test works in browser contexts of its own (own profile, own localStorage), made through its lease,
+/// which closes them when the test ends. A missing chromium fails the test with the fix, never skips it.
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
@@ -17,9 +16,11 @@ public sealed class Chromium : IAsyncDisposable
     private static IPlaywright? _playwright;
     private static IBrowser? _browser;
 
+    private readonly List<IBrowserContext> _contexts = [];
+
     private Chromium(IBrowser browser) => Browser = browser;
 
-    public IBrowser Browser { get; }
+    private IBrowser Browser { get; }
 
     /// <summary>The suite's browser, launched on first use and again if it went away (a crash must not fail every later test).</summary>
     public static async Task<Chromium> LaunchAsync()
@@ -47,6 +48,10 @@ public sealed class Chromium : IAsyncDisposable
 
             _playwright?.Dispose();
             _playwright = await Playwright.CreateAsync();
+
+            // A test shares the machine's 2 cores with its server and, in CI, the packaging checks: an expectation
+            // may wait longer than the default 5 s before it fails (a pass is as quick as ever).
+            Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ExecutablePath,
@@ -72,7 +77,7 @@ public sealed class Chromium : IAsyncDisposable
     public async Task<ChatPage> OpenAsync(TestServer server, int width = 1280, int height = 800, Func<IPage, Task>? beforeLoad = null, Uri? address = null)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = address?.Scheme == "https",
             ViewportSize = new ViewportSize { Width = width, Height = height },
@@ -91,11 +96,30 @@ public sealed class Chromium : IAsyncDisposable
         return chat;
     }
 
+    /// <summary>A fresh browser profile of this test's own, closed with the lease.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await Browser.NewContextAsync(options);
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+
+        return context;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        // Closing the test's contexts ends their pages' WebSockets, so the server they talk to stops at once; the
+        // Closing this test's contexts ends their pages' WebSockets, so the server they talk to stops at once; the
         // browser stays for the next test.
-        foreach (var context in Browser.Contexts.ToList())
+        List<IBrowserContext> contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        foreach (var context in contexts)
         {
             await context.CloseAsync();
         }
