@@ -182,45 +182,6 @@ internal sealed partial class ChatRoom(string key, string name, string? topic, s
         }
     }
 
-    /// <summary>Users present on any node.</summary>
-    public int PresentCount
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return cluster.Remote.AnyoneIn(Key) ? PresentLocked().Count : _present.Count;
-            }
-        }
-    }
-
-    /// <summary>Users present on any node, earliest first.</summary>
-    public IReadOnlyList<PresenceEntry> Presence()
-    {
-        lock (Gate)
-        {
-            return PresenceLocked();
-        }
-    }
-
-    /// <summary>Whether the user is present on any node.</summary>
-    public bool IsPresent(ChatUser user)
-    {
-        lock (Gate)
-        {
-            return IsPresentLocked(user.NameKey);
-        }
-    }
-
-    /// <summary>Whether a user with this folded name is present on any node (mentions).</summary>
-    public bool IsPresent(string nameKey)
-    {
-        lock (Gate)
-        {
-            return IsPresentLocked(nameKey);
-        }
-    }
-
     public void SetTopic(string? topic, string by, DateTimeOffset now, List<ChatSession> overflowed)
     {
         lock (Gate)
